@@ -1,0 +1,82 @@
+/**
+ * What a claim is: the paper's statement, its reference and LaTeX, the named hypotheses it
+ * rests on, and both sides of each inequality as plain functions over any Field.
+ * A claim file reads like the paper (PEPit style); no claim knows which field it runs on.
+ */
+import type { Field, Mode } from '../numeric/field.ts';
+
+export type Relation = '<=' | '=' | '>=';
+
+/** One asserted relation `lhs rel rhs`, both sides already evaluated over a field. */
+export interface Comparison<T> {
+  /** Which printed piece this is, e.g. "step 3" or "eta <= (1/(27 sqrt2 L ||grad J||^2))^(1/3)". */
+  label?: string;
+  lhs: T;
+  rel: Relation;
+  rhs: T;
+}
+
+/** Hypothesis names used across the catalogue. Each can be dropped (ablation). */
+export type HypothesisName =
+  | 'smooth'
+  | 'L_ge_1'
+  | 'lower_bound'
+  | 'symmetric'
+  | 'eta_rule'
+  | 'same_rank'
+  | 'nonneg';
+
+export const HYPOTHESES: Readonly<Record<HypothesisName, string>> = {
+  smooth: 'The original loss L is L-smooth with the stated constant L (Assumption 3.1, (4)).',
+  L_ge_1: 'The smoothness constant satisfies L >= 1 (Assumption 3.1).',
+  lower_bound: 'L(W) >= L* for all W (Assumption 3.2).',
+  symmetric: 'The matrix M is symmetric (Lemma A.2, (15)).',
+  eta_rule: 'The step size eta_t is the one of (8): min{1 / (4 sqrt2 L (||V_t||^2 + ||G(V_t)||)), 1}.',
+  same_rank: 'All adapter pairs (B1, A1), (B2, A2) share one rank r (Sec. 3.2).',
+  nonneg: 'x1, x2, w1, w2 >= 0 (Lemma A.1).',
+};
+
+/** Which generator family produces a claim's input (see theory/inputs.ts for the shapes). */
+export type InputKind =
+  | 'amgm'
+  | 'square'
+  | 'block'
+  | 'lora'
+  | 'lora-pair'
+  | 'loss-point'
+  | 'lora-run'
+  | 'two-pair'
+  | 'two-lora';
+
+/** Serialisable description of a claim (what `loracheck claims --json` prints). */
+export interface ClaimInfo {
+  /** Stable id (SPEC claim catalogue), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
+  readonly id: string;
+  /** Paper reference, e.g. "Lemma 3.3", "(22), line 1 of the AM-GM chain". */
+  readonly paper: string;
+  readonly title: string;
+  /** LaTeX of the statement as printed (KaTeX-compatible). */
+  readonly latex: string;
+  readonly hypotheses: readonly HypothesisName[];
+  readonly inputKind: InputKind;
+  /** Arithmetic modes the claim can be evaluated in; the first is the default for `check`. */
+  readonly modes: readonly Mode[];
+  /** For a `.corrected` claim: the id of the printed claim it corrects. */
+  readonly correctedOf?: string;
+  /** Why the claim is encoded as it is (e.g. "printed with ||G|| where AM-GM gives ||G||^2"). */
+  readonly note?: string;
+}
+
+export interface Claim<I = any> extends ClaimInfo {
+  /** The relations the claim asserts on this input, evaluated over F (both sides). */
+  comparisons<T>(F: Field<T>, input: I): Comparison<T>[];
+  /** Whether the input exercises the claim at all (d != 0, grad J != 0, G != 0, ...). */
+  nonTrivial(input: I): boolean;
+  /** Which named hypotheses this input satisfies (used to label witnesses found under ablation). */
+  hypothesesHold?(input: I): Partial<Record<HypothesisName, boolean>>;
+}
+
+export function claimInfo(c: Claim): ClaimInfo {
+  const { id, paper, title, latex, hypotheses, inputKind, modes, correctedOf, note } = c;
+  return { id, paper, title, latex, hypotheses, inputKind, modes, ...(correctedOf ? { correctedOf } : {}), ...(note ? { note } : {}) };
+}
