@@ -1,0 +1,112 @@
+/**
+ * `loracheck verify`: the main job. Runs every claim (check), the ablations, the tightness
+ * search, a short training run per step rule on the embedded default data (and on
+ * Fashion-MNIST when its Debian package is installed), verifies those traces, and writes
+ * the report. Each stage is the same command a user can run alone, so every stage's
+ * result file can be rebuilt on its own.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from '../main.ts';
+import { UsageError } from '../args.ts';
+
+const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
+const RULES = ['theory', 'adapt', 'adapt2', 'norm', 'const:0.5'];
+
+interface Stage {
+  title: string;
+  argv: string[];
+  /** Exit codes that do not stop the job (1 = a counterexample/violation was found: that is a finding). */
+  okCodes: number[];
+}
+
+export function plan(opts: { quick: boolean; budget: number; results: string; out: string; seed: number; workers?: number; fmnist: boolean }): Stage[] {
+  const b = opts.quick ? 0.1 : opts.budget;
+  const secs = (x: number) => String(Math.max(0.2, Math.round(x * b * 100) / 100));
+  const res = ['--results', opts.results];
+  const seed = ['--seed', String(opts.seed)];
+  const workers = opts.workers ? ['--workers', String(opts.workers)] : [];
+  const steps = (n: number) => String(Math.max(20, Math.round(n * (opts.quick ? 0.2 : opts.budget))));
+  const traces = join(opts.results, 'traces');
+  const stages: Stage[] = [
+    { title: 'Check every claim', argv: ['check', '--seconds', secs(3), ...seed, ...res], okCodes: [0, 1] },
+    { title: 'Ablation: drop each hypothesis', argv: ['ablate', '--seconds', secs(1.5), ...seed, ...workers, ...res], okCodes: [0, 1] },
+    { title: 'Tightness of each constant', argv: ['tighten', '--seconds', secs(2.5), ...seed, ...workers, ...res], okCodes: [0, 1] },
+  ];
+  const traceFiles: string[] = [];
+  for (const rule of RULES) {
+    const file = join(traces, `penguins-logreg-${rule.replace(/[^a-z0-9.]+/gi, '_')}.jsonl`);
+    traceFiles.push(file);
+    stages.push({
+      title: `Train penguins-logreg, rule ${rule}`,
+      argv: ['train', '--workload', 'penguins-logreg', '--steps', steps(400), '--rule', rule, '--rank', '2', ...seed, '--out', file, '--quiet'],
+      okCodes: [0, 1],
+    });
+  }
+  if (opts.fmnist) {
+    for (const rule of ['theory', 'adapt2', 'const:0.05']) {
+      const file = join(traces, `fmnist-logreg-${rule.replace(/[^a-z0-9.]+/gi, '_')}.jsonl`);
+      traceFiles.push(file);
+      stages.push({
+        title: `Train fmnist-logreg, rule ${rule}`,
+        argv: ['train', '--workload', 'fmnist-logreg', '--steps', steps(60), '--rule', rule, '--rank', '4', ...seed, '--out', file, '--quiet'],
+        okCodes: [0, 1],
+      });
+    }
+  }
+  stages.push({ title: 'Verify the traces', argv: ['verify-trace', ...traceFiles, ...res], okCodes: [0, 1] });
+  stages.push({ title: 'Write the report', argv: ['report', ...res, '--out', opts.out], okCodes: [0] });
+  return stages;
+}
+
+export const command: Command = {
+  spec: {
+    name: 'verify',
+    summary: 'The main job: check every claim, ablate, tighten, train and verify traces, write the HTML report.',
+    usage: 'verify [--quick] [--budget X] [--seed N] [--workers K] [--results DIR] [--out FILE] [--no-fmnist]',
+    flags: {
+      quick: { type: 'boolean', help: 'a one-minute pass (about a tenth of the default budget)' },
+      budget: { type: 'number', arg: 'X', help: 'scale every budget by X (1 = about 10 minutes on 2 cores)', default: 1, gt: 0 },
+      seed: { type: 'int', arg: 'N', help: 'seed for every stage (printed, so a run can be replayed)', min: 0 },
+      workers: { type: 'int', arg: 'K', help: 'worker threads for search stages (default: all cores)', min: 1 },
+      results: { type: 'string', arg: 'DIR', help: 'results folder', default: 'results' },
+      out: { type: 'string', arg: 'FILE', help: 'report file', default: 'out/report.html' },
+      'no-fmnist': { type: 'boolean', help: 'skip Fashion-MNIST even when its package is installed' },
+    },
+    details: `Fashion-MNIST runs are added when ${FMNIST_DIR} exists (apt-get install dataset-fashion-mnist).`,
+  },
+  async run({ flags }) {
+    const { main } = await import('../main.ts');
+    const seed: number = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const results = resolve(flags.results);
+    const out = resolve(flags.out);
+    try {
+      mkdirSync(results, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`verify: cannot create --results folder ${results}: ${(e as Error).message}`);
+    }
+    const fmnist = !flags['no-fmnist'] && existsSync(FMNIST_DIR);
+    const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist });
+    const t0 = Date.now();
+    console.error(`loracheck verify: seed ${seed}, budget ${flags.quick ? 'quick' : flags.budget}, ${stages.length} stages, results in ${results}`);
+    if (!fmnist) console.error(`  (Fashion-MNIST not found at ${FMNIST_DIR}: its runs are skipped; apt-get install dataset-fashion-mnist adds them)`);
+    const findings: string[] = [];
+    for (const [k, st] of stages.entries()) {
+      const ts = Date.now();
+      console.error(`\n[${k + 1}/${stages.length}] ${st.title}  (loracheck ${st.argv.join(' ')})`);
+      const code = await main(st.argv);
+      const dt = ((Date.now() - ts) / 1000).toFixed(1);
+      if (!st.okCodes.includes(code)) {
+        console.error(`loracheck verify: stage "${st.title}" failed with exit code ${code}; earlier results are kept in ${results}`);
+        return code === 2 ? 2 : 1;
+      }
+      if (code === 1) findings.push(st.title);
+      console.error(`    done in ${dt} s${code === 1 ? ' (findings: see the report)' : ''}`);
+    }
+    const total = ((Date.now() - t0) / 1000).toFixed(1);
+    console.log(`\nReport: ${out}`);
+    console.log(`Finished in ${total} s with seed ${seed}. ${findings.length ? `Stages with findings: ${findings.join('; ')}.` : 'No stage reported a finding.'}`);
+    console.log(`Replay: npx loracheck verify --seed ${seed}${flags.quick ? ' --quick' : flags.budget !== 1 ? ` --budget ${flags.budget}` : ''}`);
+    return 0;
+  },
+};
