@@ -1,0 +1,192 @@
+/**
+ * The one place that decides which TensorFlow.js backend runs a trace (SPEC "Training
+ * traces"): auto tries, in order,
+ *   gpu    @tensorflow/tfjs-node-gpu, only if it loads AND TensorFlow reports a CUDA device,
+ *   native @tensorflow/tfjs-node (libtensorflow on the CPU),
+ *   wasm   @tensorflow/tfjs-backend-wasm (SIMD build, one thread),
+ *   cpu    the plain-JS kernels of @tensorflow/tfjs.
+ * The two native packages are optionalDependencies whose install downloads libtensorflow;
+ * where that failed they are simply absent, so they are imported lazily and their absence is
+ * a skip reason, never an error. Asking for one backend explicitly (--backend gpu) that is
+ * not usable throws BackendUnavailable with a one-line reason.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type * as TFNamespace from '@tensorflow/tfjs';
+
+/** The TensorFlow.js API the trainer talks to (the native packages re-export the same API). */
+export type TF = typeof TFNamespace;
+
+export type BackendName = 'gpu' | 'native' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly BackendName[] = ['gpu', 'native', 'wasm', 'cpu'];
+
+export interface Backend {
+  /** Our name for it (what --backend takes). */
+  name: BackendName;
+  /** tfjs' own backend name ('tensorflow', 'wasm', 'cpu'). */
+  tfBackend: string;
+  /** One line: what runs, e.g. "wasm (SIMD, 1 thread)". */
+  detail: string;
+  /** Why each backend tried before this one was skipped, e.g. "gpu: package ... not installed". */
+  reasonsSkipped: string[];
+  /** Package versions that matter for this backend. */
+  versions: Record<string, string>;
+  tf: TF;
+}
+
+export class BackendUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendUnavailable';
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+function version(pkg: string): string | undefined {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Imports an optional package; resolves to the module, or to a one-line reason it is unusable. */
+async function importOptional(pkg: string): Promise<{ mod?: any; reason?: string }> {
+  try {
+    // A computed specifier keeps TypeScript (and bundlers) from requiring the package to exist.
+    const spec: string = pkg;
+    return { mod: await import(spec) };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const code = (e as { code?: string }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && msg.includes(pkg))
+      return { reason: `package ${pkg} is not installed (optional dependency; its install downloads libtensorflow)` };
+    return { reason: `package ${pkg} failed to load: ${firstLine(msg)}` };
+  }
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+let tfjs: TF | undefined;
+async function loadTfjs(): Promise<TF> {
+  if (!tfjs) {
+    tfjs = (await import('@tensorflow/tfjs')) as unknown as TF;
+    // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr.
+    tfjs.enableProdMode();
+  }
+  return tfjs;
+}
+
+type Attempt = { ok: Omit<Backend, 'reasonsSkipped'> } | { skip: string };
+
+async function tryNative(gpu: boolean): Promise<Attempt> {
+  const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  const { mod, reason } = await importOptional(pkg);
+  if (!mod) return { skip: reason! };
+  const tf = mod as TF;
+  let set = false;
+  try {
+    set = await tf.setBackend('tensorflow');
+  } catch (e) {
+    return { skip: `${pkg} loaded but its 'tensorflow' backend failed: ${firstLine(String(e))}` };
+  }
+  if (!set) return { skip: `${pkg} loaded but its 'tensorflow' backend did not initialise` };
+  // NodeJSKernelBackend records which package built it and whether TensorFlow placed ops on a GPU.
+  const b = tf.backend() as unknown as { isGPUPackage?: boolean; isUsingGpuDevice?: boolean };
+  if (gpu && !(b.isGPUPackage && b.isUsingGpuDevice))
+    return { skip: `${pkg} loaded but TensorFlow sees no CUDA GPU` };
+  const versions: Record<string, string> = {};
+  const v = version(pkg);
+  if (v) versions[pkg] = v;
+  return {
+    ok: {
+      name: gpu ? 'gpu' : 'native',
+      tfBackend: 'tensorflow',
+      detail: gpu ? `gpu (${pkg}, CUDA device)` : `native (${pkg}, libtensorflow on the CPU)`,
+      versions,
+      tf,
+    },
+  };
+}
+
+async function tryWasm(): Promise<Attempt> {
+  let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+  try {
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
+  } catch (e) {
+    return { skip: `package @tensorflow/tfjs-backend-wasm failed to load: ${firstLine(String(e))}` };
+  }
+  const tf = await loadTfjs();
+  // In Node the .wasm binaries are read from disk: point the loader at the package's dist/.
+  const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/';
+  try {
+    wasm.setWasmPaths(dist);
+  } catch {
+    // setWasmPaths throws once the backend has been initialised (a second call in one process).
+  }
+  let set = false;
+  try {
+    set = await tf.setBackend('wasm');
+  } catch (e) {
+    return { skip: `wasm backend failed to initialise: ${firstLine(String(e))}` };
+  }
+  if (!set) return { skip: `wasm backend did not initialise (binaries looked for in ${dist})` };
+  const versions: Record<string, string> = {};
+  const v = version('@tensorflow/tfjs-backend-wasm');
+  if (v) versions['@tensorflow/tfjs-backend-wasm'] = v;
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  return { ok: { name: 'wasm', tfBackend: 'wasm', detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, versions, tf } };
+}
+
+async function tryCpu(): Promise<Attempt> {
+  const tf = await loadTfjs();
+  const set = await tf.setBackend('cpu');
+  if (!set) return { skip: 'cpu backend did not initialise' };
+  return { ok: { name: 'cpu', tfBackend: 'cpu', detail: 'cpu (plain JavaScript kernels)', versions: {}, tf } };
+}
+
+function attempt(name: BackendName): Promise<Attempt> {
+  switch (name) {
+    case 'gpu':
+      return tryNative(true);
+    case 'native':
+      return tryNative(false);
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return tryCpu();
+  }
+}
+
+/**
+ * Chooses and activates a backend. `auto` walks AUTO_ORDER and records why each earlier one
+ * was skipped; an explicit choice either works or throws BackendUnavailable.
+ */
+export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Backend> {
+  if (!BACKEND_CHOICES.includes(choice))
+    throw new BackendUnavailable(`unknown backend "${choice}" (one of ${BACKEND_CHOICES.join(', ')})`);
+  const order = choice === 'auto' ? AUTO_ORDER : [choice];
+  const reasonsSkipped: string[] = [];
+  for (const name of order) {
+    const a = await attempt(name);
+    if ('ok' in a) {
+      const tfVersion = version('@tensorflow/tfjs');
+      const versions = { ...(tfVersion ? { '@tensorflow/tfjs': tfVersion } : {}), ...a.ok.versions };
+      return { ...a.ok, versions, reasonsSkipped };
+    }
+    if (choice !== 'auto') throw new BackendUnavailable(`backend ${name} is not available: ${a.skip}`);
+    reasonsSkipped.push(`${name}: ${a.skip}`);
+  }
+  throw new BackendUnavailable(`no TensorFlow.js backend could be initialised (${reasonsSkipped.join('; ')})`);
+}
+
+/** "wasm (SIMD, 1 thread); skipped gpu: ..., native: ..." — what `train` prints. */
+export function describeBackend(b: Backend): string {
+  return b.reasonsSkipped.length ? `${b.detail}; skipped ${b.reasonsSkipped.join('; ')}` : b.detail;
+}

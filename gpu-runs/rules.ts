@@ -1,0 +1,84 @@
+/**
+ * Step-size rules (paper Sec. 3.2 and Sec. 4). eta_t is computed on the host in float64 from
+ * the step's scalars; the tensors then move by fround(eta_t) (what float32 can apply), and
+ * that applied value is what the trace records.
+ *
+ *   theory     (8)  eta = min{1 / (4 sqrt2 L (||V||^2 + ||G||)), 1}       (theory/trace-sides.ts)
+ *   adapt      Sec. 4: alpha / (||V||^2 + ||G||)
+ *   adapt2     Sec. 4: alpha / (||V||^2 + sqrt(J))
+ *   norm       Sec. 4: alpha / ||grad J||^(1/2)
+ *   const:<lr> a constant learning rate
+ * Sec. 4 computes adapt/adapt2/norm from batch values in mini-batch runs; so do we.
+ */
+import { float64 } from '../numeric/float64.ts';
+import { eta8 } from '../theory/trace-sides.ts';
+
+export type RuleKind = 'theory' | 'adapt' | 'adapt2' | 'norm' | 'const';
+
+export interface Rule {
+  kind: RuleKind;
+  /** The text it was parsed from (what the trace header records). */
+  text: string;
+  /** Learning rate of const:<lr>. */
+  lr?: number;
+}
+
+export const RULE_NAMES = ['theory', 'adapt', 'adapt2', 'norm', 'const:<lr>'] as const;
+
+/** Paper Table 1 (logistic regression column): alpha^adapt = 1, alpha^adapt2 = 0.8, alpha^norm = 0.06. */
+export const DEFAULT_ALPHA: Readonly<Record<'adapt' | 'adapt2' | 'norm', number>> = { adapt: 1, adapt2: 0.8, norm: 0.06 };
+
+export class RuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleError';
+  }
+}
+
+export function parseRule(text: string): Rule {
+  if (text === 'theory' || text === 'adapt' || text === 'adapt2' || text === 'norm') return { kind: text, text };
+  const m = /^const:(.+)$/.exec(text);
+  if (m) {
+    const lr = Number(m[1]);
+    if (!Number.isFinite(lr) || !(lr > 0) || m[1]!.trim() === '')
+      throw new RuleError(`rule "${text}": the learning rate after const: must be a finite number > 0`);
+    return { kind: 'const', text, lr };
+  }
+  throw new RuleError(`rule "${text}" is not one of ${RULE_NAMES.join(', ')}`);
+}
+
+/** alpha a rule uses: the flag when given, else the paper's default; null for theory and const. */
+export function ruleAlpha(rule: Rule, alpha?: number): number | null {
+  if (rule.kind === 'theory' || rule.kind === 'const') return null;
+  return alpha ?? DEFAULT_ALPHA[rule.kind];
+}
+
+/** The scalars of one step that the rules read (batch values in mini-batch runs). */
+export interface StepScalars {
+  /** ||V_t||^2 */
+  Vsq: number;
+  /** ||G(V_t)|| = ||grad L(B_t A_t)|| */
+  Gnorm: number;
+  /** J(V_t) (batch loss in mini-batch runs) */
+  J: number;
+  /** ||grad J(V_t)||^2 */
+  gradJsq: number;
+  /** The smoothness constant the theory uses (already max(., 1)). */
+  L: number;
+}
+
+/** eta_t in float64 (may be non-finite, e.g. norm at a stationary point: the trainer stops then). */
+export function stepSize(rule: Rule, alpha: number | null, s: StepScalars): number {
+  switch (rule.kind) {
+    case 'theory':
+      return eta8(float64, { Vsq: s.Vsq, Gnorm: s.Gnorm, L: s.L }); // (8)
+    case 'adapt':
+      return alpha! / (s.Vsq + s.Gnorm);
+    case 'adapt2':
+      return alpha! / (s.Vsq + Math.sqrt(s.J));
+    case 'norm':
+      return alpha! / Math.sqrt(Math.sqrt(s.gradJsq)); // ||grad J||^(1/2) = (||grad J||^2)^(1/4)
+    case 'const':
+      return rule.lr!;
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { TraceFormatError, parseTrace } from './trace-reader.ts';
+import { TRACE_FORMAT, TRACE_SCHEMA, type StepRecord, type TraceHeader } from './trace.ts';
+
+const header: TraceHeader = {
+  type: 'header',
+  format: TRACE_FORMAT,
+  schema: TRACE_SCHEMA,
+  workload: 'unit',
+  m: 2,
+  n: 3,
+  r: 1,
+  L: 1,
+  Lstar: 0,
+  rule: 'theory',
+  batch: 'full',
+  dtype: 'float32',
+};
+
+function step(t: number, over: Partial<StepRecord> = {}): StepRecord {
+  return { type: 'step', t, J: 1 - t / 100, Vsq: 1, Gnorm: 0.5, gradJsq: 0.1, eta: 0.1, time_ms: t, ...over };
+}
+
+const lines = (...objs: unknown[]): string => objs.map((o) => JSON.stringify(o) + '\n').join('');
+const summary = { type: 'summary', steps: 2, finalJ: 0.98, diverged: false, wall_ms: 3 };
+
+function errorOf(text: string): TraceFormatError {
+  try {
+    parseTrace(text, 'trace.jsonl');
+  } catch (e) {
+    if (e instanceof TraceFormatError) return e;
+    throw e;
+  }
+  throw new Error('expected a TraceFormatError');
+}
+
+describe('trace reader', () => {
+  it('reads a well-formed trace', () => {
+    const tr = parseTrace(lines(header, step(0), step(1), step(2), summary), 'ok.jsonl');
+    expect(tr.steps.map((s) => s.t)).toEqual([0, 1, 2]);
+    expect(tr.summary?.steps).toBe(2);
+    expect(tr.stepLines).toEqual([2, 3, 4]);
+  });
+
+  it('names line and field of a NaN written by JSON.stringify (null)', () => {
+    const text = lines(header, step(0), step(1, { eta: NaN }), summary);
+    const e = errorOf(text);
+    expect(e.message).toBe("trace.jsonl:3: field 'eta' must be a finite number >= 0, got null");
+    expect(e.line).toBe(3);
+    expect(e.field).toBe('eta');
+  });
+
+  it('names a truncated last line', () => {
+    const full = lines(header, step(0), step(1));
+    const text = full.slice(0, full.length - 20); // cut inside the last record, no newline
+    const e = errorOf(text);
+    expect(e.line).toBe(3);
+    expect(e.message).toMatch(/^trace\.jsonl:3: is not valid JSON \(truncated last line\?\)/);
+  });
+
+  it('names a missing header', () => {
+    const e = errorOf(lines(step(0), step(1)));
+    expect(e.message).toBe('trace.jsonl:1: field \'type\' must be "header" on line 1 (the header is missing), got "step"');
+  });
+
+  it('names a missing required header field and a wrong-typed one', () => {
+    const { L: _L, ...noL } = header;
+    expect(errorOf(lines(noL, step(0))).message).toBe("trace.jsonl:1: field 'L' is missing (must be a finite number > 0)");
+    expect(errorOf(lines({ ...header, batch: 0 }, step(0))).message).toBe(
+      'trace.jsonl:1: field \'batch\' must be "full" or an integer >= 1, got 0',
+    );
+  });
+
+  it('rejects non-consecutive steps, records after the summary, and an empty file', () => {
+    expect(errorOf(lines(header, step(0), step(2))).message).toBe("trace.jsonl:3: field 't' must be 1 (previous t + 1), got 2");
+    expect(errorOf(lines(header, step(0), summary, step(1))).message).toBe(
+      'trace.jsonl:4: follows the summary line (the summary must be last)',
+    );
+    expect(errorOf('').message).toBe('trace.jsonl: is empty (expected a header line)');
+    expect(errorOf(lines(header, step(0)) + '\n' + lines(step(1))).line).toBe(3);
+  });
+
+  it('keeps header strings verbatim, <script> included', () => {
+    const evil = '<script>alert("x")</script> & </tr>';
+    const tr = parseTrace(lines({ ...header, name: evil, workload: evil, extra: { note: evil } }, step(0)), 'x.jsonl');
+    expect(tr.header.name).toBe(evil);
+    expect(tr.header.workload).toBe(evil);
+    expect((tr.header.extra as { note: string }).note).toBe(evil);
+    // Round trip: re-serialising gives the identical line.
+    const line1 = JSON.stringify({ ...header, name: evil, workload: evil, extra: { note: evil } });
+    expect(JSON.stringify(tr.header)).toBe(line1);
+  });
+
+  it('accepts a divergence record followed by the summary, and nothing after it but the summary', () => {
+    const div = { type: 'divergence', t: 2, reason: 'J is NaN at step 2' };
+    const tr = parseTrace(lines(header, step(0), step(1), div, { ...summary, diverged: true }), 'd.jsonl');
+    expect(tr.divergence?.t).toBe(2);
+    expect(errorOf(lines(header, step(0), div, step(1))).message).toBe('trace.jsonl:4: is a step after the divergence record');
+  });
+});

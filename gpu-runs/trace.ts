@@ -1,0 +1,151 @@
+/**
+ * Trace files (SPEC "Training traces"): JSON Lines, one object per line, each with a `type`:
+ *
+ *   {"type":"header", ...}        line 1: what ran (workload, sizes, L, L*, rule, seed, backend)
+ *   {"type":"step", "t":0, ...}   one per iterate V_t, t = 0, 1, 2, ... (consecutive)
+ *   {"type":"divergence", ...}    optional: the run produced a NaN/Inf at step t and stopped
+ *   {"type":"summary", ...}       last line: steps done, final J, diverged, wall time
+ *
+ * A step record t holds the quantities at V_t and the eta_t that maps V_t to V_{t+1}
+ * (V_{t+1} = V_t - eta_t grad J(V_t), the LoRA step (3)). A run of T steps has records
+ * t = 0..T; the last record's eta is the one the rule would use next (not applied).
+ * The writer appends each line with a synchronous write, so a killed run leaves every
+ * finished line on disk; `close` writes the summary (train does so on Ctrl-C too).
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const TRACE_FORMAT = 'loracheck-trace';
+export const TRACE_SCHEMA = 1;
+
+export interface TraceHeader {
+  type: 'header';
+  format: typeof TRACE_FORMAT;
+  schema: number;
+  /** Workload name (free text for traces written by other tools). */
+  workload: string;
+  /** Optional free-text run name. Kept verbatim; the report escapes it. */
+  name?: string;
+  /** Sizes of W = BA (for several matrices: the stacked M = BA of Sec. 3.2) and the rank. */
+  m: number;
+  n: number;
+  r: number;
+  /** Shapes of the individual weight matrices when there are several (Sec. 3.2, L36/M36). */
+  matrices?: { m: number; n: number }[];
+  /** Samples in the training set, and where they came from. */
+  N?: number;
+  data?: string;
+  /** The smoothness constant the theory uses: max(L_loss, 1), times 2 for two matrices (Lemma 3.6). */
+  L: number;
+  /** Smoothness constant of the original loss itself (before max(., 1) and Lemma 3.6). */
+  Lloss?: number;
+  /** How Lloss was obtained ("exact", "certified upper bound ...", "estimated ..."). */
+  Lmethod?: string;
+  /** True when L is an estimate (mlp): verdicts resting on it are labelled "estimated". */
+  Lestimated?: boolean;
+  /** Lower bound L* of the loss (Assumption 3.2). */
+  Lstar: number;
+  /** Step rule: theory | adapt | adapt2 | norm | const:<lr> (other tools: any text). */
+  rule: string;
+  alpha?: number | null;
+  /** "full" (gradient descent, what the theory covers) or the mini-batch size. */
+  batch: 'full' | number;
+  init?: string;
+  sigma?: number;
+  seed?: number;
+  /** Planned number of steps. */
+  steps?: number;
+  backend?: string;
+  backendDetail?: string;
+  backendSkipped?: string[];
+  dtype: string;
+  versions?: Record<string, string>;
+  created?: string;
+  [extra: string]: unknown;
+}
+
+export interface StepRecord {
+  type: 'step';
+  t: number;
+  /** J(V_t) = L(B_t A_t) = loss(W0 + B_t A_t), (6), on the full training set. */
+  J: number;
+  /** ||V_t||^2 = ||B_t||^2 + ||A_t||^2 (summed over all adapter pairs). */
+  Vsq: number;
+  /** ||G(V_t)|| = ||grad L(E1 V_t V_t^T E2)|| (product norm over matrices). */
+  Gnorm: number;
+  /** ||grad J(V_t)||^2 = ||grad_B||^2 + ||grad_A||^2, (7). */
+  gradJsq: number;
+  /** The step size eta_t used for V_t -> V_{t+1}. */
+  eta: number;
+  /** Milliseconds since the run started, when this record was taken. */
+  time_ms: number;
+  /** Mini-batch runs: the batch loss (Gnorm, gradJsq and eta are then batch quantities). */
+  batchJ?: number;
+  /** Estimated-L runs (mlp): the L used for eta_t at this step. */
+  L?: number;
+}
+
+export interface DivergenceRecord {
+  type: 'divergence';
+  t: number;
+  /** e.g. "J is NaN", "||V||^2 is Infinity". */
+  reason: string;
+}
+
+export interface SummaryRecord {
+  type: 'summary';
+  /** Steps taken (updates applied). */
+  steps: number;
+  /** J at the last finite record, or null when there was none. */
+  finalJ: number | null;
+  diverged: boolean;
+  /** True when the run was stopped (Ctrl-C) before the planned number of steps. */
+  interrupted?: boolean;
+  wall_ms: number;
+  /** Estimated-L runs: the largest estimate seen. */
+  Lfinal?: number;
+  [extra: string]: unknown;
+}
+
+export type TraceLine = TraceHeader | StepRecord | DivergenceRecord | SummaryRecord;
+
+/** Where the trainer sends its lines (a file, or an array in tests). */
+export interface TraceSink {
+  write(line: TraceLine): void;
+  close(): void;
+}
+
+/** Appends lines to a file with synchronous writes (nothing is buffered in this process). */
+export class TraceFileWriter implements TraceSink {
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'w');
+  }
+
+  write(line: TraceLine): void {
+    if (this.fd === undefined) throw new Error(`trace ${this.path} is already closed`);
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Collects lines in memory (tests, benchmarks). */
+export class MemorySink implements TraceSink {
+  readonly lines: TraceLine[] = [];
+  write(line: TraceLine): void {
+    this.lines.push(structuredClone(line));
+  }
+  close(): void {}
+  /** The trace as JSON Lines text, exactly as the file writer would produce it. */
+  text(): string {
+    return this.lines.map((l) => JSON.stringify(l) + '\n').join('');
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Softmax cross-entropy workloads on a data set held ONCE as a tensor X (N x n) with one-hot
+ * labels Y (N x classes): logistic regression (one matrix) and two heads on disjoint pixel
+ * blocks (two matrices, Sec. 3.2). Gradients by hand, every matMul without transpose flags
+ * (tfjs' fast kernels skip transposed operands): with Z = X W^T and P = softmax(Z),
+ *   L(W) = (1/N) sum_i [logsumexp(Z_i) - <Z_i, Y_i>],   G = grad L(W) = (P - Y)^T X / N.
+ * Smoothness: L <= lambda_max(X^T X / N) / 2, certified by numeric/losses/softmax.ts; L* = 0.
+ */
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { softmaxSmoothness } from '../../numeric/losses/softmax.ts';
+import type { TF } from '../backend.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { Rng } from '../rng.ts';
+import { WorkloadError, type LossGrad, type LossTerms, type MatrixShape, type Workload } from './types.ts';
+
+/** The data as tensors, and the cross-entropy pieces every softmax workload shares. */
+export class SoftmaxData {
+  readonly X: Tensor2D;
+  readonly Y: Tensor2D;
+  readonly N: number;
+  readonly n: number;
+  readonly classes: number;
+
+  constructor(
+    private readonly tf: TF,
+    d: Dataset,
+  ) {
+    this.N = d.N;
+    this.n = d.n;
+    this.classes = d.classes;
+    this.X = tf.tensor2d(d.X, [d.N, d.n], 'float32');
+    this.Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(d.y, 'int32'), d.classes), 'float32') as Tensor2D);
+  }
+
+  /** The rows a step uses: all of X (no copy) or the gathered mini-batch. */
+  rows(batch?: Tensor1D): { Xb: Tensor2D; Yb: Tensor2D; Nb: number } {
+    if (!batch) return { Xb: this.X, Yb: this.Y, Nb: this.N };
+    return { Xb: this.tf.gather(this.X, batch) as Tensor2D, Yb: this.tf.gather(this.Y, batch) as Tensor2D, Nb: batch.shape[0] };
+  }
+
+  /** Per-row losses logsumexp(Z_i) - <Z_i, Y_i>, and dL/dZ = (softmax(Z) - Y) / Nb. */
+  crossEntropy(Z: Tensor2D, Yb: Tensor2D, Nb: number, withGrad: boolean): { Jterms: Tensor1D; dZ?: Tensor2D } {
+    const tf = this.tf;
+    const lse = tf.logSumExp(Z, 1, true); // Nb x 1
+    const Jterms = tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(Z, Yb), 1)) as Tensor1D;
+    if (!withGrad) return { Jterms };
+    const P = tf.exp(tf.sub(Z, lse));
+    return { Jterms, dZ: tf.mul(tf.sub(P, Yb), 1 / Nb) as Tensor2D };
+  }
+
+  /** Certified smoothness constant of the cross-entropy in W (X read as the float32 values training uses). */
+  static smoothness(d: Dataset): { L: number; method: string } {
+    const b = softmaxSmoothness({ rows: d.N, cols: d.n, data: d.X as unknown as number[] });
+    return { L: b.L, method: `certified upper bound of lambda_max(X^T X / N) / 2: ${b.method}` };
+  }
+
+  dispose(): void {
+    this.X.dispose();
+    this.Y.dispose();
+  }
+}
+
+/** Frozen pretrained weights: W0 ~ N(0, 0.01 / n), small next to what training adds. */
+export function randomW0(tf: TF, rng: Rng, s: MatrixShape): Tensor2D {
+  return tf.tensor2d(rng.gaussian(s.m * s.n, 0.1 / Math.sqrt(s.n)), [s.m, s.n]);
+}
+
+/** Softmax regression, W (classes x n): logits Z = X W^T. */
+export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng): Workload {
+  const L = SoftmaxData.smoothness(d);
+  const data = new SoftmaxData(tf, d);
+  const shape = { m: d.classes, n: d.n };
+  const W0 = randomW0(tf, rng, shape);
+  const forward = (W: Tensor2D[], batch: Tensor1D | undefined, withGrad: boolean) => {
+    const { Xb, Yb, Nb } = data.rows(batch);
+    const Z = tf.matMul(Xb, tf.transpose(W[0]!)) as Tensor2D; // Nb x classes
+    const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
+    return { Jterms, Jscale: 1 / Nb, G: dZ ? [tf.matMul(tf.transpose(dZ), Xb) as Tensor2D] : [] };
+  };
+  return {
+    name,
+    description: `softmax regression ${d.n} -> ${d.classes} on ${d.name} (N = ${d.N})`,
+    shapes: [shape],
+    N: d.N,
+    data: d.source,
+    Lloss: L.L,
+    Lmethod: L.method,
+    Lestimated: false,
+    Lstar: 0,
+    W0: [W0],
+    supportsBatch: true,
+    lossGrad: (W, batch): LossGrad => forward(W, batch, true),
+    loss: (W): LossTerms => forward(W, undefined, false),
+    dispose() {
+      data.dispose();
+      W0.dispose();
+    },
+  };
+}
+
+/**
+ * Two heads on disjoint blocks of pixels, summed into one logit vector:
+ *   Z = X1 W1^T + X2 W2^T,  X = [X1 X2] (columns split at `split`).
+ * This equals Z = X [W1 W2]^T, so it runs as ONE product with the concatenated weights and
+ * the same single copy of X, and G1, G2 are the column blocks of (P - Y)^T X / N.
+ * As a function of the pair, L(W1, W2) is the cross-entropy of [W1 W2], whose product norm is
+ * the Frobenius norm of [W1 W2]: the pair is L-smooth with the same certified L as logreg;
+ * the theory constant for two matrices is 2L (Lemma 3.6), which the trainer applies.
+ */
+export function twoHeadWorkload(tf: TF, name: string, d: Dataset, rng: Rng, split: number): Workload {
+  if (!(split >= 1 && split < d.n)) throw new WorkloadError(`${name}: split column ${split} must be in 1..${d.n - 1}`);
+  const L = SoftmaxData.smoothness(d);
+  const data = new SoftmaxData(tf, d);
+  const shapes = [
+    { m: d.classes, n: split },
+    { m: d.classes, n: d.n - split },
+  ];
+  const W0 = shapes.map((s) => randomW0(tf, rng, s));
+  const forward = (W: Tensor2D[], batch: Tensor1D | undefined, withGrad: boolean) => {
+    const { Xb, Yb, Nb } = data.rows(batch);
+    const Wcat = tf.concat([W[0]!, W[1]!], 1); // classes x n
+    const Z = tf.matMul(Xb, tf.transpose(Wcat)) as Tensor2D;
+    const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
+    if (!dZ) return { Jterms, Jscale: 1 / Nb, G: [] };
+    const G = tf.matMul(tf.transpose(dZ), Xb);
+    return {
+      Jterms,
+      Jscale: 1 / Nb,
+      G: [tf.slice(G, [0, 0], [d.classes, split]) as Tensor2D, tf.slice(G, [0, split], [d.classes, d.n - split]) as Tensor2D],
+    };
+  };
+  return {
+    name,
+    description: `two softmax heads on pixel columns [0, ${split}) and [${split}, ${d.n}) of ${d.name}, summed logits (N = ${d.N})`,
+    shapes,
+    N: d.N,
+    data: d.source,
+    Lloss: L.L,
+    Lmethod: `${L.method} (the pair loss is the cross-entropy of [W1 W2])`,
+    Lestimated: false,
+    Lstar: 0,
+    W0,
+    supportsBatch: true,
+    lossGrad: (W, batch): LossGrad => forward(W, batch, true),
+    loss: (W): LossTerms => forward(W, undefined, false),
+    dispose() {
+      data.dispose();
+      W0.forEach((w) => w.dispose());
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What the trainer needs from a workload: the original loss L(W_1, ..., W_K) (K = 1, or 2 for
+ * Sec. 3.2's several matrices) with its gradient written by hand, its smoothness constant and
+ * lower bound (Assumptions 3.1 and 3.2), and the frozen W0 of each matrix.
+ *
+ * Losses come back as per-row terms: J = Jscale * sum(Jterms), summed on the host in float64
+ * (a float32 reduction over 60000 samples loses ~1e-6 relative, more than the descent the
+ * verifier has to see; per-sample float32 terms summed in float64 are good to ~1e-9).
+ */
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+
+export interface MatrixShape {
+  m: number;
+  n: number;
+}
+
+export interface LossTerms {
+  Jterms: Tensor1D;
+  Jscale: number;
+}
+
+export interface LossGrad extends LossTerms {
+  /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W. */
+  G: Tensor2D[];
+}
+
+export interface Workload {
+  readonly name: string;
+  /** One line for the header and `train`'s output. */
+  readonly description: string;
+  readonly shapes: readonly MatrixShape[];
+  /** Training-set size and source (data workloads). */
+  readonly N?: number;
+  readonly data?: string;
+  /** Smoothness of the original loss in the (product) Frobenius norm; undefined when it must be
+   *  estimated along the run (Lestimated). Lmethod says how it was obtained. */
+  readonly Lloss: number | undefined;
+  readonly Lmethod: string;
+  readonly Lestimated: boolean;
+  /** Lower bound L* (Assumption 3.2). */
+  readonly Lstar: number;
+  /** Frozen pretrained weights per matrix (null: W0 = 0). */
+  readonly W0: readonly (Tensor2D | null)[];
+  /** Whether --batch applies (data workloads). */
+  readonly supportsBatch: boolean;
+  /** Loss and G at W (full data, or the rows `batch`). Call inside tf.tidy. */
+  lossGrad(W: Tensor2D[], batch?: Tensor1D): LossGrad;
+  /** Loss only, full data (mini-batch runs record the full J each step). Call inside tf.tidy. */
+  loss(W: Tensor2D[]): LossTerms;
+  dispose(): void;
+}
+
+/** Raised for workload options that do not fit (unknown name, bad size, rank too large). */
+export class WorkloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkloadError';
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The loss families of Assumptions 3.1 / 3.2 behind one entry point.
+ *
+ * A descriptor's `L` and `Lstar` are the STATED constants a claim uses (ablation states wrong ones
+ * on purpose); `trueSmoothness` and `infimum` are what the loss actually has. Keep them apart.
+ */
+import type { Field, Num } from '../field.ts';
+import type { Loss, LossDesc, TwoLoss, TwoMatrixLoss } from '../loss.ts';
+import { fmtNum } from './num.ts';
+import { quadraticInfimum, quadraticOver, quadraticSmoothness } from './quadratic.ts';
+import { SEPARABLE_FAMILIES, separableInfimum, separableOver, separableSmoothness } from './separable.ts';
+import { cachedSmoothness, softmaxOver } from './softmax.ts';
+import { twoQuadraticInfimum, twoQuadraticOver, twoQuadraticSmoothness } from './two-matrix.ts';
+
+export { quadraticLoss, type QuadraticArgs } from './quadratic.ts';
+export { separableLoss, SEPARABLE_FAMILIES, KAPPA, type SeparableArgs, type SeparableFamily } from './separable.ts';
+export { softmaxLoss, softmaxSmoothness, type SoftmaxArgs, type SmoothnessBound } from './softmax.ts';
+export { twoQuadraticLoss, type TwoQuadraticArgs } from './two-matrix.ts';
+export { reflectors, applyQ, applyQT, applyH, eigenvector, type Reflectors } from './householder.ts';
+
+export const LOSS_FAMILIES = ['quadratic', ...SEPARABLE_FAMILIES, 'softmax-ce'] as const;
+
+function unknownFamily(fn: string, desc: unknown): never {
+  const fam = desc && typeof desc === 'object' ? (desc as { family?: unknown }).family : undefined;
+  throw new RangeError(`${fn}: field family must be one of ${LOSS_FAMILIES.join(', ')}, got ${fmtNum(fam)}`);
+}
+
+/** Instantiates a loss descriptor over a field (validating it; errors name the field). */
+export function lossOver<T>(F: Field<T>, desc: LossDesc): Loss<T> {
+  switch (desc?.family) {
+    case 'quadratic':
+      return quadraticOver(F, desc);
+    case 'pseudo-huber':
+    case 'log-cosh':
+    case 'logistic':
+      return separableOver(F, desc);
+    case 'softmax-ce':
+      return softmaxOver(F, desc);
+    default:
+      return unknownFamily('lossOver', desc);
+  }
+}
+
+export function twoLossOver<T>(F: Field<T>, desc: TwoMatrixLoss): TwoLoss<T> {
+  if (desc?.family !== 'two-quadratic') unknownFamilyTwo(desc);
+  return twoQuadraticOver(F, desc);
+}
+
+function unknownFamilyTwo(desc: unknown): never {
+  const fam = desc && typeof desc === 'object' ? (desc as { family?: unknown }).family : undefined;
+  throw new RangeError(`twoLossOver: field family must be two-quadratic, got ${fmtNum(fam)}`);
+}
+
+export interface SmoothnessInfo {
+  value: Num;
+  /** 'exact': the best constant of (4); 'upper-bound': a certified bound (softmax). */
+  kind: 'exact' | 'upper-bound';
+  note: string;
+}
+
+/** The true smoothness constant of a descriptor, and whether it is exact. */
+export function smoothnessInfo(desc: LossDesc | TwoMatrixLoss): SmoothnessInfo {
+  switch (desc?.family) {
+    case 'quadratic':
+      return { value: quadraticSmoothness(desc), kind: 'exact', note: '||H||_op = max |d_i|' };
+    case 'two-quadratic':
+      return { value: twoQuadraticSmoothness(desc), kind: 'exact', note: '||H||_op = max |d_i| in the l2 product norm' };
+    case 'pseudo-huber':
+    case 'log-cosh':
+    case 'logistic':
+      return { value: separableSmoothness(desc), kind: 'exact', note: 's a^2 sup|phi\'\'|' };
+    case 'softmax-ce': {
+      const b = cachedSmoothness(desc.X);
+      return { value: b.L, kind: 'upper-bound', note: `lambda_max(X^T X / N) / 2, certified: ${b.method}` };
+    }
+    default:
+      return unknownFamily('smoothnessInfo', desc);
+  }
+}
+
+/**
+ * The true smoothness constant: exact for quadratics and separable losses; for softmax
+ * cross-entropy the certified upper bound lambda_max(X^T X / N) / 2 (exact only up to that bound).
+ */
+export function trueSmoothness(desc: LossDesc | TwoMatrixLoss): Num {
+  return smoothnessInfo(desc).value;
+}
+
+export interface InfimumInfo {
+  /** inf L, or a lower bound on it (kind), or null when L is unbounded below. */
+  value: Num | null;
+  kind: 'exact' | 'lower-bound' | 'unbounded';
+  /** Whether some W attains it (undefined when unknown). */
+  attained: boolean | undefined;
+  note: string;
+}
+
+export function infimumInfo(desc: LossDesc | TwoMatrixLoss): InfimumInfo {
+  switch (desc?.family) {
+    case 'quadratic':
+    case 'two-quadratic': {
+      const v = desc.family === 'quadratic' ? quadraticInfimum(desc) : twoQuadraticInfimum(desc);
+      return v === null
+        ? { value: null, kind: 'unbounded', attained: false, note: 'some d_i < 0: unbounded below along its eigenvector' }
+        : { value: v, kind: 'exact', attained: true, note: 'all d_i >= 0: minimum 0 at W = C' };
+    }
+    case 'pseudo-huber':
+    case 'log-cosh':
+      return { value: separableInfimum(), kind: 'exact', attained: true, note: 'phi >= 0 = phi(0): minimum at W = C' };
+    case 'logistic':
+      return { value: separableInfimum(), kind: 'exact', attained: false, note: 'phi > 0, phi(x) -> 0 as x -> +inf: infimum 0, not attained' };
+    case 'softmax-ce':
+      return { value: 0, kind: 'lower-bound', attained: undefined, note: 'cross-entropy >= 0; the infimum is 0 only for separable data' };
+    default:
+      return unknownFamily('infimumInfo', desc);
+  }
+}
+
+/** inf L when known exactly; null when L is unbounded below or the infimum is unknown (softmax: see infimumInfo). */
+export function infimum(desc: LossDesc | TwoMatrixLoss): Num | null {
+  const i = infimumInfo(desc);
+  return i.kind === 'exact' ? i.value : null;
+}

@@ -1,0 +1,485 @@
+/**
+ * Exact algebraic sign decisions for the `exact` field (numeric/real.ts), used when interval
+ * enclosures cannot separate a value from 0 (exact ties such as sqrt(8) - 2 sqrt(2), or
+ * near-ties). Internal to numeric/: real.ts is the public face.
+ *
+ * Normal form: a finite sum  sum_i q_i * u_i^(1/6)  with rational q_i and integers u_i >= 1
+ * (a Poly, keyed by u). Since sqrt(r) = (r^3)^(1/6) and cbrt(s) = (s^2)^(1/6), sums of square
+ * roots, cube roots and the sixth roots of (22) (the cube root of q sqrt 2) all have this form.
+ *
+ * Sign of a Poly:
+ *  - terms whose u differ by a rational cube form one "cube class" u_rep^(1/6) * S with
+ *    S = sum q_i sqrt(c_i), c_i rational;
+ *  - the sign of S is decided over a pairwise coprime base b_1..b_k of the radicands
+ *    (gcd refinement, no factoring): S = A + B sqrt(b_k) with A, B free of b_k, and
+ *    sign(S) = sign(A) when signs agree, else sign(A) * sign(A^2 - b_k B^2) (recursing on
+ *    fewer base elements, so it terminates);
+ *  - two classes G1 + G2 of opposite signs compare |G1|^6 = u_1 S_1^6 with u_2 S_2^6.
+ * Anything else (three or more cube classes, roots the form cannot hold): undefined.
+ */
+import type { Sign } from './field.ts';
+import { IntervalArith, type Interval } from './precise.ts';
+import { Rational, gcd, icbrt, isqrt } from './rational.ts';
+
+/** The structural view of a RealNode (numeric/real.ts) this module needs. */
+export interface AlgebraNode {
+  readonly op: string;
+  readonly a: Rational | AlgebraNode;
+  readonly b: Rational | AlgebraNode | undefined;
+  readonly k: number;
+  readonly weight: number;
+  /** Memo slot owned by this module. */
+  normal: unknown;
+}
+
+export type Leaf = Rational | AlgebraNode;
+
+/** Callbacks into the field (so that this module does not import real.ts). */
+export interface AlgebraHooks {
+  sign(x: Leaf): Sign;
+  sub(a: Leaf, b: Leaf): Leaf;
+  /** Digits of the quick enclosures used to prune the case-splits. */
+  digits: number;
+}
+
+/** Expressions larger than this (tree size) are left to the interval refinement. */
+const MAX_WEIGHT = 1000;
+/** A normal form with more terms is abandoned (undefined, never a guess). */
+const MAX_TERMS = 256;
+/** At most this many coprime radicands (the case-split costs up to 3^k sub-decisions). */
+const MAX_BASE = 10;
+
+type Poly = Map<bigint, Rational>;
+type MaskPoly = Map<number, Rational>;
+
+/** Decides the sign of x exactly, or undefined when x is outside the normal form. */
+export function algebraicSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
+  if (x.weight > MAX_WEIGHT) return undefined;
+  const P = normalise(x, hooks);
+  return P ? polySign(P, hooks.digits) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Integer helpers
+
+const SMALL_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n, 43n, 47n, 53n, 59n, 61n, 67n, 71n, 73n, 79n, 83n, 89n, 97n];
+
+/** u = c^6 * w with small-prime sixth powers (and a perfect sixth-power rest) pulled out. */
+function pull6(u: bigint): [bigint, bigint] {
+  let c = 1n;
+  let w = u;
+  if (w === 1n) return [1n, 1n];
+  for (const p of SMALL_PRIMES) {
+    const p6 = p ** 6n;
+    if (w < p6) break;
+    while (w % p6 === 0n) {
+      w /= p6;
+      c *= p;
+    }
+  }
+  const r = isqrt(w);
+  if (r * r === w) {
+    const t = icbrt(r);
+    if (t * t * t === r) return [c * t, 1n];
+  }
+  return [c, w];
+}
+
+function ratPow(q: Rational, k: number): Rational {
+  return q.pow(k);
+}
+
+// ---------------------------------------------------------------------------------------
+// Polys: sum q * u^(1/6)
+
+function addTerm(P: Poly, u: bigint, q: Rational): void {
+  if (q.isZero()) return;
+  const [c, w] = pull6(u);
+  const coef = c === 1n ? q : q.mul(Rational.of(c));
+  const prev = P.get(w);
+  const next = prev ? prev.add(coef) : coef;
+  if (next.isZero()) P.delete(w);
+  else P.set(w, next);
+}
+
+function constP(q: Rational): Poly {
+  const P: Poly = new Map();
+  if (!q.isZero()) P.set(1n, q);
+  return P;
+}
+
+function addP(A: Poly, B: Poly, s: 1 | -1): Poly {
+  const out: Poly = new Map(A);
+  for (const [u, q] of B) addTerm(out, u, s === 1 ? q : q.neg());
+  return out;
+}
+
+function scaleP(A: Poly, q: Rational): Poly {
+  const out: Poly = new Map();
+  if (q.isZero()) return out;
+  for (const [u, c] of A) out.set(u, c.mul(q));
+  return out;
+}
+
+function mulP(A: Poly, B: Poly): Poly | null {
+  if (A.size * B.size > MAX_TERMS * 8) return null;
+  const out: Poly = new Map();
+  for (const [u1, q1] of A)
+    for (const [u2, q2] of B) {
+      const q = q1.mul(q2);
+      if (u1 === 1n) addTerm(out, u2, q);
+      else if (u2 === 1n) addTerm(out, u1, q);
+      else {
+        // u1 u2 = g^2 (u1/g)(u2/g): pulls shared factors out cheaply (sqrt(a) sqrt(ab) = a sqrt(b))
+        const g = gcd(u1, u2);
+        if (g === 1n) addTerm(out, u1 * u2, q);
+        else {
+          const [c, w] = pull6(g * g);
+          addTerm(out, w * (u1 / g) * (u2 / g), c === 1n ? q : q.mul(Rational.of(c)));
+        }
+      }
+    }
+  return out.size > MAX_TERMS ? null : out;
+}
+
+/** sqrt(n/d) = sqrt(n d) / d = ((n d)^3)^(1/6) / d, for n/d >= 0. */
+function sqrtRat(x: Rational): Poly {
+  const P: Poly = new Map();
+  if (x.isZero()) return P;
+  const nd = x.num * x.den;
+  addTerm(P, nd * nd * nd, Rational.of(1n, x.den));
+  return P;
+}
+
+/** cbrt(n/d) = sign * cbrt(|n| d^2) / d = sign * ((|n| d^2)^2)^(1/6) / d. */
+function cbrtRat(x: Rational): Poly {
+  const P: Poly = new Map();
+  if (x.isZero()) return P;
+  const n = x.num < 0n ? -x.num : x.num;
+  const m = n * x.den * x.den;
+  addTerm(P, m * m, Rational.of(x.num < 0n ? -1n : 1n, x.den));
+  return P;
+}
+
+function single(P: Poly): [bigint, Rational] | undefined {
+  if (P.size !== 1) return undefined;
+  return P.entries().next().value as [bigint, Rational];
+}
+
+/** 1/P for one term, or two terms x + y via (x^5 - x^4 y + ... - y^5) / (x^6 - y^6). */
+function invP(P: Poly): Poly | null {
+  if (P.size === 1) {
+    const [u, q] = single(P)!;
+    // 1/(q u^(1/6)) = (u^5)^(1/6) / (q u)
+    const out: Poly = new Map();
+    addTerm(out, u ** 5n, q.mul(Rational.of(u)).inv());
+    return out;
+  }
+  if (P.size !== 2) return null;
+  const [[ux, qx], [uy, qy]] = [...P.entries()] as [[bigint, Rational], [bigint, Rational]];
+  const den = ratPow(qx, 6).mul(Rational.of(ux)).sub(ratPow(qy, 6).mul(Rational.of(uy)));
+  if (den.isZero()) return null;
+  const x: Poly = new Map([[ux, qx]]);
+  const y: Poly = new Map([[uy, qy]]);
+  const xs: Poly[] = [constP(Rational.ONE)];
+  const ys: Poly[] = [constP(Rational.ONE)];
+  for (let i = 1; i <= 5; i++) {
+    const nx = mulP(xs[i - 1]!, x);
+    const ny = mulP(ys[i - 1]!, y);
+    if (!nx || !ny) return null;
+    xs.push(nx);
+    ys.push(ny);
+  }
+  let num: Poly = new Map();
+  for (let i = 0; i <= 5; i++) {
+    const t = mulP(xs[5 - i]!, ys[i]!);
+    if (!t) return null;
+    num = addP(num, t, i % 2 === 0 ? 1 : -1);
+  }
+  return scaleP(num, den.inv());
+}
+
+function powP(P: Poly, k: number): Poly | null {
+  if (k === 0) return constP(Rational.ONE);
+  if (k < 0) {
+    const inv = invP(P);
+    return inv ? powP(inv, -k) : null;
+  }
+  let result: Poly | null = constP(Rational.ONE);
+  let base: Poly | null = P;
+  let e = k;
+  while (e > 0 && result && base) {
+    if (e & 1) result = mulP(result, base);
+    e = Math.floor(e / 2);
+    if (e > 0) base = mulP(base, base);
+  }
+  return result && base ? result : null;
+}
+
+function sqrtP(P: Poly): Poly | null {
+  if (P.size === 0) return P;
+  const one = single(P);
+  if (one) {
+    const [u, q] = one;
+    if (q.sign() < 0) return null;
+    if (u === 1n) return sqrtRat(q);
+    // sqrt(q u^(1/6)) = sqrt(q) (w^2)^(1/12) = sqrt(q) w^(1/6) when u = w^2
+    const w = isqrt(u);
+    return w * w === u ? mulP(sqrtRat(q), new Map([[w, Rational.ONE]])) : null;
+  }
+  if (P.size === 2 && P.has(1n)) {
+    // denesting: sqrt(a + b sqrt(c)) = sqrt((a+d)/2) + sgn(b) sqrt((a-d)/2) when a^2 - b^2 c = d^2
+    const a = P.get(1n)!;
+    const [u, b] = [...P.entries()].find(([k]) => k !== 1n)!;
+    const c = icbrt(u);
+    if (c * c * c !== u || a.sign() <= 0) return null;
+    const d = a.mul(a).sub(b.mul(b).mul(Rational.of(c))).sqrtExact();
+    if (!d) return null;
+    const half = Rational.of(1n, 2n);
+    return addP(sqrtRat(a.add(d).mul(half)), sqrtRat(a.sub(d).mul(half)), b.sign() < 0 ? -1 : 1);
+  }
+  return null;
+}
+
+function cbrtP(P: Poly): Poly | null {
+  if (P.size === 0) return P;
+  const one = single(P);
+  if (!one) return null;
+  const [u, q] = one;
+  if (u === 1n) return cbrtRat(q);
+  // cbrt(q u^(1/6)) = cbrt(q) w^(1/6) when u = w^3
+  const w = icbrt(u);
+  return w * w * w === u ? mulP(cbrtRat(q), new Map([[w, Rational.ONE]])) : null;
+}
+
+function normalise(x: Leaf, hooks: AlgebraHooks): Poly | null {
+  if (x instanceof Rational) return constP(x);
+  if (x.normal !== undefined) return x.normal as Poly | null;
+  const P = computeNormal(x, hooks);
+  const out = P && P.size <= MAX_TERMS ? P : null;
+  x.normal = out;
+  return out;
+}
+
+function computeNormal(x: AlgebraNode, hooks: AlgebraHooks): Poly | null {
+  const A = normalise(x.a, hooks);
+  if (!A) return null;
+  switch (x.op) {
+    case 'neg':
+      return scaleP(A, Rational.of(-1n));
+    case 'sqrt':
+      return sqrtP(A);
+    case 'cbrt':
+      return cbrtP(A);
+    case 'pow':
+      return powP(A, x.k);
+    case 'abs': {
+      const s = hooks.sign(x.a);
+      if (s === undefined) return null;
+      return s >= 0 ? A : scaleP(A, Rational.of(-1n));
+    }
+  }
+  const b = x.b!;
+  switch (x.op) {
+    case 'min':
+    case 'max': {
+      const s = hooks.sign(hooks.sub(x.a, b));
+      if (s === undefined) return null;
+      const pickA = x.op === 'min' ? s <= 0 : s >= 0;
+      return pickA ? A : normalise(b, hooks);
+    }
+  }
+  const B = normalise(b, hooks);
+  if (!B) return null;
+  switch (x.op) {
+    case 'add':
+      return addP(A, B, 1);
+    case 'sub':
+      return addP(A, B, -1);
+    case 'mul':
+      return mulP(A, B);
+    case 'div': {
+      const inv = B.size === 0 ? null : invP(B);
+      return inv ? mulP(A, inv) : null;
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sign of a Poly
+
+function polySign(P: Poly, digits: number): Sign {
+  const terms = [...P.entries()].filter(([, q]) => !q.isZero());
+  if (terms.length === 0) return 0;
+  if (terms.length === 1) return terms[0]![1].sign();
+  const Ar = IntervalArith.at(digits);
+  let sum: Interval = Ar.ZERO;
+  for (const [u, q] of terms) {
+    const t = u === 1n ? Ar.fromRational(q) : Ar.mul(Ar.fromRational(q), Ar.sqrt(Ar.cbrt(Ar.fromBigInt(u))));
+    sum = Ar.add(sum, t);
+  }
+  const quick = Ar.sign(sum);
+  if (quick !== undefined) return quick;
+
+  // cube classes: u = rep * c^3 => u^(1/6) = rep^(1/6) * sqrt(c)
+  const classes: { rep: bigint; items: [Rational, Rational][] }[] = [];
+  for (const [u, q] of terms) {
+    const cl = classes.find((k) => Rational.of(u, k.rep).cbrtExact() !== undefined);
+    if (cl) cl.items.push([Rational.of(u, cl.rep).cbrtExact()!, q]);
+    else classes.push({ rep: u, items: [[Rational.ONE, q]] });
+  }
+  if (classes.length > 2) return undefined;
+  // sqrt(n/d) = sqrt(n d) / d: integer radicands
+  const sums = classes.map((cl) => cl.items.map(([c, q]) => [c.num * c.den, q.div(Rational.of(c.den))] as [bigint, Rational]));
+  const base = coprimeBase(sums.flat().map(([r]) => r));
+  if (!base) return undefined;
+  const masks = sums.map((s) => toMask(s, base));
+  if (masks.some((m) => m === null)) return undefined;
+  const [M1, M2] = masks as MaskPoly[];
+  const s1 = maskSign(M1!, base, digits);
+  if (classes.length === 1 || s1 === undefined) return s1;
+  const s2 = maskSign(M2!, base, digits);
+  if (s2 === undefined) return undefined;
+  if (s2 === 0) return s1;
+  if (s1 === 0 || s1 === s2) return s2;
+  // opposite signs: compare |G1|^6 = rep1 S1^6 with |G2|^6 = rep2 S2^6
+  const p1 = maskPow6(M1!, base);
+  const p2 = maskPow6(M2!, base);
+  if (!p1 || !p2) return undefined;
+  const D = maskAdd(maskScale(p1, Rational.of(classes[0]!.rep)), maskScale(p2, Rational.of(classes[1]!.rep)), -1);
+  const sD = maskSign(D, base, digits);
+  return sD === undefined ? undefined : sD === 0 ? 0 : ((s1 * sD) as Sign);
+}
+
+/** Pairwise coprime integers > 1 of which every radicand is a product (gcd refinement; no factoring). */
+export function coprimeBase(nums: readonly bigint[]): bigint[] | null {
+  const list: bigint[] = [];
+  for (const n of nums) if (n > 1n && !list.includes(n)) list.push(n);
+  // Each refinement replaces x, y by x/g, g, y/g: the product of the list strictly drops, so this ends.
+  for (let guard = 0; ; guard++) {
+    if (guard > 100_000) return null;
+    let done = true;
+    search: for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const g = gcd(list[i]!, list[j]!);
+        if (g === 1n) continue;
+        const x = list[i]! / g;
+        const y = list[j]! / g;
+        list.splice(j, 1);
+        list.splice(i, 1);
+        for (const v of [x, g, y]) if (v > 1n && !list.includes(v)) list.push(v);
+        done = false;
+        break search;
+      }
+    if (done) break;
+  }
+  // b = c^2 => use c (same prime support, so the base stays coprime)
+  const base = list.map((b) => {
+    let x = b;
+    for (let r = isqrt(x); r > 1n && r * r === x; r = isqrt(x)) x = r;
+    return x;
+  });
+  return base.length > MAX_BASE ? null : base;
+}
+
+/** sum q sqrt(r) over the base: r = s^2 * prod_{j in mask} b_j. */
+function toMask(terms: readonly [bigint, Rational][], base: readonly bigint[]): MaskPoly | null {
+  const out: MaskPoly = new Map();
+  for (const [r0, q0] of terms) {
+    let r = r0;
+    let q = q0;
+    let mask = 0;
+    base.forEach((b, j) => {
+      let e = 0;
+      while (r % b === 0n) {
+        r /= b;
+        e++;
+      }
+      if (e >= 2) q = q.mul(Rational.of(b ** BigInt(e >> 1)));
+      if (e & 1) mask |= 1 << j;
+    });
+    if (r !== 1n) return null;
+    addMask(out, mask, q);
+  }
+  return out;
+}
+
+function addMask(M: MaskPoly, mask: number, q: Rational): void {
+  if (q.isZero()) return;
+  const prev = M.get(mask);
+  const next = prev ? prev.add(q) : q;
+  if (next.isZero()) M.delete(mask);
+  else M.set(mask, next);
+}
+
+function maskAdd(A: MaskPoly, B: MaskPoly, s: 1 | -1): MaskPoly {
+  const out: MaskPoly = new Map(A);
+  for (const [m, q] of B) addMask(out, m, s === 1 ? q : q.neg());
+  return out;
+}
+
+function maskScale(A: MaskPoly, q: Rational): MaskPoly {
+  const out: MaskPoly = new Map();
+  if (!q.isZero()) for (const [m, c] of A) out.set(m, c.mul(q));
+  return out;
+}
+
+function maskProduct(mask: number, base: readonly bigint[]): bigint {
+  let p = 1n;
+  for (let j = 0; j < base.length; j++) if (mask & (1 << j)) p *= base[j]!;
+  return p;
+}
+
+/** sqrt(prod_{m1}) sqrt(prod_{m2}) = prod_{m1 & m2} * sqrt(prod_{m1 ^ m2}). */
+function maskMul(A: MaskPoly, B: MaskPoly, base: readonly bigint[]): MaskPoly {
+  const out: MaskPoly = new Map();
+  for (const [m1, q1] of A)
+    for (const [m2, q2] of B) {
+      const common = m1 & m2;
+      const q = q1.mul(q2);
+      addMask(out, m1 ^ m2, common === 0 ? q : q.mul(Rational.of(maskProduct(common, base))));
+    }
+  return out;
+}
+
+function maskPow6(M: MaskPoly, base: readonly bigint[]): MaskPoly | null {
+  const sq = maskMul(M, M, base);
+  const cube = maskMul(sq, M, base);
+  return maskMul(cube, cube, base);
+}
+
+function maskSign(M: MaskPoly, base: readonly bigint[], digits: number): Sign {
+  const entries = [...M.entries()].filter(([, q]) => !q.isZero());
+  if (entries.length === 0) return 0;
+  if (entries.length === 1) return entries[0]![1].sign();
+  // prune with one enclosure: most sub-decisions are not ties
+  const Ar = IntervalArith.at(digits);
+  let sum: Interval = Ar.ZERO;
+  let top = 0;
+  for (const [m, q] of entries) {
+    const t = m === 0 ? Ar.fromRational(q) : Ar.mul(Ar.fromRational(q), Ar.sqrt(Ar.fromBigInt(maskProduct(m, base))));
+    sum = Ar.add(sum, t);
+    if (m > top) top = m;
+  }
+  const quick = Ar.sign(sum);
+  if (quick !== undefined) return quick;
+  const j = 31 - Math.clz32(top);
+  const bit = 1 << j;
+  // M = A + B sqrt(b_j), A and B free of b_j
+  const A: MaskPoly = new Map();
+  const B: MaskPoly = new Map();
+  for (const [m, q] of entries) {
+    if (m & bit) B.set(m ^ bit, q);
+    else A.set(m, q);
+  }
+  const sA = maskSign(A, base, digits);
+  const sB = maskSign(B, base, digits);
+  if (sA === undefined || sB === undefined) return undefined;
+  if (sB === 0) return sA;
+  if (sA === 0 || sA === sB) return sB;
+  // opposite signs: |A| vs |B| sqrt(b_j) <=> A^2 vs b_j B^2
+  const D = maskAdd(maskMul(A, A, base), maskScale(maskMul(B, B, base), Rational.of(base[j]!)), -1);
+  const sD = maskSign(D, base, digits);
+  return sD === undefined ? undefined : sD === 0 ? 0 : ((sA * sD) as Sign);
+}

@@ -1,0 +1,483 @@
+/**
+ * The `exact` field (SPEC "Arithmetic"): lazy exact reals.
+ *
+ * A Real is either a BigInt Rational (the common case: rational matrices, squared norms,
+ * quadratic losses; these never touch the machinery below) or a RealNode, an expression DAG
+ * over + - * / neg sqrt cbrt min max abs powInt whose leaves are rationals. Nothing is ever
+ * rounded: a node's value is the exact real it denotes.
+ *
+ * The sign of a node is decided by, in order:
+ *   1. a directed-rounding interval enclosure at `startDigits` (numeric/precise.ts kernel);
+ *   2. an exact algebraic decision (numeric/real-algebra.ts): the node is normalised into a
+ *      sum of q_i * u_i^(1/6) (covers sqrt, cbrt and the cube roots of (22)), and the sign of
+ *      such a sum is decided by squaring / raising to the 6th power with sign case-splits;
+ *   3. enclosures at doubling precision up to `maxDigits`.
+ * If none decides, the sign is `undefined` (undecided): never a guess.
+ */
+import { ModeError, type Field, type Num, type Sign } from './field.ts';
+import { IntervalArith, type Interval } from './precise.ts';
+import { Rational } from './rational.ts';
+import { algebraicSign, type AlgebraHooks, type Leaf } from './real-algebra.ts';
+
+export type Real = Rational | RealNode;
+
+export type RealOp = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'sqrt' | 'cbrt' | 'min' | 'max' | 'abs' | 'pow';
+
+const WEIGHT_CAP = 1e9;
+
+/** An irrational (or not yet simplified) exact real: an expression node over Reals. */
+export class RealNode {
+  readonly op: RealOp;
+  readonly a: Real;
+  readonly b: Real | undefined;
+  /** Exponent of 'pow'. */
+  readonly k: number;
+  /** Size of the expression tree (shared nodes counted again), capped; gates the algebraic step. */
+  readonly weight: number;
+  /** Enclosures by precision (digits). */
+  ivs: Map<number, Interval> | undefined;
+  /** Certified sign once decided (a decided sign never changes). */
+  signMemo: -1 | 0 | 1 | undefined;
+  /** Normal form cache for real-algebra.ts (null: not normalisable). */
+  normal: unknown;
+
+  constructor(op: RealOp, a: Real, b?: Real, k = 0) {
+    this.op = op;
+    this.a = a;
+    this.b = b;
+    this.k = k;
+    const w = 1 + weightOf(a) + (b === undefined ? 0 : weightOf(b));
+    this.weight = w > WEIGHT_CAP ? WEIGHT_CAP : w;
+  }
+}
+
+function weightOf(x: Real): number {
+  return x instanceof RealNode ? x.weight : 1;
+}
+
+export function isRational(x: Real): x is Rational {
+  return x instanceof Rational;
+}
+
+/** The rational value of x when x is (syntactically) a rational, else undefined. */
+export function toRational(x: Real): Rational | undefined {
+  return x instanceof Rational ? x : undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Precision configuration
+
+export interface ExactPrecision {
+  /** First enclosure precision (significant digits). */
+  startDigits: number;
+  /** Largest enclosure precision tried before "undecided". */
+  maxDigits: number;
+  /** Whether to try the exact algebraic decision (step 2). */
+  algebraic: boolean;
+}
+
+let config: ExactPrecision = { startDigits: 40, maxDigits: 640, algebraic: true };
+
+export function getExactPrecision(): ExactPrecision {
+  return { ...config };
+}
+
+/** Sets the refinement schedule of the exact field; returns the previous setting (to restore it). */
+export function setExactPrecision(opts: Partial<ExactPrecision>): ExactPrecision {
+  const prev = getExactPrecision();
+  const next = { ...config, ...opts };
+  for (const key of ['startDigits', 'maxDigits'] as const) {
+    const v = next[key];
+    if (!Number.isInteger(v) || v < 10 || v > 100_000)
+      throw new RangeError(`setExactPrecision: argument ${key} must be an integer in 10..100000, got ${v}`);
+  }
+  if (next.maxDigits < next.startDigits)
+    throw new RangeError(`setExactPrecision: argument maxDigits (${next.maxDigits}) must be >= startDigits (${next.startDigits})`);
+  config = next;
+  return prev;
+}
+
+function schedule(): number[] {
+  const out: number[] = [];
+  for (let p = config.startDigits; p < config.maxDigits; p *= 2) out.push(p);
+  out.push(config.maxDigits);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Enclosures
+
+const rationalCache = new Map<number, WeakMap<Rational, Interval>>();
+
+function encloseRational(q: Rational, p: number): Interval {
+  let m = rationalCache.get(p);
+  if (!m) {
+    m = new WeakMap();
+    rationalCache.set(p, m);
+  }
+  let iv = m.get(q);
+  if (!iv) {
+    iv = IntervalArith.at(p).fromRational(q);
+    m.set(q, iv);
+  }
+  return iv;
+}
+
+/**
+ * A certified enclosure of x at `digits` significant digits (memoised per node and precision).
+ * Evaluated iteratively, so deep expressions (long gradient-descent chains) cannot overflow the stack.
+ */
+export function enclose(x: Real, digits: number): Interval {
+  if (x instanceof Rational) return encloseRational(x, digits);
+  const hit = x.ivs?.get(digits);
+  if (hit) return hit;
+  const A = IntervalArith.at(digits);
+  const stack: RealNode[] = [x];
+  while (stack.length > 0) {
+    const n = stack[stack.length - 1]!;
+    if (n.ivs?.has(digits)) {
+      stack.pop();
+      continue;
+    }
+    let pending = false;
+    if (n.a instanceof RealNode && !n.a.ivs?.has(digits)) {
+      stack.push(n.a);
+      pending = true;
+    }
+    if (n.b instanceof RealNode && !n.b.ivs?.has(digits)) {
+      stack.push(n.b);
+      pending = true;
+    }
+    if (pending) continue;
+    const iv = evalNode(A, n, digits);
+    (n.ivs ??= new Map()).set(digits, iv);
+    stack.pop();
+  }
+  return x.ivs!.get(digits)!;
+}
+
+function childIv(c: Real, p: number): Interval {
+  return c instanceof Rational ? encloseRational(c, p) : c.ivs!.get(p)!;
+}
+
+function evalNode(A: IntervalArith, n: RealNode, p: number): Interval {
+  const a = childIv(n.a, p);
+  const b = n.b === undefined ? A.ZERO : childIv(n.b, p);
+  switch (n.op) {
+    case 'add':
+      return A.add(a, b);
+    case 'sub':
+      return A.sub(a, b);
+    case 'mul':
+      return A.mul(a, b);
+    case 'div':
+      // the divisor is certainly non-zero (checked when the node was built); an enclosure
+      // that still contains 0 is just too coarse at this precision
+      return b.lo.lte(0) && b.hi.gte(0) ? A.WHOLE : A.div(a, b);
+    case 'neg':
+      return A.neg(a);
+    case 'abs':
+      return A.abs(a);
+    case 'min':
+      return A.min(a, b);
+    case 'max':
+      return A.max(a, b);
+    case 'sqrt':
+      return A.sqrt(a, 'exact.sqrt');
+    case 'cbrt':
+      return A.cbrt(a);
+    case 'pow':
+      return n.k < 0 && a.lo.lte(0) && a.hi.gte(0) ? A.WHOLE : A.powInt(a, n.k, 'exact.powInt');
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Certified sign
+
+function intervalSign(x: Real, p: number): Sign {
+  return IntervalArith.at(p).sign(enclose(x, p));
+}
+
+/** Certified sign of x: -1, 0, 1, or undefined when undecided within the configured precision. */
+export function decideSign(x: Real): Sign {
+  if (x instanceof Rational) return x.sign();
+  if (x.signMemo !== undefined) return x.signMemo;
+  const sched = schedule();
+  let s = intervalSign(x, sched[0]!);
+  if (s === undefined && config.algebraic) s = algebraicSign(x, hooks());
+  for (let i = 1; s === undefined && i < sched.length; i++) s = intervalSign(x, sched[i]!);
+  if (s !== undefined) x.signMemo = s;
+  return s;
+}
+
+function hooks(): AlgebraHooks {
+  return {
+    sign: (y: Leaf) => decideSign(y as Real),
+    sub: (a: Leaf, b: Leaf) => sub(a as Real, b as Real),
+    digits: config.startDigits,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Field operations (rationals take the fast path first)
+
+function node(op: RealOp, a: Real, b?: Real, k = 0): RealNode {
+  return new RealNode(op, a, b, k);
+}
+
+function add(a: Real, b: Real): Real {
+  if (a instanceof Rational) {
+    if (b instanceof Rational) return a.add(b);
+    if (a.isZero()) return b;
+  } else if (b instanceof Rational && b.isZero()) return a;
+  return node('add', a, b);
+}
+
+function sub(a: Real, b: Real): Real {
+  if (a instanceof Rational) {
+    if (b instanceof Rational) return a.sub(b);
+    if (a.isZero()) return neg(b);
+  } else if (b instanceof Rational && b.isZero()) return a;
+  if (a === b) return Rational.ZERO;
+  return node('sub', a, b);
+}
+
+function mul(a: Real, b: Real): Real {
+  if (a instanceof Rational) {
+    if (b instanceof Rational) return a.mul(b);
+    return scaleNode(a, b);
+  }
+  if (b instanceof Rational) return scaleNode(b, a);
+  return node('mul', a, b);
+}
+
+function scaleNode(q: Rational, x: RealNode): Real {
+  if (q.isZero()) return Rational.ZERO;
+  if (q.den === 1n) {
+    if (q.num === 1n) return x;
+    if (q.num === -1n) return neg(x);
+  }
+  return node('mul', q, x);
+}
+
+function div(a: Real, b: Real): Real {
+  if (b instanceof Rational) {
+    if (b.isZero()) throw new RangeError('exact.div: division by zero (argument b is 0)');
+    if (a instanceof Rational) return a.div(b);
+    return scaleNode(b.inv(), a);
+  }
+  if (decideSign(b) === 0) throw new RangeError(`exact.div: division by zero (argument b = ${format(b)} is exactly 0)`);
+  if (a instanceof Rational && a.isZero()) return Rational.ZERO;
+  if (a === b) return Rational.ONE;
+  return node('div', a, b);
+}
+
+function neg(a: Real): Real {
+  if (a instanceof Rational) return a.neg();
+  if (a.op === 'neg') return a.a;
+  return node('neg', a);
+}
+
+/** Decides a <= b from the first enclosures only (cheap); undefined when they overlap. */
+function cheapLe(a: Real, b: Real): boolean | undefined {
+  const p = config.startDigits;
+  const ia = enclose(a, p);
+  const ib = enclose(b, p);
+  if (ia.hi.lte(ib.lo)) return true;
+  if (ib.hi.lt(ia.lo)) return false;
+  return undefined;
+}
+
+function min(a: Real, b: Real): Real {
+  if (a instanceof Rational && b instanceof Rational) return a.le(b) ? a : b;
+  if (a === b) return a;
+  const le = cheapLe(a, b);
+  if (le !== undefined) return le ? a : b;
+  return node('min', a, b);
+}
+
+function max(a: Real, b: Real): Real {
+  if (a instanceof Rational && b instanceof Rational) return a.le(b) ? b : a;
+  if (a === b) return a;
+  const le = cheapLe(a, b);
+  if (le !== undefined) return le ? b : a;
+  return node('max', a, b);
+}
+
+function abs(a: Real): Real {
+  if (a instanceof Rational) return a.abs();
+  const iv = enclose(a, config.startDigits);
+  if (iv.lo.gte(0)) return a;
+  if (iv.hi.lte(0)) return neg(a);
+  return node('abs', a);
+}
+
+function sqrt(a: Real): Real {
+  if (a instanceof Rational) {
+    if (a.sign() < 0) throw new RangeError(`exact.sqrt: argument is negative (${a})`);
+    return a.sqrtExact() ?? node('sqrt', a);
+  }
+  const s = decideSign(a);
+  if (s === -1) throw new RangeError(`exact.sqrt: argument is negative (${format(a)})`);
+  if (s === 0) return Rational.ZERO;
+  return node('sqrt', a);
+}
+
+function cbrt(a: Real): Real {
+  if (a instanceof Rational) return a.cbrtExact() ?? node('cbrt', a);
+  if (decideSign(a) === 0) return Rational.ZERO;
+  return node('cbrt', a);
+}
+
+function powInt(a: Real, k: number): Real {
+  if (!Number.isInteger(k)) throw new RangeError(`exact.powInt: argument k must be an integer, got ${k}`);
+  if (a instanceof Rational) {
+    if (k < 0 && a.isZero()) throw new RangeError(`exact.powInt: 0 raised to the negative power k = ${k}`);
+    return a.pow(k);
+  }
+  if (k === 0) return Rational.ONE;
+  if (k === 1) return a;
+  // (sqrt x)^(2j) = x^j for x >= 0, (cbrt x)^(3j) = x^j: keeps (22)-style expressions small
+  if (a.op === 'sqrt' && k % 2 === 0 && (a.a instanceof Rational || decideSign(a.a) === 1)) return powInt(a.a, k / 2);
+  if (a.op === 'cbrt' && k % 3 === 0) return powInt(a.a, k / 3);
+  if (k < 0 && decideSign(a) === 0) throw new RangeError(`exact.powInt: 0 raised to the negative power k = ${k}`);
+  return node('pow', a, undefined, k);
+}
+
+// ---------------------------------------------------------------------------------------
+// Display
+
+function toNumber(a: Real): number {
+  if (a instanceof Rational) return a.toNumber();
+  if (a.signMemo === 0) return 0;
+  let last = Number.NaN;
+  for (const p of schedule()) {
+    const A = IntervalArith.at(p);
+    const iv = enclose(a, p);
+    if (!A.isFinite(iv)) continue;
+    if (iv.lo.eq(iv.hi)) return iv.lo.toNumber();
+    const mid = A.D.add(iv.lo, iv.hi).div(2);
+    last = mid.toNumber();
+    // 2^-60 relative width: the midpoint rounds to the nearest double (or a neighbour of it)
+    if (A.U.sub(iv.hi, iv.lo).lte(mid.abs().mul(2 ** -60))) return last;
+  }
+  return last;
+}
+
+function errorBound(a: Real): number {
+  if (a instanceof Rational) return 0;
+  if (a.signMemo === 0 && a.ivs === undefined) return 0;
+  let best = config.startDigits;
+  if (a.ivs) for (const p of a.ivs.keys()) if (p > best) best = p;
+  return IntervalArith.at(best).width(enclose(a, best));
+}
+
+const MAX_CLOSED_FORM_WEIGHT = 12;
+const MAX_CLOSED_FORM_CHARS = 80;
+
+const PREC: Record<RealOp, number> = {
+  add: 1,
+  sub: 1,
+  mul: 2,
+  div: 2,
+  neg: 3,
+  pow: 4,
+  sqrt: 5,
+  cbrt: 5,
+  min: 5,
+  max: 5,
+  abs: 5,
+};
+
+/** [text, precedence] of a closed form (small expressions only). */
+function expr(x: Real): [string, number] {
+  if (x instanceof Rational) {
+    if (x.sign() < 0) return [x.toString(), 0];
+    return [x.toString(), x.den === 1n ? 5 : 2];
+  }
+  const p = PREC[x.op];
+  const wrap = (c: Real, strict: boolean): string => {
+    const [s, cp] = expr(c);
+    return cp < p || (strict && cp === p) ? `(${s})` : s;
+  };
+  switch (x.op) {
+    case 'add':
+      return [`${wrap(x.a, false)} + ${wrap(x.b!, false)}`, p];
+    case 'sub':
+      return [`${wrap(x.a, false)} - ${wrap(x.b!, true)}`, p];
+    case 'mul': {
+      // q * x prints as "x/d", "n*x/d" (the usual way to write sqrt(2)/4)
+      if (x.a instanceof Rational && x.a.den !== 1n) {
+        const n = x.a.num;
+        const body = n === 1n || n === -1n ? wrap(x.b!, false) : `${n < 0n ? -n : n}*${wrap(x.b!, false)}`;
+        return [`${n < 0n ? '-' : ''}${body}/${x.a.den}`, n < 0n ? 0 : p];
+      }
+      return [`${wrap(x.a, false)}*${wrap(x.b!, false)}`, p];
+    }
+    case 'div':
+      return [`${wrap(x.a, false)}/${wrap(x.b!, true)}`, p];
+    case 'neg':
+      return [`-${wrap(x.a, true)}`, p];
+    case 'pow':
+      return [`${wrap(x.a, true)}^${x.k < 0 ? `(${x.k})` : x.k}`, p];
+    case 'sqrt':
+    case 'cbrt':
+    case 'abs':
+      return [`${x.op}(${expr(x.a)[0]})`, p];
+    case 'min':
+    case 'max':
+      return [`${x.op}(${expr(x.a)[0]}, ${expr(x.b!)[0]})`, p];
+  }
+}
+
+/**
+ * "p/q" for rationals; for a node, its closed form when small ("sqrt(2)/4"), else a
+ * certified decimal enclosure "[lo, hi]" (endpoints rounded outward): never a rounded
+ * value that pretends to be exact.
+ */
+function format(a: Real): string {
+  if (a instanceof Rational) return a.toString();
+  if (a.signMemo === 0) return '0';
+  if (a.weight <= MAX_CLOSED_FORM_WEIGHT) {
+    const s = expr(a)[0];
+    if (s.length <= MAX_CLOSED_FORM_CHARS) return s;
+  }
+  for (const p of schedule()) {
+    const A = IntervalArith.at(p);
+    const iv = enclose(a, p);
+    if (A.isFinite(iv)) return A.formatShort(iv, 20);
+  }
+  return '[-Infinity, Infinity]';
+}
+
+// ---------------------------------------------------------------------------------------
+
+export const exact: Field<Real> = {
+  mode: 'exact',
+  zero: Rational.ZERO,
+  one: Rational.ONE,
+  lift: (x: Num) => (typeof x === 'number' ? Rational.fromNumber(x) : x),
+  fromInt: (n) => Rational.of(n),
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  abs,
+  min,
+  max,
+  sqrt,
+  cbrt,
+  powInt,
+  exp: () => {
+    throw new ModeError('exact.exp: exp needs precise mode (--mode precise)');
+  },
+  log: () => {
+    throw new ModeError('exact.log: log needs precise mode (--mode precise)');
+  },
+  sign: decideSign,
+  isZero: (a) => (a instanceof Rational ? a.isZero() : decideSign(a) === 0),
+  toNumber,
+  format,
+  errorBound,
+};

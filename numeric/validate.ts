@@ -1,0 +1,25 @@
+/**
+ * Argument checks shared by public functions: each error names the argument it is about.
+ */
+import type { Field } from './field.ts';
+import { get, type Matrix } from './matrix.ts';
+
+/** Throws RangeError("<name> must be symmetric") unless M = M^T (certified in exact/precise). */
+export function requireSymmetric<T>(F: Field<T>, M: Matrix<T>, name: string): void {
+  if (M.rows !== M.cols) throw new RangeError(`${name} must be symmetric (it is ${M.rows} x ${M.cols}, not square)`);
+  for (let i = 0; i < M.rows; i++)
+    for (let j = i + 1; j < M.cols; j++)
+      if (!F.isZero(F.sub(get(M, i, j), get(M, j, i))))
+        throw new RangeError(`${name} must be symmetric (entries (${i}, ${j}) and (${j}, ${i}) differ)`);
+}
+
+/** Throws RangeError("<name> must be > 0") unless x is certainly positive. */
+export function requirePositive<T>(F: Field<T>, x: T, name: string): void {
+  if (F.sign(x) !== 1) throw new RangeError(`${name} must be > 0, got ${F.format(x)}`);
+}
+
+/** Throws RangeError unless A is rows x cols. */
+export function requireShape<T>(A: Matrix<T>, rows: number, cols: number, name: string): void {
+  if (A.rows !== rows || A.cols !== cols)
+    throw new RangeError(`${name} must be ${rows} x ${cols}, got ${A.rows} x ${A.cols}`);
+}

@@ -1,0 +1,11 @@
+import fc from 'fast-check';
+let calls = 0;
+const prop = fc.property(fc.tuple(fc.integer({min:1,max:100}), fc.array(fc.integer(), {minLength: 5, maxLength: 5})), ([n, a]) => { calls++; return !(n > 10 && a.some(x => x > 50)); });
+const d1 = fc.check(prop, { seed: 42, numRuns: 1000, endOnFailure: true });
+console.log('phase1', d1.failed, d1.numRuns, d1.counterexamplePath, JSON.stringify(d1.counterexample), calls);
+calls = 0;
+const d2 = fc.check(prop, { seed: 42, path: d1.counterexamplePath!, numRuns: 1000 });
+console.log('phase2', d2.failed, d2.numRuns, d2.numShrinks, d2.counterexamplePath, JSON.stringify(d2.counterexample), calls);
+calls = 0;
+const d3 = fc.check(prop, { seed: 42, path: d2.counterexamplePath!, numRuns: 1000 });
+console.log('replay', d3.failed, d3.numRuns, d3.numShrinks, d3.counterexamplePath, JSON.stringify(d3.counterexample), calls);

@@ -1,0 +1,12 @@
+import fc from 'fast-check';
+import { loraInput, amgmInput, squareInput, twoLoraInput, loraRunInput } from '../inputs.ts';
+import { profileFor } from '../sizes.ts';
+import { encode } from '../../theory/codec.ts';
+const p = profileFor('exact');
+for (const x of fc.sample(loraInput(p, {hypotheses: ['smooth','L_ge_1','eta_rule'], dropped: new Set(['eta_rule'])}), {numRuns: 3, seed: 1})) console.log(JSON.stringify(encode(x)));
+for (const x of fc.sample(amgmInput(p), {numRuns: 3, seed: 1})) console.log(JSON.stringify(encode(x)));
+for (const x of fc.sample(squareInput(p, {hypotheses:['symmetric']}), {numRuns: 2, seed: 1})) console.log(JSON.stringify(encode(x)));
+const pf = profileFor('float64');
+for (const x of fc.sample(loraRunInput(pf, {}), {numRuns: 2, seed: 1})) console.log(JSON.stringify(encode(x)).slice(0, 300));
+let t = Date.now(); fc.sample(loraInput(pf, {}), {numRuns: 200, seed: 2}); console.log('f64 lora 200 samples ms', Date.now()-t);
+t = Date.now(); fc.sample(loraInput(p, {}), {numRuns: 200, seed: 2}); console.log('exact lora 200 samples ms', Date.now()-t);

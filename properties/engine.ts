@@ -1,0 +1,306 @@
+/**
+ * The check engine: runs one claim as a fast-check property and returns a ClaimCheckResult
+ * (theory/results.ts) with honest counts.
+ *
+ * Each case evaluates the claim's own comparisons over the field of the mode and decides
+ * each with numeric/compare.ts. A case fails only when some comparison is certainly false:
+ * in exact and precise mode that is already certified; in float64 a failing case is only a
+ * candidate and is re-checked on the very same input in exact arithmetic (precise where the
+ * claim or its loss needs exp/log); it counts as a counterexample only if confirmed, else as
+ * a float64 false alarm and the search goes on. Undecided comparisons are neither passes nor
+ * failures: they are counted and reported.
+ *
+ * A failure is shrunk by fast-check (the property itself re-confirms every shrink step, so
+ * the shrunk witness is certified too), with its own time budget; the seed and path replay it.
+ *
+ * Verdict: 'counterexample' on a confirmed failure; else 'error' when a claim threw on some
+ * input (the first such input is shrunk and kept); else 'undecided' when no case ran or more
+ * than `maxUndecidedShare` (default 10%) of the cases had an undecided comparison; else
+ * 'verified' (the count of undecided cases is still reported beside it).
+ */
+import fc from 'fast-check';
+import type { Decision } from '../numeric/compare.ts';
+import type { Mode } from '../numeric/field.ts';
+import { fieldFor } from '../numeric/fields.ts';
+import type { Claim, HypothesisName } from '../theory/claim.ts';
+import type { ClaimCheckResult, Verdict, Witness } from '../theory/results.ts';
+import { droppedSet } from './_internals/dropped.ts';
+import { confirm, confirmModeFor, evaluateCase, failingFamilies, tighter, type CaseOutcome } from './_internals/evaluate.ts';
+import { freshSeed } from './_internals/seeds.ts';
+import { SlackHistogram } from './_internals/stats.ts';
+import { stopPlugin, type StopCondition } from './_internals/stop.ts';
+import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
+import { encode } from '../theory/codec.ts';
+import { claimArbitrary } from './inputs.ts';
+import type { Profile } from './sizes.ts';
+
+export interface Progress {
+  claim: string;
+  mode: Mode;
+  phase: 'search' | 'shrink';
+  cases: number;
+  nonTrivial: number;
+  undecided: number;
+  falseAlarms: number;
+  shrinkSteps: number;
+  elapsedMs: number;
+  /** Largest ratio seen so far (tightness), when the claim defines ratios. */
+  worstRatio?: number;
+}
+
+export interface FailureSnapshot {
+  claim: string;
+  input: unknown;
+  /** The certified outcome (exact/precise) that makes it a failure. */
+  outcome: CaseOutcome;
+  evaluatedIn: Mode;
+  /** 0 for the first failure, then one more for every successful shrink step. */
+  shrinkStep: number;
+}
+
+export interface CheckOptions {
+  /** Arithmetic mode; default claim.modes[0]. */
+  mode?: Mode;
+  /** Budget: number of cases (default: defaultRuns(claim, mode)) or seconds (then runs is unbounded). */
+  runs?: number;
+  seconds?: number;
+  seed?: number;
+  /** fast-check path of a failure to replay (with its seed): replays it and finishes shrinking. */
+  path?: string;
+  /** Hypotheses dropped (ablation): the arbitrary widens for each. */
+  dropped?: Iterable<HypothesisName>;
+  /** Overrides of the generation profile (sizes, steps). */
+  profile?: Partial<Omit<Profile, 'mode'>>;
+  /** Replaces the claim's arbitrary (tests, tightness restarts). */
+  arbitrary?: fc.Arbitrary<unknown>;
+  /** Time for shrinking a failure, in seconds (default 30). */
+  shrinkSeconds?: number;
+  /** Share of cases with an undecided comparison above which the verdict is 'undecided' (default 0.1). */
+  maxUndecidedShare?: number;
+  /** Polled before every case and shrink step: true interrupts and keeps what was found. */
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+  /** Called with every confirmed failing input: the first, then each smaller one the shrinker finds. */
+  onFailure?: (f: FailureSnapshot) => void;
+  /** CLI command for replay strings ('check'; issue 4 passes 'search'). */
+  command?: string;
+}
+
+/** ClaimCheckResult plus the counts the schema has no field for (the report may ignore them). */
+export interface EngineResult extends ClaimCheckResult {
+  dropped: string[];
+  /** float64 candidates that the exact/precise re-check did not confirm. */
+  falseAlarms: number;
+  /** Comparisons (not cases) that were undecided. */
+  undecidedComparisons: number;
+  /** Cases on which the claim threw (only the first is kept; the check stops there). */
+  errors: number;
+  shrinkSteps: number;
+  /** The run stopped early (deadline, stop flag) in search or in shrinking. */
+  interrupted: boolean;
+  /** Mode float64 candidates are confirmed in. */
+  confirmMode?: Mode;
+  /** For a counterexample: the label families of the failing comparisons (entry indices folded). */
+  failing?: string[];
+  /** For verdict 'error': the (shrunk) input on which the claim threw. */
+  errorWitness?: { input: unknown; error: string; sizes?: string; replay: string };
+  /** The raw input of the counterexample (for corpus writers and tests). */
+  counterexampleInput?: unknown;
+}
+
+/** Default number of cases per claim and mode (npm test and `loracheck check` without a budget). */
+export function defaultRuns(claim: Claim, mode: Mode): number {
+  const kind = claim.inputKind;
+  if (kind === 'lora-run') return mode === 'float64' ? 40 : 25;
+  if (kind === 'amgm' || kind === 'block' || kind === 'square') return mode === 'float64' ? 150 : 200;
+  return mode === 'float64' ? 60 : 100;
+}
+
+const DEFAULT_SHRINK_SECONDS = 30;
+const PROGRESS_EVERY_MS = 250;
+
+export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
+  const mode = opts.mode ?? claim.modes[0]!;
+  if (!claim.modes.includes(mode))
+    throw new RangeError(`checkClaim: claim ${claim.id} cannot run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
+  if (opts.runs !== undefined && !(Number.isInteger(opts.runs) && opts.runs >= 1))
+    throw new RangeError(`checkClaim: option runs must be an integer >= 1, got ${opts.runs}`);
+  if (opts.seconds !== undefined && !(opts.seconds > 0)) throw new RangeError(`checkClaim: option seconds must be > 0, got ${opts.seconds}`);
+  const F = fieldFor(mode);
+  const seed = opts.seed ?? freshSeed();
+  const dropped = [...droppedSet(opts.dropped)] as string[];
+  const arb = opts.arbitrary ?? claimArbitrary(claim, { mode, dropped, profile: opts.profile });
+  const runs = opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode));
+  const confirmMode = mode === 'float64' ? confirmModeFor(claim) : mode;
+  const maxUndecidedShare = opts.maxUndecidedShare ?? 0.1;
+  const start = performance.now();
+  const stop: StopCondition = { shouldStop: opts.shouldStop };
+  if (opts.seconds !== undefined) stop.deadline = start + opts.seconds * 1000;
+
+  let phase: 'search' | 'shrink' = 'search';
+  let cases = 0;
+  let nonTrivial = 0;
+  let undecidedCases = 0;
+  let undecidedComparisons = 0;
+  let falseAlarms = 0;
+  let shrinkSteps = 0;
+  let failKind: 'fail' | 'error' | undefined;
+  let failure: FailureSnapshot | undefined;
+  let tight: { d: Decision; input: unknown } | undefined;
+  const hist = new SlackHistogram();
+  let lastProgress = start;
+
+  const progress = () => {
+    opts.onProgress?.({
+      claim: claim.id,
+      mode,
+      phase,
+      cases,
+      nonTrivial,
+      undecided: undecidedCases,
+      falseAlarms,
+      shrinkSteps,
+      elapsedMs: performance.now() - start,
+      ...(tight?.d.ratio !== undefined ? { worstRatio: tight.d.ratio } : {}),
+    });
+  };
+
+  const record = (input: unknown, out: CaseOutcome) => {
+    cases++;
+    let nt = false;
+    try {
+      nt = claim.nonTrivial(input);
+    } catch {
+      nt = false;
+    }
+    if (nt) nonTrivial++;
+    if (out.status === 'undecided') {
+      undecidedCases++;
+    }
+    undecidedComparisons += out.decisions.filter((d) => d.holds === 'undecided').length;
+    if (out.tightest !== undefined) {
+      const d = out.decisions[out.tightest]!;
+      hist.add(d);
+      if (!tight || tighter(d, tight.d)) tight = { d, input };
+    }
+  };
+
+  const predicate = (input: unknown): boolean => {
+    let out = evaluateCase(claim, F, input);
+    let evaluatedIn: Mode = mode;
+    if (out.status === 'fail' && mode === 'float64') {
+      const c = confirm(claim, input, confirmMode);
+      if (c.status !== 'fail') {
+        // Not confirmed: a float64 false alarm. Its statistics come from the certified re-check.
+        if (phase === 'search') {
+          falseAlarms++;
+          record(input, c.status === 'error' ? { status: 'pass', decisions: [], labels: [] } : c.outcome);
+        }
+        return true;
+      }
+      out = c.outcome;
+      evaluatedIn = c.mode;
+    }
+    if (phase === 'search') record(input, out);
+    const now = performance.now();
+    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = now;
+      progress();
+    }
+    if (out.status !== 'fail' && out.status !== 'error') return true;
+    if (phase === 'shrink' && out.status !== failKind) return true; // shrink towards the same kind of failure
+    if (phase === 'search') {
+      failKind = out.status;
+      phase = 'shrink';
+      // Shrinking gets its own budget, whatever was left of the search's.
+      stop.deadline = performance.now() + (opts.shrinkSeconds ?? DEFAULT_SHRINK_SECONDS) * 1000;
+    } else shrinkSteps++;
+    failure = { claim: claim.id, input, outcome: out, evaluatedIn, shrinkStep: shrinkSteps };
+    opts.onFailure?.(failure);
+    return false;
+  };
+
+  const details = fc.check(fc.property(arb, predicate), {
+    seed,
+    numRuns: runs,
+    ...(opts.path ? { path: opts.path } : {}),
+    plugins: [stopPlugin(stop)],
+  });
+  progress();
+  const timeMs = performance.now() - start;
+  const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs } : { seconds: opts.seconds };
+  const runReplay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, dropped });
+  const path = details.counterexamplePath ?? undefined;
+  const shrunk = failure !== undefined && !details.interrupted;
+
+  const result: EngineResult = {
+    id: claim.id,
+    mode,
+    verdict: 'verified',
+    cases,
+    nonTrivial,
+    undecided: undecidedCases,
+    seed,
+    budget,
+    timeMs,
+    replay: runReplay,
+    dropped,
+    falseAlarms,
+    undecidedComparisons,
+    errors: failKind === 'error' ? 1 : 0,
+    shrinkSteps,
+    interrupted: details.interrupted,
+    ...(confirmMode ? { confirmMode } : {}),
+  };
+  const h = hist.result();
+  if (h) result.slackHistogram = h;
+  if (tight) {
+    const w = safeWitness(claim, tight.input, mode, mode, false, dropped, seed, undefined, false, runReplay);
+    result.worstSlack = { slack: tight.d.slack, ...(tight.d.ratio !== undefined ? { ratio: tight.d.ratio } : {}), witness: w.witness };
+    if (w.error) result.error = w.error;
+  }
+
+  let verdict: Verdict;
+  if (failure && failKind === 'fail') {
+    verdict = 'counterexample';
+    const replay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, path, dropped });
+    const w = safeWitness(claim, failure.input, mode, failure.evaluatedIn, true, dropped, seed, path, shrunk, replay);
+    if (w.witness) result.counterexample = w.witness;
+    if (w.error) result.error = w.error;
+    result.failing = failingFamilies(failure.outcome);
+    result.counterexampleInput = failure.input;
+  } else if (failure && failKind === 'error') {
+    verdict = 'error';
+    const replay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, path, dropped });
+    result.error = `claim ${claim.id} threw on an input: ${failure.outcome.error ?? 'unknown error'}`;
+    const sizes = describeSizes(failure.input);
+    result.errorWitness = { input: encode(failure.input), error: failure.outcome.error ?? '', replay, ...(sizes ? { sizes } : {}) };
+  } else if (cases === 0 || undecidedCases > maxUndecidedShare * cases) verdict = 'undecided';
+  else verdict = 'verified';
+  result.verdict = verdict;
+  return result;
+}
+
+function safeWitness(
+  claim: Claim,
+  input: unknown,
+  foundIn: Mode,
+  evaluatedIn: Mode,
+  confirmed: boolean,
+  dropped: string[],
+  seed: number,
+  path: string | undefined,
+  shrunk: boolean,
+  replay: string,
+): { witness: Witness; error?: string } {
+  try {
+    return { witness: makeWitness({ claim, input, foundIn, evaluatedIn, confirmed, dropped, seed, path, shrunk, replay }) };
+  } catch (e) {
+    // Evaluating the sides once more failed (it did not during the run): keep the input, say why.
+    const error = `could not format the witness of ${claim.id}: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      witness: { claim: claim.id, foundIn, input: null, comparisons: [], dropped, seed, shrunk, replay },
+      error,
+    };
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Loss arbitraries: quadratic (every mode), separable (pseudo-Huber in every mode; log-cosh and
+ * logistic need exp/log: precise and float64) and two-matrix quadratic losses, each with a
+ * STATED smoothness constant L and lower bound Lstar.
+ *
+ * With every hypothesis kept (Assumptions 3.1, 3.2): L = max(1, true L) * f, f in [1, 2]
+ * (any constant >= the true one and >= 1 is allowed), Lstar = inf L or a bit below.
+ * Each dropped hypothesis widens exactly one of these and keeps the others:
+ * - `L_ge_1`: L = 2^e (1 + k/8), e in [-6, 6], and the loss is rescaled so that its true
+ *   constant is L / f <= L: only L >= 1 fails.
+ * - `smooth`: the loss is scaled up by an integer factor and L = max(1, true L * f), f in
+ *   [1/8, 1]: the stated L may lie below the true one.
+ * - `lower_bound`: Lstar = inf L + k/8, k in 1..16: above the infimum.
+ * Whatever the rounding of a float64 input, a kept hypothesis holds exactly on the final
+ * numbers (L is raised to max(L, true L) and max(L, 1) on the values handed over).
+ *
+ * @remarks Since 0.1.0
+ */
+import fc from 'fast-check';
+import type { Mode, Num } from '../numeric/field.ts';
+import type { LossDesc, QuadraticLoss, SeparableLoss, TwoMatrixLoss } from '../numeric/loss.ts';
+import { infimum, quadraticLoss, separableLoss, trueSmoothness, twoQuadraticLoss, KAPPA } from '../numeric/losses/index.ts';
+import { Rational } from '../numeric/rational.ts';
+import { buffer, take, takeMatrix, type Buffer } from './_internals/buffer.ts';
+import { NONE_DROPPED, type Dropped } from './_internals/dropped.ts';
+import { factorBelowOne, factorOneTwo, logUniform, simpleRational } from './scalars.ts';
+import { headFor, type Profile } from './sizes.ts';
+
+export type LossFamily = 'quadratic' | SeparableLoss['family'];
+
+/** Families a mode can evaluate (log-cosh and logistic need exp/log). */
+export function familiesFor(mode: Mode): readonly LossFamily[] {
+  return mode === 'exact' ? ['quadratic', 'pseudo-huber'] : ['quadratic', 'pseudo-huber', 'log-cosh', 'logistic'];
+}
+
+/** The knobs of the stated constants, drawn once per case. */
+export interface ConstantsRaw {
+  /** [1, 2]: L = max(1, true L) * f12 (and true L = L / f12 when `L_ge_1` is dropped). */
+  f12: Rational;
+  /** [1/8, 1]: L = true L * fBelow when `smooth` is dropped. */
+  fBelow: Rational;
+  /** L in (0, inf) when `L_ge_1` is dropped. */
+  Lfree: Rational;
+  /** Integer 1..16 scaling the loss up when `smooth` is dropped. */
+  scaleUp: number;
+  /** Lstar = inf - gapBelow (kept) or inf + gapAbove (dropped). */
+  gapBelow: Rational;
+  gapAbove: Rational;
+}
+
+export function constantsRaw(): fc.Arbitrary<ConstantsRaw> {
+  return fc
+    .tuple(
+      factorOneTwo(),
+      factorBelowOne(),
+      logUniform(-6, 6),
+      fc.integer({ min: 1, max: 16 }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }),
+      fc.integer({ min: 1, max: 16 }),
+    )
+    .map(([f12, fBelow, Lfree, scaleUp, below, above]) => ({
+      f12,
+      fBelow,
+      Lfree,
+      scaleUp,
+      gapBelow: Rational.of(below, 8),
+      gapAbove: Rational.of(above, 8),
+    }));
+}
+
+function toRat(x: Num): Rational {
+  return typeof x === 'number' ? Rational.fromNumber(x) : x;
+}
+
+function out(mode: Mode, x: Rational): Num {
+  return mode === 'float64' ? x.toNumber() : x;
+}
+
+function maxR(a: Rational, b: Rational): Rational {
+  return a.cmp(b) >= 0 ? a : b;
+}
+
+/**
+ * The factor c by which the loss is rescaled (true L -> c * true L) before L is stated, and the
+ * stated L as a function of the rescaled true constant.
+ */
+export function plannedScale(trueL: Rational, k: ConstantsRaw, dropped: Dropped): Rational {
+  const dropL1 = dropped.has('L_ge_1');
+  const dropSmooth = dropped.has('smooth');
+  if (dropL1) return k.Lfree.div(dropSmooth ? k.fBelow : k.f12).div(trueL); // true L becomes L / f
+  if (dropSmooth) return Rational.of(k.scaleUp);
+  return Rational.ONE;
+}
+
+/** The stated L for a loss whose (final, rescaled) true constant is trueL; kept hypotheses are enforced exactly. */
+export function statedL(mode: Mode, trueL: Rational, k: ConstantsRaw, dropped: Dropped): Num {
+  const dropL1 = dropped.has('L_ge_1');
+  const dropSmooth = dropped.has('smooth');
+  let L: Rational;
+  if (dropL1) L = k.Lfree;
+  else if (dropSmooth) L = maxR(Rational.ONE, trueL.mul(k.fBelow));
+  else L = maxR(Rational.ONE, trueL).mul(k.f12);
+  let Ln = out(mode, L);
+  // Rounding to a double must not break a kept hypothesis.
+  if (!dropSmooth && toRat(Ln).cmp(trueL) < 0) Ln = nextUp(mode, trueL);
+  if (!dropL1 && toRat(Ln).cmp(Rational.ONE) < 0) Ln = out(mode, Rational.ONE);
+  return Ln;
+}
+
+/** The smallest double >= x (float64), or x itself. */
+function nextUp(mode: Mode, x: Rational): Num {
+  if (mode !== 'float64') return x;
+  let d = x.toNumber();
+  while (Rational.fromNumber(d).cmp(x) < 0) d = nextAfter(d);
+  return d;
+}
+
+function nextAfter(d: number): number {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, d);
+  const bits = buf.getBigUint64(0);
+  if (d === 0) return Number.MIN_VALUE;
+  buf.setBigUint64(0, d > 0 ? bits + 1n : bits - 1n);
+  return buf.getFloat64(0);
+}
+
+/** The stated Lstar given the loss's infimum (0 for every family drawn here). */
+export function statedLstar(mode: Mode, inf: Num | null, k: ConstantsRaw, dropped: Dropped): Num {
+  const base = inf === null ? Rational.ZERO : toRat(inf);
+  return out(mode, dropped.has('lower_bound') ? base.add(k.gapAbove) : base.sub(k.gapBelow));
+}
+
+// ------------------------------------------------------------------------------ one-matrix losses
+
+export interface LossRaw {
+  family: LossFamily;
+  /** Eigenvalues of H (quadratic), nonnegative. */
+  d: Buffer;
+  /** Householder vectors; the first `reflections` are used (a zero vector is skipped). */
+  u: readonly Buffer[];
+  reflections: number;
+  C: Buffer;
+  /** Separable scales s > 0, a != 0. */
+  s: Rational;
+  a: Rational;
+  k: ConstantsRaw;
+}
+
+export interface LossDrawOptions {
+  /** Largest m n the buffers must serve. */
+  maxEntries: number;
+  families?: readonly LossFamily[];
+  dropped?: Dropped;
+}
+
+export function lossRaw(p: Profile, opts: LossDrawOptions): fc.Arbitrary<LossRaw> {
+  const families = opts.families ?? familiesFor(p.mode);
+  const head = headFor(p, opts.maxEntries);
+  return fc
+    .tuple(
+      fc.constantFrom(...families),
+      buffer(p.mode, head, 'nonneg'),
+      fc.tuple(buffer(p.mode, head), buffer(p.mode, head)),
+      fc.integer({ min: 0, max: 2 }),
+      buffer(p.mode, head),
+      simpleRational('positive'),
+      simpleRational('positive'),
+      constantsRaw(),
+    )
+    .map(([family, d, u, reflections, C, s, a, k]) => ({ family, d, u, reflections, C, s, a, k }));
+}
+
+/** Eigenvalues from the buffer; all-zero is replaced by d_0 = 1 so that G != 0 is the rule, not luck. */
+function eigenvalues(buf: Buffer, len: number): Num[] {
+  const d = take(buf, len);
+  if (d.every((x) => toRat(x).isZero())) d[0] = buf.mode === 'float64' ? 1 : Rational.ONE;
+  return d;
+}
+
+function reflectionsFrom(raw: { u: readonly Buffer[]; reflections: number }, len: number): Num[][] {
+  return raw.u
+    .slice(0, raw.reflections)
+    .map((b) => take(b, len))
+    .filter((v) => v.some((x) => !toRat(x).isZero()));
+}
+
+function scaleAll(mode: Mode, xs: readonly Num[], c: Rational): Num[] {
+  return c.eq(Rational.ONE) ? xs.slice() : xs.map((x) => out(mode, toRat(x).mul(c)));
+}
+
+export function buildLoss(raw: LossRaw, m: number, n: number, dropped: Dropped = NONE_DROPPED): LossDesc {
+  const mode = raw.d.mode;
+  const C = takeMatrix(raw.C, m, n);
+  if (raw.family === 'quadratic') {
+    const d0 = eigenvalues(raw.d, m * n);
+    const c = plannedScale(toRat(trueSmoothness({ family: 'quadratic', d: d0 } as QuadraticLoss)), raw.k, dropped);
+    const d = scaleAll(mode, d0, c);
+    const u = reflectionsFrom(raw, m * n);
+    const proto = quadraticLoss({ m, n, d, u, C });
+    const trueL = toRat(trueSmoothness(proto));
+    return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
+  }
+  const kappa = KAPPA[raw.family];
+  const c = plannedScale(raw.s.mul(raw.a).mul(raw.a).mul(kappa), raw.k, dropped);
+  const proto = separableLoss({ family: raw.family, m, n, s: out(mode, raw.s.mul(c)), a: out(mode, raw.a), C });
+  const trueL = toRat(trueSmoothness(proto));
+  return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
+}
+
+/** A loss on m x n matrices with 1 <= m <= maxM, 1 <= n <= maxN (sizes drawn here). */
+export function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; dropped?: Dropped } = {}): fc.Arbitrary<LossDesc> {
+  const dropped = opts.dropped ?? NONE_DROPPED;
+  return fc
+    .tuple(
+      fc.integer({ min: 1, max: p.maxM }),
+      fc.integer({ min: 1, max: p.maxN }),
+      lossRaw(p, { maxEntries: p.maxM * p.maxN, families: opts.families, dropped }),
+    )
+    .map(([m, n, raw]) => buildLoss(raw, m, n, dropped));
+}
+
+// ------------------------------------------------------------------------------ two-matrix losses
+
+export interface TwoSizes {
+  m1: number;
+  n1: number;
+  m2: number;
+  n2: number;
+}
+
+export interface TwoLossRaw {
+  d: Buffer;
+  u: readonly Buffer[];
+  reflections: number;
+  C1: Buffer;
+  C2: Buffer;
+  k: ConstantsRaw;
+}
+
+export function twoLossRaw(p: Profile, maxEntries: number): fc.Arbitrary<TwoLossRaw> {
+  const head = headFor(p, maxEntries);
+  return fc
+    .tuple(
+      buffer(p.mode, head, 'nonneg'),
+      fc.tuple(buffer(p.mode, head), buffer(p.mode, head)),
+      fc.integer({ min: 0, max: 2 }),
+      buffer(p.mode, head),
+      buffer(p.mode, head),
+      constantsRaw(),
+    )
+    .map(([d, u, reflections, C1, C2, k]) => ({ d, u, reflections, C1, C2, k }));
+}
+
+export function buildTwoLoss(raw: TwoLossRaw, s: TwoSizes, dropped: Dropped = NONE_DROPPED): TwoMatrixLoss {
+  const mode = raw.d.mode;
+  const dim = s.m1 * s.n1 + s.m2 * s.n2;
+  const d0 = eigenvalues(raw.d, dim);
+  const c = plannedScale(toRat(trueSmoothness({ family: 'two-quadratic', d: d0 } as TwoMatrixLoss)), raw.k, dropped);
+  const proto = twoQuadraticLoss({
+    ...s,
+    d: scaleAll(mode, d0, c),
+    u: reflectionsFrom(raw, dim),
+    C1: takeMatrix(raw.C1, s.m1, s.n1),
+    C2: takeMatrix(raw.C2, s.m2, s.n2),
+  });
+  const trueL = toRat(trueSmoothness(proto));
+  return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
+}

@@ -1,0 +1,143 @@
+/**
+ * The search loop one worker runs: batch after batch from its own slice of the seed space
+ * (seeds.ts), until a confirmed failure, the budget, or a stop request. It knows nothing
+ * of claims: a `Batcher` runs one fast-check batch and reports what it saw.
+ */
+import { batchIndex, batchSeed, type Shard } from './seeds.ts';
+
+/** Counts of one batch (or of a whole worker run). */
+export interface Counts {
+  cases: number;
+  nonTrivial: number;
+  undecided: number;
+  falseAlarms: number;
+}
+
+/** Callbacks a batcher calls while its batch runs. */
+export interface BatchHooks {
+  /** The counts of the running batch so far (absolute within the batch). */
+  report(batch: Counts): void;
+  /** True when the batch should end early (a stop request; the search deadline is passed
+   *  to the batcher separately, so that shrinking is not cut by it). */
+  shouldStop(): boolean;
+  /** A confirmed failing input seen (the first, then each smaller one during shrinking):
+   *  posted at once, so that an interrupted search still has it. */
+  onCandidate(candidate: unknown): void;
+}
+
+export interface BatchOutcome<W> {
+  counts: Counts;
+  /** A failure, shrunk and confirmed in exact or precise arithmetic. */
+  confirmed?: W;
+  /** The batch ended on an error (the claim threw): reported, and the search ends. */
+  error?: string;
+}
+
+export interface Batcher<W> {
+  /** Runs up to `runs` cases from fast-check seed `seed`, the search phase ending at the
+   *  epoch-ms `deadline` when given. */
+  runBatch(seed: number, runs: number, deadline: number | undefined, hooks: BatchHooks): BatchOutcome<W>;
+}
+
+export interface LoopJob {
+  seed: number;
+  shard: Shard;
+  /** This worker's share of the case budget (undefined: time only). */
+  runs?: number;
+  /** Epoch ms (Date.now(); shared across threads) after which no new batch starts and the
+   *  running batch's search phase ends. */
+  deadline?: number;
+  /** Cases per fast-check batch. */
+  batchRuns: number;
+  /** Progress message period. */
+  progressMs?: number;
+}
+
+export interface LoopProgress extends Counts {
+  type: 'progress';
+}
+
+export interface LoopCandidate {
+  type: 'candidate';
+  candidate: unknown;
+  seed: number;
+}
+
+export interface LoopFound<W> {
+  type: 'found';
+  witness: W;
+  seed: number;
+}
+
+export interface LoopResult<W> extends Counts {
+  batches: number;
+  /** Fast-check seeds of the batches this worker ran, in order (to show shards are disjoint). */
+  seeds: number[];
+  found?: W;
+  error?: string;
+  stopped: boolean;
+}
+
+export interface LoopContext {
+  worker: number;
+  workers: number;
+  post(msg: LoopProgress | LoopCandidate | LoopFound<unknown>): void;
+  shouldStop(): boolean;
+}
+
+const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
+
+function plus(a: Counts, b: Counts): Counts {
+  return {
+    cases: a.cases + b.cases,
+    nonTrivial: a.nonTrivial + b.nonTrivial,
+    undecided: a.undecided + b.undecided,
+    falseAlarms: a.falseAlarms + b.falseAlarms,
+  };
+}
+
+export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext): LoopResult<W> {
+  const progressMs = job.progressMs ?? 250;
+  let done: Counts = ZERO;
+  const seeds: number[] = [];
+  let lastPost = 0;
+  let currentSeed = 0;
+  const post = (c: Counts, force = false) => {
+    const t = Date.now();
+    if (!force && t - lastPost < progressMs) return;
+    lastPost = t;
+    ctx.post({ type: 'progress', ...c });
+  };
+  const hooks: BatchHooks = {
+    report: (batch) => post(plus(done, batch)),
+    shouldStop: () => ctx.shouldStop(),
+    onCandidate: (candidate) => ctx.post({ type: 'candidate', candidate, seed: currentSeed }),
+  };
+  let emptyRun = 0;
+  const timeUp = () => job.deadline !== undefined && Date.now() >= job.deadline;
+  for (let b = 0; ; b++) {
+    if (ctx.shouldStop()) return { ...done, batches: seeds.length, seeds, stopped: true };
+    if (timeUp()) break;
+    const left = job.runs === undefined ? job.batchRuns : Math.min(job.batchRuns, job.runs - done.cases);
+    if (left <= 0) break;
+    currentSeed = batchSeed(job.seed, batchIndex(job.shard, ctx.worker, ctx.workers, b));
+    seeds.push(currentSeed);
+    const out = batcher.runBatch(currentSeed, left, job.deadline, hooks);
+    done = plus(done, out.counts);
+    // a batch that ran no case (stopped or out of time before its first) ends the loop
+    const empty = out.counts.cases === 0;
+    if (out.confirmed !== undefined) {
+      post(done, true);
+      ctx.post({ type: 'found', witness: out.confirmed, seed: currentSeed });
+      return { ...done, batches: seeds.length, seeds, found: out.confirmed, stopped: false };
+    }
+    if (out.error !== undefined) {
+      post(done, true);
+      return { ...done, batches: seeds.length, seeds, error: out.error, stopped: false };
+    }
+    emptyRun = empty ? emptyRun + 1 : 0;
+    if (empty && (ctx.shouldStop() || timeUp() || emptyRun >= 3)) break;
+  }
+  post(done, true);
+  return { ...done, batches: seeds.length, seeds, stopped: ctx.shouldStop() };
+}

@@ -1,0 +1,333 @@
+/**
+ * Tightness: how close can an inequality come to equality? PEPit computes a method's worst
+ * case and sets it beside the theory; we search for it.
+ *
+ * For each comparison `lhs <= rhs` the ratio is lhs/rhs (rhs/lhs for `>=`), as
+ * numeric/compare.ts defines it: 1 is the paper's constant, > 1 a violation. The objective
+ * of an input is the largest ratio over the claim's comparisons. Search: random restarts
+ * (the claim's own arbitrary in float64 at small sizes, every hypothesis honoured) and from
+ * each a local ascent (ascent.ts) on the free entries (slots.ts; sizes and loss stay fixed
+ * per restart). The best input is then snapped to simple values where that costs nothing
+ * (a near-zero entry to 0, a uniform rescale) and its ratio re-evaluated in exact (or
+ * precise) arithmetic: that certified value is what the report shows beside 1.
+ */
+import fc from 'fast-check';
+import { decide } from '../../numeric/compare.ts';
+import type { Mode, Num } from '../../numeric/field.ts';
+import { fieldFor } from '../../numeric/fields.ts';
+import { float64 } from '../../numeric/float64.ts';
+import { Rational } from '../../numeric/rational.ts';
+import { isRational, toRational as realToRational } from '../../numeric/real.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { encode } from '../../theory/codec.ts';
+import { claimArbitrary } from '../inputs.ts';
+import type { Profile } from '../sizes.ts';
+import { ascend, mulberry32 } from './ascent.ts';
+import { batchSeed } from './seeds.ts';
+import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
+import { complexity, simplerValues } from './simplify.ts';
+
+/** Small sizes for restarts: the worst cases of these statements live at small sizes, and an
+ *  ascent step costs one float64 evaluation. */
+export const TIGHTEN_PROFILE: Partial<Omit<Profile, 'mode'>> = { maxM: 3, maxN: 3, maxR: 2, maxT: 6, headCap: 64 };
+
+export interface RatioValue {
+  /** Largest ratio over the comparisons (-Infinity when none is defined). */
+  value: number;
+  label?: string;
+}
+
+/** The objective: the largest lhs/rhs (<=) or rhs/lhs (>=) over the claim's comparisons, in float64. */
+export function ratioOf(claim: Claim, input: unknown): RatioValue {
+  let best: RatioValue = { value: -Infinity };
+  let cmps;
+  try {
+    cmps = claim.comparisons(float64, input);
+  } catch {
+    return best;
+  }
+  for (const c of cmps) {
+    if (c.rel === '=') continue;
+    const r = decide(float64, c).ratio;
+    if (r !== undefined && Number.isFinite(r) && r > best.value) best = c.label === undefined ? { value: r } : { value: r, label: c.label };
+  }
+  return best;
+}
+
+/** Whether a claim has an inequality to tighten (checked on a few sample inputs). */
+export function isInequality(claim: Claim, seed = 1): boolean {
+  const arb = claimArbitrary(claim, { mode: 'float64', profile: TIGHTEN_PROFILE });
+  for (const input of fc.sample(arb, { seed, numRuns: 5 })) {
+    try {
+      if (claim.comparisons(float64, input).some((c) => c.rel !== '=')) return true;
+    } catch {
+      /* try the next sample */
+    }
+  }
+  return false;
+}
+
+export function enforcedOf(claim: Claim): Set<string> {
+  return new Set(claim.hypotheses);
+}
+
+/** Each hypothesis the claim names holds on the input (where the claim can tell). */
+export function hypothesesKept(claim: Claim, input: unknown): boolean {
+  if (!claim.hypothesesHold) return true;
+  try {
+    const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
+    return claim.hypotheses.every((name) => h[name] !== false);
+  } catch {
+    return false;
+  }
+}
+
+export interface TightenJob {
+  claim: string;
+  seed: number;
+  /** Epoch ms (Date.now()) deadline: workers share it across threads. */
+  deadline: number;
+  /** Cap on restarts (tests, reproducible runs). */
+  maxRestarts?: number;
+  /** Share of the time spent polishing the best point at the end (default 0.2). */
+  polishShare?: number;
+}
+
+export interface TightenBest {
+  type: 'best';
+  ratio: number;
+  label?: string;
+  /** The input, JSON-encoded (theory/codec.ts). */
+  input: unknown;
+}
+
+export interface TightenWorkerResult {
+  best?: TightenBest;
+  restarts: number;
+  evaluations: number;
+}
+
+/** The objective as a function of the coordinate vector of one restart point. */
+function objective(claim: Claim, base: unknown, coords: Coord[]) {
+  const vals: Num[] = new Array(coords.length);
+  return {
+    input(x: Float64Array): unknown {
+      for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
+      return setCoords(base, coords, vals);
+    },
+    f(x: Float64Array): number {
+      for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
+      const v = ratioOf(claim, setCoords(base, coords, vals)).value;
+      return Number.isNaN(v) ? -Infinity : v;
+    },
+  };
+}
+
+function toFloat(x: Num): number {
+  return typeof x === 'number' ? x : x.toNumber();
+}
+
+/**
+ * One worker's share: restarts from its own seeds (seed, worker) until the deadline, then a
+ * polish of its best point. `post` receives each new best (throttled), so that a stopped run
+ * keeps it.
+ */
+export function tightenLoop(
+  claim: Claim,
+  job: TightenJob,
+  worker: number,
+  workers: number,
+  post: (b: TightenBest) => void,
+  shouldStop: () => boolean,
+): TightenWorkerResult {
+  const now = () => Date.now();
+  const perfDeadline = (epoch: number) => performance.now() + (epoch - now());
+  const start = now();
+  const polishAt = job.deadline - (job.deadline - start) * (job.polishShare ?? 0.2);
+  const arb = claimArbitrary(claim, { mode: 'float64', profile: TIGHTEN_PROFILE });
+  const enforced = enforcedOf(claim);
+  let best: { ratio: number; label?: string; input: unknown } | undefined;
+  let restarts = 0;
+  let evaluations = 0;
+  let lastPost = 0;
+  const offer = (ratio: number, input: unknown, force = false) => {
+    if (best && !(ratio > best.ratio)) return;
+    const r = ratioOf(claim, input);
+    best = { ratio, input, ...(r.label !== undefined ? { label: r.label } : {}) };
+    if (force || now() - lastPost > 250) {
+      lastPost = now();
+      post({ type: 'best', ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(input) });
+    }
+  };
+  let pool: unknown[] = [];
+  let poolIdx = 0;
+  let batch = 0;
+  const nextStart = (): unknown => {
+    if (poolIdx >= pool.length) {
+      // restart seeds: worker w of W takes every W-th batch (seeds.ts), so workers never repeat one another
+      pool = fc.sample(arb, { seed: batchSeed(job.seed, batch * workers + worker), numRuns: 50 });
+      batch++;
+      poolIdx = 0;
+    }
+    return pool[poolIdx++];
+  };
+  while (now() < polishAt && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
+    const start0 = nextStart();
+    restarts++;
+    if (!hypothesesKept(claim, start0)) continue;
+    const coords = coordinates(start0, { enforced });
+    const obj = objective(claim, start0, coords);
+    const x0 = Float64Array.from(coords.map((c) => toFloat(getCoord(start0, c))));
+    const rng = mulberry32(batchSeed(job.seed ^ 0x5bd1e995, restarts * workers + worker));
+    const res = ascend(obj.f, x0, {
+      deadline: perfDeadline(polishAt),
+      rng,
+      maxEvals: 4000,
+      ...(enforced.has('nonneg') ? { project: nonnegProjection(coords) } : {}),
+    });
+    evaluations += res.evals;
+    if (Number.isFinite(res.value)) offer(res.value, obj.input(res.x));
+    if (shouldStop()) break;
+  }
+  // Polish: continue the ascent from the best point with a fresh step size.
+  while (best && now() < job.deadline && !shouldStop()) {
+    const base = best.input;
+    const coords = coordinates(base, { enforced });
+    const obj = objective(claim, base, coords);
+    const x0 = Float64Array.from(coords.map((c) => toFloat(getCoord(base, c))));
+    const res = ascend(obj.f, x0, {
+      deadline: perfDeadline(job.deadline),
+      rng: mulberry32(batchSeed(job.seed, 0x7fff0000 + evaluations)),
+      sigma0: 0.05,
+      maxEvals: 20000,
+      ...(enforced.has('nonneg') ? { project: nonnegProjection(coords) } : {}),
+    });
+    evaluations += res.evals;
+    if (!(res.value > best.ratio)) break; // the ascent converged where it started: polished
+    offer(res.value, obj.input(res.x));
+  }
+  if (best) post({ type: 'best', ratio: best.ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(best.input) });
+  return {
+    ...(best ? { best: { type: 'best', ratio: best.ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(best.input) } } : {}),
+    restarts,
+    evaluations,
+  };
+}
+
+function nonnegProjection(coords: Coord[]): (x: Float64Array) => void {
+  const idx = coords.flatMap((c, i) => (c.nonneg ? [i] : []));
+  return (x) => {
+    for (const i of idx) if (x[i]! < 0) x[i] = 0;
+  };
+}
+
+/**
+ * Snaps the best input to simple values where the float64 ratio does not drop (beyond
+ * rounding, relative 1e-12): first a uniform rescale to make the largest entry 1 (most of
+ * these inequalities are homogeneous), then entry by entry (0, +-1, small fractions).
+ * The certified value is then of a witness one can read.
+ */
+export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: unknown; ratio: number } {
+  const until = performance.now() + deadlineMs;
+  const enforced = enforcedOf(claim);
+  let cur = input;
+  let r = ratioOf(claim, cur).value;
+  const tol = (v: number) => v - 1e-12 * Math.max(1, Math.abs(v));
+  const accept = (cand: unknown): boolean => {
+    if (!hypothesesKept(claim, cand)) return false;
+    const v = ratioOf(claim, cand).value;
+    if (Number.isFinite(v) && v >= tol(r)) {
+      cur = cand;
+      r = Math.max(r, v);
+      return true;
+    }
+    return false;
+  };
+  const coords = coordinates(cur, { enforced });
+  const xs = coords.map((c) => toFloat(getCoord(cur, c)));
+  const big = Math.max(0, ...xs.map(Math.abs));
+  if (big > 0 && big !== 1) accept(setCoords(cur, coords, xs.map((x) => x / big)));
+  for (let sweep = 0; sweep < 2; sweep++) {
+    let changed = false;
+    for (const c of coords) {
+      const x = toFloat(getCoord(cur, c));
+      for (const v of simplerValues(x, c.nonneg)) {
+        if (performance.now() > until) return { input: cur, ratio: r };
+        if (accept(setCoords(cur, [c], [v]))) {
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return { input: cur, ratio: r };
+}
+
+export interface Certified {
+  /** Mode the ratio was re-evaluated in. */
+  mode: Mode;
+  /** Exact text ("1", "p/q", a closed form) or a certified enclosure "[lo, hi]". */
+  text: string;
+  /** Its double value. */
+  value: number;
+  /** True when the ratio is certainly exactly 1 (the bound is attained). */
+  attained: boolean;
+  label?: string;
+}
+
+/** Re-evaluates the worst comparison's ratio of an input in exact (else precise) arithmetic. */
+export function certifyRatio(claim: Claim, input: unknown): Certified | undefined {
+  const modes = certifyModes(claim, input);
+  for (const mode of modes) {
+    try {
+      const F = fieldFor(mode);
+      let best: Certified | undefined;
+      for (const c of claim.comparisons(F, input)) {
+        if (c.rel === '=') continue;
+        const [num, den] = c.rel === '<=' ? [c.lhs, c.rhs] : [c.rhs, c.lhs];
+        if (F.sign(den) !== 1) continue;
+        const R = F.div(num, den);
+        const value = F.toNumber(R);
+        if (best && !(value > best.value)) continue;
+        const one = F.sign(F.sub(R, F.one)) === 0;
+        best = { mode, text: exactText(F, R, mode), value, attained: one, ...(c.label !== undefined ? { label: c.label } : {}) };
+      }
+      return best;
+    } catch {
+      /* ModeError (exp/log) or an evaluation the field cannot do: try the next mode */
+    }
+  }
+  return undefined;
+}
+
+function exactText(F: ReturnType<typeof fieldFor>, R: unknown, mode: Mode): string {
+  if (mode === 'exact') {
+    if (isRational(R as never)) return (R as Rational).toString();
+    const q = realToRational(R as never);
+    if (q) return q.toString();
+    // an algebraic value equal to a simple rational (e.g. sqrt2 * (1/sqrt2)): say so exactly
+    const approx = F.toNumber(R);
+    if (Number.isFinite(approx)) {
+      for (const cand of [Rational.fromNumber(Math.round(approx)), ...nearbySimple(approx)]) {
+        if (F.sign(F.sub(R, F.lift(cand))) === 0) return cand.toString();
+      }
+    }
+  }
+  return F.format(R);
+}
+
+function nearbySimple(x: number): Rational[] {
+  const r = Rational.fromNumber(x);
+  return simplerValues(r, false)
+    .map((v) => (typeof v === 'number' ? Rational.fromNumber(v) : v))
+    .filter((v) => complexity(v) < 16 && Math.abs(v.toNumber() - x) <= 1e-9 * Math.max(1, Math.abs(x)));
+}
+
+/** exact for short inputs of claims that support it; precise for runs and for long doubles. */
+function certifyModes(claim: Claim, input: unknown): Mode[] {
+  const coords = coordinates(input, { enforced: new Set() });
+  const heavy = coords.some((c) => complexity(getCoord(input, c)) > 64) || claim.inputKind === 'lora-run';
+  const order: Mode[] = heavy ? ['precise', 'exact'] : ['exact', 'precise'];
+  return order.filter((m) => claim.modes.includes(m));
+}

@@ -1,0 +1,343 @@
+/**
+ * SVG charts written as text when the report is built (no browser, no library, no script):
+ * line charts with linear or log axes, nice ticks, a legend and dashed bound lines, and
+ * histograms. Long series are decimated per pixel column (first, min, max, last of each
+ * column are kept) so a 20000-step trace costs a few hundred points but keeps every spike.
+ * All text in the SVG (series names, labels) goes through the escaping `html` template.
+ */
+import { html, join, type Html } from './escape.ts';
+
+/** Okabe-Ito colours (distinguishable with the common colour-vision deficiencies). */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255', '#44AA99', '#999933'];
+
+export interface Series {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  color: string;
+  /** Bounds are drawn dashed. */
+  dashed?: boolean;
+}
+
+export interface LineChartOptions {
+  /** Accessible name of the figure (the visible caption is the caller's). */
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: readonly Series[];
+  logX?: boolean;
+  /** 'auto': log when every value is positive and they span at least two decades. */
+  logY?: boolean | 'auto';
+  width?: number;
+  height?: number;
+}
+
+export interface HistogramOptions {
+  title: string;
+  xLabel: string;
+  edges: readonly number[];
+  counts: readonly number[];
+  /** Bins entirely at or below this value are drawn as violations, with a marker line there. */
+  badAtOrBelow?: number;
+  width?: number;
+  height?: number;
+}
+
+const FONT = 11;
+/** Average glyph width of the sans-serif at 11 px, for laying out the legend without a browser. */
+const CHAR_W = 6.3;
+const DECIMATE_PX = 2;
+
+// ---------------------------------------------------------------- scales
+
+export interface Scale {
+  lo: number;
+  hi: number;
+  log: boolean;
+  ticks: number[];
+  label(v: number): string;
+  map(v: number): number;
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+const SUP: Readonly<Record<string, string>> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+function powerText(mantissa: number, exp: number): string {
+  const e = String(exp).replace(/./g, (c) => SUP[c] ?? c);
+  return mantissa === 1 ? `10${e}` : `${mantissa}×10${e}`;
+}
+
+/** Tick text: plain decimals in a readable range, else m×10ⁿ. */
+export function tickText(v: number, step: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) {
+    const exp = Math.floor(Math.log10(a) + 1e-9);
+    const m = Number((v / 10 ** exp).toPrecision(3));
+    return powerText(m, exp);
+  }
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return v.toFixed(Math.min(decimals, 10));
+}
+
+/** Linear scale over [min, max] mapped to [r0, r1]; `exact` keeps the domain as given (histograms). */
+export function linearScale(min: number, max: number, r0: number, r1: number, exact = false): Scale {
+  if (min === max) {
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    min -= pad;
+    max += pad;
+  }
+  const step = niceStep((max - min) / 5);
+  const lo = exact ? min : Math.floor(min / step + 1e-9) * step;
+  const hi = exact ? max : Math.ceil(max / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i <= Math.floor(hi / step + 1e-9); i++) ticks.push(Number((i * step).toPrecision(12)));
+  return {
+    lo,
+    hi,
+    log: false,
+    ticks,
+    label: (v) => tickText(v, step),
+    map: (v) => r0 + ((v - lo) / (hi - lo)) * (r1 - r0),
+  };
+}
+
+/** Log10 scale over positive [min, max]: whole decades, with 2 and 5 between when few. */
+export function logScale(min: number, max: number, r0: number, r1: number): Scale {
+  const lo10 = Math.floor(Math.log10(min) + 1e-12);
+  let hi10 = Math.ceil(Math.log10(max) - 1e-12);
+  if (hi10 <= lo10) hi10 = lo10 + 1;
+  const decades = hi10 - lo10;
+  const stride = Math.max(1, Math.ceil(decades / 6));
+  const ticks: number[] = [];
+  for (let e = lo10; e <= hi10; e += stride) {
+    ticks.push(10 ** e);
+    if (decades <= 2 && e < hi10) ticks.push(2 * 10 ** e, 5 * 10 ** e);
+  }
+  const label = (v: number): string => {
+    const exp = Math.floor(Math.log10(v) + 1e-9);
+    const m = Math.round(v / 10 ** exp);
+    return exp >= -3 && exp <= 4 ? String(Number(v.toPrecision(3))) : powerText(m, exp);
+  };
+  return {
+    lo: 10 ** lo10,
+    hi: 10 ** hi10,
+    log: true,
+    ticks,
+    label,
+    map: (v) => r0 + ((Math.log10(v) - lo10) / (hi10 - lo10)) * (r1 - r0),
+  };
+}
+
+// ---------------------------------------------------------------- decimation
+
+type Pt = [number, number];
+
+/**
+ * Keeps, for each run of consecutive points in one DECIMATE_PX-wide column, the first, the
+ * lowest, the highest and the last (in their original order): the drawn line is then the
+ * same as the full one at screen resolution, spikes included.
+ */
+export function decimate(points: readonly Pt[]): Pt[] {
+  if (points.length <= 4) return points.slice();
+  const out: Pt[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    let iMin = start;
+    let iMax = start;
+    for (let i = start; i < end; i++) {
+      if (points[i]![1] < points[iMin]![1]) iMin = i;
+      if (points[i]![1] > points[iMax]![1]) iMax = i;
+    }
+    const keep = [...new Set([start, iMin, iMax, end - 1])].sort((a, b) => a - b);
+    for (const k of keep) out.push(points[k]!);
+  };
+  for (let i = 1; i <= points.length; i++) {
+    if (i === points.length || Math.floor(points[i]![0] / DECIMATE_PX) !== Math.floor(points[start]![0] / DECIMATE_PX)) {
+      flush(i);
+      start = i;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- drawing helpers
+
+const px = (v: number) => Math.round(v * 10) / 10;
+
+function usable(v: number, log: boolean): boolean {
+  return Number.isFinite(v) && (!log || v > 0);
+}
+
+function extent(values: Iterable<number>, log: boolean): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!usable(v, log)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+function* all(series: readonly Series[], key: 'x' | 'y'): Iterable<number> {
+  for (const s of series) for (let i = 0; i < s[key].length; i++) yield s[key][i]!;
+}
+
+function wantLogY(series: readonly Series[], opt: boolean | 'auto' | undefined): boolean {
+  if (opt !== 'auto') return !!opt;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of all(series, 'y')) {
+    if (!Number.isFinite(v)) continue;
+    if (v <= 0) return false;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return lo <= hi && hi / lo >= 100;
+}
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function axes(box: Box, xs: Scale, ys: Scale, xLabel: string, yLabel: string): Html {
+  const grid: Html[] = [];
+  for (const t of ys.ticks) {
+    const y = px(ys.map(t));
+    grid.push(html`<line class="grid" x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}"/>`);
+    grid.push(html`<text x="${box.left - 6}" y="${y + 3.5}" text-anchor="end">${ys.label(t)}</text>`);
+  }
+  for (const t of xs.ticks) {
+    const x = px(xs.map(t));
+    grid.push(html`<line class="grid" x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}"/>`);
+    grid.push(html`<text x="${x}" y="${box.bottom + 15}" text-anchor="middle">${xs.label(t)}</text>`);
+  }
+  const midY = px((box.top + box.bottom) / 2);
+  return html`<g class="axes">${grid}<line class="axis" x1="${box.left}" x2="${box.right}" y1="${box.bottom}" y2="${box.bottom}"/><line class="axis" x1="${box.left}" x2="${box.left}" y1="${box.top}" y2="${box.bottom}"/><text class="label" x="${px((box.left + box.right) / 2)}" y="${box.bottom + 33}" text-anchor="middle">${xLabel}</text><text class="label" transform="translate(13 ${midY}) rotate(-90)" text-anchor="middle">${yLabel}</text></g>`;
+}
+
+interface LegendLayout {
+  height: number;
+  svg: Html;
+}
+
+function legend(series: readonly Series[], x0: number, width: number, y0: number): LegendLayout {
+  const items: Html[] = [];
+  let x = x0;
+  let y = y0;
+  for (const s of series) {
+    const w = 26 + s.name.length * CHAR_W;
+    if (x > x0 && x + w > x0 + width) {
+      x = x0;
+      y += 16;
+    }
+    items.push(
+      html`<g><line x1="${x}" x2="${x + 20}" y1="${y - 3.5}" y2="${y - 3.5}" stroke="${s.color}" stroke-width="2"${s.dashed ? html` stroke-dasharray="5 3"` : ''}/><text x="${x + 25}" y="${y}">${s.name}</text></g>`,
+    );
+    x += w + 14;
+  }
+  return { height: y - y0 + 16, svg: html`<g class="legend">${items}</g>` };
+}
+
+function svg(width: number, height: number, title: string, body: Html): Html {
+  return html`<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title}" font-size="${FONT}"><title>${title}</title>${body}</svg>`;
+}
+
+// ---------------------------------------------------------------- line chart
+
+export function lineChart(o: LineChartOptions): Html {
+  const width = o.width ?? 560;
+  const height = o.height ?? 300;
+  const logY = wantLogY(o.series, o.logY);
+  const logX = !!o.logX;
+  const lg = legend(o.series, 62, width - 76, 14);
+  const box: Box = { left: 62, right: width - 14, top: lg.height + 10, bottom: height - 44 };
+  const ex = extent(all(o.series, 'x'), logX);
+  const ey = extent(all(o.series, 'y'), logY);
+  if (!ex || !ey) {
+    return svg(width, height, o.title, html`${lg.svg}<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no finite values to plot</text>`);
+  }
+  const xs = logX ? logScale(ex[0], ex[1], box.left, box.right) : linearScale(ex[0], ex[1], box.left, box.right);
+  const ys = logY ? logScale(ey[0], ey[1], box.bottom, box.top) : linearScale(ey[0], ey[1], box.bottom, box.top);
+  const paths: Html[] = [];
+  let hidden = 0;
+  for (const s of o.series) {
+    const n = Math.min(s.x.length, s.y.length);
+    let d = '';
+    let run: Pt[] = [];
+    const flush = () => {
+      const pts = decimate(run);
+      if (pts.length === 1) d += `M${px(pts[0]![0])} ${px(pts[0]![1])}h0.01`;
+      else pts.forEach(([x, y], k) => (d += `${k ? 'L' : 'M'}${px(x)} ${px(y)}`));
+      run = [];
+    };
+    for (let i = 0; i < n; i++) {
+      const x = s.x[i]!;
+      const y = s.y[i]!;
+      if (!usable(x, logX) || !usable(y, logY)) {
+        hidden++;
+        if (run.length) flush();
+        continue;
+      }
+      run.push([xs.map(x), ys.map(y)]);
+    }
+    if (run.length) flush();
+    paths.push(
+      html`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 1.8}" stroke-linejoin="round"${s.dashed ? html` stroke-dasharray="6 4"` : ''}><title>${s.name}</title></path>`,
+    );
+  }
+  const note = hidden
+    ? html`<text class="note" x="${box.right}" y="${box.bottom - 5}" text-anchor="end">${hidden} point${hidden === 1 ? '' : 's'} not drawn (${logY ? 'non-positive or ' : ''}non-finite)</text>`
+    : '';
+  return svg(width, height, o.title, html`${axes(box, xs, ys, o.xLabel, o.yLabel + (logY ? ' (log scale)' : ''))}${lg.svg}<g class="series">${paths}</g>${note}`);
+}
+
+// ---------------------------------------------------------------- histogram
+
+/** Infinite outer edges (overflow bins) are drawn one neighbouring bin-width wide. */
+function finiteEdges(edges: readonly number[]): number[] {
+  const e = edges.slice();
+  const n = e.length;
+  if (n >= 3 && !Number.isFinite(e[0]!)) e[0] = e[1]! - (e[2]! - e[1]!);
+  if (n >= 3 && !Number.isFinite(e[n - 1]!)) e[n - 1] = e[n - 2]! + (e[n - 2]! - e[n - 3]!);
+  return e;
+}
+
+export function histogram(o: HistogramOptions): Html {
+  const width = o.width ?? 560;
+  const height = o.height ?? 240;
+  const edges = finiteEdges(o.edges);
+  const box: Box = { left: 62, right: width - 14, top: 14, bottom: height - 44 };
+  if (!(edges.length === o.counts.length + 1) || !edges.every(Number.isFinite) || edges[0]! >= edges[edges.length - 1]!) {
+    return svg(width, height, o.title, html`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">histogram edges are not usable</text>`);
+  }
+  const xs = linearScale(edges[0]!, edges[edges.length - 1]!, box.left, box.right, true);
+  const ys = linearScale(0, Math.max(1, ...o.counts), box.bottom, box.top);
+  const bars: Html[] = [];
+  o.counts.forEach((c, i) => {
+    const x0 = xs.map(edges[i]!);
+    const x1 = xs.map(edges[i + 1]!);
+    const y = ys.map(c);
+    const bad = o.badAtOrBelow !== undefined && edges[i + 1]! <= o.badAtOrBelow;
+    const label = `[${o.edges[i]}, ${o.edges[i + 1]}): ${c}`;
+    bars.push(
+      html`<rect class="${bad ? 'bar bad' : 'bar'}" x="${px(x0 + 0.5)}" y="${px(y)}" width="${px(Math.max(0.5, x1 - x0 - 1))}" height="${px(box.bottom - y)}"><title>${label}</title></rect>`,
+    );
+  });
+  let marker: Html | string = '';
+  const m = o.badAtOrBelow;
+  if (m !== undefined && m > xs.lo && m < xs.hi) {
+    const x = px(xs.map(m));
+    marker = html`<line class="marker" x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}"/><text class="marker-label" x="${x - 4}" y="${box.top + 10}" text-anchor="end">violated ←</text><text class="marker-label" x="${x + 4}" y="${box.top + 10}">→ holds</text>`;
+  }
+  return svg(width, height, o.title, html`${axes(box, xs, ys, o.xLabel, 'count')}${join(bars)}${marker}`);
+}

@@ -1,0 +1,192 @@
+/**
+ * The report's view of the results: loaded files merged per claim (latest result per claim
+ * and mode), an overall verdict derived from them, and traces grouped by workload so that
+ * runs with different step rules share charts. Pure functions over loaded data.
+ */
+import type {
+  AblationRow,
+  ClaimCheckResult,
+  Environment,
+  ResultFile,
+  SearchResultFile,
+  TightnessRow,
+  TraceVerifyEntry,
+  Verdict,
+  Witness,
+} from '../theory/results.ts';
+import type { ClaimInfo } from '../theory/claim.ts';
+import type { Loaded, LoadedFile, Warning } from './load.ts';
+import { PALETTE } from './charts.ts';
+import { compareIds } from './format.ts';
+
+export type Sourced<T> = T & { file: string; date?: string };
+
+export type OverallVerdict = Verdict | 'not run';
+
+export interface ClaimView {
+  id: string;
+  info?: ClaimInfo;
+  /** Latest result per mode. */
+  checks: Sourced<ClaimCheckResult>[];
+  searches: Sourced<SearchResultFile>[];
+  ablation: Sourced<AblationRow>[];
+  tightness: Sourced<TightnessRow>[];
+  verdict: OverallVerdict;
+  /** The smallest counterexample to the claim as stated (no hypothesis dropped). */
+  counterexample?: { witness: Witness; from: string };
+  /** The closest call: highest ratio of a tightness search, else smallest slack of a check. */
+  tightest?: { witness: Witness; from: string; ratio?: number; slack?: number };
+  /** Worst lhs/rhs ratio found (tightness search, else check). */
+  worstRatio?: number;
+  /** Ids of claims that state a corrected form of this one. */
+  correctedBy: string[];
+}
+
+export interface TraceRun {
+  file: string;
+  entry: TraceVerifyEntry;
+  label: string;
+  color: string;
+  tolerance?: { relative?: number; absolute?: number };
+}
+
+export interface TraceGroup {
+  key: string;
+  title: string;
+  runs: TraceRun[];
+}
+
+export interface Model {
+  dir: string;
+  files: LoadedFile[];
+  warnings: Warning[];
+  claims: ClaimView[];
+  ablation: Sourced<AblationRow>[];
+  tightness: Sourced<TightnessRow>[];
+  traces: TraceGroup[];
+}
+
+function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind: K): { name: string; data: Extract<ResultFile, { kind: K }> }[] {
+  return files.filter((f) => f.data.kind === kind) as { name: string; data: Extract<ResultFile, { kind: K }> }[];
+}
+
+const dateOf = (env: Environment | undefined): string => (typeof env?.date === 'string' ? env.date : '');
+
+/** Most severe first: one counterexample settles it; an error or undecided case beats a pass. */
+const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'verified', 'not run'];
+
+export function overallVerdict(checks: readonly ClaimCheckResult[], searches: readonly SearchResultFile[]): OverallVerdict {
+  const all: OverallVerdict[] = checks.map((c) => c.verdict);
+  for (const s of searches) if (!s.dropped?.length && s.counterexample) all.push('counterexample');
+  if (!all.length) return 'not run';
+  return SEVERITY.find((v) => all.includes(v)) ?? 'not run';
+}
+
+function inputSize(w: Witness): number {
+  return JSON.stringify(w.input ?? null).length;
+}
+
+/** The first relation of a witness that fails (holds === false), if any. */
+export function failing(w: Witness) {
+  return w.comparisons.find((c) => c.holds === false);
+}
+
+function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimView, 'id' | 'info' | 'verdict' | 'counterexample' | 'tightest' | 'worstRatio' | 'correctedBy'>): ClaimView {
+  const { checks, searches, tightness } = parts;
+  const cands: { witness: Witness; from: string }[] = [];
+  for (const c of checks) if (c.counterexample) cands.push({ witness: c.counterexample, from: `check (${c.mode}), ${c.file}` });
+  for (const s of searches) if (!s.dropped?.length && s.counterexample) cands.push({ witness: s.counterexample, from: `search, ${s.file}` });
+  cands.sort((a, b) => inputSize(a.witness) - inputSize(b.witness));
+
+  let tightest: ClaimView['tightest'];
+  const tRows = tightness.filter((t) => t.witness).sort((a, b) => b.worstRatio - a.worstRatio);
+  if (tRows[0]) tightest = { witness: tRows[0].witness!, from: `tightness search, ${tRows[0].file}`, ratio: tRows[0].worstRatio };
+  else {
+    const ws = checks.filter((c) => c.worstSlack?.witness).sort((a, b) => a.worstSlack!.slack - b.worstSlack!.slack)[0];
+    if (ws) tightest = { witness: ws.worstSlack!.witness, from: `check (${ws.mode}), ${ws.file}`, ratio: ws.worstSlack!.ratio, slack: ws.worstSlack!.slack };
+  }
+  const ratios = tightness.length ? tightness.map((t) => t.worstRatio) : checks.map((c) => c.worstSlack?.ratio).filter((r): r is number => typeof r === 'number');
+  return {
+    id,
+    info,
+    ...parts,
+    verdict: overallVerdict(checks, searches),
+    counterexample: cands[0],
+    tightest,
+    worstRatio: ratios.length ? Math.max(...ratios) : undefined,
+    correctedBy: [],
+  };
+}
+
+function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
+  const groups = new Map<string, TraceGroup>();
+  for (const { name, data } of ofKind(files, 'verify-trace')) {
+    for (const entry of data.traces) {
+      const h = entry.header;
+      const workload = h.workload !== undefined ? String(h.workload) : 'unnamed workload';
+      // Runs are comparable (one chart) when only the step rule differs.
+      const same = ['workload', 'm', 'n', 'rank', 'batch', 'dtype'].map((k) => (h[k] === undefined ? '' : JSON.stringify(h[k])));
+      const key = same.join('|');
+      let g = groups.get(key);
+      if (!g) {
+        const sizes = ['m', 'n', 'rank', 'batch'].filter((k) => h[k] !== undefined).map((k) => `${k === 'rank' ? 'r' : k} = ${String(h[k])}`);
+        g = { key, title: sizes.length ? `${workload} (${sizes.join(', ')})` : workload, runs: [] };
+        groups.set(key, g);
+      }
+      g.runs.push({ file: name, entry, label: h.rule !== undefined ? String(h.rule) : entry.file, color: '', tolerance: data.tolerance });
+    }
+  }
+  for (const g of groups.values()) {
+    // Two runs with the same rule (e.g. two seeds) are told apart by seed, then by file.
+    const dup = (r: TraceRun) => g.runs.filter((o) => o.label === r.label).length > 1;
+    for (const r of g.runs.filter(dup)) if (r.entry.header.seed !== undefined) r.label = `${r.label}, seed ${String(r.entry.header.seed)}`;
+    for (const r of g.runs.filter(dup)) r.label = `${r.label} (${r.entry.file})`;
+    g.runs.forEach((r, i) => (r.color = PALETTE[i % PALETTE.length]!));
+  }
+  return [...groups.values()];
+}
+
+export function buildModel(loaded: Loaded): Model {
+  const { files } = loaded;
+  const infos = new Map<string, ClaimInfo>();
+  const order: string[] = [];
+  const seen = (id: string) => {
+    if (!order.includes(id)) order.push(id);
+  };
+  for (const { data } of ofKind(files, 'check')) for (const c of data.claims) if (!infos.has(c.id)) (infos.set(c.id, c), seen(c.id));
+
+  const latest = new Map<string, Sourced<ClaimCheckResult>>();
+  for (const { name, data } of ofKind(files, 'check')) {
+    for (const r of data.results) {
+      const k = `${r.id}\u0000${r.mode}`;
+      const s = { ...r, file: name, date: dateOf(data.env) };
+      const prev = latest.get(k);
+      if (!prev || (prev.date ?? '') <= s.date) latest.set(k, s);
+    }
+  }
+  const searches = ofKind(files, 'search').map(({ name, data }) => ({ ...data, file: name, date: dateOf(data.env) }));
+  const ablation = ofKind(files, 'ablate').flatMap(({ name, data }) => data.rows.map((r) => ({ ...r, file: name, date: dateOf(data.env) })));
+  const tightness = ofKind(files, 'tighten').flatMap(({ name, data }) => data.rows.map((r) => ({ ...r, file: name, date: dateOf(data.env) })));
+
+  const extra = new Set<string>();
+  for (const r of latest.values()) extra.add(r.id);
+  for (const s of searches) extra.add(s.claim);
+  for (const id of [...extra].sort(compareIds)) seen(id);
+
+  const claims = order
+    .filter((id) => infos.has(id) || extra.has(id))
+    .map((id) =>
+      buildClaim(id, infos.get(id), {
+        checks: [...latest.values()].filter((r) => r.id === id),
+        searches: searches.filter((s) => s.claim === id),
+        ablation: ablation.filter((r) => r.claim === id),
+        tightness: tightness.filter((r) => r.claim === id),
+      }),
+    );
+  for (const c of claims) {
+    const of = c.info?.correctedOf;
+    const target = of ? claims.find((o) => o.id === of) : undefined;
+    if (target) target.correctedBy.push(c.id);
+  }
+  return { dir: loaded.dir, files, warnings: loaded.warnings, claims, ablation, tightness, traces: traceGroups(files) };
+}

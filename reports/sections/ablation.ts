@@ -1,0 +1,52 @@
+/**
+ * Ablation: claim x hypothesis. A cell says whether dropping the hypothesis produced a
+ * counterexample (load-bearing, linked to its witness) or none was shown within the budget.
+ */
+import type { AblationRow } from '../../theory/results.ts';
+import { badge } from '../badges.ts';
+import { anchor, html, type Html } from '../escape.ts';
+import { count, duration } from '../format.ts';
+import type { Model, Sourced } from '../model.ts';
+import type { Section } from '../page.ts';
+import { witnessBlock } from '../witness.ts';
+
+function cell(r: Sourced<AblationRow> | undefined): Html {
+  if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
+  const cost = html`<div class="small dim">${count(r.cases)} cases · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}</div>`;
+  if (r.status === 'load-bearing')
+    return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${cost}</td>`;
+  if (r.status === 'error') return html`<td>${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}</td>`;
+  return html`<td>${badge('not-shown')}${cost}</td>`;
+}
+
+export function ablationSection(m: Model): Section | undefined {
+  if (!m.ablation.length) return undefined;
+  const claims: string[] = [];
+  const hyps: string[] = [];
+  for (const r of m.ablation) {
+    if (!claims.includes(r.claim)) claims.push(r.claim);
+    if (!hyps.includes(r.hypothesis)) hyps.push(r.hypothesis);
+  }
+  // Latest row wins when a pair was ablated twice.
+  const at = new Map<string, Sourced<AblationRow>>();
+  for (const r of m.ablation) {
+    const k = `${r.claim}\u0000${r.hypothesis}`;
+    if ((at.get(k)?.date ?? '') <= (r.date ?? '')) at.set(k, r);
+  }
+  const rows = claims.map(
+    (c) =>
+      html`<tr id="${anchor('abl', c)}" data-claim="${c}"><th scope="row">${m.claims.some((o) => o.id === c) ? html`<a href="#${anchor('claim', c)}"><code class="id">${c}</code></a>` : html`<code class="id">${c}</code>`}</th>${hyps.map((h) => cell(at.get(`${c}\u0000${h}`)))}</tr>`,
+  );
+  const grid = html`<div class="table-wrap"><table class="data ablation"><thead><tr><th scope="col">claim \\ dropped hypothesis</th>${hyps.map((h) => html`<th scope="col"><code class="hyp">${h}</code></th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  const witnesses = [...at.values()]
+    .filter((r) => r.status === 'load-bearing' && r.witness)
+    .map(
+      (r) =>
+        html`<details class="abl-witness" id="${anchor('abl', r.claim, r.hypothesis)}"><summary><code class="id">${r.claim}</code> without <code class="hyp">${r.hypothesis}</code>: counterexample${r.witness!.sizes ? html` at ${r.witness!.sizes}` : ''}</summary>${witnessBlock(r.witness!, { from: r.file })}</details>`,
+    );
+  return {
+    id: 'ablation',
+    title: 'Ablation: which hypotheses carry weight',
+    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * One block per claim: the statement typeset, its paper reference and hypotheses, the runs
+ * per arithmetic mode, the smallest counterexample with its replay command, the closest
+ * call, the slack histogram and the searches.
+ */
+import type { ClaimCheckResult } from '../../theory/results.ts';
+import { badge } from '../badges.ts';
+import { histogram } from '../charts.ts';
+import { anchor, html, type Html } from '../escape.ts';
+import { budget, count, duration, num, ratio } from '../format.ts';
+import { math } from '../katex.ts';
+import type { ClaimView, Model, Sourced } from '../model.ts';
+import type { Section } from '../page.ts';
+import { table } from '../tables.ts';
+import { replayBlock, witnessBlock } from '../witness.ts';
+import { claimLink } from './summary.ts';
+
+function runsTable(c: ClaimView): Html {
+  if (!c.checks.length) return html``;
+  return table(
+    [
+      { head: 'mode', cell: (r: Sourced<ClaimCheckResult>) => r.mode },
+      { head: 'verdict', cell: (r) => html`${badge(r.verdict)}${r.known ? html` <span class="small dim">(known, in corpus)</span>` : ''}` },
+      { head: 'cases', cell: (r) => count(r.cases), cls: 'num' },
+      { head: 'non-trivial', cell: (r) => count(r.nonTrivial), cls: 'num' },
+      { head: 'undecided', cell: (r) => count(r.undecided), cls: 'num' },
+      { head: 'worst slack', cell: (r) => num(r.worstSlack?.slack), cls: 'num' },
+      { head: 'ratio', cell: (r) => ratio(r.worstSlack?.ratio), cls: 'num' },
+      { head: 'seed', cell: (r) => (r.seed !== undefined ? String(r.seed) : '—'), cls: 'num' },
+      { head: 'budget', cell: (r) => budget(r.budget) },
+      { head: 'time', cell: (r) => duration(r.timeMs), cls: 'num' },
+    ],
+    c.checks,
+    { cls: 'data runs' },
+  );
+}
+
+function searchesTable(c: ClaimView): Html {
+  if (!c.searches.length) return html``;
+  return html`<h4>Searches</h4>${table(
+    [
+      { head: 'hypotheses dropped', cell: (s: ClaimView['searches'][number]) => (s.dropped?.length ? s.dropped.map((h) => html`<code class="hyp">${h}</code> `) : html`<span class="dim">none</span>`) },
+      { head: 'result', cell: (s) => html`${badge(s.counterexample ? 'found' : 'none found')}${s.interrupted ? html` <span class="small dim">(interrupted)</span>` : ''}` },
+      { head: 'cases', cell: (s) => count(s.cases), cls: 'num' },
+      { head: 'cases/s', cell: (s) => num(s.casesPerSecond, 3), cls: 'num' },
+      { head: 'first found after', cell: (s) => (s.timeToFirstMs !== undefined ? duration(s.timeToFirstMs) : '—'), cls: 'num' },
+      { head: 'seed', cell: (s) => (s.seed !== undefined ? String(s.seed) : '—'), cls: 'num' },
+      { head: 'workers', cell: (s) => count(s.workers), cls: 'num' },
+      { head: 'budget', cell: (s) => budget(s.budget) },
+      { head: 'time', cell: (s) => duration(s.timeMs), cls: 'num' },
+      { head: 'file', cell: (s) => html`<span class="dim">${s.file}</span>` },
+    ],
+    c.searches,
+  )}`;
+}
+
+function histograms(c: ClaimView): Html {
+  const hs = c.checks.filter((r) => r.slackHistogram && r.slackHistogram.counts.length);
+  return html`${hs.map((r) => {
+    const h = r.slackHistogram!;
+    const total = h.counts.reduce((a, b) => a + b, 0);
+    const of = h.of ?? 'slack';
+    return html`<figure class="hist"><figcaption>${of} over ${count(total)} cases (${r.mode})</figcaption>${histogram({ title: `${c.id}: ${of} (${r.mode})`, xLabel: of, edges: h.edges, counts: h.counts, badAtOrBelow: 0, width: 400, height: 170 })}</figure>`;
+  })}`;
+}
+
+function claimBlock(c: ClaimView, m: Model): Html {
+  const i = c.info;
+  const hyps = i?.hypotheses?.length
+    ? html`${i.hypotheses.map((h) => html`<code class="hyp">${h}</code> `)}`
+    : html`<span class="dim">${i ? 'none' : 'unknown (no claim description in the results)'}</span>`;
+  const corrected = i?.correctedOf ? html`<p class="small">Corrected form of ${m.claims.some((o) => o.id === i.correctedOf) ? claimLink(i.correctedOf) : html`<code class="id">${i.correctedOf}</code>`}.</p>` : '';
+  const correctedBy = c.correctedBy.length ? html`<p class="small">Corrected form: ${c.correctedBy.map((id) => html`${claimLink(id)} ${badge(m.claims.find((o) => o.id === id)!.verdict)} `)}</p>` : '';
+  const errors = c.checks.filter((r) => r.error).map((r) => html`<p class="error-text">${r.mode}: ${r.error}</p>`);
+  const replays = c.checks.filter((r) => r.replay && !r.counterexample).map((r) => replayBlock(r.replay));
+  const cx = c.counterexample
+    ? html`<div class="cx"><h4>${badge('counterexample')} Smallest counterexample</h4>${witnessBlock(c.counterexample.witness, { from: c.counterexample.from })}</div>`
+    : '';
+  const tight = c.tightest
+    ? html`<details class="tightest"><summary><h4>${(c.tightest.ratio ?? 0) > 1 ? 'Largest violation found' : 'Closest call'}${c.tightest.ratio !== undefined ? html` (ratio ${ratio(c.tightest.ratio)})` : ''}</h4></summary>${witnessBlock(c.tightest.witness, { from: c.tightest.from })}</details>`
+    : '';
+  return html`<article class="claim" id="${anchor('claim', c.id)}" data-claim="${c.id}">
+<header><h3><code class="id">${c.id}</code> <span class="title">${i?.title ?? ''}</span></h3>${badge(c.verdict)}</header>
+<p class="ref">${i?.paper ? html`<span>${i.paper}</span> · ` : ''}hypotheses: ${hyps}</p>
+${i?.latex ? html`<div class="statement">${math(i.latex)}</div>` : ''}
+${i?.note ? html`<p class="note">${i.note}</p>` : ''}${corrected}${correctedBy}
+<div class="claim-grid"><div>${runsTable(c)}${errors}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${tight}</div><div class="hists">${histograms(c)}</div></div>${cx}${searchesTable(c)}
+</article>`;
+}
+
+export function claimsSection(m: Model): Section | undefined {
+  const shown = m.claims.filter((c) => c.checks.length || c.searches.length);
+  if (!shown.length) return undefined;
+  return { id: 'claims', title: 'Claims in detail', body: html`${shown.map((c) => claimBlock(c, m))}` };
+}

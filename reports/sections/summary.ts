@@ -1,0 +1,131 @@
+/**
+ * The top of the report: what holds, what fails and how, which hypotheses carry weight, how
+ * tight the constants are and how the traces went, in a few lines; then one row per claim.
+ */
+import { badge } from '../badges.ts';
+import { anchor, html, type Html } from '../escape.ts';
+import { count, duration, num, plural, ratio } from '../format.ts';
+import { failing, type ClaimView, type Model, type OverallVerdict } from '../model.ts';
+import { table } from '../tables.ts';
+import { relText } from '../witness.ts';
+import type { Section } from '../page.ts';
+
+export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
+
+const CARDS: readonly OverallVerdict[] = ['verified', 'counterexample', 'undecided', 'error', 'not run'];
+const CARD_TEXT: Readonly<Record<string, string>> = {
+  verified: 'hold in every case tried',
+  counterexample: 'fail as printed',
+  undecided: 'could not be decided',
+  error: 'could not be run',
+  'not run': 'listed but not run',
+};
+
+function cards(m: Model): Html {
+  const out: Html[] = [];
+  for (const v of CARDS) {
+    const n = m.claims.filter((c) => c.verdict === v).length;
+    if (!n && (v === 'error' || v === 'not run')) continue;
+    out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}</div></div>`);
+  }
+  const runs = m.traces.flatMap((g) => g.runs);
+  if (runs.length) {
+    const bad = runs.filter((r) => r.entry.claims.some((c) => c.status === 'violated')).length;
+    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}</div></div>`);
+  }
+  return html`<div class="cards">${out}</div>`;
+}
+
+/** One line per printed statement that fails: which relation, both sides, sizes, and the correction. */
+function failures(m: Model): Html {
+  const bad = m.claims.filter((c) => c.verdict === 'counterexample');
+  if (!bad.length) return html``;
+  const items = bad.map((c) => {
+    const w = c.counterexample?.witness;
+    const f = w ? failing(w) : undefined;
+    const how = f
+      ? html`<div class="how">fails${w?.sizes ? html` at <b>${w.sizes}</b>` : ''}${f.label ? html` <span class="dim">(${f.label})</span>` : ''}: <code class="exact">${f.lhs}</code> <b class="rel">${relText(f.rel, false)}</b> <code class="exact">${f.rhs}</code>${typeof f.ratio === 'number' ? html` <span class="dim">· ratio</span> ${ratio(f.ratio)}` : ''}</div>`
+      : html`<div class="how">${w ? 'see its counterexample' : 'counterexample found by search'}</div>`;
+    const fixes = c.correctedBy.map((id) => {
+      const fixed = m.claims.find((o) => o.id === id)!;
+      return html`<div class="fix">corrected form ${claimLink(id)}: ${badge(fixed.verdict)}</div>`;
+    });
+    return html`<li>${claimLink(c.id)} <span class="ref">${c.info?.paper ?? ''}${c.info?.title ? html` · ${c.info.title}` : ''}</span>${how}${fixes}</li>`;
+  });
+  return html`<div class="glance-block wide"><h3>Printed statements that fail</h3><ul class="failures">${items}</ul></div>`;
+}
+
+function weight(m: Model): Html {
+  if (!m.ablation.length) return html``;
+  const byClaim = new Map<string, string[]>();
+  for (const r of m.ablation) if (r.status === 'load-bearing') byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r.hypothesis]);
+  const notShown = m.ablation.filter((r) => r.status === 'not-shown').length;
+  const items = [...byClaim].map(
+    ([claim, hs]) => html`<li><a href="#${anchor('abl', claim)}"><code class="id">${claim}</code></a>: ${hs.map((h, i) => html`${i ? ', ' : ''}<a href="#${anchor('abl', claim, h)}"><code class="hyp">${h}</code></a>`)}</li>`,
+  );
+  return html`<div class="glance-block"><h3>Hypotheses that carry weight</h3><p class="small">Dropping each of these produced a counterexample${notShown ? html`; for ${plural(notShown, 'other pair')} none was shown within the budget` : ''} (<a href="#ablation">table</a>).</p>${items.length ? html`<ul class="cols">${items}</ul>` : html`<p class="dim">No hypothesis was shown load-bearing.</p>`}</div>`;
+}
+
+function tightness(m: Model): Html {
+  if (!m.tightness.length) return html``;
+  const rows = [...m.tightness].sort((a, b) => b.worstRatio - a.worstRatio);
+  const over = rows.filter((r) => r.worstRatio > (r.paperRatio ?? 1));
+  const tight = rows.filter((r) => r.worstRatio <= (r.paperRatio ?? 1) && r.worstRatio >= 0.99 * (r.paperRatio ?? 1));
+  const loose = rows.filter((r) => r.worstRatio < 0.5 * (r.paperRatio ?? 1));
+  const mid = rows.filter((r) => !over.includes(r) && !tight.includes(r) && !loose.includes(r));
+  const list = (rs: typeof rows) => rs.map((r, i) => html`${i ? ', ' : ''}<code class="id">${r.claim}</code>${r.label ? html` <span class="dim">(${r.label})</span>` : ''} ${ratio(r.worstRatio, 3)}`);
+  return html`<div class="glance-block"><h3>How tight the constants are</h3><ul>${over.length ? html`<li>${badge('counterexample')} ratio above the paper's constant: ${list(over)}</li>` : ''}${tight.length ? html`<li>at the constant or within 1 %: ${list(tight)}</li>` : ''}${mid.length ? html`<li>within a factor 2: ${list(mid)}</li>` : ''}${loose.length ? html`<li>not approached (below half): ${list(loose)}</li>` : ''}<li class="small">Worst ratio lhs / rhs found by search, next to the paper's 1 (<a href="#tightness">table</a>).</li></ul></div>`;
+}
+
+function traces(m: Model): Html {
+  if (!m.traces.length) return html``;
+  const items = m.traces.map((g) => {
+    const viol = g.runs.flatMap((r) => r.entry.claims.filter((c) => c.status === 'violated').map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>`));
+    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${viol.map((v, i) => html`${i ? '; ' : ''}${v}`)}` : html`no bound violated`}</li>`;
+  });
+  return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}</ul></div>`;
+}
+
+export function glanceSection(m: Model): Section | undefined {
+  if (!m.claims.length && !m.ablation.length && !m.tightness.length && !m.traces.length) return undefined;
+  return {
+    id: 'glance',
+    title: 'At a glance',
+    body: html`${cards(m)}<div class="glance">${failures(m)}${weight(m)}${tightness(m)}${traces(m)}</div>`,
+  };
+}
+
+function sum(xs: readonly unknown[]): number | undefined {
+  const ns = xs.filter((x): x is number => typeof x === 'number');
+  return ns.length ? ns.reduce((a, b) => a + b, 0) : undefined;
+}
+
+export function summarySection(m: Model): Section | undefined {
+  const claims = m.claims.filter((c) => c.checks.length || c.searches.length || c.info);
+  if (!claims.length) return undefined;
+  const worstSlack = (c: ClaimView) => {
+    const s = c.checks.map((r) => r.worstSlack?.slack).filter((x): x is number => typeof x === 'number');
+    return s.length ? Math.min(...s) : undefined;
+  };
+  const body = table(
+    [
+      {
+        head: 'claim',
+        cell: (c: ClaimView) =>
+          html`${c.checks.length || c.searches.length ? claimLink(c.id) : html`<code class="id">${c.id}</code>`}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`,
+      },
+      { head: 'paper', cell: (c) => c.info?.paper ?? '', cls: 'wrap' },
+      { head: 'verdict', cell: (c) => badge(c.verdict) },
+      { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
+      { head: 'cases', cell: (c) => count(sum([...c.checks.map((r) => r.cases), ...c.searches.map((s) => s.cases)])), cls: 'num' },
+      { head: 'non-trivial', cell: (c) => count(sum(c.checks.map((r) => r.nonTrivial))), cls: 'num', title: 'cases that exercise the claim (d ≠ 0, ∇J ≠ 0, G ≠ 0, …)' },
+      { head: 'undecided', cell: (c) => count(sum(c.checks.map((r) => r.undecided))), cls: 'num' },
+      { head: 'worst slack', cell: (c) => num(worstSlack(c)), cls: 'num', title: 'smallest rhs − lhs seen; negative means violated' },
+      { head: 'tightness ratio', cell: (c) => ratio(c.worstRatio), cls: 'num', title: 'worst lhs / rhs found (tightness search, else check); the paper allows 1' },
+      { head: 'time', cell: (c) => duration(sum([...c.checks.map((r) => r.timeMs), ...c.searches.map((s) => s.timeMs)])), cls: 'num' },
+    ],
+    claims,
+    { cls: 'data summary', rowData: (c) => ({ claim: c.id, verdict: c.verdict }), rowClass: (c) => (c.verdict === 'counterexample' ? 'row-bad' : '') },
+  );
+  return { id: 'summary', title: 'Claims', body };
+}

@@ -1,0 +1,127 @@
+/**
+ * Training traces, grouped by workload: the runs of every step rule on shared charts of
+ * J_t, ||V_t||^2 with the GV bound, eta_t (8), and min_{s<=t} ||grad J(V_s)||^2 with the
+ * T10 bound (10); then each run's claim verdicts ("not applicable" shown with its reason).
+ */
+import type { TraceClaimResult } from '../../theory/results.ts';
+import { badge } from '../badges.ts';
+import { lineChart, type Series } from '../charts.ts';
+import { anchor, html, type Html } from '../escape.ts';
+import { count, num, rounded } from '../format.ts';
+import type { Model, TraceGroup, TraceRun } from '../model.ts';
+import type { Section } from '../page.ts';
+import { table } from '../tables.ts';
+
+type Key = 'J' | 'Vsq' | 'eta' | 'minGradJsq';
+
+function chart(g: TraceGroup, key: Key, title: string, yLabel: string, bound?: { key: 'gvBound' | 't10Bound'; name: string }): Html {
+  const series: Series[] = [];
+  for (const r of g.runs) {
+    series.push({ name: r.label, x: r.entry.series.t, y: r.entry.series[key], color: r.color });
+  }
+  for (const r of g.runs) {
+    const b = bound && r.entry.series[bound.key];
+    if (b && b.length) series.push({ name: `${bound!.name} (${r.label})`, x: r.entry.series.t, y: b, color: r.color, dashed: true });
+  }
+  return html`<figure class="trace-chart"><figcaption>${title}</figcaption>${lineChart({ title: `${g.title}: ${title}`, xLabel: 'step t', yLabel, series, logY: 'auto' })}</figure>`;
+}
+
+function header(r: TraceRun, key: string): Html | string {
+  const v = r.entry.header[key];
+  if (v === undefined || v === null) return html`<span class="dim">—</span>`;
+  if (typeof v === 'number') return num(v);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function last(a: readonly number[]): number | undefined {
+  return a.length ? a[a.length - 1] : undefined;
+}
+
+function runsTable(g: TraceGroup): Html {
+  return table(
+    [
+      { head: 'rule', cell: (r: TraceRun) => html`<span class="swatch" style="background:${r.color}"></span>${r.label}` },
+      { head: 'steps', cell: (r) => count(last(r.entry.series.t)), cls: 'num' },
+      { head: 'L', cell: (r) => header(r, 'L'), cls: 'num' },
+      { head: 'L*', cell: (r) => header(r, 'Lstar'), cls: 'num' },
+      { head: 'J(V_0)', cell: (r) => num(r.entry.series.J[0]), cls: 'num' },
+      { head: 'final J', cell: (r) => num(last(r.entry.series.J)), cls: 'num' },
+      { head: 'final ‖V‖²', cell: (r) => num(last(r.entry.series.Vsq)), cls: 'num' },
+      { head: 'min ‖∇J‖²', cell: (r) => num(last(r.entry.series.minGradJsq)), cls: 'num' },
+      { head: 'seed', cell: (r) => header(r, 'seed'), cls: 'num' },
+      { head: 'backend', cell: (r) => header(r, 'backend') },
+      { head: 'dtype', cell: (r) => header(r, 'dtype') },
+      { head: 'trace file', cell: (r) => html`<span class="dim">${r.entry.file}</span>`, cls: 'wrap' },
+    ],
+    g.runs,
+    { cls: 'data runs' },
+  );
+}
+
+function claimCell(c: TraceClaimResult | undefined): Html {
+  if (!c) return html`<td class="dim">—</td>`;
+  const detail: string[] = [];
+  if (c.status === 'not applicable') {
+    if (c.reason) detail.push(c.reason);
+  } else {
+    if (c.stepsChecked !== undefined) detail.push(`${c.violations ?? 0} of ${c.stepsChecked.toLocaleString('en-US')} steps violate`);
+    if (c.firstViolation !== undefined) detail.push(`first at t = ${c.firstViolation}`);
+    if (c.worstSlack !== undefined) detail.push(`worst slack ${rounded(c.worstSlack)}`);
+    if (c.reason) detail.push(c.reason);
+  }
+  if (c.estimated) detail.push('rests on an estimated L');
+  return html`<td>${badge(c.status)}${detail.length ? html`<div class="small dim">${detail.join('; ')}</div>` : ''}</td>`;
+}
+
+function verdictTable(g: TraceGroup): Html {
+  const ids: string[] = [];
+  for (const r of g.runs) for (const c of r.entry.claims) if (!ids.includes(c.id)) ids.push(c.id);
+  if (!ids.length) return html``;
+  const rows = g.runs.map(
+    (r) => html`<tr data-run="${r.label}"><th scope="row"><span class="swatch" style="background:${r.color}"></span>${r.label}</th>${ids.map((id) => claimCell(r.entry.claims.find((c) => c.id === id)))}</tr>`,
+  );
+  return html`<div class="table-wrap"><table class="data trace-claims"><thead><tr><th scope="col">run</th>${ids.map((id) => html`<th scope="col"><code class="id">${id}</code></th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function fitsTable(g: TraceGroup): Html {
+  const runs = g.runs.filter((r) => r.entry.fits);
+  if (!runs.length) return html``;
+  return html`<h4>Growth and rate fits</h4>${table(
+    [
+      { head: 'rule', cell: (r: TraceRun) => r.label },
+      { head: 'slope of ‖V_t‖²', cell: (r) => num(r.entry.fits!.vsqSlope), cls: 'num' },
+      { head: 'slope of the GV bound', cell: (r) => num(r.entry.fits!.gvSlope), cls: 'num', title: '1 / (4√2 L)' },
+      { head: 'min ‖∇J‖² vs 1/log T', cell: (r) => num(r.entry.fits!.minGradVsInvLogT), cls: 'num' },
+      { head: 'min ‖∇J‖² vs 1/T', cell: (r) => num(r.entry.fits!.minGradVsInvT), cls: 'num' },
+      { head: 'note', cell: (r) => r.entry.fits!.note ?? '', cls: 'wrap' },
+    ],
+    runs,
+  )}`;
+}
+
+function groupBlock(g: TraceGroup): Html {
+  const tol = g.runs.find((r) => r.tolerance)?.tolerance;
+  return html`<article class="trace-group" id="${anchor('trace', g.key)}">
+<h3>${g.title}</h3>
+${runsTable(g)}
+<div class="chart-grid">
+${chart(g, 'J', 'Loss J(V_t)', 'J')}
+${chart(g, 'Vsq', '‖V_t‖² against the GV bound (dashed)', '‖V_t‖²', { key: 'gvBound', name: 'GV bound' })}
+${chart(g, 'eta', 'Step size η_t', 'η_t')}
+${chart(g, 'minGradJsq', 'min over s ≤ t of ‖∇J(V_s)‖² against the T10 bound (dashed)', 'min ‖∇J‖²', { key: 't10Bound', name: 'T10 bound' })}
+</div>
+<h4>Claims checked along each run</h4>
+${verdictTable(g)}
+${fitsTable(g)}
+${tol ? html`<p class="small dim">float32 tolerance: relative ${num(tol.relative)}, absolute ${num(tol.absolute)}.</p>` : ''}
+</article>`;
+}
+
+export function tracesSection(m: Model): Section | undefined {
+  if (!m.traces.length) return undefined;
+  return {
+    id: 'traces',
+    title: 'Training traces',
+    body: html`<p class="lead">Runs of one workload that differ only in the step rule share each chart (one colour per run; bounds dashed in the run's colour). Bounds are drawn where they apply: the GV and T10 bounds are proved for the step size of (8).</p>${m.traces.map(groupBlock)}`,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Exact decisions on claim *inputs* (Num = Rational | double; a double is a dyadic rational,
+ * so nothing here rounds), and the cheap float64 evaluations `nonTrivial` uses.
+ */
+import type { Field, Mode, Num } from '../../numeric/field.ts';
+import { float64 } from '../../numeric/float64.ts';
+import { rationalField } from '../../numeric/rational-field.ts';
+import type { Matrix } from '../../numeric/matrix.ts';
+import { Rational } from '../../numeric/rational.ts';
+
+export function toRational(x: Num): Rational {
+  return typeof x === 'number' ? Rational.fromNumber(x) : x;
+}
+
+export function numSign(x: Num): -1 | 0 | 1 {
+  return typeof x === 'number' ? (x < 0 ? -1 : x > 0 ? 1 : 0) : x.sign();
+}
+
+export function numCmp(a: Num, b: Num): -1 | 0 | 1 {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  return toRational(a).cmp(toRational(b));
+}
+
+/** Some entry is nonzero. */
+export function nonzero(M: Matrix<Num>): boolean {
+  return M.data.some((x) => numSign(x) !== 0);
+}
+
+/** Some entry of A - B is nonzero (same shapes). */
+export function differ(A: Matrix<Num>, B: Matrix<Num>): boolean {
+  return A.data.some((x, k) => numCmp(x, B.data[k]!) !== 0);
+}
+
+/** Claims whose sides need only rationals and square/cube roots. */
+export const ALGEBRAIC_MODES: readonly Mode[] = ['exact', 'float64', 'precise'];
+/** Equalities: an interval enclosure can never certify "=" between inexact values, so
+ *  `precise` would only ever answer "undecided"; exact decides them, float64 screens. */
+export const EQUALITY_MODES: readonly Mode[] = ['exact', 'float64'];
+/** Multi-step claims: eta from (8) is irrational, so an exact run is a tower of radicals. */
+export const RUN_MODES: readonly Mode[] = ['precise', 'float64'];
+
+/**
+ * A predicate on values computed of an input, evaluated exactly over Q where the loss stays
+ * rational (quadratics) and in float64 otherwise (exp/log/sqrt losses): for nonTrivial only.
+ */
+export function cheaply<R>(f: <T>(F: Field<T>) => R): R {
+  try {
+    return f(rationalField);
+  } catch {
+    return f(float64);
+  }
+}
+

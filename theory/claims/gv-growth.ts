@@ -1,0 +1,59 @@
+/**
+ * Growth of ||V_t||^2 along LoRA GD, proof of Theorem 3.5 (A.4).
+ *
+ * Per step (GV.step), from eta_t <= 1 and eta_t ||V_t||^2 <= 1/(4 sqrt2 L) (both from (8)):
+ *   ||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2.
+ *   Hypotheses: `eta_rule`.
+ * Summed with (9) and Assumption 3.2 (GV):
+ *   ||V_T||^2 <= ||V_0||^2 + T/(4 sqrt2 L) + 8 (J(V_0) - L*).
+ *   Hypotheses: `smooth`, `L_ge_1` (for (9)), `lower_bound`, `eta_rule`.
+ * Input: T steps of (3) from V0. Every prefix of a run is a run, so GV is checked at every
+ * T' = 1..T and GV.step at every t = 0..T-1.
+ */
+import type { Field } from '../../numeric/field.ts';
+import type { Claim } from '../claim.ts';
+import type { LoraRunInput } from '../inputs.ts';
+import { gvStep, gvTotal } from '../trace-sides.ts';
+import { RUN_MODES } from '../_internals/num.ts';
+import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
+
+export const GV: Claim<LoraRunInput> = {
+  id: 'GV',
+  paper: 'Proof of Theorem 3.5 (A.4)',
+  title: '||V_T||^2 grows at most linearly along LoRA GD with eta from (8)',
+  latex: '\\|V_T\\|^2 \\leq \\|V_0\\|^2 + \\frac{T}{4\\sqrt{2}L} + 8(\\mathcal{J}(V_0) - \\mathcal{L}^*)',
+  hypotheses: ['smooth', 'L_ge_1', 'lower_bound', 'eta_rule'],
+  inputKind: 'lora-run',
+  modes: RUN_MODES,
+  note: 'Checked at every prefix T = 1..input.T of the run.',
+  comparisons<T>(F: Field<T>, input: LoraRunInput) {
+    const { L, Lstar, records } = runAt(F, input);
+    const r0 = records[0]!;
+    return records.slice(1).map((r) => ({
+      ...gvTotal(F, { Vsq_T: r.Vsq, Vsq_0: r0.Vsq, T: r.t, L, J0: r0.J, Lstar }),
+      label: `T = ${r.t}: ||V_T||^2 <= ||V_0||^2 + T/(4 sqrt2 L) + 8 (J(V_0) - L*)`,
+    }));
+  },
+  nonTrivial: runNonTrivial,
+  hypothesesHold: runHypotheses,
+};
+
+export const GVstep: Claim<LoraRunInput> = {
+  id: 'GV.step',
+  paper: 'Proof of Theorem 3.5 (A.4), per-step bound',
+  title: '||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2',
+  latex:
+    '\\|V_{t+1}\\|^2 - \\|V_t\\|^2 \\leq \\frac{1}{4\\sqrt{2}L} + 2\\eta_t \\|\\nabla \\mathcal{J}(V_t)\\|^2',
+  hypotheses: ['eta_rule'],
+  inputKind: 'lora-run',
+  modes: RUN_MODES,
+  comparisons<T>(F: Field<T>, input: LoraRunInput) {
+    const { L, records } = runAt(F, input);
+    return records.slice(0, -1).map((r, t) => ({
+      ...gvStep(F, { Vsq_t: r.Vsq, Vsq_next: records[t + 1]!.Vsq, eta: r.eta, gradJsq: r.gradJsq, L }),
+      label: `t = ${t}: ||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2`,
+    }));
+  },
+  nonTrivial: runNonTrivial,
+  hypothesesHold: runHypotheses,
+};

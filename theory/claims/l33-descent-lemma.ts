@@ -1,0 +1,51 @@
+/**
+ * Lemma 3.3 (proof in A.2): a descent lemma for J, which is not Lipschitz smooth.
+ *
+ * Hypothesis: L is L-smooth with the stated L (`smooth`, Assumption 3.1).
+ * Statement: for all V1, V2, with d = V2 - V1,
+ *   J(V2) <= J(V1) + <grad J(V1), d> + sqrt2 L ||d||^2 ||V1||^2 + sqrt2 L ||d||^3 ||V1||
+ *            + (sqrt2 L / 4) ||d||^4 + ||grad L(E1 V1 V1^T E2)|| ||d||^2.
+ */
+import type { Field } from '../../numeric/field.ts';
+import { inner, lift, sub } from '../../numeric/matrix.ts';
+import { lossOver } from '../../numeric/losses/index.ts';
+import type { Claim } from '../claim.ts';
+import type { LoraPairInput } from '../inputs.ts';
+import { J, pointOf } from '../lora.ts';
+import { lossHypotheses } from '../_internals/hyp.ts';
+import { ALGEBRAIC_MODES, differ } from '../_internals/num.ts';
+import { prod, sqrt2, sum } from '../_internals/sides.ts';
+import { normSq } from '../../numeric/matrix.ts';
+
+export const L33: Claim<LoraPairInput> = {
+  id: 'L33',
+  paper: 'Lemma 3.3',
+  title: 'Descent lemma for J with higher-order terms',
+  latex:
+    '\\mathcal{J}(V_2) \\leq \\mathcal{J}(V_1) + \\langle \\nabla \\mathcal{J}(V_1), V_2 - V_1 \\rangle_F + \\sqrt{2}L \\|V_2 - V_1\\|^2 \\|V_1\\|^2 + \\sqrt{2}L \\|V_2 - V_1\\|^3 \\|V_1\\| + \\frac{\\sqrt{2}L}{4} \\|V_2 - V_1\\|^4 + \\|\\nabla \\mathcal{L}(E_1 V_1 V_1^T E_2)\\| \\|V_2 - V_1\\|^2',
+  hypotheses: ['smooth'],
+  inputKind: 'lora-pair',
+  modes: ALGEBRAIC_MODES,
+  comparisons<T>(F: Field<T>, input: LoraPairInput) {
+    const loss = lossOver(F, input.loss);
+    const [V1, V2] = [lift(F, input.V1), lift(F, input.V2)];
+    const p = pointOf(F, loss, V1);
+    const d = sub(F, V2, V1);
+    const dsq = normSq(F, d);
+    const dn = F.sqrt(dsq);
+    const V1n = F.sqrt(p.Vsq);
+    const sL = F.mul(sqrt2(F), loss.L);
+    const rhs = sum(
+      F,
+      p.J,
+      inner(F, p.gradJ, d),
+      prod(F, sL, dsq, p.Vsq),
+      prod(F, sL, dsq, dn, V1n),
+      F.mul(F.div(sL, F.fromInt(4)), F.mul(dsq, dsq)),
+      F.mul(p.Gnorm, dsq),
+    );
+    return [{ label: 'Lemma 3.3', lhs: J(F, loss, V2), rel: '<=', rhs }];
+  },
+  nonTrivial: (input) => differ(input.V1, input.V2),
+  hypothesesHold: (input) => lossHypotheses(input.loss),
+};

@@ -1,0 +1,90 @@
+import katex from 'katex';
+import { describe, expect, it } from 'vitest';
+import { MODES } from '../../numeric/field.ts';
+import { HYPOTHESES, claimInfo, type InputKind } from '../claim.ts';
+import { CATALOGUE, claimById } from '../index.ts';
+
+/** The catalogue of SPEC.md, with one id per printed relation sign of (18), (20), (21), (22). */
+const EXPECTED_IDS = [
+  'A1',
+  'A2.sub',
+  'A2.embed',
+  'A2.sym',
+  'S1',
+  'G7',
+  'L33',
+  'E19',
+  'L34',
+  'L34.s18.a',
+  'L34.s18.b',
+  'L34.s20.a',
+  'L34.s20.b',
+  'L34.s20.c',
+  'L34.s21.a',
+  'L34.s22.amgm1',
+  'L34.s22.amgm1.corrected',
+  'L34.s22.amgm2',
+  'L34.s22.amgm2.corrected',
+  'L34.s22.amgm3',
+  'L34.s22.a',
+  'L34.s22.b',
+  'L34.s22.c',
+  'L34.s22.d',
+  'E23',
+  'GV',
+  'GV.step',
+  'T10',
+  'T35',
+  'L36',
+  'L36.grad',
+  'M36',
+];
+
+const INPUT_KINDS: InputKind[] = ['amgm', 'square', 'block', 'lora', 'lora-pair', 'loss-point', 'lora-run', 'two-pair', 'two-lora'];
+
+describe('claim catalogue', () => {
+  it('has exactly the SPEC ids, in SPEC order, each once', () => {
+    const ids = CATALOGUE.map((c) => c.id);
+    expect(ids).toEqual(EXPECTED_IDS);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('claimById finds every claim and nothing else', () => {
+    for (const c of CATALOGUE) expect(claimById(c.id)).toBe(c);
+    expect(claimById('L34.s19')).toBeUndefined();
+  });
+
+  it.each(CATALOGUE.map((c) => [c.id, c] as const))('%s is well formed', (_id, c) => {
+    expect(c.paper.length).toBeGreaterThan(0);
+    expect(c.title.length).toBeGreaterThan(0);
+    for (const h of c.hypotheses) expect(Object.keys(HYPOTHESES)).toContain(h);
+    expect(new Set(c.hypotheses).size).toBe(c.hypotheses.length);
+    expect(INPUT_KINDS).toContain(c.inputKind);
+    expect(c.modes.length).toBeGreaterThan(0);
+    for (const m of c.modes) expect(MODES).toContain(m);
+    expect(() => katex.renderToString(c.latex, { throwOnError: true })).not.toThrow();
+    if (c.correctedOf !== undefined) {
+      expect(c.id).toBe(`${c.correctedOf}.corrected`);
+      expect(claimById(c.correctedOf)).toBeDefined();
+      expect(c.note).toBeTruthy();
+    }
+    // what `loracheck claims --json` prints survives JSON
+    expect(JSON.parse(JSON.stringify(claimInfo(c)))).toEqual(claimInfo(c));
+  });
+
+  it('marks the two misprinted AM-GM lines with corrected twins', () => {
+    const corrected = CATALOGUE.filter((c) => c.correctedOf).map((c) => c.correctedOf);
+    expect(corrected).toEqual(['L34.s22.amgm1', 'L34.s22.amgm2']);
+  });
+
+  it('lists the hypotheses each proof step needs', () => {
+    const hyp = (id: string) => [...claimById(id)!.hypotheses].sort();
+    expect(hyp('L34')).toEqual(['L_ge_1', 'eta_rule', 'smooth']);
+    expect(hyp('L34.s18.b')).toEqual(['L_ge_1']);
+    expect(hyp('L34.s20.a')).toEqual(['L_ge_1', 'eta_rule']);
+    expect(hyp('A2.sym')).toEqual(['symmetric']);
+    expect(hyp('GV.step')).toEqual(['eta_rule']);
+    expect(hyp('T35')).toEqual(['L_ge_1', 'eta_rule', 'lower_bound', 'smooth']);
+    expect(hyp('M36')).toEqual(['same_rank']);
+  });
+});
