@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { float64 } from '../numeric/float64.ts';
 import { matrix, normSq, stackV } from '../numeric/matrix.ts';
@@ -46,7 +46,7 @@ const CASES: Case[] = [
 ];
 const RULES = ['theory', 'adapt', 'adapt2', 'norm', 'const:0.05'];
 
-async function run(c: Case, cfg: Partial<TrainConfig> & { steps: number; rule: string }, seed = 11) {
+async function run(c: Case, cfg: Omit<Partial<TrainConfig>, 'rule'> & { steps: number; rule: string }, seed = 11) {
   const rng = new Rng(seed);
   const w = createWorkload(backend.tf, c.name, c.opts, c.rank, rng);
   const sink = new MemorySink();
@@ -147,7 +147,7 @@ describe('trainer behaviour', () => {
   });
 
   it('records eta rounded down to float32, never above the rule', () => {
-    for (const x of [0.1, 1 / 3, 2 ** -30 * 3, 1e-40, 0.5]) {
+    for (const x of [0.1, 1 / 3, 2 ** -30 * 3, 1e-30, 0.5]) {
       const f = roundDownF32(x);
       expect(f).toBeLessThanOrEqual(x);
       expect(Math.fround(f)).toBe(f);
@@ -181,12 +181,12 @@ describe('hand-written gradients', () => {
       tf.tidy(() => {
         const W = loraWeights(tf, w.W0, B, A);
         const hand = w.lossGrad(W).G;
-        const auto = tf.grads((...Ws: Tensor2D[]) => lossOf(Ws))(W);
+        const auto = tf.grads((...Ws: Tensor[]) => lossOf(Ws as Tensor2D[]))(W);
         hand.forEach((Gk, k) => expect(tol(Gk.dataSync() as Float32Array, auto[k]!.dataSync() as Float32Array)).toBeLessThan(1e-4));
         const { gB, gA } = adapterGrads(tf, hand, B, A);
         // autodiff straight through W = W0 + BA (all pairs at once)
         const K = B.length;
-        const autoBA = tf.grads((...BA: Tensor2D[]) => lossOf(loraWeights(tf, w.W0, BA.slice(0, K), BA.slice(K))))([...B, ...A]);
+        const autoBA = tf.grads((...BA: Tensor[]) => lossOf(loraWeights(tf, w.W0, BA.slice(0, K) as Tensor2D[], BA.slice(K) as Tensor2D[])))([...B, ...A]);
         gB.forEach((g, k) => expect(tol(g.dataSync() as Float32Array, autoBA[k]!.dataSync() as Float32Array)).toBeLessThan(1e-4));
         gA.forEach((g, k) => expect(tol(g.dataSync() as Float32Array, autoBA[K + k]!.dataSync() as Float32Array)).toBeLessThan(1e-4));
       });
@@ -209,9 +209,9 @@ describe('hand-written gradients', () => {
       return { gB: tf.keep(g.gB[0]!), gA: tf.keep(g.gA[0]!) };
     });
     const toM = (t: Tensor2D) => matrix(t.shape[0], t.shape[1], Array.from(t.dataSync()));
-    const V = stackV(toM(B), toM(tf.transpose(A) as Tensor2D));
+    const V = stackV(toM(B), toM(A)); // [B; A^T]
     const g7 = gradJ(float64, { m, n } as never, V, toM(Gt!));
-    const mine = stackV(toM(gB), toM(tf.transpose(gA) as Tensor2D));
+    const mine = stackV(toM(gB), toM(gA)); // [grad_B; grad_A^T]
     const diff = normSq(float64, matrix(g7.rows, g7.cols, g7.data.map((x, i) => x - mine.data[i]!)));
     expect(Math.sqrt(diff / normSq(float64, g7))).toBeLessThan(1e-5);
     [B, A, Gt!, gB, gA].forEach((x) => x.dispose());
@@ -236,7 +236,7 @@ describe('hand-written gradients', () => {
         const { Jterms, Jscale } = w.loss([W1, W2]);
         return tf.mul(tf.sum(Jterms), Jscale);
       };
-      const [gBs, gAs] = tf.grads((Bs: Tensor2D, As: Tensor2D) => Ltilde(Bs, As))([tf.concat(B, 0), tf.concat(A, 1)]);
+      const [gBs, gAs] = tf.grads((Bs: Tensor, As: Tensor) => Ltilde(Bs as Tensor2D, As as Tensor2D))([tf.concat(B, 0), tf.concat(A, 1)]);
       const stackedB = tf.concat(perPair.gB, 0);
       const stackedA = tf.concat(perPair.gA, 1);
       const rel = (x: Tensor2D, y: Tensor2D) => Math.sqrt(tf.sum(tf.square(tf.sub(x, y))).dataSync()[0]! / tf.sum(tf.square(y)).dataSync()[0]!);

@@ -173,7 +173,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     alpha,
     batch: cfg.batch ?? 'full',
     init: cfg.init === 'paper' ? 'paper: B = 0, A ~ N(0, sigma^2)' : 'random: B, A ~ N(0, sigma^2)',
-    sigma: sigmas[0]!,
+    ...(cfg.sigma !== undefined ? { sigma: cfg.sigma } : { sigmaRule: '1/sqrt(n) per matrix' }),
     seed: cfg.seed,
     steps: cfg.steps,
     backend: backend.name,
@@ -183,7 +183,6 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     versions: { ...backend.versions, ...(cfg.versions ?? {}) },
     created: new Date().toISOString(),
     description: w.description,
-    ...(cfg.sigma === undefined ? { sigmaRule: '1/sqrt(n) per matrix' } : {}),
   };
   sink.write(header);
 

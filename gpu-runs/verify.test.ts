@@ -89,7 +89,13 @@ describe('verifyTrace', () => {
     const steps = goodSteps(10);
     const adapt = verifyTrace(traceOf({ ...header, rule: 'adapt' }, steps));
     expect(new Set(adapt.claims.map((c) => c.status))).toEqual(new Set(['not applicable']));
-    expect(adapt.claims[0]!.reason).toMatch(/rule "adapt"/);
+    expect(adapt.claims[0]!.reason).toMatch(/rule "adapt".*; for information only, the inequality holds at all 10 steps$/);
+    const rising = goodSteps(10);
+    rising[3]!.J = 5;
+    const info = verifyTrace(traceOf({ ...header, rule: 'const:0.1' }, rising)).claims.find((c) => c.id === 'L34')!;
+    expect(info.status).toBe('not applicable');
+    expect(info.violations).toBe(0);
+    expect(info.reason).toMatch(/fails at 1 of 10 steps \(first t = 2\)/);
     expect(adapt.series.gvBound).toBeUndefined();
     const mini = verifyTrace(traceOf({ ...header, batch: 64 }, steps));
     expect(mini.claims.every((c) => c.status === 'not applicable' && /mini-batch/.test(c.reason!))).toBe(true);

@@ -19,7 +19,8 @@
  */
 import type { Sign } from './field.ts';
 import { IntervalArith, type Interval } from './precise.ts';
-import { Rational, gcd, icbrt, isqrt } from './rational.ts';
+import { cbrtExact, icbrtFast as icbrt, isqrtFast as isqrt, sqrtExact } from './introot.ts';
+import { Rational, gcd } from './rational.ts';
 
 /** The structural view of a RealNode (numeric/real.ts) this module needs. */
 export interface AlgebraNode {
@@ -233,7 +234,7 @@ function sqrtP(P: Poly): Poly | null {
     const [u, b] = [...P.entries()].find(([k]) => k !== 1n)!;
     const c = icbrt(u);
     if (c * c * c !== u || a.sign() <= 0) return null;
-    const d = a.mul(a).sub(b.mul(b).mul(Rational.of(c))).sqrtExact();
+    const d = sqrtExact(a.mul(a).sub(b.mul(b).mul(Rational.of(c))));
     if (!d) return null;
     const half = Rational.of(1n, 2n);
     return addP(sqrtRat(a.add(d).mul(half)), sqrtRat(a.sub(d).mul(half)), b.sign() < 0 ? -1 : 1);
@@ -325,8 +326,8 @@ function polySign(P: Poly, digits: number): Sign {
   // cube classes: u = rep * c^3 => u^(1/6) = rep^(1/6) * sqrt(c)
   const classes: { rep: bigint; items: [Rational, Rational][] }[] = [];
   for (const [u, q] of terms) {
-    const cl = classes.find((k) => Rational.of(u, k.rep).cbrtExact() !== undefined);
-    if (cl) cl.items.push([Rational.of(u, cl.rep).cbrtExact()!, q]);
+    const cl = classes.find((k) => cbrtExact(Rational.of(u, k.rep)) !== undefined);
+    if (cl) cl.items.push([cbrtExact(Rational.of(u, cl.rep))!, q]);
     else classes.push({ rep: u, items: [[Rational.ONE, q]] });
   }
   if (classes.length > 2) return undefined;

@@ -16,6 +16,7 @@
  */
 import { ModeError, type Field, type Num, type Sign } from './field.ts';
 import { IntervalArith, type Interval } from './precise.ts';
+import { cbrtExact, sqrtExact } from './introot.ts';
 import { Rational } from './rational.ts';
 import { algebraicSign, type AlgebraHooks, type Leaf } from './real-algebra.ts';
 
@@ -315,7 +316,7 @@ function abs(a: Real): Real {
 function sqrt(a: Real): Real {
   if (a instanceof Rational) {
     if (a.sign() < 0) throw new RangeError(`exact.sqrt: argument is negative (${a})`);
-    return a.sqrtExact() ?? node('sqrt', a);
+    return sqrtExact(a) ?? node('sqrt', a);
   }
   const s = decideSign(a);
   if (s === -1) throw new RangeError(`exact.sqrt: argument is negative (${format(a)})`);
@@ -324,7 +325,7 @@ function sqrt(a: Real): Real {
 }
 
 function cbrt(a: Real): Real {
-  if (a instanceof Rational) return a.cbrtExact() ?? node('cbrt', a);
+  if (a instanceof Rational) return cbrtExact(a) ?? node('cbrt', a);
   if (decideSign(a) === 0) return Rational.ZERO;
   return node('cbrt', a);
 }

@@ -116,8 +116,9 @@ export function logScale(min: number, max: number, r0: number, r1: number): Scal
   const stride = Math.max(1, Math.ceil(decades / 6));
   const ticks: number[] = [];
   for (let e = lo10; e <= hi10; e += stride) {
-    ticks.push(10 ** e);
-    if (decades <= 2 && e < hi10) ticks.push(2 * 10 ** e, 5 * 10 ** e);
+    // Number('1e-5') is the double nearest 10^-5; 10 ** -5 is not.
+    ticks.push(Number(`1e${e}`));
+    if (decades <= 2 && e < hi10) ticks.push(Number(`2e${e}`), Number(`5e${e}`));
   }
   const label = (v: number): string => {
     const exp = Math.floor(Math.log10(v) + 1e-9);
@@ -125,8 +126,8 @@ export function logScale(min: number, max: number, r0: number, r1: number): Scal
     return exp >= -3 && exp <= 4 ? String(Number(v.toPrecision(3))) : powerText(m, exp);
   };
   return {
-    lo: 10 ** lo10,
-    hi: 10 ** hi10,
+    lo: Number(`1e${lo10}`),
+    hi: Number(`1e${hi10}`),
     log: true,
     ticks,
     label,
@@ -136,34 +137,30 @@ export function logScale(min: number, max: number, r0: number, r1: number): Scal
 
 // ---------------------------------------------------------------- decimation
 
-type Pt = [number, number];
-
 /**
- * Keeps, for each run of consecutive points in one DECIMATE_PX-wide column, the first, the
- * lowest, the highest and the last (in their original order): the drawn line is then the
- * same as the full one at screen resolution, spikes included.
+ * Indices to keep from a run of points (pixel coordinates, x non-decreasing): for each
+ * DECIMATE_PX-wide column, the first, the lowest, the highest and the last point, in their
+ * original order. The drawn line is then the full one at screen resolution, spikes included.
  */
-export function decimate(points: readonly Pt[]): Pt[] {
-  if (points.length <= 4) return points.slice();
-  const out: Pt[] = [];
+export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, n = Math.min(xs.length, ys.length)): number[] {
+  const keep: number[] = [];
   let start = 0;
-  const flush = (end: number) => {
+  while (start < n) {
+    const col = Math.floor(xs[start]! / DECIMATE_PX);
+    let end = start + 1;
+    while (end < n && Math.floor(xs[end]! / DECIMATE_PX) === col) end++;
     let iMin = start;
     let iMax = start;
-    for (let i = start; i < end; i++) {
-      if (points[i]![1] < points[iMin]![1]) iMin = i;
-      if (points[i]![1] > points[iMax]![1]) iMax = i;
+    for (let i = start + 1; i < end; i++) {
+      if (ys[i]! < ys[iMin]!) iMin = i;
+      if (ys[i]! > ys[iMax]!) iMax = i;
     }
-    const keep = [...new Set([start, iMin, iMax, end - 1])].sort((a, b) => a - b);
-    for (const k of keep) out.push(points[k]!);
-  };
-  for (let i = 1; i <= points.length; i++) {
-    if (i === points.length || Math.floor(points[i]![0] / DECIMATE_PX) !== Math.floor(points[start]![0] / DECIMATE_PX)) {
-      flush(i);
-      start = i;
-    }
+    const a = Math.min(iMin, iMax);
+    const b = Math.max(iMin, iMax);
+    for (const k of [start, a, b, end - 1]) if (keep[keep.length - 1] !== k) keep.push(k);
+    start = end;
   }
-  return out;
+  return keep;
 }
 
 // ---------------------------------------------------------------- drawing helpers
@@ -174,31 +171,33 @@ function usable(v: number, log: boolean): boolean {
   return Number.isFinite(v) && (!log || v > 0);
 }
 
-function extent(values: Iterable<number>, log: boolean): [number, number] | undefined {
+function extent(series: readonly Series[], key: 'x' | 'y', log: boolean): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
-    if (!usable(v, log)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (const s of series) {
+    const a = s[key];
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (!usable(v, log)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   return lo <= hi ? [lo, hi] : undefined;
-}
-
-function* all(series: readonly Series[], key: 'x' | 'y'): Iterable<number> {
-  for (const s of series) for (let i = 0; i < s[key].length; i++) yield s[key][i]!;
 }
 
 function wantLogY(series: readonly Series[], opt: boolean | 'auto' | undefined): boolean {
   if (opt !== 'auto') return !!opt;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of all(series, 'y')) {
-    if (!Number.isFinite(v)) continue;
-    if (v <= 0) return false;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  for (const s of series)
+    for (let i = 0; i < s.y.length; i++) {
+      const v = s.y[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   return lo <= hi && hi / lo >= 100;
 }
 
@@ -259,10 +258,11 @@ export function lineChart(o: LineChartOptions): Html {
   const height = o.height ?? 300;
   const logY = wantLogY(o.series, o.logY);
   const logX = !!o.logX;
-  const lg = legend(o.series, 62, width - 76, 14);
-  const box: Box = { left: 62, right: width - 14, top: lg.height + 10, bottom: height - 44 };
-  const ex = extent(all(o.series, 'x'), logX);
-  const ey = extent(all(o.series, 'y'), logY);
+  const lg = legend(o.series, 62, width - 86, 14);
+  // The right margin leaves room for half of the last x tick label ("20000").
+  const box: Box = { left: 62, right: width - 24, top: lg.height + 10, bottom: height - 44 };
+  const ex = extent(o.series, 'x', logX);
+  const ey = extent(o.series, 'y', logY);
   if (!ex || !ey) {
     return svg(width, height, o.title, html`${lg.svg}<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no finite values to plot</text>`);
   }
@@ -272,31 +272,36 @@ export function lineChart(o: LineChartOptions): Html {
   let hidden = 0;
   for (const s of o.series) {
     const n = Math.min(s.x.length, s.y.length);
-    let d = '';
-    let run: Pt[] = [];
+    const rx = new Float64Array(n);
+    const ry = new Float64Array(n);
+    let len = 0;
+    const parts: string[] = [];
     const flush = () => {
-      const pts = decimate(run);
-      if (pts.length === 1) d += `M${px(pts[0]![0])} ${px(pts[0]![1])}h0.01`;
-      else pts.forEach(([x, y], k) => (d += `${k ? 'L' : 'M'}${px(x)} ${px(y)}`));
-      run = [];
+      const keep = decimate(rx, ry, len);
+      if (keep.length === 1) parts.push(`M${px(rx[0]!)} ${px(ry[0]!)}h0.01`);
+      else keep.forEach((k, j) => parts.push(`${j ? 'L' : 'M'}${px(rx[k]!)} ${px(ry[k]!)}`));
+      len = 0;
     };
     for (let i = 0; i < n; i++) {
       const x = s.x[i]!;
       const y = s.y[i]!;
       if (!usable(x, logX) || !usable(y, logY)) {
         hidden++;
-        if (run.length) flush();
+        if (len) flush();
         continue;
       }
-      run.push([xs.map(x), ys.map(y)]);
+      rx[len] = xs.map(x);
+      ry[len] = ys.map(y);
+      len++;
     }
-    if (run.length) flush();
+    if (len) flush();
+    const d = parts.join('');
     paths.push(
       html`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 1.8}" stroke-linejoin="round"${s.dashed ? html` stroke-dasharray="6 4"` : ''}><title>${s.name}</title></path>`,
     );
   }
   const note = hidden
-    ? html`<text class="note" x="${box.right}" y="${box.bottom - 5}" text-anchor="end">${hidden} point${hidden === 1 ? '' : 's'} not drawn (${logY ? 'non-positive or ' : ''}non-finite)</text>`
+    ? html`<text class="note" x="${box.right}" y="${box.bottom + 33}" text-anchor="end">${hidden} point${hidden === 1 ? '' : 's'} not drawn (${logY ? 'non-positive or ' : ''}non-finite)</text>`
     : '';
   return svg(width, height, o.title, html`${axes(box, xs, ys, o.xLabel, o.yLabel + (logY ? ' (log scale)' : ''))}${lg.svg}<g class="series">${paths}</g>${note}`);
 }
@@ -316,7 +321,7 @@ export function histogram(o: HistogramOptions): Html {
   const width = o.width ?? 560;
   const height = o.height ?? 240;
   const edges = finiteEdges(o.edges);
-  const box: Box = { left: 62, right: width - 14, top: 14, bottom: height - 44 };
+  const box: Box = { left: 62, right: width - 24, top: 14, bottom: height - 44 };
   if (!(edges.length === o.counts.length + 1) || !edges.every(Number.isFinite) || edges[0]! >= edges[edges.length - 1]!) {
     return svg(width, height, o.title, html`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">histogram edges are not usable</text>`);
   }

@@ -50,10 +50,11 @@ export function trusted(s: string): Html {
 }
 
 /**
- * An element id / fragment built from untrusted text: only [A-Za-z0-9._-] survive, every
- * other character becomes _hex_, so the result is a valid, collision-free id and `#id` link.
+ * An element id / fragment built from untrusted text: letters, digits and dots survive, every
+ * other character (including - and _) becomes _hex_, and keys are joined by "--": the result
+ * is a valid, collision-free id and `#id` link that no file can steer.
  */
 export function anchor(prefix: string, ...keys: readonly unknown[]): string {
-  const clean = keys.map((k) => String(k).replace(/[^A-Za-z0-9._-]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}_`));
+  const clean = keys.map((k) => String(k).replace(/[^A-Za-z0-9.]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}_`));
   return [prefix, ...clean].join('--');
 }

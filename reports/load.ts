@@ -348,12 +348,10 @@ function alignSeries(f: ResultFile, ctx: Ctx): void {
   f.traces.forEach((tr, i) => {
     const s = tr.series as unknown as Record<string, number[]>;
     const n = Math.min(...Object.values(s).map((a) => a.length));
-    for (const [k, a] of Object.entries(s)) {
-      if (a.length !== n) {
-        ctx.warn(`traces[${i}].series.${k}`, `has ${a.length} entries, t has ${s.t!.length}; cut to ${n}`);
-        s[k] = a.slice(0, n);
-      }
-    }
+    if (Object.values(s).every((a) => a.length === n)) return;
+    const lengths = Object.entries(s).map(([k, a]) => `${k} ${a.length}`).join(', ');
+    ctx.warn(`traces[${i}].series`, `series of different lengths (${lengths}); all cut to ${n}`);
+    for (const k of Object.keys(s)) s[k] = s[k]!.slice(0, n);
   });
 }
 

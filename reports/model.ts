@@ -34,9 +34,9 @@ export interface ClaimView {
   verdict: OverallVerdict;
   /** The smallest counterexample to the claim as stated (no hypothesis dropped). */
   counterexample?: { witness: Witness; from: string };
-  /** The closest call: highest ratio of a tightness search, else smallest slack of a check. */
+  /** The closest call: highest ratio found (tightness search or check), else smallest slack. */
   tightest?: { witness: Witness; from: string; ratio?: number; slack?: number };
-  /** Worst lhs/rhs ratio found (tightness search, else check). */
+  /** Worst lhs/rhs ratio found by any tightness search or check. */
   worstRatio?: number;
   /** Ids of claims that state a corrected form of this one. */
   correctedBy: string[];
@@ -83,7 +83,11 @@ export function overallVerdict(checks: readonly ClaimCheckResult[], searches: re
 }
 
 function inputSize(w: Witness): number {
-  return JSON.stringify(w.input ?? null).length;
+  try {
+    return JSON.stringify(w.input ?? null).length;
+  } catch {
+    return Infinity; // nested too deep to print: never the smallest
+  }
 }
 
 /** The first relation of a witness that fails (holds === false), if any. */
@@ -98,14 +102,13 @@ function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimVi
   for (const s of searches) if (!s.dropped?.length && s.counterexample) cands.push({ witness: s.counterexample, from: `search, ${s.file}` });
   cands.sort((a, b) => inputSize(a.witness) - inputSize(b.witness));
 
-  let tightest: ClaimView['tightest'];
-  const tRows = tightness.filter((t) => t.witness).sort((a, b) => b.worstRatio - a.worstRatio);
-  if (tRows[0]) tightest = { witness: tRows[0].witness!, from: `tightness search, ${tRows[0].file}`, ratio: tRows[0].worstRatio };
-  else {
-    const ws = checks.filter((c) => c.worstSlack?.witness).sort((a, b) => a.worstSlack!.slack - b.worstSlack!.slack)[0];
-    if (ws) tightest = { witness: ws.worstSlack!.witness, from: `check (${ws.mode}), ${ws.file}`, ratio: ws.worstSlack!.ratio, slack: ws.worstSlack!.slack };
-  }
-  const ratios = tightness.length ? tightness.map((t) => t.worstRatio) : checks.map((c) => c.worstSlack?.ratio).filter((r): r is number => typeof r === 'number');
+  // The closest call: the highest ratio lhs / rhs from any source; without ratios, the smallest slack.
+  const calls: NonNullable<ClaimView['tightest']>[] = [
+    ...tightness.filter((t) => t.witness).map((t) => ({ witness: t.witness!, from: `tightness search, ${t.file}`, ratio: t.worstRatio })),
+    ...checks.filter((c) => c.worstSlack?.witness).map((c) => ({ witness: c.worstSlack!.witness, from: `check (${c.mode}), ${c.file}`, ratio: c.worstSlack!.ratio, slack: c.worstSlack!.slack })),
+  ];
+  const tightest = calls.sort((a, b) => (b.ratio ?? -Infinity) - (a.ratio ?? -Infinity) || (a.slack ?? Infinity) - (b.slack ?? Infinity))[0];
+  const ratios = [...tightness.map((t) => t.worstRatio), ...checks.map((c) => c.worstSlack?.ratio)].filter((r): r is number => typeof r === 'number');
   return {
     id,
     info,
@@ -118,6 +121,12 @@ function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimVi
   };
 }
 
+const RULE_ORDER = ['theory', 'adapt', 'adapt2', 'norm'];
+function ruleOrder(rule: string): number {
+  const i = RULE_ORDER.indexOf(rule);
+  return i >= 0 ? i : rule.startsWith('const:') ? RULE_ORDER.length : RULE_ORDER.length + 1;
+}
+
 function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
   const groups = new Map<string, TraceGroup>();
   for (const { name, data } of ofKind(files, 'verify-trace')) {
@@ -125,11 +134,11 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
       const h = entry.header;
       const workload = h.workload !== undefined ? String(h.workload) : 'unnamed workload';
       // Runs are comparable (one chart) when only the step rule differs.
-      const same = ['workload', 'm', 'n', 'rank', 'batch', 'dtype'].map((k) => (h[k] === undefined ? '' : JSON.stringify(h[k])));
+      const same = ['workload', 'm', 'n', 'r', 'rank', 'batch', 'dtype'].map((k) => (h[k] === undefined ? '' : JSON.stringify(h[k])));
       const key = same.join('|');
       let g = groups.get(key);
       if (!g) {
-        const sizes = ['m', 'n', 'rank', 'batch'].filter((k) => h[k] !== undefined).map((k) => `${k === 'rank' ? 'r' : k} = ${String(h[k])}`);
+        const sizes = ['m', 'n', 'r', 'rank', 'batch'].filter((k) => h[k] !== undefined).map((k) => `${k === 'rank' ? 'r' : k} = ${String(h[k])}`);
         g = { key, title: sizes.length ? `${workload} (${sizes.join(', ')})` : workload, runs: [] };
         groups.set(key, g);
       }
@@ -137,6 +146,8 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
     }
   }
   for (const g of groups.values()) {
+    // The paper's rule first, then its variants, then constant steps (stable otherwise).
+    g.runs.sort((a, b) => ruleOrder(a.label) - ruleOrder(b.label));
     // Two runs with the same rule (e.g. two seeds) are told apart by seed, then by file.
     const dup = (r: TraceRun) => g.runs.filter((o) => o.label === r.label).length > 1;
     for (const r of g.runs.filter(dup)) if (r.entry.header.seed !== undefined) r.label = `${r.label}, seed ${String(r.entry.header.seed)}`;

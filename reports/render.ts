@@ -50,8 +50,15 @@ function warningsSection(ws: readonly Warning[]): Section | undefined {
 }
 
 export function renderReport(loaded: Loaded, o: ReportOptions = {}): Report {
-  const model = buildModel(loaded);
   const warnings = [...loaded.warnings];
+  let model: Model;
+  try {
+    model = buildModel(loaded);
+  } catch (e) {
+    // Unforeseen data: keep the page (warnings, environment) rather than fail the command.
+    warnings.push({ file: '(report)', message: `results could not be merged: ${(e as Error).message}` });
+    model = { dir: loaded.dir, files: loaded.files, warnings: loaded.warnings, claims: [], ablation: [], tightness: [], traces: [] };
+  }
   const sections: Section[] = [];
   for (const [name, make] of SECTIONS) {
     try {

@@ -76,9 +76,7 @@ article.claim header h3{margin:.7rem 0 .2rem}
 article.claim .title{font-weight:500;color:var(--muted)}
 .statement{margin:.6rem 0;padding:.5rem .8rem;background:var(--soft);border-radius:6px;overflow-x:auto}
 .statement .katex-display{margin:.3rem 0}
-.claim-grid{display:flex;flex-wrap:wrap;gap:0 2rem;align-items:flex-start}
-.claim-grid>div:first-child{flex:1 1 34rem;min-width:0}
-.claim-grid>div.hists{flex:0 0 400px}
+.hists{display:flex;flex-wrap:wrap;gap:0 2.5rem}
 .hists figure{margin:.3rem 0}
 .hists svg.chart{width:400px}
 .note{font-size:.9rem;color:var(--muted);border-left:3px solid var(--line);padding-left:.7rem}

@@ -55,7 +55,11 @@ export function isMatrixLike(v: unknown): v is MatrixLike {
 export function entryText(x: unknown): string {
   if (typeof x === 'number') return Object.is(x, -0) ? '-0' : String(x);
   if (typeof x === 'string') return x;
-  return JSON.stringify(x) ?? String(x);
+  try {
+    return JSON.stringify(x) ?? String(x);
+  } catch {
+    return '(nested too deep to show)';
+  }
 }
 
 /**

@@ -141,7 +141,8 @@ export function runLora<T>(
   let { B, A } = splitV(V0, loss.m);
   const records: RunRecord<T>[] = [];
   for (let t = 0; ; t++) {
-    const Gv = loss.grad(matmul(F, B, A));
+    const W = matmul(F, B, A);
+    const Gv = loss.grad(W);
     const { gradB, gradA } = loraGrads(F, Gv, B, A);
     const s = { Vsq: F.add(normSq(F, B), normSq(F, A)), Gnorm: F.sqrt(normSq(F, Gv)), L: loss.L };
     let eta: T;
@@ -152,7 +153,7 @@ export function runLora<T>(
     }
     records.push({
       t,
-      J: loss.value(matmul(F, B, A)),
+      J: loss.value(W),
       Vsq: s.Vsq,
       Gnorm: s.Gnorm,
       gradJsq: F.add(normSq(F, gradB), normSq(F, gradA)),

@@ -33,7 +33,8 @@ export const command: Command = {
     if (!statSync(dir).isDirectory()) throw new UsageError(`report: --results ${dir} is not a folder`);
     const out = resolve(flags.out);
     if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`report: --out ${out} is a folder; give a file name such as ${out}/report.html`);
-    const report = buildReport(dir, { resultsLabel: relative(process.cwd(), dir) || '.' });
+    const label = relative(process.cwd(), dir);
+    const report = buildReport(dir, { resultsLabel: label && !label.startsWith('..') ? label : dir });
     try {
       writeAtomic(out, report.html);
     } catch (e) {
@@ -41,9 +42,10 @@ export const command: Command = {
     }
     for (const w of report.warnings) console.error(`loracheck report: warning: ${printable(w.file)}: ${printable(w.message)}`);
     const kb = Buffer.byteLength(report.html) / 1024;
+    const shown = relative(process.cwd(), out);
     const secs = (performance.now() - t0) / 1000;
     console.log(
-      `wrote ${relative(process.cwd(), out) || out} (${kb < 1024 ? `${kb.toFixed(0)} kB` : `${(kb / 1024).toFixed(1)} MB`}) from ${report.files} result file${report.files === 1 ? '' : 's'} in ${secs.toFixed(2)} s` +
+      `wrote ${shown && !shown.startsWith('..') ? shown : out} (${kb < 1024 ? `${kb.toFixed(0)} kB` : `${(kb / 1024).toFixed(1)} MB`}) from ${report.files} result file${report.files === 1 ? '' : 's'} in ${secs.toFixed(2)} s` +
         (report.warnings.length ? `; ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}` : ''),
     );
     return 0;

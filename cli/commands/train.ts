@@ -159,7 +159,14 @@ export const command: Command = {
     process.on('SIGINT', onSigint);
     const tty = Boolean(process.stderr.isTTY) && !flags.quiet;
     const progress = tty ? new Progress(flags.steps, process.stderr) : undefined;
-    const sink = new TraceFileWriter(out);
+    let sink: TraceFileWriter;
+    try {
+      sink = new TraceFileWriter(out);
+    } catch (e) {
+      workload.dispose();
+      process.off('SIGINT', onSigint);
+      throw new UsageError(`${NAME}: cannot write the trace --out ${out}: ${(e as Error).message}`);
+    }
     let res;
     try {
       console.log(`workload: ${workload.description}`);

@@ -17,6 +17,7 @@ import {
   trueSmoothness,
   twoLossOver,
   twoQuadraticLoss,
+  validateLossDesc,
 } from './index.ts';
 
 const C = { rows: 1, cols: 2, data: [1, -1] };
@@ -70,5 +71,8 @@ describe('lossOver / trueSmoothness / infimum', () => {
     expect(() => lossOver(float64, { ...DESCS[1]!, L: 0 })).toThrow('lossOver(pseudo-huber): field L must be > 0, got 0');
     expect(() => lossOver(float64, { ...DESCS[4]!, y: [0, 1] } as LossDesc)).toThrow(/lossOver\(softmax-ce\): field y must have one label per row of X \(3\), got 2/);
     expect(() => twoLossOver(float64, DESCS[0] as never)).toThrow(/twoLossOver: field family must be two-quadratic/);
+    expect(() => validateLossDesc({ ...DESCS[2]!, s: -1 } as LossDesc, 'decode')).toThrow('decode: field s must be > 0, got -1');
+    expect(() => validateLossDesc(bogus, 'decode')).toThrow(/decode: field family must be one of/);
+    for (const d of DESCS) expect(validateLossDesc(d)).toBe(d);
   });
 });

@@ -7,13 +7,13 @@
 import type { Field, Num } from '../field.ts';
 import type { Loss, LossDesc, TwoLoss, TwoMatrixLoss } from '../loss.ts';
 import { fmtNum } from './num.ts';
-import { quadraticInfimum, quadraticOver, quadraticSmoothness } from './quadratic.ts';
-import { SEPARABLE_FAMILIES, separableInfimum, separableOver, separableSmoothness } from './separable.ts';
-import { cachedSmoothness, softmaxOver } from './softmax.ts';
-import { twoQuadraticInfimum, twoQuadraticOver, twoQuadraticSmoothness } from './two-matrix.ts';
+import { quadraticInfimum, quadraticOver, quadraticSmoothness, validateQuadratic } from './quadratic.ts';
+import { SEPARABLE_FAMILIES, separableInfimum, separableOver, separableSmoothness, validateSeparable } from './separable.ts';
+import { cachedSmoothness, softmaxOver, validateSoftmax } from './softmax.ts';
+import { twoQuadraticInfimum, twoQuadraticOver, twoQuadraticSmoothness, validateTwoQuadratic } from './two-matrix.ts';
 
 export { quadraticLoss, type QuadraticArgs } from './quadratic.ts';
-export { separableLoss, SEPARABLE_FAMILIES, KAPPA, type SeparableArgs, type SeparableFamily } from './separable.ts';
+export { separableLoss, needsExpLog, SEPARABLE_FAMILIES, KAPPA, type SeparableArgs, type SeparableFamily } from './separable.ts';
 export { softmaxLoss, softmaxSmoothness, type SoftmaxArgs, type SmoothnessBound } from './softmax.ts';
 export { twoQuadraticLoss, type TwoQuadraticArgs } from './two-matrix.ts';
 export { reflectors, applyQ, applyQT, applyH, eigenvector, type Reflectors } from './householder.ts';
@@ -49,6 +49,32 @@ export function twoLossOver<T>(F: Field<T>, desc: TwoMatrixLoss): TwoLoss<T> {
 function unknownFamilyTwo(desc: unknown): never {
   const fam = desc && typeof desc === 'object' ? (desc as { family?: unknown }).family : undefined;
   throw new RangeError(`twoLossOver: field family must be two-quadratic, got ${fmtNum(fam)}`);
+}
+
+/**
+ * Validates a descriptor (e.g. one decoded from JSON) without instantiating it; throws a RangeError
+ * whose message starts with `where` and names the field ("decode: field L must be > 0, got -1").
+ */
+export function validateLossDesc<D extends LossDesc | TwoMatrixLoss>(desc: D, where = 'validateLossDesc'): D {
+  const c = { fn: where, kind: 'field' } as const;
+  switch (desc?.family) {
+    case 'quadratic':
+      validateQuadratic(desc, c);
+      return desc;
+    case 'pseudo-huber':
+    case 'log-cosh':
+    case 'logistic':
+      validateSeparable(desc, c);
+      return desc;
+    case 'softmax-ce':
+      validateSoftmax(desc, c);
+      return desc;
+    case 'two-quadratic':
+      validateTwoQuadratic(desc, c);
+      return desc;
+    default:
+      return unknownFamily(where, desc);
+  }
 }
 
 export interface SmoothnessInfo {

@@ -7,7 +7,7 @@
  */
 import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
-import { encode, type JSONValue } from '../../theory/codec.ts';
+import { decode, encode, type JSONValue } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
 import { checkClaim, type EngineResult } from '../engine.ts';
@@ -16,7 +16,7 @@ import { makeWitness } from '../_internals/witness.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
 import { simplify } from './simplify.ts';
-import { tightenLoop, type TightenJob, type TightenWorkerResult } from './tighten.ts';
+import { certifyRatio, ratioOf, snap, tightenLoop, type Certified, type TightenJob, type TightenWorkerResult } from './tighten.ts';
 
 export interface ClaimSearchSpec {
   claim: string;
@@ -34,6 +34,54 @@ export interface SearchJob extends LoopJob, ClaimSearchSpec {
 
 export interface TightenJobMsg extends TightenJob {
   kind: 'tighten';
+}
+
+/** Snap and certify the best input of a tightness search (exact arithmetic may be slow on
+ *  some inputs, so it runs in a worker the main thread can replace). */
+export interface CertifyJob {
+  kind: 'certify';
+  claim: string;
+  /** JSON-encoded input. */
+  input: JSONValue;
+  /** Modes allowed for the certified value (default: exact, then precise). */
+  modes?: Mode[];
+  replay: string;
+  seed: number;
+}
+
+export interface CertifyResult {
+  input: JSONValue;
+  /** float64 ratio of the snapped input. */
+  ratio: number;
+  label?: string;
+  certified?: Certified;
+  witness?: Witness;
+  error?: string;
+}
+
+export function certifyJob(job: CertifyJob): CertifyResult {
+  const claim = lookupClaim(job.claim);
+  const s = snap(claim, decode(job.input));
+  const label = ratioOf(claim, s.input).label;
+  const certified = certifyRatio(claim, s.input, job.modes);
+  const out: CertifyResult = { input: encode(s.input), ratio: s.ratio, ...(label !== undefined ? { label } : {}) };
+  if (certified) out.certified = certified;
+  try {
+    out.witness = makeWitness({
+      claim,
+      input: s.input,
+      foundIn: 'float64',
+      evaluatedIn: certified?.mode ?? 'float64',
+      confirmed: certified !== undefined,
+      dropped: [],
+      seed: job.seed,
+      shrunk: false,
+      replay: job.replay,
+    });
+  } catch (e) {
+    out.error = `could not evaluate the witness: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return out;
 }
 
 /** A confirmed, shrunk failure as a worker reports it. */
@@ -129,7 +177,8 @@ export function claimBatcher(spec: ClaimSearchSpec): Batcher<Found> {
   };
 }
 
-export function handle(job: SearchJob | TightenJobMsg, ctx: HandlerContext): LoopResult<Found> | TightenWorkerResult {
+export function handle(job: SearchJob | TightenJobMsg | CertifyJob, ctx: HandlerContext): LoopResult<Found> | TightenWorkerResult | CertifyResult {
+  if (job.kind === 'certify') return certifyJob(job);
   if (job.kind === 'search') return runLoop(job, claimBatcher(job), ctx);
   if (job.kind === 'tighten') {
     const claim = lookupClaim(job.claim);

@@ -51,10 +51,15 @@ export interface LoopJob {
   batchRuns: number;
   /** Progress message period. */
   progressMs?: number;
+  /** Number of this worker's first batch (a restarted worker resumes after a stalled batch). */
+  firstBatch?: number;
 }
 
 export interface LoopProgress extends Counts {
   type: 'progress';
+  /** The batch running now (its number in this worker's sequence) and its fast-check seed. */
+  batch: number;
+  seed: number;
 }
 
 export interface LoopCandidate {
@@ -102,11 +107,12 @@ export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext):
   const seeds: number[] = [];
   let lastPost = 0;
   let currentSeed = 0;
+  let b = job.firstBatch ?? 0;
   const post = (c: Counts, force = false) => {
     const t = Date.now();
     if (!force && t - lastPost < progressMs) return;
     lastPost = t;
-    ctx.post({ type: 'progress', ...c });
+    ctx.post({ type: 'progress', ...c, batch: b, seed: currentSeed });
   };
   const hooks: BatchHooks = {
     report: (batch) => post(plus(done, batch)),
@@ -115,13 +121,14 @@ export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext):
   };
   let emptyRun = 0;
   const timeUp = () => job.deadline !== undefined && Date.now() >= job.deadline;
-  for (let b = 0; ; b++) {
+  for (; ; b++) {
     if (ctx.shouldStop()) return { ...done, batches: seeds.length, seeds, stopped: true };
     if (timeUp()) break;
     const left = job.runs === undefined ? job.batchRuns : Math.min(job.batchRuns, job.runs - done.cases);
     if (left <= 0) break;
     currentSeed = batchSeed(job.seed, batchIndex(job.shard, ctx.worker, ctx.workers, b));
     seeds.push(currentSeed);
+    post(done, true); // announces the batch (and its seed) before it runs
     const out = batcher.runBatch(currentSeed, left, job.deadline, hooks);
     done = plus(done, out.counts);
     // a batch that ran no case (stopped or out of time before its first) ends the loop

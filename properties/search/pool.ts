@@ -1,21 +1,24 @@
 /**
  * A small pool of worker threads running TypeScript job handlers.
  *
- * Each worker loads one handler module (a file exporting `handle(job, ctx)`, see
- * worker-harness.ts) and then serves jobs one at a time, so that a command which runs many
- * searches (ablate) pays the start-up once. Messages a handler posts while it runs
- * (progress, candidates) reach `onMessage` at once; the handler's return value resolves
+ * Each worker serves one handler module (a file exporting `handle(job, ctx)`, see
+ * worker-harness.ts) one job at a time, so that a command which runs many searches
+ * (ablate) pays the start-up once. Messages a handler posts while it runs (progress,
+ * candidates) reach the job's `onMessage` at once; the handler's return value resolves
  * the job's promise. A stop request is a shared flag the handler polls between cases:
  * cooperative, so that the last progress and every candidate found still come back.
+ * How the thread gets its code (a cached esbuild bundle, else tsx in the thread) is
+ * bundle.ts's business.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { workerEntry, type WorkerEntry } from './bundle.ts';
 
 export interface PoolOptions {
   /** Number of worker threads (default: all cores). */
   workers?: number;
   /** URL of the handler module (TypeScript). */
-  handler: URL | string;
+  handler: URL;
 }
 
 /** What the pool sends to a worker. */
@@ -36,9 +39,6 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
-const HARNESS = new URL('./worker-harness.ts', import.meta.url).href;
-
 interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
@@ -49,44 +49,73 @@ export class WorkerPool {
   readonly size: number;
   /** stop[0] >= job id means: that job (and every earlier one) should stop. */
   private readonly stop = new Int32Array(new SharedArrayBuffer(4));
-  private readonly workers: Worker[] = [];
-  private readonly ready: Promise<void>[] = [];
+  private readonly workers: (Worker | undefined)[] = [];
+  private readonly ready: Promise<Worker>[] = [];
   private readonly pending = new Map<number, Pending>();
   /** The job each worker runs now (for failures of the thread itself). */
   private readonly current: (number | undefined)[] = [];
   private nextId = 1;
-  private closed = false;
+  private closedFlag = false;
+  /** Resolves to the entry the threads run (bundle or tsx boot). */
+  readonly entry: Promise<WorkerEntry>;
 
   constructor(opts: PoolOptions) {
     const n = opts.workers ?? defaultWorkers();
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`WorkerPool: workers must be an integer >= 1, got ${n}`);
     this.size = n;
-    const handler = typeof opts.handler === 'string' ? opts.handler : opts.handler.href;
+    this.entry = workerEntry(opts.handler);
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(BOOT, {
-        workerData: { entry: HARNESS, handler, index: w, workers: n, stop: this.stop },
-      });
-      this.workers.push(worker);
+      this.workers.push(undefined);
       this.current.push(undefined);
-      this.ready.push(
-        new Promise<void>((resolve, reject) => {
-          const onMsg = (m: WorkerMessage) => {
-            if (m.type === 'ready') {
-              worker.off('message', onMsg);
-              resolve();
-            }
-          };
-          worker.on('message', onMsg);
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`worker ${w} exited with code ${code} before it was ready`)));
-        }),
-      );
-      worker.on('message', (m: WorkerMessage) => this.receive(w, m));
-      worker.on('error', (e) => this.threadFailed(w, e instanceof Error ? e : new Error(String(e))));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.threadFailed(w, new Error(`worker ${w} exited with code ${code}`));
-      });
+      this.ready.push(this.entry.then((e) => this.spawn(w, n, e)));
+      this.ready[w]!.catch(() => {}); // reported through the jobs that wait on it
     }
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  private spawn(w: number, n: number, e: WorkerEntry): Promise<Worker> {
+    if (this.closedFlag) return Promise.reject(new Error('WorkerPool: closed'));
+    const worker = new Worker(e.file, { workerData: { ...e.data, index: w, workers: n, stop: this.stop } });
+    this.workers[w] = worker;
+    return new Promise<Worker>((resolve, reject) => {
+      let up = false;
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'ready') {
+          up = true;
+          resolve(worker);
+        } else this.receive(w, m);
+      });
+      worker.on('error', (err) => {
+        const e2 = err instanceof Error ? err : new Error(String(err));
+        if (!up) reject(new Error(`worker ${w} failed to start: ${e2.message}`));
+        this.threadFailed(w, e2);
+      });
+      worker.on('exit', (code) => {
+        if (!up) reject(new Error(`worker ${w} exited with code ${code} before it was ready`));
+        if (!this.closedFlag) this.threadFailed(w, new Error(`worker ${w} exited with code ${code}`));
+      });
+    });
+  }
+
+  /**
+   * Terminates worker w (a job stuck in one endless case cannot be interrupted otherwise)
+   * and starts a fresh thread in its place. Its current job rejects with `reason`.
+   */
+  async replace(w: number, reason = `worker ${w} was replaced`): Promise<void> {
+    if (this.closedFlag) return;
+    const old = this.workers[w];
+    const id = this.current[w];
+    this.current[w] = undefined;
+    if (id !== undefined) this.settle(id, undefined, new Error(reason));
+    this.workers[w] = undefined;
+    old?.removeAllListeners();
+    // the new thread is in place before this returns, so a job submitted next goes to it
+    this.ready[w] = this.entry.then((e) => this.spawn(w, this.size, e));
+    this.ready[w]!.catch(() => {});
+    await old?.terminate();
   }
 
   /** Resolves once every worker has loaded its handler (rejects if one fails to start). */
@@ -94,20 +123,20 @@ export class WorkerPool {
     await Promise.all(this.ready);
   }
 
-  /**
-   * Runs one job on worker w. `onMessage` receives what the handler posts while it runs.
-   * Returns the job id (for `stopJob`) and the handler's result.
-   */
+  /** Runs one job on worker w; `onMessage` receives what the handler posts while it runs. */
   submit<R>(w: number, job: unknown, onMessage?: (msg: unknown) => void): { id: number; result: Promise<R> } {
-    if (this.closed) throw new Error('WorkerPool: closed');
+    if (this.closedFlag) throw new Error('WorkerPool: closed');
     if (!(w >= 0 && w < this.size)) throw new RangeError(`WorkerPool.submit: no worker ${w}`);
     const id = this.nextId++;
     const result = new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onMessage });
     });
-    this.current[w] = id;
     this.ready[w]!.then(
-      () => this.workers[w]!.postMessage({ type: 'job', id, job } satisfies JobMessage),
+      (worker) => {
+        if (!this.pending.has(id)) return;
+        this.current[w] = id;
+        worker.postMessage({ type: 'job', id, job } satisfies JobMessage);
+      },
       (e: Error) => this.settle(id, undefined, e),
     );
     return { id, result };
@@ -127,11 +156,12 @@ export class WorkerPool {
 
   /** Terminates the threads. Pending jobs reject. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closedFlag) return;
+    this.closedFlag = true;
     this.stopAll();
     for (const [id] of this.pending) this.settle(id, undefined, new Error('WorkerPool: closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.allSettled(this.ready);
+    await Promise.all(this.workers.map((w) => w?.terminate()));
   }
 
   private receive(w: number, m: WorkerMessage): void {
@@ -139,12 +169,10 @@ export class WorkerPool {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'post') p.onMessage?.(m.msg);
-    else if (m.type === 'done') {
+    else {
       if (this.current[w] === m.id) this.current[w] = undefined;
-      this.settle(m.id, m.result);
-    } else if (m.type === 'fail') {
-      if (this.current[w] === m.id) this.current[w] = undefined;
-      this.settle(m.id, undefined, new Error(m.error));
+      if (m.type === 'done') this.settle(m.id, m.result);
+      else this.settle(m.id, undefined, new Error(m.error));
     }
   }
 

@@ -40,8 +40,10 @@ export interface SearchOptions {
   onProgress?: (p: SearchProgress) => void;
   /** Aborting stops every worker at its next case and keeps what was found (Ctrl-C). */
   signal?: AbortSignal;
-  /** Extra seconds after the budget before workers that do not answer are terminated. */
+  /** Seconds after the budget (or a stop) before a worker that does not answer is replaced. */
   graceSeconds?: number;
+  /** A worker silent this long (one case that never ends) is replaced and its batch skipped. */
+  stallSeconds?: number;
 }
 
 export interface SearchProgress extends Counts {
@@ -69,8 +71,8 @@ export interface SearchOutcome extends Counts {
   error?: string;
   /** Fast-check seeds each worker ran (disjointness across shards is testable). */
   seeds: number[][];
-  /** The pool was terminated (a worker did not answer in time): do not reuse it. */
-  poolClosed: boolean;
+  /** Batches abandoned because one case did not finish (their worker was replaced). */
+  stalledSeeds?: number[];
 }
 
 export function defaultBatchRuns(claim: Claim, mode: Mode): number {
@@ -82,6 +84,36 @@ export function shareOf(runs: number, workers: number, w: number): number {
   return Math.floor(runs / workers) + (w < runs % workers ? 1 : 0);
 }
 
+interface WorkerState {
+  /** Counts of finished jobs of this worker (a replaced thread's last progress included). */
+  base: Counts;
+  /** Latest progress of the running job. */
+  last: Counts;
+  batch: number;
+  seed: number;
+  lastActivity: number;
+  shrinkingSince?: number;
+  seeds: number[];
+  stalled: number[];
+  replacing: boolean;
+  done: boolean;
+}
+
+const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
+
+function plus(a: Counts, b: Counts): Counts {
+  return {
+    cases: a.cases + b.cases,
+    nonTrivial: a.nonTrivial + b.nonTrivial,
+    undecided: a.undecided + b.undecided,
+    falseAlarms: a.falseAlarms + b.falseAlarms,
+  };
+}
+
+function countsOf(c: Counts): Counts {
+  return { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
+}
+
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const { claim } = opts;
   const mode = opts.mode ?? claim.modes[0]!;
@@ -91,39 +123,57 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const budget = opts.runs !== undefined ? { runs: opts.runs } : { seconds: opts.seconds ?? 10 };
   const start = Date.now();
   const deadline = budget.seconds !== undefined ? start + budget.seconds * 1000 : undefined;
-  const shrinkSeconds = opts.shrinkSeconds ?? 20;
-  const simplifySeconds = opts.simplifySeconds ?? 5;
+  // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches)
+  const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+  const shrinkSeconds = opts.shrinkSeconds ?? (budget.seconds !== undefined ? clamp(2 * budget.seconds, 2, 20) : 20);
+  const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 1, 5) : 5);
+  const stallMs = (opts.stallSeconds ?? 20) * 1000;
+  const graceMs = (opts.graceSeconds ?? 3) * 1000;
+  const ownPool = !opts.pool;
   const pool = opts.pool ?? new WorkerPool({ workers: W, handler: HANDLER });
   if (pool.size !== W) throw new RangeError(`search: pool has ${pool.size} workers, expected ${W}`);
-  const perWorker: Counts[] = Array.from({ length: W }, () => ({ cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 }));
+  const st: WorkerState[] = Array.from({ length: W }, () => ({
+    base: ZERO,
+    last: ZERO,
+    batch: 0,
+    seed: 0,
+    lastActivity: Date.now(),
+    seeds: [],
+    stalled: [],
+    replacing: false,
+    done: false,
+  }));
   let found: Found | undefined;
   let timeToFirstMs: number | undefined;
   let candidate: { input: unknown; seed: number } | undefined;
-  let shrinking = false;
   let interrupted = false;
-  let poolClosed = false;
-  const total = (): Counts =>
-    perWorker.reduce((a, c) => ({
-      cases: a.cases + c.cases,
-      nonTrivial: a.nonTrivial + c.nonTrivial,
-      undecided: a.undecided + c.undecided,
-      falseAlarms: a.falseAlarms + c.falseAlarms,
-    }));
+  let interruptedAt: number | undefined;
+  let error: string | undefined;
+  const stopping = () => interrupted || found !== undefined;
+
+  const total = (): Counts => st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
   const report = () => {
     const t = total();
     const elapsedMs = Date.now() - start;
-    opts.onProgress?.({ ...t, elapsedMs, casesPerSecond: t.cases / Math.max(1e-3, elapsedMs / 1000), failures: found ? 1 : 0, shrinking });
+    opts.onProgress?.({
+      ...t,
+      elapsedMs,
+      casesPerSecond: t.cases / Math.max(1e-3, elapsedMs / 1000),
+      failures: found ? 1 : 0,
+      shrinking: st.some((w) => w.shrinkingSince !== undefined && !w.done),
+    });
   };
-  const ticker = opts.onProgress ? setInterval(report, 500) : undefined;
   const onAbort = () => {
+    if (interrupted) return;
     interrupted = true;
+    interruptedAt = Date.now();
     pool.stopAll();
   };
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort);
 
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
-  const jobFor = (w: number): SearchJob => ({
+  const jobFor = (w: number, firstBatch: number): SearchJob => ({
     kind: 'search',
     claim: claim.id,
     mode,
@@ -133,15 +183,21 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     seed: opts.seed,
     shard,
     batchRuns,
-    ...(budget.runs !== undefined ? { runs: shareOf(budget.runs, W, w) } : {}),
+    firstBatch,
+    ...(budget.runs !== undefined ? { runs: Math.max(0, shareOf(budget.runs, W, w) - st[w]!.base.cases) } : {}),
     ...(deadline !== undefined ? { deadline } : {}),
   });
   const onMessage = (w: number, m: unknown) => {
+    const s = st[w]!;
     const msg = m as LoopProgress | LoopCandidate | LoopFound<Found>;
-    if (msg.type === 'progress') perWorker[w] = { cases: msg.cases, nonTrivial: msg.nonTrivial, undecided: msg.undecided, falseAlarms: msg.falseAlarms };
-    else if (msg.type === 'candidate') {
-      shrinking = true;
-      candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
+    s.lastActivity = Date.now();
+    if (msg.type === 'progress') {
+      s.last = countsOf(msg);
+      s.batch = msg.batch;
+      s.seed = msg.seed;
+    } else if (msg.type === 'candidate') {
+      s.shrinkingSince ??= Date.now();
+      if (!found) candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
     } else if (msg.type === 'found' && !found) {
       found = msg.witness;
       timeToFirstMs = Date.now() - start;
@@ -149,49 +205,72 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     }
   };
 
-  let results: (LoopResult<Found> | undefined)[] = [];
-  let error: string | undefined;
-  const jobs = Array.from({ length: W }, (_, w) => pool.submit<LoopResult<Found>>(w, jobFor(w), (m) => onMessage(w, m)));
-  // Workers stop by themselves at the deadline (shrinking may run on); past a generous grace,
-  // or soon after an interrupt, threads that do not answer are terminated.
-  const grace = (opts.graceSeconds ?? 5) * 1000;
-  const hardLimit = (deadline ?? Infinity) + (shrinkSeconds + simplifySeconds) * 1000 + grace;
-  let watchdog: NodeJS.Timeout | undefined;
-  const limit = new Promise<'timeout'>((resolve) => {
-    const check = () => {
-      const now = Date.now();
-      if (now >= hardLimit || (interrupted && now >= (interruptedAt ??= now) + Math.min(grace, 3000))) resolve('timeout');
-      else watchdog = setTimeout(check, 100);
-    };
-    let interruptedAt: number | undefined;
-    check();
-  });
-  const settled = Promise.allSettled(jobs.map((j) => j.result));
-  const winner = await Promise.race([settled, limit]);
-  if (watchdog) clearTimeout(watchdog);
-  if (winner === 'timeout') {
-    poolClosed = true;
-    interrupted = true;
-    await pool.close();
-    results = [];
-  } else {
-    results = winner.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
-    const failed = winner.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
-    if (failed) error = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
-  }
-  if (ticker) clearInterval(ticker);
-  opts.signal?.removeEventListener('abort', onAbort);
-  if (!opts.pool && !poolClosed) await pool.close();
-
-  // Final counts: the workers' own totals where they answered, else their last progress.
-  results.forEach((r, w) => {
-    if (r) perWorker[w] = { cases: r.cases, nonTrivial: r.nonTrivial, undecided: r.undecided, falseAlarms: r.falseAlarms };
-    if (r?.found && !found) {
-      found = r.found;
-      timeToFirstMs = Date.now() - start;
+  // One supervisor per worker: runs its job; when the thread was replaced because a case
+  // never ended, the batch's seed is recorded and the worker resumes with its next batch.
+  const supervise = async (w: number): Promise<void> => {
+    const s = st[w]!;
+    let firstBatch = 0;
+    for (;;) {
+      s.lastActivity = Date.now();
+      s.shrinkingSince = undefined;
+      const job = pool.submit<LoopResult<Found>>(w, jobFor(w, firstBatch), (m) => onMessage(w, m));
+      try {
+        const r = await job.result;
+        s.base = plus(s.base, countsOf(r));
+        s.last = ZERO;
+        s.seeds.push(...r.seeds);
+        if (r.found && !found) {
+          found = r.found;
+          timeToFirstMs = Date.now() - start;
+          pool.stopAll();
+        }
+        if (r.error && !error) error = r.error;
+        break;
+      } catch (e) {
+        if (!s.replacing) {
+          if (!error) error = e instanceof Error ? e.message : String(e);
+          break;
+        }
+        s.replacing = false;
+        s.base = plus(s.base, s.last);
+        s.last = ZERO;
+        s.stalled.push(s.seed);
+        s.seeds.push(...(s.seeds.includes(s.seed) ? [] : [s.seed]));
+        firstBatch = s.batch + 1;
+        const over = deadline !== undefined && Date.now() >= deadline;
+        const spent = budget.runs !== undefined && s.base.cases >= shareOf(budget.runs, W, w);
+        if (stopping() || over || spent || pool.closed) break;
+      }
     }
-    if (r?.error && !error) error = r.error;
-  });
+    s.done = true;
+  };
+
+  // The watchdog: progress ticks, and threads that stopped answering are replaced.
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    st.forEach((s, w) => {
+      if (s.done || s.replacing) return;
+      const shrinkEnd = s.shrinkingSince !== undefined ? s.shrinkingSince + (shrinkSeconds + simplifySeconds) * 1000 + graceMs : 0;
+      const stalled = now - s.lastActivity > stallMs && now > shrinkEnd;
+      const lateAfterStop = interruptedAt !== undefined && now > interruptedAt + graceMs;
+      const lateAfterDeadline = deadline !== undefined && now > Math.max(deadline + graceMs, shrinkEnd);
+      const lateAfterFound = found !== undefined && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
+      if (stalled || lateAfterStop || lateAfterDeadline || lateAfterFound) {
+        s.replacing = true;
+        void pool.replace(w, `worker ${w}: no answer for ${((now - s.lastActivity) / 1000).toFixed(0)} s (seed ${s.seed})`);
+      }
+    });
+  }, 100);
+  const ticker = opts.onProgress ? setInterval(report, 500) : undefined;
+  try {
+    await Promise.all(st.map((_, w) => supervise(w)));
+  } finally {
+    clearInterval(watchdog);
+    if (ticker) clearInterval(ticker);
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (ownPool) await pool.close();
+  }
+
   if (!found && candidate) {
     // not fully shrunk and without a fast-check path: the replay reruns the whole search
     const replay = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
@@ -200,6 +279,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const t = total();
   const timeMs = Date.now() - start;
   report();
+  const stalled = st.flatMap((s) => s.stalled);
   return {
     ...t,
     claim: claim.id,
@@ -215,8 +295,8 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     ...(timeToFirstMs !== undefined ? { timeToFirstMs } : {}),
     interrupted,
     ...(error ? { error } : {}),
-    seeds: results.map((r) => r?.seeds ?? []),
-    poolClosed,
+    seeds: st.map((s) => s.seeds),
+    ...(stalled.length ? { stalledSeeds: stalled } : {}),
   };
 }
 

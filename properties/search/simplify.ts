@@ -5,13 +5,15 @@
  * pass reaches simple values the generator's shrink tree does not (e.g. a float64 entry
  * 0.7071... -> 1, or p/q -> a convergent with a smaller denominator).
  *
- * Only coordinates move (slots.ts), so sizes, the loss, symmetry and signs are kept; the
- * caller's `stillFails` re-confirms every step in exact or precise arithmetic and may check
- * the hypotheses too.
+ * First sizes (smallerSizes, for the kinds whose sizes live in the input alone), then
+ * entries: only coordinates move (slots.ts), so the loss, symmetry and signs are kept. The
+ * caller's `stillFails` re-confirms every step in exact or precise arithmetic and checks
+ * the hypotheses that were not dropped.
  */
 import type { Num } from '../../numeric/field.ts';
+import type { Matrix } from '../../numeric/matrix.ts';
 import { Rational } from '../../numeric/rational.ts';
-import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
+import { coordinates, getCoord, isMatrix, setCoords, type Coord } from './slots.ts';
 
 export interface SimplifyOptions {
   enforced: ReadonlySet<string>;
@@ -96,11 +98,73 @@ export function simplerValues(x: Num, nonneg: boolean): Num[] {
   return keep.map((k) => k.v);
 }
 
+/** Removes row and column i of a square matrix (keeps symmetry). */
+function dropRowCol(M: Matrix<Num>, i: number): Matrix<Num> {
+  const n = M.rows;
+  const data: Num[] = [];
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (r !== i && c !== i) data.push(M.data[r * n + c]!);
+  return { rows: n - 1, cols: n - 1, data };
+}
+
+function dropRow(X: Matrix<Num>, i: number): Matrix<Num> {
+  return { rows: X.rows - 1, cols: X.cols, data: X.data.filter((_, k) => Math.floor(k / X.cols) !== i) };
+}
+
+function dropCol(X: Matrix<Num>, j: number): Matrix<Num> {
+  return { rows: X.rows, cols: X.cols - 1, data: X.data.filter((_, k) => k % X.cols !== j) };
+}
+
+/**
+ * Smaller inputs of the same kind, for the kinds whose sizes live in the input alone
+ * (Lemma A.2's square M with its m, n, and block X). fast-check shrinks sizes too, but a
+ * matrix read row-major from a flat buffer changes all its entries when a size shrinks, so
+ * a failure that sits in one entry rarely survives that; deleting a row and column does
+ * keep it. Kinds with a loss (whose sizes are tied to the loss data) are left to fast-check.
+ */
+export function smallerSizes(input: unknown): unknown[] {
+  if (!input || typeof input !== 'object') return [];
+  const x = input as Record<string, unknown>;
+  const out: unknown[] = [];
+  if (typeof x.m === 'number' && typeof x.n === 'number' && isMatrix(x.M) && !('loss' in x)) {
+    const { m, n } = x as { m: number; n: number };
+    for (let i = 0; i < m + n; i++) {
+      if (i < m && m > 1) out.push({ ...x, m: m - 1, M: dropRowCol(x.M, i) });
+      if (i >= m && n > 1) out.push({ ...x, n: n - 1, M: dropRowCol(x.M, i) });
+    }
+  } else if (isMatrix(x.X) && Object.keys(x).length === 1) {
+    const X = x.X;
+    for (let i = 0; X.rows > 1 && i < X.rows; i++) out.push({ X: dropRow(X, i) });
+    for (let j = 0; X.cols > 1 && j < X.cols; j++) out.push({ X: dropCol(X, j) });
+  }
+  return out;
+}
+
 export function simplify(input: unknown, opts: SimplifyOptions): Simplified {
   let cur = input;
   let steps = 0;
   let tried = 0;
-  const coords: Coord[] = coordinates(input, { enforced: opts.enforced });
+  const ok = (cand: unknown): boolean => {
+    tried++;
+    try {
+      return opts.stillFails(cand);
+    } catch {
+      return false;
+    }
+  };
+  // sizes first: a smaller input is the bigger simplification
+  for (let shrunk = true; shrunk; ) {
+    shrunk = false;
+    for (const cand of smallerSizes(cur)) {
+      if (performance.now() >= opts.deadline) return { input: cur, steps, tried, timedOut: true };
+      if (ok(cand)) {
+        cur = cand;
+        steps++;
+        shrunk = true;
+        break;
+      }
+    }
+  }
+  const coords: Coord[] = coordinates(cur, { enforced: opts.enforced });
   const sweeps = opts.maxSweeps ?? 3;
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
@@ -108,14 +172,7 @@ export function simplify(input: unknown, opts: SimplifyOptions): Simplified {
       for (const v of simplerValues(getCoord(cur, c), c.nonneg)) {
         if (performance.now() >= opts.deadline) return { input: cur, steps, tried, timedOut: true };
         const next = setCoords(cur, [c], [v]);
-        tried++;
-        let ok = false;
-        try {
-          ok = opts.stillFails(next);
-        } catch {
-          ok = false;
-        }
-        if (ok) {
+        if (ok(next)) {
           cur = next;
           steps++;
           changed = true;

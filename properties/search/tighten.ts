@@ -277,8 +277,8 @@ export interface Certified {
 }
 
 /** Re-evaluates the worst comparison's ratio of an input in exact (else precise) arithmetic. */
-export function certifyRatio(claim: Claim, input: unknown): Certified | undefined {
-  const modes = certifyModes(claim, input);
+export function certifyRatio(claim: Claim, input: unknown, allowed?: readonly Mode[]): Certified | undefined {
+  const modes = certifyModes(claim, input).filter((m) => !allowed || allowed.includes(m));
   for (const mode of modes) {
     try {
       const F = fieldFor(mode);

@@ -1,13 +1,14 @@
 /**
- * Inside a worker thread: loads the handler module named by the pool and serves its jobs
- * one at a time. A handler module exports
+ * Inside a worker thread: serves the jobs of one handler, one at a time. A handler module
+ * exports
  *
  *   handle(job, ctx: HandlerContext): unknown | Promise<unknown>
  *
- * and is plain TypeScript (the boot file registered tsx). Errors become `fail` messages
- * with a one-line text, never an uncaught exception that would kill the thread.
+ * The thread's entry (a prebuilt bundle, or boot.mjs under tsx; see bundle.ts) calls
+ * serve(handle). Errors become `fail` messages with a one-line text, never an uncaught
+ * exception that would kill the thread.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { JobMessage, WorkerMessage } from './pool.ts';
 
 export interface HandlerContext {
@@ -22,20 +23,26 @@ export interface HandlerContext {
 
 export type Handler = (job: any, ctx: HandlerContext) => unknown;
 
-const port = parentPort!;
-const data = workerData as { handler: string; index: number; workers: number; stop: Int32Array };
-const mod = (await import(data.handler)) as { handle?: Handler };
-if (typeof mod.handle !== 'function') throw new Error(`worker handler ${data.handler} exports no handle()`);
-const handle = mod.handle;
+interface PoolData {
+  index: number;
+  workers: number;
+  stop: Int32Array;
+}
 
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: JobMessage) => {
-  if (m?.type !== 'job') return;
-  queue = queue.then(() => serve(m));
-});
-port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+export function serve(handle: Handler): void {
+  if (typeof handle !== 'function') throw new Error('worker handler module exports no handle()');
+  const port = parentPort;
+  if (!port) throw new Error('serve() runs inside a worker thread only');
+  const data = workerData as PoolData;
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (m: JobMessage) => {
+    if (m?.type !== 'job') return;
+    queue = queue.then(() => serveOne(port, data, handle, m));
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+}
 
-async function serve(m: JobMessage): Promise<void> {
+async function serveOne(port: MessagePort, data: PoolData, handle: Handler, m: JobMessage): Promise<void> {
   const ctx: HandlerContext = {
     worker: data.index,
     workers: data.workers,

@@ -84,7 +84,7 @@ function claimBlock(c: ClaimView, m: Model): Html {
 <p class="ref">${i?.paper ? html`<span>${i.paper}</span> · ` : ''}hypotheses: ${hyps}</p>
 ${i?.latex ? html`<div class="statement">${math(i.latex)}</div>` : ''}
 ${i?.note ? html`<p class="note">${i.note}</p>` : ''}${corrected}${correctedBy}
-<div class="claim-grid"><div>${runsTable(c)}${errors}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${tight}</div><div class="hists">${histograms(c)}</div></div>${cx}${searchesTable(c)}
+${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
 </article>`;
 }
 

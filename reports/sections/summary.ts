@@ -121,7 +121,7 @@ export function summarySection(m: Model): Section | undefined {
       { head: 'non-trivial', cell: (c) => count(sum(c.checks.map((r) => r.nonTrivial))), cls: 'num', title: 'cases that exercise the claim (d ≠ 0, ∇J ≠ 0, G ≠ 0, …)' },
       { head: 'undecided', cell: (c) => count(sum(c.checks.map((r) => r.undecided))), cls: 'num' },
       { head: 'worst slack', cell: (c) => num(worstSlack(c)), cls: 'num', title: 'smallest rhs − lhs seen; negative means violated' },
-      { head: 'tightness ratio', cell: (c) => ratio(c.worstRatio), cls: 'num', title: 'worst lhs / rhs found (tightness search, else check); the paper allows 1' },
+      { head: 'tightness ratio', cell: (c) => ratio(c.worstRatio), cls: 'num', title: 'worst lhs / rhs found by tightness search or check; the paper allows 1' },
       { head: 'time', cell: (c) => duration(sum([...c.checks.map((r) => r.timeMs), ...c.searches.map((s) => s.timeMs)])), cls: 'num' },
     ],
     claims,

@@ -77,9 +77,15 @@ function verdictTable(g: TraceGroup): Html {
   const ids: string[] = [];
   for (const r of g.runs) for (const c of r.entry.claims) if (!ids.includes(c.id)) ids.push(c.id);
   if (!ids.length) return html``;
-  const rows = g.runs.map(
-    (r) => html`<tr data-run="${r.label}"><th scope="row"><span class="swatch" style="background:${r.color}"></span>${r.label}</th>${ids.map((id) => claimCell(r.entry.claims.find((c) => c.id === id)))}</tr>`,
-  );
+  const rows = g.runs.map((r) => {
+    const cs = ids.map((id) => r.entry.claims.find((c) => c.id === id));
+    // A run none of the claims apply to says why once, not once per claim.
+    const allNa = cs.every((c) => c?.status === 'not applicable') && new Set(cs.map((c) => c!.reason)).size === 1;
+    const cells = allNa
+      ? html`<td colspan="${ids.length}">${badge('not applicable')}${cs[0]!.reason ? html` <span class="small dim">${cs[0]!.reason}</span>` : ''}</td>`
+      : cs.map(claimCell);
+    return html`<tr data-run="${r.label}"><th scope="row"><span class="swatch" style="background:${r.color}"></span>${r.label}</th>${cells}</tr>`;
+  });
   return html`<div class="table-wrap"><table class="data trace-claims"><thead><tr><th scope="col">run</th>${ids.map((id) => html`<th scope="col"><code class="id">${id}</code></th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 

@@ -1,0 +1,209 @@
+/**
+ * Bench suite `gpu-runs` (issue 5 targets):
+ *  - fmnist-logreg, full batch, N = 60000, r = 8, float32: loracheck's trainer steps/s against
+ *    a PyTorch 1.13 CPU peer (bench/peers/torch_lora.py: 2 threads, autograd, same model and
+ *    data, same per-step scalars and rule (8)), measured one after the other in this run;
+ *  - the share of the machine's memory bandwidth one step uses: at least 2 N n 4 bytes (a step
+ *    reads X twice: Z = X W^T and G = dZ^T X) over (step time x memcpy bandwidth measured here);
+ *  - quadratic 4096 x 4096, r = 16: steps/s on every backend that loads;
+ *  - peak RSS, and RSS growth across steps (X is held once: no per-step copies).
+ * --quick: N = 2000, quadratic 256 x 256, fewer steps.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BackendUnavailable, chooseBackend, type Backend, type BackendName } from '../gpu-runs/backend.ts';
+import { fmnistAvailable, fmnistDir } from '../gpu-runs/data/fmnist.ts';
+import { Rng } from '../gpu-runs/rng.ts';
+import { parseRule } from '../gpu-runs/rules.ts';
+import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { train } from '../gpu-runs/trainer.ts';
+import { createWorkload, type WorkloadName, type WorkloadOptions } from '../gpu-runs/workloads/index.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const MB = 1024 * 1024;
+
+export interface TrainerTiming {
+  backend: string;
+  stepsPerSec: number;
+  msPerStep: number;
+  steps: number;
+  J0: number;
+  Lloss: number;
+  /** RSS after the warm-up steps and at the end (MB): equal when nothing is copied per step. */
+  rssAfterWarmupMB: number;
+  rssEndMB: number;
+}
+
+export interface GpuRunsBenchResult {
+  quick: boolean;
+  fmnist:
+    | {
+        N: number;
+        n: number;
+        r: number;
+        loracheck: TrainerTiming;
+        pytorch?: { stepsPerSec: number; msPerStep: number; torch: string; threads: number; blas: string; J0: number; maxrssMB: number };
+        pytorchSkipped?: string;
+        /** loracheck steps/s over PyTorch steps/s (target >= 3). */
+        ratio?: number;
+        /** X in float32, and the bytes a step moves at least (X read twice). */
+        xBytes: number;
+        bytesPerStep: number;
+        bandwidthGBs: number;
+        /** bytesPerStep / (step time x bandwidth). */
+        bandwidthShare: number;
+      }
+    | { skipped: string };
+  quadratic: ({ backend: BackendName; m: number; n: number; r: number; stepsPerSec: number; msPerStep: number } | { backend: BackendName; skipped: string })[];
+  peakRssMB: number;
+  bandwidth: { memcpyGBs: number; loopGBs: number };
+}
+
+const rssMB = () => process.memoryUsage().rss / MB;
+
+/** Copy bandwidth of this machine: Float32Array.set (memcpy) and a plain JS loop, bytes read + written per second. */
+export function measureBandwidth(quick: boolean): { memcpyGBs: number; loopGBs: number } {
+  const n = quick ? 4 * MB : 16 * MB; // floats: 16 or 64 MB per array
+  const src = new Float32Array(n).fill(1);
+  const dst = new Float32Array(n);
+  const reps = quick ? 3 : 5;
+  dst.set(src); // touch pages
+  let t0 = performance.now();
+  for (let k = 0; k < reps; k++) dst.set(src);
+  const memcpy = (2 * 4 * n * reps) / ((performance.now() - t0) / 1000) / 1e9;
+  t0 = performance.now();
+  for (let k = 0; k < reps; k++) for (let i = 0; i < n; i++) dst[i] = src[i]!;
+  const loop = (2 * 4 * n * reps) / ((performance.now() - t0) / 1000) / 1e9;
+  return { memcpyGBs: memcpy, loopGBs: loop };
+}
+
+/** Times the real trainer (rule (8), full batch) from the trace's own clock, after `warmup` steps. */
+export async function timeTrainer(
+  backend: Backend,
+  name: WorkloadName,
+  opts: WorkloadOptions,
+  rank: number,
+  steps: number,
+  warmup: number,
+): Promise<TrainerTiming> {
+  const rng = new Rng(1);
+  const w = createWorkload(backend.tf, name, opts, rank, rng);
+  const sink = new MemorySink();
+  let rssWarm = 0;
+  try {
+    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1 }, sink, {
+      onRecord: (r) => {
+        if (r.t === warmup) rssWarm = rssMB();
+      },
+    });
+  } finally {
+    w.dispose();
+  }
+  const recs = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+  const a = recs[warmup]!;
+  const b = recs[recs.length - 1]!;
+  const ms = (b.time_ms - a.time_ms) / (b.t - a.t);
+  const header = sink.lines[0] as { Lloss: number };
+  return {
+    backend: backend.detail,
+    stepsPerSec: 1000 / ms,
+    msPerStep: ms,
+    steps: b.t - a.t,
+    J0: recs[0]!.J,
+    Lloss: header.Lloss,
+    rssAfterWarmupMB: rssWarm,
+    rssEndMB: rssMB(),
+  };
+}
+
+function runTorchPeer(N: number, r: number, L: number, steps: number): { ok: NonNullable<Extract<GpuRunsBenchResult['fmnist'], { N: number }>['pytorch']> } | { skipped: string } {
+  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found (Debian python3-torch provides the peer)` };
+  const p = spawnSync(
+    PYTHON,
+    [join(HERE, 'peers', 'torch_lora.py'), '--dir', fmnistDir(), '--samples', String(N), '--rank', String(r), '--steps', String(steps), '--warmup', '2', '--threads', '2', '--L', String(L)],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (p.status !== 0) {
+    const why = (p.stderr || p.error?.message || '').trim().split('\n').pop() ?? 'failed';
+    return { skipped: `PyTorch peer failed: ${why}${/No module named .torch/.test(why) ? ' (apt-get install python3-torch)' : ''}` };
+  }
+  const o = JSON.parse(p.stdout.trim().split('\n').pop()!) as Record<string, any>;
+  return {
+    ok: {
+      stepsPerSec: o.steps_per_s,
+      msPerStep: 1000 / o.steps_per_s,
+      torch: o.torch,
+      threads: o.threads,
+      blas: o.blas,
+      J0: o.J0,
+      maxrssMB: o.maxrss_kb / 1024,
+    },
+  };
+}
+
+export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<GpuRunsBenchResult> {
+  const quick = opts.quick ?? false;
+  const log = opts.log ?? (() => {});
+  const bandwidth = measureBandwidth(quick);
+  const bw = Math.max(bandwidth.memcpyGBs, bandwidth.loopGBs);
+  log(`bandwidth: memcpy ${bandwidth.memcpyGBs.toFixed(2)} GB/s, JS loop ${bandwidth.loopGBs.toFixed(2)} GB/s`);
+
+  let fmnist: GpuRunsBenchResult['fmnist'];
+  if (!fmnistAvailable()) fmnist = { skipped: `Fashion-MNIST not found in ${fmnistDir()} (apt-get install dataset-fashion-mnist)` };
+  else {
+    const N = quick ? 2000 : 60000;
+    const r = 8;
+    const steps = quick ? 5 : 10;
+    const backend = await chooseBackend('auto');
+    const ours = await timeTrainer(backend, 'fmnist-logreg', { samples: N }, r, steps, 2);
+    log(`fmnist-logreg N=${N} r=${r}: loracheck ${ours.stepsPerSec.toFixed(2)} steps/s on ${ours.backend}`);
+    const peer = runTorchPeer(N, r, ours.Lloss, steps);
+    const n = 784;
+    const xBytes = N * n * 4;
+    const bytesPerStep = 2 * xBytes;
+    fmnist = {
+      N,
+      n,
+      r,
+      loracheck: ours,
+      xBytes,
+      bytesPerStep,
+      bandwidthGBs: bw,
+      bandwidthShare: bytesPerStep / (ours.msPerStep / 1000) / (bw * 1e9),
+    };
+    if ('ok' in peer) {
+      fmnist.pytorch = peer.ok;
+      fmnist.ratio = ours.stepsPerSec / peer.ok.stepsPerSec;
+      log(`  PyTorch ${peer.ok.torch} (${peer.ok.threads} threads, BLAS ${peer.ok.blas}): ${peer.ok.stepsPerSec.toFixed(2)} steps/s; ratio ${fmnist.ratio.toFixed(2)}x`);
+    } else {
+      fmnist.pytorchSkipped = peer.skipped;
+      log(`  PyTorch peer skipped: ${peer.skipped}`);
+    }
+    log(`  a step moves >= ${(bytesPerStep / 1e6).toFixed(0)} MB: ${(100 * fmnist.bandwidthShare).toFixed(1)}% of ${bw.toFixed(2)} GB/s`);
+  }
+
+  const quadratic: GpuRunsBenchResult['quadratic'] = [];
+  const size = quick ? 256 : 4096;
+  for (const name of ['gpu', 'native', 'wasm', 'cpu'] as const) {
+    let backend: Backend;
+    try {
+      backend = await chooseBackend(name);
+    } catch (e) {
+      if (!(e instanceof BackendUnavailable)) throw e;
+      quadratic.push({ backend: name, skipped: e.message });
+      log(`quadratic ${size}x${size} r=16 on ${name}: skipped (${e.message})`);
+      continue;
+    }
+    // The plain-JS kernels take seconds per step at 4096 x 4096: fewer steps there.
+    const steps = quick ? 3 : name === 'cpu' ? 2 : 5;
+    const t = await timeTrainer(backend, 'quadratic', { m: size, n: size }, 16, steps, 1);
+    quadratic.push({ backend: name, m: size, n: size, r: 16, stepsPerSec: t.stepsPerSec, msPerStep: t.msPerStep });
+    log(`quadratic ${size}x${size} r=16 on ${t.backend}: ${t.stepsPerSec.toFixed(2)} steps/s`);
+  }
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  log(`peak RSS ${peakRssMB.toFixed(0)} MB`);
+  return { quick, fmnist, quadratic, peakRssMB, bandwidth };
+}

@@ -1,0 +1,103 @@
+/**
+ * `loracheck ablate`: for every selected claim and every hypothesis it names, drop that one
+ * hypothesis and search (properties/search/ablate.ts). Writes results/ablate.json after
+ * every (claim, hypothesis) pair, so that Ctrl-C keeps every row so far.
+ */
+import { join } from 'node:path';
+import type { Command } from '../main.ts';
+import { UsageError } from '../args.ts';
+import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { CATALOGUE } from '../../theory/index.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
+import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
+import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
+import { HANDLER } from '../../properties/search/search.ts';
+import { randomSeed } from '../../properties/search/seeds.ts';
+import { COMMON_FLAGS, claimOrUsage, progressPrinter, searchProgressText, withInterrupt, witnessLines } from './search.ts';
+
+/** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
+type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
+
+export const command: Command = {
+  spec: {
+    name: 'ablate',
+    summary: 'Drop each hypothesis of each claim in turn and search: load-bearing (with a witness) or not shown.',
+    usage: 'ablate [--claim ID]... [--seconds S] [--workers K] [--seed N] [--mode M] [--json] [--results DIR]',
+    flags: {
+      claim: { type: 'string[]', arg: 'ID', help: 'claims to ablate (repeatable; default: all)' },
+      ...COMMON_FLAGS,
+      seconds: { type: 'number', arg: 'S', help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
+      mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
+    },
+    details: [
+      'A claim false as printed (one that a .corrected claim corrects) is skipped: any input breaks it, so',
+      'a counterexample says nothing about a hypothesis; its .corrected form is ablated instead. Claims that',
+      'name no hypothesis are skipped too. Both are listed under "skipped" in results/ablate.json.',
+      'A counterexample that still satisfies the dropped hypothesis is an error row: the claim fails as stated.',
+    ].join('\n'),
+  },
+  async run({ flags }) {
+    const cmd = 'ablate';
+    const ids: string[] = flags.claim;
+    const claims: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const seconds: number = flags.seconds ?? 5;
+    const workers: number = flags.workers ?? defaultWorkers();
+    const seed: number = flags.seed ?? randomSeed();
+    const { pairs, skipped } = ablationPlan(claims, CATALOGUE);
+    if (ids.length && pairs.length === 0)
+      throw new UsageError(`${cmd}: nothing to ablate: ${skipped.map((s) => `${s.claim} ${s.reason}`).join('; ')}`);
+    const file = join(resultsDir(flags.results), 'ablate.json');
+    const rows: AblationRow[] = [];
+    const doc = (interrupted: boolean): AblationDoc => ({
+      kind: 'ablate',
+      schema: RESULT_SCHEMA_VERSION,
+      env: environment(),
+      rows,
+      skipped,
+      seed,
+      secondsPerPair: seconds,
+      ...(interrupted ? { interrupted: true } : {}),
+    });
+    if (!flags.json) {
+      console.log(`ablate: ${pairs.length} (claim, hypothesis) pairs, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
+      for (const s of skipped) console.log(`  skipped ${s.claim}: ${s.reason}`);
+    }
+    const progress = progressPrinter();
+    let pool: WorkerPool | undefined;
+    const result = await withInterrupt((signal) =>
+      ablate({
+        pairs,
+        seconds,
+        workers,
+        seed,
+        ...(flags.mode ? { mode: flags.mode } : {}),
+        pool: () => (pool = new WorkerPool({ workers, handler: HANDLER })),
+        signal,
+        onProgress: (e, p) => progress.line(searchProgressText(`${e.claim.id} without ${e.hypothesis}`, p)),
+        onRow: (row) => {
+          progress.done();
+          rows.push(row);
+          writeJSONAtomic(file, doc(false));
+          if (!flags.json) {
+            const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
+            console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
+            if (row.error) console.log(`  ${row.error}`);
+            if (row.witness && process.env.LORACHECK_VERBOSE) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+          }
+        },
+      }),
+    ).finally(async () => {
+      await pool?.close();
+    });
+    progress.done();
+    writeJSONAtomic(file, doc(result.interrupted));
+    if (flags.json) console.log(JSON.stringify(doc(result.interrupted), null, 2));
+    else {
+      const lb = rows.filter((r) => r.status === 'load-bearing').length;
+      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+      console.log(`written: ${file}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,368 @@
+/**
+ * `loracheck search`: a counterexample search for one claim across worker threads, with
+ * hypotheses dropped on request (the generators widen for each), sharding of the seed space
+ * across machines, shrinking, exact confirmation, the corpus, and a replay command.
+ * Also the shared flag checks and printing of `ablate` and `tighten`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../main.ts';
+import { UsageError, type FlagSpec } from '../args.ts';
+import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import type { Mode } from '../../numeric/field.ts';
+import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
+import { CATALOGUE, claimById } from '../../theory/index.ts';
+import { decode } from '../../theory/codec.ts';
+import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
+import { checkClaim } from '../../properties/engine.ts';
+import { finishFailure, type Found } from '../../properties/search/handler.ts';
+import { defaultWorkers } from '../../properties/search/pool.ts';
+import { parseShard, randomSeed, shardText, type Shard } from '../../properties/search/seeds.ts';
+import { search, type SearchOutcome, type SearchProgress } from '../../properties/search/search.ts';
+import { saveToCorpus, type CorpusSave } from '../../properties/search/corpus-link.ts';
+
+// ------------------------------------------------------------------ shared with ablate, tighten
+
+export const COMMON_FLAGS: Record<string, FlagSpec> = {
+  seconds: { type: 'number', arg: 'S', help: 'time budget in seconds', gt: 0 },
+  workers: { type: 'int', arg: 'K', help: 'worker threads (default: all cores)', min: 1 },
+  seed: { type: 'int', arg: 'N', help: 'seed (printed; the same seed replays the run)' },
+  json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
+  results: { type: 'string', arg: 'DIR', help: 'results folder (default: results, or $LORACHECK_RESULTS)' },
+};
+
+export function claimOrUsage(cmd: string, id: string): Claim {
+  const c = claimById(id);
+  if (!c) throw new UsageError(`${cmd}: --claim ${id}: unknown claim (see 'loracheck claims')`);
+  return c;
+}
+
+export function droppedOrUsage(cmd: string, claim: Claim, drops: readonly string[]): HypothesisName[] {
+  const out: HypothesisName[] = [];
+  for (const h of drops) {
+    if (!(h in HYPOTHESES)) throw new UsageError(`${cmd}: --drop ${h}: unknown hypothesis (known: ${Object.keys(HYPOTHESES).join(', ')})`);
+    if (!claim.hypotheses.includes(h as HypothesisName))
+      throw new UsageError(
+        `${cmd}: --drop ${h}: claim ${claim.id} does not use this hypothesis (it uses: ${claim.hypotheses.join(', ') || 'none'})`,
+      );
+    if (!out.includes(h as HypothesisName)) out.push(h as HypothesisName);
+  }
+  return out;
+}
+
+export function modeOrUsage(cmd: string, claim: Claim, mode: string | undefined): Mode | undefined {
+  if (mode === undefined) return undefined;
+  if (!claim.modes.includes(mode as Mode))
+    throw new UsageError(`${cmd}: --mode ${mode}: claim ${claim.id} runs in ${claim.modes.join(', ')} only`);
+  return mode as Mode;
+}
+
+/** Runs fn with an AbortSignal that the first Ctrl-C aborts (the run stops and keeps what it
+ *  found); a second Ctrl-C exits at once. */
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onInt = () => {
+    if (ac.signal.aborted) process.exit(130);
+    process.stderr.write('\nloracheck: interrupted; stopping the workers and keeping what was found (Ctrl-C again to quit now)\n');
+    ac.abort();
+  };
+  process.on('SIGINT', onInt);
+  try {
+    return await fn(ac.signal);
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+}
+
+/** One progress line on stderr: rewritten in place on a terminal, every 10 s otherwise. */
+export function progressPrinter(): { line(text: string): void; done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    line(text) {
+      const now = Date.now();
+      if (tty) {
+        process.stderr.write(`\r\x1b[2K${text}`);
+        shown = true;
+      } else if (now - last >= 10_000) {
+        last = now;
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
+export function searchProgressText(label: string, p: SearchProgress): string {
+  return `${label}: ${p.cases} cases, ${p.casesPerSecond.toFixed(0)} cases/s, ${p.failures} failure${p.failures === 1 ? '' : 's'}${
+    p.falseAlarms ? ` (${p.falseAlarms} float64 false alarms)` : ''
+  }${p.shrinking ? ', shrinking' : ''}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+function matrixText(x: unknown): string | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  const m = x as { rows?: number; cols?: number; data?: unknown[] };
+  if (typeof m.rows !== 'number' || typeof m.cols !== 'number' || !Array.isArray(m.data)) return undefined;
+  const rows: string[] = [];
+  for (let i = 0; i < m.rows; i++) rows.push(`[${m.data.slice(i * m.cols, (i + 1) * m.cols).map(String).join(', ')}]`);
+  return `[${rows.join(', ')}]`;
+}
+
+/** Human lines for a witness: sizes, input fields, each comparison, violated hypotheses, replay. */
+export function witnessLines(w: Witness, indent = '  '): string[] {
+  const out: string[] = [];
+  const inp = w.input as Record<string, unknown> | null;
+  if (inp && typeof inp === 'object') {
+    for (const [k, v] of Object.entries(inp)) {
+      if (k === 'loss' && v && typeof v === 'object') {
+        const l = v as Record<string, unknown>;
+        out.push(`${indent}loss: ${String(l.family ?? '?')} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
+        continue;
+      }
+      const mt = matrixText(v);
+      out.push(`${indent}${k} = ${mt ?? JSON.stringify(v)}`);
+    }
+  }
+  for (const c of w.comparisons) {
+    const verdict = c.holds === true ? 'holds' : c.holds === false ? 'FALSE' : 'undecided';
+    const ratio = c.ratio !== undefined ? `, ratio ${c.ratio.toPrecision(6)}` : '';
+    out.push(`${indent}${c.label ?? 'comparison'}: ${c.lhs} ${c.rel} ${c.rhs}  ${verdict}${ratio}`);
+  }
+  if (w.violates?.length) out.push(`${indent}violates: ${w.violates.join(', ')}`);
+  out.push(`${indent}replay: ${w.replay}`);
+  return out;
+}
+
+// ------------------------------------------------------------------------------- search
+
+/** Result file name: search-<claim>[-no-<hyp>...][-shard-<i>of<k>].json */
+export function searchFileName(claim: string, dropped: readonly string[], shard?: Shard): string {
+  const drops = dropped.map((h) => `-no-${h}`).join('');
+  const sh = shard && shard.count > 1 ? `-shard-${shard.index}of${shard.count}` : '';
+  return `search-${claim}${drops}${sh}.json`;
+}
+
+function resultFile(out: SearchOutcome, shard: Shard): SearchResultFile {
+  const doc: SearchResultFile = {
+    kind: 'search',
+    schema: RESULT_SCHEMA_VERSION,
+    env: environment(),
+    claim: out.claim,
+    dropped: out.dropped,
+    seed: out.seed,
+    workers: out.workers,
+    budget: out.budget,
+    cases: out.cases,
+    casesPerSecond: out.casesPerSecond,
+    timeMs: out.timeMs,
+  };
+  if (shard.count > 1) doc.shard = shardText(shard);
+  if (out.found) doc.counterexample = out.found.witness;
+  if (out.timeToFirstMs !== undefined) doc.timeToFirstMs = out.timeToFirstMs;
+  if (out.interrupted) doc.interrupted = true;
+  return doc;
+}
+
+/** Merges the result files of the shards of one search (same claim, dropped hypotheses, seed). */
+export function mergeSearchFiles(files: readonly string[]): SearchResultFile {
+  const docs: SearchResultFile[] = files.map((f) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(f, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`search --merge: ${f}: cannot read JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    }
+    const d = doc as Partial<SearchResultFile>;
+    if (d?.kind !== 'search') throw new UsageError(`search --merge: ${f}: field kind must be "search", got ${JSON.stringify(d?.kind)}`);
+    for (const k of ['claim', 'seed', 'cases', 'timeMs'] as const)
+      if (d[k] === undefined) throw new UsageError(`search --merge: ${f}: field ${k} is missing`);
+    return d as SearchResultFile;
+  });
+  const first = docs[0]!;
+  docs.forEach((d, i) => {
+    const same = d.claim === first.claim && d.seed === first.seed && JSON.stringify([...(d.dropped ?? [])].sort()) === JSON.stringify([...(first.dropped ?? [])].sort());
+    if (!same)
+      throw new UsageError(`search --merge: ${files[i]}: claim/seed/dropped (${d.claim}, ${d.seed}, [${d.dropped}]) differ from ${files[0]} (${first.claim}, ${first.seed}, [${first.dropped}])`);
+  });
+  const shards = docs.map((d) => d.shard ?? '1/1');
+  if (new Set(shards).size !== shards.length) throw new UsageError(`search --merge: the same shard appears twice (${shards.join(', ')})`);
+  // the simplest counterexample: fewest entries in its input, then the earliest found
+  const size = (w: Witness) => JSON.stringify(w.input).length;
+  const withCx = docs.filter((d) => d.counterexample).sort((a, b) => size(a.counterexample!) - size(b.counterexample!) || (a.timeToFirstMs ?? 0) - (b.timeToFirstMs ?? 0));
+  const merged: SearchResultFile = {
+    kind: 'search',
+    schema: RESULT_SCHEMA_VERSION,
+    env: environment(),
+    claim: first.claim,
+    dropped: first.dropped ?? [],
+    seed: first.seed,
+    shard: `merged ${shards.join(', ')}`,
+    workers: docs.reduce((a, d) => a + (d.workers ?? 0), 0),
+    budget: first.budget,
+    cases: docs.reduce((a, d) => a + d.cases, 0),
+    // the shards ran side by side: their rates add up
+    casesPerSecond: docs.reduce((a, d) => a + (d.casesPerSecond ?? 0), 0),
+    timeMs: Math.max(...docs.map((d) => d.timeMs)),
+  };
+  if (withCx[0]) {
+    merged.counterexample = withCx[0].counterexample!;
+    if (withCx[0].timeToFirstMs !== undefined) merged.timeToFirstMs = withCx[0].timeToFirstMs;
+  }
+  if (docs.some((d) => d.interrupted)) merged.interrupted = true;
+  return merged;
+}
+
+/** Replays a fast-check seed and path on the main thread (what a witness's replay command runs). */
+function replay(claim: Claim, mode: Mode | undefined, dropped: HypothesisName[], seed: number, path: string, runs?: number): SearchOutcome {
+  const m = mode ?? claim.modes[0]!;
+  const r = checkClaim(claim, { mode: m, seed, path, dropped, ...(runs ? { runs } : {}), command: 'search' });
+  const t0 = performance.now();
+  const found: Found | undefined = finishFailure(claim, { claim: claim.id, mode: m, dropped, shrinkSeconds: 20, simplifySeconds: 5 }, r);
+  return {
+    cases: r.cases,
+    nonTrivial: r.nonTrivial,
+    undecided: r.undecided,
+    falseAlarms: r.falseAlarms,
+    claim: claim.id,
+    mode: m,
+    dropped,
+    seed,
+    shard: { index: 1, count: 1 },
+    workers: 1,
+    budget: runs ? { runs } : {},
+    timeMs: r.timeMs + (performance.now() - t0),
+    casesPerSecond: r.cases / Math.max(1e-3, r.timeMs / 1000),
+    ...(found ? { found } : {}),
+    interrupted: r.interrupted,
+    ...(r.verdict === 'error' && r.error ? { error: r.error } : {}),
+    seeds: [[seed]],
+  };
+}
+
+export const command: Command = {
+  spec: {
+    name: 'search',
+    summary: 'Search one claim for a counterexample across worker threads; shrink, confirm exactly, save to the corpus.',
+    usage:
+      'search --claim ID [--drop HYP]... [--seconds S | --runs N] [--workers K] [--seed N] [--shard i/k] [--mode M] [--json] [--results DIR]\n' +
+      '       loracheck search --merge FILE...',
+    flags: {
+      claim: { type: 'string', arg: 'ID', help: "claim id (see 'loracheck claims')" },
+      drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },
+      ...COMMON_FLAGS,
+      seconds: { type: 'number', arg: 'S', help: 'time budget in seconds (default 10)', gt: 0 },
+      runs: { type: 'int', arg: 'N', help: 'case budget instead of time (split over the workers)', min: 1 },
+      shard: { type: 'string', arg: 'i/k', help: 'search slice i of k of the seed space (k machines split one search)' },
+      mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
+      path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
+      'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
+      merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
+    },
+    positionals: 'FILE...',
+    details: [
+      'Stops at the first confirmed counterexample or at the end of the budget. Ctrl-C stops early and keeps',
+      'everything found so far (the result file says interrupted: true).',
+      'Shards: run `--shard i/k` with the same --seed on k machines; each writes',
+      'results/search-<claim>[-no-<hyp>]-shard-<i>of<k>.json. `loracheck search --merge FILE...` merges them',
+      'into search-<claim>[-no-<hyp>].json (cases add up, the simplest counterexample wins).',
+      'Exit: 0 no counterexample (or one found with hypotheses dropped, or one already in the corpus),',
+      '1 a new counterexample to the claim as stated, 2 bad input.',
+    ].join('\n'),
+  },
+  async run({ flags, positionals }) {
+    const cmd = 'search';
+    const dir = () => resultsDir(flags.results);
+    if (flags.merge) {
+      if (flags.claim !== undefined) throw new UsageError(`${cmd}: --merge takes result files, not --claim`);
+      if (positionals.length === 0) throw new UsageError(`${cmd}: --merge needs the result files of the shards (FILE...)`);
+      const merged = mergeSearchFiles(positionals);
+      const file = join(dir(), searchFileName(merged.claim, merged.dropped));
+      writeJSONAtomic(file, merged);
+      if (flags.json) console.log(JSON.stringify(merged, null, 2));
+      else {
+        console.log(`merged ${positionals.length} shard files of ${merged.claim}: ${merged.cases} cases, ${merged.counterexample ? 'a counterexample' : 'no counterexample'}`);
+        if (merged.counterexample) for (const l of witnessLines(merged.counterexample)) console.log(l);
+        console.log(`written: ${file}`);
+      }
+      return 0;
+    }
+    if (positionals.length) throw new UsageError(`${cmd}: unexpected argument "${positionals[0]}" (files only with --merge)`);
+    if (flags.claim === undefined) throw new UsageError(`${cmd}: --claim ID is required (see 'loracheck claims')`);
+    const claim = claimOrUsage(cmd, flags.claim);
+    const dropped = droppedOrUsage(cmd, claim, flags.drop);
+    const mode = modeOrUsage(cmd, claim, flags.mode);
+    if (flags.seconds !== undefined && flags.runs !== undefined) throw new UsageError(`${cmd}: give --seconds or --runs, not both`);
+    let shard: Shard = { index: 1, count: 1 };
+    if (flags.shard !== undefined) {
+      try {
+        shard = parseShard(flags.shard);
+      } catch (e) {
+        throw new UsageError(`${cmd}: --shard ${(e as Error).message}`);
+      }
+    }
+    if (flags.path !== undefined && flags.seed === undefined) throw new UsageError(`${cmd}: --path needs --seed (the batch seed the replay command prints)`);
+    if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`${cmd}: --path must look like 3:2:0 (a fast-check path), got "${flags.path}"`);
+    const workers: number = flags.workers ?? defaultWorkers();
+    const seed: number = flags.seed ?? randomSeed();
+    const label = `${claim.id}${dropped.length ? ` without ${dropped.join(', ')}` : ''}`;
+    const progress = progressPrinter();
+
+    let out: SearchOutcome;
+    if (flags.path !== undefined) out = replay(claim, mode, dropped, seed, flags.path, flags.runs);
+    else {
+      if (!flags.json)
+        console.log(
+          `search ${label}: mode ${mode ?? claim.modes[0]}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
+            `budget ${flags.runs !== undefined ? `${flags.runs} cases` : `${flags.seconds ?? 10} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
+        );
+      out = await withInterrupt((signal) =>
+        search({
+          claim,
+          dropped,
+          ...(mode ? { mode } : {}),
+          ...(flags.runs !== undefined ? { runs: flags.runs } : { seconds: flags.seconds ?? 10 }),
+          workers,
+          seed,
+          shard,
+          signal,
+          onProgress: (p) => progress.line(searchProgressText(label, p)),
+        }),
+      );
+    }
+    progress.done();
+
+    let corpus: CorpusSave | undefined;
+    if (out.found && !flags['no-corpus']) corpus = saveToCorpus(claim, out.found, decode(out.found.input));
+    const doc = resultFile(out, shard);
+    const file = join(dir(), searchFileName(claim.id, dropped, shard));
+    writeJSONAtomic(file, doc);
+
+    if (flags.json) console.log(JSON.stringify(doc, null, 2));
+    else {
+      const w = out.found?.witness;
+      if (w) {
+        const how = `${w.confirmedIn ? `confirmed in ${w.confirmedIn}` : 'not confirmed'}, ${w.shrunk ? 'shrunk' : 'not fully shrunk (stopped)'}`;
+        console.log(`counterexample (${how})${w.sizes ? `: ${w.sizes}` : ''}`);
+        for (const l of witnessLines(w)) console.log(l);
+        if (out.timeToFirstMs !== undefined) console.log(`first confirmed failure after ${(out.timeToFirstMs / 1000).toFixed(2)} s`);
+      } else console.log(`no counterexample in ${out.cases} cases${out.interrupted ? ' (interrupted)' : ''}`);
+      console.log(
+        `cases ${out.cases} (${out.nonTrivial} non-trivial, ${out.undecided} undecided, ${out.falseAlarms} float64 false alarms), ` +
+          `${out.casesPerSecond.toFixed(1)} cases/s, ${(out.timeMs / 1000).toFixed(1)} s`,
+      );
+      if (out.stalledSeeds?.length)
+        console.log(`note: ${out.stalledSeeds.length} batch(es) abandoned: one case did not finish (seeds ${out.stalledSeeds.join(', ')})`);
+      if (out.error) console.log(`error: ${out.error}`);
+      if (corpus) console.log(corpus.known ? `already in the corpus: ${corpus.path}` : `saved in the corpus: ${corpus.path}`);
+      console.log(`written: ${file}`);
+    }
+    if (out.found && dropped.length === 0 && !corpus?.known) return 1;
+    return 0;
+  },
+};
+
+export { CATALOGUE };

@@ -1,0 +1,102 @@
+/**
+ * `loracheck tighten`: for each selected inequality, the worst ratio of its two sides that a
+ * targeted search finds (restarts plus local ascent in float64, the best point re-evaluated
+ * exactly), beside the paper's constant 1. PEPit sets the worst case beside the theory the
+ * same way. Writes results/tighten.json after every claim.
+ */
+import { join } from 'node:path';
+import type { Command } from '../main.ts';
+import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { CATALOGUE } from '../../theory/index.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
+import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
+import { HANDLER } from '../../properties/search/search.ts';
+import { randomSeed } from '../../properties/search/seeds.ts';
+import { isInequality } from '../../properties/search/tighten.ts';
+import { tightenClaims } from '../../properties/search/tighten-run.ts';
+import { COMMON_FLAGS, claimOrUsage, progressPrinter, withInterrupt, witnessLines } from './search.ts';
+import { UsageError } from '../args.ts';
+
+type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
+
+export const command: Command = {
+  spec: {
+    name: 'tighten',
+    summary: "Search each inequality's worst case: the largest ratio of its sides found, certified exactly, beside 1.",
+    usage: 'tighten [--claim ID]... [--seconds S] [--workers K] [--seed N] [--json] [--results DIR]',
+    flags: {
+      claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
+      ...COMMON_FLAGS,
+      seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
+    },
+    details: [
+      'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
+      'violation. Equalities have no ratio and are skipped. The worst point is snapped to simple values where',
+      'that does not lower its ratio, then re-evaluated in exact arithmetic (precise for runs and long doubles).',
+    ].join('\n'),
+  },
+  async run({ flags }) {
+    const cmd = 'tighten';
+    const ids: string[] = flags.claim;
+    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const claims = selected.filter((c) => isInequality(c));
+    const skipped = selected.filter((c) => !claims.includes(c)).map((c) => ({ claim: c.id, reason: 'an equality: no ratio to tighten' }));
+    if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
+    const seconds: number = flags.seconds ?? 10;
+    const workers: number = flags.workers ?? defaultWorkers();
+    const seed: number = flags.seed ?? randomSeed();
+    const file = join(resultsDir(flags.results), 'tighten.json');
+    const rows: TightnessRow[] = [];
+    const doc = (interrupted: boolean): TightnessDoc => ({
+      kind: 'tighten',
+      schema: RESULT_SCHEMA_VERSION,
+      env: environment(),
+      rows,
+      seed,
+      secondsPerClaim: seconds,
+      skipped,
+      ...(interrupted ? { interrupted: true } : {}),
+    });
+    if (!flags.json) console.log(`tighten: ${claims.length} inequalities, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
+    const progress = progressPrinter();
+    let pool: WorkerPool | undefined;
+    const result = await withInterrupt((signal) =>
+      tightenClaims({
+        claims,
+        seconds,
+        seed,
+        pool: () => (pool = new WorkerPool({ workers, handler: HANDLER })),
+        signal,
+        onProgress: (c, p) =>
+          progress.line(`${c.id}: best ratio ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
+        onRow: (row) => {
+          progress.done();
+          rows.push(row);
+          writeJSONAtomic(file, doc(false));
+          if (!flags.json) {
+            console.log(
+              `${row.claim.padEnd(24)} worst ratio ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : 'none'}` +
+                `${row.worstRatioCertified !== undefined ? `  certified ${row.worstRatioCertified}` : ''}  paper 1` +
+                `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
+            );
+            if (row.label) console.log(`  ${row.label}`);
+            if (row.witness && process.env.LORACHECK_VERBOSE) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+          }
+        },
+      }),
+    ).finally(async () => {
+      await pool?.close();
+    });
+    progress.done();
+    writeJSONAtomic(file, doc(result.interrupted));
+    if (flags.json) console.log(JSON.stringify(doc(result.interrupted), null, 2));
+    else {
+      for (const s of skipped) console.log(`skipped ${s.claim}: ${s.reason}`);
+      console.log(`written: ${file}`);
+    }
+    // a certified ratio above 1 is a counterexample to the claim as stated
+    const above = rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
+    return above ? 1 : 0;
+  },
+};

@@ -1,0 +1,136 @@
+/**
+ * `loracheck train` and `loracheck verify-trace` as a user runs them (child processes):
+ * exit codes 0 / 1 / 2 / 130, one-line errors that name the flag or file:line:field, the
+ * result file, Ctrl-C, and a trace written by PyTorch (when python3-torch is installed).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli/main.ts';
+import type { TraceVerifyResultFile } from '../theory/results.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'loracheck.js');
+const dir = mkdtempSync(join(tmpdir(), 'loracheck-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, LORACHECK_RESULTS: join(dir, 'results'), ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same entry point in this process (no start-up cost): exit code and captured output. */
+async function inproc(args: string[], env: Record<string, string> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, { LORACHECK_RESULTS: join(dir, 'results') }, env);
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    process.env = saved;
+  }
+}
+
+function oneLineError(r: { stderr: string }, pattern: RegExp): void {
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+const hasTorch =
+  existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+
+describe('loracheck train / verify-trace exit codes', () => {
+  it('bad flags: one line naming the flag, exit 2', async () => {
+    const cases: [string[], RegExp, Record<string, string>?][] = [
+      [['train', '--steps', 'x'], /--steps must be an integer, got "x"/],
+      [['train', '--rule', 'const:-1'], /--rule: rule "const:-1".*> 0/],
+      [['train', '--rank', '9'], /rank 9 does not fit penguins-logreg .* 1\.\.3/],
+      [['train', '--backend', 'gpu', '--steps', '1'], /backend gpu is not available: /],
+      [['train', '--workload', 'fmnist-logreg'], /Fashion-MNIST not found in \/nonexistent.*apt-get install dataset-fashion-mnist/, { LORACHECK_FMNIST_DIR: '/nonexistent' }],
+      [['verify-trace'], /give at least one trace file/],
+    ];
+    for (const [args, pattern, env] of cases) {
+      const r = await inproc(args, env);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      oneLineError(r, pattern);
+    }
+  });
+
+  it('train writes a trace that verify-trace verifies (exit 0) and records in results/verify-trace.json', async () => {
+    const trace = join(dir, 'p.jsonl');
+    const t = cli(['train', '--steps', '40', '--seed', '1', '--backend', 'wasm', '--out', trace, '--name', '<script>x</script>']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/^backend: wasm \(SIMD, 1 thread\)/m);
+    expect(t.stdout).toMatch(/^seed: 1$/m);
+    const v = await inproc(['verify-trace', trace, '--json']);
+    expect(v.code, v.stderr).toBe(0);
+    const doc = JSON.parse(v.stdout) as TraceVerifyResultFile;
+    const onDisk = JSON.parse(readFileSync(join(dir, 'results', 'verify-trace.json'), 'utf8')) as TraceVerifyResultFile;
+    expect(onDisk.traces[0]!.claims).toEqual(doc.traces[0]!.claims);
+    expect(doc.kind).toBe('verify-trace');
+    expect(doc.traces[0]!.claims.map((c) => c.status)).toEqual(['verified', 'verified', 'verified', 'verified']);
+    expect(doc.traces[0]!.header.name).toBe('<script>x</script>'); // kept as text
+  });
+
+  it('a corrupted trace: exit 2 naming file, line and field; a violating trace: exit 1', async () => {
+    const header = { type: 'header', format: 'loracheck-trace', schema: 1, workload: 'w', m: 1, n: 1, r: 1, L: 1, Lstar: 0, rule: 'theory', batch: 'full', dtype: 'float32' };
+    const eta = 1 / (4 * Math.SQRT2 * (1 + 1)); // (8) with L = 1, ||V||^2 = 1, ||G|| = 1
+    const st = (t: number, J: number) => ({ type: 'step', t, J, Vsq: 1, Gnorm: 1, gradJsq: 1, eta, time_ms: t });
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, [header, st(0, 1), { ...st(1, 0.9), gradJsq: null }].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const r = await inproc(['verify-trace', bad]);
+    expect(r.code).toBe(2);
+    oneLineError(r, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: field 'gradJsq' must be a finite number >= 0, got null`));
+    const up = join(dir, 'up.jsonl');
+    writeFileSync(up, [header, st(0, 1), st(1, 1.5)].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const u = await inproc(['verify-trace', up]);
+    expect(u.code, u.stdout + u.stderr).toBe(1);
+    expect(u.stdout).toMatch(/L34\s+violated: 1 steps checked, 1 violation\(s\), first at t = 0/);
+  });
+
+  it('Ctrl-C: the run stops, the summary is written, exit 130', async () => {
+    const trace = join(dir, 'int.jsonl');
+    const child = spawn(process.execPath, [BIN, 'train', '--steps', '1000000', '--quiet', '--backend', 'wasm', '--seed', '4', '--out', trace], {
+      cwd: ROOT,
+      env: { ...process.env, LORACHECK_RESULTS: join(dir, 'results') },
+    });
+    let out = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('workload:')) setTimeout(() => child.kill('SIGINT'), 300);
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code, out).toBe(130);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    const last = JSON.parse(lines[lines.length - 1]!);
+    expect(last).toMatchObject({ type: 'summary', interrupted: true, diverged: false });
+    expect(last.steps).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!hasTorch)('a trace written by a PyTorch LoRA loop (README snippet) verifies', async () => {
+    const trace = join(dir, 'torch.jsonl');
+    const py = spawnSync('/usr/bin/python3', [join(ROOT, 'gpu-runs', 'examples', 'torch_trace.py'), trace], { encoding: 'utf8', timeout: 60_000 });
+    expect(py.status, py.stderr).toBe(0);
+    const v = await inproc(['verify-trace', trace]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout.match(/ verified: /g)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,12 @@
+import { claimById } from '../../theory/index.ts';
+import { checkClaim } from '../engine.ts';
+import { claimArbitrary } from '../inputs.ts';
+import { batchSeed } from './seeds.ts';
+import { encode } from '../../theory/codec.ts';
+import { writeFileSync } from 'node:fs';
+const claim = claimById('L34')!;
+const seed = batchSeed(7, 0);
+let n = 0;
+const arb = claimArbitrary(claim, { mode: 'exact', dropped: ['L_ge_1'] }).map((x) => { writeFileSync('/tmp/lastinput.json', JSON.stringify({ n: n++, x: encode(x) })); return x; });
+const r = checkClaim(claim, { mode: 'exact', runs: 400, seed, dropped: ['L_ge_1'], arbitrary: arb });
+console.log(r.verdict, r.cases);

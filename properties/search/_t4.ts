@@ -1,0 +1,10 @@
+import { WorkerPool } from './pool.ts';
+import { HANDLER } from './search.ts';
+import { workerEntry } from './bundle.ts';
+const t0 = Date.now();
+const e = await workerEntry(HANDLER);
+console.log('entry', Date.now() - t0);
+const pool = new WorkerPool({ workers: Number(process.argv[2] ?? 2), handler: HANDLER });
+await pool.started();
+console.log('started', Date.now() - t0, (await pool.entry).bundled);
+await pool.close();

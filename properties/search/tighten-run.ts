@@ -1,0 +1,135 @@
+/**
+ * Tightness across worker threads (main-thread side): every worker runs restarts plus
+ * ascent on one claim until the shared deadline (tighten.ts), the best point over all
+ * workers is snapped and certified in a worker (exact arithmetic can be slow; a thread that
+ * does not answer is replaced and the value certified in precise arithmetic instead), and
+ * the row sets the worst ratio found beside the paper's 1.
+ */
+import type { Claim } from '../../theory/claim.ts';
+import type { JSONValue } from '../../theory/codec.ts';
+import type { TightnessRow } from '../../theory/results.ts';
+import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
+import type { WorkerPool } from './pool.ts';
+import type { TightenBest, TightenWorkerResult } from './tighten.ts';
+
+export interface TightenRunOptions {
+  claims: readonly Claim[];
+  /** Seconds per claim. */
+  seconds: number;
+  seed: number;
+  pool: () => WorkerPool;
+  signal?: AbortSignal;
+  /** Cap on restarts per worker (tests). */
+  maxRestarts?: number;
+  /** Seconds a certification may take before it falls back to precise arithmetic. */
+  certifySeconds?: number;
+  onStart?: (claim: Claim, index: number) => void;
+  onProgress?: (claim: Claim, p: { bestRatio?: number; elapsedMs: number }) => void;
+  onRow?: (row: TightnessRow) => void;
+}
+
+export function tightenReplay(claim: string, seed: number, seconds: number, workers: number): string {
+  return `npx loracheck tighten --claim ${claim} --seed ${seed} --seconds ${seconds} --workers ${workers}`;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let t: NodeJS.Timeout | undefined;
+  const timer = new Promise<'timeout'>((resolve) => (t = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([p, timer]);
+  } finally {
+    if (t) clearTimeout(t);
+  }
+}
+
+export async function tightenOne(
+  claim: Claim,
+  opts: Omit<TightenRunOptions, 'claims' | 'onRow' | 'onStart'>,
+  pool: WorkerPool,
+): Promise<{ row: TightnessRow; interrupted: boolean }> {
+  const start = Date.now();
+  const deadline = start + opts.seconds * 1000;
+  let best: TightenBest | undefined;
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    pool.stopAll();
+  };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort);
+  const ticker = opts.onProgress
+    ? setInterval(() => opts.onProgress!(claim, { ...(best ? { bestRatio: best.ratio } : {}), elapsedMs: Date.now() - start }), 500)
+    : undefined;
+  const take = (b: TightenBest | undefined) => {
+    if (b && (!best || b.ratio > best.ratio)) best = b;
+  };
+  let restarts = 0;
+  let evaluations = 0;
+  const jobs = Array.from({ length: pool.size }, (_, w) =>
+    pool.submit<TightenWorkerResult>(
+      w,
+      {
+        kind: 'tighten',
+        claim: claim.id,
+        seed: opts.seed,
+        deadline,
+        ...(opts.maxRestarts !== undefined ? { maxRestarts: opts.maxRestarts } : {}),
+      } satisfies TightenJobMsg,
+      (m) => take(m as TightenBest),
+    ),
+  );
+  // float64 evaluations are short: a worker past the deadline by seconds is stuck; replace it
+  const settled = await withTimeout(Promise.allSettled(jobs.map((j) => j.result)), Math.max(0, deadline - Date.now()) + 10_000);
+  if (settled === 'timeout') {
+    for (let w = 0; w < pool.size; w++) await pool.replace(w, 'tighten: a worker did not stop at the deadline');
+  } else {
+    for (const s of settled) {
+      if (s.status !== 'fulfilled') continue;
+      take(s.value.best);
+      restarts += s.value.restarts;
+      evaluations += s.value.evaluations;
+    }
+  }
+  if (ticker) clearInterval(ticker);
+  opts.signal?.removeEventListener('abort', onAbort);
+  const seconds = (Date.now() - start) / 1000;
+  const row: TightnessRow = { claim: claim.id, worstRatio: best ? best.ratio : Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
+  if (best) {
+    if (best.label !== undefined) row.label = best.label;
+    const cert = await certify(claim, best.input as JSONValue, opts, pool);
+    if (cert) {
+      if (cert.label !== undefined) row.label = cert.label;
+      if (cert.certified) row.worstRatioCertified = cert.certified.text;
+      if (cert.witness) row.witness = cert.witness;
+    }
+  }
+  return { row, interrupted };
+}
+
+async function certify(claim: Claim, input: JSONValue, opts: Omit<TightenRunOptions, 'claims'>, pool: WorkerPool): Promise<CertifyResult | undefined> {
+  const replay = tightenReplay(claim.id, opts.seed, opts.seconds, pool.size);
+  const ms = (opts.certifySeconds ?? 20) * 1000;
+  for (const modes of [undefined, ['precise' as const]]) {
+    if (modes && !claim.modes.includes('precise')) break;
+    const job: CertifyJob = { kind: 'certify', claim: claim.id, input, replay, seed: opts.seed, ...(modes ? { modes } : {}) };
+    const run = pool.submit<CertifyResult>(0, job);
+    const r = await withTimeout(run.result.catch(() => undefined), ms);
+    if (r !== 'timeout') return r;
+    await pool.replace(0, 'certification took too long');
+  }
+  return undefined;
+}
+
+export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: TightnessRow[]; interrupted: boolean }> {
+  const rows: TightnessRow[] = [];
+  const pool = opts.pool();
+  for (const [i, claim] of opts.claims.entries()) {
+    if (opts.signal?.aborted) return { rows, interrupted: true };
+    opts.onStart?.(claim, i);
+    const { row, interrupted } = await tightenOne(claim, opts, pool);
+    rows.push(row);
+    opts.onRow?.(row);
+    if (interrupted) return { rows, interrupted: true };
+  }
+  return { rows, interrupted: false };
+}

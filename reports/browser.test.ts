@@ -1,0 +1,219 @@
+/**
+ * The report in a real browser: headless Chromium (Debian package) driven by playwright-core.
+ * 1. The fixture report loads with no request but itself and no console error, shows every
+ *    claim with its verdict, typesets with the inlined fonts, and a screenshot is taken.
+ * 2. Result files full of markup payloads produce a page where nothing runs: no dialog, no
+ *    script, no handler attribute, no request; the payloads are visible as text. This holds
+ *    with the page's CSP and also with the CSP removed (escaping alone must be enough).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResultFile, SearchResultFile } from '../theory/results.ts';
+import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile } from './fixtures/make.ts';
+import { buildReport } from './render.ts';
+
+// Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
+declare const document: any;
+
+const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SHOT = join(ROOT, 'out', 'browser-test', 'report.png');
+
+let browser: Browser | undefined;
+const tmp = mkdtempSync(join(tmpdir(), 'loracheck-browser-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the report's browser tests need it. Install the Debian package (apt-get install chromium; .ci/run does this) or point LORACHECK_CHROMIUM at a Chromium binary.`,
+    );
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Seen {
+  requests: string[];
+  console: { type: string; text: string }[];
+  errors: string[];
+  dialogs: string[];
+}
+
+async function open(file: string): Promise<{ page: Page; seen: Seen }> {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const seen: Seen = { requests: [], console: [], errors: [], dialogs: [] };
+  page.on('request', (r) => seen.requests.push(r.url()));
+  page.on('console', (m) => seen.console.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => seen.errors.push(e.message));
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  return { page, seen };
+}
+
+/** Expected verdict per claim, read straight from the fixture files (most severe wins). */
+function expectedVerdicts(): Map<string, string> {
+  const out = new Map<string, string>();
+  const rank = ['verified', 'undecided', 'error', 'counterexample'];
+  const put = (id: string, v: string) => out.set(id, rank.indexOf(v) > rank.indexOf(out.get(id) ?? 'verified') ? v : (out.get(id) ?? v));
+  for (const name of ['check-exact.json', 'check-float64.json']) {
+    const f = JSON.parse(readFileSync(join(FIXTURE_DIR, name), 'utf8')) as CheckResultFile;
+    for (const r of f.results) put(r.id, r.verdict);
+  }
+  for (const name of ['search-L33.json', 'search-L34.s22.amgm1.json']) {
+    const s = JSON.parse(readFileSync(join(FIXTURE_DIR, name), 'utf8')) as SearchResultFile;
+    if (!s.dropped.length && s.counterexample) put(s.claim, 'counterexample');
+  }
+  return out;
+}
+
+describe('the report in Chromium', () => {
+  it('loads nothing but itself, logs no error, shows every claim with its verdict, and renders', async () => {
+    const file = join(tmp, 'report.html');
+    writeFileSync(file, buildReport(FIXTURE_DIR).html);
+    const { page, seen } = await open(file);
+
+    expect(seen.requests).toEqual([pathToFileURL(file).href]);
+    expect(seen.console.filter((m) => m.type === 'error' || m.type === 'warning')).toEqual([]);
+    expect(seen.errors).toEqual([]);
+
+    const verdicts = expectedVerdicts();
+    expect(verdicts.size).toBeGreaterThan(15);
+    for (const [id, verdict] of verdicts) {
+      const row = page.locator(`#summary tr[data-claim="${id}"]`);
+      await expect.poll(() => row.isVisible()).toBe(true);
+      const text = await row.innerText();
+      expect(text).toContain(id);
+      expect(text).toContain(verdict);
+      expect(await page.locator(`article[data-claim="${id}"] header`).innerText()).toContain(verdict);
+    }
+
+    // KaTeX typeset with its own fonts, loaded from data: URIs under the CSP.
+    const fonts = await page.evaluate(() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family));
+    expect(fonts).toContain('KaTeX_Main');
+    expect(await page.locator('.statement .katex-html').count()).toBe(verdicts.size);
+    expect(await page.locator('svg.chart').count()).toBeGreaterThan(10);
+
+    mkdirSync(dirname(SHOT), { recursive: true });
+    await page.screenshot({ path: SHOT, fullPage: true });
+    const png = readFileSync(SHOT);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(16)).toBe(1280); // IHDR width
+    expect(png.readUInt32BE(20)).toBeGreaterThan(4000); // the whole page, not a blank viewport
+    expect(statSync(SHOT).size).toBeGreaterThan(200_000);
+    await page.close();
+  });
+});
+
+// ------------------------------------------------------------------ hostile result files
+
+const P = {
+  script: '<script>alert(1)</script>',
+  img: '"><img src=x onerror=alert(2)>',
+  svg: "'><svg onload=alert(3)>",
+  style: '</style><script>alert(5)</script>',
+  frame: '<iframe src="https://example.com/x"></iframe>',
+  js: 'javascript:alert(7)',
+};
+
+function hostileResults(dir: string): void {
+  const env = { node: P.script, platform: P.img, arch: P.svg, cpus: 2, loracheck: P.style, versions: { [P.img]: P.script }, date: P.style, backend: P.frame };
+  const id = `A9${P.script}`;
+  const witness = {
+    ...AMGM_CX,
+    claim: id,
+    input: { [P.img]: P.script, M: { rows: 1, cols: 2, data: [P.svg, P.js] }, v: [P.frame] },
+    comparisons: [{ label: P.script, lhs: P.img, rel: '>=' as const, rhs: P.svg, holds: false, slack: -1, ratio: 2 }],
+    dropped: [P.img],
+    violates: [P.svg],
+    replay: `npx loracheck check ${P.script}`,
+    sizes: P.img,
+    path: P.frame,
+  };
+  const check = checkFile();
+  check.env = env;
+  check.claims = [
+    { ...check.claims[0]!, id, title: P.img, paper: P.svg, hypotheses: [P.img as never], note: P.style, latex: `\\text{</span>${P.script}} \\href{${P.js}}{x}` },
+    { ...check.claims[1]!, correctedOf: id },
+  ];
+  check.results = [
+    { ...check.results[0]!, id, verdict: 'counterexample', counterexample: witness, replay: P.script, error: P.img, slackHistogram: { of: P.script, edges: [-1, 0, 1], counts: [1, 2] } },
+    { ...check.results[1]! },
+  ];
+  const search = { ...searchFiles()[0]!, env, claim: id, dropped: [P.svg], counterexample: witness, shard: P.img };
+  const ablate = { ...ablateFile(), env, rows: [{ claim: id, hypothesis: P.img, status: 'load-bearing', cases: 1, seconds: 1, witness }, { claim: P.svg, hypothesis: P.script, status: 'error', cases: 0, seconds: 0, error: P.frame }] };
+  const tighten = { ...tightenFile(), env, rows: [{ claim: P.svg, label: P.script, worstRatio: 0.5, worstRatioCertified: P.img, paperRatio: 1, witness, restarts: 1, evaluations: 1, seconds: 1 }] };
+  const traces = traceFile();
+  traces.env = env;
+  traces.traces = traces.traces.slice(0, 2).map((t, i) => ({
+    ...t,
+    file: P.frame,
+    header: { ...t.header, workload: P.script, rule: i ? P.img : P.svg, seed: P.style, backend: P.frame, L: P.js },
+    claims: [{ id: P.script, status: 'not applicable', reason: P.img, stepsChecked: 1, violations: 0 }],
+    fits: { note: P.svg },
+  }));
+  const files: Record<string, unknown> = { 'check.json': check, 'search.json': search, 'ablate.json': ablate, 'tighten.json': tighten, 'trace.json': traces, 'kind.json': { kind: P.script, schema: 1 } };
+  for (const [name, doc] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(doc));
+  writeFileSync(join(dir, `x${P.img}.json`), `${P.script}${P.img}`);
+}
+
+async function assertInert(page: Page, seen: Seen, file: string): Promise<void> {
+  expect(seen.dialogs).toEqual([]);
+  expect(seen.errors).toEqual([]);
+  expect(seen.requests).toEqual([pathToFileURL(file).href]);
+  expect(seen.console.filter((m) => /alert|script|onerror|onload|iframe|example\.com/i.test(m.text))).toEqual([]);
+  const dom = await page.evaluate(() => ({
+    scripts: document.querySelectorAll('script').length,
+    injected: document.querySelectorAll('img, iframe, object, embed, svg svg, form, base, link, meta[http-equiv="refresh"]').length,
+    handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}.${a.name}`)),
+    links: [...document.querySelectorAll('[href], [src], [xlink\\:href]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''),
+  }));
+  expect(dom.scripts).toBe(0);
+  expect(dom.injected).toBe(0);
+  expect(dom.handlers).toEqual([]);
+  for (const l of dom.links) expect(l).toMatch(/^#/);
+  // The payloads are there, as text a reader can see.
+  for (const text of [P.script, P.img, P.svg, P.frame]) await expect.poll(() => page.getByText(text).first().isVisible()).toBe(true);
+  expect(await page.locator('svg.chart text', { hasText: 'onerror=alert(2)' }).count()).toBeGreaterThan(0);
+}
+
+describe('hostile result files in Chromium', () => {
+  const res = join(tmp, 'hostile');
+  mkdirSync(res, { recursive: true });
+  hostileResults(res);
+  const report = buildReport(res);
+
+  it('reads them with warnings, not a crash', () => {
+    expect(report.sections).toContain('warnings');
+    expect(report.sections).toContain('traces');
+    expect(report.html).not.toMatch(/<script>alert/);
+  });
+
+  it('runs nothing and shows the payloads as text, with the CSP', async () => {
+    const file = join(tmp, 'hostile.html');
+    writeFileSync(file, report.html);
+    const { page, seen } = await open(file);
+    await assertInert(page, seen, file);
+    await page.close();
+  });
+
+  it('runs nothing and shows the payloads as text, even with the CSP removed', async () => {
+    const file = join(tmp, 'hostile-no-csp.html');
+    const stripped = report.html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
+    expect(stripped).not.toContain('Content-Security-Policy');
+    writeFileSync(file, stripped);
+    const { page, seen } = await open(file);
+    await assertInert(page, seen, file);
+    await page.close();
+  });
+});

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from './fixtures/make.ts';
+import { loadResults, validate, type Warning } from './load.ts';
+
+const dirs: string[] = [];
+function tmp(files: Record<string, string | object> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), 'loracheck-load-'));
+  dirs.push(d);
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(d, name), typeof body === 'string' ? body : JSON.stringify(body));
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURE_DIR, name), 'utf8'));
+
+describe('loadResults', () => {
+  it('reads every fixture, dispatching on kind, without a warning', () => {
+    const l = loadResults(FIXTURE_DIR);
+    expect(l.warnings).toEqual([]);
+    expect(l.files.map((f) => f.data.kind).sort()).toEqual(['ablate', 'check', 'check', 'search', 'search', 'tighten', 'verify-trace']);
+  });
+
+  it('turns a corrupt file into a warning and keeps the others', () => {
+    const d = tmp({ 'a-broken.json': '{"kind": "check", "schema": 1,', 'ablate.json': fixture('ablate.json'), 'notes.txt': 'not json, not read' });
+    const l = loadResults(d);
+    expect(l.files.map((f) => f.name)).toEqual(['ablate.json']);
+    expect(l.warnings).toHaveLength(1);
+    expect(l.warnings[0]!.file).toBe('a-broken.json');
+    expect(l.warnings[0]!.message).toMatch(/not valid JSON/);
+  });
+
+  it('skips unknown kinds, other schema versions and non-objects, naming the field', () => {
+    const d = tmp({ 'k.json': { kind: 'surprise', schema: 1 }, 's.json': { ...fixture('ablate.json'), schema: 2 }, 'n.json': '[1, 2]' });
+    const l = loadResults(d);
+    expect(l.files).toEqual([]);
+    const byFile = Object.fromEntries(l.warnings.map((w) => [w.file, w.message]));
+    expect(byFile['k.json']).toMatch(/^kind: unknown kind "surprise"/);
+    expect(byFile['s.json']).toMatch(/^schema: version 2, this report reads version 1/);
+    expect(byFile['n.json']).toMatch(/not a result object/);
+  });
+});
+
+describe('validate', () => {
+  it('drops a malformed entry with a warning naming its path, and keeps the rest', () => {
+    const check = fixture('check-exact.json');
+    check.results[1].verdict = 'probably';
+    delete check.results[2].cases;
+    const ws: Warning[] = [];
+    const v = validate('c.json', check, ws);
+    expect(v?.kind).toBe('check');
+    expect(v?.kind === 'check' && v.results.length).toBe(check.results.length - 2);
+    expect(ws.map((w) => w.message)).toEqual([
+      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", got "probably"',
+      'results[2].cases: missing',
+    ]);
+  });
+
+  it('removes a malformed optional field (a witness) and keeps its result', () => {
+    const check = fixture('check-exact.json');
+    const i = check.results.findIndex((r: { counterexample?: unknown }) => r.counterexample);
+    check.results[i].counterexample = 'not a witness';
+    const ws: Warning[] = [];
+    const v = validate('c.json', check, ws);
+    const r = v?.kind === 'check' ? v.results[i]! : undefined;
+    expect(r?.id).toBe(check.results[i].id);
+    expect(r?.counterexample).toBeUndefined();
+    expect(ws[0]!.message).toBe(`results[${i}].counterexample: expected an object, got "not a witness"`);
+  });
+
+  it('keeps only the fields the schema names', () => {
+    const ab = fixture('ablate.json');
+    ab.rows[0].extra = '<script>';
+    ab.sneaky = 1;
+    const v = validate('a.json', ab, []);
+    expect(v && 'sneaky' in v).toBe(false);
+    expect(v?.kind === 'ablate' && 'extra' in v.rows[0]!).toBe(false);
+  });
+
+  it('reads null and the codec texts in series as non-finite numbers, and cuts ragged series', () => {
+    const tr = fixture('verify-trace.json');
+    const s = tr.traces[0].series;
+    s.J[3] = null;
+    s.eta[4] = 'Infinity';
+    s.Vsq = s.Vsq.slice(0, 100);
+    const ws: Warning[] = [];
+    const v = validate('t.json', tr, ws);
+    const out = v?.kind === 'verify-trace' ? v.traces[0]!.series : undefined;
+    expect(Number.isNaN(out!.J[3])).toBe(true);
+    expect(out!.eta[4]).toBe(Infinity);
+    expect(out!.t).toHaveLength(100);
+    expect(ws.map((w) => w.message)).toEqual(['traces[0].series: series of different lengths (t 401, J 401, Vsq 100, eta 401, minGradJsq 401, gvBound 401, t10Bound 401); all cut to 100']);
+  });
+
+  it('caps the warnings of one file', () => {
+    const check = fixture('check-exact.json');
+    for (const r of check.results) r.mode = 'quantum';
+    const ws: Warning[] = [];
+    validate('c.json', check, ws);
+    expect(ws.length).toBe(13);
+    expect(ws[12]!.message).toMatch(/more problems not listed/);
+  });
+});

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ClaimCheckResult, SearchResultFile } from '../theory/results.ts';
+import { FIXTURE_DIR, fixtures, writeFixtures } from './fixtures/make.ts';
+import { writeBigFixture } from './fixtures/synthetic.ts';
+import { math } from './katex.ts';
+import { overallVerdict } from './model.ts';
+import { CSP } from './page.ts';
+import { buildReport } from './render.ts';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'loracheck-render-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const full = buildReport(FIXTURE_DIR, { now: NOW });
+
+describe('the full fixture set', () => {
+  it('has every section, in reading order, and no warning', () => {
+    expect(full.sections).toEqual(['glance', 'summary', 'claims', 'ablation', 'tightness', 'traces', 'environment']);
+    expect(full.warnings).toEqual([]);
+  });
+
+  it('loads nothing and runs nothing: CSP first in <head>, no script, no external URL', () => {
+    const h = full.html;
+    expect(h.indexOf(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#39;')}">`)).toBeGreaterThan(0);
+    expect(h.indexOf('Content-Security-Policy')).toBeLessThan(h.indexOf('<style>'));
+    expect(CSP).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:/);
+    expect(CSP).not.toMatch(/script-src/);
+    expect(h).not.toMatch(/<script/i);
+    expect(h).not.toMatch(/\son[a-z]+\s*=/i);
+    for (const m of h.matchAll(/\b(?:href|src)="([^"]*)"/g)) expect(m[1]).toMatch(/^#/);
+    for (const m of h.matchAll(/url\(([^)]*)\)/g)) expect(m[1]).toMatch(/^data:font\/woff2;base64,/);
+    // The only http URLs are the SVG and MathML namespaces: names, never fetched.
+    expect([...new Set(h.match(/https?:\/\/[^"'\s)]+/g))].sort()).toEqual(['http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/2000/svg']);
+  });
+
+  it('lists every claim of the check files once in the summary with its verdict', () => {
+    const ids = fixtures()['check-exact.json'] as { claims: { id: string }[] };
+    const rows = [...full.html.matchAll(/<tr(?: class="[^"]*")? data-claim="([^"]*)" data-verdict="([^"]*)"/g)].map((m) => m[1]);
+    expect(rows).toEqual(ids.claims.map((c) => c.id));
+    expect(full.html).toMatch(/<tr class="row-bad" data-claim="L34.s22.amgm1" data-verdict="counterexample"/);
+    expect(full.html).toMatch(/<tr data-claim="T35" data-verdict="undecided"/);
+  });
+
+  it('shows the counterexample with exact entries, the failing relation and its replay command', () => {
+    const block = full.html.slice(full.html.indexOf('<article class="claim" id="claim--L34.s22.amgm1"'));
+    const art = block.slice(0, block.indexOf('</article>'));
+    expect(art).toContain('Smallest counterexample');
+    expect(art).toContain('<td>11/1000</td>');
+    expect(art.match(/<td>1\/10<\/td>/g)).toHaveLength(2);
+    expect(art).toContain('<span class="rel">&lt;</span>');
+    expect(art).toContain('<pre><code>npx loracheck check --claim L34.s22.amgm1 --mode exact --seed 1288004 --path 17:3:0</code></pre>');
+    expect(art).toContain('class="katex"');
+    expect(art).toContain('<math');
+    // The glance names the printed line that fails and its corrected form.
+    const glance = full.html.slice(full.html.indexOf('Printed statements that fail'), full.html.indexOf('Hypotheses that carry weight'));
+    expect(glance).toContain('L34.s22.amgm1');
+    expect(glance).toContain('corrected form');
+  });
+
+  it('draws the trace charts with all step rules of a workload on the same chart', () => {
+    const traces = full.html.slice(full.html.indexOf('<section id="traces"'));
+    const firstGroup = traces.slice(0, traces.indexOf('</article>'));
+    const charts = firstGroup.match(/<svg class="chart"[\s\S]*?<\/svg>/g)!;
+    expect(charts).toHaveLength(4);
+    for (const c of charts) for (const rule of ['theory', 'adapt', 'const:0.5']) expect(c).toContain(`>${rule}</text>`);
+    expect(charts[1]).toContain('GV bound (theory)');
+    expect(charts[3]).toContain('T10 bound (theory)');
+    expect(firstGroup).toContain('not applicable');
+  });
+});
+
+describe('sections appear only when their results exist', () => {
+  const cases: [string[], string[]][] = [
+    [['check-exact.json'], ['glance', 'summary', 'claims', 'environment']],
+    [['search-L33.json'], ['glance', 'summary', 'claims', 'environment']],
+    [['ablate.json'], ['glance', 'ablation', 'environment']],
+    [['tighten.json'], ['glance', 'tightness', 'environment']],
+    [['verify-trace.json'], ['glance', 'traces', 'environment']],
+    [['ablate.json', 'verify-trace.json'], ['glance', 'ablation', 'traces', 'environment']],
+  ];
+  for (const [files, expected] of cases) {
+    it(`${files.join(' + ')} -> ${expected.join(', ')}`, () => {
+      const d = tmp();
+      writeFixtures(d, files);
+      const r = buildReport(d, { now: NOW });
+      expect(r.sections).toEqual(expected);
+      expect(r.html.includes('KaTeX_Main')).toBe(files.includes('check-exact.json'));
+    });
+  }
+
+  it('an empty folder gives a page that says how to make results', () => {
+    const r = buildReport(tmp(), { now: NOW });
+    expect(r.sections).toEqual(['empty']);
+    expect(r.html).toContain('loracheck verify');
+  });
+
+  it('a corrupt file gives a warning section, and the rest of the report', () => {
+    const d = tmp();
+    writeFixtures(d, ['tighten.json']);
+    writeFileSync(join(d, 'check-broken.json'), readFileSync(join(FIXTURE_DIR, 'check-exact.json'), 'utf8').slice(0, 500));
+    const r = buildReport(d, { now: NOW });
+    expect(r.sections).toEqual(['glance', 'warnings', 'tightness', 'environment']);
+    expect(r.warnings.map((w) => w.file)).toEqual(['check-broken.json']);
+    expect(r.html).toMatch(/<code>check-broken.json<\/code>: not valid JSON/);
+  });
+});
+
+describe('overall verdict of a claim', () => {
+  const r = (verdict: ClaimCheckResult['verdict']) => ({ verdict }) as ClaimCheckResult;
+  const s = (dropped: string[], found: boolean) => ({ dropped, ...(found ? { counterexample: {} } : {}) }) as SearchResultFile;
+  it('takes the most severe result; a search counts only with no hypothesis dropped', () => {
+    expect(overallVerdict([r('verified'), r('verified')], [])).toBe('verified');
+    expect(overallVerdict([r('verified'), r('undecided')], [])).toBe('undecided');
+    expect(overallVerdict([r('undecided'), r('error')], [])).toBe('error');
+    expect(overallVerdict([r('verified')], [s(['eta_rule'], true)])).toBe('verified');
+    expect(overallVerdict([r('verified')], [s([], true)])).toBe('counterexample');
+    expect(overallVerdict([], [s([], false)])).toBe('not run');
+    expect(overallVerdict([], [])).toBe('not run');
+  });
+});
+
+describe('KaTeX from a file', () => {
+  it('renders untrusted LaTeX without links, classes, styles or raw markup', () => {
+    const out = math('\\href{javascript:alert(1)}{x} \\htmlClass{evil}{y} \\url{https://example.com} </span><script>alert(1)</script>').value;
+    // The source survives only as escaped text in the MathML annotation.
+    expect(out).not.toMatch(/<a\b|\shref=|<script|class="evil"|<\/span><script/);
+    expect(out).toContain('&lt;script&gt;');
+  });
+});
+
+describe('size and time budget', () => {
+  it('builds a report of 20 claims and 10 traces of 20000 steps in < 5 s and < 5 MB', () => {
+    const d = tmp();
+    writeBigFixture(d, { claims: 20, traces: 10, steps: 20000 });
+    const t0 = performance.now();
+    const r = buildReport(d, { now: NOW });
+    const ms = performance.now() - t0;
+    expect(r.warnings).toEqual([]);
+    expect(r.sections).toContain('traces');
+    expect(ms).toBeLessThan(5000);
+    expect(Buffer.byteLength(r.html)).toBeLessThan(5 * 1024 * 1024);
+  });
+});
+
+describe('hostile shapes', () => {
+  it('survives a witness input nested 200000 levels deep', () => {
+    const d = tmp();
+    const check = fixtures()['check-exact.json'] as { results: { counterexample?: unknown }[] };
+    const deep = '['.repeat(200000) + ']'.repeat(200000);
+    const text = JSON.stringify(check).replaceAll('"input":{"loss"', `"input":{"deep":${deep},"loss"`);
+    expect(text.length).toBeGreaterThan(400000);
+    writeFileSync(join(d, 'check.json'), text);
+    // A second counterexample (from a search) makes the report compare the two inputs' sizes.
+    writeFileSync(join(d, 'search.json'), JSON.stringify(fixtures()['search-L34.s22.amgm1.json']).replaceAll('"input":{"loss"', `"input":{"deep":${deep},"loss"`));
+    const r = buildReport(d, { now: NOW });
+    expect(r.sections).toContain('claims');
+    expect(r.html).toContain('L34.s22.amgm1');
+  });
+});
