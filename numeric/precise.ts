@@ -172,14 +172,19 @@ export class IntervalArith {
   }
 
   exp(a: Interval): Interval {
-    return { lo: this.down(this.D.exp(a.lo)), hi: this.up(this.U.exp(a.hi)) };
+    // exp(0) = 1 exactly: no safety ulp there
+    const lo = a.lo.isZero() ? this.ONE.lo : this.down(this.D.exp(a.lo));
+    const hi = a.hi.isZero() ? this.ONE.hi : this.up(this.U.exp(a.hi));
+    return { lo, hi };
   }
 
   /** Natural log, monotone on (0, inf). */
   log(a: Interval, what = 'log'): Interval {
     if (a.hi.lte(0)) throw new RangeError(`${what}: argument must be > 0 (enclosure [${a.lo}, ${a.hi}])`);
-    const lo = a.lo.lte(0) ? this.WHOLE.lo : this.down(this.D.ln(a.lo));
-    return { lo, hi: this.up(this.U.ln(a.hi)) };
+    // ln(1) = 0 exactly: no safety ulp there
+    const lo = a.lo.lte(0) ? this.WHOLE.lo : a.lo.eq(1) ? this.ZERO.lo : this.down(this.D.ln(a.lo));
+    const hi = a.hi.eq(1) ? this.ZERO.hi : this.up(this.U.ln(a.hi));
+    return { lo, hi };
   }
 
   /** a^k for an integer k, by repeated multiplication with directed rounding (decimal.js pow may be 1 ulp off). */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModeError } from './field.ts';
-import { isqrt, icbrt, Rational } from './rational.ts';
+import { icbrtFast as icbrt, isqrtFast as isqrt } from './introot.ts';
+import { Rational } from './rational.ts';
 import { decideSign, enclose, exact as F, getExactPrecision, isRational, setExactPrecision, type Real } from './real.ts';
 
 const q = (s: string): Rational => Rational.parse(s);

@@ -350,15 +350,17 @@ function powInt(a: Real, k: number): Real {
 
 function toNumber(a: Real): number {
   if (a instanceof Rational) return a.toNumber();
-  if (a.signMemo === 0) return 0;
+  // a value whose enclosure touches 0 may be an exact 0 (a tie): its nearest double is 0
+  const first = enclose(a, config.startDigits);
+  if (first.lo.lte(0) && first.hi.gte(0) && decideSign(a) === 0) return 0;
   let last = Number.NaN;
   for (const p of schedule()) {
     const A = IntervalArith.at(p);
     const iv = enclose(a, p);
     if (!A.isFinite(iv)) continue;
-    if (iv.lo.eq(iv.hi)) return iv.lo.toNumber();
+    if (iv.lo.eq(iv.hi)) return iv.lo.toNumber() + 0; // + 0 turns -0 into 0
     const mid = A.D.add(iv.lo, iv.hi).div(2);
-    last = mid.toNumber();
+    last = mid.toNumber() + 0;
     // 2^-60 relative width: the midpoint rounds to the nearest double (or a neighbour of it)
     if (A.U.sub(iv.hi, iv.lo).lte(mid.abs().mul(2 ** -60))) return last;
   }
@@ -367,7 +369,7 @@ function toNumber(a: Real): number {
 
 function errorBound(a: Real): number {
   if (a instanceof Rational) return 0;
-  if (a.signMemo === 0 && a.ivs === undefined) return 0;
+  if (a.signMemo === 0) return 0; // certified exactly 0: [0, 0] encloses it
   let best = config.startDigits;
   if (a.ivs) for (const p of a.ivs.keys()) if (p > best) best = p;
   return IntervalArith.at(best).width(enclose(a, best));

@@ -55,7 +55,7 @@ export function constantsRaw(): fc.Arbitrary<ConstantsRaw> {
       factorBelowOne(),
       logUniform(-6, 6),
       fc.integer({ min: 1, max: 16 }),
-      fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }),
+      fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }),
       fc.integer({ min: 1, max: 16 }),
     )
     .map(([f12, fBelow, Lfree, scaleUp, below, above]) => ({

@@ -253,14 +253,25 @@ function svg(width: number, height: number, title: string, body: Html): Html {
 
 // ---------------------------------------------------------------- line chart
 
+function countHidden(series: readonly Series[], logX: boolean, logY: boolean): number {
+  let hidden = 0;
+  for (const s of series) {
+    const n = Math.min(s.x.length, s.y.length);
+    for (let i = 0; i < n; i++) if (!usable(s.x[i]!, logX) || !usable(s.y[i]!, logY)) hidden++;
+  }
+  return hidden;
+}
+
 export function lineChart(o: LineChartOptions): Html {
   const width = o.width ?? 560;
-  const height = o.height ?? 300;
   const logY = wantLogY(o.series, o.logY);
   const logX = !!o.logX;
+  const hidden = countHidden(o.series, logX, logY);
+  // A line below the x label says how many points could not be drawn.
+  const height = (o.height ?? 300) + (hidden ? 14 : 0);
   const lg = legend(o.series, 62, width - 86, 14);
   // The right margin leaves room for half of the last x tick label ("20000").
-  const box: Box = { left: 62, right: width - 24, top: lg.height + 10, bottom: height - 44 };
+  const box: Box = { left: 62, right: width - 24, top: lg.height + 10, bottom: height - 44 - (hidden ? 14 : 0) };
   const ex = extent(o.series, 'x', logX);
   const ey = extent(o.series, 'y', logY);
   if (!ex || !ey) {
@@ -269,7 +280,6 @@ export function lineChart(o: LineChartOptions): Html {
   const xs = logX ? logScale(ex[0], ex[1], box.left, box.right) : linearScale(ex[0], ex[1], box.left, box.right);
   const ys = logY ? logScale(ey[0], ey[1], box.bottom, box.top) : linearScale(ey[0], ey[1], box.bottom, box.top);
   const paths: Html[] = [];
-  let hidden = 0;
   for (const s of o.series) {
     const n = Math.min(s.x.length, s.y.length);
     const rx = new Float64Array(n);
@@ -286,7 +296,6 @@ export function lineChart(o: LineChartOptions): Html {
       const x = s.x[i]!;
       const y = s.y[i]!;
       if (!usable(x, logX) || !usable(y, logY)) {
-        hidden++;
         if (len) flush();
         continue;
       }
@@ -301,7 +310,7 @@ export function lineChart(o: LineChartOptions): Html {
     );
   }
   const note = hidden
-    ? html`<text class="note" x="${box.right}" y="${box.bottom + 33}" text-anchor="end">${hidden} point${hidden === 1 ? '' : 's'} not drawn (${logY ? 'non-positive or ' : ''}non-finite)</text>`
+    ? html`<text class="note" x="${box.right}" y="${box.bottom + 48}" text-anchor="end">${hidden} point${hidden === 1 ? '' : 's'} not drawn (${logY ? 'non-positive or ' : ''}non-finite)</text>`
     : '';
   return svg(width, height, o.title, html`${axes(box, xs, ys, o.xLabel, o.yLabel + (logY ? ' (log scale)' : ''))}${lg.svg}<g class="series">${paths}</g>${note}`);
 }

@@ -63,8 +63,11 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
 
 const memo = new Map<string, Promise<WorkerEntry>>();
 
-/** The entry for workers serving `handler` (memoised per process). */
-export function workerEntry(handler: URL): Promise<WorkerEntry> {
+/** The entry for workers serving `handler` (memoised per process). `bundle: false` (or
+ *  LORACHECK_WORKER_BUNDLE=0) takes the tsx path. */
+export function workerEntry(handler: URL, opts: { bundle?: boolean } = {}): Promise<WorkerEntry> {
+  const bundle = opts.bundle ?? process.env.LORACHECK_WORKER_BUNDLE !== '0';
+  if (!bundle) return Promise.resolve(bootEntry(handler));
   const key = handler.href;
   let p = memo.get(key);
   if (!p) {
@@ -79,7 +82,6 @@ function bootEntry(handler: URL): WorkerEntry {
 }
 
 async function build(handler: URL): Promise<WorkerEntry> {
-  if (process.env.LORACHECK_WORKER_BUNDLE === '0') return bootEntry(handler);
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true });
   const handlerPath = fileURLToPath(handler);

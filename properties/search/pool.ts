@@ -19,6 +19,8 @@ export interface PoolOptions {
   workers?: number;
   /** URL of the handler module (TypeScript). */
   handler: URL;
+  /** Load workers from a prebuilt bundle (default; see bundle.ts) or through tsx. */
+  bundle?: boolean;
 }
 
 /** What the pool sends to a worker. */
@@ -63,7 +65,7 @@ export class WorkerPool {
     const n = opts.workers ?? defaultWorkers();
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`WorkerPool: workers must be an integer >= 1, got ${n}`);
     this.size = n;
-    this.entry = workerEntry(opts.handler);
+    this.entry = workerEntry(opts.handler, opts.bundle === undefined ? {} : { bundle: opts.bundle });
     for (let w = 0; w < n; w++) {
       this.workers.push(undefined);
       this.current.push(undefined);

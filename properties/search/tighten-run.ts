@@ -108,7 +108,7 @@ export async function tightenOne(
 
 async function certify(claim: Claim, input: JSONValue, opts: Omit<TightenRunOptions, 'claims'>, pool: WorkerPool): Promise<CertifyResult | undefined> {
   const replay = tightenReplay(claim.id, opts.seed, opts.seconds, pool.size);
-  const ms = (opts.certifySeconds ?? 20) * 1000;
+  const ms = (opts.certifySeconds ?? 10) * 1000;
   for (const modes of [undefined, ['precise' as const]]) {
     if (modes && !claim.modes.includes('precise')) break;
     const job: CertifyJob = { kind: 'certify', claim: claim.id, input, replay, seed: opts.seed, ...(modes ? { modes } : {}) };

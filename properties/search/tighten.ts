@@ -25,7 +25,7 @@ import type { Profile } from '../sizes.ts';
 import { ascend, mulberry32 } from './ascent.ts';
 import { batchSeed } from './seeds.ts';
 import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
-import { complexity, simplerValues } from './simplify.ts';
+import { complexity, simplerValues, smallerSizes } from './simplify.ts';
 
 /** Small sizes for restarts: the worst cases of these statements live at small sizes, and an
  *  ascent step costs one float64 evaluation. */
@@ -243,6 +243,11 @@ export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: 
     }
     return false;
   };
+  // smaller sizes first, where the input alone carries them (Lemma A.2's M, X)
+  for (let shrunk = true; shrunk && performance.now() < until; ) {
+    shrunk = false;
+    for (const cand of smallerSizes(cur)) if ((shrunk = accept(cand))) break;
+  }
   const coords = coordinates(cur, { enforced });
   const xs = coords.map((c) => toFloat(getCoord(cur, c)));
   const big = Math.max(0, ...xs.map(Math.abs));
@@ -278,7 +283,7 @@ export interface Certified {
 
 /** Re-evaluates the worst comparison's ratio of an input in exact (else precise) arithmetic. */
 export function certifyRatio(claim: Claim, input: unknown, allowed?: readonly Mode[]): Certified | undefined {
-  const modes = certifyModes(claim, input).filter((m) => !allowed || allowed.includes(m));
+  const modes = certifyModes(claim).filter((m) => !allowed || allowed.includes(m));
   for (const mode of modes) {
     try {
       const F = fieldFor(mode);
@@ -324,10 +329,9 @@ function nearbySimple(x: number): Rational[] {
     .filter((v) => complexity(v) < 16 && Math.abs(v.toNumber() - x) <= 1e-9 * Math.max(1, Math.abs(x)));
 }
 
-/** exact for short inputs of claims that support it; precise for runs and for long doubles. */
-function certifyModes(claim: Claim, input: unknown): Mode[] {
-  const coords = coordinates(input, { enforced: new Set() });
-  const heavy = coords.some((c) => complexity(getCoord(input, c)) > 64) || claim.inputKind === 'lora-run';
-  const order: Mode[] = heavy ? ['precise', 'exact'] : ['exact', 'precise'];
+/** exact where the claim supports it, else precise (runs over many steps: precise only).
+ *  The caller bounds the time (exact arithmetic on some inputs is slow) and falls back. */
+function certifyModes(claim: Claim): Mode[] {
+  const order: Mode[] = ['exact', 'precise'];
   return order.filter((m) => claim.modes.includes(m));
 }

@@ -2,7 +2,7 @@
  * Exact decisions on claim *inputs* (Num = Rational | double; a double is a dyadic rational,
  * so nothing here rounds), and the cheap float64 evaluations `nonTrivial` uses.
  */
-import type { Field, Mode, Num } from '../../numeric/field.ts';
+import { ModeError, type Field, type Mode, type Num } from '../../numeric/field.ts';
 import { float64 } from '../../numeric/float64.ts';
 import { rationalField } from '../../numeric/rational-field.ts';
 import type { Matrix } from '../../numeric/matrix.ts';
@@ -40,14 +40,15 @@ export const EQUALITY_MODES: readonly Mode[] = ['exact', 'float64'];
 export const RUN_MODES: readonly Mode[] = ['precise', 'float64'];
 
 /**
- * A predicate on values computed of an input, evaluated exactly over Q where the loss stays
- * rational (quadratics) and in float64 otherwise (exp/log/sqrt losses): for nonTrivial only.
+ * Evaluates f exactly over Q where everything stays rational (quadratic losses), and in
+ * float64 where Q cannot (irrational sqrt, exp, log: ModeError). For nonTrivial only.
  */
 export function cheaply<R>(f: <T>(F: Field<T>) => R): R {
   try {
     return f(rationalField);
-  } catch {
-    return f(float64);
+  } catch (e) {
+    if (e instanceof ModeError) return f(float64);
+    throw e;
   }
 }
 

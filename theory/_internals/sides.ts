@@ -9,7 +9,7 @@
  * with F.isZero, which is certain in every field.
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Matrix } from '../../numeric/matrix.ts';
+import { E1, E2, matmul, type Matrix } from '../../numeric/matrix.ts';
 import type { Comparison, Relation } from '../claim.ts';
 
 /** +infinity, the value of 1/0 in a printed bound with a nonnegative denominator. */
@@ -96,3 +96,8 @@ export function entrywise<T>(name: string, X: Matrix<T>, Y: Matrix<T>): Comparis
   }));
 }
 
+
+/** E1 M E2 formed as the printed product with the explicit extractor matrices (Lemma A.2, Step 1). */
+export function E1ME2printed<T>(F: Field<T>, M: Matrix<T>, m: number, n: number): Matrix<T> {
+  return matmul(F, matmul(F, E1(F, m, n), M), E2(F, m, n));
+}

@@ -14,6 +14,7 @@ import { E1, E2, isSymmetric, lift, matmul, norm, transpose, type Matrix } from 
 import type { Claim } from '../claim.ts';
 import type { BlockInput, SquareInput } from '../inputs.ts';
 import { ALGEBRAIC_MODES, EQUALITY_MODES, nonzero } from '../_internals/num.ts';
+import { E1ME2printed } from '../_internals/sides.ts';
 
 function checkSquare(input: SquareInput, fn: string): void {
   const N = input.m + input.n;
@@ -23,8 +24,7 @@ function checkSquare(input: SquareInput, fn: string): void {
 
 /** E1 M E2 as the printed product. */
 function E1ME2<T>(F: Field<T>, input: SquareInput): Matrix<T> {
-  const { m, n } = input;
-  return matmul(F, matmul(F, E1(F, m, n), lift(F, input.M)), E2(F, m, n));
+  return E1ME2printed(F, lift(F, input.M), input.m, input.n);
 }
 
 /** The top-right m x n block of the input, exactly (for nonTrivial). */

@@ -21,7 +21,7 @@ import type { LoraInput } from '../inputs.ts';
 import { J, gradJ, gradJBlockwise } from '../lora.ts';
 import { along, directions, stencil5 } from '../_internals/derivative.ts';
 import { gradientNonzero } from '../_internals/lora-input.ts';
-import { ALGEBRAIC_MODES, EQUALITY_MODES, nonzero } from '../_internals/num.ts';
+import { EQUALITY_MODES, nonzero } from '../_internals/num.ts';
 import { entrywise } from '../_internals/sides.ts';
 
 export const G7: Claim<LoraInput> = {

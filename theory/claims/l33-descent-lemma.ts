@@ -7,7 +7,7 @@
  *            + (sqrt2 L / 4) ||d||^4 + ||grad L(E1 V1 V1^T E2)|| ||d||^2.
  */
 import type { Field } from '../../numeric/field.ts';
-import { inner, lift, sub } from '../../numeric/matrix.ts';
+import { inner, lift, normSq, sub } from '../../numeric/matrix.ts';
 import { lossOver } from '../../numeric/losses/index.ts';
 import type { Claim } from '../claim.ts';
 import type { LoraPairInput } from '../inputs.ts';
@@ -15,7 +15,6 @@ import { J, pointOf } from '../lora.ts';
 import { lossHypotheses } from '../_internals/hyp.ts';
 import { ALGEBRAIC_MODES, differ } from '../_internals/num.ts';
 import { prod, sqrt2, sum } from '../_internals/sides.ts';
-import { normSq } from '../../numeric/matrix.ts';
 
 export const L33: Claim<LoraPairInput> = {
   id: 'L33',

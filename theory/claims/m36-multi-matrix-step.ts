@@ -16,7 +16,7 @@ import type { Claim } from '../claim.ts';
 import type { TwoLoraInput } from '../inputs.ts';
 import { gradLtilde, loraGrads } from '../lora.ts';
 import { lossHypotheses } from '../_internals/hyp.ts';
-import { ALGEBRAIC_MODES, EQUALITY_MODES, nonzero, numSign } from '../_internals/num.ts';
+import { EQUALITY_MODES, nonzero, numSign } from '../_internals/num.ts';
 import { entrywise } from '../_internals/sides.ts';
 
 /** (B, A) zero-padded to rank r: B gets r - r_i zero columns, A gets r - r_i zero rows. */

@@ -11,14 +11,14 @@
  * extractor matrices; grad J is (7); the LoRA step uses grad_B = G A^T, grad_A = B^T G.
  */
 import type { Field } from '../../numeric/field.ts';
-import { E1, E2, lift, matmul, splitV, stackV, transpose } from '../../numeric/matrix.ts';
+import { lift, matmul, splitV, stackV, transpose } from '../../numeric/matrix.ts';
 import { lossOver } from '../../numeric/losses/index.ts';
 import type { Claim } from '../claim.ts';
 import type { LoraInput } from '../inputs.ts';
 import { etaAt, gdStep, loraStep, pointOf } from '../lora.ts';
-import { ALGEBRAIC_MODES, EQUALITY_MODES, nonzero } from '../_internals/num.ts';
+import { EQUALITY_MODES, nonzero } from '../_internals/num.ts';
 import { gradJNonzero } from '../_internals/lora-input.ts';
-import { entrywise } from '../_internals/sides.ts';
+import { E1ME2printed, entrywise } from '../_internals/sides.ts';
 
 export const S1: Claim<LoraInput> = {
   id: 'S1',
@@ -35,7 +35,7 @@ export const S1: Claim<LoraInput> = {
     const V = lift(F, input.V);
     const { m, n } = loss;
     const { B, A } = splitV(V, m);
-    const printed = matmul(F, matmul(F, matmul(F, E1(F, m, n), V), transpose(V)), E2(F, m, n));
+    const printed = E1ME2printed(F, matmul(F, V, transpose(V)), m, n);
     const eta = input.eta !== undefined ? F.lift(input.eta) : etaAt(F, loss, pointOf(F, loss, V));
     const next = loraStep(F, loss, B, A, eta);
     return [

@@ -1,0 +1,64 @@
+/**
+ * Search across worker threads on real claims, at small budgets (the whole file runs in
+ * about 15 s on 2 cores): a dropped hypothesis that carries weight gives a confirmed, shrunk
+ * counterexample; a true claim gives none; shards split the seed space; a stop keeps counts.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { claimById } from '../../theory/index.ts';
+import { decode } from '../../theory/codec.ts';
+import type { SquareInput } from '../../theory/inputs.ts';
+import { WorkerPool } from './pool.ts';
+import { HANDLER, search } from './search.ts';
+
+const A2sym = claimById('A2.sym')!;
+const pool = new WorkerPool({ workers: 2, handler: HANDLER });
+afterAll(() => pool.close());
+
+describe('search', () => {
+  it('A2.sym without `symmetric`: a confirmed counterexample with 1x1 blocks (m = n = 1)', async () => {
+    const out = await search({ claim: A2sym, dropped: ['symmetric'], seconds: 10, workers: 2, seed: 11, pool });
+    const w = out.found?.witness;
+    expect(w, 'a counterexample').toBeDefined();
+    expect(w!.confirmedIn).toBe('exact');
+    expect(w!.shrunk).toBe(true);
+    expect(w!.violates).toContain('symmetric');
+    expect(w!.dropped).toEqual(['symmetric']);
+    expect(w!.comparisons.some((c) => c.holds === false)).toBe(true);
+    const input = decode<SquareInput>(out.found!.input);
+    expect([input.m, input.n]).toEqual([1, 1]);
+    expect(input.M.rows).toBe(2);
+    // simplest entries: every entry is 0 or +-1
+    expect(input.M.data.map((x) => Math.abs(Number(x.toString())))).toSatisfy((xs: number[]) => xs.every((x) => x === 0 || x === 1));
+    expect(out.timeToFirstMs).toBeLessThan(10_000);
+  });
+
+  it('A2.sym as stated (symmetric M): no counterexample claimed in a short search (3 s on 2 workers)', async () => {
+    const out = await search({ claim: A2sym, seconds: 3, workers: 2, seed: 5, pool });
+    expect(out.found).toBeUndefined();
+    expect(out.error).toBeUndefined();
+    expect(out.cases).toBeGreaterThan(100);
+    expect(out.nonTrivial / out.cases).toBeGreaterThan(0.9);
+  });
+
+  it('shards of one seed run disjoint fast-check seeds, and together cover the budget', async () => {
+    const a = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 1, count: 2 }, pool, batchRuns: 100 });
+    const b = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 2, count: 2 }, pool, batchRuns: 100 });
+    expect(a.cases).toBe(600);
+    expect(b.cases).toBe(600);
+    const sa = new Set(a.seeds.flat());
+    const sb = b.seeds.flat();
+    expect(sa.size).toBe(6);
+    expect(sb.length).toBe(6);
+    expect(sb.filter((s) => sa.has(s))).toEqual([]);
+  });
+
+  it('stops on an abort (Ctrl-C) and keeps the counts so far', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 1500);
+    const t0 = Date.now();
+    const out = await search({ claim: A2sym, seconds: 60, workers: 2, seed: 8, pool, signal: ac.signal });
+    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(out.interrupted).toBe(true);
+    expect(out.cases).toBeGreaterThan(0);
+  });
+});
