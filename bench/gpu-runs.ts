@@ -20,6 +20,7 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { createWorkload, type WorkloadName, type WorkloadOptions } from '../gpu-runs/workloads/index.ts';
+import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -59,6 +60,8 @@ export interface GpuRunsBenchResult {
     | { skipped: string };
   quadratic: ({ backend: BackendName; m: number; n: number; r: number; stepsPerSec: number; msPerStep: number } | { backend: BackendName; skipped: string })[];
   peakRssMB: number;
+  /** Peak RSS when the fmnist phase ended (before the quadratic runs). */
+  peakRssAfterFmnistMB?: number;
   bandwidth: { memcpyGBs: number; loopGBs: number };
 }
 
@@ -185,6 +188,7 @@ export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: stri
     log(`  a step moves >= ${(bytesPerStep / 1e6).toFixed(0)} MB: ${(100 * fmnist.bandwidthShare).toFixed(1)}% of ${bw.toFixed(2)} GB/s`);
   }
 
+  const peakRssAfterFmnistMB = 'skipped' in fmnist ? undefined : process.resourceUsage().maxRSS / 1024;
   const quadratic: GpuRunsBenchResult['quadratic'] = [];
   const size = quick ? 256 : 4096;
   for (const name of ['gpu', 'native', 'wasm', 'cpu'] as const) {
@@ -205,5 +209,53 @@ export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: stri
   }
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   log(`peak RSS ${peakRssMB.toFixed(0)} MB`);
-  return { quick, fmnist, quadratic, peakRssMB, bandwidth };
+  return { quick, fmnist, quadratic, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
 }
+
+const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
+
+/** The result as the bench command's tables. */
+export function benchTables(r: GpuRunsBenchResult): BenchTable[] {
+  const tables: BenchTable[] = [];
+  const f = r.fmnist;
+  if ('skipped' in f) tables.push({ title: 'fmnist-logreg vs PyTorch', columns: ['status'], rows: [['skipped']], notes: [f.skipped] });
+  else {
+    const rows: (string | number)[][] = [['loracheck (tfjs)', f.loracheck.backend, sig(f.loracheck.stepsPerSec), sig(f.loracheck.msPerStep), f.ratio !== undefined ? sig(f.ratio) : '-']];
+    if (f.pytorch)
+      rows.push([`PyTorch ${f.pytorch.torch} CPU, autograd`, `${f.pytorch.threads} threads, BLAS ${f.pytorch.blas}`, sig(f.pytorch.stepsPerSec), sig(f.pytorch.msPerStep), 1]);
+    tables.push({
+      title: `fmnist-logreg, full batch, N = ${f.N}, r = ${f.r}, float32, rule (8)`,
+      columns: ['implementation', 'backend', 'steps/s', 'ms/step', 'x PyTorch'],
+      rows,
+      notes: [
+        f.pytorch ? `ratio ${sig(f.ratio!)}x (target >= 3x), measured one after the other in this run` : `PyTorch peer skipped: ${f.pytorchSkipped}`,
+        `a step reads X (${sig(f.xBytes / 1e6)} MB) twice: >= ${sig(f.bytesPerStep / 1e6)} MB per step = ${sig(100 * f.bandwidthShare)}% of the ${sig(f.bandwidthGBs)} GB/s copy bandwidth measured here`,
+        `RSS after warm-up ${sig(f.loracheck.rssAfterWarmupMB)} MB, after the timed steps ${sig(f.loracheck.rssEndMB)} MB (no per-step copy of X)`,
+        ...(f.pytorch ? [`PyTorch peer peak RSS ${sig(f.pytorch.maxrssMB)} MB; J(V_0): loracheck ${sig(f.loracheck.J0, 6)}, PyTorch ${sig(f.pytorch.J0, 6)}`] : []),
+      ],
+    });
+  }
+  tables.push({
+    title: `quadratic ${r.quick ? '256 x 256' : '4096 x 4096'}, r = 16, rule (8), per backend`,
+    columns: ['backend', 'steps/s', 'ms/step', 'note'],
+    rows: r.quadratic.map((q) => ('skipped' in q ? [q.backend, '-', '-', q.skipped] : [q.backend, sig(q.stepsPerSec), sig(q.msPerStep), ''])),
+  });
+  tables.push({
+    title: 'memory',
+    columns: ['metric', 'value'],
+    rows: [
+      ...(r.peakRssAfterFmnistMB !== undefined ? [['peak RSS after the fmnist-logreg phase (MB)', sig(r.peakRssAfterFmnistMB)]] : []),
+      ['peak RSS of this bench process, quadratic on every backend included (MB)', sig(r.peakRssMB)],
+      ['copy bandwidth, Float32Array.set (GB/s, read + write)', sig(r.bandwidth.memcpyGBs)],
+      ['copy bandwidth, JS loop (GB/s, read + write)', sig(r.bandwidth.loopGBs)],
+    ],
+  });
+  return tables;
+}
+
+export const suite: BenchSuite = {
+  name: 'gpu-runs',
+  async run(opts: BenchOptions): Promise<BenchTable[]> {
+    return benchTables(await runGpuRunsBench({ quick: opts.quick, log: opts.log }));
+  },
+};

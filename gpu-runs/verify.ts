@@ -136,26 +136,28 @@ function Lat(trace: Trace, s: StepRecord): number {
   return s.L ?? trace.header.L;
 }
 
-/** Least squares through the origin y ~ c x; R^2 against the mean of y. */
-function fitThroughOrigin(x: number[], y: number[]): { c: number; r2: number } | undefined {
+/**
+ * Least squares through the origin y ~ c x, with the uncentred R^2 = 1 - sum (y - c x)^2 / sum y^2
+ * (the usual R^2 for a fit without intercept), and the envelope max_i y_i / x_i: the smallest c
+ * with y <= c x at every point (what an O(.) upper bound needs).
+ */
+function fitThroughOrigin(x: number[], y: number[]): { c: number; r2: number; envelope: number } | undefined {
   if (x.length < 3) return undefined;
   let sxy = 0;
   let sxx = 0;
-  let mean = 0;
+  let syy = 0;
+  let envelope = -Infinity;
   for (let i = 0; i < x.length; i++) {
     sxy += x[i]! * y[i]!;
     sxx += x[i]! * x[i]!;
-    mean += y[i]! / y.length;
+    syy += y[i]! * y[i]!;
+    envelope = Math.max(envelope, y[i]! / x[i]!);
   }
   if (!(sxx > 0)) return undefined;
   const c = sxy / sxx;
   let res = 0;
-  let tot = 0;
-  for (let i = 0; i < x.length; i++) {
-    res += (y[i]! - c * x[i]!) ** 2;
-    tot += (y[i]! - mean) ** 2;
-  }
-  return { c, r2: tot > 0 ? 1 - res / tot : res === 0 ? 1 : 0 };
+  for (let i = 0; i < x.length; i++) res += (y[i]! - c * x[i]!) ** 2;
+  return { c, r2: syy > 0 ? 1 - res / syy : 1, envelope };
 }
 
 function slope(x: number[], y: number[]): number | undefined {
@@ -308,7 +310,8 @@ export function verifyTrace(trace: Trace, tol: Tolerance = DEFAULT_TOLERANCE): T
   if (vs !== undefined) notes.push(`||V_t||^2 grows at ${fmt(vs)} per step; GV allows 1/(4 sqrt2 L) = ${fmt(fits.gvSlope)} per step plus 8 (J(V_0) - L*) in total`);
   if (fLog && fInv)
     notes.push(
-      `min_{t<T} ||grad J||^2 ~ c/log T: c = ${fmt(fLog.c)}, R^2 = ${fmt(fLog.r2)}; ~ c/T: c = ${fmt(fInv.c)}, R^2 = ${fmt(fInv.r2)}`,
+      `min_{t<T} ||grad J||^2 fitted as c/log T: c = ${fmt(fLog.c)} (uncentred R^2 ${fmt(fLog.r2)}, smallest c bounding every T: ${fmt(fLog.envelope)}); ` +
+        `as c/T: c = ${fmt(fInv.c)} (R^2 ${fmt(fInv.r2)}, smallest bounding c ${fmt(fInv.envelope)}; it grows with T when the rate is slower than 1/T)`,
     );
   if (trace.divergence) notes.push(`the run diverged: ${trace.divergence.reason}`);
   if (notes.length) fits.note = notes.join('. ');

@@ -62,12 +62,14 @@ export function decide<T>(F: Field<T>, cmp: ScalarComparison<T>): Decision {
   if (s === 0) slack = 0;
   else if (s === 1 && !(slack >= 0)) slack = 0;
   else if (s === -1 && !(slack < 0)) slack = -Number.MIN_VALUE;
-  if (rel === '=') slack = -Math.abs(slack);
+  if (rel === '=') slack = slack === 0 ? 0 : -Math.abs(slack); // no -0 in result files
   const out: Decision = { holds, slack };
   const ratio = certifiedRatio(F, rel, lhs, rhs);
-  if (ratio !== undefined) out.ratio = ratio;
+  // a certified tie has ratio exactly 1 (the double of lhs/rhs might be 1 - 1e-16)
+  if (ratio !== undefined) out.ratio = s === 0 && rel !== '=' ? 1 : ratio;
   const eb = F.errorBound(d);
-  if (F.mode === 'precise' || eb > 0) out.errorBound = eb;
+  // an unbounded enclosure (a divisor straddling 0) has no finite bound: JSON could not carry it
+  if (Number.isFinite(eb) && (F.mode === 'precise' || eb > 0)) out.errorBound = eb;
   return out;
 }
 
@@ -93,7 +95,7 @@ function decideFloat64(l: number, rel: Relation, r: number): Decision {
     if (l > 0) ratio = r / l;
   } else {
     holds = Math.abs(l - r) <= FLOAT64_EQ_TOL * scale;
-    slack = -Math.abs(l - r);
+    slack = l === r ? 0 : -Math.abs(l - r);
   }
   return ratio === undefined ? { holds, slack } : { holds, slack, ratio };
 }

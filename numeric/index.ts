@@ -24,6 +24,7 @@ export { rationalField } from './rational-field.ts';
 /** Matrix kernels as a namespace (their names, add/sub/map/lift, would clash with scalar ones). */
 export * as matrix from './matrix.ts';
 export type { Matrix } from './matrix.ts';
+export { matmulF64, transposeF64, innerF64, normSqF64 } from './matrix-f64.ts';
 export {
   decide,
   evaluateComparison,

@@ -19,7 +19,7 @@
  */
 import type { Sign } from './field.ts';
 import { IntervalArith, type Interval } from './precise.ts';
-import { cbrtExact, icbrtFast as icbrt, isqrtFast as isqrt, sqrtExact } from './introot.ts';
+import { cbrtExact, icbrtFast as icbrt, isqrtFast as isqrt, sqrtExact } from './bigmath.ts';
 import { Rational, gcd } from './rational.ts';
 
 /** The structural view of a RealNode (numeric/real.ts) this module needs. */

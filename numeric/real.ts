@@ -7,7 +7,9 @@
  * rounded: a node's value is the exact real it denotes.
  *
  * The sign of a node is decided by, in order:
- *   1. a directed-rounding interval enclosure at `startDigits` (numeric/precise.ts kernel);
+ *   0. an outward-rounded float64 interval (numeric/interval-f64.ts): decides most signs,
+ *      which are far from 0, at the cost of a few double operations per node;
+ *   1. a directed-rounding decimal enclosure at `startDigits` (numeric/precise.ts kernel);
  *   2. an exact algebraic decision (numeric/real-algebra.ts): the node is normalised into a
  *      sum of q_i * u_i^(1/6) (covers sqrt, cbrt and the cube roots of (22)), and the sign of
  *      such a sum is decided by squaring / raising to the 6th power with sign case-splits;
@@ -16,9 +18,12 @@
  */
 import { ModeError, type Field, type Num, type Sign } from './field.ts';
 import { IntervalArith, type Interval } from './precise.ts';
-import { cbrtExact, sqrtExact } from './introot.ts';
+import { cbrtExact, sqrtExact } from './bigmath.ts';
 import { Rational } from './rational.ts';
 import { algebraicSign, type AlgebraHooks, type Leaf } from './real-algebra.ts';
+import * as I64 from './interval-f64.ts';
+import { shortest } from './float64.ts';
+import { ratToNumber } from './bigmath.ts';
 
 export type Real = Rational | RealNode;
 
@@ -37,6 +42,9 @@ export class RealNode {
   readonly weight: number;
   /** Enclosures by precision (digits). */
   ivs: Map<number, Interval> | undefined;
+  /** float64 enclosure [flo, fhi] (NaN until computed). */
+  flo = Number.NaN;
+  fhi = Number.NaN;
   /** Certified sign once decided (a decided sign never changes). */
   signMemo: -1 | 0 | 1 | undefined;
   /** Normal form cache for real-algebra.ts (null: not normalisable). */
@@ -192,6 +200,79 @@ function evalNode(A: IntervalArith, n: RealNode, p: number): Interval {
   }
 }
 
+const rationalF64 = new WeakMap<Rational, I64.F64Interval>();
+
+function f64OfRational(q: Rational): I64.F64Interval {
+  let iv = rationalF64.get(q);
+  if (!iv) {
+    iv = I64.fromRationalF64(q);
+    rationalF64.set(q, iv);
+  }
+  return iv;
+}
+
+function f64Of(c: Real): I64.F64Interval {
+  return c instanceof Rational ? f64OfRational(c) : [c.flo, c.fhi];
+}
+
+/** The float64 enclosure of x (memoised on each node; iterative like `enclose`). */
+export function encloseF64(x: Real): I64.F64Interval {
+  if (x instanceof Rational) return f64OfRational(x);
+  if (!Number.isNaN(x.flo)) return [x.flo, x.fhi];
+  const stack: RealNode[] = [x];
+  while (stack.length > 0) {
+    const n = stack[stack.length - 1]!;
+    if (!Number.isNaN(n.flo)) {
+      stack.pop();
+      continue;
+    }
+    let pending = false;
+    if (n.a instanceof RealNode && Number.isNaN(n.a.flo)) {
+      stack.push(n.a);
+      pending = true;
+    }
+    if (n.b instanceof RealNode && Number.isNaN(n.b.flo)) {
+      stack.push(n.b);
+      pending = true;
+    }
+    if (pending) continue;
+    const [lo, hi] = evalNodeF64(n);
+    n.flo = lo;
+    n.fhi = hi;
+    stack.pop();
+  }
+  return [x.flo, x.fhi];
+}
+
+function evalNodeF64(n: RealNode): I64.F64Interval {
+  const a = f64Of(n.a);
+  const b = n.b === undefined ? a : f64Of(n.b);
+  switch (n.op) {
+    case 'add':
+      return I64.addF64(a, b);
+    case 'sub':
+      return I64.subF64(a, b);
+    case 'mul':
+      return I64.mulF64(a, b);
+    case 'div':
+      return I64.divF64(a, b);
+    case 'neg':
+      return I64.negF64(a);
+    case 'abs':
+      return I64.absF64(a);
+    case 'min':
+      return I64.minF64(a, b);
+    case 'max':
+      return I64.maxF64(a, b);
+    case 'sqrt':
+      return I64.sqrtF64(a);
+    case 'cbrt':
+      return I64.cbrtF64(a);
+    case 'pow':
+      return I64.powF64(a, n.k);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Certified sign
 
@@ -203,6 +284,8 @@ function intervalSign(x: Real, p: number): Sign {
 export function decideSign(x: Real): Sign {
   if (x instanceof Rational) return x.sign();
   if (x.signMemo !== undefined) return x.signMemo;
+  const f = I64.signF64(encloseF64(x));
+  if (f !== undefined) return (x.signMemo = f);
   const sched = schedule();
   let s = intervalSign(x, sched[0]!);
   if (s === undefined && config.algebraic) s = algebraicSign(x, hooks());
@@ -279,13 +362,12 @@ function neg(a: Real): Real {
   return node('neg', a);
 }
 
-/** Decides a <= b from the first enclosures only (cheap); undefined when they overlap. */
+/** Decides a <= b from the float64 enclosures only (cheap); undefined when they overlap. */
 function cheapLe(a: Real, b: Real): boolean | undefined {
-  const p = config.startDigits;
-  const ia = enclose(a, p);
-  const ib = enclose(b, p);
-  if (ia.hi.lte(ib.lo)) return true;
-  if (ib.hi.lt(ia.lo)) return false;
+  const ia = encloseF64(a);
+  const ib = encloseF64(b);
+  if (ia[1] <= ib[0]) return true;
+  if (ib[1] < ia[0]) return false;
   return undefined;
 }
 
@@ -307,9 +389,9 @@ function max(a: Real, b: Real): Real {
 
 function abs(a: Real): Real {
   if (a instanceof Rational) return a.abs();
-  const iv = enclose(a, config.startDigits);
-  if (iv.lo.gte(0)) return a;
-  if (iv.hi.lte(0)) return neg(a);
+  const iv = encloseF64(a);
+  if (iv[0] >= 0) return a;
+  if (iv[1] <= 0) return neg(a);
   return node('abs', a);
 }
 
@@ -348,8 +430,31 @@ function powInt(a: Real, k: number): Real {
 // ---------------------------------------------------------------------------------------
 // Display
 
+/** Enclosures this tight (relative, ~1e-9) are reported by their midpoint without decimal
+ *  refinement: plenty for slack statistics, and it keeps decide() from paying for a decimal
+ *  evaluation of a large expression on every case. */
+const F64_DISPLAY_REL = 2 ** -30;
+
+function tightF64(a: Real): I64.F64Interval | undefined {
+  const [lo, hi] = encloseF64(a);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  if (lo > 0 || hi < 0) {
+    const mid = lo / 2 + hi / 2;
+    if (hi - lo <= Math.abs(mid) * F64_DISPLAY_REL) return [lo, hi];
+  }
+  return undefined;
+}
+
+/**
+ * A double approximation (display and slack statistics, never a verdict): within ~1e-9
+ * relative of the value (usually far closer), from the float64 enclosure when it is that tight; otherwise the
+ * nearest double from decimal enclosures; 0 for a certified 0.
+ */
 function toNumber(a: Real): number {
-  if (a instanceof Rational) return a.toNumber();
+  if (a instanceof Rational) return ratToNumber(a);
+  if (a.signMemo === 0) return 0;
+  const t = tightF64(a);
+  if (t) return t[0] / 2 + t[1] / 2;
   // a value whose enclosure touches 0 may be an exact 0 (a tie): its nearest double is 0
   const first = enclose(a, config.startDigits);
   if (first.lo.lte(0) && first.hi.gte(0) && decideSign(a) === 0) return 0;
@@ -370,9 +475,12 @@ function toNumber(a: Real): number {
 function errorBound(a: Real): number {
   if (a instanceof Rational) return 0;
   if (a.signMemo === 0) return 0; // certified exactly 0: [0, 0] encloses it
-  let best = config.startDigits;
+  // the tightest enclosure computed so far (decimal if any, else float64)
+  let best = 0;
   if (a.ivs) for (const p of a.ivs.keys()) if (p > best) best = p;
-  return IntervalArith.at(best).width(enclose(a, best));
+  if (best > 0) return IntervalArith.at(best).width(enclose(a, best));
+  const [lo, hi] = encloseF64(a);
+  return I64.up(hi - lo);
 }
 
 const MAX_CLOSED_FORM_WEIGHT = 12;
@@ -445,6 +553,8 @@ function format(a: Real): string {
     const s = expr(a)[0];
     if (s.length <= MAX_CLOSED_FORM_CHARS) return s;
   }
+  const t = tightF64(a);
+  if (t) return `[${shortest(t[0])}, ${shortest(t[1])}]`;
   for (const p of schedule()) {
     const A = IntervalArith.at(p);
     const iv = enclose(a, p);

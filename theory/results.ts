@@ -182,7 +182,7 @@ export interface TraceSeries {
   minGradJsq: number[];
   /** GV bound ||V_0||^2 + t / (4 sqrt2 L) + 8 (J(V_0) - L*), where applicable. */
   gvBound?: number[];
-  /** T10 bound 4 (J(V_0) - L*) / sum_{s<t} eta_s, where applicable. */
+  /** T10 bound 4 (J(V_0) - L*) / sum_{s<=t} eta_s (the bound for min over s <= t), where applicable. */
   t10Bound?: number[];
 }
 

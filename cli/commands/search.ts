@@ -100,7 +100,7 @@ export function progressPrinter(): { line(text: string): void; done(): void } {
 export function searchProgressText(label: string, p: SearchProgress): string {
   return `${label}: ${p.cases} cases, ${p.casesPerSecond.toFixed(0)} cases/s, ${p.failures} failure${p.failures === 1 ? '' : 's'}${
     p.falseAlarms ? ` (${p.falseAlarms} float64 false alarms)` : ''
-  }${p.shrinking ? ', shrinking' : ''}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+  }${p.worstRatio !== undefined ? `, worst ratio ${p.worstRatio.toPrecision(6)}` : ''}${p.shrinking ? ', shrinking' : ''}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 function matrixText(x: unknown): string | undefined {

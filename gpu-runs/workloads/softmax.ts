@@ -116,6 +116,8 @@ export function twoHeadWorkload(tf: TF, name: string, d: Dataset, rng: Rng, spli
     { m: d.classes, n: d.n - split },
   ];
   const W0 = shapes.map((s) => randomW0(tf, rng, s));
+  // Closures below must not capture `d` (it holds the JS copy of X, freed once uploaded).
+  const { classes, n } = d;
   const forward = (W: Tensor2D[], batch: Tensor1D | undefined, withGrad: boolean) => {
     const { Xb, Yb, Nb } = data.rows(batch);
     const Wcat = tf.concat([W[0]!, W[1]!], 1); // classes x n
@@ -126,7 +128,7 @@ export function twoHeadWorkload(tf: TF, name: string, d: Dataset, rng: Rng, spli
     return {
       Jterms,
       Jscale: 1 / Nb,
-      G: [tf.slice(G, [0, 0], [d.classes, split]) as Tensor2D, tf.slice(G, [0, split], [d.classes, d.n - split]) as Tensor2D],
+      G: [tf.slice(G, [0, 0], [classes, split]) as Tensor2D, tf.slice(G, [0, split], [classes, n - split]) as Tensor2D],
     };
   };
   return {

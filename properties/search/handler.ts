@@ -165,7 +165,7 @@ export function claimBatcher(spec: ClaimSearchSpec): Batcher<Found> {
         dropped: spec.dropped,
         shrinkSeconds: spec.shrinkSeconds,
         shouldStop: hooks.shouldStop,
-        onProgress: (p) => hooks.report(countsOf(p)),
+        onProgress: (p) => hooks.report(countsOf(p), p.worstRatio),
         onFailure: (f) => hooks.onCandidate({ input: encode(f.input), evaluatedIn: f.evaluatedIn, shrinkStep: f.shrinkStep }),
         command: 'search',
       });

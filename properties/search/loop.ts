@@ -15,8 +15,9 @@ export interface Counts {
 
 /** Callbacks a batcher calls while its batch runs. */
 export interface BatchHooks {
-  /** The counts of the running batch so far (absolute within the batch). */
-  report(batch: Counts): void;
+  /** The counts of the running batch so far (absolute within the batch), and the largest
+   *  ratio of the two sides seen in it (> 1 is a violation), when the claim has ratios. */
+  report(batch: Counts, worstRatio?: number): void;
   /** True when the batch should end early (a stop request; the search deadline is passed
    *  to the batcher separately, so that shrinking is not cut by it). */
   shouldStop(): boolean;
@@ -60,6 +61,8 @@ export interface LoopProgress extends Counts {
   /** The batch running now (its number in this worker's sequence) and its fast-check seed. */
   batch: number;
   seed: number;
+  /** Largest ratio of the two sides seen by this worker so far. */
+  worstRatio?: number;
 }
 
 export interface LoopCandidate {
@@ -112,10 +115,14 @@ export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext):
     const t = Date.now();
     if (!force && t - lastPost < progressMs) return;
     lastPost = t;
-    ctx.post({ type: 'progress', ...c, batch: b, seed: currentSeed });
+    ctx.post({ type: 'progress', ...c, batch: b, seed: currentSeed, ...(worst !== undefined ? { worstRatio: worst } : {}) });
   };
+  let worst: number | undefined;
   const hooks: BatchHooks = {
-    report: (batch) => post(plus(done, batch)),
+    report: (batch, ratio) => {
+      if (ratio !== undefined && Number.isFinite(ratio) && (worst === undefined || ratio > worst)) worst = ratio;
+      post(plus(done, batch));
+    },
     shouldStop: () => ctx.shouldStop(),
     onCandidate: (candidate) => ctx.post({ type: 'candidate', candidate, seed: currentSeed }),
   };

@@ -53,6 +53,8 @@ export interface SearchProgress extends Counts {
   failures: number;
   /** A worker is shrinking a confirmed failure. */
   shrinking: boolean;
+  /** Largest ratio of the two sides seen so far (lhs/rhs for <=; > 1 is a violation). */
+  worstRatio?: number;
 }
 
 export interface SearchOutcome extends Counts {
@@ -73,6 +75,8 @@ export interface SearchOutcome extends Counts {
   seeds: number[][];
   /** Batches abandoned because one case did not finish (their worker was replaced). */
   stalledSeeds?: number[];
+  /** Largest ratio of the two sides seen (lhs/rhs for <=). */
+  worstRatio?: number;
 }
 
 export function defaultBatchRuns(claim: Claim, mode: Mode): number {
@@ -97,6 +101,7 @@ interface WorkerState {
   stalled: number[];
   replacing: boolean;
   done: boolean;
+  worstRatio?: number;
 }
 
 const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
@@ -152,6 +157,10 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const stopping = () => interrupted || found !== undefined;
 
   const total = (): Counts => st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
+  const worstRatio = (): number | undefined => {
+    const r = st.map((w) => w.worstRatio).filter((x): x is number => x !== undefined);
+    return r.length ? Math.max(...r) : undefined;
+  };
   const report = () => {
     const t = total();
     const elapsedMs = Date.now() - start;
@@ -161,6 +170,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
       casesPerSecond: t.cases / Math.max(1e-3, elapsedMs / 1000),
       failures: found ? 1 : 0,
       shrinking: st.some((w) => w.shrinkingSince !== undefined && !w.done),
+      ...(worstRatio() !== undefined ? { worstRatio: worstRatio()! } : {}),
     });
   };
   const onAbort = () => {
@@ -193,6 +203,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     s.lastActivity = Date.now();
     if (msg.type === 'progress') {
       s.last = countsOf(msg);
+      if (msg.worstRatio !== undefined && !(s.worstRatio !== undefined && s.worstRatio >= msg.worstRatio)) s.worstRatio = msg.worstRatio;
       s.batch = msg.batch;
       s.seed = msg.seed;
     } else if (msg.type === 'candidate') {
@@ -297,6 +308,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     ...(error ? { error } : {}),
     seeds: st.map((s) => s.seeds),
     ...(stalled.length ? { stalledSeeds: stalled } : {}),
+    ...(worstRatio() !== undefined ? { worstRatio: worstRatio()! } : {}),
   };
 }
 

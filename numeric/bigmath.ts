@@ -1,6 +1,6 @@
 /**
- * Integer square and cube roots that stay fast for big integers, and exact rational roots
- * built on them.
+ * BigInt helpers that stay fast and correct for big integers: integer square and cube roots,
+ * exact rational roots, and a rational -> double conversion.
  *
  * Why not rational.ts's isqrt/icbrt: they start Newton from a double guess and stop as soon
  * as a step does not decrease; when the guess lies *below* the root (a rounding away for
@@ -71,4 +71,40 @@ export function cbrtExact(q: Rational): Rational | undefined {
   const b = icbrtFast(q.den);
   if (b * b * b !== q.den) return undefined;
   return Rational.of(neg ? -a : a, b);
+}
+
+/** x * 2^k without intermediate overflow/underflow of 2^k itself. */
+function scale2(x: number, k: number): number {
+  while (k > 1000) {
+    x *= 2 ** 1000;
+    k -= 1000;
+    if (!Number.isFinite(x)) return x;
+  }
+  while (k < -1000) {
+    x *= 2 ** -1000;
+    k += 1000;
+    if (x === 0) return x;
+  }
+  return x * 2 ** k;
+}
+
+/**
+ * A double within one ulp of q (correctly rounded when |num| and den fit in 53 bits).
+ * Why not Rational.toNumber: it returns NaN when both num and den exceed 2^1024 (it shifts
+ * by the *difference* of their lengths and then converts each to a double).
+ */
+export function ratToNumber(q: Rational): number {
+  const n = q.num;
+  const d = q.den;
+  if (n === 0n) return 0;
+  const neg = n < 0n;
+  const a = neg ? -n : n;
+  const ba = bitLen(a);
+  const bd = bitLen(d);
+  if (ba <= 53 && bd <= 53) return Number(n) / Number(d);
+  // t = floor(a / (d 2^k)) has 64..66 bits: one truncation (2^-63) and one rounding (Number(t))
+  const k = ba - bd - 65;
+  const t = k >= 0 ? a / (d << BigInt(k)) : (a << BigInt(-k)) / d;
+  const x = scale2(Number(t), k);
+  return neg ? -x : x;
 }

@@ -1,0 +1,13 @@
+/**
+ * Benchmark suites by name (one line each; loaded lazily so one suite's imports do not slow
+ * another's).
+ */
+import type { BenchSuite } from './types.ts';
+
+export type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+
+export const SUITES: Record<string, () => Promise<BenchSuite>> = {
+  numeric: async () => (await import('./numeric.ts')).suite,
+  'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,
+  search: async () => (await import('./search.ts')).suite,
+};

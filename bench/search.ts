@@ -1,0 +1,291 @@
+/**
+ * Bench suite `search` (issue 4 targets):
+ *  (a) time to the first confirmed, shrunk counterexample for load-bearing hypotheses
+ *      (A2.sym without `symmetric`; L34.s18.b, the "since L >= 1" line of (18), without
+ *      `L_ge_1`), median over 5 seeds, with the shrunk sizes; for A2.sym the peer is a
+ *      hand-written Hypothesis + numpy search of the same case (bench/peers/hypothesis_sym.py,
+ *      Debian's python3-hypothesis and python3-numpy), same 5 seeds. Both are timed in
+ *      process (search only: our worker pool already started, their interpreter already
+ *      loaded) and end to end (a fresh `loracheck search` process against a fresh python3);
+ *  (b) throughput: cases/s of a true claim on 2 workers against 1 (target >= 1.7x);
+ *  (c) tightness: the worst ratio found in a short run against a run ten times longer.
+ * --quick: shorter budgets (seconds instead of minutes for (c)).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { claimById } from '../theory/index.ts';
+import type { HypothesisName } from '../theory/claim.ts';
+import { WorkerPool } from '../properties/search/pool.ts';
+import { HANDLER, search } from '../properties/search/search.ts';
+import { tightenClaims } from '../properties/search/tighten-run.ts';
+import type { BenchSuite, BenchTable } from './types.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const PYTHON = '/usr/bin/python3';
+export const SEEDS = [1, 2, 3, 4, 5];
+
+export interface FirstCounterexample {
+  claim: string;
+  dropped: string;
+  workers: number;
+  /** Per seed: ms from the search call (pool already started) to the confirmed, shrunk witness. */
+  ms: (number | null)[];
+  medianMs: number | null;
+  /** Per seed: wall ms of a fresh `node bin/loracheck.js search ...` process (start-up included). */
+  cliMs?: (number | null)[];
+  cliMedianMs?: number | null;
+  sizes: (string | undefined)[];
+  /** The shrunk inputs' entries (besides the loss), as printed. */
+  witnesses: unknown[];
+}
+
+export interface PeerResult {
+  hypothesis?: string;
+  numpy?: string;
+  ms: (number | null)[];
+  medianMs: number | null;
+  /** Wall ms of the whole python3 process per seed (interpreter and imports included). */
+  processMs: (number | null)[];
+  processMedianMs: number | null;
+  sizes: string[];
+  skipped?: string;
+}
+
+export interface SearchBenchResult {
+  quick: boolean;
+  first: FirstCounterexample[];
+  peer: PeerResult;
+  /** Our median over the peer's median (< 1: we are faster), in process and end to end. */
+  ratioInProcess?: number;
+  ratioEndToEnd?: number;
+  /** Medians over alternating rounds; the 1-minute load average at the end (other processes share the cores). */
+  throughput: { claim: string; seconds: number; rounds: number; oneWorker: number; twoWorkers: number; speedup: number; loadAverage: number };
+  tightness: { claim: string; shortSeconds: number; longSeconds: number; short: number; long: number; shortCertified?: string; longCertified?: string; gapPercent: number }[];
+}
+
+export function median(xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
+}
+
+function entriesOf(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const { loss: _loss, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+async function timeToFirst(pool: WorkerPool, claimId: string, dropped: HypothesisName, budget: number, cli: boolean, log: (s: string) => void): Promise<FirstCounterexample> {
+  const claim = claimById(claimId);
+  if (!claim) throw new Error(`bench: no claim ${claimId}`);
+  const out: FirstCounterexample = { claim: claimId, dropped, workers: pool.size, ms: [], medianMs: null, sizes: [], witnesses: [] };
+  for (const seed of SEEDS) {
+    const r = await search({ claim, dropped: [dropped], seconds: budget, workers: pool.size, seed, pool });
+    const ok = r.found?.witness.confirmedIn !== undefined && r.found.witness.shrunk;
+    out.ms.push(ok ? r.timeToFirstMs! : null);
+    out.sizes.push(r.found?.witness.sizes);
+    out.witnesses.push(entriesOf(r.found?.witness.input));
+    log(`  ${claimId} without ${dropped}, seed ${seed}: ${ok ? `${r.timeToFirstMs} ms, ${r.found!.witness.sizes}` : 'none'}`);
+  }
+  out.medianMs = median(out.ms);
+  if (cli) {
+    const results = mkdtempSync(join(tmpdir(), 'loracheck-bench-'));
+    out.cliMs = [];
+    try {
+      for (const seed of SEEDS) {
+        const t0 = performance.now();
+        const p = spawnSync(
+          process.execPath,
+          ['bin/loracheck.js', 'search', '--claim', claimId, '--drop', dropped, '--seconds', String(budget), '--workers', String(pool.size), '--seed', String(seed), '--json', '--no-corpus', '--results', results],
+          { cwd: ROOT, encoding: 'utf8', timeout: (budget + 60) * 1000 },
+        );
+        const ms = performance.now() - t0;
+        let ok = false;
+        try {
+          ok = JSON.parse(p.stdout).counterexample?.confirmedIn !== undefined;
+        } catch {
+          ok = false;
+        }
+        out.cliMs.push(ok ? ms : null);
+        log(`  ${claimId} without ${dropped}, seed ${seed}, whole CLI process: ${ok ? `${ms.toFixed(0)} ms` : 'none'}`);
+      }
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+    out.cliMedianMs = median(out.cliMs);
+  }
+  return out;
+}
+
+function peer(log: (s: string) => void): PeerResult {
+  const script = join(HERE, 'peers', 'hypothesis_sym.py');
+  const empty: PeerResult = { ms: [], medianMs: null, processMs: [], processMedianMs: null, sizes: [] };
+  if (!existsSync(PYTHON)) return { ...empty, skipped: `${PYTHON} not found` };
+  const res: PeerResult = { ...empty };
+  for (const seed of SEEDS) {
+    const t0 = performance.now();
+    const p = spawnSync(PYTHON, [script, String(seed)], { encoding: 'utf8', timeout: 300_000 });
+    const wall = performance.now() - t0;
+    if (p.status !== 0) return { ...empty, skipped: `peer failed: ${(p.stderr || p.error?.message || '').split('\n').filter(Boolean).pop() ?? 'exit ' + p.status}` };
+    const doc = JSON.parse(p.stdout) as { hypothesis: string; numpy: string; runs: { found: boolean; seconds: number; m: number; n: number }[] };
+    const run = doc.runs[0]!;
+    res.hypothesis = doc.hypothesis;
+    res.numpy = doc.numpy;
+    res.ms.push(run.found ? run.seconds * 1000 : null);
+    res.processMs.push(run.found ? wall : null);
+    res.sizes.push(`m=${run.m}, n=${run.n}`);
+    log(`  peer (Hypothesis ${doc.hypothesis} + numpy ${doc.numpy}), seed ${seed}: ${(run.seconds * 1000).toFixed(0)} ms in process, ${wall.toFixed(0)} ms whole process, m=${run.m}, n=${run.n}`);
+  }
+  res.medianMs = median(res.ms);
+  res.processMedianMs = median(res.processMs);
+  return res;
+}
+
+async function throughput(seconds: number, rounds: number, log: (s: string) => void): Promise<SearchBenchResult['throughput']> {
+  const claim = claimById('A2.sym')!;
+  const pools = new Map<number, WorkerPool>([1, 2].map((W) => [W, new WorkerPool({ workers: W, handler: HANDLER })]));
+  const rates = new Map<number, number[]>([
+    [1, []],
+    [2, []],
+  ]);
+  try {
+    for (const [W, pool] of pools) {
+      await pool.started();
+      await search({ claim, seconds: 0.5, workers: W, seed: 77, pool }); // JIT warm-up, not measured
+    }
+    // alternate 1 and 2 workers, so that a change in the machine's load hits both alike
+    for (let round = 0; round < rounds; round++)
+      for (const [W, pool] of pools) {
+        const r = await search({ claim, seconds, workers: W, seed: 7 + round, pool });
+        rates.get(W)!.push(r.casesPerSecond);
+        log(`  A2.sym, ${W} worker${W === 1 ? '' : 's'}, round ${round + 1}: ${r.cases} cases in ${(r.timeMs / 1000).toFixed(1)} s = ${r.casesPerSecond.toFixed(0)} cases/s`);
+      }
+  } finally {
+    for (const p of pools.values()) await p.close();
+  }
+  const one = median(rates.get(1)!)!;
+  const two = median(rates.get(2)!)!;
+  return { claim: 'A2.sym', seconds, rounds, oneWorker: one, twoWorkers: two, speedup: two / one, loadAverage: loadavg()[0]! };
+}
+
+async function tightness(ids: string[], short: number, long: number, log: (s: string) => void): Promise<SearchBenchResult['tightness']> {
+  const out: SearchBenchResult['tightness'] = [];
+  const pool = new WorkerPool({ workers: 2, handler: HANDLER });
+  try {
+    for (const id of ids) {
+      const claim = claimById(id)!;
+      const a = (await tightenClaims({ claims: [claim], seconds: short, seed: 1, pool: () => pool })).rows[0]!;
+      const b = (await tightenClaims({ claims: [claim], seconds: long, seed: 2, pool: () => pool })).rows[0]!;
+      const gap = (100 * (b.worstRatio - a.worstRatio)) / Math.abs(b.worstRatio);
+      out.push({
+        claim: id,
+        shortSeconds: short,
+        longSeconds: long,
+        short: a.worstRatio,
+        long: b.worstRatio,
+        ...(a.worstRatioCertified ? { shortCertified: a.worstRatioCertified } : {}),
+        ...(b.worstRatioCertified ? { longCertified: b.worstRatioCertified } : {}),
+        gapPercent: gap,
+      });
+      log(`  ${id}: ${short} s -> ${a.worstRatio.toPrecision(8)}, ${long} s -> ${b.worstRatio.toPrecision(8)} (gap ${gap.toFixed(3)} %)`);
+    }
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+export async function runSearchBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<SearchBenchResult> {
+  const quick = opts.quick ?? false;
+  const log = opts.log ?? (() => {});
+  const pool = new WorkerPool({ workers: 2, handler: HANDLER });
+  let first: FirstCounterexample[];
+  try {
+    await pool.started();
+    log('(a) time to the first confirmed counterexample (2 workers, 5 seeds)');
+    first = [
+      await timeToFirst(pool, 'A2.sym', 'symmetric', 30, true, log),
+      await timeToFirst(pool, 'L34.s18.b', 'L_ge_1', 30, !quick, log),
+    ];
+  } finally {
+    await pool.close();
+  }
+  const p = peer(log);
+  const ours = first[0]!;
+  const result: SearchBenchResult = {
+    quick,
+    first,
+    peer: p,
+    throughput: await (async () => {
+      log('(b) throughput, 1 worker against 2');
+      return throughput(quick ? 2 : 5, 3, log);
+    })(),
+    tightness: await (async () => {
+      log('(c) tightness: a short run against one ten times longer');
+      return quick ? tightness(['T10', 'GV.step'], 3, 30, log) : tightness(['T10', 'GV.step'], 60, 600, log);
+    })(),
+  };
+  if (ours.medianMs !== null && p.medianMs) result.ratioInProcess = ours.medianMs / p.medianMs;
+  if (ours.cliMedianMs && p.processMedianMs) result.ratioEndToEnd = ours.cliMedianMs / p.processMedianMs;
+  return result;
+}
+
+const fmtMs = (x: number | null | undefined) => (x === null || x === undefined ? '-' : (x / 1000).toFixed(2));
+
+/** The result as the tables `loracheck bench` prints. */
+export function searchTables(r: SearchBenchResult): BenchTable[] {
+  const a: BenchTable = {
+    title: 'search (a): time to the first confirmed, shrunk counterexample (s), 2 workers',
+    columns: ['case', 'seed 1', 'seed 2', 'seed 3', 'seed 4', 'seed 5', 'median', 'shrunk sizes'],
+    rows: [],
+    notes: [],
+  };
+  for (const f of r.first) {
+    a.rows.push([`${f.claim} without ${f.dropped} (search, pool started)`, ...f.ms.map(fmtMs), fmtMs(f.medianMs), [...new Set(f.sizes.map(String))].join(' | ')]);
+    if (f.cliMs) a.rows.push([`${f.claim} without ${f.dropped} (whole CLI process)`, ...f.cliMs.map(fmtMs), fmtMs(f.cliMedianMs), '']);
+  }
+  if (r.peer.skipped) a.notes!.push(`peer skipped: ${r.peer.skipped}`);
+  else {
+    a.rows.push([`peer: Hypothesis ${r.peer.hypothesis} + numpy ${r.peer.numpy}, A2.sym case (in process)`, ...r.peer.ms.map(fmtMs), fmtMs(r.peer.medianMs), [...new Set(r.peer.sizes)].join(' | ')]);
+    a.rows.push(['peer (whole python3 process)', ...r.peer.processMs.map(fmtMs), fmtMs(r.peer.processMedianMs), '']);
+  }
+  if (r.ratioInProcess !== undefined) a.notes!.push(`ours / peer, medians in process: ${r.ratioInProcess.toFixed(2)} (< 1: loracheck faster)`);
+  if (r.ratioEndToEnd !== undefined) a.notes!.push(`ours / peer, medians of whole processes: ${r.ratioEndToEnd.toFixed(2)}`);
+  a.notes!.push('target: median <= 2 s; the peer confirms in float64 with a tolerance, loracheck in exact arithmetic');
+  const t = r.throughput;
+  const b: BenchTable = {
+    title: `search (b): throughput on ${t.claim} (true claim, exact), median of ${t.rounds} alternating rounds of ${t.seconds} s`,
+    columns: ['workers', 'cases/s'],
+    rows: [
+      [1, Math.round(t.oneWorker)],
+      [2, Math.round(t.twoWorkers)],
+    ],
+    notes: [`speedup ${t.speedup.toFixed(2)}x (target >= 1.7x); 1-minute load average ${t.loadAverage.toFixed(1)} on ${availableParallelism()} cores`],
+  };
+  const c: BenchTable = {
+    title: 'search (c): tightness, worst ratio found in a short run against a run ten times longer (2 workers)',
+    columns: ['claim', 'short (s)', 'worst ratio', 'long (s)', 'worst ratio', 'gap %', 'certified (long)'],
+    rows: r.tightness.map((x) => [x.claim, x.shortSeconds, x.short.toPrecision(10), x.longSeconds, x.long.toPrecision(10), x.gapPercent.toFixed(3), x.longCertified ?? '-']),
+    notes: ['target: the short run within 2% of the long one (issue: 60 s against 10 min; --quick: 3 s against 30 s)'],
+  };
+  return [a, b, c];
+}
+
+export const suite: BenchSuite = {
+  name: 'search',
+  async run(opts) {
+    return searchTables(await runSearchBench({ quick: opts.quick, log: opts.log }));
+  },
+};
+
+// Run directly: `npx tsx bench/search.ts [--quick]`
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const quick = process.argv.includes('--quick');
+  const r = await runSearchBench({ quick, log: (l) => console.error(l) });
+  console.log(JSON.stringify(r, null, 2));
+}

@@ -1,0 +1,100 @@
+/**
+ * The search, ablate and tighten commands: bad input is one line and exit 2 (in-process,
+ * through main()); one end-to-end run of the real binary checks that worker threads start
+ * under the CLI's tsx loader and that --json prints the result document.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.ts';
+import { mergeSearchFiles, searchFileName } from './search.ts';
+import { writeJSONAtomic } from '../io.ts';
+
+const results = mkdtempSync(join(tmpdir(), 'loracheck-search-test-'));
+afterAll(() => rmSync(results, { recursive: true, force: true }));
+
+async function runMain(argv: string[]): Promise<{ code: number; err: string[]; out: string[] }> {
+  const err: string[] = [];
+  const out: string[] = [];
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  try {
+    const code = await main(argv);
+    return { code, err, out };
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+  }
+}
+
+describe('bad input: one line, exit 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['search', '--claim', 'NOPE'], /--claim NOPE: unknown claim/],
+    [['search', '--claim', 'A2.sym', '--drop', 'nope'], /--drop nope: unknown hypothesis/],
+    [['search', '--claim', 'A2.sym', '--drop', 'smooth'], /claim A2\.sym does not use this hypothesis \(it uses: symmetric\)/],
+    [['search', '--claim', 'A2.sym', '--shard', '3/2'], /--shard 3\/2: need 1 <= i <= k/],
+    [['search', '--claim', 'A2.sym', '--shard', 'half'], /--shard must look like i\/k/],
+    [['search', '--claim', 'A2.sym', '--workers', '0'], /--workers must be >= 1, got 0/],
+    [['search', '--claim', 'A2.sym', '--seconds', '1', '--runs', '5'], /--seconds or --runs, not both/],
+    [['search', '--claim', 'GV', '--mode', 'exact'], /--mode exact: claim GV runs in precise, float64 only/],
+    [['search'], /--claim ID is required/],
+    [['ablate', '--claim', 'NOPE'], /--claim NOPE: unknown claim/],
+    [['ablate', '--claim', 'A2.sub'], /nothing to ablate: A2\.sub names no hypothesis/],
+    [['tighten', '--claim', 'A2.embed'], /no inequality among the selected claims/],
+    [['tighten', '--claim', 'A2.sym', '--workers', '0'], /--workers must be >= 1/],
+  ];
+  for (const [argv, msg] of cases)
+    it(argv.join(' '), async () => {
+      const r = await runMain([...argv, '--results', results]);
+      expect(r.code).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(msg);
+      expect(r.err[0]).not.toMatch(/\n|    at /);
+    });
+});
+
+describe('search --merge', () => {
+  it('adds the shards up and keeps the simplest counterexample', () => {
+    const base = { kind: 'search', schema: 1, env: {}, claim: 'A2.sym', dropped: ['symmetric'], seed: 3, workers: 2, budget: { seconds: 1 } };
+    const w = (data: string[]) => ({ claim: 'A2.sym', foundIn: 'exact', input: { m: 1, n: 1, M: { rows: 2, cols: 2, data } }, comparisons: [], dropped: ['symmetric'], seed: 1, shrunk: true, replay: 'x' });
+    const f1 = join(results, 's1.json');
+    const f2 = join(results, 's2.json');
+    writeJSONAtomic(f1, { ...base, shard: '1/2', cases: 10, casesPerSecond: 5, timeMs: 2000, counterexample: w(['0', '17/3', '0', '0']), timeToFirstMs: 100 });
+    writeJSONAtomic(f2, { ...base, shard: '2/2', cases: 30, casesPerSecond: 15, timeMs: 2500, counterexample: w(['0', '1', '0', '0']), timeToFirstMs: 900 });
+    const m = mergeSearchFiles([f1, f2]);
+    expect(m.cases).toBe(40);
+    expect(m.casesPerSecond).toBe(20);
+    expect(m.timeMs).toBe(2500);
+    expect((m.counterexample!.input as { M: { data: string[] } }).M.data).toEqual(['0', '1', '0', '0']);
+    expect(searchFileName('A2.sym', ['symmetric'], { index: 2, count: 4 })).toBe('search-A2.sym-no-symmetric-shard-2of4.json');
+  });
+
+  it('refuses files of different searches, naming the file', async () => {
+    const f3 = join(results, 's3.json');
+    writeJSONAtomic(f3, { kind: 'search', claim: 'L33', dropped: [], seed: 3, cases: 1, timeMs: 1 });
+    const r = await runMain(['search', '--merge', join(results, 's1.json'), f3, '--results', results]);
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toMatch(/s3\.json: claim\/seed\/dropped/);
+  });
+});
+
+describe('the real binary', () => {
+  it('search --json: workers start under the CLI, the witness is confirmed, the file is written', async () => {
+    const bin = new URL('../../bin/loracheck.js', import.meta.url).pathname;
+    const argv = [bin, 'search', '--claim', 'A2.sym', '--drop', 'symmetric', '--seconds', '10', '--workers', '2', '--seed', '2', '--json', '--no-corpus', '--results', results];
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, argv, { cwd: new URL('../..', import.meta.url).pathname, timeout: 60_000 }, (err, stdout) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(code).toBe(0); // a counterexample with a hypothesis dropped is a finding, not a failure
+    const doc = JSON.parse(stdout);
+    expect(doc.kind).toBe('search');
+    expect(doc.counterexample.confirmedIn).toBe('exact');
+    expect(doc.counterexample.sizes).toBe('m=1, n=1');
+    const file = JSON.parse(readFileSync(join(results, 'search-A2.sym-no-symmetric.json'), 'utf8'));
+    expect(file.counterexample.input).toEqual(doc.counterexample.input);
+  });
+});

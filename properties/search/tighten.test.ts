@@ -1,0 +1,66 @@
+/**
+ * Tightness: the optimiser on plain functions, then on A2.sym, where (15) is attained at
+ * M = [[0, X], [X^T, 0]]: the search must find the ratio 1, and exactly 1 once re-evaluated.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { claimById } from '../../theory/index.ts';
+import { ascend, mulberry32 } from './ascent.ts';
+import { WorkerPool } from './pool.ts';
+import { HANDLER } from './search.ts';
+import { isInequality, ratioOf } from './tighten.ts';
+import { tightenClaims } from './tighten-run.ts';
+
+describe('ascent on a ratio of two sides', () => {
+  it('climbs a smooth ratio to its maximum (2xy / (x^2 + y^2) <= 1, attained at x = y)', () => {
+    const ratio = (v: Float64Array) => (2 * v[0]! * v[1]!) / (v[0]! ** 2 + v[1]! ** 2);
+    const r = ascend(ratio, Float64Array.from([3, -0.5]), { deadline: performance.now() + 2000, rng: mulberry32(1) });
+    expect(r.value).toBeGreaterThan(1 - 1e-12);
+    expect(r.value).toBeLessThanOrEqual(1 + 1e-15);
+    expect(r.x[0]! / r.x[1]!).toBeCloseTo(1, 5);
+  });
+
+  it('reaches a maximum on the boundary of a projection (x >= 0)', () => {
+    const f = (v: Float64Array) => -((v[0]! + 1) ** 2) - (v[1]! - 2) ** 2;
+    const r = ascend(f, Float64Array.from([5, 5]), {
+      deadline: performance.now() + 2000,
+      rng: mulberry32(2),
+      project: (x) => {
+        if (x[0]! < 0) x[0] = 0;
+      },
+    });
+    expect(r.x[0]).toBe(0);
+    expect(r.x[1]).toBeCloseTo(2, 5);
+  });
+
+  it('ends when the step size collapses at a local maximum', () => {
+    const r = ascend((v) => -(v[0]! ** 2), Float64Array.from([1]), { deadline: performance.now() + 5000, rng: mulberry32(3) });
+    expect(r.reason).toBe('converged');
+  });
+});
+
+describe('claim ratios', () => {
+  it('is lhs/rhs of an inequality and undefined for equalities', () => {
+    const A2sym = claimById('A2.sym')!;
+    const M = { rows: 2, cols: 2, data: [0, 1, 1, 0] };
+    expect(ratioOf(A2sym, { m: 1, n: 1, M }).value).toBeCloseTo(1, 12);
+    expect(ratioOf(A2sym, { m: 1, n: 1, M: { rows: 2, cols: 2, data: [1, 1, 1, 1] } }).value).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(isInequality(A2sym)).toBe(true);
+    expect(isInequality(claimById('A2.embed')!)).toBe(false);
+  });
+});
+
+describe('tighten across workers', () => {
+  const pool = new WorkerPool({ workers: 2, handler: HANDLER });
+  afterAll(() => pool.close());
+
+  it('finds ratio 1 for A2.sym, certified exactly 1 (the bound is attained)', async () => {
+    const { rows } = await tightenClaims({ claims: [claimById('A2.sym')!], seconds: 3, seed: 4, pool: () => pool });
+    const row = rows[0]!;
+    expect(row.paperRatio).toBe(1);
+    expect(row.worstRatio).toBeGreaterThan(1 - 1e-9);
+    expect(row.worstRatioCertified).toBe('1');
+    expect(row.witness?.confirmedIn).toBe('exact');
+    expect(row.witness?.comparisons[0]!.holds).toBe(true); // attained, not exceeded
+    expect(row.restarts).toBeGreaterThan(1);
+  });
+});
