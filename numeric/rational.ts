@@ -115,18 +115,22 @@ export class Rational {
   le(b: Rational): boolean {
     return this.cmp(b) <= 0;
   }
-  /** Nearest double (may round; for display and float64 screening only). */
+  /** A double within one ulp of this value (correctly rounded when |num| and den fit in
+   *  53 bits); for display and float64 screening only. Works for huge num and den alike. */
   toNumber(): number {
     const n = this.num;
     const d = this.den;
-    const a = Number(n);
-    const b = Number(d);
-    if (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a) < 2 ** 53 && b < 2 ** 53) return a / b;
-    // scale to keep 64 significant bits
-    const shift = BigInt(Math.max(0, bitLength(n < 0n ? -n : n) - 64)) - BigInt(Math.max(0, bitLength(d) - 64));
-    const nn = shift > 0n ? n >> shift : n;
-    const dd = shift < 0n ? d >> -shift : d;
-    return (Number(nn) / Number(dd)) * 2 ** Number(shift);
+    if (n === 0n) return 0;
+    const neg = n < 0n;
+    const a = neg ? -n : n;
+    const ba = bitLength(a);
+    const bd = bitLength(d);
+    if (ba <= 53 && bd <= 53) return Number(n) / Number(d);
+    // t = floor(a / (d 2^k)) has 64..66 bits: one truncation (2^-63) and one rounding.
+    const k = ba - bd - 65;
+    const t = k >= 0 ? a / (d << BigInt(k)) : (a << BigInt(-k)) / d;
+    const x = scale2(Number(t), k);
+    return neg ? -x : x;
   }
   /** Exact, round-trip form: "p/q", or "p" when q = 1. */
   toString(): string {
@@ -169,32 +173,54 @@ export function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
 
-/** floor(sqrt(n)) for n >= 0. */
+/** x * 2^k without overflow/underflow of 2^k itself. */
+function scale2(x: number, k: number): number {
+  while (k > 1000) {
+    x *= 2 ** 1000;
+    k -= 1000;
+    if (!Number.isFinite(x)) return x;
+  }
+  while (k < -1000) {
+    x *= 2 ** -1000;
+    k += 1000;
+    if (x === 0) return x;
+  }
+  return x * 2 ** k;
+}
+
+/** floor(sqrt(n)) for n >= 0. Newton started above the root decreases monotonically to
+ *  floor(root) in O(log) steps (a double guess can land below it for n > 1e30). */
 export function isqrt(n: bigint): bigint {
   if (n < 0n) throw new RangeError('isqrt: argument n must be >= 0');
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  // Newton from a float guess; fix up both ways.
+  if (n < 2n ** 52n) {
+    let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+    while (x * x > n) x -= 1n;
+    while ((x + 1n) * (x + 1n) <= n) x += 1n;
+    return x;
+  }
+  let x = 1n << BigInt(Math.ceil(bitLength(n) / 2)); // >= sqrt(n)
   for (;;) {
     const y = (x + n / x) >> 1n;
-    if (y >= x) break;
+    if (y >= x) return x;
     x = y;
   }
-  while (x * x > n) x -= 1n;
-  while ((x + 1n) * (x + 1n) <= n) x += 1n;
-  return x;
 }
 
-/** floor(cbrt(n)) for n >= 0. */
+/** floor(cbrt(n)) for n >= 0 (Newton from above, as isqrt). */
 export function icbrt(n: bigint): bigint {
   if (n < 0n) throw new RangeError('icbrt: argument n must be >= 0');
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.cbrt(Number(n))));
-  if (x === 0n) x = 1n;
-  for (let i = 0; i < 200; i++) {
-    const y = (2n * x + n / (x * x)) / 3n;
-    if (y >= x) break;
-    x = y;
+  let x: bigint;
+  if (n < 2n ** 52n) {
+    x = BigInt(Math.round(Math.cbrt(Number(n))));
+  } else {
+    x = 1n << BigInt(Math.ceil(bitLength(n) / 3)); // >= cbrt(n)
+    for (;;) {
+      const y = (2n * x + n / (x * x)) / 3n;
+      if (y >= x) break;
+      x = y;
+    }
   }
   while (x * x * x > n) x -= 1n;
   while ((x + 1n) * (x + 1n) * (x + 1n) <= n) x += 1n;
