@@ -10,4 +10,5 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   numeric: async () => (await import('./numeric.ts')).suite,
   'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
+  properties: async () => (await import('./properties.ts')).suite,
 };

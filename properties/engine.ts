@@ -112,8 +112,8 @@ export interface EngineResult extends ClaimCheckResult {
 export function defaultRuns(claim: Claim, mode: Mode): number {
   const kind = claim.inputKind;
   if (kind === 'lora-run') return mode === 'float64' ? 40 : 25;
-  if (kind === 'amgm' || kind === 'block' || kind === 'square') return mode === 'float64' ? 150 : 200;
-  return mode === 'float64' ? 60 : 100;
+  if (kind === 'amgm' || kind === 'block' || kind === 'square') return mode === 'float64' ? 150 : 300;
+  return mode === 'float64' ? 60 : 200;
 }
 
 const DEFAULT_SHRINK_SECONDS = 30;
@@ -146,7 +146,7 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   let shrinkSteps = 0;
   let failKind: 'fail' | 'error' | undefined;
   let failure: FailureSnapshot | undefined;
-  let tight: { d: Decision; input: unknown } | undefined;
+  let tight: { d: Decision; input: unknown; vacuous: boolean } | undefined;
   const hist = new SlackHistogram();
   let lastProgress = start;
 
@@ -180,8 +180,9 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     undecidedComparisons += out.decisions.filter((d) => d.holds === 'undecided').length;
     if (out.tightest !== undefined) {
       const d = out.decisions[out.tightest]!;
-      hist.add(d);
-      if (!tight || tighter(d, tight.d)) tight = { d, input };
+      const vacuous = out.tightestVacuous ?? false;
+      if (!vacuous) hist.add(d); // a relation that holds because a side is +infinity has no slack to speak of
+      if (!tight || tighter(d, tight.d, vacuous, tight.vacuous)) tight = { d, input, vacuous };
     }
   };
 

@@ -28,11 +28,12 @@ import type {
   TwoLoraInput,
   TwoPairInput,
 } from '../theory/inputs.ts';
-import { buffer, takeMatrix, takeSymmetric, type Buffer } from './_internals/buffer.ts';
+import { buffer, grid, type Buffer } from './_internals/buffer.ts';
+import { blockGrids, blockMatrix, headSide } from './matrices.ts';
 import { NONE_DROPPED, droppedSet, type Dropped } from './_internals/dropped.ts';
 import { buildLoss, buildTwoLoss, lossRaw, twoLossRaw, type LossFamily } from './losses.ts';
 import { asNum, entry, simpleRational } from './scalars.ts';
-import { headFor, profileFor, sizes, size, type Profile } from './sizes.ts';
+import { profileFor, sizes, size, type Profile } from './sizes.ts';
 import { etaFactor, etaRelativeTo8, freeEta, steps } from './steps.ts';
 
 export interface InputOptions {
@@ -47,9 +48,12 @@ export interface InputOptions {
 /** float64 size caps per kind: where a case costs O((m+n)^3) (explicit extractor products) or T steps. */
 const FLOAT64_CAPS: Partial<Record<InputKind, Partial<Profile>>> = {
   square: { maxM: 48, maxN: 48 },
-  block: { maxM: 96, maxN: 96 },
-  lora: { maxM: 96, maxN: 96, maxR: 8 },
-  'lora-pair': { maxM: 96, maxN: 96, maxR: 8 },
+  block: { maxM: 200, maxN: 200 },
+  // theory's nonTrivial() evaluates these exactly over Q first (theory/_internals/lora-input.ts
+  // cheaply), which costs seconds per case beyond about 40 x 40 with double entries.
+  lora: { maxM: 40, maxN: 40, maxR: 8 },
+  'lora-pair': { maxM: 40, maxN: 40, maxR: 8 },
+  'loss-point': { maxM: 64, maxN: 64 },
   'lora-run': { maxM: 24, maxN: 24, maxR: 4 },
   'two-pair': { maxM: 24, maxN: 24 },
   'two-lora': { maxM: 24, maxN: 24, maxR: 4 },
@@ -100,22 +104,39 @@ export function amgmInput(p: Profile, o: InputOptions = {}): fc.Arbitrary<AmGmIn
     });
 }
 
-/** Lemma A.2: M is (m+n) x (m+n), symmetric when `symmetric` is enforced. */
+/** Lemma A.2: M is (m+n) x (m+n) in m/n blocks (one grid each), symmetric when `symmetric` is enforced. */
 export function squareInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<SquareInput> {
   const p = kindProfile('square', p0);
   const symmetric = enforced(o, 'symmetric', o.dropped ?? NONE_DROPPED);
-  const N = p.maxM + p.maxN;
   return fc
-    .tuple(size(p.maxM), size(p.maxN), buffer(p.mode, headFor(p, symmetric ? (N * (N + 1)) / 2 : N * N)))
-    .map(([m, n, buf]) => ({ m, n, M: symmetric ? takeSymmetric(buf, m + n) : takeMatrix(buf, m + n, m + n) }));
+    .tuple(size(p.maxM), size(p.maxN), blockGrids(p))
+    .map(([m, n, g]) => ({ m, n, M: blockMatrix(g, m, n, m, n, symmetric) }));
 }
 
 /** Lemma A.2 (embedding): X is m x n. */
 export function blockInput(p0: Profile): fc.Arbitrary<BlockInput> {
   const p = kindProfile('block', p0);
-  return fc
-    .tuple(size(p.maxM), size(p.maxN), buffer(p.mode, headFor(p, p.maxM * p.maxN)))
-    .map(([m, n, buf]) => ({ X: takeMatrix(buf, m, n) }));
+  return fc.tuple(size(p.maxM), size(p.maxN), buffer(p.mode, headSide(p))).map(([m, n, buf]) => ({ X: grid(buf, m, n) }));
+}
+
+/** V = [B; A^T] from two grids (B is m x r, A^T is n x r), so shrinking m leaves A alone, and a
+ *  common exponent e: V is scaled by 2^-e one case in three (a small V needs both blocks small). */
+export type VGrids = readonly [Buffer, Buffer, number];
+
+export function vGrids(p: Profile): fc.Arbitrary<VGrids> {
+  const b = buffer(p.mode, headSide(p));
+  const common = fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) });
+  return fc.tuple(b, b, common);
+}
+
+export function vFrom(g: VGrids, m: number, n: number, r: number): Matrix<Num> {
+  const B = grid(g[0], m, r);
+  const At = grid(g[1], n, r);
+  const data = [...B.data, ...At.data];
+  const e = g[2];
+  if (e === 0) return { rows: m + n, cols: r, data };
+  const s = Rational.of(1, 2 ** e);
+  return { rows: m + n, cols: r, data: data.map((x) => (typeof x === 'number' ? x * 2 ** -e : x.mul(s))) };
 }
 
 /** The shared part of the single-matrix LoRA kinds: sizes, a loss and V's buffer. */
@@ -123,11 +144,7 @@ function loraParts(p: Profile, o: InputOptions) {
   const dropped = o.dropped ?? NONE_DROPPED;
   return {
     dropped,
-    arb: fc.tuple(
-      sizes(p),
-      lossRaw(p, { maxEntries: p.maxM * p.maxN, families: o.families, dropped }),
-      buffer(p.mode, headFor(p, (p.maxM + p.maxN) * p.maxR)),
-    ),
+    arb: fc.tuple(sizes(p), lossRaw(p, { families: o.families, dropped }), vGrids(p)),
   };
 }
 
@@ -139,7 +156,7 @@ export function loraInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraI
   const eta = relative ? etaFactor().map((f) => ({ f })) : o.freeEta ? fc.option(freeEta(p.mode), { nil: undefined }) : fc.constant(undefined);
   return fc.tuple(arb, eta as fc.Arbitrary<{ f: Rational } | Num | undefined>).map(([[s, raw, vb], e]) => {
     const loss = buildLoss(raw, s.m, s.n, dropped);
-    const V = takeMatrix(vb, s.m + s.n, s.r);
+    const V = vFrom(vb, s.m, s.n, s.r);
     if (e === undefined) return { loss, V };
     if (typeof e === 'object' && 'f' in e) return { loss, V, eta: etaRelativeTo8(p.mode, loss, V, e.f) };
     return { loss, V, eta: e as Num };
@@ -150,21 +167,21 @@ export function loraInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraI
 export function loraPairInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraPairInput> {
   const p = kindProfile('lora-pair', p0);
   const { dropped, arb } = loraParts(p, o);
-  return fc.tuple(arb, buffer(p.mode, headFor(p, (p.maxM + p.maxN) * p.maxR))).map(([[s, raw, vb], db]) => {
+  return fc.tuple(arb, vGrids(p)).map(([[s, raw, vb], db]) => {
     const loss = buildLoss(raw, s.m, s.n, dropped);
-    const V1 = takeMatrix(vb, s.m + s.n, s.r);
-    const D = takeMatrix(db, s.m + s.n, s.r);
+    const V1 = vFrom(vb, s.m, s.n, s.r);
+    const D = vFrom(db, s.m, s.n, s.r);
     return { loss, V1, V2: addNum(p.mode, V1, D) };
   });
 }
 
 /** (23): one point W of the original loss. */
 export function lossPointInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LossPointInput> {
-  const p = kindProfile('lora', p0);
+  const p = kindProfile('loss-point', p0);
   const dropped = o.dropped ?? NONE_DROPPED;
   return fc
-    .tuple(size(p.maxM), size(p.maxN), lossRaw(p, { maxEntries: p.maxM * p.maxN, families: o.families, dropped }), buffer(p.mode, headFor(p, p.maxM * p.maxN)))
-    .map(([m, n, raw, wb]) => ({ loss: buildLoss(raw, m, n, dropped), W: takeMatrix(wb, m, n) }));
+    .tuple(size(p.maxM), size(p.maxN), lossRaw(p, { families: o.families, dropped }), buffer(p.mode, headSide(p)))
+    .map(([m, n, raw, wb]) => ({ loss: buildLoss(raw, m, n, dropped), W: grid(wb, m, n) }));
 }
 
 /** GV, T10, T35: T steps from V0 (eta from (8), or etaScale x its first term when `eta_rule` is dropped). */
@@ -173,7 +190,7 @@ export function loraRunInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<Lo
   const { dropped, arb } = loraParts(p, o);
   const scale = dropped.has('eta_rule') ? etaFactor().map((f) => asNum(p.mode, f)) : fc.constant(undefined);
   return fc.tuple(arb, steps(p.maxT), scale).map(([[s, raw, vb], T, etaScale]) => {
-    const out: LoraRunInput = { loss: buildLoss(raw, s.m, s.n, dropped), V0: takeMatrix(vb, s.m + s.n, s.r), T };
+    const out: LoraRunInput = { loss: buildLoss(raw, s.m, s.n, dropped), V0: vFrom(vb, s.m, s.n, s.r), T };
     if (etaScale !== undefined) out.etaScale = etaScale;
     return out;
   });
@@ -186,36 +203,32 @@ function twoSizes(p: Profile) {
     .map(([m1, n1, m2, n2]) => ({ m1, n1, m2, n2 }));
 }
 
-/** Lemma 3.6: two points M, M2 of R^{(m1+m2) x (n1+n2)}. */
+/** Lemma 3.6: two points M, M2 of R^{(m1+m2) x (n1+n2)}, each in m/n blocks (one grid per block). */
 export function twoPairInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<TwoPairInput> {
   const p = kindProfile('two-pair', p0);
   const dropped = o.dropped ?? NONE_DROPPED;
-  const cap = p.maxM * p.maxN;
-  return fc
-    .tuple(twoSizes(p), twoLossRaw(p, cap), buffer(p.mode, headFor(p, cap)), buffer(p.mode, headFor(p, cap)))
-    .map(([s, raw, b1, b2]) => {
-      const rows = s.m1 + s.m2;
-      const cols = s.n1 + s.n2;
-      return { loss: buildTwoLoss(raw, s, dropped), M: takeMatrix(b1, rows, cols), M2: takeMatrix(b2, rows, cols) };
-    });
+  return fc.tuple(twoSizes(p), twoLossRaw(p), blockGrids(p), blockGrids(p)).map(([s, raw, g1, g2]) => ({
+    loss: buildTwoLoss(raw, s, dropped),
+    M: blockMatrix(g1, s.m1, s.m2, s.n1, s.n2),
+    M2: blockMatrix(g2, s.m1, s.m2, s.n1, s.n2),
+  }));
 }
 
 /** Sec. 3.2 (M36): adapters (B1, A1), (B2, A2) with ranks r1 = r2 unless `same_rank` is dropped. */
 export function twoLoraInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<TwoLoraInput> {
   const p = kindProfile('two-lora', p0);
   const dropped = o.dropped ?? NONE_DROPPED;
-  const cap = (p.maxM + p.maxN) * p.maxR;
   const ranks = dropped.has('same_rank')
     ? fc.tuple(size(p.maxR), size(p.maxR))
     : size(p.maxR).map((r) => [r, r] as [number, number]);
   return fc
-    .tuple(twoSizes(p), ranks, twoLossRaw(p, p.maxM * p.maxN), buffer(p.mode, headFor(p, cap)), buffer(p.mode, headFor(p, cap)), freeEta(p.mode))
-    .map(([s, [r1, r2], raw, b1, b2, eta]) => ({
+    .tuple(twoSizes(p), ranks, twoLossRaw(p), blockGrids(p), freeEta(p.mode))
+    .map(([s, [r1, r2], raw, g, eta]) => ({
       loss: buildTwoLoss(raw, s, dropped),
-      B1: takeMatrix(b1, s.m1, r1),
-      A1: takeMatrix(b1, r1, s.n1, s.m1 * r1),
-      B2: takeMatrix(b2, s.m2, r2),
-      A2: takeMatrix(b2, r2, s.n2, s.m2 * r2),
+      B1: grid(g[0], s.m1, r1),
+      A1: grid(g[1], r1, s.n1),
+      B2: grid(g[2], s.m2, r2),
+      A2: grid(g[3], r2, s.n2),
       eta,
     }));
 }

@@ -21,10 +21,11 @@ import type { Mode, Num } from '../numeric/field.ts';
 import type { LossDesc, QuadraticLoss, SeparableLoss, TwoMatrixLoss } from '../numeric/loss.ts';
 import { infimum, quadraticLoss, separableLoss, trueSmoothness, twoQuadraticLoss, KAPPA } from '../numeric/losses/index.ts';
 import { Rational } from '../numeric/rational.ts';
-import { buffer, take, takeMatrix, type Buffer } from './_internals/buffer.ts';
+import { buffer, grid, gridVector, type Buffer } from './_internals/buffer.ts';
 import { NONE_DROPPED, type Dropped } from './_internals/dropped.ts';
 import { factorBelowOne, factorOneTwo, logUniform, simpleRational } from './scalars.ts';
-import { headFor, type Profile } from './sizes.ts';
+import { headSide } from './matrices.ts';
+import type { Profile } from './sizes.ts';
 
 export type LossFamily = 'quadratic' | SeparableLoss['family'];
 
@@ -136,8 +137,8 @@ export interface LossRaw {
   family: LossFamily;
   /** Eigenvalues of H (quadratic), nonnegative. */
   d: Buffer;
-  /** Householder vectors; the first `reflections` are used (a zero vector is skipped). */
-  u: readonly Buffer[];
+  /** Householder vectors (one grid each); the first `reflections` are used (a zero vector is skipped). */
+  u: readonly (readonly Buffer[])[];
   reflections: number;
   C: Buffer;
   /** Separable scales s > 0, a != 0. */
@@ -147,20 +148,18 @@ export interface LossRaw {
 }
 
 export interface LossDrawOptions {
-  /** Largest m n the buffers must serve. */
-  maxEntries: number;
   families?: readonly LossFamily[];
   dropped?: Dropped;
 }
 
-export function lossRaw(p: Profile, opts: LossDrawOptions): fc.Arbitrary<LossRaw> {
+export function lossRaw(p: Profile, opts: LossDrawOptions = {}): fc.Arbitrary<LossRaw> {
   const families = opts.families ?? familiesFor(p.mode);
-  const head = headFor(p, opts.maxEntries);
+  const head = headSide(p);
   return fc
     .tuple(
       fc.constantFrom(...families),
       buffer(p.mode, head, 'nonneg'),
-      fc.tuple(buffer(p.mode, head), buffer(p.mode, head)),
+      fc.tuple(buffer(p.mode, head), buffer(p.mode, head)).map(([a, b]) => [[a], [b]]),
       fc.integer({ min: 0, max: 2 }),
       buffer(p.mode, head),
       simpleRational('positive'),
@@ -170,17 +169,19 @@ export function lossRaw(p: Profile, opts: LossDrawOptions): fc.Arbitrary<LossRaw
     .map(([family, d, u, reflections, C, s, a, k]) => ({ family, d, u, reflections, C, s, a, k }));
 }
 
-/** Eigenvalues from the buffer; all-zero is replaced by d_0 = 1 so that G != 0 is the rule, not luck. */
-function eigenvalues(buf: Buffer, len: number): Num[] {
-  const d = take(buf, len);
-  if (d.every((x) => toRat(x).isZero())) d[0] = buf.mode === 'float64' ? 1 : Rational.ONE;
+/** Eigenvalues, indexed like the entries of W (one grid per matrix of a two-matrix loss); all-zero
+ *  is replaced by d_0 = 1 so that G != 0 is the rule, not luck. */
+function eigenvalues(bufs: readonly Buffer[], shapes: readonly (readonly [number, number])[]): Num[] {
+  const d = shapes.flatMap(([r, c], k) => gridVector(bufs[k]!, r, c));
+  if (d.every((x) => toRat(x).isZero())) d[0] = bufs[0]!.mode === 'float64' ? 1 : Rational.ONE;
   return d;
 }
 
-function reflectionsFrom(raw: { u: readonly Buffer[]; reflections: number }, len: number): Num[][] {
+/** Householder vectors u_j (the first `reflections`), each indexed like vec W; zero vectors are skipped. */
+function reflectionsFrom(raw: { u: readonly (readonly Buffer[])[]; reflections: number }, shapes: readonly (readonly [number, number])[]): Num[][] {
   return raw.u
     .slice(0, raw.reflections)
-    .map((b) => take(b, len))
+    .map((bufs) => shapes.flatMap(([r, c], k) => gridVector(bufs[k]!, r, c)))
     .filter((v) => v.some((x) => !toRat(x).isZero()));
 }
 
@@ -190,12 +191,12 @@ function scaleAll(mode: Mode, xs: readonly Num[], c: Rational): Num[] {
 
 export function buildLoss(raw: LossRaw, m: number, n: number, dropped: Dropped = NONE_DROPPED): LossDesc {
   const mode = raw.d.mode;
-  const C = takeMatrix(raw.C, m, n);
+  const C = grid(raw.C, m, n);
   if (raw.family === 'quadratic') {
-    const d0 = eigenvalues(raw.d, m * n);
+    const d0 = eigenvalues([raw.d], [[m, n]]);
     const c = plannedScale(toRat(trueSmoothness({ family: 'quadratic', d: d0 } as QuadraticLoss)), raw.k, dropped);
     const d = scaleAll(mode, d0, c);
-    const u = reflectionsFrom(raw, m * n);
+    const u = reflectionsFrom(raw, [[m, n]]);
     const proto = quadraticLoss({ m, n, d, u, C });
     const trueL = toRat(trueSmoothness(proto));
     return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
@@ -211,11 +212,7 @@ export function buildLoss(raw: LossRaw, m: number, n: number, dropped: Dropped =
 export function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; dropped?: Dropped } = {}): fc.Arbitrary<LossDesc> {
   const dropped = opts.dropped ?? NONE_DROPPED;
   return fc
-    .tuple(
-      fc.integer({ min: 1, max: p.maxM }),
-      fc.integer({ min: 1, max: p.maxN }),
-      lossRaw(p, { maxEntries: p.maxM * p.maxN, families: opts.families, dropped }),
-    )
+    .tuple(fc.integer({ min: 1, max: p.maxM }), fc.integer({ min: 1, max: p.maxN }), lossRaw(p, { families: opts.families, dropped }))
     .map(([m, n, raw]) => buildLoss(raw, m, n, dropped));
 }
 
@@ -229,20 +226,22 @@ export interface TwoSizes {
 }
 
 export interface TwoLossRaw {
-  d: Buffer;
-  u: readonly Buffer[];
+  /** Eigenvalue grids for the W1 and W2 coordinates. */
+  d: readonly [Buffer, Buffer];
+  u: readonly (readonly Buffer[])[];
   reflections: number;
   C1: Buffer;
   C2: Buffer;
   k: ConstantsRaw;
 }
 
-export function twoLossRaw(p: Profile, maxEntries: number): fc.Arbitrary<TwoLossRaw> {
-  const head = headFor(p, maxEntries);
+export function twoLossRaw(p: Profile): fc.Arbitrary<TwoLossRaw> {
+  const head = headSide(p);
+  const b = buffer(p.mode, head);
   return fc
     .tuple(
-      buffer(p.mode, head, 'nonneg'),
-      fc.tuple(buffer(p.mode, head), buffer(p.mode, head)),
+      fc.tuple(buffer(p.mode, head, 'nonneg'), buffer(p.mode, head, 'nonneg')),
+      fc.tuple(fc.tuple(b, b), fc.tuple(b, b)),
       fc.integer({ min: 0, max: 2 }),
       buffer(p.mode, head),
       buffer(p.mode, head),
@@ -252,16 +251,16 @@ export function twoLossRaw(p: Profile, maxEntries: number): fc.Arbitrary<TwoLoss
 }
 
 export function buildTwoLoss(raw: TwoLossRaw, s: TwoSizes, dropped: Dropped = NONE_DROPPED): TwoMatrixLoss {
-  const mode = raw.d.mode;
-  const dim = s.m1 * s.n1 + s.m2 * s.n2;
-  const d0 = eigenvalues(raw.d, dim);
+  const mode = raw.C1.mode;
+  const shapes = [[s.m1, s.n1], [s.m2, s.n2]] as const;
+  const d0 = eigenvalues(raw.d, shapes);
   const c = plannedScale(toRat(trueSmoothness({ family: 'two-quadratic', d: d0 } as TwoMatrixLoss)), raw.k, dropped);
   const proto = twoQuadraticLoss({
     ...s,
     d: scaleAll(mode, d0, c),
-    u: reflectionsFrom(raw, dim),
-    C1: takeMatrix(raw.C1, s.m1, s.n1),
-    C2: takeMatrix(raw.C2, s.m2, s.n2),
+    u: reflectionsFrom(raw, shapes),
+    C1: grid(raw.C1, s.m1, s.n1),
+    C2: grid(raw.C2, s.m2, s.n2),
   });
   const trueL = toRat(trueSmoothness(proto));
   return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };

@@ -13,21 +13,36 @@ import { Rational } from '../numeric/rational.ts';
 
 /** Denominators of the "simple" entries, simplest first (constantFrom shrinks to the first). */
 export const SIMPLE_DENOMINATORS = [1, 2, 4, 3, 8] as const;
+/** float64 inputs use dyadic denominators: such doubles stay short rationals, so the exact
+ *  re-check of a candidate (and theory's exact nonTrivial) stays cheap; 1/3 as a double would
+ *  carry a 2^54 denominator into every product. */
+export const DYADIC_DENOMINATORS = [1, 2, 4, 8, 16] as const;
+
+export function denominatorsFor(mode: Mode): readonly number[] {
+  return mode === 'float64' ? DYADIC_DENOMINATORS : SIMPLE_DENOMINATORS;
+}
 
 export type SignConstraint = 'any' | 'nonneg' | 'positive';
 
 /**
  * A simple rational p/q: |p| <= 9, q in {1, 2, 4, 3, 8}, and one draw in ten a larger
- * p/q (|p| <= 99, q <= 64) so that not every case lives on the same lattice.
+ * p/q (|p| <= 99, q <= 64) so that not every case lives on the same lattice. Shrinks to 0,
+ * then to small integers (p towards 1, q towards 1).
  */
-export function simpleRational(sign: SignConstraint = 'any'): fc.Arbitrary<Rational> {
-  const lo = sign === 'any' ? -9 : sign === 'nonneg' ? 0 : 1;
+export function simpleRational(sign: SignConstraint = 'any', denominators: readonly number[] = SIMPLE_DENOMINATORS): fc.Arbitrary<Rational> {
+  // Numerator: 0 one draw in 25 (zeros make many cases trivial; the shrinker still reaches 0
+  // first through the cross-shrink), else 1..9 with a sign.
+  const magnitude = fc.integer({ min: 1, max: 9 });
+  const nonzero = sign === 'any' ? fc.tuple(magnitude, fc.boolean()).map(([k, neg]) => (neg ? -k : k)) : magnitude;
+  const numerator =
+    sign === 'positive'
+      ? nonzero
+      : fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 24, arbitrary: nonzero });
+  const small = fc.tuple(numerator, fc.constantFrom(...denominators)).map(([p, q]) => Rational.of(p, q));
   const loBig = sign === 'any' ? -99 : sign === 'nonneg' ? 0 : 1;
-  const small = fc
-    .tuple(fc.integer({ min: lo, max: 9 }), fc.constantFrom(...SIMPLE_DENOMINATORS))
-    .map(([p, q]) => Rational.of(p, q));
+  const dyadic = denominators === DYADIC_DENOMINATORS;
   const larger = fc
-    .tuple(fc.integer({ min: loBig, max: 99 }), fc.integer({ min: 1, max: 64 }))
+    .tuple(fc.integer({ min: loBig, max: 99 }), dyadic ? fc.integer({ min: 0, max: 6 }).map((e) => 2 ** e) : fc.integer({ min: 1, max: 64 }))
     .map(([p, q]) => Rational.of(p, q));
   return fc.oneof({ withCrossShrink: true }, { weight: 9, arbitrary: small }, { weight: 1, arbitrary: larger });
 }
@@ -39,7 +54,7 @@ export function asNum(mode: Mode, x: Rational): Num {
 
 /** A simple entry in the number type of `mode` (see simpleRational). */
 export function entry(mode: Mode, sign: SignConstraint = 'any'): fc.Arbitrary<Num> {
-  const r = simpleRational(sign);
+  const r = simpleRational(sign, denominatorsFor(mode));
   if (mode !== 'float64') return r;
   // float64 also meets doubles that are not short fractions (one draw in eight).
   // (p / 2^28 with |p| <= 2^31: doubles with up to 31 significant bits in [-8, 8]; fc.double would

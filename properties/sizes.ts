@@ -22,25 +22,20 @@ export interface Profile {
   readonly maxM: number;
   readonly maxN: number;
   readonly maxR: number;
-  /** Longest explicit (shrinkable) head of an entry buffer; longer matrices use the hashed tail. */
-  readonly headCap: number;
+  /** Side of the explicit (shrinkable) top-left corner of every entry grid; entries beyond it are hashed. */
+  readonly headSide: number;
   /** Steps of a multi-step run (GV, T10, T35): 1..maxT. */
   readonly maxT: number;
 }
 
 const PROFILES: Readonly<Record<Mode, Profile>> = {
-  exact: { mode: 'exact', maxM: 4, maxN: 4, maxR: 4, headCap: 1024, maxT: 4 },
-  precise: { mode: 'precise', maxM: 3, maxN: 3, maxR: 3, headCap: 1024, maxT: 40 },
-  float64: { mode: 'float64', maxM: 200, maxN: 200, maxR: 16, headCap: 64, maxT: 300 },
+  exact: { mode: 'exact', maxM: 4, maxN: 4, maxR: 4, headSide: 8, maxT: 4 },
+  precise: { mode: 'precise', maxM: 3, maxN: 3, maxR: 3, headSide: 8, maxT: 40 },
+  float64: { mode: 'float64', maxM: 200, maxN: 200, maxR: 16, headSide: 8, maxT: 300 },
 };
 
 export function profileFor(mode: Mode, overrides: Partial<Omit<Profile, 'mode'>> = {}): Profile {
   return { ...PROFILES[mode], ...overrides };
-}
-
-/** Head length for a buffer that must serve up to `maxEntries` entries. */
-export function headFor(p: Profile, maxEntries: number): number {
-  return Math.max(1, Math.min(p.headCap, maxEntries));
 }
 
 /** m in 1..maxM, n in 1..maxN, r in 1..min(m, n, maxR); each shrinks towards 1 on its own. */

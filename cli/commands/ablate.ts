@@ -13,7 +13,7 @@ import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from
 import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
 import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
 import { HANDLER } from '../../properties/search/search.ts';
-import { randomSeed } from '../../properties/search/seeds.ts';
+import { freshSeed } from '../../properties/index.ts';
 import { COMMON_FLAGS, claimOrUsage, progressPrinter, searchProgressText, withInterrupt, witnessLines } from './search.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
@@ -23,10 +23,11 @@ export const command: Command = {
   spec: {
     name: 'ablate',
     summary: 'Drop each hypothesis of each claim in turn and search: load-bearing (with a witness) or not shown.',
-    usage: 'ablate [--claim ID]... [--seconds S] [--workers K] [--seed N] [--mode M] [--json] [--results DIR]',
+    usage: 'ablate [--claim ID]... [--seconds S] [--workers K] [--seed N] [--mode M] [--json] [--results DIR] [--verbose]',
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to ablate (repeatable; default: all)' },
       ...COMMON_FLAGS,
+      verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       seconds: { type: 'number', arg: 'S', help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
       mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
     },
@@ -43,7 +44,7 @@ export const command: Command = {
     const claims: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
     const seconds: number = flags.seconds ?? 5;
     const workers: number = flags.workers ?? defaultWorkers();
-    const seed: number = flags.seed ?? randomSeed();
+    const seed: number = flags.seed ?? freshSeed();
     const { pairs, skipped } = ablationPlan(claims, CATALOGUE);
     if (ids.length && pairs.length === 0)
       throw new UsageError(`${cmd}: nothing to ablate: ${skipped.map((s) => `${s.claim} ${s.reason}`).join('; ')}`);
@@ -83,7 +84,7 @@ export const command: Command = {
             const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
             console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
             if (row.error) console.log(`  ${row.error}`);
-            if (row.witness && process.env.LORACHECK_VERBOSE) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+            if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
           }
         },
       }),

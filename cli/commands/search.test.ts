@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main.ts';
-import { mergeSearchFiles, searchFileName } from './search.ts';
+import { mergeSearchFiles, saveToCorpus, searchFileName } from './search.ts';
+import { claimById } from '../../theory/index.ts';
+import type { Witness } from '../../theory/results.ts';
+import { labelFamily, readCorpus, replayEntry } from '../../properties/index.ts';
+
+let witness: Witness | undefined;
 import { writeJSONAtomic } from '../io.ts';
 
 const results = mkdtempSync(join(tmpdir(), 'loracheck-search-test-'));
@@ -96,5 +101,21 @@ describe('the real binary', () => {
     expect(doc.counterexample.sizes).toBe('m=1, n=1');
     const file = JSON.parse(readFileSync(join(results, 'search-A2.sym-no-symmetric.json'), 'utf8'));
     expect(file.counterexample.input).toEqual(doc.counterexample.input);
+    witness = doc.counterexample;
+  });
+
+  it('saves a confirmed counterexample in the corpus once; the same failure again is known', () => {
+    expect(witness).toBeDefined();
+    const corpus = join(results, 'corpus');
+    const claim = claimById('A2.sym')!;
+    const failing = witness!.comparisons.filter((c) => c.holds === false).map((c) => labelFamily(c.label ?? ''));
+    const found = { witness: witness!, input: witness!.input, simplifySteps: 0, batchCases: 1, failing };
+    expect(saveToCorpus(claim, found, false, corpus)).toMatchObject({ known: false, saved: false });
+    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: false, saved: true });
+    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: true, saved: false });
+    const file = readCorpus('A2.sym', corpus);
+    expect(file.entries).toHaveLength(1);
+    // what npm test does with it: the stored witness still fails exactly as recorded
+    expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
   });
 });

@@ -12,14 +12,12 @@ import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import type { Mode } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
-import { decode } from '../../theory/codec.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
-import { checkClaim } from '../../properties/engine.ts';
+import { checkClaim, corpusPath, findKnown, freshSeed, parseShard, readCorpus, withEntry, type Shard } from '../../properties/index.ts';
 import { finishFailure, type Found } from '../../properties/search/handler.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
-import { parseShard, randomSeed, shardText, type Shard } from '../../properties/search/seeds.ts';
+import { shardText } from '../../properties/search/seeds.ts';
 import { search, type SearchOutcome, type SearchProgress } from '../../properties/search/search.ts';
-import { saveToCorpus, type CorpusSave } from '../../properties/search/corpus-link.ts';
 
 // ------------------------------------------------------------------ shared with ablate, tighten
 
@@ -124,7 +122,7 @@ export function witnessLines(w: Witness, indent = '  '): string[] {
         continue;
       }
       const mt = matrixText(v);
-      out.push(`${indent}${k} = ${mt ?? JSON.stringify(v)}`);
+      out.push(`${indent}${k} = ${mt ?? (typeof v === 'string' ? v : JSON.stringify(v))}`);
     }
   }
   for (const c of w.comparisons) {
@@ -138,6 +136,32 @@ export function witnessLines(w: Witness, indent = '  '): string[] {
 }
 
 // ------------------------------------------------------------------------------- search
+
+export interface CorpusSave {
+  path: string;
+  /** The corpus already held the same failure (same hypotheses dropped, same failing comparisons). */
+  known: boolean;
+  /** It was added now. */
+  saved: boolean;
+}
+
+/** Looks a confirmed counterexample up in properties/corpus/<claim>.json and adds it (when
+ *  `write`) unless the same failure is there. */
+export function saveToCorpus(claim: Claim, found: Found, write: boolean, dir?: string): CorpusSave | undefined {
+  const w = found.witness;
+  if (!w.confirmedIn || found.failing.length === 0) return undefined;
+  const path = corpusPath(claim.id, dir);
+  let file;
+  try {
+    file = readCorpus(claim.id, dir);
+  } catch (e) {
+    throw new UsageError(`search: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (findKnown(file, { dropped: w.dropped, failing: found.failing })) return { path, known: true, saved: false };
+  if (!write) return { path, known: false, saved: false };
+  writeJSONAtomic(path, withEntry(file, { recordedAt: new Date().toISOString(), failing: found.failing, witness: w }));
+  return { path, known: false, saved: true };
+}
 
 /** Result file name: search-<claim>[-no-<hyp>...][-shard-<i>of<k>].json */
 export function searchFileName(claim: string, dropped: readonly string[], shard?: Shard): string {
@@ -165,6 +189,33 @@ function resultFile(out: SearchOutcome, shard: Shard): SearchResultFile {
   if (out.timeToFirstMs !== undefined) doc.timeToFirstMs = out.timeToFirstMs;
   if (out.interrupted) doc.interrupted = true;
   return doc;
+}
+
+/** The result file while a search runs (marked interrupted until the final one replaces it). */
+function checkpoint(
+  claim: string,
+  dropped: string[],
+  seed: number,
+  shard: Shard,
+  workers: number,
+  budget: { runs?: number; seconds?: number },
+  p: SearchProgress,
+): SearchResultFile {
+  return {
+    kind: 'search',
+    schema: RESULT_SCHEMA_VERSION,
+    env: environment(),
+    claim,
+    dropped,
+    seed,
+    ...(shard.count > 1 ? { shard: shardText(shard) } : {}),
+    workers,
+    budget,
+    cases: p.cases,
+    casesPerSecond: p.casesPerSecond,
+    timeMs: p.elapsedMs,
+    interrupted: true,
+  };
 }
 
 /** Merges the result files of the shards of one search (same claim, dropped hypotheses, seed). */
@@ -255,7 +306,7 @@ export const command: Command = {
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },
       ...COMMON_FLAGS,
       seconds: { type: 'number', arg: 'S', help: 'time budget in seconds (default 10)', gt: 0 },
-      runs: { type: 'int', arg: 'N', help: 'case budget instead of time (split over the workers)', min: 1 },
+      runs: { type: 'int', arg: 'N', help: 'case budget instead of time (per shard, split over the workers)', min: 1 },
       shard: { type: 'string', arg: 'i/k', help: 'search slice i of k of the seed space (k machines split one search)' },
       mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
@@ -298,47 +349,55 @@ export const command: Command = {
     if (flags.seconds !== undefined && flags.runs !== undefined) throw new UsageError(`${cmd}: give --seconds or --runs, not both`);
     let shard: Shard = { index: 1, count: 1 };
     if (flags.shard !== undefined) {
-      try {
-        shard = parseShard(flags.shard);
-      } catch (e) {
-        throw new UsageError(`${cmd}: --shard ${(e as Error).message}`);
-      }
+      if (!/^\s*\d+\/\d+\s*$/.test(flags.shard)) throw new UsageError(`${cmd}: --shard must look like i/k (e.g. 1/4), got "${flags.shard}"`);
+      const s = parseShard(flags.shard);
+      if (!s) throw new UsageError(`${cmd}: --shard ${flags.shard}: need 1 <= i <= k`);
+      shard = s;
     }
     if (flags.path !== undefined && flags.seed === undefined) throw new UsageError(`${cmd}: --path needs --seed (the batch seed the replay command prints)`);
     if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`${cmd}: --path must look like 3:2:0 (a fast-check path), got "${flags.path}"`);
     const workers: number = flags.workers ?? defaultWorkers();
-    const seed: number = flags.seed ?? randomSeed();
+    const seed: number = flags.seed ?? freshSeed();
     const label = `${claim.id}${dropped.length ? ` without ${dropped.join(', ')}` : ''}`;
     const progress = progressPrinter();
 
+    const file = join(dir(), searchFileName(claim.id, dropped, shard));
+    const budget = flags.runs !== undefined ? { runs: flags.runs as number } : { seconds: (flags.seconds ?? 10) as number };
+    let lastCheckpoint = Date.now();
     let out: SearchOutcome;
     if (flags.path !== undefined) out = replay(claim, mode, dropped, seed, flags.path, flags.runs);
     else {
       if (!flags.json)
         console.log(
           `search ${label}: mode ${mode ?? claim.modes[0]}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
-            `budget ${flags.runs !== undefined ? `${flags.runs} cases` : `${flags.seconds ?? 10} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
+            `budget ${budget.runs !== undefined ? `${budget.runs} cases` : `${budget.seconds} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
         );
       out = await withInterrupt((signal) =>
         search({
           claim,
           dropped,
           ...(mode ? { mode } : {}),
-          ...(flags.runs !== undefined ? { runs: flags.runs } : { seconds: flags.seconds ?? 10 }),
+          ...budget,
           workers,
           seed,
           shard,
           signal,
-          onProgress: (p) => progress.line(searchProgressText(label, p)),
+          onProgress: (p) => {
+            progress.line(searchProgressText(label, p));
+            // a checkpoint every 10 s: a search killed outright still leaves its counts behind
+            if (Date.now() - lastCheckpoint >= 10_000) {
+              lastCheckpoint = Date.now();
+              writeJSONAtomic(file, checkpoint(claim.id, dropped, seed, shard, workers, budget, p));
+            }
+          },
         }),
       );
     }
     progress.done();
 
     let corpus: CorpusSave | undefined;
-    if (out.found && !flags['no-corpus']) corpus = saveToCorpus(claim, out.found, decode(out.found.input));
+    if (out.found) corpus = saveToCorpus(claim, out.found, !flags['no-corpus']);
     const doc = resultFile(out, shard);
-    const file = join(dir(), searchFileName(claim.id, dropped, shard));
     writeJSONAtomic(file, doc);
 
     if (flags.json) console.log(JSON.stringify(doc, null, 2));
@@ -357,7 +416,8 @@ export const command: Command = {
       if (out.stalledSeeds?.length)
         console.log(`note: ${out.stalledSeeds.length} batch(es) abandoned: one case did not finish (seeds ${out.stalledSeeds.join(', ')})`);
       if (out.error) console.log(`error: ${out.error}`);
-      if (corpus) console.log(corpus.known ? `already in the corpus: ${corpus.path}` : `saved in the corpus: ${corpus.path}`);
+      if (corpus?.known) console.log(`already in the corpus: ${corpus.path}`);
+      else if (corpus?.saved) console.log(`saved in the corpus: ${corpus.path}`);
       console.log(`written: ${file}`);
     }
     if (out.found && dropped.length === 0 && !corpus?.known) return 1;

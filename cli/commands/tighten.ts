@@ -12,7 +12,7 @@ import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
 import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
 import { HANDLER } from '../../properties/search/search.ts';
-import { randomSeed } from '../../properties/search/seeds.ts';
+import { freshSeed } from '../../properties/index.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
 import { COMMON_FLAGS, claimOrUsage, progressPrinter, withInterrupt, witnessLines } from './search.ts';
@@ -24,10 +24,11 @@ export const command: Command = {
   spec: {
     name: 'tighten',
     summary: "Search each inequality's worst case: the largest ratio of its sides found, certified exactly, beside 1.",
-    usage: 'tighten [--claim ID]... [--seconds S] [--workers K] [--seed N] [--json] [--results DIR]',
+    usage: 'tighten [--claim ID]... [--seconds S] [--workers K] [--seed N] [--json] [--results DIR] [--verbose]',
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
       ...COMMON_FLAGS,
+      verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
     },
     details: [
@@ -45,7 +46,7 @@ export const command: Command = {
     if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
     const seconds: number = flags.seconds ?? 10;
     const workers: number = flags.workers ?? defaultWorkers();
-    const seed: number = flags.seed ?? randomSeed();
+    const seed: number = flags.seed ?? freshSeed();
     const file = join(resultsDir(flags.results), 'tighten.json');
     const rows: TightnessRow[] = [];
     const doc = (interrupted: boolean): TightnessDoc => ({
@@ -81,7 +82,7 @@ export const command: Command = {
                 `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
             );
             if (row.label) console.log(`  ${row.label}`);
-            if (row.witness && process.env.LORACHECK_VERBOSE) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+            if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
           }
         },
       }),

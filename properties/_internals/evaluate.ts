@@ -7,6 +7,7 @@ import { decide, evaluateComparison, type Decision } from '../../numeric/compare
 import { fieldFor } from '../../numeric/fields.ts';
 import type { Claim } from '../../theory/claim.ts';
 import type { EvaluatedComparison } from '../../theory/results.ts';
+import { isVacuous } from '../../theory/_internals/sides.ts';
 
 export type CaseStatus = 'pass' | 'fail' | 'undecided' | 'error';
 
@@ -17,13 +18,21 @@ export interface CaseOutcome {
   labels: (string | undefined)[];
   /** Index of the comparison closest to failing (see tighter()). */
   tightest?: number;
+  /** Whether the tightest comparison is vacuous (holds only because a side is +infinity). */
+  tightestVacuous?: boolean;
   error?: string;
 }
 
-/** a is closer to failing than b: a false decision first, then the larger ratio, else the smaller slack. */
-export function tighter(a: Decision, b: Decision): boolean {
+/**
+ * a is closer to failing than b: a false decision first; then a non-vacuous one (theory tags
+ * relations that hold only because a side is +infinity); then the larger ratio, where only one
+ * defines a ratio that one (0 <= 0 says nothing about tightness); else the smaller slack.
+ */
+export function tighter(a: Decision, b: Decision, aVacuous = false, bVacuous = false): boolean {
   if ((a.holds === false) !== (b.holds === false)) return a.holds === false;
+  if (aVacuous !== bVacuous) return bVacuous;
   if (a.ratio !== undefined && b.ratio !== undefined) return a.ratio > b.ratio;
+  if ((a.ratio !== undefined) !== (b.ratio !== undefined)) return a.ratio !== undefined;
   return a.slack < b.slack;
 }
 
@@ -44,12 +53,13 @@ export function evaluateCase(claim: Claim, F: Field<any>, input: unknown): CaseO
   }
   let status: CaseStatus = 'pass';
   let tightest: number | undefined;
+  const vac = labels.map((l) => isVacuous({ label: l }));
   decisions.forEach((d, i) => {
     if (d.holds === false) status = 'fail';
     else if (d.holds === 'undecided' && status === 'pass') status = 'undecided';
-    if (tightest === undefined || tighter(d, decisions[tightest]!)) tightest = i;
+    if (tightest === undefined || tighter(d, decisions[tightest]!, vac[i], vac[tightest])) tightest = i;
   });
-  return tightest === undefined ? { status, decisions, labels } : { status, decisions, labels, tightest };
+  return tightest === undefined ? { status, decisions, labels } : { status, decisions, labels, tightest, tightestVacuous: vac[tightest]! };
 }
 
 /** The evaluated comparisons of a witness (both sides as round-trip text). Throws on error. */

@@ -107,6 +107,8 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: (p: SearchProgress) => opts.onProgress!(e, p) } : {}),
     });
+    // a stopped search that found nothing has not searched its budget: no "not shown" row for it
+    if (out.interrupted && !out.found) return { rows, interrupted: true };
     const row = ablationRow(e.claim, e.hypothesis, out);
     rows.push(row);
     opts.onRow?.(row, out);

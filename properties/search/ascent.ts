@@ -27,6 +27,8 @@ export interface AscentResult {
   x: Float64Array;
   value: number;
   evals: number;
+  /** The step size it ended with (to continue the ascent later). */
+  sigma: number;
   /** Why it ended. */
   reason: 'converged' | 'deadline' | 'evals';
 }
@@ -63,12 +65,12 @@ export function ascend(f: (x: Float64Array) => number, x0: Float64Array, opts: A
   const maxEvals = opts.maxEvals ?? Infinity;
   const minSigma = opts.minSigma ?? 1e-13;
   let sigma = opts.sigma0 ?? 0.3;
-  if (d === 0) return { x, value: fx, evals, reason: 'converged' };
+  if (d === 0) return { x, value: fx, evals, sigma, reason: 'converged' };
   const y = new Float64Array(d);
   for (;;) {
-    if (sigma < minSigma) return { x, value: fx, evals, reason: 'converged' };
-    if (evals >= maxEvals) return { x, value: fx, evals, reason: 'evals' };
-    if ((evals & 7) === 0 && performance.now() >= opts.deadline) return { x, value: fx, evals, reason: 'deadline' };
+    if (sigma < minSigma) return { x, value: fx, evals, sigma, reason: 'converged' };
+    if (evals >= maxEvals) return { x, value: fx, evals, sigma, reason: 'evals' };
+    if ((evals & 7) === 0 && performance.now() >= opts.deadline) return { x, value: fx, evals, sigma, reason: 'deadline' };
     // per-coordinate scale: its own size, floored by a share of the typical size
     let rms = 0;
     for (let i = 0; i < d; i++) rms += x[i]! * x[i]!;

@@ -10,9 +10,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode, encode, type JSONValue } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
-import { checkClaim, type EngineResult } from '../engine.ts';
-import { confirm } from '../_internals/evaluate.ts';
-import { makeWitness } from '../_internals/witness.ts';
+import { checkClaim, confirm, failingFamilies, makeWitness, type EngineResult } from '../index.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
 import { simplify } from './simplify.ts';
@@ -93,6 +91,8 @@ export interface Found {
   simplifySteps: number;
   /** Cases this batch had run when it failed (for the report). */
   batchCases: number;
+  /** Label families of the failing comparisons (the corpus's identity of "the same failure"). */
+  failing: string[];
 }
 
 export function lookupClaim(id: string): Claim {
@@ -143,7 +143,8 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
           shrunk: base.shrunk,
           replay: base.replay,
         });
-  return { witness, input: encode(input), simplifySteps: steps, batchCases: r.cases };
+  const failing = failingFamilies(confirm(claim, input, confirmMode).outcome);
+  return { witness, input: encode(input), simplifySteps: steps, batchCases: r.cases, failing };
 }
 
 function countsOf(r: { cases: number; nonTrivial: number; undecided: number; falseAlarms: number }): Counts {

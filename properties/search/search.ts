@@ -12,13 +12,11 @@ import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
-import { defaultRuns } from '../engine.ts';
-import { confirmModeFor } from '../_internals/evaluate.ts';
-import { makeWitness } from '../_internals/witness.ts';
+import { confirm, confirmModeFor, defaultRuns, failingFamilies, makeWitness, type Shard } from '../index.ts';
 import type { Counts, LoopCandidate, LoopFound, LoopProgress, LoopResult } from './loop.ts';
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
-import { WHOLE, shardText, type Shard } from './seeds.ts';
+import { WHOLE, shardText } from './seeds.ts';
 
 export const HANDLER = new URL('./handler.ts', import.meta.url);
 
@@ -329,7 +327,8 @@ function fromCandidate(claim: Claim, mode: Mode, dropped: HypothesisName[], c: {
       shrunk: false,
       replay,
     });
-    return { witness, input: c.input as never, simplifySteps: 0, batchCases: 0 };
+    const failing = failingFamilies(confirm(claim, input, evaluatedIn).outcome);
+    return { witness, input: c.input as never, simplifySteps: 0, batchCases: 0, failing };
   } catch {
     return undefined;
   }

@@ -6,29 +6,16 @@
  * offset followed by murmur3's finaliser, itself a bijection of 32-bit words), so distinct
  * batch numbers give distinct fast-check seeds until j passes 2^32.
  *
- * Shard i of k (1-based) owns the batch numbers j with j = i - 1 (mod k); worker w of W in
- * a shard owns every W-th of those. Two shards are therefore disjoint whatever number of
- * workers each machine runs, and k machines under any job runner split one search.
+ * Shard i of k (1-based, as properties' parseShard reads "i/k") owns the batch numbers j
+ * with j = i - 1 (mod k); worker w of W in a shard owns every W-th of those. Two shards are
+ * therefore disjoint whatever number of workers each machine runs, and k machines under any
+ * job runner split one search.
  */
-export interface Shard {
-  /** 1-based index. */
-  index: number;
-  count: number;
-}
+import type { Shard } from '../index.ts';
+
+export type { Shard };
 
 export const WHOLE: Shard = { index: 1, count: 1 };
-
-/** Parses "i/k" with 1 <= i <= k. Throws RangeError with a one-line message otherwise
- *  (the CLI turns it into a usage error). */
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new RangeError(`must look like i/k (e.g. 1/4), got "${text}"`);
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count || count > 0xffff)
-    throw new RangeError(`${text}: need 1 <= i <= k (and k <= 65535)`);
-  return { index, count };
-}
 
 export function shardText(s: Shard): string {
   return `${s.index}/${s.count}`;
@@ -57,7 +44,3 @@ export function batchSeed(seed: number, j: number): number {
   return fmix32((base + j) >>> 0) | 0;
 }
 
-/** A fresh user seed when none is given (printed, so the run can be replayed). */
-export function randomSeed(): number {
-  return (Math.random() * 0x7fffffff) | 0;
-}

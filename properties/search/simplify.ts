@@ -67,8 +67,9 @@ export function convergents(r: Rational, maxDen = 64n): Rational[] {
   return out;
 }
 
-/** Simpler values near x, simplest first (all strictly simpler than x; >= 0 when nonneg). */
-export function simplerValues(x: Num, nonneg: boolean): Num[] {
+/** Simpler values near x, simplest first (all strictly simpler than x; >= 0 when nonneg,
+ *  > 0 when positive). */
+export function simplerValues(x: Num, nonneg: boolean, positive = false): Num[] {
   const r = toRational(x);
   const asFloat = typeof x === 'number';
   const cands: Rational[] = [Rational.ZERO, Rational.ONE, Rational.ONE.neg()];
@@ -87,7 +88,7 @@ export function simplerValues(x: Num, nonneg: boolean): Num[] {
     const key = c.toString();
     if (seen.has(key) || c.eq(r)) continue;
     seen.add(key);
-    if (nonneg && c.sign() < 0) continue;
+    if ((nonneg && c.sign() < 0) || (positive && c.sign() <= 0)) continue;
     // a double input keeps double entries: only fractions a double holds exactly
     if (asFloat && !Rational.fromNumber(c.toNumber()).eq(c)) continue;
     const cx = complexity(c);
@@ -169,7 +170,7 @@ export function simplify(input: unknown, opts: SimplifyOptions): Simplified {
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
     for (const c of coords) {
-      for (const v of simplerValues(getCoord(cur, c), c.nonneg)) {
+      for (const v of simplerValues(getCoord(cur, c), c.nonneg, c.positive)) {
         if (performance.now() >= opts.deadline) return { input: cur, steps, tried, timedOut: true };
         const next = setCoords(cur, [c], [v]);
         if (ok(next)) {

@@ -11,6 +11,7 @@
  * construction while they are enforced (not dropped):
  * - `symmetric`: mirrored entries of a square matrix that are equal move together;
  * - `nonneg`: x1, x2, w1, w2 carry a lower bound 0.
+ * Step sizes (eta, etaScale) stay positive in any case.
  * (`eta_rule` is a fact about eta: when it is enforced the claims compute eta from (8)
  * and the input carries none to move.)
  */
@@ -20,6 +21,9 @@ import { Rational } from '../../numeric/rational.ts';
 
 const SCALAR_KEYS = new Set(['x1', 'x2', 'w1', 'w2', 'eta', 'etaScale']);
 const NONNEG_KEYS = new Set(['x1', 'x2', 'w1', 'w2']);
+/** Step sizes: positive whatever is dropped (dropping `eta_rule` means other step sizes, not
+ *  steps uphill; the generators draw them > 0). */
+const POSITIVE_KEYS = new Set(['eta', 'etaScale']);
 
 /** One place in the input: a scalar field, or entry k of a matrix field. */
 export interface Slot {
@@ -32,6 +36,8 @@ export interface Coord {
   slots: Slot[];
   /** The value must stay >= 0 (nonneg enforced). */
   nonneg: boolean;
+  /** The value must stay > 0 (a step size). */
+  positive?: boolean;
 }
 
 export interface CoordOptions {
@@ -70,7 +76,7 @@ export function coordinates(input: unknown, opts: CoordOptions): Coord[] {
   for (const [key, v] of Object.entries(input as Record<string, unknown>)) {
     if (key === 'loss') continue;
     if (SCALAR_KEYS.has(key) && isNum(v)) {
-      out.push({ slots: [{ key }], nonneg: nonneg && NONNEG_KEYS.has(key) });
+      out.push({ slots: [{ key }], nonneg: nonneg && NONNEG_KEYS.has(key), ...(POSITIVE_KEYS.has(key) ? { positive: true } : {}) });
     } else if (isMatrix(v)) {
       const { rows, cols, data } = v;
       const tie = symmetric && rows === cols;

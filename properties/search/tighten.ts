@@ -28,8 +28,9 @@ import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
 import { complexity, simplerValues, smallerSizes } from './simplify.ts';
 
 /** Small sizes for restarts: the worst cases of these statements live at small sizes, and an
- *  ascent step costs one float64 evaluation. */
-export const TIGHTEN_PROFILE: Partial<Omit<Profile, 'mode'>> = { maxM: 3, maxN: 3, maxR: 2, maxT: 6, headCap: 64 };
+ *  ascent step costs one float64 evaluation. Runs (GV, T10, T35) take T <= 12 steps: T10's
+ *  worst ratio grows with T, so its value is "the worst up to 12 steps". */
+export const TIGHTEN_PROFILE: Partial<Omit<Profile, 'mode'>> = { maxM: 3, maxN: 3, maxR: 2, maxT: 12 };
 
 export interface RatioValue {
   /** Largest ratio over the comparisons (-Infinity when none is defined). */
@@ -89,7 +90,7 @@ export interface TightenJob {
   deadline: number;
   /** Cap on restarts (tests, reproducible runs). */
   maxRestarts?: number;
-  /** Share of the time spent polishing the best point at the end (default 0.2). */
+  /** Share of the time spent continuing the best restarts (elites) at the end (default 0.5). */
   polishShare?: number;
 }
 
@@ -127,10 +128,29 @@ function toFloat(x: Num): number {
   return typeof x === 'number' ? x : x.toNumber();
 }
 
+/** A restart point under ascent, kept while it is among the best. */
+interface Elite {
+  base: unknown;
+  coords: Coord[];
+  x: Float64Array;
+  value: number;
+  sigma: number;
+  /** Continuations in a row that found nothing better. */
+  stale: number;
+}
+
+const ELITES = 8;
+/** Evaluations of a first ascent from a restart; elites then get more, in rounds. */
+const FIRST_EVALS = 600;
+const ROUND_EVALS = 2000;
+
 /**
- * One worker's share: restarts from its own seeds (seed, worker) until the deadline, then a
- * polish of its best point. `post` receives each new best (throttled), so that a stopped run
- * keeps it.
+ * One worker's share. Explore (the first `1 - polishShare` of the time): restarts from its
+ * own seeds (seed, worker), each with a short ascent; the best few stay as elites. Exploit
+ * (the rest): continue the elites' ascents in rounds, best first, dropping those that stall.
+ * A short first ascent per restart and longer ones for the few that look best spends the
+ * time where the worst case is likely, whatever a claim's landscape. `post` receives each
+ * new best (throttled), so that a stopped run keeps it.
  */
 export function tightenLoop(
   claim: Claim,
@@ -143,20 +163,21 @@ export function tightenLoop(
   const now = () => Date.now();
   const perfDeadline = (epoch: number) => performance.now() + (epoch - now());
   const start = now();
-  const polishAt = job.deadline - (job.deadline - start) * (job.polishShare ?? 0.2);
+  const exploreUntil = job.deadline - (job.deadline - start) * (job.polishShare ?? 0.5);
   const arb = claimArbitrary(claim, { mode: 'float64', profile: TIGHTEN_PROFILE });
   const enforced = enforcedOf(claim);
   let best: { ratio: number; label?: string; input: unknown } | undefined;
   let restarts = 0;
   let evaluations = 0;
   let lastPost = 0;
-  const offer = (ratio: number, input: unknown, force = false) => {
+  const message = (): TightenBest => ({ type: 'best', ratio: best!.ratio, ...(best!.label !== undefined ? { label: best!.label } : {}), input: encode(best!.input) });
+  const offer = (ratio: number, input: unknown) => {
     if (best && !(ratio > best.ratio)) return;
     const r = ratioOf(claim, input);
     best = { ratio, input, ...(r.label !== undefined ? { label: r.label } : {}) };
-    if (force || now() - lastPost > 250) {
+    if (now() - lastPost > 250) {
       lastPost = now();
-      post({ type: 'best', ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(input) });
+      post(message());
     }
   };
   let pool: unknown[] = [];
@@ -171,53 +192,60 @@ export function tightenLoop(
     }
     return pool[poolIdx++];
   };
-  while (now() < polishAt && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
-    const start0 = nextStart();
-    restarts++;
-    if (!hypothesesKept(claim, start0)) continue;
-    const coords = coordinates(start0, { enforced });
-    const obj = objective(claim, start0, coords);
-    const x0 = Float64Array.from(coords.map((c) => toFloat(getCoord(start0, c))));
-    const rng = mulberry32(batchSeed(job.seed ^ 0x5bd1e995, restarts * workers + worker));
-    const res = ascend(obj.f, x0, {
-      deadline: perfDeadline(polishAt),
+  const rng = mulberry32(batchSeed(job.seed ^ 0x5bd1e995, worker));
+  const elites: Elite[] = [];
+  const climb = (e: Elite, until: number, maxEvals: number) => {
+    const obj = objective(claim, e.base, e.coords);
+    const project = signProjection(e.coords);
+    const res = ascend(obj.f, e.x, {
+      deadline: perfDeadline(until),
       rng,
-      maxEvals: 4000,
-      ...(enforced.has('nonneg') ? { project: nonnegProjection(coords) } : {}),
+      sigma0: e.sigma,
+      maxEvals,
+      ...(project ? { project } : {}),
     });
     evaluations += res.evals;
+    e.stale = res.value > e.value ? 0 : e.stale + 1;
+    e.x = res.x;
+    e.value = res.value;
+    // a collapsed step restarts larger next round (the ascent may have stopped on a ridge)
+    e.sigma = res.reason === 'converged' ? 0.05 : res.sigma;
     if (Number.isFinite(res.value)) offer(res.value, obj.input(res.x));
-    if (shouldStop()) break;
-  }
-  // Polish: continue the ascent from the best point with a fresh step size.
-  while (best && now() < job.deadline && !shouldStop()) {
-    const base = best.input;
-    const coords = coordinates(base, { enforced });
-    const obj = objective(claim, base, coords);
-    const x0 = Float64Array.from(coords.map((c) => toFloat(getCoord(base, c))));
-    const res = ascend(obj.f, x0, {
-      deadline: perfDeadline(job.deadline),
-      rng: mulberry32(batchSeed(job.seed, 0x7fff0000 + evaluations)),
-      sigma0: 0.05,
-      maxEvals: 20000,
-      ...(enforced.has('nonneg') ? { project: nonnegProjection(coords) } : {}),
-    });
-    evaluations += res.evals;
-    if (!(res.value > best.ratio)) break; // the ascent converged where it started: polished
-    offer(res.value, obj.input(res.x));
-  }
-  if (best) post({ type: 'best', ratio: best.ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(best.input) });
-  return {
-    ...(best ? { best: { type: 'best', ratio: best.ratio, ...(best.label !== undefined ? { label: best.label } : {}), input: encode(best.input) } } : {}),
-    restarts,
-    evaluations,
   };
+  // explore
+  while (now() < exploreUntil && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
+    const base = nextStart();
+    restarts++;
+    if (!hypothesesKept(claim, base)) continue;
+    const coords = coordinates(base, { enforced });
+    const e: Elite = { base, coords, x: Float64Array.from(coords.map((c) => toFloat(getCoord(base, c)))), value: -Infinity, sigma: 0.3, stale: 0 };
+    climb(e, exploreUntil, FIRST_EVALS);
+    if (!Number.isFinite(e.value)) continue;
+    elites.push(e);
+    elites.sort((a, b) => b.value - a.value);
+    if (elites.length > ELITES) elites.pop();
+  }
+  // exploit: rounds over the elites, best first, until the deadline or all have stalled
+  while (elites.length && now() < job.deadline && !shouldStop()) {
+    for (const e of [...elites]) {
+      if (now() >= job.deadline || shouldStop()) break;
+      climb(e, job.deadline, ROUND_EVALS);
+      if (e.stale >= 3) elites.splice(elites.indexOf(e), 1);
+    }
+    elites.sort((a, b) => b.value - a.value);
+  }
+  if (best) post(message());
+  return { ...(best ? { best: message() } : {}), restarts, evaluations };
 }
 
-function nonnegProjection(coords: Coord[]): (x: Float64Array) => void {
-  const idx = coords.flatMap((c, i) => (c.nonneg ? [i] : []));
+/** Keeps coordinates that must be >= 0 (nonneg) or > 0 (step sizes) feasible. */
+function signProjection(coords: Coord[]): ((x: Float64Array) => void) | undefined {
+  const nonneg = coords.flatMap((c, i) => (c.nonneg ? [i] : []));
+  const positive = coords.flatMap((c, i) => (c.positive ? [i] : []));
+  if (nonneg.length === 0 && positive.length === 0) return undefined;
   return (x) => {
-    for (const i of idx) if (x[i]! < 0) x[i] = 0;
+    for (const i of nonneg) if (x[i]! < 0) x[i] = 0;
+    for (const i of positive) if (!(x[i]! > 0)) x[i] = Number.MIN_VALUE;
   };
 }
 
@@ -256,7 +284,7 @@ export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: 
     let changed = false;
     for (const c of coords) {
       const x = toFloat(getCoord(cur, c));
-      for (const v of simplerValues(x, c.nonneg)) {
+      for (const v of simplerValues(x, c.nonneg, c.positive)) {
         if (performance.now() > until) return { input: cur, ratio: r };
         if (accept(setCoords(cur, [c], [v]))) {
           changed = true;

@@ -1,0 +1,56 @@
+/**
+ * One vitest property per catalogue claim (used by properties/claims-*.test.ts, split in two
+ * files so that vitest runs them on both cores). A true claim must verify; a printed line that
+ * has a `.corrected` form must be shown false by a confirmed, shrunk counterexample, on which the
+ * corrected form holds. Every claim's generator must leave >= 90% non-trivial cases.
+ * LORACHECK_SEED overrides the base seed (each claim derives its own from it).
+ */
+import { expect, it } from 'vitest';
+import { fieldFor } from '../../numeric/fields.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { CATALOGUE } from '../../theory/index.ts';
+import { checkClaim, type EngineResult } from '../engine.ts';
+import { evaluateCase } from './evaluate.ts';
+import { deriveSeed } from './seeds.ts';
+
+export const BASE_SEED = Number(process.env.LORACHECK_SEED ?? 20250611);
+
+/** The claims whose printed form the catalogue corrects: they must be shown false. */
+export function printedFalse(claim: Claim): Claim | undefined {
+  return CATALOGUE.find((c) => c.correctedOf === claim.id);
+}
+
+export function countLine(r: EngineResult): string {
+  const w = r.worstSlack;
+  const worst = w ? (w.ratio !== undefined ? `worst ratio ${w.ratio.toPrecision(6)}` : `worst slack ${w.slack.toPrecision(4)}`) : 'worst -';
+  return `${r.id} [${r.mode}] ${r.verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}, undecided ${r.undecided}, ${worst}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
+}
+
+export function claimSuite(part: number, parts: number): void {
+  CATALOGUE.forEach((claim, index) => {
+    if (index % parts !== part) return;
+    const corrected = printedFalse(claim);
+    const mode = claim.modes[0]!;
+    it(`${claim.id} [${mode}] ${corrected ? 'is false as printed: shrunk counterexample' : 'holds'}`, () => {
+      const r = checkClaim(claim, { mode, seed: deriveSeed(BASE_SEED, index), shrinkSeconds: 30 });
+      console.log(countLine(r));
+      expect(r.error, r.error).toBeUndefined();
+      expect(r.cases).toBeGreaterThan(0);
+      expect(r.nonTrivial / r.cases, `${claim.id}: only ${r.nonTrivial} of ${r.cases} cases are non-trivial`).toBeGreaterThanOrEqual(0.9);
+      if (!corrected) {
+        expect(r.verdict, `${claim.id}: ${r.counterexample ? JSON.stringify(r.counterexample.input) : ''}`).toBe('verified');
+        return;
+      }
+      expect(r.verdict).toBe('counterexample');
+      const w = r.counterexample!;
+      console.log(`  witness (${w.sizes}): ${JSON.stringify(w.input)}`);
+      for (const c of w.comparisons.filter((c) => c.holds === false)) console.log(`  false: ${c.label}: ${c.lhs} ${c.rel} ${c.rhs}`);
+      console.log(`  replay: ${w.replay}`);
+      expect(w.confirmedIn === 'exact' || w.confirmedIn === 'precise').toBe(true);
+      expect(w.shrunk).toBe(true);
+      // The corrected form holds on the very input that refutes the printed one.
+      const fixed = evaluateCase(corrected, fieldFor(w.confirmedIn!), r.counterexampleInput);
+      expect(fixed.status, `${corrected.id} on the witness: ${fixed.error ?? ''}`).toBe('pass');
+    });
+  });
+}

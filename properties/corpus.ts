@@ -1,0 +1,181 @@
+/**
+ * The counterexample corpus: confirmed, shrunk witnesses, one JSON file per claim in
+ * properties/corpus/<claim-id>.json (committed to git; exact entries as "p/q" strings, see
+ * theory/codec.ts). `npm test` replays every entry: a printed line that was false must stay
+ * false exactly as recorded, and its `.corrected` form must hold on the same input.
+ *
+ * This module is pure reading and checking; the CLI writes files (atomically, cli/io.ts), since
+ * properties/ does not import cli/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Mode } from '../numeric/field.ts';
+import { fieldFor } from '../numeric/fields.ts';
+import type { Claim } from '../theory/claim.ts';
+import { decode, type JSONValue } from '../theory/codec.ts';
+import type { Witness } from '../theory/results.ts';
+import { evaluateCase, failingFamilies } from './_internals/evaluate.ts';
+import { violated } from './_internals/witness.ts';
+import type { EngineResult } from './engine.ts';
+
+export const CORPUS_SCHEMA = 1;
+
+export interface CorpusEntry {
+  /** ISO date it was recorded. */
+  recordedAt: string;
+  /** Label families of the comparisons that fail (entry indices folded), sorted. */
+  failing: string[];
+  witness: Witness;
+}
+
+export interface CorpusFile {
+  kind: 'corpus';
+  schema: number;
+  claim: string;
+  entries: CorpusEntry[];
+}
+
+/** properties/corpus/ next to this file. */
+export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
+
+export function corpusPath(id: string, dir = CORPUS_DIR): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new RangeError(`corpusPath: claim id "${id}" is not a safe file name`);
+  return join(dir, `${id}.json`);
+}
+
+export function emptyCorpus(id: string): CorpusFile {
+  return { kind: 'corpus', schema: CORPUS_SCHEMA, claim: id, entries: [] };
+}
+
+/** Thrown on a malformed corpus file; the message names the file and the field. */
+export class CorpusError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorpusError';
+  }
+}
+
+function validate(file: string, x: unknown): CorpusFile {
+  const bad = (field: string, why: string): never => {
+    throw new CorpusError(`${file}: field ${field} ${why}`);
+  };
+  if (!x || typeof x !== 'object' || Array.isArray(x)) bad('(top level)', 'must be an object');
+  const o = x as Record<string, unknown>;
+  if (o.kind !== 'corpus') bad('kind', `must be "corpus", got ${JSON.stringify(o.kind)}`);
+  if (o.schema !== CORPUS_SCHEMA) bad('schema', `must be ${CORPUS_SCHEMA}, got ${JSON.stringify(o.schema)}`);
+  if (typeof o.claim !== 'string') bad('claim', 'must be a string');
+  if (!Array.isArray(o.entries)) bad('entries', 'must be an array');
+  (o.entries as unknown[]).forEach((e, i) => {
+    const en = e as Record<string, unknown>;
+    if (!en || typeof en !== 'object') bad(`entries[${i}]`, 'must be an object');
+    if (!Array.isArray(en.failing)) bad(`entries[${i}].failing`, 'must be an array of labels');
+    const w = en.witness as Record<string, unknown> | undefined;
+    if (!w || typeof w !== 'object') bad(`entries[${i}].witness`, 'must be an object');
+    if (w!.claim !== o.claim) bad(`entries[${i}].witness.claim`, `must be ${JSON.stringify(o.claim)}, got ${JSON.stringify(w!.claim)}`);
+    if (!Array.isArray(w!.comparisons)) bad(`entries[${i}].witness.comparisons`, 'must be an array');
+    if (w!.input === undefined || w!.input === null) bad(`entries[${i}].witness.input`, 'is missing');
+  });
+  return o as unknown as CorpusFile;
+}
+
+/** The corpus of a claim (empty when it has no file). */
+export function readCorpus(id: string, dir = CORPUS_DIR): CorpusFile {
+  const path = corpusPath(id, dir);
+  if (!existsSync(path)) return emptyCorpus(id);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CorpusError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return validate(path, json);
+}
+
+/** Every corpus file in the folder. */
+export function listCorpora(dir = CORPUS_DIR): CorpusFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => readCorpus(f.slice(0, -'.json'.length), dir));
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const s = new Set(a);
+  return a.length === b.length && b.every((x) => s.has(x));
+}
+
+/**
+ * The entry a new counterexample repeats: same hypotheses dropped and the same failing
+ * comparisons (label families). Such a counterexample is "known": `check` exits 0 on it.
+ */
+export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[] }): CorpusEntry | undefined {
+  return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing));
+}
+
+/** A corpus entry for a confirmed counterexample of a check or search result (undefined if none). */
+export function entryFromResult(r: Pick<EngineResult, 'counterexample' | 'failing'>, date = new Date()): CorpusEntry | undefined {
+  const w = r.counterexample;
+  if (!w || !w.confirmedIn || !r.failing) return undefined;
+  return { recordedAt: date.toISOString(), failing: [...r.failing], witness: w };
+}
+
+/** The file with one more entry (pure: the caller writes it). */
+export function withEntry(file: CorpusFile, entry: CorpusEntry): CorpusFile {
+  return { ...file, entries: [...file.entries, entry] };
+}
+
+export interface ReplayOutcome {
+  ok: boolean;
+  /** Why it is not ok (first difference). */
+  reason?: string;
+  mode: Mode;
+  failing: string[];
+}
+
+/** The mode a witness is replayed in: where it was confirmed (exact or precise). */
+export function replayMode(w: Witness): Mode {
+  return w.confirmedIn ?? w.foundIn;
+}
+
+/**
+ * Re-evaluates a stored witness: it must fail exactly as recorded, i.e. the same comparisons
+ * (same count, same labels) decide the same way (true / false / undecided) and the failing
+ * label families equal the recorded ones.
+ */
+export function replayEntry(claim: Claim, entry: CorpusEntry): ReplayOutcome {
+  const mode = replayMode(entry.witness);
+  const input = decode(entry.witness.input as JSONValue);
+  const out = evaluateCase(claim, fieldFor(mode), input);
+  const failing = failingFamilies(out);
+  const result = (reason?: string): ReplayOutcome => (reason ? { ok: false, reason, mode, failing } : { ok: true, mode, failing });
+  if (out.status === 'error') return result(`${claim.id} threw on the stored input: ${out.error}`);
+  const rec = entry.witness.comparisons;
+  if (rec.length !== out.decisions.length)
+    return result(`${claim.id} now has ${out.decisions.length} comparisons on the stored input, ${rec.length} were recorded`);
+  for (let i = 0; i < rec.length; i++) {
+    if ((rec[i]!.label ?? '') !== (out.labels[i] ?? '')) return result(`comparison ${i}: label "${out.labels[i]}" was "${rec[i]!.label}"`);
+    if (rec[i]!.holds !== out.decisions[i]!.holds)
+      return result(`comparison ${i} (${rec[i]!.label}): now ${String(out.decisions[i]!.holds)}, recorded ${String(rec[i]!.holds)}`);
+  }
+  if (!sameSet(failing, entry.failing)) return result(`failing comparisons are now [${failing.join('; ')}], recorded [${entry.failing.join('; ')}]`);
+  if (failing.length === 0) return result('the stored witness no longer fails');
+  return result();
+}
+
+/**
+ * The corrected claim on the stored input of its printed claim's counterexample: it must hold
+ * (every comparison true). Undefined when the input lies outside the corrected claim's
+ * hypotheses (e.g. a witness found with a hypothesis dropped), where nothing is asserted.
+ */
+export function replayCorrected(corrected: Claim, entry: CorpusEntry): ReplayOutcome | undefined {
+  const mode = replayMode(entry.witness);
+  const input = decode(entry.witness.input as JSONValue);
+  if (!corrected.modes.includes(mode)) return undefined;
+  if ((violated(corrected, input) ?? []).some((h) => corrected.hypotheses.includes(h))) return undefined;
+  const out = evaluateCase(corrected, fieldFor(mode), input);
+  const failing = failingFamilies(out);
+  if (out.status === 'pass') return { ok: true, mode, failing };
+  return { ok: false, reason: `${corrected.id} is ${out.status} on the witness of ${entry.witness.claim}${out.error ? `: ${out.error}` : ''}`, mode, failing };
+}
