@@ -29,8 +29,9 @@ export interface AlgebraNode {
   readonly b: Rational | AlgebraNode | undefined;
   readonly k: number;
   readonly weight: number;
-  /** Memo slot owned by this module. */
+  /** Memo slots owned by this module (Poly normal form; monomial view). */
   normal: unknown;
+  mono: unknown;
 }
 
 export type Leaf = Rational | AlgebraNode;
@@ -55,6 +56,10 @@ type MaskPoly = Map<number, Rational>;
 
 /** Decides the sign of x exactly, or undefined when x is outside the normal form. */
 export function algebraicSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
+  // the monomial view first: cheap (it never expands a product of sums), and it needs no
+  // normal form of the opaque parts, so it also works on expressions too large for a Poly
+  const m = monomialSign(x, hooks);
+  if (m !== undefined) return m;
   if (x.weight > MAX_WEIGHT) return undefined;
   const P = normalise(x, hooks);
   return P ? polySign(P, hooks.digits) : undefined;
@@ -483,4 +488,378 @@ function maskSign(M: MaskPoly, base: readonly bigint[], digits: number): Sign {
   const D = maskAdd(maskMul(A, A, base), maskScale(maskMul(B, B, base), Rational.of(base[j]!)), -1);
   const sD = maskSign(D, base, digits);
   return sD === undefined ? undefined : sD === 0 ? 0 : ((sA * sD) as Sign);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sums of monomials over opaque atoms
+//
+// A product of rationals, roots and *opaque atoms* (any subexpression of certified non-zero
+// sign, e.g. a gradient norm that is a long sum of square roots) is a monomial
+//     coef * prod_R R^e * prod_A |A|^f      (R integers > 1, 0 < e < 1; f rational)
+// built by structural recursion through * / neg abs sqrt cbrt pow only: no normal form of A,
+// no factoring. Two monomials with the same atoms and exponents differ by a positive
+// radical factor, so sum_i m_i splits into groups G = |A...|^f * sum_j c_j prod R^e with a
+// positive opaque part; a group's sign is that of a sum of radical monomials, decided by
+// cancelling equal terms, comparing two terms through their N-th powers (N = lcm of the
+// exponent denominators: rationals, exact), or the Poly machinery above for sixth roots.
+// This decides ties like 3 cbrt(4 sqrt2 L X / 4) = 3 cbrt(sqrt2 L X) for any X, rational or not.
+
+interface Mono {
+  coef: Rational;
+  /** R -> e, 0 < e < 1 (R^e with R an integer > 1). */
+  rads: ReadonlyMap<bigint, Rational>;
+  /** atom -> f != 0: the factor |atom|^f. */
+  atoms: ReadonlyMap<AlgebraNode, Rational>;
+}
+
+/** Flattened sums with more terms keep their remaining sub-sums as atoms. */
+const MAX_FLAT_TERMS = 64;
+/** Multiplicative chains deeper than this become atoms (keeps the recursion shallow). */
+const MAX_MONO_DEPTH = 200;
+/** Radicands / powers larger than this many bits are abandoned (undefined, never a guess). */
+const MAX_MONO_BITS = 1 << 16;
+/** At most this many distinct radicands or atoms in one monomial. */
+const MAX_MONO_FACTORS = 32;
+
+const EMPTY_RADS: ReadonlyMap<bigint, Rational> = new Map();
+const EMPTY_ATOMS: ReadonlyMap<AlgebraNode, Rational> = new Map();
+const ZERO_MONO: Mono = { coef: Rational.ZERO, rads: EMPTY_RADS, atoms: EMPTY_ATOMS };
+
+function bits(n: bigint): number {
+  return (n < 0n ? -n : n).toString(16).length * 4;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+}
+
+/**
+ * r^e (r > 0 rational, e rational) as factor * R^E with 0 <= E < 1 and R an integer
+ * (R = 1 when E = 0): perfect squares / cubes are taken out exactly, the integer part of
+ * e goes to the factor, and the radicand is made an integer: (n/d)^(j/m) = (n d^(m-1))^(j/m) / d^j.
+ */
+function radPow(r: Rational, e: Rational): [Rational, bigint, Rational] | null {
+  if (e.isZero() || (r.num === 1n && r.den === 1n)) return [Rational.ONE, 1n, Rational.ZERO];
+  for (;;) {
+    if (e.den % 2n === 0n) {
+      const s = r.sqrtExact();
+      if (s) {
+        r = s;
+        e = e.mul(Rational.of(2));
+        continue;
+      }
+    }
+    if (e.den % 3n === 0n) {
+      const c = r.cbrtExact();
+      if (c) {
+        r = c;
+        e = e.mul(Rational.of(3));
+        continue;
+      }
+    }
+    break;
+  }
+  const fl = floorDiv(e.num, e.den);
+  if (fl > 4096n || fl < -4096n) return null;
+  let factor = fl === 0n ? Rational.ONE : r.pow(Number(fl));
+  e = e.sub(Rational.of(fl));
+  if (e.isZero() || (r.num === 1n && r.den === 1n)) return [factor, 1n, Rational.ZERO];
+  let R = r.num;
+  if (r.den !== 1n) {
+    const m = e.den;
+    if (bits(r.den) * Number(m) > MAX_MONO_BITS) return null;
+    R = r.num * r.den ** (m - 1n);
+    factor = factor.div(Rational.of(r.den ** e.num));
+  }
+  if (bits(R) > MAX_MONO_BITS) return null;
+  return [factor, R, e];
+}
+
+/** Mutable accumulator for building a Mono. */
+interface MonoAcc {
+  coef: Rational;
+  rads: Map<bigint, Rational>;
+  atoms: Map<AlgebraNode, Rational>;
+}
+
+/** acc *= r^e, merging with an equal radicand already present. */
+function putRad(acc: MonoAcc, r: Rational, e: Rational): boolean {
+  const p = radPow(r, e);
+  if (!p) return false;
+  const [f, R, E] = p;
+  if (!(f.num === 1n && f.den === 1n)) acc.coef = acc.coef.mul(f);
+  if (E.isZero()) return true;
+  const prev = acc.rads.get(R);
+  if (prev === undefined) {
+    acc.rads.set(R, E);
+    return true;
+  }
+  // merging two entries into one: the recursion ends (fewer entries each time)
+  acc.rads.delete(R);
+  return putRad(acc, Rational.of(R), prev.add(E));
+}
+
+function putAtom(acc: MonoAcc, a: AlgebraNode, f: Rational): void {
+  const prev = acc.atoms.get(a);
+  const next = prev === undefined ? f : prev.add(f);
+  if (next.isZero()) acc.atoms.delete(a);
+  else acc.atoms.set(a, next);
+}
+
+function finish(acc: MonoAcc): Mono | null {
+  if (acc.coef.isZero()) return ZERO_MONO;
+  if (acc.rads.size > MAX_MONO_FACTORS || acc.atoms.size > MAX_MONO_FACTORS) return null;
+  return acc;
+}
+
+function monoMul(a: Mono, b: Mono): Mono | null {
+  if (a.coef.isZero() || b.coef.isZero()) return ZERO_MONO;
+  const acc: MonoAcc = { coef: a.coef.mul(b.coef), rads: new Map(a.rads), atoms: new Map(a.atoms) };
+  for (const [R, e] of b.rads) if (!putRad(acc, Rational.of(R), e)) return null;
+  for (const [A, f] of b.atoms) putAtom(acc, A, f);
+  return finish(acc);
+}
+
+/** m^k for an integer k (m != 0 when k < 0). */
+function monoPowInt(m: Mono, k: number): Mono | null {
+  if (m.coef.isZero()) return k > 0 ? ZERO_MONO : null;
+  if (bits(m.coef.num) * Math.abs(k) > MAX_MONO_BITS || bits(m.coef.den) * Math.abs(k) > MAX_MONO_BITS) return null;
+  const K = Rational.of(k);
+  const acc: MonoAcc = { coef: m.coef.pow(k), rads: new Map(), atoms: new Map() };
+  for (const [R, e] of m.rads) if (!putRad(acc, Rational.of(R), e.mul(K))) return null;
+  for (const [A, f] of m.atoms) putAtom(acc, A, f.mul(K));
+  return finish(acc);
+}
+
+/** The real n-th root (n = 2: m >= 0 required; n = 3: odd, any sign). */
+function monoRoot(m: Mono, n: 2 | 3): Mono | null {
+  const s = m.coef.sign();
+  if (s === 0) return ZERO_MONO;
+  if (s < 0 && n === 2) return null;
+  const inv = Rational.of(1n, BigInt(n));
+  const acc: MonoAcc = { coef: Rational.of(s), rads: new Map(), atoms: new Map() };
+  if (!putRad(acc, m.coef.abs(), inv)) return null;
+  for (const [R, e] of m.rads) if (!putRad(acc, Rational.of(R), e.mul(inv))) return null;
+  for (const [A, f] of m.atoms) putAtom(acc, A, f.mul(inv));
+  return finish(acc);
+}
+
+const MULTIPLICATIVE = new Set(['mul', 'div', 'neg', 'abs', 'pow', 'sqrt', 'cbrt']);
+
+/**
+ * The monomial of x, or null. `top` (the value whose sign is being decided) may not become
+ * an atom: its sign is the question. Only successes are memoised (an atom whose sign is
+ * undecided now may be decided at another precision setting).
+ */
+function monoOf(x: Leaf, hooks: AlgebraHooks, top: AlgebraNode, depth: number): Mono | null {
+  if (x instanceof Rational) return x.isZero() ? ZERO_MONO : { coef: x, rads: EMPTY_RADS, atoms: EMPTY_ATOMS };
+  if (x.mono) return x.mono as Mono;
+  const m = depth > MAX_MONO_DEPTH || !MULTIPLICATIVE.has(x.op) ? atomMono(x, hooks, top) : productMono(x, hooks, top, depth + 1);
+  if (m) x.mono = m;
+  return m;
+}
+
+function atomMono(x: AlgebraNode, hooks: AlgebraHooks, top: AlgebraNode): Mono | null {
+  if (x === top) return null;
+  const s = hooks.sign(x);
+  if (s === undefined) return null;
+  if (s === 0) return ZERO_MONO;
+  return { coef: Rational.of(s), rads: EMPTY_RADS, atoms: new Map([[x, Rational.ONE]]) };
+}
+
+function productMono(x: AlgebraNode, hooks: AlgebraHooks, top: AlgebraNode, depth: number): Mono | null {
+  const A = monoOf(x.a, hooks, top, depth);
+  if (!A) return null;
+  switch (x.op) {
+    case 'neg':
+      return { coef: A.coef.neg(), rads: A.rads, atoms: A.atoms };
+    case 'abs':
+      return { coef: A.coef.abs(), rads: A.rads, atoms: A.atoms };
+    case 'pow':
+      return monoPowInt(A, x.k);
+    case 'sqrt':
+      return monoRoot(A, 2);
+    case 'cbrt':
+      return monoRoot(A, 3);
+  }
+  const B = monoOf(x.b!, hooks, top, depth);
+  if (!B) return null;
+  if (x.op === 'mul') return monoMul(A, B);
+  // div: the divisor is certified non-zero when the node is built
+  const inv = B.coef.isZero() ? null : monoPowInt(B, -1);
+  return inv ? monoMul(A, inv) : null;
+}
+
+/** x as sum_i s_i * y_i through + - neg and rational scaling (breadth first, capped). */
+function flatten(x: AlgebraNode): [Rational, Leaf][] {
+  const queue: [Rational, Leaf][] = [[Rational.ONE, x]];
+  const out: [Rational, Leaf][] = [];
+  while (queue.length > 0) {
+    const [s, y] = queue.shift()!;
+    if (y instanceof Rational || out.length + queue.length + 1 >= MAX_FLAT_TERMS) {
+      out.push([s, y]);
+      continue;
+    }
+    switch (y.op) {
+      case 'add':
+        queue.push([s, y.a], [s, y.b!]);
+        continue;
+      case 'sub':
+        queue.push([s, y.a], [s.neg(), y.b!]);
+        continue;
+      case 'neg':
+        queue.push([s.neg(), y.a]);
+        continue;
+      case 'mul':
+        if (y.a instanceof Rational) {
+          queue.push([s.mul(y.a), y.b!]);
+          continue;
+        }
+        if (y.b instanceof Rational) {
+          queue.push([s.mul(y.b), y.a]);
+          continue;
+        }
+    }
+    out.push([s, y]);
+  }
+  return out;
+}
+
+function factorKey<K>(m: ReadonlyMap<K, Rational>, id: (k: K) => string): string {
+  return [...m].map(([k, e]) => `${id(k)}^${e}`).sort().join('*');
+}
+
+let nextAtomId = 0;
+const atomIds = new WeakMap<AlgebraNode, number>();
+/** Identity of an atom: the same node object. */
+function identityId(a: AlgebraNode): string {
+  let id = atomIds.get(a);
+  if (id === undefined) atomIds.set(a, (id = nextAtomId++));
+  return String(id);
+}
+
+/**
+ * Structural identity (hash-consing, exact: no hash collisions): two atoms get the same id
+ * iff they are the same expression tree (rationals compared by value), e.g. one quantity
+ * computed twice. The table lives for one decision only, so it cannot grow without bound.
+ */
+function structuralIds(): (a: AlgebraNode) => string {
+  const ids = new Map<AlgebraNode, number>();
+  const table = new Map<string, number>();
+  const key = (c: Leaf | undefined): string => (c === undefined ? '' : c instanceof Rational ? c.toString() : `#${ids.get(c)!}`);
+  return (a: AlgebraNode): string => {
+    // iterative post-order: deep chains must not overflow the stack
+    const stack: AlgebraNode[] = [a];
+    while (stack.length > 0) {
+      const n = stack[stack.length - 1]!;
+      if (ids.has(n)) {
+        stack.pop();
+        continue;
+      }
+      let pending = false;
+      for (const c of [n.a, n.b]) {
+        if (c !== undefined && !(c instanceof Rational) && !ids.has(c)) {
+          stack.push(c);
+          pending = true;
+        }
+      }
+      if (pending) continue;
+      const k = `${n.op}|${n.k}|${key(n.a)}|${key(n.b)}`;
+      let id = table.get(k);
+      if (id === undefined) table.set(k, (id = table.size));
+      ids.set(n, id);
+      stack.pop();
+    }
+    return `s${ids.get(a)!}`;
+  };
+}
+
+/** Sign of x by the monomial view, or undefined. */
+export function monomialSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
+  const terms: Mono[] = [];
+  for (const [s, y] of flatten(x)) {
+    const m = monoOf(y, hooks, x, 0);
+    if (!m) return undefined;
+    if (!m.coef.isZero()) terms.push(s.eq(Rational.ONE) ? m : { coef: m.coef.mul(s), rads: m.rads, atoms: m.atoms });
+  }
+  const [sign, groups] = groupedSign(terms, identityId, hooks.digits);
+  // atoms that are equal expressions but distinct objects: retry with structural identity
+  if (sign === undefined && groups > 1) return groupedSign(terms, structuralIds(), hooks.digits)[0];
+  return sign;
+}
+
+/** Sign of a sum of monomials grouped by their opaque parts; also the number of groups. */
+function groupedSign(terms: readonly Mono[], atomId: (a: AlgebraNode) => string, digits: number): [Sign, number] {
+  // group key (atoms) -> radical key -> term
+  const groups = new Map<string, Map<string, MonoAcc>>();
+  for (const m of terms) {
+    const gk = factorKey(m.atoms, atomId);
+    let g = groups.get(gk);
+    if (!g) groups.set(gk, (g = new Map()));
+    const rk = factorKey(m.rads, String);
+    const prev = g.get(rk);
+    if (prev) prev.coef = prev.coef.add(m.coef);
+    else g.set(rk, { coef: m.coef, rads: m.rads as Map<bigint, Rational>, atoms: m.atoms as Map<AlgebraNode, Rational> });
+  }
+  // each group is (positive opaque part) * (sum of radical monomials)
+  let sign: Sign = 0;
+  for (const g of groups.values()) {
+    const sg = radicalSumSign([...g.values()].filter((t) => !t.coef.isZero()), digits);
+    if (sg === undefined) return [undefined, groups.size];
+    if (sg === 0) continue;
+    if (sign !== 0 && sign !== sg) return [undefined, groups.size]; // groups of opposite signs: not comparable here
+    sign = sg;
+  }
+  return [sign, groups.size];
+}
+
+/** Sign of sum_j c_j prod R^e (positive radicals). */
+function radicalSumSign(terms: readonly Mono[], digits: number): Sign {
+  if (terms.length === 0) return 0;
+  if (terms.length === 1) return terms[0]!.coef.sign();
+  const s0 = terms[0]!.coef.sign();
+  if (terms.every((t) => t.coef.sign() === s0)) return s0;
+  if (terms.length === 2) return twoTermSign(terms[0]!, terms[1]!);
+  const P = radicalPoly(terms);
+  return P ? polySign(P, digits) : undefined;
+}
+
+/** sign(t1 + t2) for coefficients of opposite signs: |t1| vs |t2| through their N-th powers. */
+function twoTermSign(t1: Mono, t2: Mono): Sign {
+  // ratio |t1|/|t2| = |c1/c2| * prod R^e (exponents of t2 negated)
+  const ratio = new Map<bigint, Rational>(t1.rads);
+  for (const [R, e] of t2.rads) {
+    const next = (ratio.get(R) ?? Rational.ZERO).sub(e);
+    if (next.isZero()) ratio.delete(R);
+    else ratio.set(R, next);
+  }
+  const c = t1.coef.div(t2.coef).abs();
+  let N = 1n;
+  for (const e of ratio.values()) N = (N / gcd(N, e.den)) * e.den;
+  let cost = (bits(c.num) + bits(c.den)) * Number(N);
+  for (const [R, e] of ratio) cost += bits(R) * Math.abs(Number(e.num) * Number(N / e.den));
+  if (N > 720n || cost > 4 * MAX_MONO_BITS) return undefined;
+  let v = c.pow(Number(N));
+  for (const [R, e] of ratio) v = v.mul(Rational.of(R).pow(Number(e.num * (N / e.den))));
+  const cmp = v.cmp(Rational.ONE);
+  return cmp === 0 ? 0 : cmp > 0 ? t1.coef.sign() : t2.coef.sign();
+}
+
+/** Terms whose exponents are all sixths, as a Poly (R^(j/6) = (R^j)^(1/6)); else null. */
+function radicalPoly(terms: readonly Mono[]): Poly | null {
+  let P: Poly = new Map();
+  for (const t of terms) {
+    let T: Poly | null = constP(t.coef);
+    for (const [R, e] of t.rads) {
+      if (6n % e.den !== 0n) return null;
+      const j = e.num * (6n / e.den);
+      if (bits(R) * Number(j) > MAX_MONO_BITS) return null;
+      T = mulP(T, new Map([[R ** j, Rational.ONE]]));
+      if (!T) return null;
+    }
+    P = addP(P, T, 1);
+    if (P.size > MAX_TERMS) return null;
+  }
+  return P;
 }

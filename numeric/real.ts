@@ -49,6 +49,8 @@ export class RealNode {
   signMemo: -1 | 0 | 1 | undefined;
   /** Normal form cache for real-algebra.ts (null: not normalisable). */
   normal: unknown;
+  /** Monomial-view cache for real-algebra.ts. */
+  mono: unknown;
 
   constructor(op: RealOp, a: Real, b?: Real, k = 0) {
     this.op = op;
