@@ -691,22 +691,28 @@ function productMono(x: AlgebraNode, hooks: AlgebraHooks, top: AlgebraNode, dept
   return inv ? monoMul(A, inv) : null;
 }
 
-/** x as sum_i s_i * y_i through + - neg and rational scaling (breadth first, capped). */
-function flatten(x: AlgebraNode): [Rational, Leaf][] {
+/**
+ * x as sum_i s_i * y_i through + - neg and rational scaling (breadth first, capped), not
+ * expanding the nodes in `keep`; also the sums it expanded.
+ */
+function flatten(x: AlgebraNode, keep: ReadonlySet<AlgebraNode>): [[Rational, Leaf][], AlgebraNode[]] {
   const queue: [Rational, Leaf][] = [[Rational.ONE, x]];
   const out: [Rational, Leaf][] = [];
+  const expanded: AlgebraNode[] = [];
   while (queue.length > 0) {
     const [s, y] = queue.shift()!;
-    if (y instanceof Rational || out.length + queue.length + 1 >= MAX_FLAT_TERMS) {
+    if (y instanceof Rational || (y !== x && keep.has(y)) || out.length + queue.length + 1 >= MAX_FLAT_TERMS) {
       out.push([s, y]);
       continue;
     }
     switch (y.op) {
       case 'add':
         queue.push([s, y.a], [s, y.b!]);
+        expanded.push(y);
         continue;
       case 'sub':
         queue.push([s, y.a], [s.neg(), y.b!]);
+        expanded.push(y);
         continue;
       case 'neg':
         queue.push([s.neg(), y.a]);
@@ -723,7 +729,7 @@ function flatten(x: AlgebraNode): [Rational, Leaf][] {
     }
     out.push([s, y]);
   }
-  return out;
+  return [out, expanded];
 }
 
 function factorKey<K>(m: ReadonlyMap<K, Rational>, id: (k: K) => string): string {
@@ -777,16 +783,29 @@ function structuralIds(): (a: AlgebraNode) => string {
 
 /** Sign of x by the monomial view, or undefined. */
 export function monomialSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
-  const terms: Mono[] = [];
-  for (const [s, y] of flatten(x)) {
-    const m = monoOf(y, hooks, x, 0);
-    if (!m) return undefined;
-    if (!m.coef.isZero()) terms.push(s.eq(Rational.ONE) ? m : { coef: m.coef.mul(s), rads: m.rads, atoms: m.atoms });
+  // Sums are expanded into terms; but a sum that also occurs as a factor elsewhere (g and
+  // sqrt(g) sqrt(g)) must stay whole to meet its twin, so those are kept and it is retried.
+  const keep = new Set<AlgebraNode>();
+  for (let round = 0; round < 4; round++) {
+    const [flat, expanded] = flatten(x, keep);
+    const terms: Mono[] = [];
+    for (const [s, y] of flat) {
+      const m = monoOf(y, hooks, x, 0);
+      if (!m) return undefined;
+      if (!m.coef.isZero()) terms.push(s.eq(Rational.ONE) ? m : { coef: m.coef.mul(s), rads: m.rads, atoms: m.atoms });
+    }
+    const [sign, groups] = groupedSign(terms, identityId, hooks.digits);
+    if (sign !== undefined) return sign;
+    // atoms that are equal expressions but distinct objects: retry with structural identity
+    if (groups > 1) {
+      const s2 = groupedSign(terms, structuralIds(), hooks.digits)[0];
+      if (s2 !== undefined) return s2;
+    }
+    const more = expanded.filter((n) => !keep.has(n) && terms.some((t) => t.atoms.has(n)));
+    if (more.length === 0) return undefined;
+    for (const n of more) keep.add(n);
   }
-  const [sign, groups] = groupedSign(terms, identityId, hooks.digits);
-  // atoms that are equal expressions but distinct objects: retry with structural identity
-  if (sign === undefined && groups > 1) return groupedSign(terms, structuralIds(), hooks.digits)[0];
-  return sign;
+  return undefined;
 }
 
 /** Sign of a sum of monomials grouped by their opaque parts; also the number of groups. */

@@ -47,16 +47,16 @@ export interface InputOptions {
 
 /** float64 size caps per kind: where a case costs O((m+n)^3) (explicit extractor products) or T steps. */
 const FLOAT64_CAPS: Partial<Record<InputKind, Partial<Profile>>> = {
-  square: { maxM: 48, maxN: 48 },
+  // float64 screens at larger sizes; the caps keep one case around a second at most on
+  // one core (the printed (7) builds (m+n) x (m+n) products; runs take T steps).
+  square: { maxM: 128, maxN: 128 },
   block: { maxM: 200, maxN: 200 },
-  // theory's nonTrivial() evaluates these exactly over Q first (theory/_internals/lora-input.ts
-  // cheaply), which costs seconds per case beyond about 40 x 40 with double entries.
-  lora: { maxM: 40, maxN: 40, maxR: 8 },
-  'lora-pair': { maxM: 40, maxN: 40, maxR: 8 },
-  'loss-point': { maxM: 64, maxN: 64 },
-  'lora-run': { maxM: 24, maxN: 24, maxR: 4 },
-  'two-pair': { maxM: 24, maxN: 24 },
-  'two-lora': { maxM: 24, maxN: 24, maxR: 4 },
+  lora: { maxM: 160, maxN: 160, maxR: 16 },
+  'lora-pair': { maxM: 160, maxN: 160, maxR: 16 },
+  'loss-point': { maxM: 200, maxN: 200 },
+  'lora-run': { maxM: 48, maxN: 48, maxR: 8 },
+  'two-pair': { maxM: 64, maxN: 64 },
+  'two-lora': { maxM: 64, maxN: 64, maxR: 8 },
 };
 
 /** The profile a kind runs with in a mode (float64 caps the costlier kinds). */

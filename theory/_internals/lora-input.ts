@@ -30,7 +30,7 @@ export function gradientNonzero(desc: LossDesc, V: Matrix<Num>): boolean {
   return cheaply((F) => {
     const loss = lossOver(F, desc);
     return !F.isZero(normSq(F, G(F, loss, lift(F, V))));
-  });
+  }, V);
 }
 
 /** ||grad J(V)||^2 != 0 at the input point. */
@@ -38,7 +38,7 @@ export function gradJNonzero(desc: LossDesc, V: Matrix<Num>): boolean {
   return cheaply((F) => {
     const loss = lossOver(F, desc);
     return !F.isZero(normSq(F, gradJ(F, loss, lift(F, V))));
-  });
+  }, V);
 }
 
 /** Loss hypotheses plus `eta_rule` (no eta given). */

@@ -42,8 +42,11 @@ export const RUN_MODES: readonly Mode[] = ['precise', 'float64'];
 /**
  * Evaluates f exactly over Q where everything stays rational (quadratic losses), and in
  * float64 where Q cannot (irrational sqrt, exp, log: ModeError). For nonTrivial only.
+ * Inputs drawn as doubles (float64 runs, sizes in the hundreds) go straight to float64:
+ * rational arithmetic on dyadic doubles grows huge denominators there.
  */
-export function cheaply<R>(f: <T>(F: Field<T>) => R): R {
+export function cheaply<R>(f: <T>(F: Field<T>) => R, ...inputs: Matrix<Num>[]): R {
+  if (inputs.some((M) => typeof M.data[0] === 'number')) return f(float64);
   try {
     return f(rationalField);
   } catch (e) {

@@ -33,6 +33,6 @@ export const E23: Claim<LossPointInput> = {
     ];
   },
   nonTrivial: (input) =>
-    cheaply((F) => !F.isZero(normSq(F, lossOver(F, input.loss).grad(lift(F, input.W))))),
+    cheaply((F) => !F.isZero(normSq(F, lossOver(F, input.loss).grad(lift(F, input.W)))), input.W),
   hypothesesHold: (input) => lossHypotheses(input.loss),
 };

@@ -83,5 +83,5 @@ export const L36grad: Claim<TwoPairInput> = {
     );
   },
   nonTrivial: (input) =>
-    cheaply((F) => !F.isZero(normSq(F, gradLtilde(F, twoLossOver(F, input.loss), lift(F, input.M))))),
+    cheaply((F) => !F.isZero(normSq(F, gradLtilde(F, twoLossOver(F, input.loss), lift(F, input.M)))), input.M),
 };
