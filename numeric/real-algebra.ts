@@ -16,6 +16,9 @@
  *    fewer base elements, so it terminates);
  *  - two classes G1 + G2 of opposite signs compare |G1|^6 = u_1 S_1^6 with u_2 S_2^6.
  * Anything else (three or more cube classes, roots the form cannot hold): undefined.
+ *
+ * Before the normal form, the cheaper monomial view (end of this file) is tried: it needs no
+ * normal form of the opaque subexpressions, only their certified signs.
  */
 import type { Sign } from './field.ts';
 import { IntervalArith, type Interval } from './precise.ts';

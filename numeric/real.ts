@@ -10,9 +10,12 @@
  *   0. an outward-rounded float64 interval (numeric/interval-f64.ts): decides most signs,
  *      which are far from 0, at the cost of a few double operations per node;
  *   1. a directed-rounding decimal enclosure at `startDigits` (numeric/precise.ts kernel);
- *   2. an exact algebraic decision (numeric/real-algebra.ts): the node is normalised into a
- *      sum of q_i * u_i^(1/6) (covers sqrt, cbrt and the cube roots of (22)), and the sign of
- *      such a sum is decided by squaring / raising to the 6th power with sign case-splits;
+ *   2. an exact algebraic decision (numeric/real-algebra.ts): first a sum of monomials
+ *      c * prod R^e * prod |A|^f over opaque subexpressions A (ties such as
+ *      cbrt(4 sqrt2 L g / 4) = cbrt(sqrt2 L g) for any g, rational or not; two terms are
+ *      compared through exact N-th powers), then a normal form sum of q_i * u_i^(1/6)
+ *      (covers sqrt, cbrt and the cube roots of (22)) whose sign is decided by squaring /
+ *      raising to the 6th power with sign case-splits;
  *   3. enclosures at doubling precision up to `maxDigits`.
  * If none decides, the sign is `undefined` (undecided): never a guess.
  */
