@@ -128,7 +128,7 @@ const CHECK_RESULT = obj({
 const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
 
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
-  check: obj({ ...HEAD, claims: arr(CLAIM_INFO), results: arr(CHECK_RESULT) }),
+  check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
   search: obj({
     ...HEAD,
     claim: 'string',

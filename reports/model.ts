@@ -64,6 +64,8 @@ export interface Model {
   ablation: Sourced<AblationRow>[];
   tightness: Sourced<TightnessRow>[];
   traces: TraceGroup[];
+  /** Statements of the named hypotheses, from the check files that carry them. */
+  hypothesisText: Record<string, string>;
 }
 
 function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind: K): { name: string; data: Extract<ResultFile, { kind: K }> }[] {
@@ -199,5 +201,7 @@ export function buildModel(loaded: Loaded): Model {
     const target = of ? claims.find((o) => o.id === of) : undefined;
     if (target) target.correctedBy.push(c.id);
   }
-  return { dir: loaded.dir, files, warnings: loaded.warnings, claims, ablation, tightness, traces: traceGroups(files) };
+  const hypothesisText: Record<string, string> = {};
+  for (const { data } of ofKind(files, 'check')) Object.assign(hypothesisText, data.hypotheses ?? {});
+  return { dir: loaded.dir, files, warnings: loaded.warnings, claims, ablation, tightness, traces: traceGroups(files), hypothesisText };
 }

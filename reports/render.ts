@@ -57,7 +57,7 @@ export function renderReport(loaded: Loaded, o: ReportOptions = {}): Report {
   } catch (e) {
     // Unforeseen data: keep the page (warnings, environment) rather than fail the command.
     warnings.push({ file: '(report)', message: `results could not be merged: ${(e as Error).message}` });
-    model = { dir: loaded.dir, files: loaded.files, warnings: loaded.warnings, claims: [], ablation: [], tightness: [], traces: [] };
+    model = { dir: loaded.dir, files: loaded.files, warnings: loaded.warnings, claims: [], ablation: [], tightness: [], traces: [], hypothesisText: {} };
   }
   const sections: Section[] = [];
   for (const [name, make] of SECTIONS) {

@@ -24,6 +24,7 @@ code,pre,.exact{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas
 span.num[title]{text-decoration:underline dotted #b0b8c1;text-underline-offset:2px}
 code.id{font-weight:650;color:var(--fg);font-size:.9em}
 code.hyp{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 .3em;font-size:.82em}
+.hyp-legend{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:.8em 0;font-size:.9em}.hyp-legend dd{margin:0}
 .sub{color:var(--muted);margin:0}
 nav.toc{margin-top:.6rem;display:flex;flex-wrap:wrap;gap:.25rem 1.1rem;font-size:.92rem}
 .lead{color:var(--muted);max-width:62rem}

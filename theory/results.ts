@@ -96,6 +96,8 @@ export interface CheckResultFile {
   schema: number;
   env: Environment;
   claims: ClaimInfo[];
+  /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
+  hypotheses?: Record<string, string>;
   results: ClaimCheckResult[];
 }
 

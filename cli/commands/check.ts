@@ -13,7 +13,7 @@ import { UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
-import { claimInfo, type Claim } from '../../theory/claim.ts';
+import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
 import {
   CORPUS_DIR,
@@ -141,6 +141,7 @@ async function run({ flags }: Parsed): Promise<number> {
     schema: RESULT_SCHEMA_VERSION,
     env: environment(),
     claims: sel.claims.map((c) => claimInfo(c.claim)),
+    hypotheses: { ...HYPOTHESES },
     results: [],
     ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
   };

@@ -47,6 +47,13 @@ export function ablationSection(m: Model): Section | undefined {
   return {
     id: 'ablation',
     title: 'Ablation: which hypotheses carry weight',
-    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
+    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${legend(m, hyps)}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
   };
+}
+
+/** What each dropped hypothesis says (from the check results), so the grid reads on its own. */
+function legend(m: Model, hyps: readonly string[]) {
+  const known = hyps.filter((h) => typeof m.hypothesisText[h] === 'string');
+  if (!known.length) return '';
+  return html`<dl class="hyp-legend">${known.map((h) => html`<dt><code class="hyp">${h}</code></dt><dd>${m.hypothesisText[h]!}</dd>`)}</dl>`;
 }

@@ -67,7 +67,7 @@ function histograms(c: ClaimView): Html {
 function claimBlock(c: ClaimView, m: Model): Html {
   const i = c.info;
   const hyps = i?.hypotheses?.length
-    ? html`${i.hypotheses.map((h) => html`<code class="hyp">${h}</code> `)}`
+    ? html`${i.hypotheses.map((h) => html`<code class="hyp" title="${m.hypothesisText[h] ?? ''}">${h}</code> `)}`
     : html`<span class="dim">${i ? 'none' : 'unknown (no claim description in the results)'}</span>`;
   const corrected = i?.correctedOf ? html`<p class="small">Corrected form of ${m.claims.some((o) => o.id === i.correctedOf) ? claimLink(i.correctedOf) : html`<code class="id">${i.correctedOf}</code>`}.</p>` : '';
   const correctedBy = c.correctedBy.length ? html`<p class="small">Corrected form: ${c.correctedBy.map((id) => html`${claimLink(id)} ${badge(m.claims.find((o) => o.id === id)!.verdict)} `)}</p>` : '';
