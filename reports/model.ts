@@ -18,6 +18,7 @@ import type { ClaimInfo } from '../theory/claim.ts';
 import type { Loaded, LoadedFile, Warning } from './load.ts';
 import { PALETTE } from './charts.ts';
 import { compareIds } from './format.ts';
+import { Decimal } from 'decimal.js';
 
 export type Sourced<T> = T & { file: string; date?: string };
 
@@ -159,6 +160,58 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
   return [...groups.values()];
 }
 
+/**
+ * The float64 ratio a search reports can sit a rounding error above the paper's constant on a
+ * tie (1 + 4e-16 where the exact ratio is 1). Where the row carries a certified value ("p/q"
+ * or a decimal enclosure "[lo, hi]"), its order against the constant wins: the displayed
+ * ratio is moved to the right side of the constant, never across it.
+ */
+export function certifiedRatio<R extends TightnessRow>(r: R): R {
+  const p = r.paperRatio ?? 1;
+  const cmp = certifiedCmp(r.worstRatioCertified, p);
+  if (typeof r.worstRatio !== 'number') return r;
+  // An enclosure that contains the constant (a tie the interval cannot split): show the
+  // constant, not the float64 noise on either side of it; the certified column keeps the interval.
+  if (cmp === undefined) return enclosureContains(r.worstRatioCertified, p) ? { ...r, worstRatio: p } : r;
+  const below = p - p * 2 ** -53;
+  const above = p + p * 2 ** -52;
+  const worstRatio = cmp === 0 ? p : cmp < 0 ? Math.min(r.worstRatio, below) : Math.max(r.worstRatio, above);
+  return { ...r, worstRatio };
+}
+
+function enclosureContains(text: string | undefined, p: number): boolean {
+  const iv = typeof text === 'string' ? /^\[\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\]$/.exec(text.trim()) : null;
+  return !!iv && new Decimal(iv[1]!).lte(p) && new Decimal(iv[2]!).gte(p);
+}
+
+/** Order of a certified ratio text against p: -1, 0, 1, or undefined when it cannot tell. */
+export function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text.trim();
+  const frac = /^(-?\d+)(?:\/(\d+))?$/.exec(t);
+  const P = new Decimal(p);
+  if (frac) {
+    const q = new Decimal(frac[1]!).div(new Decimal(frac[2] ?? '1'));
+    // exact for p = 1 and small integers: compare num with p * den in integers
+    const num = BigInt(frac[1]!);
+    const den = BigInt(frac[2] ?? '1');
+    if (Number.isInteger(p)) {
+      const rhs = BigInt(p) * den;
+      return num < rhs ? -1 : num > rhs ? 1 : 0;
+    }
+    return q.cmp(P) as -1 | 0 | 1;
+  }
+  const iv = /^\[\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\]$/.exec(t);
+  if (iv) {
+    const lo = new Decimal(iv[1]!);
+    const hi = new Decimal(iv[2]!);
+    if (hi.lt(P)) return -1;
+    if (lo.gt(P)) return 1;
+    if (lo.eq(P) && hi.eq(P)) return 0;
+  }
+  return undefined;
+}
+
 export function buildModel(loaded: Loaded): Model {
   const { files } = loaded;
   const infos = new Map<string, ClaimInfo>();
@@ -179,7 +232,7 @@ export function buildModel(loaded: Loaded): Model {
   }
   const searches = ofKind(files, 'search').map(({ name, data }) => ({ ...data, file: name, date: dateOf(data.env) }));
   const ablation = ofKind(files, 'ablate').flatMap(({ name, data }) => data.rows.map((r) => ({ ...r, file: name, date: dateOf(data.env) })));
-  const tightness = ofKind(files, 'tighten').flatMap(({ name, data }) => data.rows.map((r) => ({ ...r, file: name, date: dateOf(data.env) })));
+  const tightness = ofKind(files, 'tighten').flatMap(({ name, data }) => data.rows.map((r) => ({ ...certifiedRatio(r), file: name, date: dateOf(data.env) })));
 
   const extra = new Set<string>();
   for (const r of latest.values()) extra.add(r.id);

@@ -82,6 +82,8 @@ export const command: Command = {
                 `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
             );
             if (row.label) console.log(`  ${row.label}`);
+            const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
+            if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
             if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
           }
         },

@@ -62,7 +62,7 @@ describe('search', () => {
     setTimeout(() => ac.abort(), 1500);
     const t0 = Date.now();
     const out = await search({ claim: A2sym, seconds: 60, workers: 2, seed: 8, pool, signal: ac.signal });
-    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(Date.now() - t0).toBeLessThan(8000); // 1.5 s, then at most the 3 s grace before a silent worker is replaced
     expect(out.interrupted).toBe(true);
     expect(out.cases).toBeGreaterThan(0);
   });

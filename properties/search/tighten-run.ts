@@ -65,6 +65,7 @@ export async function tightenOne(
   };
   let restarts = 0;
   let evaluations = 0;
+  let artefacts = 0;
   const jobs = Array.from({ length: pool.size }, (_, w) =>
     pool.submit<TightenWorkerResult>(
       w,
@@ -88,12 +89,15 @@ export async function tightenOne(
       take(s.value.best);
       restarts += s.value.restarts;
       evaluations += s.value.evaluations;
+      artefacts += s.value.artefacts;
     }
   }
   if (ticker) clearInterval(ticker);
   opts.signal?.removeEventListener('abort', onAbort);
   const seconds = (Date.now() - start) / 1000;
-  const row: TightnessRow = { claim: claim.id, worstRatio: best ? best.ratio : Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
+  const row: TightnessRow & { floatArtefacts?: number } = { claim: claim.id, worstRatio: best ? best.ratio : Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
+  // float64 optima that certified arithmetic did not bear out (rounding, not the inequality)
+  if (artefacts) row.floatArtefacts = artefacts;
   if (best) {
     if (best.label !== undefined) row.label = best.label;
     const cert = await certify(claim, best.input as JSONValue, opts, pool);

@@ -7,9 +7,12 @@
  * of an input is the largest ratio over the claim's comparisons. Search: random restarts
  * (the claim's own arbitrary in float64 at small sizes, every hypothesis honoured) and from
  * each a local ascent (ascent.ts) on the free entries (slots.ts; sizes and loss stay fixed
- * per restart). The best input is then snapped to simple values where that costs nothing
- * (a near-zero entry to 0, a uniform rescale) and its ratio re-evaluated in exact (or
- * precise) arithmetic: that certified value is what the report shows beside 1.
+ * per restart); the best few restarts get longer ascents. A new best is re-evaluated in
+ * certified arithmetic before it counts, because an ascent on float64 values also climbs
+ * rounding error (a float64 optimum the certified value does not bear out is dropped). The
+ * best input is then snapped to simple values where that costs nothing (a near-zero entry to
+ * 0, a uniform rescale) and its ratio re-evaluated in exact (or precise) arithmetic: that
+ * certified value is what the report shows beside 1.
  */
 import fc from 'fast-check';
 import { decide } from '../../numeric/compare.ts';
@@ -106,6 +109,20 @@ export interface TightenWorkerResult {
   best?: TightenBest;
   restarts: number;
   evaluations: number;
+  /** Candidates whose float64 ratio the certified re-evaluation did not bear out. */
+  artefacts: number;
+}
+
+/** float64 and certified values of a ratio agree to 1e-9 (relative). */
+function agrees(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}
+
+/** The ratio in certified arithmetic, as a double: precise where the claim has it (bounded
+ *  cost), else exact; undefined when neither can evaluate the input. */
+export function trustedRatio(claim: Claim, input: unknown): number | undefined {
+  const mode: Mode | undefined = claim.modes.includes('precise') ? 'precise' : claim.modes.includes('exact') ? 'exact' : undefined;
+  return mode ? certifyRatio(claim, input, [mode])?.value : undefined;
 }
 
 /** The objective as a function of the coordinate vector of one restart point. */
@@ -171,14 +188,25 @@ export function tightenLoop(
   let evaluations = 0;
   let lastPost = 0;
   const message = (): TightenBest => ({ type: 'best', ratio: best!.ratio, ...(best!.label !== undefined ? { label: best!.label } : {}), input: encode(best!.input) });
-  const offer = (ratio: number, input: unknown) => {
-    if (best && !(ratio > best.ratio)) return;
+  let artefacts = 0;
+  /** A candidate for the best: its float64 ratio is checked in certified arithmetic first (the
+   *  ascent maximises float64 rounding error too, e.g. where J(V_0) - L* cancels). Returns
+   *  false when the float64 value was an artefact of rounding. */
+  const offer = (ratio: number, input: unknown): boolean => {
+    if (best && !(ratio > best.ratio)) return true;
+    const certified = trustedRatio(claim, input);
+    if (certified !== undefined && !agrees(ratio, certified)) {
+      artefacts++;
+      if (!(certified > (best?.ratio ?? -Infinity))) return false;
+      ratio = certified;
+    }
     const r = ratioOf(claim, input);
     best = { ratio, input, ...(r.label !== undefined ? { label: r.label } : {}) };
     if (now() - lastPost > 250) {
       lastPost = now();
       post(message());
     }
+    return certified === undefined || agrees(ratio, certified);
   };
   let pool: unknown[] = [];
   let poolIdx = 0;
@@ -210,7 +238,8 @@ export function tightenLoop(
     e.value = res.value;
     // a collapsed step restarts larger next round (the ascent may have stopped on a ridge)
     e.sigma = res.reason === 'converged' ? 0.05 : res.sigma;
-    if (Number.isFinite(res.value)) offer(res.value, obj.input(res.x));
+    // an elite whose float64 value is a rounding artefact is left (its neighbourhood misleads)
+    if (Number.isFinite(res.value) && !offer(res.value, obj.input(res.x))) e.stale = Infinity;
   };
   // explore
   while (now() < exploreUntil && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
@@ -220,7 +249,7 @@ export function tightenLoop(
     const coords = coordinates(base, { enforced });
     const e: Elite = { base, coords, x: Float64Array.from(coords.map((c) => toFloat(getCoord(base, c)))), value: -Infinity, sigma: 0.3, stale: 0 };
     climb(e, exploreUntil, FIRST_EVALS);
-    if (!Number.isFinite(e.value)) continue;
+    if (!Number.isFinite(e.value) || e.stale === Infinity) continue;
     elites.push(e);
     elites.sort((a, b) => b.value - a.value);
     if (elites.length > ELITES) elites.pop();
@@ -235,7 +264,7 @@ export function tightenLoop(
     elites.sort((a, b) => b.value - a.value);
   }
   if (best) post(message());
-  return { ...(best ? { best: message() } : {}), restarts, evaluations };
+  return { ...(best ? { best: message() } : {}), restarts, evaluations, artefacts };
 }
 
 /** Keeps coordinates that must be >= 0 (nonneg) or > 0 (step sizes) feasible. */
