@@ -45,7 +45,12 @@ export interface AlgebraHooks {
   sub(a: Leaf, b: Leaf): Leaf;
   /** Digits of the quick enclosures used to prune the case-splits. */
   digits: number;
+  /** Charges `cost` units of work to the caller's budget; throws when it is spent. */
+  tick?(cost: number): void;
 }
+
+/** The running decision's budget (set by algebraicSign for its duration; free outside it). */
+let tick: (cost: number) => void = () => {};
 
 /** Expressions larger than this (tree size) are left to the interval refinement. */
 const MAX_WEIGHT = 1000;
@@ -59,13 +64,19 @@ type MaskPoly = Map<number, Rational>;
 
 /** Decides the sign of x exactly, or undefined when x is outside the normal form. */
 export function algebraicSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
-  // the monomial view first: cheap (it never expands a product of sums), and it needs no
-  // normal form of the opaque parts, so it also works on expressions too large for a Poly
-  const m = monomialSign(x, hooks);
-  if (m !== undefined) return m;
-  if (x.weight > MAX_WEIGHT) return undefined;
-  const P = normalise(x, hooks);
-  return P ? polySign(P, hooks.digits) : undefined;
+  const outerTick = tick;
+  if (hooks.tick) tick = hooks.tick;
+  try {
+    // the monomial view first: cheap (it never expands a product of sums), and it needs no
+    // normal form of the opaque parts, so it also works on expressions too large for a Poly
+    const m = monomialSign(x, hooks);
+    if (m !== undefined) return m;
+    if (x.weight > MAX_WEIGHT) return undefined;
+    const P = normalise(x, hooks);
+    return P ? polySign(P, hooks.digits) : undefined;
+  } finally {
+    tick = outerTick;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -118,6 +129,7 @@ function constP(q: Rational): Poly {
 }
 
 function addP(A: Poly, B: Poly, s: 1 | -1): Poly {
+  tick(B.size);
   const out: Poly = new Map(A);
   for (const [u, q] of B) addTerm(out, u, s === 1 ? q : q.neg());
   return out;
@@ -132,6 +144,7 @@ function scaleP(A: Poly, q: Rational): Poly {
 
 function mulP(A: Poly, B: Poly): Poly | null {
   if (A.size * B.size > MAX_TERMS * 8) return null;
+  tick(A.size * B.size);
   const out: Poly = new Map();
   for (const [u1, q1] of A)
     for (const [u2, q2] of B) {
@@ -271,6 +284,7 @@ function normalise(x: Leaf, hooks: AlgebraHooks): Poly | null {
 }
 
 function computeNormal(x: AlgebraNode, hooks: AlgebraHooks): Poly | null {
+  tick(1);
   const A = normalise(x.a, hooks);
   if (!A) return null;
   switch (x.op) {
@@ -319,6 +333,7 @@ function computeNormal(x: AlgebraNode, hooks: AlgebraHooks): Poly | null {
 // Sign of a Poly
 
 function polySign(P: Poly, digits: number): Sign {
+  tick(P.size);
   const terms = [...P.entries()].filter(([, q]) => !q.isZero());
   if (terms.length === 0) return 0;
   if (terms.length === 1) return terms[0]![1].sign();
@@ -367,6 +382,7 @@ export function coprimeBase(nums: readonly bigint[]): bigint[] | null {
   for (const n of nums) if (n > 1n && !list.includes(n)) list.push(n);
   // Each refinement replaces x, y by x/g, g, y/g: the product of the list strictly drops, so this ends.
   for (let guard = 0; ; guard++) {
+    tick(list.length);
     if (guard > 100_000) return null;
     let done = true;
     search: for (let i = 0; i < list.length; i++)
@@ -442,6 +458,7 @@ function maskProduct(mask: number, base: readonly bigint[]): bigint {
 
 /** sqrt(prod_{m1}) sqrt(prod_{m2}) = prod_{m1 & m2} * sqrt(prod_{m1 ^ m2}). */
 function maskMul(A: MaskPoly, B: MaskPoly, base: readonly bigint[]): MaskPoly {
+  tick(A.size * B.size);
   const out: MaskPoly = new Map();
   for (const [m1, q1] of A)
     for (const [m2, q2] of B) {
@@ -459,6 +476,7 @@ function maskPow6(M: MaskPoly, base: readonly bigint[]): MaskPoly | null {
 }
 
 function maskSign(M: MaskPoly, base: readonly bigint[], digits: number): Sign {
+  tick(M.size);
   const entries = [...M.entries()].filter(([, q]) => !q.isZero());
   if (entries.length === 0) return 0;
   if (entries.length === 1) return entries[0]![1].sign();
@@ -656,6 +674,7 @@ const MULTIPLICATIVE = new Set(['mul', 'div', 'neg', 'abs', 'pow', 'sqrt', 'cbrt
  * undecided now may be decided at another precision setting).
  */
 function monoOf(x: Leaf, hooks: AlgebraHooks, top: AlgebraNode, depth: number): Mono | null {
+  tick(1);
   if (x instanceof Rational) return x.isZero() ? ZERO_MONO : { coef: x, rads: EMPTY_RADS, atoms: EMPTY_ATOMS };
   if (x.mono) return x.mono as Mono;
   const m = depth > MAX_MONO_DEPTH || !MULTIPLICATIVE.has(x.op) ? atomMono(x, hooks, top) : productMono(x, hooks, top, depth + 1);
@@ -813,6 +832,7 @@ export function monomialSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
 
 /** Sign of a sum of monomials grouped by their opaque parts; also the number of groups. */
 function groupedSign(terms: readonly Mono[], atomId: (a: AlgebraNode) => string, digits: number): [Sign, number] {
+  tick(terms.length);
   // group key (atoms) -> radical key -> term
   const groups = new Map<string, Map<string, MonoAcc>>();
   for (const m of terms) {

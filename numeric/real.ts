@@ -50,6 +50,8 @@ export class RealNode {
   fhi = Number.NaN;
   /** Certified sign once decided (a decided sign never changes). */
   signMemo: -1 | 0 | 1 | undefined;
+  /** Precision-setting generation at which a complete decision left the sign undecided (0: never). */
+  undecidedGen = 0;
   /** Normal form cache for real-algebra.ts (null: not normalisable). */
   normal: unknown;
   /** Monomial-view cache for real-algebra.ts. */
@@ -88,9 +90,19 @@ export interface ExactPrecision {
   maxDigits: number;
   /** Whether to try the exact algebraic decision (step 2). */
   algebraic: boolean;
+  /**
+   * Work budget of one sign decision, its sub-decisions included: decimal node evaluations
+   * (weighted by digits / startDigits) plus normal-form term operations. Past it the sign is
+   * undefined (undecided), never a guess. Deterministic, unlike `budgetMs`.
+   */
+  maxWork: number;
+  /** Wall-clock budget (ms) of one sign decision (a safety net for costly BigInt steps). */
+  budgetMs: number;
 }
 
-let config: ExactPrecision = { startDigits: 40, maxDigits: 640, algebraic: true };
+let config: ExactPrecision = { startDigits: 40, maxDigits: 640, algebraic: true, maxWork: 2_000_000, budgetMs: 3_000 };
+/** Bumped by every setExactPrecision: an "undecided" memo holds for one setting only. */
+let generation = 1;
 
 export function getExactPrecision(): ExactPrecision {
   return { ...config };
@@ -107,7 +119,12 @@ export function setExactPrecision(opts: Partial<ExactPrecision>): ExactPrecision
   }
   if (next.maxDigits < next.startDigits)
     throw new RangeError(`setExactPrecision: argument maxDigits (${next.maxDigits}) must be >= startDigits (${next.startDigits})`);
+  for (const key of ['maxWork', 'budgetMs'] as const) {
+    const v = next[key];
+    if (!(typeof v === 'number' && v > 0)) throw new RangeError(`setExactPrecision: argument ${key} must be a positive number, got ${v}`);
+  }
   config = next;
+  generation++;
   return prev;
 }
 
@@ -116,6 +133,45 @@ function schedule(): number[] {
   for (let p = config.startDigits; p < config.maxDigits; p *= 2) out.push(p);
   out.push(config.maxDigits);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cost budget: one sign decision (or one display refinement) may not run unbounded: a large
+// DAG at 640 digits, or a normal form that keeps growing, ends as "undecided" instead.
+
+/** Thrown by tick() when the running budget is spent; caught where the budget was opened. */
+const BUDGET_SPENT = new Error('exact: cost budget spent');
+/** Nesting depth of budgeted work; 0: no budget open (tick is free). */
+let budgetDepth = 0;
+let work = 0;
+let deadline = Number.POSITIVE_INFINITY;
+let ticks = 0;
+
+function tick(cost: number): void {
+  if (budgetDepth === 0) return;
+  work += cost;
+  if (work > config.maxWork) throw BUDGET_SPENT;
+  // the clock is read every 64 ticks only (cheap cases never notice it)
+  if ((++ticks & 63) === 0 && performance.now() > deadline) throw BUDGET_SPENT;
+}
+
+/** Runs fn under the budget (a fresh one at the outermost level); onSpent() when it runs out. */
+function budgeted<R>(fn: () => R, onSpent: () => R): R {
+  const outer = budgetDepth === 0;
+  if (outer) {
+    work = 0;
+    ticks = 0;
+    deadline = performance.now() + config.budgetMs;
+  }
+  budgetDepth++;
+  try {
+    return fn();
+  } catch (e) {
+    if (e === BUDGET_SPENT && outer) return onSpent();
+    throw e;
+  } finally {
+    budgetDepth--;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -163,6 +219,7 @@ export function enclose(x: Real, digits: number): Interval {
       pending = true;
     }
     if (pending) continue;
+    tick(digits / config.startDigits);
     const iv = evalNode(A, n, digits);
     (n.ivs ??= new Map()).set(digits, iv);
     stack.pop();
@@ -285,18 +342,31 @@ function intervalSign(x: Real, p: number): Sign {
   return IntervalArith.at(p).sign(enclose(x, p));
 }
 
-/** Certified sign of x: -1, 0, 1, or undefined when undecided within the configured precision. */
+/**
+ * Certified sign of x: -1, 0, 1, or undefined when undecided within the configured precision
+ * and cost budget (`maxWork`, `budgetMs`: one budget covers a decision and its sub-decisions).
+ */
 export function decideSign(x: Real): Sign {
   if (x instanceof Rational) return x.sign();
   if (x.signMemo !== undefined) return x.signMemo;
+  // a complete decision already failed under this setting: it would fail again, at full cost
+  if (x.undecidedGen === generation) return undefined;
   const f = I64.signF64(encloseF64(x));
   if (f !== undefined) return (x.signMemo = f);
-  const sched = schedule();
-  let s = intervalSign(x, sched[0]!);
-  if (s === undefined && config.algebraic) s = algebraicSign(x, hooks());
-  for (let i = 1; s === undefined && i < sched.length; i++) s = intervalSign(x, sched[i]!);
-  if (s !== undefined) x.signMemo = s;
-  return s;
+  return budgeted(() => {
+    const sched = schedule();
+    let s = intervalSign(x, sched[0]!);
+    if (s === undefined && config.algebraic) s = algebraicSign(x, hooks());
+    for (let i = 1; s === undefined && i < sched.length; i++) s = intervalSign(x, sched[i]!);
+    if (s !== undefined) x.signMemo = s;
+    else x.undecidedGen = generation;
+    return s;
+  }, () => {
+    // the same setting would spend the same budget again: undecided under it (sub-decisions
+    // cut short by the throw keep no memo, so a later, larger budget starts afresh)
+    x.undecidedGen = generation;
+    return undefined;
+  });
 }
 
 function hooks(): AlgebraHooks {
@@ -304,6 +374,7 @@ function hooks(): AlgebraHooks {
     sign: (y: Leaf) => decideSign(y as Real),
     sub: (a: Leaf, b: Leaf) => sub(a as Real, b as Real),
     digits: config.startDigits,
+    tick,
   };
 }
 
@@ -461,20 +532,30 @@ function toNumber(a: Real): number {
   const t = tightF64(a);
   if (t) return t[0] / 2 + t[1] / 2;
   // a value whose enclosure touches 0 may be an exact 0 (a tie): its nearest double is 0
-  const first = enclose(a, config.startDigits);
-  if (first.lo.lte(0) && first.hi.gte(0) && decideSign(a) === 0) return 0;
+  if (decideSign(a) === 0) return 0;
   let last = Number.NaN;
-  for (const p of schedule()) {
-    const A = IntervalArith.at(p);
-    const iv = enclose(a, p);
-    if (!A.isFinite(iv)) continue;
-    if (iv.lo.eq(iv.hi)) return iv.lo.toNumber() + 0; // + 0 turns -0 into 0
-    const mid = A.D.add(iv.lo, iv.hi).div(2);
-    last = mid.toNumber() + 0;
-    // 2^-60 relative width: the midpoint rounds to the nearest double (or a neighbour of it)
-    if (A.U.sub(iv.hi, iv.lo).lte(mid.abs().mul(2 ** -60))) return last;
-  }
-  return last;
+  // display only: when the budget runs out, the best midpoint so far (else the float64 one)
+  return budgeted(
+    () => {
+      for (const p of schedule()) {
+        const A = IntervalArith.at(p);
+        const iv = enclose(a, p);
+        if (!A.isFinite(iv)) continue;
+        if (iv.lo.eq(iv.hi)) return iv.lo.toNumber() + 0; // + 0 turns -0 into 0
+        const mid = A.D.add(iv.lo, iv.hi).div(2);
+        last = mid.toNumber() + 0;
+        // 2^-60 relative width: the midpoint rounds to the nearest double (or a neighbour of it)
+        if (A.U.sub(iv.hi, iv.lo).lte(mid.abs().mul(2 ** -60))) return last;
+      }
+      return last;
+    },
+    () => (Number.isNaN(last) ? f64Mid(a) : last),
+  );
+}
+
+function f64Mid(a: Real): number {
+  const [lo, hi] = encloseF64(a);
+  return Number.isFinite(lo) && Number.isFinite(hi) ? lo / 2 + hi / 2 + 0 : Number.NaN;
 }
 
 function errorBound(a: Real): number {
@@ -560,12 +641,18 @@ function format(a: Real): string {
   }
   const t = tightF64(a);
   if (t) return `[${shortest(t[0])}, ${shortest(t[1])}]`;
-  for (const p of schedule()) {
-    const A = IntervalArith.at(p);
-    const iv = enclose(a, p);
-    if (A.isFinite(iv)) return A.formatShort(iv, 20);
-  }
-  return '[-Infinity, Infinity]';
+  const f64Text = (): string => {
+    const [lo, hi] = encloseF64(a);
+    return `[${shortest(lo)}, ${shortest(hi)}]`; // still a certified enclosure, only wider
+  };
+  return budgeted(() => {
+    for (const p of schedule()) {
+      const A = IntervalArith.at(p);
+      const iv = enclose(a, p);
+      if (A.isFinite(iv)) return A.formatShort(iv, 20);
+    }
+    return '[-Infinity, Infinity]';
+  }, f64Text);
 }
 
 // ---------------------------------------------------------------------------------------
