@@ -13,18 +13,8 @@ import { Rational } from '../numeric/rational.ts';
 import { rationalField } from '../numeric/rational-field.ts';
 import { exact, type Real } from '../numeric/real.ts';
 import { timeIt, type BenchOptions, type BenchSuite, type BenchTable } from './types.ts';
+import { mulberry32 as rng } from '../numeric/random.ts';
 
-/** mulberry32: a seeded generator, so every run times the same matrices. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small random rationals p/q, |p| <= 9, 1 <= q <= 9 (what the generators draw). */
 function ratMatrix(rand: () => number, rows: number, cols: number): Mx.Matrix<Rational> {

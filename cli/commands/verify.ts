@@ -90,7 +90,7 @@ export const command: Command = {
     const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist });
     const t0 = Date.now();
     console.error(`loracheck verify: seed ${seed}, budget ${flags.quick ? 'quick' : flags.budget}, ${stages.length} stages, results in ${results}`);
-    if (!fmnist) console.error(`  (Fashion-MNIST not found at ${FMNIST_DIR}: its runs are skipped; apt-get install dataset-fashion-mnist adds them)`);
+    if (!fmnist && !flags['no-fmnist']) console.error(`  (Fashion-MNIST not found at ${FMNIST_DIR}: its runs are skipped; apt-get install dataset-fashion-mnist adds them)`);
     const findings: string[] = [];
     for (const [k, st] of stages.entries()) {
       const ts = Date.now();

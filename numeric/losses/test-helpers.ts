@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import type { Field, Num } from '../field.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rational } from '../rational.ts';
+import { mulberry32 as rng } from '../random.ts';
+export { rng };
 
 /** Small rationals p/q, |p| <= 9, 1 <= q <= 6. */
 export const smallRational = (): fc.Arbitrary<Rational> =>
@@ -29,17 +31,6 @@ export const dbl = (r: number): fc.Arbitrary<number> => fc.double({ min: -r, max
 export const dblMatrix = (rows: number, cols: number, r: number): fc.Arbitrary<Matrix<number>> =>
   fc.array(dbl(r), { minLength: rows * cols, maxLength: rows * cols }).map((data) => ({ rows, cols, data }));
 
-/** Deterministic PRNG (mulberry32) for the larger float64 workloads. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randMatrix(rand: () => number, rows: number, cols: number, lo = -1, hi = 1): Matrix<number> {
   return { rows, cols, data: Array.from({ length: rows * cols }, () => lo + (hi - lo) * rand()) };

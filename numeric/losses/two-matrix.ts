@@ -9,6 +9,7 @@ import type { Field, Num } from '../field.ts';
 import type { TwoLoss, TwoMatrixLoss } from '../loss.ts';
 import { lift, type Matrix } from '../matrix.ts';
 import { applyH, quadraticValue, reflectors } from './householder.ts';
+import { quadraticInfimum, quadraticSmoothness } from './quadratic.ts';
 import {
   checkMatrix,
   checkNum,
@@ -16,22 +17,16 @@ import {
   checkPositive,
   checkReflectors,
   checkSize,
-  maxAbs,
   maxOne,
-  numSign,
   usesDoubles,
   type Ctx,
 } from './num.ts';
 
 /** True smoothness in the product norm: max |d_i| (exact). */
-export function twoQuadraticSmoothness(desc: Pick<TwoMatrixLoss, 'd'>): Num {
-  return maxAbs(desc.d);
-}
+export const twoQuadraticSmoothness: (desc: Pick<TwoMatrixLoss, 'd'>) => Num = quadraticSmoothness;
 
 /** 0 (at (C1, C2)) when every d_i >= 0, else unbounded below (null). */
-export function twoQuadraticInfimum(desc: Pick<TwoMatrixLoss, 'd'>): Num | null {
-  return desc.d.every((x) => numSign(x) >= 0) ? 0 : null;
-}
+export const twoQuadraticInfimum: (desc: Pick<TwoMatrixLoss, 'd'>) => Num | null = quadraticInfimum;
 
 export function validateTwoQuadratic(desc: TwoMatrixLoss, c: Ctx): TwoMatrixLoss {
   if (desc.family !== 'two-quadratic')
