@@ -29,26 +29,9 @@ export function isNum(x: unknown): x is Num {
   return typeof x === 'number' ? Number.isFinite(x) : x instanceof Rational;
 }
 
-/** Exact rational value of a Num (a finite double converts exactly). */
-export function toRational(x: Num): Rational {
-  return typeof x === 'number' ? Rational.fromNumber(x) : x;
-}
+export { toRational, numSign, numCmp, numAbs } from '../num.ts';
+import { toRational, numSign, numCmp, numAbs } from '../num.ts';
 
-export function numSign(x: Num): -1 | 0 | 1 {
-  return typeof x === 'number' ? (x < 0 ? -1 : x > 0 ? 1 : 0) : x.sign();
-}
-
-/** Exact comparison of two Nums. */
-export function numCmp(a: Num, b: Num): -1 | 0 | 1 {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  return toRational(a).cmp(toRational(b));
-}
-
-export function numAbs(x: Num): Num {
-  return typeof x === 'number' ? Math.abs(x) : x.abs();
-}
-
-/** max_i |x_i| exactly, as the Num it came from (Rational stays Rational; 0 for an empty list). */
 export function maxAbs(xs: readonly Num[]): Num {
   if (xs.length === 0) return 0;
   let best: Num = numAbs(xs[0]!);

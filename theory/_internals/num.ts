@@ -6,20 +6,9 @@ import { ModeError, type Field, type Mode, type Num } from '../../numeric/field.
 import { float64 } from '../../numeric/float64.ts';
 import { rationalField } from '../../numeric/rational-field.ts';
 import type { Matrix } from '../../numeric/matrix.ts';
-import { Rational } from '../../numeric/rational.ts';
 
-export function toRational(x: Num): Rational {
-  return typeof x === 'number' ? Rational.fromNumber(x) : x;
-}
-
-export function numSign(x: Num): -1 | 0 | 1 {
-  return typeof x === 'number' ? (x < 0 ? -1 : x > 0 ? 1 : 0) : x.sign();
-}
-
-export function numCmp(a: Num, b: Num): -1 | 0 | 1 {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  return toRational(a).cmp(toRational(b));
-}
+export { toRational, numSign, numCmp } from '../../numeric/num.ts';
+import { numCmp, numSign } from '../../numeric/num.ts';
 
 /** Some entry is nonzero. */
 export function nonzero(M: Matrix<Num>): boolean {
