@@ -3,9 +3,11 @@
  * tightness ascent may move (theory/inputs.ts has the shapes).
  *
  * What moves: every entry of every matrix field (V, V1, V2, V0, M, M2, X, W, B1, A1, B2,
- * A2) and the scalar fields x1, x2, w1, w2, eta, etaScale. What never moves: the loss
- * (its constant L, its lower bound L* and its smoothness are facts about the loss; moving
- * its data would silently break `smooth`, `L_ge_1`, `lower_bound`) and the sizes (m, n, T).
+ * A2) and the scalar fields x1, x2, w1, w2, eta, etaScale. What never moves: the sizes
+ * (m, n, T), and by default the loss (its constant L, its lower bound L* and its smoothness
+ * are facts about the loss; moving its data would silently break `smooth`, `L_ge_1`,
+ * `lower_bound`). With `loss: true` its numbers move too, for a caller that re-checks the
+ * hypotheses at every point (the tightness ascent).
  *
  * Two hypotheses constrain the entries themselves, and coordinates keep them by
  * construction while they are enforced (not dropped):
@@ -29,6 +31,8 @@ const POSITIVE_KEYS = new Set(['eta', 'etaScale']);
 export interface Slot {
   key: string;
   k?: number;
+  /** A place inside a nested field (the loss descriptor): keys/indices below input[key]. */
+  path?: readonly (string | number)[];
 }
 
 /** A coordinate: slots that always carry the same value. */
@@ -43,6 +47,37 @@ export interface Coord {
 export interface CoordOptions {
   /** Hypotheses enforced on the input (the claim's, minus the dropped ones). */
   enforced: ReadonlySet<string>;
+  /** Also the loss descriptor's numbers (its data and its stated L, L*): only for callers that
+   *  re-check the hypotheses on every point they evaluate (the tightness ascent does). */
+  loss?: boolean;
+}
+
+/** Loss fields that are sizes or labels, never moved. */
+const LOSS_FIXED = new Set(['family', 'm', 'n', 'm1', 'n1', 'm2', 'n2', 'y']);
+
+function lossCoords(loss: unknown, out: Coord[]): void {
+  if (!loss || typeof loss !== 'object') return;
+  for (const [f, v] of Object.entries(loss as Record<string, unknown>)) {
+    if (LOSS_FIXED.has(f)) continue;
+    if (isNum(v)) out.push({ slots: [{ key: 'loss', path: [f] }], nonneg: false });
+    else if (isMatrix(v)) v.data.forEach((_, k) => out.push({ slots: [{ key: 'loss', path: [f, 'data', k] }], nonneg: false }));
+    else if (Array.isArray(v))
+      v.forEach((row, i) => {
+        if (isNum(row)) out.push({ slots: [{ key: 'loss', path: [f, i] }], nonneg: false });
+        else if (Array.isArray(row) && row.every(isNum)) row.forEach((_, j) => out.push({ slots: [{ key: 'loss', path: [f, i, j] }], nonneg: false }));
+      });
+  }
+}
+
+/** A copy of plain objects and arrays (class instances such as Rational are shared: immutable). */
+function cloneTree(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(cloneTree);
+  if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) o[k] = cloneTree(v);
+    return o;
+  }
+  return x;
 }
 
 export function isNum(x: unknown): x is Num {
@@ -74,7 +109,10 @@ export function coordinates(input: unknown, opts: CoordOptions): Coord[] {
   const symmetric = opts.enforced.has('symmetric');
   const nonneg = opts.enforced.has('nonneg');
   for (const [key, v] of Object.entries(input as Record<string, unknown>)) {
-    if (key === 'loss') continue;
+    if (key === 'loss') {
+      if (opts.loss) lossCoords(v, out);
+      continue;
+    }
     if (SCALAR_KEYS.has(key) && isNum(v)) {
       out.push({ slots: [{ key }], nonneg: nonneg && NONNEG_KEYS.has(key), ...(POSITIVE_KEYS.has(key) ? { positive: true } : {}) });
     } else if (isMatrix(v)) {
@@ -96,6 +134,7 @@ export function coordinates(input: unknown, opts: CoordOptions): Coord[] {
 export function getCoord(input: unknown, c: Coord): Num {
   const s = c.slots[0]!;
   const v = (input as Record<string, unknown>)[s.key];
+  if (s.path) return s.path.reduce<unknown>((o, p) => (o as Record<string | number, unknown>)[p], v) as Num;
   return s.k === undefined ? (v as Num) : (v as Matrix<Num>).data[s.k]!;
 }
 
@@ -107,7 +146,15 @@ export function setCoords(input: unknown, coords: readonly Coord[], values: read
   coords.forEach((c, idx) => {
     const x = values[idx]!;
     for (const s of c.slots) {
-      if (s.k === undefined) out[s.key] = x;
+      if (s.path) {
+        if (!copied.has(s.key)) {
+          out[s.key] = cloneTree(src[s.key]);
+          copied.add(s.key);
+        }
+        let o = out[s.key] as Record<string | number, unknown>;
+        for (const p of s.path.slice(0, -1)) o = o[p] as Record<string | number, unknown>;
+        o[s.path[s.path.length - 1]!] = x;
+      } else if (s.k === undefined) out[s.key] = x;
       else {
         if (!copied.has(s.key)) {
           const M = src[s.key] as Matrix<Num>;

@@ -25,7 +25,7 @@ import type { Claim } from '../../theory/claim.ts';
 import { encode } from '../../theory/codec.ts';
 import { claimArbitrary } from '../inputs.ts';
 import type { Profile } from '../sizes.ts';
-import { ascend, mulberry32 } from './ascent.ts';
+import { ascend, gaussian, mulberry32 } from './ascent.ts';
 import { batchSeed } from './seeds.ts';
 import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
 import { complexity, simplerValues, smallerSizes } from './simplify.ts';
@@ -125,17 +125,46 @@ export function trustedRatio(claim: Claim, input: unknown): number | undefined {
   return mode ? certifyRatio(claim, input, [mode])?.value : undefined;
 }
 
-/** The objective as a function of the coordinate vector of one restart point. */
+/** The hypotheses the claim can certainly confirm on an input (=== true, not merely not refuted). */
+function confirmed(claim: Claim, input: unknown): string[] | undefined {
+  if (!claim.hypothesesHold) return undefined;
+  try {
+    const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
+    return claim.hypotheses.filter((name) => h[name] === true);
+  } catch {
+    return [];
+  }
+}
+
+/** The coordinates a restart point moves: its free entries, and the loss's numbers as well when
+ *  every hypothesis is confirmed there (the objective then re-confirms them at each point; a
+ *  hypothesis the claim cannot decide, e.g. a bound on the smoothness, keeps the loss fixed). */
+function restartCoords(claim: Claim, base: unknown, enforced: ReadonlySet<string>): Coord[] {
+  const held = confirmed(claim, base);
+  const loss = held !== undefined && held.length === claim.hypotheses.length;
+  return coordinates(base, { enforced, loss });
+}
+
+/** The objective as a function of the coordinate vector of one restart point. A point where a
+ *  hypothesis confirmed at the restart point is no longer confirmed (the loss moved) counts as
+ *  -Infinity: the ascent stays among inputs the statement covers. */
 function objective(claim: Claim, base: unknown, coords: Coord[]) {
   const vals: Num[] = new Array(coords.length);
+  const movesLoss = coords.some((c) => c.slots.some((s) => s.path !== undefined));
+  const need = movesLoss ? (confirmed(claim, base) ?? []) : [];
+  const input = (x: Float64Array): unknown => {
+    for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
+    return setCoords(base, coords, vals);
+  };
   return {
-    input(x: Float64Array): unknown {
-      for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
-      return setCoords(base, coords, vals);
-    },
+    input,
     f(x: Float64Array): number {
-      for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
-      const v = ratioOf(claim, setCoords(base, coords, vals)).value;
+      const cand = input(x);
+      if (need.length) {
+        const now = confirmed(claim, cand) ?? [];
+        if (now.length < need.length) return -Infinity;
+      }
+      const v = ratioOf(claim, cand).value;
       return Number.isNaN(v) ? -Infinity : v;
     },
   };
@@ -222,6 +251,15 @@ export function tightenLoop(
   };
   const rng = mulberry32(batchSeed(job.seed ^ 0x5bd1e995, worker));
   const elites: Elite[] = [];
+  const hop = (from: Elite): Elite => {
+    const rel = 1e-3 * Math.pow(300, rng());
+    let rms = 0;
+    for (const v of from.x) rms += v * v;
+    const floor = Math.max(0.1 * Math.sqrt(rms / Math.max(1, from.x.length)), 1e-12);
+    const x = from.x.map((v) => v + rel * Math.max(Math.abs(v), floor) * gaussian(rng));
+    signProjection(from.coords)?.(x);
+    return { base: from.base, coords: from.coords, x, value: -Infinity, sigma: Math.max(rel, 0.01), stale: 0 };
+  };
   const climb = (e: Elite, until: number, maxEvals: number) => {
     const obj = objective(claim, e.base, e.coords);
     const project = signProjection(e.coords);
@@ -243,10 +281,10 @@ export function tightenLoop(
   };
   // explore
   while (now() < exploreUntil && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
-    const base = nextStart();
+    const base = longestRun(claim, nextStart());
     restarts++;
     if (!hypothesesKept(claim, base)) continue;
-    const coords = coordinates(base, { enforced });
+    const coords = restartCoords(claim, base, enforced);
     const e: Elite = { base, coords, x: Float64Array.from(coords.map((c) => toFloat(getCoord(base, c)))), value: -Infinity, sigma: 0.3, stale: 0 };
     climb(e, exploreUntil, FIRST_EVALS);
     if (!Number.isFinite(e.value) || e.stale === Infinity) continue;
@@ -254,17 +292,35 @@ export function tightenLoop(
     elites.sort((a, b) => b.value - a.value);
     if (elites.length > ELITES) elites.pop();
   }
-  // exploit: rounds over the elites, best first, until the deadline or all have stalled
+  // exploit: rounds over the elites, best first, until the deadline. An elite that stalls is
+  // replaced by a hop from the best one (basin hopping): its point with every coordinate
+  // perturbed by a relative amount drawn log-uniformly in [1e-3, 0.3], so that the share of
+  // the time spent refining around the incumbent grows as the other basins run dry.
   while (elites.length && now() < job.deadline && !shouldStop()) {
     for (const e of [...elites]) {
       if (now() >= job.deadline || shouldStop()) break;
       climb(e, job.deadline, ROUND_EVALS);
-      if (e.stale >= 3) elites.splice(elites.indexOf(e), 1);
+      if (e.stale >= 3 || !Number.isFinite(e.value)) {
+        elites.splice(elites.indexOf(e), 1);
+        const top = elites.reduce<Elite | undefined>((a, b) => (!a || b.value > a.value ? b : a), undefined) ?? (e.stale === Infinity ? undefined : e);
+        if (top) elites.push(hop(top));
+      }
     }
     elites.sort((a, b) => b.value - a.value);
   }
   if (best) post(message());
   return { ...(best ? { best: message() } : {}), restarts, evaluations, artefacts };
+}
+
+/** A run input ('lora-run': a number of steps T) is also tried at the longest run the profile
+ *  allows: where the claim is checked at every prefix the longer run contains the shorter
+ *  one's comparisons. The longer one is kept only where its ratio is not smaller. */
+function longestRun(claim: Claim, base: unknown): unknown {
+  const T = (base as { T?: unknown } | undefined)?.T;
+  const maxT = TIGHTEN_PROFILE.maxT;
+  if (typeof T !== 'number' || maxT === undefined || T >= maxT) return base;
+  const longer = { ...(base as object), T: maxT };
+  return ratioOf(claim, longer).value >= ratioOf(claim, base).value ? longer : base;
 }
 
 /** Keeps coordinates that must be >= 0 (nonneg) or > 0 (step sizes) feasible. */
