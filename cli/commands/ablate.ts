@@ -6,15 +6,14 @@
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
 import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
-import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
-import { HANDLER } from '../../properties/search/search.ts';
+import { defaultWorkers } from '../../properties/search/pool.ts';
 import { freshSeed } from '../../properties/index.ts';
-import { COMMON_FLAGS, claimOrUsage, progressPrinter, searchProgressText, withInterrupt, witnessLines } from './search.ts';
+import { COMMON_FLAGS, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
 type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
@@ -64,37 +63,32 @@ export const command: Command = {
       console.log(`ablate: ${pairs.length} (claim, hypothesis) pairs, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
       for (const s of skipped) console.log(`  skipped ${s.claim}: ${s.reason}`);
     }
-    const progress = progressPrinter();
-    let pool: WorkerPool | undefined;
-    const result = await withInterrupt((signal) =>
-      ablate({
-        pairs,
-        seconds,
-        workers,
-        seed,
-        ...(flags.mode ? { mode: flags.mode } : {}),
-        pool: () => (pool = new WorkerPool({ workers, handler: HANDLER })),
-        signal,
-        onProgress: (e, p) => progress.line(searchProgressText(`${e.claim.id} without ${e.hypothesis}`, p)),
-        onRow: (row) => {
-          progress.done();
-          rows.push(row);
-          writeJSONAtomic(file, doc(false));
-          if (!flags.json) {
-            const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
-            console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
-            if (row.error) console.log(`  ${row.error}`);
-            if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
-          }
-        },
-      }),
-    ).finally(async () => {
-      await pool?.close();
+    const result = await rowsJob<AblationRow, AblationDoc>({
+      file,
+      json: flags.json,
+      workers,
+      doc,
+      rows,
+      printRow: (row) => {
+        const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
+        console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
+        if (row.error) console.log(`  ${row.error}`);
+        if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+      },
+      run: ({ pool, signal, progress, onRow }) =>
+        ablate({
+          pairs,
+          seconds,
+          workers,
+          seed,
+          ...(flags.mode ? { mode: flags.mode } : {}),
+          pool,
+          signal,
+          onProgress: (e, p) => progress.line(searchProgressText(`${e.claim.id} without ${e.hypothesis}`, p)),
+          onRow,
+        }),
     });
-    progress.done();
-    writeJSONAtomic(file, doc(result.interrupted));
-    if (flags.json) console.log(JSON.stringify(doc(result.interrupted), null, 2));
-    else {
+    if (!flags.json) {
       const lb = rows.filter((r) => r.status === 'load-bearing').length;
       console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
       console.log(`written: ${file}`);

@@ -15,9 +15,9 @@ import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
 import { checkClaim, corpusPath, findKnown, freshSeed, parseShard, readCorpus, withEntry, type Shard } from '../../properties/index.ts';
 import { finishFailure, type Found } from '../../properties/search/handler.ts';
-import { defaultWorkers } from '../../properties/search/pool.ts';
+import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
 import { shardText } from '../../properties/search/seeds.ts';
-import { search, type SearchOutcome, type SearchProgress } from '../../properties/search/search.ts';
+import { HANDLER, search, type SearchOutcome, type SearchProgress } from '../../properties/search/search.ts';
 
 // ------------------------------------------------------------------ shared with ablate, tighten
 
@@ -70,6 +70,48 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
   } finally {
     process.off('SIGINT', onInt);
   }
+}
+
+/**
+ * The skeleton `ablate` and `tighten` share: a worker pool started on demand and always closed,
+ * Ctrl-C handling, the result file rewritten atomically after every row (so an interrupted run
+ * keeps every row so far), then written once more and printed as JSON when asked.
+ */
+export async function rowsJob<R, D>(opts: {
+  file: string;
+  json: boolean;
+  workers: number;
+  doc: (interrupted: boolean) => D;
+  rows: R[];
+  printRow: (row: R) => void;
+  run: (ctx: {
+    pool: () => WorkerPool;
+    signal: AbortSignal;
+    progress: ReturnType<typeof progressPrinter>;
+    onRow: (row: R) => void;
+  }) => Promise<{ interrupted: boolean }>;
+}): Promise<{ interrupted: boolean }> {
+  const progress = progressPrinter();
+  let pool: WorkerPool | undefined;
+  const result = await withInterrupt((signal) =>
+    opts.run({
+      pool: () => (pool = new WorkerPool({ workers: opts.workers, handler: HANDLER })),
+      signal,
+      progress,
+      onRow: (row) => {
+        progress.done();
+        opts.rows.push(row);
+        writeJSONAtomic(opts.file, opts.doc(false));
+        if (!opts.json) opts.printRow(row);
+      },
+    }),
+  ).finally(async () => {
+    await pool?.close();
+  });
+  progress.done();
+  writeJSONAtomic(opts.file, opts.doc(result.interrupted));
+  if (opts.json) console.log(JSON.stringify(opts.doc(result.interrupted), null, 2));
+  return result;
 }
 
 /** One progress line on stderr: rewritten in place on a terminal, every 10 s otherwise. */

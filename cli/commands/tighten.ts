@@ -6,16 +6,15 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
-import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
-import { HANDLER } from '../../properties/search/search.ts';
+import { defaultWorkers } from '../../properties/search/pool.ts';
 import { freshSeed } from '../../properties/index.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
-import { COMMON_FLAGS, claimOrUsage, progressPrinter, withInterrupt, witnessLines } from './search.ts';
+import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
 import { UsageError } from '../args.ts';
 
 type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
@@ -60,41 +59,36 @@ export const command: Command = {
       ...(interrupted ? { interrupted: true } : {}),
     });
     if (!flags.json) console.log(`tighten: ${claims.length} inequalities, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
-    const progress = progressPrinter();
-    let pool: WorkerPool | undefined;
-    const result = await withInterrupt((signal) =>
-      tightenClaims({
-        claims,
-        seconds,
-        seed,
-        pool: () => (pool = new WorkerPool({ workers, handler: HANDLER })),
-        signal,
-        onProgress: (c, p) =>
-          progress.line(`${c.id}: best ratio ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
-        onRow: (row) => {
-          progress.done();
-          rows.push(row);
-          writeJSONAtomic(file, doc(false));
-          if (!flags.json) {
-            console.log(
-              `${row.claim.padEnd(24)} worst ratio ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : 'none'}` +
-                `${row.worstRatioCertified !== undefined ? `  certified ${row.worstRatioCertified}` : ''}  paper 1` +
-                `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
-            );
-            if (row.label) console.log(`  ${row.label}`);
-            const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
-            if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
-            if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
-          }
-        },
-      }),
-    ).finally(async () => {
-      await pool?.close();
+    await rowsJob<TightnessRow, TightnessDoc>({
+      file,
+      json: flags.json,
+      workers,
+      doc,
+      rows,
+      printRow: (row) => {
+        console.log(
+          `${row.claim.padEnd(24)} worst ratio ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : 'none'}` +
+            `${row.worstRatioCertified !== undefined ? `  certified ${row.worstRatioCertified}` : ''}  paper 1` +
+            `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
+        );
+        if (row.label) console.log(`  ${row.label}`);
+        const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
+        if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
+        if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+      },
+      run: ({ pool, signal, progress, onRow }) =>
+        tightenClaims({
+          claims,
+          seconds,
+          seed,
+          pool,
+          signal,
+          onProgress: (c, p) =>
+            progress.line(`${c.id}: best ratio ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
+          onRow,
+        }),
     });
-    progress.done();
-    writeJSONAtomic(file, doc(result.interrupted));
-    if (flags.json) console.log(JSON.stringify(doc(result.interrupted), null, 2));
-    else {
+    if (!flags.json) {
       for (const s of skipped) console.log(`skipped ${s.claim}: ${s.reason}`);
       console.log(`written: ${file}`);
     }
