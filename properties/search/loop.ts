@@ -93,9 +93,9 @@ export interface LoopContext {
   shouldStop(): boolean;
 }
 
-const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
+export const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
 
-function plus(a: Counts, b: Counts): Counts {
+export function plus(a: Counts, b: Counts): Counts {
   return {
     cases: a.cases + b.cases,
     nonTrivial: a.nonTrivial + b.nonTrivial,

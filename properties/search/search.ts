@@ -13,7 +13,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
 import { confirm, confirmModeFor, defaultRuns, failingFamilies, makeWitness, type Shard } from '../index.ts';
-import type { Counts, LoopCandidate, LoopFound, LoopProgress, LoopResult } from './loop.ts';
+import { ZERO, plus, type Counts, type LoopCandidate, type LoopFound, type LoopProgress, type LoopResult } from './loop.ts';
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
@@ -100,17 +100,6 @@ interface WorkerState {
   replacing: boolean;
   done: boolean;
   worstRatio?: number;
-}
-
-const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
-
-function plus(a: Counts, b: Counts): Counts {
-  return {
-    cases: a.cases + b.cases,
-    nonTrivial: a.nonTrivial + b.nonTrivial,
-    undecided: a.undecided + b.undecided,
-    falseAlarms: a.falseAlarms + b.falseAlarms,
-  };
 }
 
 function countsOf(c: Counts): Counts {
