@@ -12,10 +12,10 @@
  * ||grad J||^2) are reduced on the device to short float32 partial sums (per row / sample) and
  * summed on the host in float64; eta_t is computed from them (rules.ts) and applied in float32.
  */
-import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import { ruleAlpha, stepSize, type Rule } from './rules.ts';
+import { ETA_MARGIN, SUM_GROUP, ruleAlpha, stepSize, stepSizeOnDevice, type Rule } from './rules.ts';
 import {
   TRACE_FORMAT,
   TRACE_SCHEMA,
@@ -26,6 +26,8 @@ import {
   type TraceSink,
 } from './trace.ts';
 import type { Workload } from './workloads/types.ts';
+
+export { roundDownF32 } from './rules.ts';
 
 export type Init = 'paper' | 'random';
 export const INITS: readonly Init[] = ['paper', 'random'];
@@ -46,6 +48,8 @@ export interface TrainConfig {
   name?: string;
   /** Versions to record beyond the backend's (e.g. loracheck itself). */
   versions?: Record<string, string>;
+  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY). */
+  readEvery?: number;
 }
 
 export interface TrainHooks {
@@ -69,17 +73,6 @@ export class TrainError extends Error {
   }
 }
 
-/** The largest float32 <= x (x > 0 finite): the applied step never exceeds the rule's eta. */
-export function roundDownF32(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.fround(x);
-  if (f <= x) return f;
-  const buf = new Float32Array([f]);
-  const bits = new Uint32Array(buf.buffer);
-  bits[0] = f > 0 ? bits[0]! - 1 : bits[0]! + 1;
-  return buf[0]!;
-}
-
 /** Sum of a Float32Array segment in float64. */
 function sum64(a: Float32Array, from: number, to: number): number {
   let s = 0;
@@ -87,10 +80,34 @@ function sum64(a: Float32Array, from: number, to: number): number {
   return s;
 }
 
-/** Row sums of squares: ||M||^2 as short float32 partials (summed on the host). */
+/** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
 function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
   return tf.sum(tf.square(M), 1) as Tensor1D;
 }
+
+/**
+ * The float32 sum of partials on the device, in levels of at most SUM_GROUP terms (zero-padded),
+ * so that every level is a row reduction with many rows (a whole-vector tf.sum runs on ONE
+ * workgroup on webgpu) and the rounding error stays within what ETA_MARGIN covers.
+ */
+export function sumOnDevice(tf: Backend['tf'], parts: Tensor1D[]): Scalar {
+  let v: Tensor1D = parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
+  let levels = 0;
+  while (v.shape[0] > 1) {
+    const len = v.shape[0];
+    const groups = Math.ceil(len / SUM_GROUP);
+    const width = Math.min(SUM_GROUP, len);
+    if (groups * width !== len) v = tf.pad(v, [[0, groups * width - len]]) as Tensor1D;
+    v = tf.sum(tf.reshape(v, [groups, width]), 1) as Tensor1D;
+    if (++levels > 4) throw new TrainError(`sumOnDevice: more than ${SUM_GROUP}^4 partials`);
+  }
+  return tf.reshape(v, []) as Scalar;
+}
+
+/** How often (steps) the trainer reads its per-step records back, at most; see train(). */
+export const DEFAULT_READ_EVERY = 32;
+/** ... and at least this often (ms of host time), so that slow backends still report progress. */
+const READ_AFTER_MS = 250;
 
 const SECANT_PROBE = 1e-3;
 
@@ -136,15 +153,20 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   let Lloss = w.Lloss;
   let Lmax: number | undefined;
   if (Lloss === undefined) {
-    Lloss = tf.tidy(() => {
+    const sq = tf.tidy(() => {
       const W = weights();
       const dirs = W.map((Wk) => tf.tensor2d(rng.gaussian(Wk.size, 1), Wk.shape as [number, number]));
-      const dirNorm = Math.sqrt(dirs.reduce((s, d) => s + (tf.sum(tf.square(d)).dataSync()[0] as number), 0));
-      const wNorm = Math.sqrt(W.reduce((s, Wk) => s + (tf.sum(tf.square(Wk)).dataSync()[0] as number), 0));
-      const scale = (SECANT_PROBE * Math.max(1, wNorm)) / dirNorm;
-      const W2 = W.map((Wk, k) => tf.add(Wk, tf.mul(dirs[k]!, scale)) as Tensor2D);
-      return secant(tf, w.lossGrad(W).G, w.lossGrad(W2).G, W, W2);
+      const norms = tf.stack([sumOnDevice(tf, dirs.map((d) => rowSq(tf, d))), sumOnDevice(tf, W.map((Wk) => rowSq(tf, Wk)))]);
+      return { W: W.map((x) => tf.keep(x)), dirs: dirs.map((x) => tf.keep(x)), norms };
     });
+    const [dirSq, wSq] = Array.from(await sq.norms.data());
+    const scale = (SECANT_PROBE * Math.max(1, Math.sqrt(wSq!))) / Math.sqrt(dirSq!);
+    const s2 = tf.tidy(() => {
+      const W2 = sq.W.map((Wk, k) => tf.add(Wk, tf.mul(sq.dirs[k]!, scale)) as Tensor2D);
+      return secantOnDevice(tf, w.lossGrad(sq.W).G, w.lossGrad(W2).G, sq.W, W2);
+    });
+    Lloss = (await s2.data())[0]!;
+    [s2, sq.norms, ...sq.W, ...sq.dirs].forEach((x) => x.dispose());
     if (!(Lloss > 0) || !Number.isFinite(Lloss)) throw new TrainError(`could not estimate L for ${w.name} (secant probe gave ${Lloss})`);
     Lmax = Lloss;
   }
@@ -201,14 +223,84 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   };
 
   const t0 = performance.now();
+  const readEvery = Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY);
+  const estimateAlong = w.Lestimated && cfg.batch === undefined;
+  // The smoothness constant as the device sees it: fixed, or (mlp) a device scalar that grows
+  // with the secant ratios along the run; the theory's L is max(Lfactor L, 1).
+  const fixedL = estimateAlong ? undefined : Ltheory(Lloss);
+  let Ldev: Scalar | undefined = estimateAlong ? tf.scalar(Lloss) : undefined;
+  let prev: { W: Tensor2D[]; G: Tensor2D[] } | undefined;
+
+  // Steps run ahead on the device; their records (per-row partials, eta, L) wait in `pending`
+  // and come back in one read every `readEvery` steps.
+  const pending: { t: number; packed: Tensor1D; layout: Layout }[] = [];
+  let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
-  let applied = 0;
-  let prev: { W: Tensor2D[]; G: Tensor2D[] } | undefined;
-  let Lcur = Lloss;
-  const estimateAlong = w.Lestimated && cfg.batch === undefined;
+  let written = 0;
+  let etaAboveRule: string | undefined;
 
+  /** Reads the pending records back (one download), writes them; false when the run diverged. */
+  const readBack = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const vals = (await all.data()) as Float32Array;
+    const time_ms = performance.now() - t0;
+    lastRead = performance.now();
+    if (all !== pending[0]!.packed) all.dispose();
+    const batch = pending.splice(0, pending.length);
+    batch.forEach((p) => p.packed.dispose());
+    let off = 0;
+    for (const p of batch) {
+      const rec = unpack(vals, off, p.t, p.layout, time_ms);
+      off += p.layout.total;
+      if (divergence) continue;
+      const bad = nonFinite(rec);
+      if (bad) {
+        divergence = { type: 'divergence', t: p.t, reason: bad };
+        sink.write(divergence);
+        continue;
+      }
+      checkEta(rec);
+      sink.write(rec);
+      written++;
+      last = rec;
+      hooks.onRecord?.(rec);
+    }
+    return divergence === undefined;
+  };
+
+  /** Host float64 sums of the float32 partials: one record. */
+  const unpack = (vals: Float32Array, at: number, t: number, lay: Layout, time_ms: number): StepRecord => {
+    let off = at;
+    const take = (n: number): number => {
+      const v = sum64(vals, off, off + n);
+      off += n;
+      return v;
+    };
+    const Jstep = lay.Jscale * take(lay.J);
+    const Jfull = lay.full ? lay.fullScale! * take(lay.full) : Jstep;
+    const Vsq = take(lay.V);
+    const Gnorm = Math.sqrt(take(lay.G));
+    const gradJsq = take(lay.D);
+    const eta = vals[off++]!;
+    const rec: StepRecord = { type: 'step', t, J: Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+    if (cfg.batch !== undefined) rec.batchJ = Jstep;
+    if (w.Lestimated) rec.L = lay.L ? vals[off++]! : Ltheory(Lloss!);
+    return rec;
+  };
+
+  /** The applied eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
+  const checkEta = (rec: StepRecord): void => {
+    if (etaAboveRule || cfg.rule.kind === 'const') return;
+    const L = rec.L ?? fixedL!;
+    const exact = stepSize(cfg.rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L });
+    if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
+  };
+
+  let B_: Tensor2D[] = B;
+  let A_: Tensor2D[] = A;
   try {
     for (let t = 0; t <= cfg.steps; t++) {
       // Let signal handlers (Ctrl-C) run between steps.
@@ -218,108 +310,84 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         break;
       }
       const batch = nextBatch();
+      const final = t === cfg.steps;
+      let layout!: Layout;
       const step = tf.tidy(() => {
-        const W = weights();
+        const W = loraWeights(tf, w.W0, B_, A_);
         const lg = w.lossGrad(W, batch);
-        const { gB, gA } = adapterGrads(tf, lg.G, B, A);
+        const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
         const full = batch ? w.loss(W) : undefined;
-        // One download per step: [Jterms | fullJterms | ||B||^2,||A||^2 rows | ||G||^2 rows | ||gB||^2,||gA||^2 rows]
-        const parts: Tensor1D[] = [lg.Jterms];
-        if (full) parts.push(full.Jterms);
-        const vParts = [...B.map((x) => rowSq(tf, x)), ...A.map((x) => rowSq(tf, x))];
+        const vParts = [...B_.map((x) => rowSq(tf, x)), ...A_.map((x) => rowSq(tf, x))];
         const gParts = lg.G.map((x) => rowSq(tf, x));
         const dParts = [...gB.map((x) => rowSq(tf, x)), ...gA.map((x) => rowSq(tf, x))];
-        parts.push(...vParts, ...gParts, ...dParts);
-        const sizes = parts.map((p) => p.shape[0]);
-        const keep = estimateAlong ? { W: W.map((x) => tf.keep(x)), G: lg.G.map((x) => tf.keep(x)) } : undefined;
-        return {
-          packed: tf.keep(tf.concat(parts)),
-          sizes,
-          counts: { J: 1, full: full ? 1 : 0, V: vParts.length, G: gParts.length, D: dParts.length },
+        // Estimated L (mlp): the largest secant ratio ||G_t - G_{t-1}|| / ||W_t - W_{t-1}|| so far.
+        let Lnext: Scalar | undefined;
+        if (Ldev) {
+          Lnext = Ldev;
+          if (prev) {
+            const s = secantOnDevice(tf, prev.G, lg.G, prev.W, W);
+            Lnext = tf.where(tf.logicalAnd(tf.isFinite(s), tf.greater(s, Ldev)), s, Ldev) as Scalar;
+          }
+        }
+        const Ldevice = Lnext ? (tf.maximum(tf.mul(Lnext, Lfactor), 1) as Scalar) : undefined;
+        const eta = stepSizeOnDevice(tf, cfg.rule, alpha, {
+          Vsq: () => sumOnDevice(tf, vParts),
+          Gsq: () => sumOnDevice(tf, gParts),
+          J: () => tf.mul(sumOnDevice(tf, [lg.Jterms]), lg.Jscale) as Scalar,
+          gradJsq: () => sumOnDevice(tf, dParts),
+          L: Ldevice ?? fixedL!,
+        });
+        const tail: Tensor[] = [tf.reshape(eta, [1])];
+        if (Ldevice) tail.push(tf.reshape(Ldevice, [1]));
+        const parts = [lg.Jterms, ...(full ? [full.Jterms] : []), ...vParts, ...gParts, ...dParts, ...tail] as Tensor1D[];
+        const size = (ps: Tensor1D[]) => ps.reduce((n, p) => n + p.shape[0], 0);
+        layout = {
+          J: lg.Jterms.shape[0],
           Jscale: lg.Jscale,
+          full: full ? full.Jterms.shape[0] : 0,
           fullScale: full?.Jscale,
-          gB: gB.map((x) => tf.keep(x)),
-          gA: gA.map((x) => tf.keep(x)),
-          keep,
+          V: size(vParts),
+          G: size(gParts),
+          D: size(dParts),
+          L: Ldevice !== undefined,
+          total: size(parts),
         };
+        // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously, with the device's eta.
+        const next = final
+          ? undefined
+          : { B: B_.map((Bk, k) => tf.sub(Bk, tf.mul(gB[k]!, eta)) as Tensor2D), A: A_.map((Ak, k) => tf.sub(Ak, tf.mul(gA[k]!, eta)) as Tensor2D) };
+        return { packed: tf.concat(parts) as Tensor1D, next, Lnext, keep: estimateAlong ? { W, G: lg.G } : undefined };
       });
       batch?.dispose();
-      const vals = (await step.packed.data()) as Float32Array;
-      step.packed.dispose();
-      // Host float64 sums of the float32 partials.
-      let off = 0;
-      let seg = 0;
-      const take = (count: number): number => {
-        let s = 0;
-        for (let c = 0; c < count; c++) {
-          s += sum64(vals, off, off + step.sizes[seg]!);
-          off += step.sizes[seg]!;
-          seg++;
-        }
-        return s;
-      };
-      const Jstep = step.Jscale * take(1);
-      const Jfull = step.counts.full ? step.fullScale! * take(1) : Jstep;
-      const Vsq = take(step.counts.V);
-      const Gsq = take(step.counts.G);
-      const gradJsq = take(step.counts.D);
-      const Gnorm = Math.sqrt(Gsq);
-
+      pending.push({ t, packed: step.packed, layout });
+      if (step.Lnext && step.Lnext !== Ldev) {
+        Ldev?.dispose();
+        Ldev = step.Lnext;
+      }
       if (step.keep) {
-        if (prev) {
-          const s = tf.tidy(() => secant(tf, prev!.G, step.keep!.G, prev!.W, step.keep!.W));
-          if (Number.isFinite(s) && s > Lcur) Lcur = s;
-          [...prev.W, ...prev.G].forEach((x) => x.dispose());
-        }
+        if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
         prev = step.keep;
-        Lmax = Math.max(Lmax ?? Lcur, Lcur);
       }
-
-      const eta = roundDownF32(
-        stepSize(cfg.rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }),
-      );
-      const rec: StepRecord = {
-        type: 'step',
-        t,
-        J: Jfull,
-        Vsq,
-        Gnorm,
-        gradJsq,
-        eta,
-        time_ms: performance.now() - t0,
-      };
-      if (cfg.batch !== undefined) rec.batchJ = Jstep;
-      if (w.Lestimated) rec.L = Ltheory(Lcur);
-
-      const bad = nonFinite(rec);
-      if (bad) {
-        step.gB.forEach((x) => x.dispose());
-        step.gA.forEach((x) => x.dispose());
-        divergence = { type: 'divergence', t, reason: bad };
-        sink.write(divergence);
-        break;
+      if (step.next) {
+        [...B_, ...A_].forEach((x) => x.dispose());
+        B_ = step.next.B;
+        A_ = step.next.A;
       }
-      sink.write(rec);
-      last = rec;
-      hooks.onRecord?.(rec);
-      if (t === cfg.steps) {
-        step.gB.forEach((x) => x.dispose());
-        step.gA.forEach((x) => x.dispose());
-        break;
+      if (final || pending.length >= readEvery || performance.now() - lastRead > READ_AFTER_MS) {
+        if (!(await readBack())) break;
       }
-      // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously.
-      const nextB = B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(step.gB[k]!, eta)) as Tensor2D));
-      const nextA = A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(step.gA[k]!, eta)) as Tensor2D));
-      [...B, ...A, ...step.gB, ...step.gA].forEach((x) => x.dispose());
-      B = nextB;
-      A = nextA;
-      applied++;
     }
+    if (!divergence) await readBack();
   } finally {
-    [...B, ...A].forEach((x) => x.dispose());
+    pending.forEach((p) => p.packed.dispose());
+    [...B_, ...A_].forEach((x) => x.dispose());
     if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
+    Ldev?.dispose();
   }
+  if (etaAboveRule) throw new TrainError(`internal: ${etaAboveRule} (ETA_MARGIN too small for this device)`);
 
+  // Steps applied: one after every record but the last of a finished run (records t = 0..T).
+  const applied = divergence ? divergence.t : interrupted ? written : Math.max(0, written - 1);
   const summary: SummaryRecord = {
     type: 'summary',
     steps: applied,
@@ -327,17 +395,31 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     diverged: divergence !== undefined,
     ...(interrupted ? { interrupted: true } : {}),
     wall_ms: performance.now() - t0,
-    ...(w.Lestimated && Lmax !== undefined ? { Lfinal: Ltheory(Lmax) } : {}),
+    // the theory's L of the last record: the largest along the run (it only grows)
+    ...(w.Lestimated && Lmax !== undefined ? { Lfinal: last?.L ?? Ltheory(Lmax) } : {}),
   };
   sink.write(summary);
   return { header, summary, last, divergence };
 }
 
-/** ||G' - G|| / ||W' - W|| over all matrices (product norms): a lower estimate of L. */
-function secant(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): number {
-  const sq = (a: Tensor2D[], b: Tensor2D[]) => a.reduce((s, x, k) => s + (tf.sum(tf.square(tf.sub(b[k]!, x))).dataSync()[0] as number), 0);
-  const dW = sq(W, W2);
-  return dW > 0 ? Math.sqrt(sq(G, G2) / dW) : NaN;
+/** Where each quantity sits in a step's packed record. */
+interface Layout {
+  J: number;
+  Jscale: number;
+  full: number;
+  fullScale?: number;
+  V: number;
+  G: number;
+  D: number;
+  /** Whether the theory's L (estimated on the device) follows eta. */
+  L: boolean;
+  total: number;
+}
+
+/** ||G' - G|| / ||W' - W|| over all matrices (product norms), on the device: a lower estimate of L. */
+function secantOnDevice(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): Scalar {
+  const sq = (a: Tensor2D[], b: Tensor2D[]) => sumOnDevice(tf, a.map((x, k) => rowSq(tf, tf.sub(b[k]!, x) as Tensor2D)));
+  return tf.sqrt(tf.div(sq(G, G2), sq(W, W2))) as Scalar;
 }
 
 /** The first non-finite field of a record, as the divergence reason. */
