@@ -48,8 +48,10 @@ export interface TrainConfig {
   name?: string;
   /** Versions to record beyond the backend's (e.g. loracheck itself). */
   versions?: Record<string, string>;
-  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY). */
+  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY), and
+   *  sooner once this much host time has passed since the last read (default 250 ms). */
   readEvery?: number;
+  readAfterMs?: number;
 }
 
 export interface TrainHooks {
@@ -107,7 +109,7 @@ export function sumOnDevice(tf: Backend['tf'], parts: Tensor1D[]): Scalar {
 /** How often (steps) the trainer reads its per-step records back, at most; see train(). */
 export const DEFAULT_READ_EVERY = 32;
 /** ... and at least this often (ms of host time), so that slow backends still report progress. */
-const READ_AFTER_MS = 250;
+export const DEFAULT_READ_AFTER_MS = 250;
 
 const SECANT_PROBE = 1e-3;
 
@@ -201,6 +203,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     backend: backend.name,
     backendDetail: backend.detail,
     backendSkipped: backend.reasonsSkipped,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
     dtype: 'float32',
     versions: { ...backend.versions, ...(cfg.versions ?? {}) },
     created: new Date().toISOString(),
@@ -224,6 +227,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
 
   const t0 = performance.now();
   const readEvery = Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY);
+  const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
   const estimateAlong = w.Lestimated && cfg.batch === undefined;
   // The smoothness constant as the device sees it: fixed, or (mlp) a device scalar that grows
   // with the secant ratios along the run; the theory's L is max(Lfactor L, 1).
@@ -373,7 +377,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         B_ = step.next.B;
         A_ = step.next.A;
       }
-      if (final || pending.length >= readEvery || performance.now() - lastRead > READ_AFTER_MS) {
+      if (final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
         if (!(await readBack())) break;
       }
     }
