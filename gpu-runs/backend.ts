@@ -232,3 +232,30 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
 export function describeBackend(b: Backend): string {
   return b.reasonsSkipped.length ? `${b.detail}; skipped ${b.reasonsSkipped.join('; ')}` : b.detail;
 }
+
+/** One line of `loracheck backends`: whether a backend can run here, and what it is. */
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  /** What runs (available) or why not. */
+  detail: string;
+  adapter?: AdapterDescription;
+  /** Whether `auto` would take it when everything before it is absent (not software webgpu). */
+  autoEligible: boolean;
+}
+
+/** Tries every backend explicitly (so webgpu accepts a software adapter), then says what auto picks. */
+export async function probeBackends(): Promise<{ backends: BackendProbe[]; auto: string }> {
+  const backends: BackendProbe[] = [];
+  for (const name of AUTO_ORDER) {
+    try {
+      const b = await chooseBackend(name);
+      backends.push({ name, available: true, detail: b.detail, ...(b.adapter ? { adapter: b.adapter } : {}), autoEligible: !b.adapter?.software });
+    } catch (e) {
+      if (!(e instanceof BackendUnavailable)) throw e;
+      backends.push({ name, available: false, detail: e.message.replace(/^backend \S+ is not available: /, ''), autoEligible: false });
+    }
+  }
+  const auto = await chooseBackend('auto');
+  return { backends, auto: describeBackend(auto) };
+}

@@ -164,6 +164,17 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
   });
 });
 
+describe.skipIf(!HAS_SWIFTSHADER)('loracheck backends', () => {
+  it('lists webgpu with its adapter, marked software, and an auto choice that is not webgpu', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'backends', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { backends: { name: string; available: boolean; autoEligible: boolean; adapter?: { architecture: string } }[]; auto: string };
+    expect(doc.backends.map((b) => b.name)).toEqual(['gpu', 'webgpu', 'native', 'wasm', 'cpu']);
+    expect(doc.backends[1]).toMatchObject({ available: true, autoEligible: false, adapter: { architecture: 'swiftshader' } });
+    expect(doc.auto).toMatch(/^(wasm|native|gpu) .*webgpu: only a software adapter/);
+  });
+});
+
 describe('webgpu without an adapter', () => {
   it('--backend webgpu with no Vulkan driver: one line, exit 2', () => {
     const env = { ...process.env, VK_ICD_FILENAMES: join(dir, 'no-such-driver.json'), LORACHECK_RESULTS: join(dir, 'results') };

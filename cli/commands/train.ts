@@ -92,7 +92,7 @@ export const command: Command = {
     },
     details: [
       'Workloads: penguins-logreg (embedded Palmer penguins, default), fmnist-logreg and fmnist-2head',
-      '(Fashion-MNIST: sudo apt-get install dataset-fashion-mnist), quadratic (exact L, up to 4096x4096),',
+      '(Fashion-MNIST: sudo apt-get install dataset-fashion-mnist), quadratic (exact L, up to 8192x8192),',
       'mlp (two-layer tanh network, L estimated). Check a trace with: loracheck verify-trace FILE',
     ].join('\n'),
   },

@@ -1,5 +1,5 @@
 /**
- * Synthetic quadratic at LLM-layer sizes (up to 4096 x 4096):
+ * Synthetic quadratic at LLM-layer sizes (up to 8192 x 8192):
  *   L(W) = 1/2 ||W - C||_H^2 = 1/2 sum_ij H_ij (W - C)_ij^2,   G = H o (W - C)   (o: entrywise)
  * H is diagonal as an operator on vec(W), with H_ij = 4 h_i k_j and h_i, k_j in {1/8, ..., 8/8}
  * (h_0 = k_0 = 1), so every H_ij is a dyadic rational held exactly in float32 and the
@@ -13,7 +13,7 @@ import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type Workload } from './types.ts';
 
-export const QUADRATIC_MAX_SIZE = 4096;
+export const QUADRATIC_MAX_SIZE = 8192;
 const H_SCALE = 4;
 
 function levels(rng: Rng, k: number): Float32Array {
