@@ -317,19 +317,21 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
       const final = t === cfg.steps;
       let layout!: Layout;
       const step = tf.tidy(() => {
-        const W = loraWeights(tf, w.W0, B_, A_);
-        const lg = w.lossGrad(W, batch);
+        // The workload's fused kernels where it has them (full batch, L known), else W = W0 + BA.
+        const fused = !batch && !estimateAlong && w.lossGradFromAdapters !== undefined;
+        const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
+        const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
         const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
-        const full = batch ? w.loss(W) : undefined;
+        const full = batch ? w.loss(W!) : undefined;
         const vParts = [...B_.map((x) => rowSq(tf, x)), ...A_.map((x) => rowSq(tf, x))];
-        const gParts = lg.G.map((x) => rowSq(tf, x));
+        const gParts = lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x));
         const dParts = [...gB.map((x) => rowSq(tf, x)), ...gA.map((x) => rowSq(tf, x))];
         // Estimated L (mlp): the largest secant ratio ||G_t - G_{t-1}|| / ||W_t - W_{t-1}|| so far.
         let Lnext: Scalar | undefined;
         if (Ldev) {
           Lnext = Ldev;
           if (prev) {
-            const s = secantOnDevice(tf, prev.G, lg.G, prev.W, W);
+            const s = secantOnDevice(tf, prev.G, lg.G, prev.W, W!);
             Lnext = tf.where(tf.logicalAnd(tf.isFinite(s), tf.greater(s, Ldev)), s, Ldev) as Scalar;
           }
         }
@@ -360,7 +362,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const next = final
           ? undefined
           : { B: B_.map((Bk, k) => tf.sub(Bk, tf.mul(gB[k]!, eta)) as Tensor2D), A: A_.map((Ak, k) => tf.sub(Ak, tf.mul(gA[k]!, eta)) as Tensor2D) };
-        return { packed: tf.concat(parts) as Tensor1D, next, Lnext, keep: estimateAlong ? { W, G: lg.G } : undefined };
+        return { packed: tf.concat(parts) as Tensor1D, next, Lnext, keep: estimateAlong ? { W: W!, G: lg.G } : undefined };
       });
       batch?.dispose();
       pending.push({ t, packed: step.packed, layout });

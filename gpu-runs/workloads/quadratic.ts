@@ -11,6 +11,7 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
+import { quadraticKernelsAvailable, quadraticStepWebgpu } from './quadratic-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type Workload } from './types.ts';
 
 export const QUADRATIC_MAX_SIZE = 8192;
@@ -35,6 +36,10 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
   const rankC = Math.min(2 * r, m, n);
   const P = rng.gaussian(m * rankC, 1);
   const Q = rng.gaussian(rankC * n, 1);
+  // On webgpu, two fused kernels (quadratic-webgpu.ts) rebuild H from h and k; elsewhere H is a matrix.
+  const fused = quadraticKernelsAvailable(tf);
+  const hv = fused ? tf.tensor1d(h) : undefined;
+  const kv = fused ? tf.tensor1d(kcol) : undefined;
   const H = tf.tidy(() => tf.mul(tf.mul(tf.tensor2d(h, [m, 1]), tf.tensor2d(kcol, [1, n])), H_SCALE) as Tensor2D);
   const C = tf.tidy(() => tf.mul(tf.matMul(tf.tensor2d(P, [m, rankC]), tf.tensor2d(Q, [rankC, n])), 1 / Math.sqrt(rankC * n)) as Tensor2D);
   const forward = (W: Tensor2D[], withGrad: boolean) => {
@@ -56,9 +61,19 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     supportsBatch: false,
     lossGrad: (W): LossGrad => forward(W, true),
     loss: (W): LossTerms => forward(W, false),
+    ...(fused
+      ? {
+          lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
+            const s = quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!);
+            return { Jterms: s.Jterms, Jscale: 1, G: [s.G], GrowSq: [s.GrowSq] };
+          },
+        }
+      : {}),
     dispose() {
       H.dispose();
       C.dispose();
+      hv?.dispose();
+      kv?.dispose();
     },
   };
 }
