@@ -15,7 +15,8 @@
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import { ETA_MARGIN, SUM_GROUP, ruleAlpha, stepSize, stepSizeOnDevice, type Rule } from './rules.ts';
+import { SUM_GROUP, ruleAlpha, stepSize, stepSizeOnDevice, type Rule } from './rules.ts';
+import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
   TRACE_FORMAT,
   TRACE_SCHEMA,
@@ -323,6 +324,35 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
         const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
         const full = batch ? w.loss(W!) : undefined;
+        // The record [J | full J | V rows | G rows | grad J rows | eta] and the update: on webgpu
+        // with L known, from the custom kernels of step-webgpu.ts; else from tfjs ops.
+        const plan: RecordPlan = {
+          J: [piece(lg.Jterms)],
+          full: full ? [piece(full.Jterms)] : [],
+          V: [...B_, ...A_].map((x) => ({ rowsOf: x })),
+          G: lg.GrowSq ? lg.GrowSq.map(piece) : lg.G.map((x) => ({ rowsOf: x })),
+          D: [...gB, ...gA].map((x) => ({ rowsOf: x })),
+        };
+        const size = (ps: Piece[]) => ps.reduce((n, p) => n + ('copy' in p ? p.length : p.rowsOf.shape[0]), 0);
+        layout = {
+          J: lg.Jterms.shape[0],
+          Jscale: lg.Jscale,
+          full: full ? full.Jterms.shape[0] : 0,
+          fullScale: full?.Jscale,
+          V: size(plan.V),
+          G: size(plan.G),
+          D: size(plan.D),
+          L: estimateAlong,
+          total: 0,
+        };
+        if (!estimateAlong && recordKernelApplies(tf, plan)) {
+          const { record, etaIndex } = stepRecordWebgpu(tf, plan, cfg.rule, alpha, fixedL!, lg.Jscale);
+          layout.total = record.shape[0];
+          const next = final
+            ? undefined
+            : { B: B_.map((Bk, k) => updateWebgpu(tf, Bk, gB[k]!, record, etaIndex)), A: A_.map((Ak, k) => updateWebgpu(tf, Ak, gA[k]!, record, etaIndex)) };
+          return { packed: record, next, Lnext: undefined, keep: undefined };
+        }
         const vParts = [...B_.map((x) => rowSq(tf, x)), ...A_.map((x) => rowSq(tf, x))];
         const gParts = lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x));
         const dParts = [...gB.map((x) => rowSq(tf, x)), ...gA.map((x) => rowSq(tf, x))];
@@ -346,18 +376,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const tail: Tensor[] = [tf.reshape(eta, [1])];
         if (Ldevice) tail.push(tf.reshape(Ldevice, [1]));
         const parts = [lg.Jterms, ...(full ? [full.Jterms] : []), ...vParts, ...gParts, ...dParts, ...tail] as Tensor1D[];
-        const size = (ps: Tensor1D[]) => ps.reduce((n, p) => n + p.shape[0], 0);
-        layout = {
-          J: lg.Jterms.shape[0],
-          Jscale: lg.Jscale,
-          full: full ? full.Jterms.shape[0] : 0,
-          fullScale: full?.Jscale,
-          V: size(vParts),
-          G: size(gParts),
-          D: size(dParts),
-          L: Ldevice !== undefined,
-          total: size(parts),
-        };
+        layout.total = parts.reduce((n, p) => n + p.shape[0], 0);
         // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously, with the device's eta.
         const next = final
           ? undefined
@@ -406,6 +425,11 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   };
   sink.write(summary);
   return { header, summary, last, divergence };
+}
+
+/** A whole vector as a piece of the record. */
+function piece(t: Tensor1D): Piece {
+  return { copy: t, from: 0, length: t.shape[0] };
 }
 
 /** Where each quantity sits in a step's packed record. */

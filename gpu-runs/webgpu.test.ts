@@ -134,6 +134,15 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
     }
   });
 
+  it('a diverging constant step ends with a divergence record, as on wasm', async () => {
+    const c: Case = { name: 'quadratic', opts: { m: 6, n: 5 }, rank: 2, steps: 60 };
+    const web = (await runOn('webgpu', c, 'const:20', { init: 'random' })).trace;
+    const was = (await runOn('wasm', c, 'const:20', { init: 'random' })).trace;
+    expect(web.divergence?.reason).toMatch(/is (NaN|Infinity|-Infinity) at step \d+/);
+    expect(web.summary).toMatchObject({ diverged: true, steps: web.divergence!.t });
+    expect(web.divergence!.t).toBe(was.divergence!.t);
+  });
+
   it('no tensor or GPU buffer grows across steps (tf.memory() flat)', async () => {
     const seen: { tensors: number; bytes: number; gpu: number }[] = [];
     const c: Case = { name: 'quadratic', opts: { m: 8, n: 6 }, rank: 2, steps: 20 };
