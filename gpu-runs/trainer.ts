@@ -4,8 +4,8 @@
  *   G_k    = grad_{W_k} L(W_1, ..., W_K)          (the workload, by hand)
  *   grad_B = G_k A_k^T,   grad_A = B_k^T G_k       (chain rule of W = BA; together (7))
  *   B_k <- B_k - eta_t grad_B,   A_k <- A_k - eta_t grad_A   (3), simultaneously.
- * Gradients are written by hand with explicit transposes: tfjs' autodiff of matMul sets the
- * transpose flags, which skip the fast kernels (10-20x slower on wasm).
+ * Gradients are written by hand, every product through matMulT (workloads/matmul.ts): tfjs'
+ * autodiff of matMul sets the transpose flags, which skip the CPU backends' fast kernels.
  *
  * With K = 2 matrices this is LoRA GD on L~(BA), B = [B1; B2], A = [A1, A2] (Sec. 3.2, M36),
  * and the theory's constant is 2L (Lemma 3.6). The scalars of each step (J, ||V||^2, ||G||,
@@ -26,6 +26,7 @@ import {
   type TraceHeader,
   type TraceSink,
 } from './trace.ts';
+import { matMulT } from './workloads/matmul.ts';
 import type { Workload } from './workloads/types.ts';
 
 export { roundDownF32 } from './rules.ts';
@@ -116,12 +117,12 @@ const SECANT_PROBE = 1e-3;
 
 /**
  * The adapter gradients of L(W0 + BA) from G = grad L (Step 1 chain rule; stacked, this is (7)):
- * grad_B = G A^T, grad_A = B^T G, with explicit transposes so matMul takes its fast path.
+ * grad_B = G A^T, grad_A = B^T G (matMulT: transposes where the backend wants them).
  */
 export function adapterGrads(tf: Backend['tf'], G: Tensor2D[], B: Tensor2D[], A: Tensor2D[]): { gB: Tensor2D[]; gA: Tensor2D[] } {
   return {
-    gB: G.map((Gk, k) => tf.matMul(Gk, tf.transpose(A[k]!)) as Tensor2D),
-    gA: G.map((Gk, k) => tf.matMul(tf.transpose(B[k]!), Gk) as Tensor2D),
+    gB: G.map((Gk, k) => matMulT(tf, Gk, A[k]!, false, true)),
+    gA: G.map((Gk, k) => matMulT(tf, B[k]!, Gk, true, false)),
   };
 }
 
