@@ -166,6 +166,64 @@ async function countStructure(backend: Backend, m: number, r: number, K: number)
   return { adapter: backend.adapter?.label ?? backend.detail, size: `quadratic ${m} x ${m}, r = ${r}`, rows };
 }
 
+// ------------------------------------------------------------ the step's skinny products
+
+export interface MatmulTiming {
+  shape: string;
+  /** tfjs' own choice first (-1), then each forced program type. */
+  rows: { program: string; ms: number; GBs: number }[];
+}
+
+const PROGRAMS: [number, string][] = [
+  [-1, "tfjs' choice"],
+  [1, 'split-K'],
+  [2, 'small output'],
+  [3, 'packed 32x32'],
+];
+
+/**
+ * Times the products a step forms, whose output is thin (r columns or rows) and whose shared
+ * dimension is long: G A^T, B^T G (quadratic) and dZ^T X (softmax). tfjs picks a program by
+ * the number of 32 x 32 output tiles; here each program type is forced in turn
+ * (WEBGPU_MATMUL_PROGRAM_TYPE), reps products, one read-back. GB/s counts the big operand once.
+ */
+async function timeMatmuls(backend: Backend, shapes: { name: string; a: [number, number]; b: [number, number]; ta: boolean; tb: boolean }[], reps: number): Promise<MatmulTiming[]> {
+  const tf = backend.tf;
+  const out: MatmulTiming[] = [];
+  const saved = tf.env().get('WEBGPU_MATMUL_PROGRAM_TYPE');
+  try {
+    for (const sh of shapes) {
+      const a = tf.randomNormal(sh.a) as import('@tensorflow/tfjs').Tensor2D;
+      const b = tf.randomNormal(sh.b) as import('@tensorflow/tfjs').Tensor2D;
+      const big = Math.max(a.size, b.size) * 4;
+      const rows: MatmulTiming['rows'] = [];
+      for (const [type, name] of PROGRAMS) {
+        tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', type);
+        const once = () => tf.matMul(a, b, sh.ta, sh.tb);
+        const warm = once();
+        await warm.data();
+        warm.dispose();
+        const t0 = performance.now();
+        let last: Tensor | undefined;
+        for (let k = 0; k < reps; k++) {
+          last?.dispose();
+          last = once();
+        }
+        await last!.data();
+        const ms = (performance.now() - t0) / reps;
+        last!.dispose();
+        rows.push({ program: name, ms, GBs: big / (ms / 1000) / 1e9 });
+      }
+      a.dispose();
+      b.dispose();
+      out.push({ shape: sh.name, rows });
+    }
+  } finally {
+    tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', saved);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------ PyTorch CUDA peer
 
 export interface PeerTiming {
@@ -216,6 +274,7 @@ export interface WebgpuBenchResult {
         bandwidthGBs: number;
         peerBandwidthGBs?: number;
         rows: GpuRow[];
+        matmuls: MatmulTiming[];
       }
     | { skipped: string };
 }
@@ -319,7 +378,19 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     }
     rows.push(row);
   }
-  return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows } };
+  const q = a.software ? 32 : quick ? 1024 : 4096;
+  const N = a.software ? 200 : quick ? 15000 : 60000;
+  const matmuls = await timeMatmuls(
+    backend,
+    [
+      { name: `G A^T: ${q} x ${q} times (16 x ${q})^T`, a: [q, q], b: [16, q], ta: false, tb: true },
+      { name: `B^T G: (${q} x 16)^T times ${q} x ${q}`, a: [q, 16], b: [q, q], ta: true, tb: false },
+      { name: `dZ^T X: (${N} x 10)^T times ${N} x 784`, a: [N, 10], b: [N, 784], ta: true, tb: false },
+    ],
+    a.software ? 2 : 20,
+  );
+  for (const m of matmuls) log(`  ${m.shape}: ${m.rows.map((r) => `${r.program} ${r.ms.toFixed(3)} ms`).join(', ')}`);
+  return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows, matmuls } };
 }
 
 const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
@@ -361,6 +432,12 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
       ...(first?.eager ? [`target: webgpu steps/s >= PyTorch eager on ${first.name}: ratio ${sig(first.ours.stepsPerSec / first.eager.stepsPerSec)}x`] : []),
       ...g.rows.map((x) => `${x.name}: tfjs tensors ${x.ours.tensors[0]} after warm-up, ${x.ours.tensors[1]} at the end; GPU pool ${sig(x.ours.gpuBytes[0] / 1e6)} MB -> ${sig(x.ours.gpuBytes[1] / 1e6)} MB`),
     ],
+  });
+  tables.push({
+    title: `GPU: the step's thin products on webgpu, by matMul program (${g.adapter})`,
+    columns: ['product', 'program', 'ms', 'GB/s of the big operand'],
+    rows: g.matmuls.flatMap((m) => m.rows.map((x, i) => [i === 0 ? m.shape : '', x.program, sig(x.ms), sig(x.GBs)])),
+    notes: ["tfjs' choice is what the trainer gets today; a faster forced program is the next thing to wire into matMulT (gpu-runs/workloads/matmul.ts)"],
   });
   return tables;
 }

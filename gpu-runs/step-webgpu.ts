@@ -20,6 +20,7 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from './backend.ts';
 import { ETA_MARGIN, roundDownF32, roundUpF32, type Rule } from './rules.ts';
+import { registerWebgpuKernel, type TensorInfoLike, type WebGPUProgram } from './webgpu-kernels.ts';
 
 const RECORD_KERNEL = 'LoracheckStepRecord';
 const UPDATE_KERNEL = 'LoracheckStepUpdate';
@@ -39,19 +40,10 @@ export interface RecordPlan {
   D: Piece[];
 }
 
-interface TensorInfoLike {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-interface WebGPUBackendLike {
-  runWebGPUProgram(program: object, inputs: TensorInfoLike[], dtype: string, uniforms?: { type: string; data: number[] }[]): TensorInfoLike;
-}
-
 const pieceLength = (p: Piece): number => ('copy' in p ? p.length : p.rowsOf.shape[0]);
 
 /** The shader for one record layout (shapes are baked in: they are fixed for a run). */
-function recordProgram(plan: RecordPlan, rule: Rule, inputs: Tensor[]) {
+function recordProgram(plan: RecordPlan, rule: Rule, inputs: unknown[]): { total: number; program: WebGPUProgram } {
   const groups = ['J', 'full', 'V', 'G', 'D'] as const;
   const seg: Record<(typeof groups)[number], { from: number; length: number }> = {} as never;
   let at = 0;
@@ -115,7 +107,6 @@ function recordProgram(plan: RecordPlan, rule: Rule, inputs: Tensor[]) {
   const layout = groups.map((g) => plan[g].map((p) => ('copy' in p ? `c${p.from}:${p.length}` : `r${p.rowsOf.shape.join('x')}`)).join(',')).join('|');
   return {
     total,
-    seg,
     program: {
       variableNames: inputs.map((_, i) => `X${i}`),
       outputShape: [total + 1],
@@ -141,7 +132,7 @@ function recordProgram(plan: RecordPlan, rule: Rule, inputs: Tensor[]) {
   };
 }
 
-function updateProgram(shape: number[], etaIndex: number) {
+function updateProgram(shape: number[]): WebGPUProgram {
   const size = shape.reduce((a, b) => a * b, 1);
   return {
     variableNames: ['X', 'GX', 'R'],
@@ -170,33 +161,26 @@ interface RecordAttrs {
 }
 
 function register(tf: TF): void {
-  if (tf.getKernel(RECORD_KERNEL, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: RECORD_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as RecordAttrs;
-      const xs = Object.keys(inputs)
-        .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)))
-        .map((k) => (inputs as unknown as Record<string, TensorInfoLike>)[k]!);
-      const { program } = recordProgram(a.plan, a.rule, xs as unknown as Tensor[]);
-      const uniforms = [
+  registerWebgpuKernel(tf, RECORD_KERNEL, (inputs, attrs) => {
+    const a = attrs as unknown as RecordAttrs;
+    const xs = Object.keys(inputs)
+      .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)))
+      .map((k) => inputs[k]!);
+    return {
+      program: recordProgram(a.plan, a.rule, xs).program,
+      inputs: xs,
+      uniforms: [
         { type: 'float32', data: [a.num] },
         { type: 'float32', data: [a.c] },
         { type: 'float32', data: [a.jscale] },
-      ];
-      return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, xs, 'float32', uniforms) as never;
-    },
+      ],
+    };
   });
-  tf.registerKernel({
-    kernelName: UPDATE_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { X, GX, R } = inputs as unknown as Record<string, TensorInfoLike>;
-      const program = updateProgram(X!.shape, (attrs as unknown as { etaIndex: number }).etaIndex);
-      return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, [X!, GX!, R!], 'float32', [{ type: 'int32', data: [(attrs as unknown as { etaIndex: number }).etaIndex] }]) as never;
-    },
-  });
+  registerWebgpuKernel(tf, UPDATE_KERNEL, ({ X, GX, R }, attrs) => ({
+    program: updateProgram(X!.shape),
+    inputs: [X!, GX!, R!],
+    uniforms: [{ type: 'int32', data: [(attrs as { etaIndex: number }).etaIndex] }],
+  }));
 }
 
 /** WebGPU's default storage-buffer bindings per shader: the inputs and the output. */

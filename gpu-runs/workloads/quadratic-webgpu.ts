@@ -16,22 +16,14 @@
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
+import { registerWebgpuKernel, type WebGPUProgram } from '../webgpu-kernels.ts';
 
 const G_KERNEL = 'LoracheckQuadraticG';
 const ROWS_KERNEL = 'LoracheckQuadraticRows';
 const WG = 256;
 
-interface TensorInfoLike {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-interface WebGPUBackendLike {
-  runWebGPUProgram(program: object, inputs: TensorInfoLike[], dtype: string, uniforms?: { type: string; data: number[] }[]): TensorInfoLike;
-}
-
 /** G = H o (BA - C), one thread per entry (flat dispatch; tfjs folds it to 2-D past 65535 groups). */
-function gProgram(m: number, n: number) {
+function gProgram(m: number, n: number): WebGPUProgram {
   return {
     variableNames: ['B', 'A', 'C', 'hv', 'kv'],
     outputShape: [m, n],
@@ -58,7 +50,7 @@ function gProgram(m: number, n: number) {
 
 /** Row i -> result[i] = 1/2 sum_j G_ij^2 / H_ij, result[m + i] = sum_j G_ij^2 (one workgroup per row;
  *  64 threads for short rows, where a wide workgroup only adds barrier rounds). */
-function rowsProgram(m: number, n: number) {
+function rowsProgram(m: number, n: number): WebGPUProgram {
   const WG = n >= 2048 ? 256 : 64;
   return {
     variableNames: ['G', 'hv', 'kv'],
@@ -102,32 +94,13 @@ function rowsProgram(m: number, n: number) {
 }
 
 function register(tf: TF): void {
-  if (tf.getKernel(G_KERNEL, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: G_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { B, A, C, h, k } = inputs as unknown as Record<string, TensorInfoLike>;
-      const [m, n] = C!.shape as [number, number];
-      const uniforms = [
-        { type: 'int32', data: [n] },
-        { type: 'int32', data: [B!.shape[1]!] },
-      ];
-      return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(gProgram(m, n), [B!, A!, C!, h!, k!], 'float32', uniforms) as never;
-    },
+  registerWebgpuKernel(tf, G_KERNEL, ({ B, A, C, h, k }) => {
+    const [m, n] = C!.shape as [number, number];
+    return { program: gProgram(m, n), inputs: [B!, A!, C!, h!, k!], uniforms: [{ type: 'int32', data: [n] }, { type: 'int32', data: [B!.shape[1]!] }] };
   });
-  tf.registerKernel({
-    kernelName: ROWS_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { G, h, k } = inputs as unknown as Record<string, TensorInfoLike>;
-      const [m, n] = G!.shape as [number, number];
-      const uniforms = [
-        { type: 'int32', data: [m] },
-        { type: 'int32', data: [n] },
-      ];
-      return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(rowsProgram(m, n), [G!, h!, k!], 'float32', uniforms) as never;
-    },
+  registerWebgpuKernel(tf, ROWS_KERNEL, ({ G, h, k }) => {
+    const [m, n] = G!.shape as [number, number];
+    return { program: rowsProgram(m, n), inputs: [G!, h!, k!], uniforms: [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }] };
   });
 }
 
