@@ -2,13 +2,14 @@
  * The end of a training step on the webgpu backend as two kinds of custom kernels (tfjs' kernel
  * registry), where the generic path (trainer.ts) issues some twenty small tfjs ops:
  *
+ *   LoracheckRowSquares  the sums of squares of every row of B_k, A_k, G_k, grad_B, grad_A
+ *                        (up to 7 matrices a dispatch), one workgroup per row
  *   LoracheckStepRecord  ONE workgroup of 256 threads builds the step's whole record
  *                        [J terms | full-J terms | ||V||^2 rows | ||G||^2 rows | ||grad J||^2 rows | eta]:
- *                        phase 1 copies the given per-row terms and sums the squares of each
- *                        row of B_k, A_k, G_k, grad_B, grad_A (one thread per row); phase 2 sums
- *                        the segments the rule reads (thread t adds entries t, t + 256, ...,
- *                        then a tree over the 256 threads); phase 3 evaluates the rule, as
- *                        stepSizeOnDevice does (gpu-runs/rules.ts), into the last entry.
+ *                        phase 1 copies the per-row terms into place; phase 2 sums the segments
+ *                        the rule reads (thread t adds entries t, t + 256, ..., then a tree over
+ *                        the 256 threads); phase 3 evaluates the rule, as stepSizeOnDevice does
+ *                        (gpu-runs/rules.ts), into the last entry.
  *   LoracheckStepUpdate  X - rec[last] * gX: step (3) with the eta the record holds (one dispatch
  *                        per matrix instead of a multiply and a subtraction).
  *
@@ -22,7 +23,9 @@ import type { TF } from './backend.ts';
 import { ETA_MARGIN, roundDownF32, roundUpF32, type Rule } from './rules.ts';
 import { registerWebgpuKernel, type TensorInfoLike, type WebGPUProgram } from './webgpu-kernels.ts';
 
+const ROWS_KERNEL = 'LoracheckRowSquares';
 const RECORD_KERNEL = 'LoracheckStepRecord';
+const ROWS_WG = 64;
 const UPDATE_KERNEL = 'LoracheckStepUpdate';
 const WG = 256;
 /** Largest segment the record kernel sums within ETA_MARGIN: (k/256 + 8 + 16) units <= 512. */
@@ -42,29 +45,62 @@ export interface RecordPlan {
 
 const pieceLength = (p: Piece): number => ('copy' in p ? p.length : p.rowsOf.shape[0]);
 
+/** Sums of squares of each row of up to 7 matrices, one workgroup per row, into one vector. */
+function rowsProgram(shapes: number[][]): WebGPUProgram {
+  let off = 0;
+  const branches = shapes.map(([rows, cols], i) => {
+    const from = off;
+    off += rows!;
+    return `${i === 0 ? '' : 'else '}if (g < ${off}) {
+          let row = g - ${from};
+          for (var c = t; c < ${cols}; c = c + ${ROWS_WG}) { let v = X${i}[row * ${cols} + c]; acc = acc + v * v; }
+        }`;
+  });
+  return {
+    variableNames: shapes.map((_, i) => `X${i}`),
+    outputShape: [off],
+    shaderKey: `loracheck_row_squares_${shapes.map((x) => x.join('x')).join('_')}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [off, 1, 1],
+    workgroupSize: [ROWS_WG, 1, 1],
+    size: true, // (the shader must read \`uniforms\`, or its binding is dropped from the layout)
+    getUserCode: () => `
+      var<workgroup> red : array<f32, ${ROWS_WG}>;
+      fn main(index : i32) {
+        let g = i32(workgroupId.x);
+        let t = i32(localId.x);
+        var acc = 0.0;
+        ${branches.join('\n        ')}
+        red[t] = acc;
+        workgroupBarrier();
+        for (var s = ${ROWS_WG / 2}; s > 0; s = s >> 1) {
+          if (t < s) { red[t] = red[t] + red[t + s]; }
+          workgroupBarrier();
+        }
+        if (t == 0 && g < uniforms.size) { result[g] = red[0]; }
+      }`,
+  };
+}
+
+/** A record piece after the row squares are formed: a slice of one of the record kernel's inputs. */
+interface Copy {
+  input: number;
+  from: number;
+  length: number;
+}
+type CopyPlan = Record<'J' | 'full' | 'V' | 'G' | 'D', Copy[]>;
+
 /** The shader for one record layout (shapes are baked in: they are fixed for a run). */
-function recordProgram(plan: RecordPlan, rule: Rule, inputs: unknown[]): { total: number; program: WebGPUProgram } {
+function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: number; program: WebGPUProgram } {
   const groups = ['J', 'full', 'V', 'G', 'D'] as const;
   const seg: Record<(typeof groups)[number], { from: number; length: number }> = {} as never;
   let at = 0;
   const phase1: string[] = [];
-  let input = 0;
   for (const gname of groups) {
     const start = at;
     for (const p of plan[gname]) {
-      const X = `X${input++}`;
-      if ('copy' in p) {
-        phase1.push(`for (var q = t; q < ${p.length}; q = q + ${WG}) { result[${at} + q] = ${X}[${p.from} + q]; }`);
-        at += p.length;
-      } else {
-        const [rows, cols] = p.rowsOf.shape;
-        phase1.push(`for (var row = t; row < ${rows}; row = row + ${WG}) {
-          var acc = 0.0;
-          for (var c = 0; c < ${cols}; c = c + 1) { let v = ${X}[row * ${cols} + c]; acc = acc + v * v; }
-          result[${at} + row] = acc;
-        }`);
-        at += rows;
-      }
+      phase1.push(`for (var q = t; q < ${p.length}; q = q + ${WG}) { result[${at} + q] = X${p.input}[${p.from} + q]; }`);
+      at += p.length;
     }
     seg[gname] = { from: start, length: at - start };
   }
@@ -104,11 +140,11 @@ function recordProgram(plan: RecordPlan, rule: Rule, inputs: unknown[]): { total
       eta = 'let eta = uniforms.num;';
       break;
   }
-  const layout = groups.map((g) => plan[g].map((p) => ('copy' in p ? `c${p.from}:${p.length}` : `r${p.rowsOf.shape.join('x')}`)).join(',')).join('|');
+  const layout = groups.map((g) => plan[g].map((p) => `${p.input}:${p.from}:${p.length}`).join(',')).join('|');
   return {
     total,
     program: {
-      variableNames: inputs.map((_, i) => `X${i}`),
+      variableNames: Array.from({ length: inputs }, (_, i) => `X${i}`),
       outputShape: [total + 1],
       shaderKey: `loracheck_record_${rule.kind}_${layout}`,
       dispatchLayout: { x: [0] },
@@ -153,7 +189,7 @@ function updateProgram(shape: number[]): WebGPUProgram {
 }
 
 interface RecordAttrs {
-  plan: RecordPlan;
+  plan: CopyPlan;
   rule: Rule;
   num: number;
   c: number;
@@ -167,7 +203,7 @@ function register(tf: TF): void {
       .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)))
       .map((k) => inputs[k]!);
     return {
-      program: recordProgram(a.plan, a.rule, xs).program,
+      program: recordProgram(a.plan, xs.length, a.rule).program,
       inputs: xs,
       uniforms: [
         { type: 'float32', data: [a.num] },
@@ -175,6 +211,12 @@ function register(tf: TF): void {
         { type: 'float32', data: [a.jscale] },
       ],
     };
+  });
+  registerWebgpuKernel(tf, ROWS_KERNEL, (inputs) => {
+    const xs = Object.keys(inputs)
+      .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)))
+      .map((k) => inputs[k]!);
+    return { program: rowsProgram(xs.map((x) => x.shape)), inputs: xs };
   });
   registerWebgpuKernel(tf, UPDATE_KERNEL, ({ X, GX, R }, attrs) => ({
     program: updateProgram(X!.shape),
@@ -185,27 +227,61 @@ function register(tf: TF): void {
 
 /** WebGPU's default storage-buffer bindings per shader: the inputs and the output. */
 const MAX_BINDINGS = 8;
+/** WebGPU's default limit on workgroups along one dimension (one per row in LoracheckRowSquares). */
+const MAX_GROUPS = 65535;
 
-/** Whether the record kernel can build this step's record (webgpu, few enough inputs, sums within ETA_MARGIN). */
+/** Whether the kernels can build this step's record (webgpu, few enough inputs and rows, sums within ETA_MARGIN). */
 export function recordKernelApplies(tf: TF, plan: RecordPlan): boolean {
   if (tf.getBackend() !== 'webgpu') return false;
-  const pieces = plan.J.length + plan.full.length + plan.V.length + plan.G.length + plan.D.length;
-  if (pieces + 1 > MAX_BINDINGS) return false;
+  const all = [...plan.J, ...plan.full, ...plan.V, ...plan.G, ...plan.D];
+  const mats = all.filter((p) => 'rowsOf' in p).length;
+  const copies = new Set(all.filter((p): p is Extract<Piece, { copy: Tensor }> => 'copy' in p).map((p) => p.copy)).size;
+  if (copies + Math.ceil(mats / (MAX_BINDINGS - 1)) + 1 > MAX_BINDINGS) return false;
+  const rows = all.reduce((n, p) => n + ('rowsOf' in p ? p.rowsOf.shape[0] : 0), 0);
+  if (rows > MAX_GROUPS) return false;
   return (['J', 'full', 'V', 'G', 'D'] as const).every((g) => plan[g].reduce((n, p) => n + pieceLength(p), 0) <= RECORD_MAX_SUM);
 }
 
 /**
- * The step's record (per-row partials and eta, laid out as the trainer's Layout) from one
- * dispatch. L: the theory's constant (fixed); jscale: J = jscale * sum(J terms). Call inside tf.tidy.
+ * The step's record (per-row partials and eta, laid out as the trainer's Layout): the row
+ * squares in one dispatch per 7 matrices, the record in one more. L: the theory's constant
+ * (fixed); jscale: J = jscale * sum(J terms). Call inside tf.tidy.
  */
 export function stepRecordWebgpu(tf: TF, plan: RecordPlan, rule: Rule, alpha: number | null, L: number, jscale: number): { record: Tensor1D; etaIndex: number } {
   register(tf);
-  const pieces = [...plan.J, ...plan.full, ...plan.V, ...plan.G, ...plan.D];
-  const inputs: Record<string, Tensor> = {};
-  pieces.forEach((p, i) => (inputs[`X${i}`] = 'copy' in p ? p.copy : p.rowsOf));
+  const groups = ['J', 'full', 'V', 'G', 'D'] as const;
+  // the matrices' row squares, 7 matrices a dispatch, in plan order
+  const mats = groups.flatMap((g) => plan[g].flatMap((p) => ('rowsOf' in p ? [p.rowsOf] : [])));
+  const where = new Map<Tensor2D, { tensor: Tensor1D; from: number }>();
+  for (let i = 0; i < mats.length; i += MAX_BINDINGS - 1) {
+    const chunk = mats.slice(i, i + MAX_BINDINGS - 1);
+    const inputs: Record<string, Tensor> = {};
+    chunk.forEach((x, j) => (inputs[`X${j}`] = x));
+    const rows = tf.engine().runKernel(ROWS_KERNEL, inputs as never, {}) as Tensor1D;
+    let from = 0;
+    for (const x of chunk) {
+      where.set(x, { tensor: rows, from });
+      from += x.shape[0];
+    }
+  }
+  // every piece is now a slice of a vector: one input per distinct vector
+  const inputs: Tensor[] = [];
+  const indexOf = (t: Tensor): number => {
+    const i = inputs.indexOf(t);
+    return i >= 0 ? i : inputs.push(t) - 1;
+  };
+  const copyPlan = {} as CopyPlan;
+  for (const g of groups)
+    copyPlan[g] = plan[g].map((p) => {
+      if ('copy' in p) return { input: indexOf(p.copy), from: p.from, length: p.length };
+      const w = where.get(p.rowsOf)!;
+      return { input: indexOf(w.tensor), from: w.from, length: p.rowsOf.shape[0] };
+    });
+  const named: Record<string, Tensor> = {};
+  inputs.forEach((t, i) => (named[`X${i}`] = t));
   const num = rule.kind === 'const' ? roundDownF32(rule.lr!) : rule.kind === 'theory' ? 1 - ETA_MARGIN : alpha! * (1 - ETA_MARGIN);
-  const attrs: RecordAttrs = { plan, rule, num, c: rule.kind === 'theory' ? roundUpF32(4 * Math.SQRT2 * L) : 1, jscale };
-  const record = tf.engine().runKernel(RECORD_KERNEL, inputs as never, attrs as never) as Tensor1D;
+  const attrs: RecordAttrs = { plan: copyPlan, rule, num, c: rule.kind === 'theory' ? roundUpF32(4 * Math.SQRT2 * L) : 1, jscale };
+  const record = tf.engine().runKernel(RECORD_KERNEL, named as never, attrs as never) as Tensor1D;
   return { record, etaIndex: record.shape[0] - 1 };
 }
 
