@@ -328,15 +328,15 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         // The record [J | full J | V rows | G rows | grad J rows | eta] and the update: on webgpu
         // with L known, from the custom kernels of step-webgpu.ts; else from tfjs ops.
         const plan: RecordPlan = {
-          J: [piece(lg.Jterms)],
+          J: [lg.rowTerms?.J ?? piece(lg.Jterms)],
           full: full ? [piece(full.Jterms)] : [],
           V: [...B_, ...A_].map((x) => ({ rowsOf: x })),
-          G: lg.GrowSq ? lg.GrowSq.map(piece) : lg.G.map((x) => ({ rowsOf: x })),
+          G: lg.rowTerms?.G ?? lg.GrowSq?.map(piece) ?? lg.G.map((x) => ({ rowsOf: x })),
           D: [...gB, ...gA].map((x) => ({ rowsOf: x })),
         };
         const size = (ps: Piece[]) => ps.reduce((n, p) => n + ('copy' in p ? p.length : p.rowsOf.shape[0]), 0);
         layout = {
-          J: lg.Jterms.shape[0],
+          J: size(plan.J),
           Jscale: lg.Jscale,
           full: full ? full.Jterms.shape[0] : 0,
           fullScale: full?.Jscale,

@@ -54,16 +54,16 @@ function rowsProgram(m: number, n: number): WebGPUProgram {
   const WG = n >= 2048 ? 256 : 64;
   return {
     variableNames: ['G', 'hv', 'kv'],
-    outputShape: [2, m],
+    outputShape: [2 * m],
     shaderKey: `loracheck_quadratic_rows_${WG}`,
-    dispatchLayout: { x: [1], y: [0] },
+    dispatchLayout: { x: [0] },
     dispatch: [m, 1, 1],
     workgroupSize: [WG, 1, 1],
     uniforms: 'm : i32, n : i32,',
     getUserCode: () => `
       var<workgroup> s0 : array<f32, ${WG}>;
       var<workgroup> s1 : array<f32, ${WG}>;
-      fn main() {
+      fn main(index : i32) {
         let i = i32(workgroupId.x);
         let t = i32(localId.x);
         var a0 = 0.0;
@@ -110,13 +110,13 @@ export function quadraticKernelsAvailable(tf: TF): boolean {
 }
 
 /**
- * G, the per-row loss terms and the per-row ||G||^2 partials of 1/2 ||BA - C||_H^2, with
- * H_ij = 4 h_i k_j. Call inside tf.tidy, with the webgpu backend active.
+ * G and the row vector [per-row loss terms | per-row ||G||^2 partials] (2m entries) of
+ * 1/2 ||BA - C||_H^2, with H_ij = 4 h_i k_j. Call inside tf.tidy, with the webgpu backend active.
  */
-export function quadraticStepWebgpu(tf: TF, B: Tensor2D, A: Tensor2D, C: Tensor2D, h: Tensor1D, k: Tensor1D): { G: Tensor2D; Jterms: Tensor1D; GrowSq: Tensor1D } {
+export function quadraticStepWebgpu(tf: TF, B: Tensor2D, A: Tensor2D, C: Tensor2D, h: Tensor1D, k: Tensor1D): { G: Tensor2D; rows: Tensor1D } {
   register(tf);
   const m = C.shape[0];
   const G = tf.engine().runKernel(G_KERNEL, { B, A, C, h, k } as never, {}) as Tensor2D;
   const rows = tf.engine().runKernel(ROWS_KERNEL, { G, h, k } as never, {}) as Tensor;
-  return { G, Jterms: tf.slice(rows, [0, 0], [1, m]).reshape([m]) as Tensor1D, GrowSq: tf.slice(rows, [1, 0], [1, m]).reshape([m]) as Tensor1D };
+  return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
 }

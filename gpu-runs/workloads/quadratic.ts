@@ -64,8 +64,22 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     ...(fused
       ? {
           lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-            const s = quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!);
-            return { Jterms: s.Jterms, Jscale: 1, G: [s.G], GrowSq: [s.GrowSq] };
+            const { G, rows } = quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!);
+            // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
+            // trainer's record kernel copies straight from `rows`: rowTerms)
+            let J: Tensor1D | undefined;
+            let Gsq: Tensor1D | undefined;
+            return {
+              Jscale: 1,
+              G: [G],
+              get Jterms() {
+                return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
+              },
+              get GrowSq() {
+                return [(Gsq ??= tf.slice(rows, [m], [m]) as Tensor1D)];
+              },
+              rowTerms: { J: { copy: rows, from: 0, length: m }, G: [{ copy: rows, from: m, length: m }] },
+            };
           },
         }
       : {}),

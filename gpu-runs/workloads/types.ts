@@ -24,6 +24,16 @@ export interface LossGrad extends LossTerms {
   G: Tensor2D[];
   /** Per-row partials of ||G_k||^2, when the workload's kernels produce them anyway. */
   GrowSq?: Tensor1D[];
+  /** Where the J terms and the ||G_k||^2 row partials already sit inside one vector (a fused
+   *  kernel's output), so that a record can copy them without slicing first. */
+  rowTerms?: { J: TermsAt; G: TermsAt[] };
+}
+
+/** `length` entries of `copy`, from entry `from`. */
+export interface TermsAt {
+  copy: Tensor1D;
+  from: number;
+  length: number;
 }
 
 export interface Workload {
