@@ -260,6 +260,8 @@ export interface GpuRow {
   minBytes: number;
   ours: StepTiming;
   oursEveryStep?: StepTiming;
+  /** The same with loracheck's custom kernels off (LORACHECK_WEBGPU_KERNELS=0): tfjs ops only. */
+  oursPlain?: StepTiming;
   eager?: PeerTiming;
   compiled?: PeerTiming;
   peerSkipped?: string;
@@ -356,6 +358,15 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     if (rows.length === 0) {
       row.oursEveryStep = await timeWorkload(backend, make, s.r, Math.min(s.steps, 32), s.warmup, 1);
       log(`  read-back every step: ${row.oursEveryStep.stepsPerSec.toFixed(1)} steps/s`);
+      const saved = process.env.LORACHECK_WEBGPU_KERNELS;
+      process.env.LORACHECK_WEBGPU_KERNELS = '0';
+      try {
+        row.oursPlain = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+      } finally {
+        if (saved === undefined) delete process.env.LORACHECK_WEBGPU_KERNELS;
+        else process.env.LORACHECK_WEBGPU_KERNELS = saved;
+      }
+      log(`  tfjs ops only (custom kernels off): ${row.oursPlain.stepsPerSec.toFixed(1)} steps/s`);
     }
     if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
     else {
@@ -418,6 +429,8 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     rows.push([x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, sig(x.ours.stepsPerSec), sig(x.ours.msPerStep), x.eager ? sig(x.ours.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.ours.msPerStep)]);
     if (x.oursEveryStep)
       rows.push(['', 'loracheck webgpu, read-back every step', sig(x.oursEveryStep.stepsPerSec), sig(x.oursEveryStep.msPerStep), x.eager ? sig(x.oursEveryStep.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursEveryStep.msPerStep)]);
+    if (x.oursPlain)
+      rows.push(['', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, sig(x.oursPlain.stepsPerSec), sig(x.oursPlain.msPerStep), x.eager ? sig(x.oursPlain.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursPlain.msPerStep)]);
     if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, share(x.minBytes, x.eager.msPerStep)]);
     if (x.compiled) rows.push(['', `PyTorch ${x.compiled.torch} torch.compile`, sig(x.compiled.stepsPerSec), sig(x.compiled.msPerStep), sig(x.compiled.stepsPerSec / x.eager!.stepsPerSec), share(x.minBytes, x.compiled.msPerStep)]);
     if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-', '-']);

@@ -21,7 +21,7 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from './backend.ts';
 import { ETA_MARGIN, roundDownF32, roundUpF32, type Rule } from './rules.ts';
-import { registerWebgpuKernel, type TensorInfoLike, type WebGPUProgram } from './webgpu-kernels.ts';
+import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from './webgpu-kernels.ts';
 
 const ROWS_KERNEL = 'LoracheckRowSquares';
 const RECORD_KERNEL = 'LoracheckStepRecord';
@@ -232,7 +232,7 @@ const MAX_GROUPS = 65535;
 
 /** Whether the kernels can build this step's record (webgpu, few enough inputs and rows, sums within ETA_MARGIN). */
 export function recordKernelApplies(tf: TF, plan: RecordPlan): boolean {
-  if (tf.getBackend() !== 'webgpu') return false;
+  if (tf.getBackend() !== 'webgpu' || !customKernelsEnabled()) return false;
   const all = [...plan.J, ...plan.full, ...plan.V, ...plan.G, ...plan.D];
   const mats = all.filter((p) => 'rowsOf' in p).length;
   const copies = new Set(all.filter((p): p is Extract<Piece, { copy: Tensor }> => 'copy' in p).map((p) => p.copy)).size;

@@ -6,6 +6,12 @@
  */
 import type { TF } from './backend.ts';
 
+/** LORACHECK_WEBGPU_KERNELS=0 turns the custom kernels off (the plain tfjs-op path runs on
+ *  webgpu too): the bench times both, the tests compare both. */
+export function customKernelsEnabled(): boolean {
+  return process.env.LORACHECK_WEBGPU_KERNELS !== '0';
+}
+
 export interface TensorInfoLike {
   dataId: object;
   shape: number[];

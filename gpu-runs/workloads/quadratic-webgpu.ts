@@ -16,7 +16,7 @@
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
-import { registerWebgpuKernel, type WebGPUProgram } from '../webgpu-kernels.ts';
+import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from '../webgpu-kernels.ts';
 
 const G_KERNEL = 'LoracheckQuadraticG';
 const ROWS_KERNEL = 'LoracheckQuadraticRows';
@@ -104,9 +104,9 @@ function register(tf: TF): void {
   });
 }
 
-/** Whether the fused kernels apply: the active backend is webgpu. */
+/** Whether the fused kernels apply: the active backend is webgpu (and they are not turned off). */
 export function quadraticKernelsAvailable(tf: TF): boolean {
-  return tf.getBackend() === 'webgpu';
+  return tf.getBackend() === 'webgpu' && customKernelsEnabled();
 }
 
 /**
