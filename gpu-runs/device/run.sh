@@ -4,9 +4,10 @@
 # and runs loracheck's GPU checks, writing everything under $OUT:
 #   env.txt, nvidia-smi.txt     what machine this was
 #   backends.json               the adapter Dawn sees (must be a hardware one)
-#   bench.txt, bench.json       bench suite webgpu: loracheck webgpu vs PyTorch CUDA on this GPU
 #   quadratic-<size>.jsonl      a rule-(8) trace at LLM-layer size, and verify-trace's verdicts
-#   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: no OOM, no leak (tf.memory in train's output)
+#   bench.txt, bench.json       bench suite webgpu: loracheck webgpu vs PyTorch CUDA on this GPU
+#                               (bench.log: its progress lines, kept if it runs out of time)
+#   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
 #   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
 # Each stage has its own time limit, so one that hangs cannot eat the others' time.
 # Usage (repo root, .device/ carried along):  OUT=/some/dir bash gpu-runs/device/run.sh
@@ -16,6 +17,7 @@
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
+#   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -26,13 +28,24 @@ SUMMARY="$OUT/SUMMARY.txt"
 : > "$SUMMARY"
 note() { echo "$*" | tee -a "$SUMMARY"; }
 
+# The whole script must end inside one device call (600 s at most): every stage's limit is cut
+# to what is left of LORACHECK_DEVICE_DEADLINE seconds (default 560), and a stage with under
+# 15 s left is skipped.
+DEADLINE="${LORACHECK_DEVICE_DEADLINE:-560}"
+
 # stage NAME LIMIT_S STDOUT loracheck-args...: one loracheck command with its own time limit;
 # stdout to the file STDOUT, stderr to $OUT/NAME.log
 stage() {
   local name="$1" limit="$2" stdout="$3"
   shift 3
+  local left=$((DEADLINE - SECONDS))
+  if [ "$left" -lt 15 ]; then
+    note "$name: skipped (no time left)"
+    return 1
+  fi
+  [ "$limit" -le "$left" ] || limit=$left
   local t0=$SECONDS
-  timeout --kill-after=10 "$limit" "$NODE_BIN" "$ROOT/bin/loracheck.js" "$@" > "$stdout" 2> "$OUT/$name.log"
+  timeout --kill-after=5 "$limit" "$NODE_BIN" "$ROOT/bin/loracheck.js" "$@" > "$stdout" 2> "$OUT/$name.log"
   local rc=$?
   local what=ok
   [ $rc -eq 0 ] || what="failed (exit $rc$([ $rc -eq 124 ] && echo ', timed out'))"
@@ -104,25 +117,26 @@ note "VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-<unset: the loader searches its defau
 
 hardware() { "$NODE_BIN" -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const w = d.backends.find((b) => b.name === "webgpu"); process.exit(w && w.available && !w.adapter.software ? 0 : 1)' "$OUT/backends.json" 2> /dev/null; }
 
-stage backends 120 "$OUT/backends.json" backends --json
+stage backends 60 "$OUT/backends.json" backends --json
 if ! hardware && [ -z "${LORACHECK_DEVICE_ICD:-}" ] && [ "$(id -u)" = 0 ]; then
   # the route measured on an H200 image: the Debian packages unpacked into / itself
   note "no hardware adapter with .device/root; unpacking .device/debs into / and trying again"
   for d in "$PACK"/debs/*.deb; do extract_deb "$d" /; done
   unset LORACHECK_VULKAN_LOADER
-  stage backends-retry 120 "$OUT/backends.json" backends --json
+  stage backends-retry 60 "$OUT/backends.json" backends --json
 fi
 if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardware adapter (see backends.json, backends.log)"; fi
 
 # --- the checks, most important first ---------------------------------------------------------
-stage bench 420 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
-TRACE="$OUT/quadratic-$SIZE.jsonl"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
-stage "train-$SIZE" 240 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE" &&
-  stage "verify-$SIZE" 120 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
+TRACE="$OUT/quadratic-$SIZE.jsonl"
+stage "train-$SIZE" 90 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE" &&
+  stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
+# the bench's progress lines (bench.log) survive a timeout; its tables come at the end
+stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
 if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
-  stage train-8192-r64 240 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 100 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
-    stage verify-8192-r64 120 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
+  stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 100 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
+    stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
 fi
 note "done; results in $OUT"
