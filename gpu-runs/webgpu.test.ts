@@ -135,16 +135,20 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
   });
 
   it('the custom kernels and the plain tfjs ops give the same trajectory on webgpu', async () => {
-    const c: Case = { name: 'quadratic', opts: { m: 12, n: 10 }, rank: 3, steps: 6 };
-    const fused = (await runOn('webgpu', c, 'theory')).trace;
-    process.env.LORACHECK_WEBGPU_KERNELS = '0';
-    try {
-      const plain = (await runOn('webgpu', c, 'theory')).trace;
-      const d = worstRelDiff(fused, plain);
-      expect(d.rel, d.where).toBeLessThan(AGREE);
-      expect(d.rel).toBeGreaterThan(0); // two different computations, not one path twice
-    } finally {
-      delete process.env.LORACHECK_WEBGPU_KERNELS;
+    for (const c of [
+      { name: 'quadratic', opts: { m: 12, n: 10 }, rank: 3, steps: 5 },
+      { name: 'penguins-logreg', opts: {}, rank: 2, steps: 5 },
+    ] as Case[]) {
+      const fused = (await runOn('webgpu', c, 'theory')).trace;
+      process.env.LORACHECK_WEBGPU_KERNELS = '0';
+      try {
+        const plain = (await runOn('webgpu', c, 'theory')).trace;
+        const d = worstRelDiff(fused, plain);
+        expect(d.rel, `${c.name}: ${d.where}`).toBeLessThan(AGREE);
+        expect(d.rel).toBeGreaterThan(0); // two different computations, not one path twice
+      } finally {
+        delete process.env.LORACHECK_WEBGPU_KERNELS;
+      }
     }
   });
 

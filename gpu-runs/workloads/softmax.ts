@@ -12,6 +12,7 @@ import type { TF } from '../backend.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Rng } from '../rng.ts';
 import { matMulT } from './matmul.ts';
+import { crossEntropyKernelsAvailable, crossEntropyWebgpu } from './softmax-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type MatrixShape, type Workload } from './types.ts';
 
 /** The data as tensors, and the cross-entropy pieces every softmax workload shares. */
@@ -39,9 +40,11 @@ export class SoftmaxData {
     return { Xb: this.tf.gather(this.X, batch) as Tensor2D, Yb: this.tf.gather(this.Y, batch) as Tensor2D, Nb: batch.shape[0] };
   }
 
-  /** Per-row losses logsumexp(Z_i) - <Z_i, Y_i>, and dL/dZ = (softmax(Z) - Y) / Nb. */
+  /** Per-row losses logsumexp(Z_i) - <Z_i, Y_i>, and dL/dZ = (softmax(Z) - Y) / Nb (on webgpu: two
+   *  kernels, softmax-webgpu.ts). */
   crossEntropy(Z: Tensor2D, Yb: Tensor2D, Nb: number, withGrad: boolean): { Jterms: Tensor1D; dZ?: Tensor2D } {
     const tf = this.tf;
+    if (crossEntropyKernelsAvailable(tf)) return crossEntropyWebgpu(tf, Z, Yb, Nb, withGrad);
     const lse = tf.logSumExp(Z, 1, true); // Nb x 1
     const Jterms = tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(Z, Yb), 1)) as Tensor1D;
     if (!withGrad) return { Jterms };
