@@ -57,8 +57,20 @@ interface MathJs {
 }
 
 let mathjs: MathJs | undefined;
+const MATHJS_PATH = 'LORACHECK_MATHJS_PATH';
 function math(): MathJs {
-  if (!mathjs) mathjs = createRequire(import.meta.url)('mathjs') as MathJs;
+  if (mathjs) return mathjs;
+  const req = createRequire(import.meta.url);
+  try {
+    mathjs = req('mathjs') as MathJs;
+    // Worker threads run a bundle from the temporary folder, where 'mathjs' does not resolve:
+    // they inherit the path through the environment.
+    process.env[MATHJS_PATH] ??= req.resolve('mathjs');
+  } catch (e) {
+    const path = process.env[MATHJS_PATH];
+    if (!path) throw e;
+    mathjs = req(path) as MathJs;
+  }
   return mathjs;
 }
 
