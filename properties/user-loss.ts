@@ -72,6 +72,8 @@ export interface ResolvedLoss {
   /** f' and f'' as mathjs derived them. */
   df: string;
   d2f: string;
+  dfTex: string;
+  d2fTex: string;
   /** The reference constant: certified sup |f''| (upper bound), or the user's L where none exists. */
   Lref: Rational;
   /** The user's L, when given (stated as is while `smooth` and `L_ge_1` are kept). */
@@ -149,6 +151,8 @@ export function resolveUserLoss(u: UserLoss): ResolvedLoss {
     tex: p.tex,
     df: p.dfText,
     d2f: p.d2fText,
+    dfTex: p.dfTex,
+    d2fTex: p.d2fTex,
     Lref,
     ...(Lstated ? { Lstated } : {}),
     LstarEntry,
@@ -200,6 +204,8 @@ export function lossInfo(r: ResolvedLoss): UserLossInfo {
     tex: r.tex,
     df: r.df,
     d2f: r.d2f,
+    dfTex: r.dfTex,
+    d2fTex: r.d2fTex,
     L: r.Lstated ? { value: r.Lstated.toString(), source: 'stated' } : { value: r.Lref.toString(), source: 'certified' },
     Lstar: { value: r.LstarEntry.toString(), source: r.LstarStated ? 'stated' : 'certified' },
     smooth: certified(r.analysis.smooth),

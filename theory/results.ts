@@ -108,6 +108,8 @@ export interface UserLossInfo {
   /** f' and f'' as mathjs derived them (d/dw). */
   df: string;
   d2f: string;
+  dfTex?: string;
+  d2fTex?: string;
   /** The constant stated with every hypothesis kept: the user's --L, or the certified sup |f''|. */
   L: { value: string; source: 'stated' | 'certified' };
   /** Per entry: the user's --Lstar, or the certified lower bound of inf f (L* = s m n Lstar). */

@@ -43,6 +43,9 @@ export interface ParsedLoss {
   readonly d2fx: ENode;
   readonly dfText: string;
   readonly d2fText: string;
+  /** mathjs toTex of f' and f''. */
+  readonly dfTex: string;
+  readonly d2fTex: string;
   /** Whether some tree needs exp/log/trig (then the exact field cannot evaluate the loss). */
   readonly transcendental: boolean;
 }
@@ -225,6 +228,8 @@ export function parseLoss(input: string): ParsedLoss {
     d2fx: mentions(d2fx, 'c') ? substitute(d2f, 'w', xPlusC) : d2fx,
     dfText: d1.toString(),
     d2fText: d2.toString(),
+    dfTex: d1.toTex({ parenthesis: 'auto' }),
+    d2fTex: d2.toTex({ parenthesis: 'auto' }),
     transcendental: [f, df].some(needsTranscendental),
   };
   cache.set(text, parsed);
