@@ -7,6 +7,7 @@ import { UsageError, type FlagSpec } from './args.ts';
 import { LossSetupError, lossInfo, lossSkipReason, resolveUserLoss, setUserLoss, type ResolvedLoss } from '../properties/index.ts';
 import type { Claim } from '../theory/claim.ts';
 import type { UserLossInfo } from '../theory/results.ts';
+import type { ExprWorkloadLoss } from '../gpu-runs/workloads/expr.ts';
 
 export const LOSS_FLAGS: Record<string, FlagSpec> = {
   loss: { type: 'string', arg: 'EXPR', help: "your own elementwise loss f(w, c) in mathjs syntax, e.g. 'log(cosh(w - c))' (c: the entry of a target C)" },
@@ -44,4 +45,19 @@ export function claimForLoss(cmd: string, claim: Claim): Claim {
   const why = lossSkipReason(claim);
   if (why) throw new UsageError(`${cmd}: claim ${claim.id} cannot run with --loss: it ${why}`);
   return claim;
+}
+
+/** `train --loss`: the expr workload's loss and its constants (as doubles, for the trace header). */
+export function trainLoss(cmd: string, flags: Record<string, any>): ExprWorkloadLoss | undefined {
+  const applied = applyLossFlags(cmd, flags);
+  if (!applied) return undefined;
+  const r = applied.resolved;
+  const certified = r.Lstated === undefined;
+  const a = r.analysis.smooth;
+  return {
+    expr: r.expr,
+    L: r.Lref.toNumber(),
+    LstarEntry: r.LstarEntry.toNumber(),
+    Lmethod: certified ? `certified sup |f''| on ${a.domain} (interval branch-and-bound)` : `stated with --L (sup |f''|: ${a.note})`,
+  };
 }
