@@ -143,24 +143,47 @@ function convert(node: MNode, text: string, what: string): ENode {
   return go(node);
 }
 
-/** mathjs' integer constant folding, exact (its own folding would also evaluate log(2) to a double). */
-function foldIntegers(node: MNode): MNode {
-  const { ConstantNode } = math();
-  return node.transform((n: MNode) => {
-    if (n.type !== 'OperatorNode') return n;
-    const vals = n.args.map((a: MNode) => (a.type === 'ConstantNode' && Number.isInteger(a.value) ? (a.value as number) : undefined));
-    if (vals.some((v: number | undefined) => v === undefined)) return n;
-    let r: number | undefined;
-    if (n.fn === 'unaryMinus') r = -vals[0];
-    else if (n.fn === 'add') r = vals.reduce((s: number, v: number) => s + v, 0);
-    else if (n.fn === 'multiply') r = vals.reduce((s: number, v: number) => s * v, 1);
-    else if (n.fn === 'subtract') r = vals[0] - vals[1];
-    else if (n.fn === 'pow' && vals[1] >= 0 && vals[1] <= 64) r = vals[0] ** vals[1];
-    return r !== undefined && Number.isSafeInteger(r) ? new ConstantNode(r) : n;
-  });
+/** mathjs' integer constant folding, exact and bottom-up (its own folding would also evaluate
+ *  log(2) to a double). */
+function intVal(n: MNode): number | undefined {
+  if (n.type === 'ConstantNode') return Number.isInteger(n.value) ? (n.value as number) : undefined;
+  if (n.type === 'ParenthesisNode') return intVal(n.content);
+  if (n.type === 'OperatorNode' && n.fn === 'unaryMinus' && n.args[0].type === 'ConstantNode') {
+    const v = intVal(n.args[0]);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
 }
 
-const IDENTITIES = ['cosh(n)^2 - sinh(n)^2 -> 1', 'n1 - sinh(n)^2 / cosh(n)^2 -> n1 - 1 + 1 / cosh(n)^2', 'sqrt(n)^2 -> n'];
+function foldIntegers(node: MNode): MNode {
+  const { ConstantNode } = math();
+  const fold = (n: MNode): MNode => {
+    const m = n.type === 'OperatorNode' || n.type === 'ParenthesisNode' || n.type === 'FunctionNode' ? n.map((c: MNode) => fold(c)) : n;
+    if (m.type === 'ParenthesisNode' && intVal(m.content) !== undefined) return m.content;
+    if (m.type !== 'OperatorNode') return m;
+    const vals = m.args.map(intVal);
+    if (vals.some((v: number | undefined) => v === undefined)) return m;
+    let r: number | undefined;
+    if (m.fn === 'unaryMinus') {
+      if (m.args[0].type === 'ConstantNode') return m; // already -k
+      r = -vals[0];
+    } else if (m.fn === 'add') r = vals.reduce((s: number, v: number) => s + v, 0);
+    else if (m.fn === 'multiply') r = vals.reduce((s: number, v: number) => s * v, 1);
+    else if (m.fn === 'subtract') r = vals[0] - vals[1];
+    else if (m.fn === 'pow' && vals[1] >= 0 && vals[1] <= 64) r = vals[0] ** vals[1];
+    // a negative result stays -k (mathjs prints and matches unary minus, not negative constants)
+    if (r === undefined || !Number.isSafeInteger(r)) return m;
+    if (r === -0) r = 0;
+    return r < 0 ? math().parse(`-${-r}`) : new ConstantNode(r);
+  };
+  return fold(node);
+}
+
+const IDENTITIES = [
+  'cosh(n)^2 - sinh(n)^2 -> 1',
+  'n1 * cosh(n)^2 - n1 * sinh(n)^2 -> n1',   'n1 - sinh(n)^2 / cosh(n)^2 -> n1 - 1 + 1 / cosh(n)^2',
+  'sqrt(n)^2 -> n',
+];
 
 function rules(): unknown[] {
   const { simplify } = math();
