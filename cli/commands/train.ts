@@ -26,6 +26,7 @@ import {
   type WorkloadOptions,
 } from '../../gpu-runs/workloads/index.ts';
 import { QUADRATIC_MAX_SIZE } from '../../gpu-runs/workloads/quadratic.ts';
+import { LOSS_FLAGS, trainLoss } from '../loss.ts';
 
 const NAME = 'train';
 
@@ -89,6 +90,7 @@ export const command: Command = {
       'fmnist-dir': { type: 'string', help: 'Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR)', arg: 'DIR' },
       name: { type: 'string', help: 'free-text run name stored in the trace header', arg: 'TEXT' },
       quiet: { type: 'boolean', help: 'no progress bar' },
+      ...LOSS_FLAGS,
     },
     details: [
       'Workloads: penguins-logreg (embedded Palmer penguins, default), fmnist-logreg and fmnist-2head',
@@ -97,7 +99,10 @@ export const command: Command = {
     ].join('\n'),
   },
   async run({ flags }) {
-    const name = flags.workload as WorkloadName;
+    // --loss trains your own loss (the expr workload) unless another workload is named
+    const loss = trainLoss(NAME, flags);
+    const name = (loss && flags.workload === 'penguins-logreg' ? 'expr' : flags.workload) as WorkloadName;
+    if (loss && name !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${name}`);
     let rule: Rule;
     try {
       rule = parseRule(flags.rule);
@@ -106,17 +111,18 @@ export const command: Command = {
     }
     if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const'))
       throw new UsageError(`${NAME}: flag --alpha applies to the rules adapt, adapt2 and norm, not ${rule.text}`);
-    if (flags.size !== undefined && name !== 'quadratic') throw new UsageError(`${NAME}: flag --size applies to the quadratic workload only`);
+    if (flags.size !== undefined && name !== 'quadratic' && name !== 'expr') throw new UsageError(`${NAME}: flag --size applies to the quadratic and expr workloads only`);
     if ((flags.hidden !== undefined || flags.data !== undefined) && name !== 'mlp')
       throw new UsageError(`${NAME}: flags --hidden and --data apply to the mlp workload only`);
-    if ((flags.samples !== undefined || flags.batch !== undefined) && name === 'quadratic')
-      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not quadratic`);
+    if ((flags.samples !== undefined || flags.batch !== undefined) && (name === 'quadratic' || name === 'expr'))
+      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not ${name}`);
     const opts: WorkloadOptions = {
       samples: flags.samples,
       hidden: flags.hidden,
       data: flags.data,
       fmnistDir: flags['fmnist-dir'],
       ...(flags.size !== undefined ? parseSize(flags.size) : {}),
+      ...(loss ? { loss } : {}),
     };
     const rank: number = flags.rank ?? DEFAULT_RANK[name];
     try {
