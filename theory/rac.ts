@@ -57,13 +57,13 @@ export function racStep<T>(F: Field<T>, loss: Loss<T>, W: Matrix<T>, side: Side,
 export function racFactorStep<T>(F: Field<T>, loss: Loss<T>, W: Matrix<T>, side: Side, S: Matrix<T>, gamma: T, pivots: readonly number[] = sketchPivots(F, side, S)): Matrix<T> {
   const Gp = pinv(F, sketchGram(F, side, S), pivots);
   const g = loss.grad(W);
-  const negGamma = F.neg(gamma);
+  // the free factor after one step from zero is -gamma times these (axpy subtracts)
   if (side === 'left') {
     const A = matmul(F, matmul(F, Gp, transpose(S)), g);
-    return axpy(F, W, negGamma, matmul(F, S, A));
+    return axpy(F, W, gamma, matmul(F, S, A));
   }
   const B = matmul(F, matmul(F, g, transpose(S)), Gp);
-  return axpy(F, W, negGamma, matmul(F, B, S));
+  return axpy(F, W, gamma, matmul(F, B, S));
 }
 
 /** One FPFT step (plain gradient descent on W). */
