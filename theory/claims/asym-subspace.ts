@@ -6,11 +6,11 @@
  * For a convex quadratic f the minimum is exact: q(b) = f(W0 + B(b) A) is a quadratic in vec B
  * with gradient g = vec(grad f(W0) A^T) and Hessian M_jk = <E_j A, H E_k A>, so
  * min_B f(W0 + B A) = f(W0) - g^T M^+ g / 2 (for H = I: 1/2 ||(C - W0)(I - P_A)||^2 with P_A the
- * projection onto the row space of A). Hypotheses: `frozen_A` (dropped: A is trained too, i.e.
+ * projection onto the row space of A); g^T M^+ g is one solve on M's pivot block (psdForm). Hypotheses: `frozen_A` (dropped: A is trained too, i.e.
  * plain LoRA from (B0, A), which can leave the subspace).
  */
 import type { Field } from '../../numeric/field.ts';
-import { pinv, columnPivots } from '../../numeric/linalg.ts';
+import { columnPivots, solve } from '../../numeric/linalg.ts';
 import { lossOver } from '../../numeric/losses/index.ts';
 import type { Loss } from '../../numeric/loss.ts';
 import { add, inner, lift, matmul, sub, transpose, type Matrix } from '../../numeric/matrix.ts';
@@ -49,8 +49,20 @@ export function subspaceMinimum<T>(F: Field<T>, input: Pick<AsymRunInput, 'loss'
   const W0 = lift(F, input.W0);
   // the exact field holds rationals as they are: reuse the exact g and M there
   const { g, M } = F.mode === 'exact' ? { g: lift(F, exact.g), M: lift(F, exact.M) } : subspaceQuadratic(F, loss, W0, lift(F, input.A));
-  const gMg = matmul(F, transpose(g), matmul(F, pinv(F, M, columnPivots(rationalField, exact.M)), g)).data[0]!;
-  return F.sub(loss.value(W0), F.div(gMg, F.fromInt(2)));
+  return F.sub(loss.value(W0), F.div(psdForm(F, M, g, columnPivots(rationalField, exact.M)), F.fromInt(2)));
+}
+
+/**
+ * g^T M^+ g for a positive semidefinite M and g in its range, with `pivots` a maximal set of
+ * independent columns of M: then M_PP is nonsingular and g^T M^+ g = g_P^T y_P with
+ * M_PP y_P = g_P (any y with M y = g gives g^T M^+ g = y^T M y = g^T y). One k x k solve.
+ */
+function psdForm<T>(F: Field<T>, M: Matrix<T>, g: Matrix<T>, pivots: readonly number[]): T {
+  if (pivots.length === 0) return F.zero;
+  const k = pivots.length;
+  const MPP: Matrix<T> = { rows: k, cols: k, data: pivots.flatMap((i) => pivots.map((j) => M.data[i * M.cols + j]!)) };
+  const gP: Matrix<T> = { rows: k, cols: 1, data: pivots.map((i) => g.data[i]!) };
+  return inner(F, gP, solve(F, MPP, gP));
 }
 
 export const ASYMsubspace: Claim<AsymRunInput> = {
