@@ -18,7 +18,8 @@ import { rationalField } from '../../numeric/rational-field.ts';
 import type { Claim, Comparison } from '../claim.ts';
 import type { AsymRunInput } from '../inputs.ts';
 import { asymStep, loraStepAt, merged } from '../rac.ts';
-import { ALGEBRAIC_MODES, cheaply } from '../_internals/num.ts';
+import { ALGEBRAIC_MODES, cheaply, numSign } from '../_internals/num.ts';
+import { vacuous } from '../_internals/sides.ts';
 import { exactly } from '../_internals/rac-input.ts';
 
 /** E_j A for the unit m x r matrix E_j (j = i r + k): row i of the result is row k of A. */
@@ -65,6 +66,11 @@ function psdForm<T>(F: Field<T>, M: Matrix<T>, g: Matrix<T>, pivots: readonly nu
   return inner(F, gP, solve(F, MPP, gP));
 }
 
+/** Every eigenvalue d_i of the quadratic is >= 0 (H positive semidefinite). */
+function convex(input: AsymRunInput): boolean {
+  return input.loss.d.every((x) => numSign(x) >= 0);
+}
+
 export const ASYMsubspace: Claim<AsymRunInput> = {
   id: 'ASYM.subspace',
   paper: 'Asymmetric LoRA, frozen A (paper/rac-lora.md, The methods)',
@@ -76,6 +82,8 @@ export const ASYMsubspace: Claim<AsymRunInput> = {
   provenance: 'verified',
   note: 'Verified from the public code of Asymmetric LoRA (A drawn once and frozen). Convex quadratic losses, where min_B f(W0 + BA) = f(W0) - g^T M^+ g / 2 is exact; any step sizes; checked at every t = 1..T.',
   comparisons<T>(F: Field<T>, input: AsymRunInput) {
+    // the minimum is computed for convex quadratics; for others it may be -infinity (see convex())
+    if (!convex(input)) return [vacuous(F, 'f(W0 + B_t A) >= min_B f(W0 + B A)', 'f is not convex (some d_i < 0): outside the encoded statement')];
     const loss = lossOver(F, input.loss);
     const W0 = lift(F, input.W0);
     let A = lift(F, input.A);
@@ -93,6 +101,7 @@ export const ASYMsubspace: Claim<AsymRunInput> = {
   // B moves at the first step: grad f(W0 + B0 A) A^T != 0
   nonTrivial: (input) =>
     input.etas.cols >= 1 &&
+    convex(input) &&
     cheaply((F) => {
       const A = lift(F, input.A);
       const G = lossOver(F, input.loss).grad(merged(F, lift(F, input.W0), lift(F, input.B0), A));
