@@ -98,7 +98,7 @@ describe('planted wrong constants are caught', () => {
     .map(([m, T, c, seed]): RacRunsInput => {
       const C = { rows: m, cols: 1, data: c.slice(0, m).map((x, i) => Rational.of(i === 0 && x === 0 ? 1 : x)) };
       const loss = quadraticLoss({ m, n: 1, d: Array(m).fill(Rational.ONE), u: [], C });
-      return { loss, W0: { rows: m, cols: 1, data: Array(m).fill(Rational.ZERO) }, side: 'left', r: 1, T, gamma: Rational.ONE, samples: 256, seed, mu: Rational.ONE };
+      return { loss, W0: { rows: m, cols: 1, data: Array(m).fill(Rational.ZERO) }, side: 'left', r: 1, steps: T, gamma: Rational.ONE, samples: 256, seed, mu: Rational.ONE };
     });
 
   it('RAC.T55 without lambda_min^H in the rate is rejected statistically; the reported form is not', () => {
@@ -109,8 +109,8 @@ describe('planted wrong constants are caught', () => {
       comparisons<T>(F: Field<T>, input: RacRunsInput) {
         const { loss, runs } = racRunsAt(F, input);
         const gap0 = F.sub(runs[0]![0]!.f, loss.Lstar);
-        const bound = F.mul(F.powInt(F.sub(F.one, F.mul(F.lift(input.gamma), F.lift(input.mu!))), input.T), gap0);
-        return [meanAtMost(F, 'planted: (1 - gamma mu)^T', runs.map((rec) => F.sub(rec[input.T]!.f, loss.Lstar)), F.zero, bound, gap0)];
+        const bound = F.mul(F.powInt(F.sub(F.one, F.mul(F.lift(input.gamma), F.lift(input.mu!))), input.steps), gap0);
+        return [meanAtMost(F, 'planted: (1 - gamma mu)^T', runs.map((rec) => F.sub(rec[input.steps]!.f, loss.Lstar)), F.zero, bound, gap0)];
       },
     };
     const bad = checkClaim(noLambda, { mode: 'exact', seed: 5, runs: 4, arbitrary: identityRuns, shrinkSeconds: 5 });

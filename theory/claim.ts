@@ -103,7 +103,7 @@ export interface ClaimInfo {
   readonly correctedOf?: string;
   /** Why the claim is encoded as it is (e.g. "printed with ||G|| where AM-GM gives ||G||^2"). */
   readonly note?: string;
-  /** For claims from the RAC-LoRA family (paper/rac-lora.md): verified or only reported. */
+  /** For claims of the RAC-LoRA family (README, The RAC-LoRA family): verified or only reported. */
   readonly provenance?: Provenance;
   /** Present for statistical claims (Monte-Carlo expectations). */
   readonly statistical?: StatisticalTest;

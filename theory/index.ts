@@ -54,7 +54,7 @@ export const CATALOGUE: Claim[] = [
   L36,
   L36grad,
   M36,
-  // the RAC-LoRA family (paper/rac-lora.md): projections, descent, rates, subspace and rank limits
+  // the RAC-LoRA family (Malinovsky et al., arXiv 2410.08305): projections, descent, rates, subspace and rank limits
   RACH,
   RACstep,
   RACsum,

@@ -76,7 +76,7 @@ export interface TwoLoraInput {
   eta: Num;
 }
 
-// ------------------------------------------------------------------ RAC-LoRA family (paper/rac-lora.md)
+// ------------------------------------------------------------------ the RAC-LoRA family (README)
 
 /** Which factor a RAC-LoRA sketch fixes: left (B_S, m x r, H_B acts on the left of grad f) or
  *  right (A_S, r x n, H_A acts on the right). */
@@ -122,14 +122,15 @@ export interface SketchMeanInput {
   seed: number;
 }
 
-/** RAC.T53, RAC.T55: `samples` independent RAC-LoRA runs of T steps from W0 with constant gamma,
- *  fresh seeded Gaussian-like sketches of rank r at every step. `mu` is the stated PL constant (T55). */
+/** RAC.T53, RAC.T55: `samples` independent RAC-LoRA runs of `steps` (T) steps from W0 with constant
+ *  gamma, fresh seeded Gaussian-like sketches of rank r at every step. `mu` is the stated PL constant
+ *  (T55). (Named `steps`, not T: the rates are stated at the end of a run, not at every prefix.) */
 export interface RacRunsInput {
   loss: QuadraticLoss;
   W0: Matrix<Num>;
   side: Side;
   r: number;
-  T: number;
+  steps: number;
   gamma: Num;
   samples: number;
   seed: number;

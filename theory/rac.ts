@@ -1,5 +1,6 @@
 /**
- * The update rules of the RAC-LoRA family (paper/rac-lora.md, "The methods"), written once over
+ * The update rules of the RAC-LoRA family (RAC-LoRA, Malinovsky et al., arXiv 2410.08305, and the
+ * methods it compares with), written once over
  * any Field and shared by the claims (theory/claims/rac-*.ts, asym-subspace.ts, lora-rank.ts),
  * the trainer and the trace verifier. W is m x n, f the loss, grad f(W) = loss.grad(W); every
  * method starts from a frozen W0 and moves W = W0 + (what it trains).

@@ -46,6 +46,7 @@ export function describeSizes(input: unknown): string | undefined {
   else if (!V && (x.B0 || x.A)) parts.push(`r=${((x.B0 ?? x.A) as Sized)[x.B0 ? 'cols' : 'rows']}`);
   if (x.S && typeof x.side === 'string') parts.push(`${x.side} sketch ${(x.S as Sized).rows}x${(x.S as Sized).cols}`);
   if (typeof x.samples === 'number') parts.push(`K=${x.samples}`);
+  if (typeof x.steps === 'number') parts.push(`T=${x.steps}`);
   if (x.B1) parts.push(`r1=${(x.B1 as Sized).cols}`, `r2=${(x.B2 as Sized).cols}`);
   if (typeof x.T === 'number') parts.push(`T=${x.T}`);
   if (!loss && typeof x.m === 'number') parts.push(`m=${x.m}`, `n=${x.n}`);

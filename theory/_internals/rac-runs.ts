@@ -26,7 +26,7 @@ export interface RacRunsAt<T> {
 }
 
 export function racRunsAt<T>(F: Field<T>, input: RacRunsInput): RacRunsAt<T> {
-  const { side, r, T } = input;
+  const { side, r, steps: T } = input;
   const { m, n } = input.loss;
   const loss = lossOver(F, input.loss);
   const W0 = lift(F, input.W0);
@@ -65,7 +65,7 @@ export function gapFloor<T>(F: Field<T>, input: RacRunsInput): T {
 
 /** The runs move: T >= 1 and grad f(W0) != 0. */
 export function runsNonTrivial(input: RacRunsInput): boolean {
-  return input.T >= 1 && input.samples >= 2 && cheaply((F) => lossOver(F, input.loss).grad(lift(F, input.W0)).data.some((x) => !F.isZero(x)), input.W0);
+  return input.steps >= 1 && input.samples >= 2 && cheaply((F) => lossOver(F, input.loss).grad(lift(F, input.W0)).data.some((x) => !F.isZero(x)), input.W0);
 }
 
 /** smooth, lower_bound and step_le_1_over_L of a runs input. */

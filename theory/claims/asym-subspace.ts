@@ -1,6 +1,6 @@
 /**
- * Asymmetric LoRA reaches only its subspace (paper/rac-lora.md, "The methods"; verified from the
- * public code of Zhu et al. 2024): with A frozen, every iterate is W0 + B_t A, so whatever the step
+ * Asymmetric LoRA reaches only its subspace (Zhu et al. 2024, one of the methods RAC-LoRA compares
+ * with; verified from its public code): with A frozen, every iterate is W0 + B_t A, so whatever the step
  * sizes,
  *   f(W0 + B_t A) >= min_B f(W0 + B A).
  * For a convex quadratic f the minimum is exact: q(b) = f(W0 + B(b) A) is a quadratic in vec B
@@ -73,7 +73,7 @@ function convex(input: AsymRunInput): boolean {
 
 export const ASYMsubspace: Claim<AsymRunInput> = {
   id: 'ASYM.subspace',
-  paper: 'Asymmetric LoRA, frozen A (paper/rac-lora.md, The methods)',
+  paper: 'Asymmetric LoRA (Zhu et al. 2024), A frozen',
   title: 'Asymmetric LoRA iterates satisfy f(W0 + B_t A) >= min_B f(W0 + B A), whatever the step sizes',
   latex: 'f(W_0 + B_t A) \\geq \\min_{B \\in \\mathbb{R}^{m \\times r}} f(W_0 + B A) \\quad \\text{for all } t, \\qquad B_{t+1} = B_t - \\eta_t \\nabla f(W_0 + B_t A) A^\\top',
   hypotheses: ['frozen_A'],

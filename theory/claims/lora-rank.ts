@@ -1,6 +1,6 @@
 /**
- * LoRA is bound by the rank-r optimum (paper/rac-lora.md, "Facts that follow from the LoRA side";
- * verified algebra): every LoRA iterate has rank(W_t - W0) <= r, so for f(W) = 1/2 ||W - C||^2,
+ * LoRA is bound by the rank-r optimum (a fact of the LoRA side that RAC-LoRA, arXiv 2410.08305,
+ * contrasts with; verified algebra): every LoRA iterate has rank(W_t - W0) <= r, so for f(W) = 1/2 ||W - C||^2,
  * by Eckart-Young, whatever the step sizes,
  *   f(W_t) >= min_{rank D <= r} f(W0 + D) = 1/2 sum_{i > r} sigma_i(C - W0)^2.
  * RAC-LoRA, COLA and FPFT are not bound by it.
@@ -45,7 +45,7 @@ export function tailValues(input: LoraRankRunInput, r: number): Num[] {
 
 export const LORArank: Claim<LoraRankRunInput> = {
   id: 'LORA.rank',
-  paper: 'LoRA rank limit (paper/rac-lora.md, Facts that follow from the LoRA side)',
+  paper: 'LoRA (W0 + BA, rank r): the Eckart-Young limit',
   title: 'LoRA iterates satisfy f(W_t) >= 1/2 sum_{i>r} sigma_i(C - W0)^2 (Eckart-Young), whatever the step sizes',
   latex:
     'f(W_0 + B_t A_t) \\geq \\min_{\\operatorname{rank} D \\leq r} f(W_0 + D) = \\frac{1}{2} \\sum_{i > r} \\sigma_i(C - W_0)^2, \\qquad f(W) = \\tfrac{1}{2} \\|W - C\\|^2',

@@ -1,5 +1,5 @@
 /**
- * Isotropic sketches (paper/rac-lora.md, "Claims", *reported*): E[H_B] = (r/m) I_m for a left
+ * Isotropic sketches (RAC-LoRA, Malinovsky et al., arXiv 2410.08305; *reported*): E[H_B] = (r/m) I_m for a left
  * Gaussian sketch and E[H_A] = (r/n) I_n for a right one, so lambda_min^H = r/m (r/n).
  *
  * A statistical claim: a case draws `samples` seeded Gaussian-like sketches (theory/sketch.ts;
@@ -24,7 +24,7 @@ export const STATISTICAL_MODES = ['exact', 'float64'] as const;
 
 export const RACEH: Claim<SketchMeanInput> = {
   id: 'RAC.EH',
-  paper: 'RAC-LoRA, isotropic sketches (paper/rac-lora.md, Claims; reported)',
+  paper: 'RAC-LoRA (arXiv 2410.08305), isotropic sketches (reported)',
   title: 'E[H_B] = (r/m) I for Gaussian sketches (E[H_A] = (r/n) I), so lambda_min^H = r/m',
   latex: '\\mathbb{E}[H_B] = \\frac{r}{m} I_m, \\qquad \\mathbb{E}[H_A] = \\frac{r}{n} I_n, \\qquad \\lambda_{\\min}^H = \\lambda_{\\min}(\\mathbb{E}[H]) = \\frac{r}{m} \\;\\Big(\\frac{r}{n}\\Big)',
   hypotheses: [],

@@ -1,5 +1,5 @@
 /**
- * RAC-LoRA's projections (paper/rac-lora.md, "The methods"; verified algebra, no paper needed):
+ * RAC-LoRA's projections (Malinovsky et al., arXiv 2410.08305; verified algebra, no paper needed):
  *   H_B = B_S (B_S^T B_S)^+ B_S^T  (m x m, left sketch B_S in R^{m x r}),
  *   H_A = A_S^T (A_S A_S^T)^+ A_S  (n x n, right sketch A_S in R^{r x n}),
  * are symmetric, idempotent and of trace r. With the Moore-Penrose inverse the formula stays
@@ -18,7 +18,7 @@ import { projectionOf, sketchRank } from '../_internals/rac-input.ts';
 
 export const RACH: Claim<SketchInput> = {
   id: 'RAC.H',
-  paper: 'RAC-LoRA, the sketch projections H_B, H_A (paper/rac-lora.md)',
+  paper: 'RAC-LoRA (arXiv 2410.08305), the sketch projections H_B, H_A',
   title: 'H_B = B_S (B_S^T B_S)^+ B_S^T is symmetric, idempotent and of trace r (rank B_S); H_A likewise',
   latex:
     'H_B = B_S (B_S^\\top B_S)^{+} B_S^\\top:\\quad H_B^\\top = H_B,\\quad H_B^2 = H_B,\\quad \\operatorname{tr} H_B = \\operatorname{rank} B_S = r; \\qquad H_A = A_S^\\top (A_S A_S^\\top)^{+} A_S \\text{ likewise}',

@@ -1,6 +1,6 @@
 /**
- * One projected RAC-LoRA step descends (paper/rac-lora.md, "Claims"; verified algebra, no paper
- * needed): for L-smooth f, any orthogonal projection H and any gamma > 0,
+ * One projected RAC-LoRA step descends (Malinovsky et al., arXiv 2410.08305; verified algebra, no
+ * paper needed): for L-smooth f, any orthogonal projection H and any gamma > 0,
  *   f(W - gamma H grad f(W)) <= f(W) - gamma (1 - L gamma / 2) ||H grad f(W)||^2
  * (right sketch: grad f(W) H). From the descent lemma with <grad f, H grad f> = ||H grad f||^2,
  * which needs H^T H = H.
@@ -29,7 +29,7 @@ function projectedGradient<T>(F: Field<T>, input: RacPointInput) {
 
 export const RACstep: Claim<RacPointInput> = {
   id: 'RAC.step',
-  paper: 'RAC-LoRA, one projected step (paper/rac-lora.md, Claims)',
+  paper: 'RAC-LoRA (arXiv 2410.08305), one projected step',
   title: 'f(W - gamma H grad f) <= f(W) - gamma (1 - L gamma/2) ||H grad f||^2 for a projection H',
   latex:
     'f(W - \\gamma H \\nabla f(W)) \\leq f(W) - \\gamma\\left(1 - \\frac{L\\gamma}{2}\\right) \\|H \\nabla f(W)\\|^2, \\qquad H = H_B \\text{ (left) or } \\nabla f(W) H_A \\text{ (right)}',

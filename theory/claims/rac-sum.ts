@@ -1,5 +1,5 @@
 /**
- * The telescoped descent of RAC-LoRA (paper/rac-lora.md, "Claims"; verified algebra): along any
+ * The telescoped descent of RAC-LoRA (Malinovsky et al., arXiv 2410.08305; verified algebra): along any
  * run W_{t+1} = W_t - gamma H_t grad f(W_t) with projections H_t and 0 < gamma <= 1/L,
  *   sum_{t<T} ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma.
  * Each step of RAC.step gives f(W_{t+1}) <= f(W_t) - (gamma/2) ||H_t grad f||^2 once gamma <= 1/L;
@@ -26,7 +26,7 @@ function stepsOf(input: RacRunInput): number {
 
 export const RACsum: Claim<RacRunInput> = {
   id: 'RAC.sum',
-  paper: 'RAC-LoRA, descent summed along a run (paper/rac-lora.md, Claims)',
+  paper: 'RAC-LoRA (arXiv 2410.08305), descent summed along a run',
   title: 'sum_t ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma along any run with gamma <= 1/L',
   latex: '\\sum_{t=0}^{T-1} \\|H_t \\nabla f(W^t)\\|^2 \\leq \\frac{2\\,(f(W^0) - f^*)}{\\gamma}, \\qquad 0 < \\gamma \\leq \\frac{1}{L}',
   hypotheses: ['smooth', 'lower_bound', 'step_le_1_over_L'],

@@ -1,6 +1,6 @@
 /**
  * The PL rate of RAC-LoRA, their Theorem 5.5, in the form *reported* for it
- * (paper/rac-lora.md, "Claims"; not the printed text): for L-smooth, mu-PL f and gamma <= 1/L,
+ * (Malinovsky et al., arXiv 2410.08305; not the printed text): for L-smooth, mu-PL f and gamma <= 1/L,
  *   E[f(W^T) - f*] <= (1 - gamma mu lambda_min^H)^T (f(W^0) - f*).
  * Hypotheses: `smooth`, `pl` (stated mu <= the true PL constant, f* = inf f), `step_le_1_over_L`.
  * Statistical, on quadratics 1/2 <W - C, H (W - C)> with every d_i >= 0 (true mu = the smallest
@@ -19,7 +19,7 @@ import { STATISTICAL_MODES } from './rac-mean-projection.ts';
 
 export const RACT55: Claim<RacRunsInput> = {
   id: 'RAC.T55',
-  paper: 'RAC-LoRA, Theorem 5.5 (PL rate; reported form)',
+  paper: 'RAC-LoRA (arXiv 2410.08305), Theorem 5.5 (PL rate; reported form)',
   title: 'E[f(W^T) - f*] <= (1 - gamma mu lambda_min^H)^T (f(W^0) - f*) for mu-PL f and gamma <= 1/L',
   latex: '\\mathbb{E}\\left[f(W^T) - f^*\\right] \\leq \\left(1 - \\gamma \\mu \\lambda_{\\min}^H\\right)^T \\left(f(W^0) - f^*\\right), \\qquad \\gamma \\leq \\frac{1}{L}',
   hypotheses: ['smooth', 'pl', 'step_le_1_over_L'],
@@ -33,9 +33,9 @@ export const RACT55: Claim<RacRunsInput> = {
     if (input.mu === undefined) throw new RangeError('RAC.T55: field mu (the stated PL constant) is missing');
     const { loss, lambda, runs } = racRunsAt(F, input);
     const gap0 = F.sub(runs[0]![0]!.f, loss.Lstar);
-    const ys = runs.map((rec) => F.sub(rec[input.T]!.f, loss.Lstar));
+    const ys = runs.map((rec) => F.sub(rec[input.steps]!.f, loss.Lstar));
     const rate = F.sub(F.one, F.mul(F.mul(F.lift(input.gamma), F.lift(input.mu)), lambda));
-    const bound = F.mul(F.powInt(rate, input.T), gap0);
+    const bound = F.mul(F.powInt(rate, input.steps), gap0);
     // clipped at 2 x bound (or, for a bound <= 0, at f(W^0) - f* >= f(W^T) - f* along a descending run)
     return [meanAtMost(F, `lower confidence bound (1 - 2^-20) of E[f(W^T) - f*] over ${input.samples} runs <= (1 - gamma mu lambda)^T (f(W^0) - f*)`, ys, gapFloor(F, input), bound, gap0)];
   },

@@ -5,7 +5,7 @@ import { HYPOTHESES, claimInfo, type InputKind } from '../claim.ts';
 import { CATALOGUE, claimById } from '../index.ts';
 
 /** The catalogue of SPEC.md, with one id per printed relation sign of (18), (20), (21), (22), then the
- *  RAC-LoRA family (paper/rac-lora.md). */
+ *  RAC-LoRA family (README, The RAC-LoRA family). */
 const EXPECTED_IDS = [
   'A1',
   'A2.sub',

@@ -199,7 +199,7 @@ describe('the statistical claims on hand inputs', () => {
     expect(e.comparisons).toHaveLength(6); // the 3 x 4 / 2 distinct entries
   });
 
-  const quad: RacRunsInput = { loss: identityLoss([[1], [2], [0], [1]]), W0: mat([[0], [0], [0], [0]]), side: 'left', r: 1, T: 2, gamma: q(1), samples: 512, seed: 9, mu: q(1) };
+  const quad: RacRunsInput = { loss: identityLoss([[1], [2], [0], [1]]), W0: mat([[0], [0], [0], [0]]), side: 'left', r: 1, steps: 2, gamma: q(1), samples: 512, seed: 9, mu: q(1) };
   it('RAC.T55: H = I, gamma = 1/L attains the rate in expectation; the lower confidence bound stays below', () => {
     const e = evaluate(claim('RAC.T55'), 'exact', quad);
     expect(e.verdict).toBe(true);
@@ -210,6 +210,6 @@ describe('the statistical claims on hand inputs', () => {
   it('RAC.T53 and RAC.T55 reject a step above 2/L', () => {
     const wild = { ...quad, gamma: q(3) };
     expect(evaluate(claim('RAC.T55'), 'exact', wild).verdict).toBe(false);
-    expect(evaluate(claim('RAC.T53'), 'exact', { ...wild, T: 3 }).verdict).toBe(false);
+    expect(evaluate(claim('RAC.T53'), 'exact', { ...wild, steps: 3 }).verdict).toBe(false);
   });
 });
