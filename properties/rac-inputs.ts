@@ -130,9 +130,9 @@ export function racRunsInput(p: Profile, o: RacInputOptions = {}): fc.Arbitrary<
   const muFactor = dr.has('pl') ? fc.integer({ min: 1, max: 14 }).map((k) => Rational.of(2 + k, 2)) : factorBelowOne();
   // exact: every run is a product of exact projections, so sizes, T and the number of runs stay small
   const exact = p.mode !== 'float64';
-  // float64 inputs are re-checked exactly (a candidate, a tightness point): 100..400 runs of <= 6 steps
-  const samples = exact ? fc.integer({ min: 1, max: 4 }).map((k) => 32 * k) : fc.integer({ min: 1, max: 4 }).map((k) => 100 * k);
-  const maxT = Math.min(p.maxT, exact ? 3 : 6);
+  // float64 inputs are re-checked exactly (a candidate, a tightness point): 64..256 runs of <= 4 steps
+  const samples = fc.integer({ min: 1, max: 4 }).map((k) => (exact ? 32 : 64) * k);
+  const maxT = Math.min(p.maxT, exact ? 3 : 4);
   return fc
     .tuple(size(exact ? Math.min(p.maxM, 3) : p.maxM), size(exact ? Math.min(p.maxN, 3) : p.maxN), size(p.maxR), side, lossRaw(p, { families: ['quadratic'], dropped: dr }), buffer(p.mode, head), steps(maxT), stepFactor(o), samples, fc.nat({ max: 0x7fffffff }), muFactor)
     .map(([m, n, r0, s, raw, wb, T, c, K, seed, f]) => {
