@@ -12,6 +12,7 @@ interface Look {
 
 const LOOKS: Readonly<Record<string, Look>> = {
   verified: { cls: 'ok', icon: '✓', text: 'verified' },
+  statistical: { cls: 'stat', icon: '≈', text: 'statistical' },
   counterexample: { cls: 'bad', icon: '✗', text: 'counterexample' },
   undecided: { cls: 'warn', icon: '?', text: 'undecided' },
   error: { cls: 'err', icon: '!', text: 'error' },

@@ -105,12 +105,14 @@ const CLAIM_INFO = obj({
   modes: opt(arr('string')),
   correctedOf: opt('string'),
   note: opt('string'),
+  provenance: opt(en('verified', 'reported')),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), method: opt('string') })),
 });
 
 const CHECK_RESULT = obj({
   id: 'string',
   mode: MODE,
-  verdict: en('verified', 'counterexample', 'undecided', 'error'),
+  verdict: en('verified', 'counterexample', 'undecided', 'error', 'statistical'),
   cases: 'number',
   nonTrivial: opt('number'),
   undecided: opt('number'),
@@ -123,6 +125,7 @@ const CHECK_RESULT = obj({
   timeMs: opt('number'),
   replay: opt('string'),
   error: opt('string'),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), confidence: opt('number'), familywiseDelta: opt('number'), method: opt('string') })),
 });
 
 const BOUND = obj({ lo: 'string', hi: opt('string'), status: 'string', domain: 'string', note: 'string' });

@@ -104,8 +104,9 @@ function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind
 
 const dateOf = (env: Environment | undefined): string => (typeof env?.date === 'string' ? env.date : '');
 
-/** Most severe first: one counterexample settles it; an error or undecided case beats a pass. */
-const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'verified', 'not run'];
+/** Most severe first: one counterexample settles it; an error or undecided case beats a pass; a
+ *  statistical pass (a Monte-Carlo test) is weaker than a verified one. */
+const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'statistical', 'verified', 'not run'];
 
 export function overallVerdict(checks: readonly ClaimCheckResult[], searches: readonly SearchResultFile[]): OverallVerdict {
   const all: OverallVerdict[] = checks.map((c) => c.verdict);

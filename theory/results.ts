@@ -62,7 +62,21 @@ export interface Witness {
   sizes?: string;
 }
 
-export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error';
+/** 'statistical': a statistical claim (ClaimInfo.statistical) none of whose cases rejected it at
+ *  its per-case level; weaker than 'verified', which it never becomes. */
+export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error' | 'statistical';
+
+/** The confidence behind a statistical claim's verdict (theory/claim.ts StatisticalTest). */
+export interface StatisticalConfidence {
+  /** Per-case level: P(a case fails | the claim holds) <= delta. */
+  delta: number;
+  deltaText: string;
+  /** 1 - delta: the confidence of each case's band. */
+  confidence: number;
+  /** min(1, cases x delta): the chance that any case of the run fails if the claim holds. */
+  familywiseDelta: number;
+  method: string;
+}
 
 export interface Histogram {
   /** What is binned, e.g. "log10(rhs / lhs)". */
@@ -89,6 +103,8 @@ export interface ClaimCheckResult {
   timeMs: number;
   replay: string;
   error?: string;
+  /** Statistical claims: the level of each case; a counterexample is then a rejection at that level. */
+  statistical?: StatisticalConfidence;
 }
 
 /** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */

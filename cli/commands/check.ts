@@ -1,10 +1,11 @@
 /**
  * `loracheck check`: runs claims as properties at a budget and prints, per claim, the verdict
- * (verified / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
+ * (verified / statistical / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
  * the worst slack, the seed and a replay command. Writes results/check.json (atomically, after
  * every claim, so an interrupted run keeps what it finished) and saves NEW confirmed
  * counterexamples to the corpus (properties/corpus/<id>.json).
- * Exit 0: every selected claim verified or failing exactly as already recorded in the corpus;
+ * Exit 0: every selected claim verified (a statistical claim: statistical) or failing exactly as
+ * already recorded in the corpus;
  * 1: a new counterexample (saved), or a claim undecided or in error; 2: bad input.
  */
 import { join } from 'node:path';
@@ -74,8 +75,17 @@ function worstText(r: ClaimCheckResult): string {
   return w.ratio !== undefined ? `worst ratio ${fmtNum(w.ratio)} (slack ${fmtNum(w.slack)})` : `worst slack ${fmtNum(w.slack)}`;
 }
 
+/** A statistical claim's verdict with its level (theory/results.ts StatisticalConfidence). */
+function statisticalText(r: EngineResult): string {
+  const s = r.statistical!;
+  if (r.verdict === 'counterexample') return ` (statistical: rejected at level ${s.deltaText})`;
+  if (r.verdict !== 'statistical') return '';
+  return ` (confidence 1 - ${s.deltaText} per case; if the claim holds, all ${r.cases} cases pass with probability >= ${fmtNum(1 - s.familywiseDelta)})`;
+}
+
 function summaryLine(r: EngineResult): string {
-  const verdict = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  const base = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  const verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
   const pct = r.cases ? ` (${Math.round((100 * r.nonTrivial) / r.cases)}%)` : '';
   const fa = r.mode === 'float64' ? `, float64 false alarms ${r.falseAlarms}` : '';
   return `${r.id} [${r.mode}] ${verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
@@ -184,7 +194,7 @@ async function run({ flags }: Parsed): Promise<number> {
         if (entry) writeJSONAtomic(corpusPath(claim.id, corpusDir), withEntry(corpus, entry));
         exit = 1;
       }
-    } else if (r.verdict !== 'verified') exit = 1;
+    } else if (r.verdict !== 'verified' && r.verdict !== 'statistical') exit = 1;
     file.results.push(forFile(r));
     writeJSONAtomic(outPath, file);
     if (!flags.json) {
@@ -200,7 +210,7 @@ async function run({ flags }: Parsed): Promise<number> {
     const by = (v: string) => file.results.filter((r) => r.verdict === v).length;
     const known = file.results.filter((r) => r.verdict === 'counterexample' && r.known).length;
     console.log(
-      `\n${file.results.length} claims: ${by('verified')} verified, ${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
+      `\n${file.results.length} claims: ${by('verified')} verified, ${by('statistical') ? `${by('statistical')} statistical, ` : ''}${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
     );
   }
   return exit;
@@ -225,7 +235,7 @@ export const command: Command = {
       ...LOSS_FLAGS,
     },
     details:
-      'Exit codes: 0 every claim verified or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',
+      'Exit codes: 0 every claim verified (statistical claims: statistical) or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',
   },
   run,
 };

@@ -12,9 +12,10 @@ import type { Section } from '../page.ts';
 
 export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
 
-const CARDS: readonly OverallVerdict[] = ['verified', 'counterexample', 'undecided', 'error', 'not run'];
+const CARDS: readonly OverallVerdict[] = ['verified', 'statistical', 'counterexample', 'undecided', 'error', 'not run'];
 const CARD_TEXT: Readonly<Record<string, string>> = {
   verified: 'hold in every case tried',
+  statistical: 'not rejected by any Monte-Carlo test (statistical claims)',
   counterexample: 'fail as printed',
   undecided: 'could not be decided',
   error: 'could not be run',
@@ -25,7 +26,7 @@ function cards(m: Model): Html {
   const out: Html[] = [];
   for (const v of CARDS) {
     const n = m.claims.filter((c) => c.verdict === v).length;
-    if (!n && (v === 'error' || v === 'not run')) continue;
+    if (!n && (v === 'error' || v === 'not run' || v === 'statistical')) continue;
     out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}</div></div>`);
   }
   const runs = m.traces.flatMap((g) => g.runs);
@@ -114,7 +115,7 @@ export function summarySection(m: Model): Section | undefined {
         cell: (c: ClaimView) =>
           html`${c.checks.length || c.searches.length ? claimLink(c.id) : html`<code class="id">${c.id}</code>`}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`,
       },
-      { head: 'paper', cell: (c) => c.info?.paper ?? '', cls: 'wrap' },
+      { head: 'paper', cell: (c) => html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : ''}`, cls: 'wrap' },
       { head: 'verdict', cell: (c) => badge(c.verdict) },
       { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
       { head: 'cases', cell: (c) => count(sum([...c.checks.map((r) => r.cases), ...c.searches.map((s) => s.cases)])), cls: 'num' },
