@@ -162,6 +162,7 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   backendDetail: { kind: 'string' },
   backendSkipped: { kind: 'stringArray' },
   dtype: { kind: 'string', required: true },
+  scalarDtype: { kind: 'string' },
   versions: { kind: 'stringRecord' },
   created: { kind: 'string' },
 };

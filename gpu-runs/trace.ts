@@ -58,7 +58,11 @@ export interface TraceHeader {
   backend?: string;
   backendDetail?: string;
   backendSkipped?: string[];
+  /** dtype of the iterate V (B and A): float32, float64, float16 or bfloat16 (README, "Precision"). */
   dtype: string;
+  /** dtype the recorded scalars (J and the norms) were accumulated in, when wider than `dtype`
+   *  (loracheck's trainer: "float64", sums of float32 partials). Absent: the same as `dtype`. */
+  scalarDtype?: string;
   versions?: Record<string, string>;
   created?: string;
   [extra: string]: unknown;
