@@ -199,8 +199,13 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** The rules as [name, rule] pairs, listed once per table (checkFields runs once per line). */
+const ENTRIES = new Map<Record<string, FieldRule>, [string, FieldRule][]>();
+
 function checkFields(obj: Record<string, unknown>, rules: Record<string, FieldRule>, file: string, line: number): void {
-  for (const [name, rule] of Object.entries(rules)) {
+  let entries = ENTRIES.get(rules);
+  if (!entries) ENTRIES.set(rules, (entries = Object.entries(rules)));
+  for (const [name, rule] of entries) {
     const v = obj[name];
     if (v === undefined) {
       if (rule.required) throw new TraceFormatError(file, line, name, `is missing (must be ${EXPECT[rule.kind]})`);

@@ -110,14 +110,15 @@ const UNRESOLVED_WHY: Record<TraceClaimId, string> = {
   T35: 'the slack is within the rounding noise',
 };
 
+/** What a chart point needs; the bounds are computed only for the points kept. */
 interface Row {
   t: number;
   J: number;
   Vsq: number;
   eta: number;
   minGradJsq: number;
-  gvBound?: number;
-  t10Bound?: number;
+  sumEta: number;
+  Lmin: number;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
@@ -185,13 +186,7 @@ export class TraceVerifier implements TraceVisitor {
     const rel = this.prec.relative;
     if (this.fullBatch)
       this.tallies.T35.judge(t, [judged(t35Eta(F, { eta: s.eta, Vsq: s.Vsq, L, J0, Lstar }), rel), judged(t35D(F, { t, Vsq: s.Vsq, Vsq0, L, J0, Lstar }), rel)]);
-    const row: Row = { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG };
-    if (this.fullBatch && this.theoryRule) {
-      row.gvBound = gvTotal(F, { Vsq_T: s.Vsq, Vsq_0: Vsq0, T: t, L: this.Lmin, J0, Lstar }).rhs;
-      // T = t + 1: the bound for the minimum over s <= t, which is what minGradJsq holds.
-      row.t10Bound = t10(F, { minGradJsq: this.minG, sumEta: this.sumEta, J0, Lstar }).rhs;
-    }
-    this.series.push(this.records, row);
+    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin });
     this.vsqSlope.add(t, s.Vsq);
     if (t >= 1) {
       // min_{s<T} ||grad J||^2 with T = t + 1, against 1/log T and 1/T
@@ -346,8 +341,11 @@ export class TraceVerifier implements TraceVisitor {
       minGradJsq: rows.map((r) => r.minGradJsq),
     };
     if (applicable) {
-      series.gvBound = rows.map((r) => r.gvBound!);
-      series.t10Bound = rows.map((r) => r.t10Bound!);
+      const { J0, Vsq0 } = this;
+      const Lstar = this.h.Lstar;
+      series.gvBound = rows.map((r) => gvTotal(F, { Vsq_T: r.Vsq, Vsq_0: Vsq0, T: r.t, L: r.Lmin, J0, Lstar }).rhs);
+      // T = t + 1: the bound for the minimum over s <= t, which is what minGradJsq holds.
+      series.t10Bound = rows.map((r) => t10(F, { minGradJsq: r.minGradJsq, sumEta: r.sumEta, J0, Lstar }).rhs);
     }
     return series;
   }
