@@ -219,18 +219,8 @@ describe('long traces', () => {
     try {
       const T = 150_000;
       const file = join(dir, 'long.jsonl');
-      const parts: string[] = [JSON.stringify({ ...header, Lestimated: true, Lmethod: 'secant' })];
-      let J = 3;
-      let Vsq = 1;
-      for (let t = 0; t <= T; t++) {
-        const Gnorm = 0.5 / Math.sqrt(1 + t);
-        const gradJsq = 0.2 / (1 + t);
-        const eta = eta8(float64, { Vsq, Gnorm, L });
-        parts.push(JSON.stringify({ type: 'step', t, J, Vsq, Gnorm, gradJsq, eta, time_ms: t, L }));
-        J -= eta * gradJsq;
-        Vsq += eta * gradJsq;
-      }
-      parts.push(JSON.stringify({ type: 'summary', steps: T, finalJ: J, diverged: false, wall_ms: 1 }));
+      const steps = goodSteps(T);
+      const parts = [{ ...header, Lestimated: true, Lmethod: 'secant' }, ...steps.map((s) => ({ ...s, L })), summaryOf(steps)].map((o) => JSON.stringify(o));
       writeFileSync(file, parts.join('\n') + '\n');
       const e = verifyTraceFile(file);
       expect(e.records).toBe(T + 1);
