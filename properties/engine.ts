@@ -32,6 +32,7 @@ import { stopPlugin, type StopCondition } from './_internals/stop.ts';
 import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
 import { encode } from '../theory/codec.ts';
 import { claimArbitrary } from './inputs.ts';
+import { defaultMode } from './user-loss.ts';
 import type { Profile } from './sizes.ts';
 
 export interface Progress {
@@ -120,7 +121,7 @@ const DEFAULT_SHRINK_SECONDS = 30;
 const PROGRESS_EVERY_MS = 250;
 
 export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
-  const mode = opts.mode ?? claim.modes[0]!;
+  const mode = opts.mode ?? defaultMode(claim);
   if (!claim.modes.includes(mode))
     throw new RangeError(`checkClaim: claim ${claim.id} cannot run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
   if (opts.runs !== undefined && !(Number.isInteger(opts.runs) && opts.runs >= 1))

@@ -125,7 +125,23 @@ const CHECK_RESULT = obj({
   error: opt('string'),
 });
 
-const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
+const BOUND = obj({ lo: 'string', hi: opt('string'), status: 'string', domain: 'string', note: 'string' });
+/** A user's own loss (`--loss`, theory/results.ts UserLossInfo). */
+const USER_LOSS = obj({
+  expr: 'string',
+  tex: 'string',
+  df: 'string',
+  d2f: 'string',
+  dfTex: opt('string'),
+  d2fTex: opt('string'),
+  L: obj({ value: 'string', source: en('stated', 'certified') }),
+  Lstar: obj({ value: 'string', source: en('stated', 'certified') }),
+  smooth: BOUND,
+  lower: BOUND,
+  notes: arr('string'),
+});
+
+const HEAD = { kind: 'string', schema: 'number', env: ENV, loss: opt(USER_LOSS) } as const;
 
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
   check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),

@@ -91,10 +91,39 @@ export interface ClaimCheckResult {
   error?: string;
 }
 
+/** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
+export interface CertifiedBound {
+  lo: string;
+  hi: string | null;
+  status: 'bounded' | 'unbounded' | 'undefined';
+  domain: string;
+  note: string;
+}
+
+/** A user's own loss (`--loss`): every claim in the file was checked on L(W) = s sum_ij f(W_ij, C_ij). */
+export interface UserLossInfo {
+  expr: string;
+  /** mathjs toTex of f (the report typesets it with KaTeX). */
+  tex: string;
+  /** f' and f'' as mathjs derived them (d/dw). */
+  df: string;
+  d2f: string;
+  dfTex?: string;
+  d2fTex?: string;
+  /** The constant stated with every hypothesis kept: the user's --L, or the certified sup |f''|. */
+  L: { value: string; source: 'stated' | 'certified' };
+  /** Per entry: the user's --Lstar, or the certified lower bound of inf f (L* = s m n Lstar). */
+  Lstar: { value: string; source: 'stated' | 'certified' };
+  smooth: CertifiedBound;
+  lower: CertifiedBound;
+  notes: string[];
+}
+
 export interface CheckResultFile {
   kind: 'check';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claims: ClaimInfo[];
   /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
   hypotheses?: Record<string, string>;
@@ -105,6 +134,7 @@ export interface SearchResultFile {
   kind: 'search';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claim: string;
   dropped: string[];
   seed: number;
@@ -134,6 +164,7 @@ export interface AblationResultFile {
   kind: 'ablate';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: AblationRow[];
 }
 
@@ -157,6 +188,7 @@ export interface TightnessResultFile {
   kind: 'tighten';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: TightnessRow[];
 }
 

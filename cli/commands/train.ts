@@ -30,6 +30,7 @@ import {
   type WorkloadOptions,
 } from '../../gpu-runs/workloads/index.ts';
 import { QUADRATIC_MAX_SIZE } from '../../gpu-runs/workloads/quadratic.ts';
+import { LOSS_FLAGS, trainLoss } from '../loss.ts';
 
 const NAME = 'train';
 
@@ -64,10 +65,8 @@ function progress(total: number): { update(rec: StepRecord): void; done(): void 
       }
       const eta = rate > 0 ? duration(((total - rec.t) / rate) * 1000) : '?';
       const pct = total > 0 ? ` (${((100 * rec.t) / total).toFixed(1)} %)` : '';
-      const rss = process.memoryUsage.rss() / 2 ** 20;
-      out.line(
-        `step ${rec.t}/${total}${pct}  ${rate.toFixed(1)} steps/s  ETA ${eta}  J ${rec.J.toPrecision(6)}  ||V||^2 ${rec.Vsq.toPrecision(4)}  eta ${rec.eta.toPrecision(3)}  RSS ${rss.toFixed(0)} MB  (${duration(now - start)})`,
-      );
+      const rss = (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
+      out.line(`step ${rec.t}/${total}${pct}  ${rate.toFixed(1)} steps/s  ETA ${eta}  J ${rec.J.toPrecision(6)}  ||V||^2 ${rec.Vsq.toPrecision(4)}  eta ${rec.eta.toPrecision(3)}  RSS ${rss} MB  (${duration(now - start)})`);
     },
     done: () => out.done(),
   };
@@ -98,6 +97,7 @@ export const command: Command = {
       'fmnist-dir': { type: 'string', help: 'Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR)', arg: 'DIR' },
       name: { type: 'string', help: 'free-text run name stored in the trace header', arg: 'TEXT' },
       quiet: { type: 'boolean', help: 'no progress line on stderr' },
+      ...LOSS_FLAGS,
     },
     details: [
       'Workloads: penguins-logreg (embedded Palmer penguins, default), fmnist-logreg and fmnist-2head',
@@ -107,7 +107,10 @@ export const command: Command = {
     ].join('\n'),
   },
   async run({ flags }) {
-    const name = flags.workload as WorkloadName;
+    // --loss trains your own loss (the expr workload) unless another workload is named
+    const loss = trainLoss(NAME, flags);
+    const name = (loss && flags.workload === 'penguins-logreg' ? 'expr' : flags.workload) as WorkloadName;
+    if (loss && name !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${name}`);
     let rule: Rule;
     try {
       rule = parseRule(flags.rule);
@@ -116,17 +119,18 @@ export const command: Command = {
     }
     if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const'))
       throw new UsageError(`${NAME}: flag --alpha applies to the rules adapt, adapt2 and norm, not ${rule.text}`);
-    if (flags.size !== undefined && name !== 'quadratic') throw new UsageError(`${NAME}: flag --size applies to the quadratic workload only`);
+    if (flags.size !== undefined && name !== 'quadratic' && name !== 'expr') throw new UsageError(`${NAME}: flag --size applies to the quadratic and expr workloads only`);
     if ((flags.hidden !== undefined || flags.data !== undefined) && name !== 'mlp')
       throw new UsageError(`${NAME}: flags --hidden and --data apply to the mlp workload only`);
-    if ((flags.samples !== undefined || flags.batch !== undefined) && name === 'quadratic')
-      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not quadratic`);
+    if ((flags.samples !== undefined || flags.batch !== undefined) && (name === 'quadratic' || name === 'expr'))
+      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not ${name}`);
     const opts: WorkloadOptions = {
       samples: flags.samples,
       hidden: flags.hidden,
       data: flags.data,
       fmnistDir: flags['fmnist-dir'],
       ...(flags.size !== undefined ? parseSize(flags.size) : {}),
+      ...(loss ? { loss } : {}),
     };
     const rank: number = flags.rank ?? DEFAULT_RANK[name];
     try {

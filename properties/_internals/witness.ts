@@ -4,6 +4,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { encode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
 import { evaluatedComparisons } from './evaluate.ts';
+import { lossFlags } from '../user-loss.ts';
 
 export interface ReplaySpec {
   /** The CLI command that reruns it: 'check' (default) or issue 4's 'search'. */
@@ -25,7 +26,7 @@ export function replayCommand(s: ReplaySpec): string {
   if (s.runs !== undefined) parts.push(`--runs ${s.runs}`);
   else if (s.seconds !== undefined) parts.push(`--seconds ${s.seconds}`);
   if (s.path) parts.push(`--path ${s.path}`);
-  return parts.join(' ');
+  return parts.join(' ') + lossFlags();
 }
 
 type Sized = { rows: number; cols: number };
