@@ -11,4 +11,5 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
+  traces: async () => (await import('./traces.ts')).suite,
 };

@@ -51,7 +51,7 @@ export interface TrainConfig {
 export interface TrainHooks {
   /** Called after each record is written (progress bar). */
   onRecord?(rec: StepRecord): void;
-  /** Polled before every step; true stops the run (Ctrl-C), which still writes the summary. */
+  /** Polled after each record; true stops the run (Ctrl-C) before the next update, and the summary is still written. */
   shouldStop?(): boolean;
 }
 
@@ -180,6 +180,8 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     backendDetail: backend.detail,
     backendSkipped: backend.reasonsSkipped,
     dtype: 'float32',
+    // J and the norms are float64 sums of float32 per-row partials (see the loop below).
+    scalarDtype: 'float64',
     versions: { ...backend.versions, ...(cfg.versions ?? {}) },
     created: new Date().toISOString(),
     description: w.description,
@@ -213,7 +215,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     for (let t = 0; t <= cfg.steps; t++) {
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise<void>((res) => setImmediate(res));
-      if (hooks.shouldStop?.()) {
+      if (t === 0 && hooks.shouldStop?.()) {
         interrupted = true;
         break;
       }
@@ -302,7 +304,9 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
       sink.write(rec);
       last = rec;
       hooks.onRecord?.(rec);
-      if (t === cfg.steps) {
+      // Stop (Ctrl-C) after recording V_t and before moving on: the summary's steps = the last t.
+      if (t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
+      if (t === cfg.steps || interrupted) {
         step.gB.forEach((x) => x.dispose());
         step.gA.forEach((x) => x.dispose());
         break;

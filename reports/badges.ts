@@ -18,6 +18,8 @@ const LOOKS: Readonly<Record<string, Look>> = {
   error: { cls: 'err', icon: '!', text: 'error' },
   violated: { cls: 'bad', icon: '✗', text: 'violated' },
   'not applicable': { cls: 'na', icon: '–', text: 'not applicable' },
+  truncated: { cls: 'warn', icon: '✂', text: 'truncated' },
+  interrupted: { cls: 'na', icon: '■', text: 'interrupted' },
   'load-bearing': { cls: 'load', icon: '●', text: 'load-bearing' },
   'not-shown': { cls: 'na', icon: '○', text: 'not shown within budget' },
   'not run': { cls: 'na', icon: '·', text: 'not run' },

@@ -208,14 +208,23 @@ export interface TightnessResultFile {
   rows: TightnessRow[];
 }
 
-export type TraceClaimStatus = 'verified' | 'violated' | 'not applicable';
+/** `undecided`: too few steps resolved by the recorded precision (README, "Precision"). */
+export type TraceClaimStatus = 'verified' | 'violated' | 'undecided' | 'not applicable';
 
 export interface TraceClaimResult {
   id: string;
   status: TraceClaimStatus;
-  /** Why not applicable / "estimated L", etc. */
+  /** Why not applicable / undecided / truncated / "estimated L", etc. */
   reason?: string;
+  /** Same as `checked` (kept for readers of older files). */
   stepsChecked: number;
+  /** Steps (or prefixes) at which the claim was evaluated: resolved + unresolved. */
+  checked?: number;
+  /** Steps whose outcome the recorded precision decides (a violation counts as resolved). */
+  resolved?: number;
+  /** Steps whose promised margin is below the recorded precision: passing them says nothing. */
+  unresolved?: number;
+  firstUnresolved?: number;
   violations: number;
   firstViolation?: number;
   worstSlack?: number;
@@ -250,14 +259,37 @@ export interface TraceVerifyEntry {
   };
   series: TraceSeries;
   summary?: Record<string, JSONValue>;
+  /** No summary line: the run was killed or is still running; every verdict covers a prefix. */
+  truncated?: boolean;
+  /** The last line was cut mid-write and ignored. */
+  partialLastLine?: boolean;
+  /** The summary says the run was stopped (Ctrl-C, SIGTERM) before its planned steps. */
+  interrupted?: boolean;
+  /** Step records read. */
+  records?: number;
+  /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
+  precision?: TracePrecision;
+}
+
+export interface TracePrecision {
+  /** dtype of the iterate (the header's `dtype`). */
+  dtype: string;
+  /** dtype the recorded scalars were accumulated in (the header's `scalarDtype`, default `dtype`). */
+  scalarDtype: string;
+  /** Unit roundoff of `dtype` (the rounding of V_{t+1} when it is stored). */
+  u: number;
+  /** Relative resolution of a recorded scalar. */
+  relative: number;
+  /** Why `relative` has this value. */
+  basis: string;
 }
 
 export interface TraceVerifyResultFile {
   kind: 'verify-trace';
   schema: number;
   env: Environment;
-  /** float32 tolerance used (relative), documented in README. */
-  tolerance: { relative: number; absolute: number };
+  /** The --tol override, when given (each entry's `precision` says what was applied). */
+  tolerance?: { relative: number; absolute: number };
   traces: TraceVerifyEntry[];
 }
 

@@ -32,7 +32,10 @@ function cards(m: Model): Html {
   const runs = m.traces.flatMap((g) => g.runs);
   if (runs.length) {
     const bad = runs.filter((r) => r.entry.claims.some((c) => c.status === 'violated')).length;
-    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}</div></div>`);
+    const undecided = runs.filter((r) => r.entry.claims.some((c) => c.status === 'undecided')).length;
+    const truncated = runs.filter((r) => r.entry.truncated).length;
+    const more = [undecided ? `${undecided} with undecided claims (unresolved steps)` : '', truncated ? `${truncated} truncated` : ''].filter(Boolean).join(', ');
+    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}${more ? `; ${more}` : ''}</div></div>`);
   }
   return html`<div class="cards">${out}</div>`;
 }
@@ -82,7 +85,14 @@ function traces(m: Model): Html {
   if (!m.traces.length) return html``;
   const items = m.traces.map((g) => {
     const viol = g.runs.flatMap((r) => r.entry.claims.filter((c) => c.status === 'violated').map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>`));
-    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${viol.map((v, i) => html`${i ? '; ' : ''}${v}`)}` : html`no bound violated`}</li>`;
+    const undecided = g.runs.flatMap((r) =>
+      r.entry.claims
+        .filter((c) => c.status === 'undecided')
+        .map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>${c.unresolved !== undefined ? html` (${count(c.unresolved)} of ${count(c.checked ?? c.stepsChecked)} steps unresolved)` : ''}`),
+    );
+    const truncated = g.runs.filter((r) => r.entry.truncated).map((r) => html`<b>${r.label}</b>`);
+    const list = (xs: Html[]) => xs.map((v, i) => html`${i ? '; ' : ''}${v}`);
+    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${list(viol)}` : html`no bound violated`}${undecided.length ? html`; ${badge('undecided')} ${list(undecided)}` : ''}${truncated.length ? html`; ${badge('truncated')} ${list(truncated)} (no summary line: verdicts cover a prefix)` : ''}</li>`;
   });
   return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}</ul></div>`;
 }
