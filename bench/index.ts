@@ -13,4 +13,5 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   webgpu: async () => (await import('./webgpu.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
+  traces: async () => (await import('./traces.ts')).suite,
 };

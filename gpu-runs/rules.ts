@@ -1,11 +1,10 @@
 /**
- * Step-size rules (paper Sec. 3.2 and Sec. 4), twice: `stepSize` in float64 on the host (what
- * the verifier recomputes), and `stepSizeOnDevice` in float32 on the tensors, which the trainer
- * applies without waiting for a read-back. The device's scalars are float32 sums of the same
- * per-row partials the host sums in float64, so the two differ by float32 rounding only; the
- * device value is scaled down by (1 - ETA_MARGIN) so that the applied eta_t never exceeds the
- * rule evaluated on the recorded float64 scalars (the trainer checks this at every record).
- * The trace records the applied (float32) value.
+ * Step-size rules (paper Sec. 3.2 and Sec. 4). eta_t is computed in float64 from the step's
+ * scalars (the float64 sums of the float32 per-row partials) and applied rounded DOWN to float32,
+ * so the applied step never exceeds the rule; the trace records the applied value. On webgpu the
+ * record kernel (step-webgpu.ts) evaluates the same formulas on the device, ETA_MARGIN below
+ * them, so that steps need not wait for a read-back; the trainer checks every such eta against
+ * stepSize on the recorded scalars.
  *
  *   theory     (8)  eta = min{1 / (4 sqrt2 L (||V||^2 + ||G||)), 1}       (theory/trace-sides.ts)
  *   adapt      Sec. 4: alpha / (||V||^2 + ||G||)
@@ -14,10 +13,8 @@
  *   const:<lr> a constant learning rate
  * Sec. 4 computes adapt/adapt2/norm from batch values in mini-batch runs; so do we.
  */
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { float64 } from '../numeric/float64.ts';
 import { eta8 } from '../theory/trace-sides.ts';
-import type { TF } from './backend.ts';
 
 export type RuleKind = 'theory' | 'adapt' | 'adapt2' | 'norm' | 'const';
 
@@ -90,25 +87,14 @@ export function stepSize(rule: Rule, alpha: number | null, s: StepScalars): numb
 }
 
 /**
- * Relative margin of the device's eta below the rule. The device sums k >= 0 partials in groups
- * of at most SUM_GROUP per level (trainer.ts: sumOnDevice, at most 4 levels up to 64^4 partials):
- * any order of additions inside a group errs by at most (SUM_GROUP - 1) float32 units (2^-24)
- * relative, so 4 levels and the handful of operations of a rule stay under 4 * 63 + 20 = 272
- * units; 2^-15 is 512 units. It is also far inside the verifier's float32 tolerance (2^-14 on
- * both sides) for "the recorded eta is (8)".
+ * Relative margin of the device's eta below the rule (webgpu's record kernel, step-webgpu.ts):
+ * 12 units of 2^-24. The kernel's sums are compensated (error about 1 unit), its square roots and
+ * quotients refined by one correction step (about 2 units each), so the rule's value on the
+ * device is within about 8 units of the rule on the exact sums; 12 units below it, the applied
+ * eta never exceeds the rule and stays within 20 units of it, inside the verifier's check that
+ * a trace's eta is (8) (16 units relative on each side, gpu-runs/precision.ts).
  */
-export const ETA_MARGIN = 2 ** -15;
-export const SUM_GROUP = 64;
-
-/** The float32 scalars (device tensors, shape []) a rule may read; each is computed only when asked. */
-export interface DeviceScalars {
-  Vsq(): Scalar;
-  Gsq(): Scalar;
-  J(): Scalar;
-  gradJsq(): Scalar;
-  /** The theory's L (already max(., 1)): a number when fixed, a tensor when estimated on the device. */
-  L: number | Scalar;
-}
+export const ETA_MARGIN = 12 * 2 ** -24;
 
 /** The smallest float32 >= x (x > 0 finite). */
 export function roundUpF32(x: number): number {
@@ -118,29 +104,6 @@ export function roundUpF32(x: number): number {
   const bits = new Uint32Array(buf.buffer);
   bits[0] = f > 0 ? bits[0]! + 1 : bits[0]! - 1;
   return buf[0]!;
-}
-
-/**
- * eta_t as a float32 device scalar, at most the rule's value on the exact sums: the same
- * formulas as stepSize, each numerator scaled by (1 - ETA_MARGIN). Call inside tf.tidy.
- */
-export function stepSizeOnDevice(tf: TF, rule: Rule, alpha: number | null, s: DeviceScalars): Scalar {
-  const below = (num: number, den: Tensor): Scalar => tf.div(num * (1 - ETA_MARGIN), den) as Scalar;
-  switch (rule.kind) {
-    case 'theory': {
-      // (8): min{1 / (4 sqrt2 L (||V||^2 + ||G||)), 1}; 4 sqrt2 L rounded up when L is fixed
-      const fourSqrt2L = typeof s.L === 'number' ? roundUpF32(4 * Math.SQRT2 * s.L) : tf.mul(s.L, 4 * Math.SQRT2);
-      return tf.minimum(below(1, tf.mul(fourSqrt2L, tf.add(s.Vsq(), tf.sqrt(s.Gsq())))), 1) as Scalar;
-    }
-    case 'adapt':
-      return below(alpha!, tf.add(s.Vsq(), tf.sqrt(s.Gsq())));
-    case 'adapt2':
-      return below(alpha!, tf.add(s.Vsq(), tf.sqrt(s.J())));
-    case 'norm':
-      return below(alpha!, tf.sqrt(tf.sqrt(s.gradJsq())));
-    case 'const':
-      return tf.scalar(roundDownF32(rule.lr!));
-  }
 }
 
 /** The largest float32 <= x (x > 0 finite): a constant step never exceeds the rule's eta. */

@@ -8,15 +8,15 @@
  *                        [J terms | full-J terms | ||V||^2 rows | ||G||^2 rows | ||grad J||^2 rows | eta]:
  *                        phase 1 copies the per-row terms into place; phase 2 sums the segments
  *                        the rule reads (thread t adds entries t, t + 256, ..., then a tree over
- *                        the 256 threads); phase 3 evaluates the rule, as stepSizeOnDevice does
- *                        (gpu-runs/rules.ts), into the last entry.
+ *                        the 256 threads, all compensated: TwoSum pairs); phase 3 evaluates the
+ *                        rule as stepSize does (gpu-runs/rules.ts), square roots and quotients
+ *                        refined by one correction step, ETA_MARGIN below it, into the last entry.
  *   LoracheckStepUpdate  X - rec[last] * gX: step (3) with the eta the record holds (one dispatch
  *                        per matrix instead of a multiply and a subtraction).
  *
- * Rounding: a segment of k partials is summed with at most k/256 + 8 additions on any path
- * (sequential per thread, then 8 tree levels), so k <= RECORD_MAX_SUM keeps the device's eta
- * inside ETA_MARGIN (512 units of 2^-24 leaves room for the rule's own 5 or so operations); the
- * trainer falls back to the generic path beyond that, and checks every record on the host anyway.
+ * Rounding: see ETA_MARGIN (gpu-runs/rules.ts). The trainer checks every record's eta against
+ * the rule evaluated in float64 on the recorded scalars, so a device whose arithmetic is worse
+ * than assumed stops the run with an error instead of writing a trace that breaks (8).
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from './backend.ts';
@@ -28,8 +28,8 @@ const RECORD_KERNEL = 'LoracheckStepRecord';
 const ROWS_WG = 64;
 const UPDATE_KERNEL = 'LoracheckStepUpdate';
 const WG = 256;
-/** Largest segment the record kernel sums within ETA_MARGIN: (k/256 + 8 + 16) units <= 512. */
-export const RECORD_MAX_SUM = WG * (512 - 24);
+/** Largest segment the record kernel sums: the compensated sums err by about (1 + k 2^-24) units. */
+export const RECORD_MAX_SUM = 2 ** 20;
 
 /** One piece of the record: a vector copied (from an offset of its tensor), or per-row sums of squares. */
 export type Piece = { copy: Tensor; from: number; length: number } | { rowsOf: Tensor2D };
@@ -105,36 +105,50 @@ function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: num
     seg[gname] = { from: start, length: at - start };
   }
   const total = at;
+  // Compensated sum of a segment: each thread keeps (hi, lo) with TwoSum (Knuth), the tree
+  // combines pairs the same way; error about one unit of 2^-24 whatever the segment's length.
   const sum = (name: string, s: { from: number; length: number }) => `
-        var ${name}_a = 0.0;
-        for (var q = t; q < ${s.length}; q = q + ${WG}) { ${name}_a = ${name}_a + result[${s.from} + q]; }
-        red[t] = ${name}_a;
+        var ${name}_h = 0.0;
+        var ${name}_l = 0.0;
+        for (var q = t; q < ${s.length}; q = q + ${WG}) {
+          let p = twoSum(${name}_h, result[${s.from} + q]);
+          ${name}_h = p.x;
+          ${name}_l = ${name}_l + p.y;
+        }
+        rh[t] = ${name}_h;
+        rl[t] = ${name}_l;
         workgroupBarrier();
         for (var s = ${WG / 2}; s > 0; s = s >> 1) {
-          if (t < s) { red[t] = red[t] + red[t + s]; }
+          if (t < s) {
+            let p = twoSum(rh[t], rh[t + s]);
+            rh[t] = p.x;
+            rl[t] = rl[t] + rl[t + s] + p.y;
+          }
           workgroupBarrier();
         }
-        let ${name} = red[0];
+        let ${name} = rh[0] + rl[0];
         workgroupBarrier();`;
-  // the rule: the same formulas as stepSizeOnDevice (num already holds alpha (1 - ETA_MARGIN))
+  // the rule, as stepSize (rules.ts) has it; num holds alpha (1 - ETA_MARGIN). Square roots and
+  // quotients take one correction step (rsqrt / div), WGSL's own being allowed several ulps.
+  const guard = (x: string) => `var eta = uniforms.INFINITY; if (${x} > 0.0) { eta = div(uniforms.num, ${x}); } if (${x} != ${x}) { eta = uniforms.NAN; }`;
   let sums = '';
   let eta = '';
   switch (rule.kind) {
     case 'theory':
       sums = sum('SV', seg.V) + sum('SG', seg.G);
-      eta = `let den = uniforms.c * (SV + sqrt(SG)); var eta = 1.0; if (den > 0.0) { eta = min(uniforms.num / den, 1.0); } if (SV != SV || SG != SG) { eta = uniforms.NAN; }`;
+      eta = `let den = uniforms.c * (SV + root(SG)); var eta = 1.0; if (den > 0.0) { eta = min(div(uniforms.num, den), 1.0); } if (den != den) { eta = uniforms.NAN; }`;
       break;
     case 'adapt':
       sums = sum('SV', seg.V) + sum('SG', seg.G);
-      eta = `let den = SV + sqrt(SG); var eta = uniforms.INFINITY; if (den > 0.0 || den != den) { eta = uniforms.num / den; }`;
+      eta = `let den = SV + root(SG); ${guard('den')}`;
       break;
     case 'adapt2':
       sums = sum('SV', seg.V) + sum('SJ', seg.J);
-      eta = `let den = SV + sqrt(uniforms.jscale * SJ); var eta = uniforms.INFINITY; if (den > 0.0 || den != den) { eta = uniforms.num / den; }`;
+      eta = `let den = SV + root(uniforms.jscale * SJ); ${guard('den')}`;
       break;
     case 'norm':
       sums = sum('SD', seg.D);
-      eta = `let den = sqrt(sqrt(SD)); var eta = uniforms.INFINITY; if (den > 0.0 || den != den) { eta = uniforms.num / den; }`;
+      eta = `let den = root(root(SD)); ${guard('den')}`;
       break;
     case 'const':
       eta = 'let eta = uniforms.num;';
@@ -152,7 +166,23 @@ function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: num
       workgroupSize: [WG, 1, 1],
       uniforms: 'num : f32, c : f32, jscale : f32,',
       getUserCode: () => `
-      var<workgroup> red : array<f32, ${WG}>;
+      var<workgroup> rh : array<f32, ${WG}>;
+      var<workgroup> rl : array<f32, ${WG}>;
+      fn twoSum(a : f32, b : f32) -> vec2<f32> {
+        let s = a + b;
+        let bb = s - a;
+        return vec2<f32>(s, (a - (s - bb)) + (b - bb));
+      }
+      fn root(x : f32) -> f32 {
+        if (!(x > 0.0) || x > 3.0e38) { return sqrt(x); }
+        let r = sqrt(x);
+        return r + (x - r * r) / (2.0 * r);
+      }
+      fn div(a : f32, b : f32) -> f32 {
+        let y = a / b;
+        if (!(abs(y) < 3.0e38)) { return y; }
+        return y + (a - y * b) / b;
+      }
       fn main(index : i32) {
         let t = i32(localId.x);
         ${phase1.join('\n        ')}

@@ -11,11 +11,13 @@
  * and the theory's constant is 2L (Lemma 3.6). The scalars of each step (J, ||V||^2, ||G||,
  * ||grad J||^2) are reduced on the device to short float32 partial sums (per row / sample) and
  * summed on the host in float64; eta_t is computed from them (rules.ts) and applied in float32.
+ * On webgpu (L known) the record kernel of step-webgpu.ts computes eta on the device, just below
+ * the rule, so the steps run ahead and their records come back in batches (checked on arrival).
  */
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import { SUM_GROUP, ruleAlpha, stepSize, stepSizeOnDevice, type Rule } from './rules.ts';
+import { roundDownF32, ruleAlpha, stepSize, type Rule } from './rules.ts';
 import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
   TRACE_FORMAT,
@@ -59,7 +61,7 @@ export interface TrainConfig {
 export interface TrainHooks {
   /** Called after each record is written (progress bar). */
   onRecord?(rec: StepRecord): void;
-  /** Polled before every step; true stops the run (Ctrl-C), which still writes the summary. */
+  /** Polled after each record; true stops the run (Ctrl-C) before the next update, and the summary is still written. */
   shouldStop?(): boolean;
 }
 
@@ -87,25 +89,6 @@ function sum64(a: Float32Array, from: number, to: number): number {
 /** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
 function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
   return tf.sum(tf.square(M), 1) as Tensor1D;
-}
-
-/**
- * The float32 sum of partials on the device, in levels of at most SUM_GROUP terms (zero-padded),
- * so that every level is a row reduction with many rows (a whole-vector tf.sum runs on ONE
- * workgroup on webgpu) and the rounding error stays within what ETA_MARGIN covers.
- */
-export function sumOnDevice(tf: Backend['tf'], parts: Tensor1D[]): Scalar {
-  let v: Tensor1D = parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
-  let levels = 0;
-  while (v.shape[0] > 1) {
-    const len = v.shape[0];
-    const groups = Math.ceil(len / SUM_GROUP);
-    const width = Math.min(SUM_GROUP, len);
-    if (groups * width !== len) v = tf.pad(v, [[0, groups * width - len]]) as Tensor1D;
-    v = tf.sum(tf.reshape(v, [groups, width]), 1) as Tensor1D;
-    if (++levels > 4) throw new TrainError(`sumOnDevice: more than ${SUM_GROUP}^4 partials`);
-  }
-  return tf.reshape(v, []) as Scalar;
 }
 
 /** How often (steps) the trainer reads its per-step records back, at most; see train(). */
@@ -160,14 +143,14 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     const sq = tf.tidy(() => {
       const W = weights();
       const dirs = W.map((Wk) => tf.tensor2d(rng.gaussian(Wk.size, 1), Wk.shape as [number, number]));
-      const norms = tf.stack([sumOnDevice(tf, dirs.map((d) => rowSq(tf, d))), sumOnDevice(tf, W.map((Wk) => rowSq(tf, Wk)))]);
+      const norms = tf.stack([sumSq(tf, dirs), sumSq(tf, W)]);
       return { W: W.map((x) => tf.keep(x)), dirs: dirs.map((x) => tf.keep(x)), norms };
     });
     const [dirSq, wSq] = Array.from(await sq.norms.data());
     const scale = (SECANT_PROBE * Math.max(1, Math.sqrt(wSq!))) / Math.sqrt(dirSq!);
     const s2 = tf.tidy(() => {
       const W2 = sq.W.map((Wk, k) => tf.add(Wk, tf.mul(sq.dirs[k]!, scale)) as Tensor2D);
-      return secantOnDevice(tf, w.lossGrad(sq.W).G, w.lossGrad(W2).G, sq.W, W2);
+      return secantRatio(tf, w.lossGrad(sq.W).G, w.lossGrad(W2).G, sq.W, W2);
     });
     Lloss = (await s2.data())[0]!;
     [s2, sq.norms, ...sq.W, ...sq.dirs].forEach((x) => x.dispose());
@@ -207,6 +190,8 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     backendSkipped: backend.reasonsSkipped,
     ...(backend.adapter ? { adapter: backend.adapter } : {}),
     dtype: 'float32',
+    // J and the norms are float64 sums of float32 per-row partials (see the loop below).
+    scalarDtype: 'float64',
     versions: { ...backend.versions, ...(cfg.versions ?? {}) },
     created: new Date().toISOString(),
     description: w.description,
@@ -231,24 +216,27 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   const readEvery = Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY);
   const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
   const estimateAlong = w.Lestimated && cfg.batch === undefined;
-  // The smoothness constant as the device sees it: fixed, or (mlp) a device scalar that grows
-  // with the secant ratios along the run; the theory's L is max(Lfactor L, 1).
-  const fixedL = estimateAlong ? undefined : Ltheory(Lloss);
-  let Ldev: Scalar | undefined = estimateAlong ? tf.scalar(Lloss) : undefined;
+  // The loss's L as the rule uses it: fixed, or (mlp, full batch) the largest secant ratio
+  // ||G_t - G_{t-1}|| / ||W_t - W_{t-1}|| so far; the theory's L is Ltheory(Lcur).
+  let Lcur = Lloss;
   let prev: { W: Tensor2D[]; G: Tensor2D[] } | undefined;
 
-  // Steps run ahead on the device; their records (per-row partials, eta, L) wait in `pending`
-  // and come back in one read every `readEvery` steps.
+  // On webgpu (L known) steps run ahead of the host: eta comes from the record kernel and the
+  // records wait in `pending`, read back every `readEvery` steps. Elsewhere each record is read
+  // back at once and eta computed on the host (rules.ts), as the update needs it.
   const pending: { t: number; packed: Tensor1D; layout: Layout }[] = [];
   let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
-  let written = 0;
   let etaAboveRule: string | undefined;
 
-  /** Reads the pending records back (one download), writes them; false when the run diverged. */
-  const readBack = async (): Promise<boolean> => {
+  /**
+   * Reads the pending records back (one download) and writes them; false when the run ends
+   * here: it diverged, or (pollStop) shouldStop asked after a record, which is then the last
+   * one written even if the device has run further (its work is dropped).
+   */
+  const readBack = async (pollStop: boolean): Promise<boolean> => {
     if (pending.length === 0) return true;
     const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
     const vals = (await all.data()) as Float32Array;
@@ -259,25 +247,27 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     batch.forEach((p) => p.packed.dispose());
     let off = 0;
     for (const p of batch) {
-      const rec = unpack(vals, off, p.t, p.layout, time_ms);
+      const at = off;
       off += p.layout.total;
-      if (divergence) continue;
+      if (divergence || interrupted) continue;
+      const rec = unpack(vals, at, p.t, p.layout, time_ms);
       const bad = nonFinite(rec);
       if (bad) {
         divergence = { type: 'divergence', t: p.t, reason: bad };
         sink.write(divergence);
         continue;
       }
-      checkEta(rec);
+      if (p.layout.etaOnDevice) checkEta(rec);
       sink.write(rec);
-      written++;
       last = rec;
       hooks.onRecord?.(rec);
+      // Stop (Ctrl-C) after recording V_t and before moving on: the summary's steps = the last t.
+      if (pollStop && p.t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
     }
-    return divergence === undefined;
+    return divergence === undefined && !interrupted;
   };
 
-  /** Host float64 sums of the float32 partials: one record. */
+  /** Host float64 sums of the float32 partials, and eta (the device's, or the rule's here): one record. */
   const unpack = (vals: Float32Array, at: number, t: number, lay: Layout, time_ms: number): StepRecord => {
     let off = at;
     const take = (n: number): number => {
@@ -290,18 +280,26 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     const Vsq = take(lay.V);
     const Gnorm = Math.sqrt(take(lay.G));
     const gradJsq = take(lay.D);
-    const eta = vals[off++]!;
+    let eta: number;
+    if (lay.etaOnDevice) eta = vals[off++]!;
+    else {
+      if (lay.secant) {
+        const s = vals[off++]!;
+        if (Number.isFinite(s) && s > Lcur) Lcur = s;
+        Lmax = Math.max(Lmax ?? Lcur, Lcur);
+      }
+      eta = roundDownF32(stepSize(cfg.rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }));
+    }
     const rec: StepRecord = { type: 'step', t, J: Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
     if (cfg.batch !== undefined) rec.batchJ = Jstep;
-    if (w.Lestimated) rec.L = lay.L ? vals[off++]! : Ltheory(Lloss!);
+    if (w.Lestimated) rec.L = Ltheory(Lcur);
     return rec;
   };
 
-  /** The applied eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
+  /** The device's eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
   const checkEta = (rec: StepRecord): void => {
     if (etaAboveRule || cfg.rule.kind === 'const') return;
-    const L = rec.L ?? fixedL!;
-    const exact = stepSize(cfg.rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L });
+    const exact = stepSize(cfg.rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L: Ltheory(Lcur) });
     if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
   };
 
@@ -311,6 +309,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     for (let t = 0; t <= cfg.steps; t++) {
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise<void>((res) => setImmediate(res));
+      // A stop asked between read-backs: no further update; the pending records are still written.
       if (hooks.shouldStop?.()) {
         interrupted = true;
         break;
@@ -325,8 +324,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
         const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
         const full = batch ? w.loss(W!) : undefined;
-        // The record [J | full J | V rows | G rows | grad J rows | eta] and the update: on webgpu
-        // with L known, from the custom kernels of step-webgpu.ts; else from tfjs ops.
+        // The record [J | full J | V rows | G rows | grad J rows | eta or secant ratio]
         const plan: RecordPlan = {
           J: [lg.rowTerms?.J ?? piece(lg.Jterms)],
           full: full ? [piece(full.Jterms)] : [],
@@ -343,53 +341,32 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
           V: size(plan.V),
           G: size(plan.G),
           D: size(plan.D),
-          L: estimateAlong,
+          etaOnDevice: false,
+          secant: false,
           total: 0,
         };
         if (!estimateAlong && recordKernelApplies(tf, plan)) {
-          const { record, etaIndex } = stepRecordWebgpu(tf, plan, cfg.rule, alpha, fixedL!, lg.Jscale);
+          // webgpu: the record with eta, and step (3) with that eta, without waiting
+          const { record, etaIndex } = stepRecordWebgpu(tf, plan, cfg.rule, alpha, Ltheory(Lcur), lg.Jscale);
+          layout.etaOnDevice = true;
           layout.total = record.shape[0];
           const next = final
             ? undefined
             : { B: B_.map((Bk, k) => updateWebgpu(tf, Bk, gB[k]!, record, etaIndex)), A: A_.map((Ak, k) => updateWebgpu(tf, Ak, gA[k]!, record, etaIndex)) };
-          return { packed: record, next, Lnext: undefined, keep: undefined };
+          return { packed: record, next, grads: undefined, keep: undefined };
         }
-        const vParts = [...B_.map((x) => rowSq(tf, x)), ...A_.map((x) => rowSq(tf, x))];
-        const gParts = lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x));
-        const dParts = [...gB.map((x) => rowSq(tf, x)), ...gA.map((x) => rowSq(tf, x))];
-        // Estimated L (mlp): the largest secant ratio ||G_t - G_{t-1}|| / ||W_t - W_{t-1}|| so far.
-        let Lnext: Scalar | undefined;
-        if (Ldev) {
-          Lnext = Ldev;
-          if (prev) {
-            const s = secantOnDevice(tf, prev.G, lg.G, prev.W, W!);
-            Lnext = tf.where(tf.logicalAnd(tf.isFinite(s), tf.greater(s, Ldev)), s, Ldev) as Scalar;
-          }
+        const vector = (p: Piece): Tensor1D =>
+          'rowsOf' in p ? rowSq(tf, p.rowsOf) : p.from === 0 && p.length === p.copy.shape[0] ? (p.copy as Tensor1D) : (tf.slice(p.copy, [p.from], [p.length]) as Tensor1D);
+        const parts = [...plan.J, ...plan.full, ...plan.V, ...plan.G, ...plan.D].map(vector);
+        if (estimateAlong && prev) {
+          parts.push(tf.reshape(secantRatio(tf, prev.G, lg.G, prev.W, W!), [1]) as Tensor1D);
+          layout.secant = true;
         }
-        const Ldevice = Lnext ? (tf.maximum(tf.mul(Lnext, Lfactor), 1) as Scalar) : undefined;
-        const eta = stepSizeOnDevice(tf, cfg.rule, alpha, {
-          Vsq: () => sumOnDevice(tf, vParts),
-          Gsq: () => sumOnDevice(tf, gParts),
-          J: () => tf.mul(sumOnDevice(tf, [lg.Jterms]), lg.Jscale) as Scalar,
-          gradJsq: () => sumOnDevice(tf, dParts),
-          L: Ldevice ?? fixedL!,
-        });
-        const tail: Tensor[] = [tf.reshape(eta, [1])];
-        if (Ldevice) tail.push(tf.reshape(Ldevice, [1]));
-        const parts = [lg.Jterms, ...(full ? [full.Jterms] : []), ...vParts, ...gParts, ...dParts, ...tail] as Tensor1D[];
         layout.total = parts.reduce((n, p) => n + p.shape[0], 0);
-        // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously, with the device's eta.
-        const next = final
-          ? undefined
-          : { B: B_.map((Bk, k) => tf.sub(Bk, tf.mul(gB[k]!, eta)) as Tensor2D), A: A_.map((Ak, k) => tf.sub(Ak, tf.mul(gA[k]!, eta)) as Tensor2D) };
-        return { packed: tf.concat(parts) as Tensor1D, next, Lnext, keep: estimateAlong ? { W: W!, G: lg.G } : undefined };
+        return { packed: tf.concat(parts) as Tensor1D, next: undefined, grads: final ? undefined : { gB, gA }, keep: estimateAlong ? { W: W!, G: lg.G } : undefined };
       });
       batch?.dispose();
       pending.push({ t, packed: step.packed, layout });
-      if (step.Lnext && step.Lnext !== Ldev) {
-        Ldev?.dispose();
-        Ldev = step.Lnext;
-      }
       if (step.keep) {
         if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
         prev = step.keep;
@@ -399,21 +376,35 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         B_ = step.next.B;
         A_ = step.next.A;
       }
-      if (final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
-        if (!(await readBack())) break;
+      if (!layout.etaOnDevice) {
+        // eta is the rule's on this record: read it back now (free on the CPU backends)
+        const going = await readBack(true);
+        const g = step.grads;
+        if (going && g) {
+          // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously.
+          const eta = last!.eta;
+          const nextB = B_.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
+          const nextA = A_.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
+          [...B_, ...A_].forEach((x) => x.dispose());
+          B_ = nextB;
+          A_ = nextA;
+        }
+        if (g) [...g.gB, ...g.gA].forEach((x) => x.dispose());
+        if (!going) break;
+      } else if (final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
+        if (!(await readBack(true))) break;
       }
     }
-    if (!divergence) await readBack();
+    if (!divergence) await readBack(false);
   } finally {
     pending.forEach((p) => p.packed.dispose());
     [...B_, ...A_].forEach((x) => x.dispose());
     if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
-    Ldev?.dispose();
   }
   if (etaAboveRule) throw new TrainError(`internal: ${etaAboveRule} (ETA_MARGIN too small for this device)`);
 
-  // Steps applied: one after every record but the last of a finished run (records t = 0..T).
-  const applied = divergence ? divergence.t : interrupted ? written : Math.max(0, written - 1);
+  // Steps applied: the updates that led to recorded iterates (records t = 0..T: T steps).
+  const applied = divergence ? divergence.t : (last?.t ?? 0);
   const summary: SummaryRecord = {
     type: 'summary',
     steps: applied,
@@ -421,8 +412,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     diverged: divergence !== undefined,
     ...(interrupted ? { interrupted: true } : {}),
     wall_ms: performance.now() - t0,
-    // the theory's L of the last record: the largest along the run (it only grows)
-    ...(w.Lestimated && Lmax !== undefined ? { Lfinal: last?.L ?? Ltheory(Lmax) } : {}),
+    ...(w.Lestimated && Lmax !== undefined ? { Lfinal: Ltheory(Lmax) } : {}),
   };
   sink.write(summary);
   return { header, summary, last, divergence };
@@ -442,14 +432,21 @@ interface Layout {
   V: number;
   G: number;
   D: number;
-  /** Whether the theory's L (estimated on the device) follows eta. */
-  L: boolean;
+  /** eta follows the partials (webgpu's record kernel); else the host computes it. */
+  etaOnDevice: boolean;
+  /** The secant ratio follows the partials (estimated-L runs, from the second step). */
+  secant: boolean;
   total: number;
 }
 
+/** sum_k ||M_k||^2 as a device scalar. */
+function sumSq(tf: Backend['tf'], M: Tensor2D[]): Scalar {
+  return tf.addN(M.map((x) => tf.sum(tf.square(x)))) as Scalar;
+}
+
 /** ||G' - G|| / ||W' - W|| over all matrices (product norms), on the device: a lower estimate of L. */
-function secantOnDevice(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): Scalar {
-  const sq = (a: Tensor2D[], b: Tensor2D[]) => sumOnDevice(tf, a.map((x, k) => rowSq(tf, tf.sub(b[k]!, x) as Tensor2D)));
+function secantRatio(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): Scalar {
+  const sq = (a: Tensor2D[], b: Tensor2D[]) => sumSq(tf, a.map((x, k) => tf.sub(b[k]!, x) as Tensor2D));
   return tf.sqrt(tf.div(sq(G, G2), sq(W, W2))) as Scalar;
 }
 

@@ -110,9 +110,15 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
       expect(d.rel, d.where).toBeLessThan(c.name === 'mlp' ? AGREE_SECANT : AGREE);
       const claims = verifyTrace(web.trace).claims;
       for (const cl of claims) {
-        expect(cl.status, `${cl.id}: ${cl.reason ?? ''}`).toBe('verified');
+        // Fashion-MNIST: a step of (8) may promise a decrease of J below what float32 resolves
+        // (README, "Precision"), so L34 may be undecided there; never violated
+        const ok = c.fmnist && cl.id === 'L34' ? ['verified', 'undecided'] : ['verified'];
+        expect(ok, `${cl.id}: ${cl.status}: ${cl.reason ?? ''}`).toContain(cl.status);
+        expect(cl.violations).toBe(0);
         expect(cl.stepsChecked).toBeGreaterThanOrEqual(c.steps);
       }
+      // the same verdicts as the wasm trace's
+      expect(claims.map((cl) => cl.status)).toEqual(verifyTrace(was.trace).claims.map((cl) => cl.status));
       expect(web.trace.steps[c.steps]!.J).toBeLessThan(web.trace.steps[0]!.J);
     });
 

@@ -110,8 +110,15 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * The entry a new counterexample repeats: same hypotheses dropped and the same failing
  * comparisons (label families). Such a counterexample is "known": `check` exits 0 on it.
  */
-export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[] }): CorpusEntry | undefined {
-  return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing));
+export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[]; loss?: string }): CorpusEntry | undefined {
+  return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing) && entryLoss(e) === c.loss);
+}
+
+/** The user's loss expression (`--loss`) a witness was found on, if any: a counterexample on
+ *  another loss is another finding. */
+export function entryLoss(e: CorpusEntry): string | undefined {
+  const loss = (e.witness.input as { loss?: { family?: unknown; expr?: unknown } } | null)?.loss;
+  return loss && loss.family === 'expr' && typeof loss.expr === 'string' ? loss.expr : undefined;
 }
 
 /** A corpus entry for a confirmed counterexample of a check or search result (undefined if none). */

@@ -55,7 +55,7 @@ describe('validate', () => {
     expect(v?.kind).toBe('check');
     expect(v?.kind === 'check' && v.results.length).toBe(check.results.length - 2);
     expect(ws.map((w) => w.message)).toEqual([
-      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", got "probably"',
+      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", "statistical", got "probably"',
       'results[2].cases: missing',
     ]);
   });

@@ -105,12 +105,14 @@ const CLAIM_INFO = obj({
   modes: opt(arr('string')),
   correctedOf: opt('string'),
   note: opt('string'),
+  provenance: opt(en('verified', 'reported')),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), method: opt('string') })),
 });
 
 const CHECK_RESULT = obj({
   id: 'string',
   mode: MODE,
-  verdict: en('verified', 'counterexample', 'undecided', 'error'),
+  verdict: en('verified', 'counterexample', 'undecided', 'error', 'statistical'),
   cases: 'number',
   nonTrivial: opt('number'),
   undecided: opt('number'),
@@ -123,9 +125,26 @@ const CHECK_RESULT = obj({
   timeMs: opt('number'),
   replay: opt('string'),
   error: opt('string'),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), confidence: opt('number'), familywiseDelta: opt('number'), method: opt('string') })),
 });
 
-const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
+const BOUND = obj({ lo: 'string', hi: opt('string'), status: 'string', domain: 'string', note: 'string' });
+/** A user's own loss (`--loss`, theory/results.ts UserLossInfo). */
+const USER_LOSS = obj({
+  expr: 'string',
+  tex: 'string',
+  df: 'string',
+  d2f: 'string',
+  dfTex: opt('string'),
+  d2fTex: opt('string'),
+  L: obj({ value: 'string', source: en('stated', 'certified') }),
+  Lstar: obj({ value: 'string', source: en('stated', 'certified') }),
+  smooth: BOUND,
+  lower: BOUND,
+  notes: arr('string'),
+});
+
+const HEAD = { kind: 'string', schema: 'number', env: ENV, loss: opt(USER_LOSS) } as const;
 
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
   check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
@@ -184,9 +203,13 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         claims: arr(
           obj({
             id: 'string',
-            status: en('verified', 'violated', 'not applicable'),
+            status: en('verified', 'violated', 'undecided', 'not applicable'),
             reason: opt('string'),
             stepsChecked: opt('number'),
+            checked: opt('number'),
+            resolved: opt('number'),
+            unresolved: opt('number'),
+            firstUnresolved: opt('number'),
             violations: opt('number'),
             firstViolation: opt('number'),
             worstSlack: opt('number'),
@@ -212,6 +235,11 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
           t10Bound: opt('series'),
         }),
         summary: opt({ record: 'any' }),
+        truncated: opt('boolean'),
+        partialLastLine: opt('boolean'),
+        interrupted: opt('boolean'),
+        records: opt('number'),
+        precision: opt(obj({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
       }),
     ),
   }),

@@ -11,6 +11,7 @@ import type {
   SearchResultFile,
   TightnessRow,
   TraceVerifyEntry,
+  UserLossInfo,
   Verdict,
   Witness,
 } from '../theory/results.ts';
@@ -67,6 +68,34 @@ export interface Model {
   traces: TraceGroup[];
   /** Statements of the named hypotheses, from the check files that carry them. */
   hypothesisText: Record<string, string>;
+  /** Results on users' own losses (`--loss`), one view per loss: kept apart from the paper's claims. */
+  userLosses?: UserLossView[];
+}
+
+export interface UserLossView {
+  loss: UserLossInfo;
+  checks: Sourced<ClaimCheckResult>[];
+  searches: Sourced<SearchResultFile>[];
+  ablation: Sourced<AblationRow>[];
+  tightness: Sourced<TightnessRow>[];
+}
+
+/** Files whose results are about a user's loss (`--loss`), grouped by expression and stated constants. */
+function userLossViews(files: readonly LoadedFile[]): UserLossView[] {
+  const views = new Map<string, UserLossView>();
+  for (const { name, data } of files) {
+    if (data.kind === 'verify-trace' || !data.loss) continue;
+    const l = data.loss;
+    const key = JSON.stringify([l.expr, l.L, l.Lstar]);
+    let v = views.get(key);
+    if (!v) views.set(key, (v = { loss: l, checks: [], searches: [], ablation: [], tightness: [] }));
+    const date = dateOf(data.env);
+    if (data.kind === 'check') v.checks.push(...data.results.map((r) => ({ ...r, file: name, date })));
+    else if (data.kind === 'search') v.searches.push({ ...data, file: name, date });
+    else if (data.kind === 'ablate') v.ablation.push(...data.rows.map((r) => ({ ...r, file: name, date })));
+    else if (data.kind === 'tighten') v.tightness.push(...data.rows.map((r) => ({ ...r, file: name, date })));
+  }
+  return [...views.values()];
 }
 
 function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind: K): { name: string; data: Extract<ResultFile, { kind: K }> }[] {
@@ -75,8 +104,9 @@ function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind
 
 const dateOf = (env: Environment | undefined): string => (typeof env?.date === 'string' ? env.date : '');
 
-/** Most severe first: one counterexample settles it; an error or undecided case beats a pass. */
-const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'verified', 'not run'];
+/** Most severe first: one counterexample settles it; an error or undecided case beats a pass; a
+ *  statistical pass (a Monte-Carlo test) is weaker than a verified one. */
+const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'statistical', 'verified', 'not run'];
 
 export function overallVerdict(checks: readonly ClaimCheckResult[], searches: readonly SearchResultFile[]): OverallVerdict {
   const all: OverallVerdict[] = checks.map((c) => c.verdict);
@@ -213,7 +243,8 @@ export function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | 
 }
 
 export function buildModel(loaded: Loaded): Model {
-  const { files } = loaded;
+  // The paper's claims are judged on the built-in losses only; `--loss` results get their own section.
+  const files = loaded.files.filter((f) => f.data.kind === 'verify-trace' || !f.data.loss);
   const infos = new Map<string, ClaimInfo>();
   const order: string[] = [];
   const seen = (id: string) => {
@@ -256,5 +287,15 @@ export function buildModel(loaded: Loaded): Model {
   }
   const hypothesisText: Record<string, string> = {};
   for (const { data } of ofKind(files, 'check')) Object.assign(hypothesisText, data.hypotheses ?? {});
-  return { dir: loaded.dir, files, warnings: loaded.warnings, claims, ablation, tightness, traces: traceGroups(files), hypothesisText };
+  return {
+    dir: loaded.dir,
+    files: loaded.files,
+    warnings: loaded.warnings,
+    claims,
+    ablation,
+    tightness,
+    traces: traceGroups(files),
+    hypothesisText,
+    userLosses: userLossViews(loaded.files),
+  };
 }

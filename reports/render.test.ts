@@ -77,6 +77,21 @@ describe('the full fixture set', () => {
     expect(charts[3]).toContain('T10 bound (theory)');
     expect(firstGroup).toContain('not applicable');
   });
+
+  it('shows a truncated run and the steps the recorded precision could not resolve, in the traces and at a glance', () => {
+    const traces = full.html.slice(full.html.indexOf('<section id="traces"'));
+    const wide = traces.slice(traces.indexOf('synthetic-quadratic-wide'));
+    const group = wide.slice(0, wide.indexOf('</article>'));
+    expect(group).toContain('<span aria-hidden="true">✂</span> truncated</span>');
+    expect(group).toContain('no summary line');
+    expect(group).toMatch(/<td data-status="undecided"><span class="badge warn"><span aria-hidden="true">\?<\/span> undecided<\/span>/);
+    expect(group).toMatch(/139 unresolved \(first t = 61\)/);
+    expect(group).not.toMatch(/data-status="verified"><span class="badge ok"><span aria-hidden="true">✓<\/span> verified<\/span><div/); // every verdict there carries the truncation badge
+    const glance = full.html.slice(full.html.indexOf('<section id="glance"'), full.html.indexOf('<section id="summary"'));
+    expect(glance).toMatch(/with undecided claims \(unresolved steps\)/);
+    expect(glance).toMatch(/L34<\/code> in <b>theory<\/b> \(<span class="num">139<\/span> of <span class="num">200<\/span> steps unresolved\)/);
+    expect(glance).toMatch(/truncated<\/span> <b>theory<\/b> \(no summary line: verdicts cover a prefix\)/);
+  });
 });
 
 describe('sections appear only when their results exist', () => {

@@ -62,7 +62,21 @@ export interface Witness {
   sizes?: string;
 }
 
-export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error';
+/** 'statistical': a statistical claim (ClaimInfo.statistical) none of whose cases rejected it at
+ *  its per-case level; weaker than 'verified', which it never becomes. */
+export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error' | 'statistical';
+
+/** The confidence behind a statistical claim's verdict (theory/claim.ts StatisticalTest). */
+export interface StatisticalConfidence {
+  /** Per-case level: P(a case fails | the claim holds) <= delta. */
+  delta: number;
+  deltaText: string;
+  /** 1 - delta: the confidence of each case's band. */
+  confidence: number;
+  /** min(1, cases x delta): the chance that any case of the run fails if the claim holds. */
+  familywiseDelta: number;
+  method: string;
+}
 
 export interface Histogram {
   /** What is binned, e.g. "log10(rhs / lhs)". */
@@ -89,12 +103,43 @@ export interface ClaimCheckResult {
   timeMs: number;
   replay: string;
   error?: string;
+  /** Statistical claims: the level of each case; a counterexample is then a rejection at that level. */
+  statistical?: StatisticalConfidence;
+}
+
+/** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
+export interface CertifiedBound {
+  lo: string;
+  hi: string | null;
+  status: 'bounded' | 'unbounded' | 'undefined';
+  domain: string;
+  note: string;
+}
+
+/** A user's own loss (`--loss`): every claim in the file was checked on L(W) = s sum_ij f(W_ij, C_ij). */
+export interface UserLossInfo {
+  expr: string;
+  /** mathjs toTex of f (the report typesets it with KaTeX). */
+  tex: string;
+  /** f' and f'' as mathjs derived them (d/dw). */
+  df: string;
+  d2f: string;
+  dfTex?: string;
+  d2fTex?: string;
+  /** The constant stated with every hypothesis kept: the user's --L, or the certified sup |f''|. */
+  L: { value: string; source: 'stated' | 'certified' };
+  /** Per entry: the user's --Lstar, or the certified lower bound of inf f (L* = s m n Lstar). */
+  Lstar: { value: string; source: 'stated' | 'certified' };
+  smooth: CertifiedBound;
+  lower: CertifiedBound;
+  notes: string[];
 }
 
 export interface CheckResultFile {
   kind: 'check';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claims: ClaimInfo[];
   /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
   hypotheses?: Record<string, string>;
@@ -105,6 +150,7 @@ export interface SearchResultFile {
   kind: 'search';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claim: string;
   dropped: string[];
   seed: number;
@@ -134,6 +180,7 @@ export interface AblationResultFile {
   kind: 'ablate';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: AblationRow[];
 }
 
@@ -157,17 +204,27 @@ export interface TightnessResultFile {
   kind: 'tighten';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: TightnessRow[];
 }
 
-export type TraceClaimStatus = 'verified' | 'violated' | 'not applicable';
+/** `undecided`: too few steps resolved by the recorded precision (README, "Precision"). */
+export type TraceClaimStatus = 'verified' | 'violated' | 'undecided' | 'not applicable';
 
 export interface TraceClaimResult {
   id: string;
   status: TraceClaimStatus;
-  /** Why not applicable / "estimated L", etc. */
+  /** Why not applicable / undecided / truncated / "estimated L", etc. */
   reason?: string;
+  /** Same as `checked` (kept for readers of older files). */
   stepsChecked: number;
+  /** Steps (or prefixes) at which the claim was evaluated: resolved + unresolved. */
+  checked?: number;
+  /** Steps whose outcome the recorded precision decides (a violation counts as resolved). */
+  resolved?: number;
+  /** Steps whose promised margin is below the recorded precision: passing them says nothing. */
+  unresolved?: number;
+  firstUnresolved?: number;
   violations: number;
   firstViolation?: number;
   worstSlack?: number;
@@ -202,14 +259,37 @@ export interface TraceVerifyEntry {
   };
   series: TraceSeries;
   summary?: Record<string, JSONValue>;
+  /** No summary line: the run was killed or is still running; every verdict covers a prefix. */
+  truncated?: boolean;
+  /** The last line was cut mid-write and ignored. */
+  partialLastLine?: boolean;
+  /** The summary says the run was stopped (Ctrl-C, SIGTERM) before its planned steps. */
+  interrupted?: boolean;
+  /** Step records read. */
+  records?: number;
+  /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
+  precision?: TracePrecision;
+}
+
+export interface TracePrecision {
+  /** dtype of the iterate (the header's `dtype`). */
+  dtype: string;
+  /** dtype the recorded scalars were accumulated in (the header's `scalarDtype`, default `dtype`). */
+  scalarDtype: string;
+  /** Unit roundoff of `dtype` (the rounding of V_{t+1} when it is stored). */
+  u: number;
+  /** Relative resolution of a recorded scalar. */
+  relative: number;
+  /** Why `relative` has this value. */
+  basis: string;
 }
 
 export interface TraceVerifyResultFile {
   kind: 'verify-trace';
   schema: number;
   env: Environment;
-  /** float32 tolerance used (relative), documented in README. */
-  tolerance: { relative: number; absolute: number };
+  /** The --tol override, when given (each entry's `precision` says what was applied). */
+  tolerance?: { relative: number; absolute: number };
   traces: TraceVerifyEntry[];
 }
 

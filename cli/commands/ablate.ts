@@ -12,7 +12,8 @@ import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
 import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
-import { freshSeed } from '../../properties/index.ts';
+import { freshSeed, lossSkipReason } from '../../properties/index.ts';
+import { applyLossFlags } from '../loss.ts';
 import { COMMON_FLAGS, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
@@ -40,11 +41,14 @@ export const command: Command = {
   async run({ flags }) {
     const cmd = 'ablate';
     const ids: string[] = flags.claim;
-    const claims: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    const claims = selected.filter((c) => !lossSkipReason(c));
     const seconds: number = flags.seconds ?? 5;
     const workers: number = flags.workers ?? defaultWorkers();
     const seed: number = flags.seed ?? freshSeed();
     const { pairs, skipped } = ablationPlan(claims, CATALOGUE);
+    for (const c of selected) if (!claims.includes(c)) skipped.push({ claim: c.id, reason: `it ${lossSkipReason(c)} (--loss)` });
     if (ids.length && pairs.length === 0)
       throw new UsageError(`${cmd}: nothing to ablate: ${skipped.map((s) => `${s.claim} ${s.reason}`).join('; ')}`);
     const file = join(resultsDir(flags.results), 'ablate.json');
@@ -53,6 +57,7 @@ export const command: Command = {
       kind: 'ablate',
       schema: RESULT_SCHEMA_VERSION,
       env: environment(),
+      ...(loss ? { loss: loss.info } : {}),
       rows,
       skipped,
       seed,

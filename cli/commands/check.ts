@@ -1,16 +1,18 @@
 /**
  * `loracheck check`: runs claims as properties at a budget and prints, per claim, the verdict
- * (verified / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
+ * (verified / statistical / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
  * the worst slack, the seed and a replay command. Writes results/check.json (atomically, after
  * every claim, so an interrupted run keeps what it finished) and saves NEW confirmed
  * counterexamples to the corpus (properties/corpus/<id>.json).
- * Exit 0: every selected claim verified or failing exactly as already recorded in the corpus;
+ * Exit 0: every selected claim verified (a statistical claim: statistical) or failing exactly as
+ * already recorded in the corpus;
  * 1: a new counterexample (saved), or a claim undecided or in error; 2: bad input.
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
@@ -24,6 +26,8 @@ import {
   freshSeed,
   readCorpus,
   withEntry,
+  defaultMode,
+  lossSkipReason,
   type EngineResult,
   type Progress,
 } from '../../properties/index.ts';
@@ -43,15 +47,18 @@ export function selectClaims(ids: readonly string[], mode: Mode | undefined): Se
       if (!claim) throw new UsageError(`check: unknown claim "${id}" (run 'loracheck claims' for the list of ids)`);
       if (mode && !claim.modes.includes(mode))
         throw new UsageError(`check: claim ${id} does not run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
+      claimForLoss('check', claim);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.claims.push({ claim, mode: mode ?? claim.modes[0]! });
+      out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
     }
     return out;
   }
   for (const claim of CATALOGUE) {
-    if (mode && !claim.modes.includes(mode)) out.skipped.push({ id: claim.id, reason: `no ${mode} mode (supports ${claim.modes.join(', ')})` });
-    else out.claims.push({ claim, mode: mode ?? claim.modes[0]! });
+    const noLoss = lossSkipReason(claim);
+    if (noLoss) out.skipped.push({ id: claim.id, reason: `it ${noLoss}` });
+    else if (mode && !claim.modes.includes(mode)) out.skipped.push({ id: claim.id, reason: `no ${mode} mode (supports ${claim.modes.join(', ')})` });
+    else out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
   }
   return out;
 }
@@ -68,8 +75,17 @@ function worstText(r: ClaimCheckResult): string {
   return w.ratio !== undefined ? `worst ratio ${fmtNum(w.ratio)} (slack ${fmtNum(w.slack)})` : `worst slack ${fmtNum(w.slack)}`;
 }
 
+/** A statistical claim's verdict with its level (theory/results.ts StatisticalConfidence). */
+function statisticalText(r: EngineResult): string {
+  const s = r.statistical!;
+  if (r.verdict === 'counterexample') return ` (statistical: rejected at level ${s.deltaText})`;
+  if (r.verdict !== 'statistical') return '';
+  return ` (confidence 1 - ${s.deltaText} per case; if the claim holds, all ${r.cases} cases pass with probability >= ${fmtNum(1 - s.familywiseDelta)})`;
+}
+
 function summaryLine(r: EngineResult): string {
-  const verdict = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  const base = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  const verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
   const pct = r.cases ? ` (${Math.round((100 * r.nonTrivial) / r.cases)}%)` : '';
   const fa = r.mode === 'float64' ? `, float64 false alarms ${r.falseAlarms}` : '';
   return `${r.id} [${r.mode}] ${verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
@@ -127,6 +143,9 @@ async function run({ flags }: Parsed): Promise<number> {
     throw new UsageError('check: give either --runs or --seconds, not both');
   const mode = flags.mode as Mode | undefined;
   const ids = flags.claim as string[];
+  const loss = applyLossFlags('check', flags);
+  if (loss && mode === 'exact' && loss.resolved.precise)
+    throw new UsageError(`check: --loss ${loss.resolved.expr} uses exp/log/trig: the exact mode cannot evaluate it (use --mode precise or float64)`);
   const sel = selectClaims(ids, mode);
   if (flags.path !== undefined) {
     if (sel.claims.length !== 1) throw new UsageError('check: --path replays one failure: name exactly one --claim');
@@ -142,6 +161,7 @@ async function run({ flags }: Parsed): Promise<number> {
     env: environment(),
     claims: sel.claims.map((c) => claimInfo(c.claim)),
     hypotheses: { ...HYPOTHESES },
+    ...(loss ? { loss: loss.info } : {}),
     results: [],
     ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
   };
@@ -167,14 +187,14 @@ async function run({ flags }: Parsed): Promise<number> {
     }
     if (r.verdict === 'counterexample') {
       const corpus = readCorpus(claim.id, corpusDir);
-      const known = findKnown(corpus, { dropped: r.dropped, failing: r.failing ?? [] });
+      const known = findKnown(corpus, { dropped: r.dropped, failing: r.failing ?? [], loss: loss?.resolved.expr });
       r.known = known !== undefined;
       if (!known) {
         const entry = entryFromResult(r);
         if (entry) writeJSONAtomic(corpusPath(claim.id, corpusDir), withEntry(corpus, entry));
         exit = 1;
       }
-    } else if (r.verdict !== 'verified') exit = 1;
+    } else if (r.verdict !== 'verified' && r.verdict !== 'statistical') exit = 1;
     file.results.push(forFile(r));
     writeJSONAtomic(outPath, file);
     if (!flags.json) {
@@ -190,7 +210,7 @@ async function run({ flags }: Parsed): Promise<number> {
     const by = (v: string) => file.results.filter((r) => r.verdict === v).length;
     const known = file.results.filter((r) => r.verdict === 'counterexample' && r.known).length;
     console.log(
-      `\n${file.results.length} claims: ${by('verified')} verified, ${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
+      `\n${file.results.length} claims: ${by('verified')} verified, ${by('statistical') ? `${by('statistical')} statistical, ` : ''}${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
     );
   }
   return exit;
@@ -200,7 +220,7 @@ export const command: Command = {
   spec: {
     name: 'check',
     summary: 'Run claims as randomized properties (exact, precise or float64) and report verdicts.',
-    usage: 'check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR]',
+    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
@@ -212,9 +232,10 @@ export const command: Command = {
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
       corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
+      ...LOSS_FLAGS,
     },
     details:
-      'Exit codes: 0 every claim verified or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',
+      'Exit codes: 0 every claim verified (statistical claims: statistical) or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',
   },
   run,
 };

@@ -13,7 +13,8 @@ import type { Mode } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
-import { checkClaim, corpusPath, findKnown, freshSeed, parseShard, readCorpus, withEntry, type Shard } from '../../properties/index.ts';
+import { checkClaim, corpusPath, defaultMode, findKnown, freshSeed, parseShard, readCorpus, userLoss, withEntry, type Shard } from '../../properties/index.ts';
+import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { finishFailure, type Found } from '../../properties/search/handler.ts';
 import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
 import { shardText } from '../../properties/search/seeds.ts';
@@ -27,6 +28,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', arg: 'N', help: 'seed (printed; the same seed replays the run)' },
   json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
   results: { type: 'string', arg: 'DIR', help: 'results folder (default: results, or $LORACHECK_RESULTS)' },
+  ...LOSS_FLAGS,
 };
 
 export function claimOrUsage(cmd: string, id: string): Claim {
@@ -160,7 +162,7 @@ export function witnessLines(w: Witness, indent = '  '): string[] {
     for (const [k, v] of Object.entries(inp)) {
       if (k === 'loss' && v && typeof v === 'object') {
         const l = v as Record<string, unknown>;
-        out.push(`${indent}loss: ${String(l.family ?? '?')} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
+        out.push(`${indent}loss: ${String(l.family ?? '?')}${typeof l.expr === 'string' ? ` f(w, c) = ${l.expr}` : ''} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
         continue;
       }
       const mt = matrixText(v);
@@ -199,7 +201,7 @@ export function saveToCorpus(claim: Claim, found: Found, write: boolean, dir?: s
   } catch (e) {
     throw new UsageError(`search: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (findKnown(file, { dropped: w.dropped, failing: found.failing })) return { path, known: true, saved: false };
+  if (findKnown(file, { dropped: w.dropped, failing: found.failing, loss: userLoss()?.expr })) return { path, known: true, saved: false };
   if (!write) return { path, known: false, saved: false };
   writeJSONAtomic(path, withEntry(file, { recordedAt: new Date().toISOString(), failing: found.failing, witness: w }));
   return { path, known: false, saved: true };
@@ -311,7 +313,7 @@ export function mergeSearchFiles(files: readonly string[]): SearchResultFile {
 
 /** Replays a fast-check seed and path on the main thread (what a witness's replay command runs). */
 function replay(claim: Claim, mode: Mode | undefined, dropped: HypothesisName[], seed: number, path: string, runs?: number): SearchOutcome {
-  const m = mode ?? claim.modes[0]!;
+  const m = mode ?? defaultMode(claim);
   const r = checkClaim(claim, { mode: m, seed, path, dropped, ...(runs ? { runs } : {}), command: 'search' });
   const t0 = performance.now();
   const found: Found | undefined = finishFailure(claim, { claim: claim.id, mode: m, dropped, shrinkSeconds: 20, simplifySeconds: 5 }, r);
@@ -386,6 +388,8 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`${cmd}: unexpected argument "${positionals[0]}" (files only with --merge)`);
     if (flags.claim === undefined) throw new UsageError(`${cmd}: --claim ID is required (see 'loracheck claims')`);
     const claim = claimOrUsage(cmd, flags.claim);
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    if (loss) claimForLoss(cmd, claim);
     const dropped = droppedOrUsage(cmd, claim, flags.drop);
     const mode = modeOrUsage(cmd, claim, flags.mode);
     if (flags.seconds !== undefined && flags.runs !== undefined) throw new UsageError(`${cmd}: give --seconds or --runs, not both`);
@@ -411,7 +415,7 @@ export const command: Command = {
     else {
       if (!flags.json)
         console.log(
-          `search ${label}: mode ${mode ?? claim.modes[0]}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
+          `search ${label}: mode ${mode ?? defaultMode(claim)}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
             `budget ${budget.runs !== undefined ? `${budget.runs} cases` : `${budget.seconds} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
         );
       out = await withInterrupt((signal) =>
@@ -440,6 +444,7 @@ export const command: Command = {
     let corpus: CorpusSave | undefined;
     if (out.found) corpus = saveToCorpus(claim, out.found, !flags['no-corpus']);
     const doc = resultFile(out, shard);
+    if (loss) doc.loss = loss.info;
     writeJSONAtomic(file, doc);
 
     if (flags.json) console.log(JSON.stringify(doc, null, 2));

@@ -11,7 +11,8 @@ import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
-import { freshSeed } from '../../properties/index.ts';
+import { freshSeed, lossSkipReason } from '../../properties/index.ts';
+import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
 import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
@@ -40,8 +41,11 @@ export const command: Command = {
     const cmd = 'tighten';
     const ids: string[] = flags.claim;
     const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
-    const claims = selected.filter((c) => isInequality(c));
-    const skipped = selected.filter((c) => !claims.includes(c)).map((c) => ({ claim: c.id, reason: 'an equality: no ratio to tighten' }));
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    const claims = selected.filter((c) => isInequality(c) && !lossSkipReason(c));
+    const skipped = selected
+      .filter((c) => !claims.includes(c))
+      .map((c) => ({ claim: c.id, reason: isInequality(c) ? `it ${lossSkipReason(c)} (--loss)` : 'an equality: no ratio to tighten' }));
     if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
     const seconds: number = flags.seconds ?? 10;
     const workers: number = flags.workers ?? defaultWorkers();
@@ -52,6 +56,7 @@ export const command: Command = {
       kind: 'tighten',
       schema: RESULT_SCHEMA_VERSION,
       env: environment(),
+      ...(loss ? { loss: loss.info } : {}),
       rows,
       seed,
       secondsPerClaim: seconds,

@@ -8,6 +8,7 @@
  * failing input a worker met while shrinking, so that a stopped search (Ctrl-C) still
  * returns its best failure, marked not fully shrunk.
  */
+import { defaultMode, lossFlags } from '../user-loss.ts';
 import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
@@ -108,7 +109,7 @@ function countsOf(c: Counts): Counts {
 
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const { claim } = opts;
-  const mode = opts.mode ?? claim.modes[0]!;
+  const mode = opts.mode ?? defaultMode(claim);
   const dropped = opts.dropped ?? [];
   const shard = opts.shard ?? WHOLE;
   const W = opts.workers;
@@ -338,5 +339,5 @@ export function searchCommand(s: {
   parts.push(`--seed ${s.seed}`, `--workers ${s.workers}`);
   if (s.shard.count > 1) parts.push(`--shard ${shardText(s.shard)}`);
   parts.push(s.budget.runs !== undefined ? `--runs ${s.budget.runs}` : `--seconds ${s.budget.seconds}`);
-  return parts.join(' ');
+  return parts.join(' ') + lossFlags();
 }

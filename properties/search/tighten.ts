@@ -121,6 +121,9 @@ function agrees(a: number, b: number): boolean {
 /** The ratio in certified arithmetic, as a double: precise where the claim has it (bounded
  *  cost), else exact; undefined when neither can evaluate the input. */
 export function trustedRatio(claim: Claim, input: unknown): number | undefined {
+  // a statistical claim's case is a whole Monte-Carlo experiment: too costly to certify at every
+  // new best (its float64 ratio repeats the same seeded samples); the final point is certified
+  if (claim.statistical) return undefined;
   const mode: Mode | undefined = claim.modes.includes('precise') ? 'precise' : claim.modes.includes('exact') ? 'exact' : undefined;
   return mode ? certifyRatio(claim, input, [mode])?.value : undefined;
 }

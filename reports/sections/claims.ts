@@ -64,6 +64,23 @@ function histograms(c: ClaimView): Html {
   })}`;
 }
 
+/** Where the formula comes from (RAC-LoRA family) and, for a statistical claim, what its verdict means. */
+function provenanceAndConfidence(c: ClaimView): Html {
+  const i = c.info;
+  const prov =
+    i?.provenance === 'reported'
+      ? html`<p class="small"><b>Provenance: reported</b>: known from secondary reports of the paper, not its printed text.</p>`
+      : i?.provenance === 'verified'
+        ? html`<p class="small"><b>Provenance: verified</b>: confirmed from public code or by algebra that needs no paper.</p>`
+        : '';
+  const s = c.checks.find((r) => r.statistical)?.statistical ?? i?.statistical;
+  if (!s) return html`${prov}`;
+  const level = s.deltaText ?? String(s.delta);
+  const runs = c.checks.filter((r) => r.statistical);
+  const fw = runs.map((r) => html`${r.mode}: if the claim holds, all ${count(r.cases)} cases pass with probability at least ${num(1 - (r.statistical!.familywiseDelta ?? 0), 6)}. `);
+  return html`${prov}<p class="small"><b>Statistical</b>: each case is a Monte-Carlo test at level ${level} (${s.method ?? ''}); the verdict <i>statistical</i> means no case rejected the claim, never that it is verified. ${fw}</p>`;
+}
+
 function claimBlock(c: ClaimView, m: Model): Html {
   const i = c.info;
   const hyps = i?.hypotheses?.length
@@ -83,7 +100,7 @@ function claimBlock(c: ClaimView, m: Model): Html {
 <header><h3><code class="id">${c.id}</code> <span class="title">${i?.title ?? ''}</span></h3>${badge(c.verdict)}</header>
 <p class="ref">${i?.paper ? html`<span>${i.paper}</span> · ` : ''}hypotheses: ${hyps}</p>
 ${i?.latex ? html`<div class="statement">${math(i.latex)}</div>` : ''}
-${i?.note ? html`<p class="note">${i.note}</p>` : ''}${corrected}${correctedBy}
+${i?.note ? html`<p class="note">${i.note}</p>` : ''}${provenanceAndConfidence(c)}${corrected}${correctedBy}
 ${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
 </article>`;
 }

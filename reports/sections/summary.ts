@@ -12,9 +12,10 @@ import type { Section } from '../page.ts';
 
 export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
 
-const CARDS: readonly OverallVerdict[] = ['verified', 'counterexample', 'undecided', 'error', 'not run'];
+const CARDS: readonly OverallVerdict[] = ['verified', 'statistical', 'counterexample', 'undecided', 'error', 'not run'];
 const CARD_TEXT: Readonly<Record<string, string>> = {
   verified: 'hold in every case tried',
+  statistical: 'not rejected by any Monte-Carlo test (statistical claims)',
   counterexample: 'fail as printed',
   undecided: 'could not be decided',
   error: 'could not be run',
@@ -25,13 +26,16 @@ function cards(m: Model): Html {
   const out: Html[] = [];
   for (const v of CARDS) {
     const n = m.claims.filter((c) => c.verdict === v).length;
-    if (!n && (v === 'error' || v === 'not run')) continue;
+    if (!n && (v === 'error' || v === 'not run' || v === 'statistical')) continue;
     out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}</div></div>`);
   }
   const runs = m.traces.flatMap((g) => g.runs);
   if (runs.length) {
     const bad = runs.filter((r) => r.entry.claims.some((c) => c.status === 'violated')).length;
-    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}</div></div>`);
+    const undecided = runs.filter((r) => r.entry.claims.some((c) => c.status === 'undecided')).length;
+    const truncated = runs.filter((r) => r.entry.truncated).length;
+    const more = [undecided ? `${undecided} with undecided claims (unresolved steps)` : '', truncated ? `${truncated} truncated` : ''].filter(Boolean).join(', ');
+    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}${more ? `; ${more}` : ''}</div></div>`);
   }
   return html`<div class="cards">${out}</div>`;
 }
@@ -81,7 +85,14 @@ function traces(m: Model): Html {
   if (!m.traces.length) return html``;
   const items = m.traces.map((g) => {
     const viol = g.runs.flatMap((r) => r.entry.claims.filter((c) => c.status === 'violated').map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>`));
-    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${viol.map((v, i) => html`${i ? '; ' : ''}${v}`)}` : html`no bound violated`}</li>`;
+    const undecided = g.runs.flatMap((r) =>
+      r.entry.claims
+        .filter((c) => c.status === 'undecided')
+        .map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>${c.unresolved !== undefined ? html` (${count(c.unresolved)} of ${count(c.checked ?? c.stepsChecked)} steps unresolved)` : ''}`),
+    );
+    const truncated = g.runs.filter((r) => r.entry.truncated).map((r) => html`<b>${r.label}</b>`);
+    const list = (xs: Html[]) => xs.map((v, i) => html`${i ? '; ' : ''}${v}`);
+    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${list(viol)}` : html`no bound violated`}${undecided.length ? html`; ${badge('undecided')} ${list(undecided)}` : ''}${truncated.length ? html`; ${badge('truncated')} ${list(truncated)} (no summary line: verdicts cover a prefix)` : ''}</li>`;
   });
   return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}</ul></div>`;
 }
@@ -114,7 +125,7 @@ export function summarySection(m: Model): Section | undefined {
         cell: (c: ClaimView) =>
           html`${c.checks.length || c.searches.length ? claimLink(c.id) : html`<code class="id">${c.id}</code>`}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`,
       },
-      { head: 'paper', cell: (c) => c.info?.paper ?? '', cls: 'wrap' },
+      { head: 'paper', cell: (c) => html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : ''}`, cls: 'wrap' },
       { head: 'verdict', cell: (c) => badge(c.verdict) },
       { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
       { head: 'cases', cell: (c) => count(sum([...c.checks.map((r) => r.cases), ...c.searches.map((s) => s.cases)])), cls: 'num' },
