@@ -276,6 +276,8 @@ export interface WebgpuBenchResult {
         bandwidthGBs: number;
         peerBandwidthGBs?: number;
         rows: GpuRow[];
+        /** Sizes whose webgpu run failed, with the error. */
+        failures: string[];
         matmuls: MatmulTiming[];
       }
     | { skipped: string };
@@ -337,6 +339,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
   const rows: GpuRow[] = [];
   let peerBandwidthGBs: number | undefined;
   let compileArgs: string[] | undefined;
+  const failures: string[] = [];
   for (const s of sizes(quick, a.software)) {
     let make: (rng: Rng) => Workload;
     let peerArgs: string[];
@@ -353,7 +356,16 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
       peerArgs = ['--workload', 'softmax', '--samples', String(N), '--features', '784', '--rank', String(s.r)];
       minBytes = 2 * N * 784 * 4;
     }
-    const ours = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+    let ours: StepTiming;
+    try {
+      ours = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+    } catch (e) {
+      // one size failing (out of memory, a device eta above the rule) must not lose the others
+      const why = e instanceof Error ? e.message : String(e);
+      log(`${s.name}: webgpu FAILED: ${why}`);
+      failures.push(`${s.name}: ${why}`);
+      continue;
+    }
     log(`${s.name}: webgpu ${ours.stepsPerSec.toFixed(1)} steps/s (${ours.msPerStep.toFixed(3)} ms/step, read-back every ${ours.readEvery})`);
     const row: GpuRow = { name: s.name, minBytes, ours };
     if (rows.length === 0) {
@@ -404,7 +416,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     a.software ? 2 : 20,
   );
   for (const m of matmuls) log(`  ${m.shape}: ${m.rows.map((r) => `${r.program} ${r.ms.toFixed(3)} ms`).join(', ')}`);
-  return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows, matmuls } };
+  return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows, failures, matmuls } };
 }
 
 const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
@@ -446,6 +458,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     notes: [
       `bandwidth share: the bytes a step must move at least (quadratic: C and H read once; softmax: X read twice) over the step time, against ${sig(bw)} GB/s measured here (tf.add ${sig(g.bandwidthGBs)} GB/s${g.peerBandwidthGBs ? `, torch copy ${sig(g.peerBandwidthGBs)} GB/s` : ''})`,
       ...(first?.eager ? [`target: webgpu steps/s >= PyTorch eager on ${first.name}: ratio ${sig(first.ours.stepsPerSec / first.eager.stepsPerSec)}x`] : []),
+      ...g.failures.map((f) => `FAILED on webgpu: ${f}`),
       ...g.rows.map((x) => `${x.name}: tfjs tensors ${x.ours.tensors[0]} after warm-up, ${x.ours.tensors[1]} at the end; GPU pool ${sig(x.ours.gpuBytes[0] / 1e6)} MB -> ${sig(x.ours.gpuBytes[1] / 1e6)} MB`),
     ],
   });

@@ -131,8 +131,12 @@ if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardwar
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
 TRACE="$OUT/quadratic-$SIZE.jsonl"
-stage "train-$SIZE" 90 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE" &&
-  stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
+if ! stage "train-$SIZE" 90 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE"; then
+  # the same with loracheck's custom kernels off (tfjs ops only, eta on the host)
+  TRACE="$OUT/quadratic-$SIZE-plain.jsonl"
+  LORACHECK_WEBGPU_KERNELS=0 stage "train-$SIZE-plain" 90 "$OUT/train-$SIZE-plain.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE"
+fi
+[ -s "$TRACE" ] && stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
 # the bench's progress lines (bench.log) survive a timeout; its tables come at the end
 stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
 if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
