@@ -61,7 +61,7 @@ command -v nvidia-smi > /dev/null && nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
 
 # --- Node -------------------------------------------------------------------------------
 NODE_BIN=""
-if [ "${LORACHECK_DEVICE_FORCE_NODE:-0}" != 1 ] && command -v node > /dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' 2> /dev/null; then
+if [ "${LORACHECK_DEVICE_FORCE_NODE:-0}" != 1 ] && command -v node > /dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2> /dev/null; then
   NODE_BIN="$(command -v node)"
 else
   mkdir -p "$PACK/bin"
