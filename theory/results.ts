@@ -60,6 +60,8 @@ export interface Witness {
   replay: string;
   /** A short human summary of the sizes, e.g. "m=1, n=1, r=1". */
   sizes?: string;
+  /** 'smt': a solver model, confirmed exactly (minimal in size by construction); else sampling. */
+  foundBy?: 'smt';
 }
 
 export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error';
@@ -213,7 +215,65 @@ export interface TraceVerifyResultFile {
   traces: TraceVerifyEntry[];
 }
 
+/**
+ * Proofs by SMT (`loracheck prove`). Verdict words: `proved` (the negation is unsat: the claim
+ * holds for every input of `class`, "all inputs" for a scalar form), `refuted` (a solver model,
+ * confirmed by the exact field: a counterexample), `unknown` (timeout or solver limit, with the
+ * time spent), `no encoding` (nothing polynomial to give the solver).
+ */
+export type ProofVerdict = 'proved' | 'refuted' | 'unknown' | 'no encoding';
+
+export interface ProofAttempt {
+  /** 'scalar': the claim's scalar form (all inputs); 'class': a fixed-size class of inputs. */
+  encoding: 'scalar' | 'class';
+  /** "all inputs", "m = n = r = 1 quadratics", ... */
+  class: string;
+  /** The solver on the negation, over all branch paths: unsat (proved), sat, unknown, error. */
+  result: 'unsat' | 'sat' | 'unknown' | 'error';
+  paths: number;
+  timeMs: number;
+  /** Why unknown or error. */
+  reason?: string;
+  /** Facts a scalar proof rests on (claims proved elsewhere, e.g. "(19)"). */
+  assumes?: string[];
+  /** Exact (or root-obj) values of the variables in the solver's model (sat). */
+  model?: Record<string, string>;
+  /** A sat scalar model re-evaluated exactly: where the scalar statement fails (it need not be
+   *  realisable by any V: the scalar form is a relaxation). */
+  scalarModel?: { values: Record<string, string>; comparisons: EvaluatedComparison[] };
+}
+
+export interface ClaimProofResult {
+  id: string;
+  /** Hypotheses dropped (prove --drop). */
+  dropped: string[];
+  verdict: ProofVerdict;
+  /** For `proved`: what it covers ("all inputs", or the classes, e.g. "m = n = r = 1 quadratics"). */
+  class?: string;
+  /** The verdict as printed: "proved", "proved for m = n = r = 1 quadratics", "refuted", "unknown (2.0 s)". */
+  text: string;
+  /** Facts the proof rests on (e.g. "(19)", proved elsewhere as E19). */
+  assumes?: string[];
+  /** For `refuted`: the counterexample, an input of the claim (replay: check --input). */
+  witness?: Witness;
+  attempts: ProofAttempt[];
+  timeMs: number;
+  /** The solver time this claim was allowed (ms). */
+  budgetMs: number;
+}
+
+export interface ProveResultFile {
+  kind: 'prove';
+  schema: number;
+  env: Environment;
+  solver: { name: string; version?: string };
+  budgetMs: number;
+  claims: ClaimProofResult[];
+  interrupted?: boolean;
+}
+
 export type ResultFile =
+  | ProveResultFile
   | CheckResultFile
   | SearchResultFile
   | AblationResultFile
