@@ -91,6 +91,7 @@ const WITNESS = obj({
   shrunk: opt('boolean'),
   replay: opt('string'),
   sizes: opt('string'),
+  foundBy: opt(en('smt')),
 });
 
 const HISTOGRAM = obj({ of: opt('string'), edges: arr('number'), counts: arr('number') });
@@ -127,7 +128,39 @@ const CHECK_RESULT = obj({
 
 const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
 
+const PROOF_ATTEMPT = obj({
+  encoding: en('scalar', 'class'),
+  class: 'string',
+  result: en('unsat', 'sat', 'unknown', 'error'),
+  paths: opt('number'),
+  timeMs: opt('number'),
+  reason: opt('string'),
+  assumes: opt(arr('string')),
+  model: opt({ record: 'string' }),
+  scalarModel: opt(obj({ values: { record: 'string' }, comparisons: arr(COMPARISON) })),
+});
+
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
+  prove: obj({
+    ...HEAD,
+    solver: opt(obj({ name: 'string', version: opt('string') })),
+    budgetMs: opt('number'),
+    interrupted: opt('boolean'),
+    claims: arr(
+      obj({
+        id: 'string',
+        dropped: opt(arr('string')),
+        verdict: en('proved', 'refuted', 'unknown', 'no encoding'),
+        class: opt('string'),
+        text: 'string',
+        assumes: opt(arr('string')),
+        witness: opt(WITNESS),
+        attempts: arr(PROOF_ATTEMPT),
+        timeMs: opt('number'),
+        budgetMs: opt('number'),
+      }),
+    ),
+  }),
   check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
   search: obj({
     ...HEAD,

@@ -161,3 +161,19 @@ export function unionText(classes: readonly string[]): string {
     return `${prefix} in {${m.map((x) => x![2]).join(', ')}}`;
   return classes.join('; ');
 }
+
+/** Proves each claim in turn (each with its own budget); `onClaim` after each (the CLI rewrites
+ *  its result file then, so a stopped run keeps every claim so far). */
+export async function proveClaims(
+  claims: readonly Claim[],
+  opts: Omit<ProveOptions, 'dropped'> & { dropped?: (claim: Claim) => readonly HypothesisName[]; onClaim?: (r: ClaimProofResult) => void },
+): Promise<{ results: ClaimProofResult[]; interrupted: boolean }> {
+  const results: ClaimProofResult[] = [];
+  for (const claim of claims) {
+    if (opts.signal?.aborted) return { results, interrupted: true };
+    const r = await proveClaim(claim, { ...opts, dropped: opts.dropped?.(claim) ?? [] });
+    results.push(r);
+    opts.onClaim?.(r);
+  }
+  return { results, interrupted: false };
+}

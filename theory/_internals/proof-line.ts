@@ -49,21 +49,18 @@ export const LINE_VARS: readonly ScalarVariable[] = [
   { name: 'Vn', sign: 'nonneg', text: '||V_t||' },
   { name: 'Gn', sign: 'nonneg', text: '||G(V_t)||' },
   { name: 'gJn', sign: 'nonneg', text: '||grad J(V_t)||' },
-  { name: 'eta', sign: 'positive', text: 'eta_t' },
+  { name: 'eta', sign: 'positive', text: 'eta_t (used when eta_rule is dropped)' },
 ];
 
 /**
- * What holds among a proof line's scalars: (19) (claim E19, no hypotheses), and the line's own
- * hypotheses: L >= 1 (`L_ge_1`), eta_t from (8) (`eta_rule`; an input without the rule's
- * hypothesis still has eta_t from (8) unless the rule is dropped).
+ * What holds among a proof line's scalars: (19) (claim E19, no hypotheses), and L >= 1 where
+ * the line names `L_ge_1`. (eta_t is (8) itself unless `eta_rule` is dropped, see below.)
  */
 function lineAssumptions<T>(F: Field<T>, s: Scalars<T>, hyps: readonly HypothesisName[], dropped: ReadonlySet<HypothesisName>): Assumption<T>[] {
   const out: Assumption<T>[] = [
     { from: '(19)', cmp: { label: '(19) ||grad J|| <= 2 ||G|| ||V||', lhs: s.gJn, rel: '<=', rhs: prod(F, F.fromInt(2), s.Gn, s.Vn) } },
   ];
   if (hyps.includes('L_ge_1') && !dropped.has('L_ge_1')) out.push({ from: 'L_ge_1', cmp: { label: 'L >= 1', lhs: s.L, rel: '>=', rhs: F.one } });
-  if (!(hyps.includes('eta_rule') && dropped.has('eta_rule')))
-    out.push({ from: 'eta_rule', cmp: { label: 'eta_t = (8)', lhs: s.eta, rel: '=', rhs: eta8(F, { Vsq: s.Vsq, Gnorm: s.Gn, L: s.L }) } });
   return out;
 }
 
@@ -127,7 +124,11 @@ export function proofLine(spec: LineSpec, modes: readonly Mode[] = ALGEBRAIC_MOD
     scalar: {
       vars: LINE_VARS,
       at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
-        const s = scalarsFrom(F, { L: v.L!, Vn: v.Vn!, Gn: v.Gn!, gJn: v.gJn!, eta: v.eta! });
+        // eta_t is (8) of the other scalars (as in scalarsOf), a free variable only when the
+        // line names `eta_rule` and it is dropped
+        const free = spec.hypotheses.includes('eta_rule') && dropped.has('eta_rule');
+        const eta = free ? v.eta! : eta8(F, { Vsq: F.mul(v.Vn!, v.Vn!), Gnorm: v.Gn!, L: v.L! });
+        const s = scalarsFrom(F, { L: v.L!, Vn: v.Vn!, Gn: v.Gn!, gJn: v.gJn!, eta });
         return {
           comparisons: [relate(F, label, spec.from.at(F, s), spec.rel, spec.to.at(F, s))],
           assumptions: lineAssumptions(F, s, spec.hypotheses, dropped),

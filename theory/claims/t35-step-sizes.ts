@@ -47,7 +47,7 @@ export const T35: Claim<LoraRunInput> = {
     // the growth bound GV at T = t.
     vars: [
       { name: 'L', sign: 'positive', text: 'L' },
-      { name: 'eta', sign: 'positive', text: 'eta_t' },
+      { name: 'eta', sign: 'positive', text: 'eta_t (used when eta_rule is dropped)' },
       { name: 'Vsq', sign: 'nonneg', text: '||V_t||^2' },
       { name: 'Gn', sign: 'nonneg', text: '||G(V_t)||' },
       { name: 'Jt', sign: 'real', text: 'J(V_t)' },
@@ -57,7 +57,9 @@ export const T35: Claim<LoraRunInput> = {
       { name: 't', sign: 'nonneg', text: 't' },
     ],
     at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
-      const [L, eta, Vsq, Gn, Jt, J0, Lstar, Vsq0, t] = ['L', 'eta', 'Vsq', 'Gn', 'Jt', 'J0', 'Lstar', 'Vsq0', 't'].map((k) => v[k]!) as T[];
+      const [L, etaFree, Vsq, Gn, Jt, J0, Lstar, Vsq0, t] = ['L', 'eta', 'Vsq', 'Gn', 'Jt', 'J0', 'Lstar', 'Vsq0', 't'].map((k) => v[k]!) as T[];
+      // eta_t is (8) at V_t; a free variable only when `eta_rule` is dropped
+      const eta = dropped.has('eta_rule') ? etaFree : eta8(F, { Vsq: Vsq!, Gnorm: Gn!, L: L! });
       const assumptions: Assumption<T>[] = [
         { from: 'lower_bound', cmp: { label: 'J(V_t) >= L*', lhs: Jt!, rel: '>=', rhs: Lstar! } },
         { from: '(23)', needs: ['smooth', 'lower_bound'], cmp: { label: '(23) ||G(V_t)||^2 <= 2L (J(V_t) - L*)', lhs: F.mul(Gn!, Gn!), rel: '<=', rhs: prod(F, F.fromInt(2), L!, F.sub(Jt!, Lstar!)) } },
@@ -65,7 +67,6 @@ export const T35: Claim<LoraRunInput> = {
         { from: 'GV', needs: ['smooth', 'L_ge_1', 'lower_bound', 'eta_rule'], cmp: gvTotal(F, { Vsq_T: Vsq!, Vsq_0: Vsq0!, T: t!, L: L!, J0: J0!, Lstar: Lstar! }) },
       ];
       if (!dropped.has('L_ge_1')) assumptions.push({ from: 'L_ge_1', cmp: { label: 'L >= 1', lhs: L!, rel: '>=', rhs: F.one } });
-      if (!dropped.has('eta_rule')) assumptions.push({ from: 'eta_rule', cmp: { label: 'eta_t = (8)', lhs: eta!, rel: '=', rhs: eta8(F, { Vsq: Vsq!, Gnorm: Gn!, L: L! }) } });
       // lower_bound dropped: J(V_t) >= L* is no longer given
       const kept = assumptions.filter((a) => !(a.from === 'lower_bound' && dropped.has('lower_bound')));
       return {
