@@ -91,6 +91,8 @@ export interface ClaimCheckResult {
   timeMs: number;
   replay: string;
   error?: string;
+  /** The claim's proof from results/prove.json when check ran (the strongest verdict it has). */
+  proof?: { verdict: ProofVerdict; text: string };
 }
 
 export interface CheckResultFile {
