@@ -4,6 +4,7 @@
  * -> a one-line message and exit 1 (stack only with LORACHECK_DEBUG=1).
  */
 import { UsageError, helpText, parseArgs, type CommandSpec, type Parsed } from './args.ts';
+import { releaseZ3 } from '../properties/prove/z3.ts';
 
 export interface Command {
   spec: CommandSpec;
@@ -83,7 +84,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(cmd.spec));
       return 0;
     }
-    return await cmd.run(parseArgs(cmd.spec, rest));
+    try {
+      return await cmd.run(parseArgs(cmd.spec, rest));
+    } finally {
+      // z3-solver's worker threads (prove, and search/ablate/tighten asking it first) would keep the process alive
+      await releaseZ3();
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`loracheck: ${e.message}`);

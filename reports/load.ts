@@ -128,6 +128,8 @@ const CHECK_RESULT = obj({
 
 const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
 
+const SMT_NOTE = obj({ verdict: en('proved', 'refuted', 'unknown', 'no encoding'), text: 'string', class: opt('string'), timeMs: opt('number') });
+
 const PROOF_ATTEMPT = obj({
   encoding: en('scalar', 'class'),
   class: 'string',
@@ -176,6 +178,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
     counterexample: opt(WITNESS),
     timeToFirstMs: opt('number'),
     interrupted: opt('boolean'),
+    smt: opt(SMT_NOTE),
   }),
   ablate: obj({
     ...HEAD,
@@ -183,7 +186,8 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
       obj({
         claim: 'string',
         hypothesis: 'string',
-        status: en('load-bearing', 'not-shown', 'error'),
+        status: en('load-bearing', 'not-shown', 'not-needed', 'error'),
+        smt: opt(SMT_NOTE),
         witness: opt(WITNESS),
         cases: opt('number'),
         seconds: opt('number'),

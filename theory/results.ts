@@ -122,12 +122,24 @@ export interface SearchResultFile {
   counterexample?: Witness;
   timeToFirstMs?: number;
   interrupted?: boolean;
+  smt?: SmtNote;
+}
+
+/** What the SMT engine said before sampling (search, ablate): its verdict, as printed, and time. */
+export interface SmtNote {
+  verdict: ProofVerdict;
+  text: string;
+  /** For `proved`: "all inputs" or the class. */
+  class?: string;
+  timeMs: number;
 }
 
 export interface AblationRow {
   claim: string;
   hypothesis: string;
-  status: 'load-bearing' | 'not-shown' | 'error';
+  /** `not-needed`: the SMT engine proved the claim for every input without the hypothesis. */
+  status: 'load-bearing' | 'not-shown' | 'not-needed' | 'error';
+  smt?: SmtNote;
   witness?: Witness;
   cases: number;
   seconds: number;

@@ -12,7 +12,7 @@ import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs, releaseZ3 } from '../../properties/prove/index.ts';
+import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/prove/index.ts';
 import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
 import { createRequire } from 'node:module';
 
@@ -74,25 +74,20 @@ export const command: Command = {
       ...(interrupted ? { interrupted: true } : {}),
     });
     if (!flags.json) console.log(`prove: ${claims.length} claim${claims.length === 1 ? '' : 's'}, ${flags.timeout} s solver time each${drops.length ? `, without ${drops.join(', ')}` : ''}`);
-    let out;
-    try {
-      out = await withInterrupt((signal) =>
-        proveClaims(claims, {
-          budgetMs,
-          signal,
-          dropped: (c) => dropped.get(c.id) ?? [],
-          onClaim: (r) => {
-            fresh.push(r);
-            writeJSONAtomic(file, doc(false));
-            if (flags.json) return;
-            console.log(line(r));
-            if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
-          },
-        }),
-      );
-    } finally {
-      await releaseZ3();
-    }
+    const out = await withInterrupt((signal) =>
+      proveClaims(claims, {
+        budgetMs,
+        signal,
+        dropped: (c) => dropped.get(c.id) ?? [],
+        onClaim: (r) => {
+          fresh.push(r);
+          writeJSONAtomic(file, doc(false));
+          if (flags.json) return;
+          console.log(line(r));
+          if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
+        },
+      }),
+    );
     writeJSONAtomic(file, doc(out.interrupted));
     if (flags.json) console.log(JSON.stringify({ ...doc(out.interrupted), claims: fresh }, null, 2));
     else {
