@@ -208,6 +208,16 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         restarts: opt('number'),
         evaluations: opt('number'),
         seconds: opt('number'),
+        smt: opt(
+          obj({
+            class: 'string',
+            lower: opt(obj({ ratio: 'string', value: 'number', class: 'string', input: opt('any') })),
+            upper: opt(obj({ ratio: 'string', value: 'number', class: 'string' })),
+            steps: opt('number'),
+            timeMs: opt('number'),
+            stoppedAt: opt('string'),
+          }),
+        ),
       }),
     ),
   }),

@@ -153,7 +153,22 @@ export interface AblationResultFile {
   rows: AblationRow[];
 }
 
+/** The SMT engine's bracket on a constant (tighten): the worst ratio lies in [lower, upper]. */
+export interface SmtBracket {
+  /** The class the bisection ran on, e.g. "m = n = r = 1 quadratics". */
+  class: string;
+  /** A confirmed input of the class with this certified ratio (so no constant below it is valid). */
+  lower?: { ratio: string; value: number; class: string; input?: JSONValue };
+  /** Every input of `class` ("all inputs" when the scalar form proves it too) has ratio <= this. */
+  upper?: { ratio: string; value: number; class: string };
+  steps: number;
+  timeMs: number;
+  /** Where the bisection stopped on an unknown. */
+  stoppedAt?: string;
+}
+
 export interface TightnessRow {
+  smt?: SmtBracket;
   claim: string;
   /** Which comparison of the claim (label), when the claim has several. */
   label?: string;

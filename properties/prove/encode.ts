@@ -102,6 +102,8 @@ export interface PathQuery {
   assumptionFrom: string[];
   assumptionTerms: Z3Bool[];
   pathText: string[];
+  /** The comparisons on this path (vacuous ones left out), for goals other than the negation. */
+  comparisons: Comparison<Sym>[];
 }
 
 const NEGATE = { '<=': '>', '>=': '<', '=': '!=', '<': '>=', '>': '<=' } as const;
@@ -156,6 +158,7 @@ export function explore(Z: Z3Context, enc: Encoding, maxPaths = 64): Exploration
         assumptionFrom: b.assumptions.map((a) => a.from),
         assumptionTerms,
         pathText: [...F.pathText],
+        comparisons: live,
       });
     } catch (e) {
       if (e instanceof Error && e.name === 'ModeError') throw e;

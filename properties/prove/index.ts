@@ -10,3 +10,4 @@ export { classesFor, AMGM_WEIGHTS, type ClassTemplate } from './classes.ts';
 export { replayInput } from './witness.ts';
 export { loadZ3, releaseZ3, z3Loaded } from './z3.ts';
 export { PROVE_FILE, mergeProofs, readProofs, proofOf } from './file.ts';
+export { bracketConstant } from './bracket.ts';
