@@ -127,7 +127,13 @@ export async function proveClaim(claim: Claim, opts: ProveOptions): Promise<Clai
       attempts.push({ encoding: enc.kind, class: enc.text, result: 'unknown', paths: 0, timeMs: 0, reason: 'no time left in the budget' });
       break;
     }
-    const out = await decideEncoding(z3, claim, enc, dropped, deadline, opts.maxPaths ?? 64);
+    let out: EncodingOutcome;
+    try {
+      out = await decideEncoding(z3, claim, enc, dropped, deadline, opts.maxPaths ?? 64);
+    } catch (e) {
+      // a bug or a solver failure in one encoding is that encoding's error, not the command's
+      out = { attempt: { encoding: enc.kind, class: enc.text, result: 'error', paths: 0, timeMs: 0, reason: e instanceof Error ? e.message : String(e) } };
+    }
     attempts.push(out.attempt);
     if (out.witness) return result({ verdict: 'refuted', text: dropped.size ? `refuted (without ${[...dropped].join(', ')})` : 'refuted', witness: out.witness, attempts });
     if (out.attempt.result !== 'unsat') {

@@ -47,43 +47,37 @@ function modelValue(z3: Z3, v: Z3Arith): ModelValue {
 }
 
 /**
- * Decides assumptions /\ goal. The solver's own timeout is set, and an interrupt fires at the
- * same deadline in case the WebAssembly build does not honour it.
+ * Decides the conjunction of the constraints within timeoutMs: nlsat under Z3's try-for
+ * combinator, which stops it on time. An interrupt of the context is the backstop a few seconds
+ * later (an interrupt that arrives after the check has ended would cancel the next call, so it
+ * is not the first means). Never throws: a solver error is an `unknown` with its message.
  */
 export async function solve(z3: Z3, constraints: readonly Z3Bool[], inputs: readonly { name: string; e: Z3Arith }[], timeoutMs: number): Promise<SolveOutcome> {
   const { Z } = z3;
   const t0 = performance.now();
   if (timeoutMs <= 0) return { answer: 'unknown', ms: 0, reason: 'no time left in the budget' };
-  const s = new Z.Tactic('qfnra-nlsat').solver();
-  s.set('timeout', Math.max(1, Math.round(timeoutMs)));
-  s.add(...constraints);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    Z.interrupt();
-  }, timeoutMs + 50);
-  let answer: SolverAnswer;
+  const ms = Math.max(1, Math.round(timeoutMs));
+  let timer: NodeJS.Timeout | undefined;
   try {
-    answer = await s.check();
+    const s = Z.TryFor(new Z.Tactic('qfnra-nlsat'), ms).solver();
+    s.add(...constraints);
+    timer = setTimeout(() => Z.interrupt(), ms + 3000);
+    const answer: SolverAnswer = await s.check();
+    clearTimeout(timer);
+    const spent = performance.now() - t0;
+    if (answer === 'unknown') {
+      const r = s.reasonUnknown();
+      const timedOut = spent >= ms - 5 || /timeout|canceled|interrupted/i.test(r);
+      return { answer, ms: spent, reason: timedOut ? `timeout after ${(spent / 1000).toFixed(1)} s` : `the solver gave up (${r})` };
+    }
+    if (answer === 'unsat') return { answer, ms: spent };
+    const m = s.model();
+    const model: Record<string, ModelValue> = {};
+    for (const v of inputs) model[v.name] = modelValue(z3, m.eval(v.e, true) as Z3Arith);
+    return { answer, ms: performance.now() - t0, model };
   } catch (e) {
     return { answer: 'unknown', ms: performance.now() - t0, reason: `solver error: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
-  const ms = performance.now() - t0;
-  if (answer === 'unknown') {
-    let why = timedOut || ms >= timeoutMs ? `timeout after ${(ms / 1000).toFixed(1)} s` : 'the solver gave up';
-    try {
-      const r = s.reasonUnknown();
-      if (r && !/timeout|canceled|interrupted/i.test(r)) why = `${why} (${r})`;
-    } catch {
-      /* no reason available */
-    }
-    return { answer, ms, reason: why };
-  }
-  if (answer === 'unsat') return { answer, ms };
-  const m = s.model();
-  const model: Record<string, ModelValue> = {};
-  for (const v of inputs) model[v.name] = modelValue(z3, m.eval(v.e, true) as Z3Arith);
-  return { answer, ms, model };
 }

@@ -23,7 +23,12 @@ export async function smtFirst(
   mode: Mode | undefined,
 ): Promise<{ verdict: SmtVerdict; settled?: (opts: SearchOptions) => SearchOutcome } | undefined> {
   if (!hasEncoding(claim)) return undefined;
-  const r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000 });
+  let r;
+  try {
+    r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000 });
+  } catch {
+    return undefined; // the solver could not be loaded or failed: sampling alone decides
+  }
   const verdict: SmtVerdict = { verdict: r.verdict, text: r.text, ...(r.class ? { class: r.class } : {}), timeMs: r.timeMs };
   const outcome = (opts: SearchOptions, extra: Partial<SearchOutcome>): SearchOutcome => ({
     cases: 0,

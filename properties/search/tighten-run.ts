@@ -135,7 +135,7 @@ export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: Ti
     opts.onStart?.(claim, i);
     const { row, interrupted } = await tightenOne(claim, opts, pool);
     if (opts.smtSeconds && !interrupted) {
-      const smt = await bracketConstant(claim, { budgetMs: opts.smtSeconds * 1000 });
+      const smt = await bracketConstant(claim, { budgetMs: opts.smtSeconds * 1000 }).catch(() => undefined);
       if (smt) row.smt = smt;
     }
     rows.push(row);
