@@ -10,7 +10,7 @@ import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import type { Claim, HypothesisName } from '../../theory/claim.ts';
+import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
 import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/prove/index.ts';
 import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
@@ -53,6 +53,7 @@ export const command: Command = {
     const cmd = 'prove';
     const ids: string[] = flags.claim;
     const drops: string[] = flags.drop;
+    for (const h of drops) if (!(h in HYPOTHESES)) throw new UsageError(`${cmd}: --drop ${h}: unknown hypothesis (known: ${Object.keys(HYPOTHESES).join(', ')})`);
     let claims: Claim[];
     if (ids.length) claims = [...new Set(ids)].map((id) => claimOrUsage(cmd, id));
     else claims = CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
