@@ -5,13 +5,13 @@
  * the claim for every input of the class ("proved for m = n = r = 1 quadratics"); a model is an
  * input of the claim itself, minimal in size by construction, which `check --input` replays.
  *
- * Each class states the claim's hypotheses as relations among its variables, the way the loss
- * families of numeric/losses define them (theory/_internals/hyp.ts decides the same from
- * numbers): for a quadratic with H = Q diag(h) Q^T, `smooth` is L >= max |h_i|
- * (quadraticSmoothness), `lower_bound` is h_i >= 0 and L* <= 0 (quadraticInfimum), `L_ge_1` is
- * L >= 1; `eta_rule` dropped makes eta (or the run's etaScale) a free positive variable;
- * `symmetric` is M = M^T; `nonneg` is x1, x2 >= 0 (the weights of A.1 are fixed per class).
- * Every stated L is positive (the descriptors require it).
+ * The loss family is the one the generators draw (properties/losses.ts), with its hypotheses as
+ * relations among the variables, as numeric/losses defines them (theory/_internals/hyp.ts
+ * decides the same from numbers): convex quadratics (h_i >= 0) with H = diag(h), `smooth`
+ * L >= max h_i (quadraticSmoothness), `L_ge_1` L >= 1, `lower_bound` L* <= 0 = inf
+ * (quadraticInfimum), each kept unless dropped. `eta_rule` dropped makes eta (or a run's
+ * etaScale) a free positive variable; `symmetric` is M = M^T; `nonneg` is x1, x2 >= 0 (the
+ * weights of Lemma A.1 are fixed per class). Every stated L is positive (descriptors require it).
  */
 import type { Field, Num } from '../../numeric/field.ts';
 import type { Matrix } from '../../numeric/matrix.ts';
@@ -54,9 +54,8 @@ const cmp = <T>(from: string, label: string, lhs: T, rel: '<=' | '>=' | '=', rhs
 interface QuadSpec {
   m: number;
   n: number;
-  /** Names of the eigenvalues, the reflector, the centre. */
+  /** Names of the eigenvalues and of the centre. */
   h: string[];
-  u: string[];
   C: string;
 }
 
@@ -66,13 +65,12 @@ function quadSpec(m: number, n: number, tag = ''): QuadSpec {
     m,
     n,
     h: k === 1 ? [`h${tag}`] : Array.from({ length: k }, (_, i) => `h${tag}${i + 1}`),
-    u: [],
     C: `c${tag}`,
   };
 }
 
 function quadVars(q: QuadSpec, hyps: HypothesisName[]): ScalarVariable[] {
-  return [...q.h.map((h) => real(h)), ...q.u.map((u) => real(u)), ...matVars(q.C, q.m, q.n), positive('L'), ...(hyps.includes('lower_bound') ? [real('Lstar', 'L*')] : [])];
+  return [...q.h.map((h) => real(h)), ...matVars(q.C, q.m, q.n), positive('L'), ...(hyps.includes('lower_bound') ? [real('Lstar', 'L*')] : [])];
 }
 
 function quadDesc(q: QuadSpec, v: V, hyps: HypothesisName[]) {
@@ -81,7 +79,7 @@ function quadDesc(q: QuadSpec, v: V, hyps: HypothesisName[]) {
     m: q.m,
     n: q.n,
     d: q.h.map(v),
-    u: q.u.length ? [q.u.map(v)] : [],
+    u: [],
     C: mat(v, q.C, q.m, q.n),
     L: v('L'),
     Lstar: hyps.includes('lower_bound') ? v('Lstar') : 0,
@@ -208,7 +206,7 @@ export const AMGM_WEIGHTS: readonly [number, number][] = [
   [2, 3],
 ];
 
-function amgmClasses(claim: Claim, keep: Set<HypothesisName>): ClassTemplate[] {
+function amgmClasses(keep: Set<HypothesisName>): ClassTemplate[] {
   const nonneg = keep.has('nonneg');
   return AMGM_WEIGHTS.map(([w1, w2]) => ({
     text: `w1 : w2 = ${w1} : ${w2}`,
@@ -216,7 +214,6 @@ function amgmClasses(claim: Claim, keep: Set<HypothesisName>): ClassTemplate[] {
     input: (v: V) => ({ x1: v('x1'), x2: v('x2'), w1, w2 }),
     assumptions: () => [],
   }));
-  void claim;
 }
 
 /** Two-matrix claims (Lemma 3.6, Sec. 3.2): W1, W2 are 1 x 1, H any symmetric 2 x 2. */
@@ -272,7 +269,7 @@ export function classesFor(claim: Claim, dropped: ReadonlySet<HypothesisName>): 
     case 'block':
       return blockClasses();
     case 'amgm':
-      return amgmClasses(claim, keep);
+      return amgmClasses(keep);
     case 'two-pair':
     case 'two-lora':
       return twoClasses(claim, dropped);
