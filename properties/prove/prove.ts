@@ -7,8 +7,9 @@
  * - `unknown`: timeout or solver limit (the time is recorded), or a scalar model only (the
  *   scalar form is a relaxation: its model need not come from any V);
  * - `no encoding`: the claim has none (exp/log losses, claims without a class).
- * Order: the scalar form first (a proof there covers every input); then the classes, smallest
- * first; a larger class is tried only while the smaller ones are proved.
+ * Order: the scalar form first (a proof there covers every input; with a hypothesis dropped it
+ * gets at most half the budget, since only a class can give a witness); then the classes,
+ * smallest first; a larger class is tried only while the smaller ones are proved.
  */
 import { ModeError } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
@@ -129,7 +130,11 @@ export async function proveClaim(claim: Claim, opts: ProveOptions): Promise<Clai
     }
     let out: EncodingOutcome;
     try {
-      out = await decideEncoding(z3, claim, enc, dropped, deadline, opts.maxPaths ?? 64);
+      // with a hypothesis dropped a witness is likely and only a class can give one: the scalar
+      // form then gets at most half the budget
+      const half = enc.kind === 'scalar' && dropped.size > 0 && encodings.some((e) => e.kind === 'class');
+      const until = half ? Math.min(deadline, t0 + opts.budgetMs / 2) : deadline;
+      out = await decideEncoding(z3, claim, enc, dropped, until, opts.maxPaths ?? 64);
     } catch (e) {
       // a bug or a solver failure in one encoding is that encoding's error, not the command's
       out = { attempt: { encoding: enc.kind, class: enc.text, result: 'error', paths: 0, timeMs: 0, reason: e instanceof Error ? e.message : String(e) } };
