@@ -11,10 +11,10 @@ import { Rational } from '../../numeric/rational.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { encode } from '../../theory/codec.ts';
 import type { SmtBracket } from '../../theory/results.ts';
-import { certifyRatio, hypothesesKept } from '../search/tighten.ts';
+import { certifyRatio } from '../search/tighten.ts';
 import { encodingsFor, explore, valueIndependent, type Encoding, type PathQuery } from './encode.ts';
 import { solve, type SolverAnswer } from './solve.ts';
-import { candidatePoints } from './witness.ts';
+import { candidatePoints, inClass } from './witness.ts';
 import { loadZ3, type Z3 } from './z3.ts';
 
 /** Some comparison has a positive denominator and num > c * den. */
@@ -55,7 +55,7 @@ async function ask(z3: Z3, claim: Claim, enc: Encoding, paths: PathQuery[], c: R
       } catch {
         continue;
       }
-      if (!hypothesesKept(claim, input)) continue;
+      if (!inClass(claim, input, new Set())) continue;
       const cert = certifyRatio(claim, input, ['exact']);
       if (cert && cert.value > c.toNumber()) return { answer: 'sat', lower: { ratio: cert.value, text: cert.text, input } };
     }

@@ -53,17 +53,23 @@ export function replayInput(claim: string, input: unknown): string {
   return `npx loracheck check --claim ${claim} --input '${JSON.stringify(encode(input))}'`;
 }
 
-/** A class point is a confirmed counterexample: the claim fails in exact arithmetic and every
- *  hypothesis kept holds (as theory/ decides it). */
-function failsExactly(claim: Claim, input: unknown, dropped: ReadonlySet<HypothesisName>): boolean {
-  if (confirm(claim, input, 'exact').status !== 'fail') return false;
+/** A point of a class: every hypothesis theory/ can decide on the input holds unless dropped
+ *  (the classes keep the standing assumptions too, as the generators do, whether or not the
+ *  claim names them). */
+export function inClass(claim: Claim, input: unknown, dropped: ReadonlySet<HypothesisName>): boolean {
   if (!claim.hypothesesHold) return true;
   try {
-    const h = claim.hypothesesHold(input);
-    return claim.hypotheses.every((name) => dropped.has(name) || h[name] !== false);
+    const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
+    return Object.entries(h).every(([name, holds]) => dropped.has(name as HypothesisName) || holds !== false);
   } catch {
     return false;
   }
+}
+
+/** A class point is a confirmed counterexample: the claim fails in exact arithmetic and it is
+ *  a point of the class. */
+function failsExactly(claim: Claim, input: unknown, dropped: ReadonlySet<HypothesisName>): boolean {
+  return confirm(claim, input, 'exact').status === 'fail' && inClass(claim, input, dropped);
 }
 
 export interface ClassWitness {
