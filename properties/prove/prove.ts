@@ -60,7 +60,7 @@ async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: Read
   let sat: { model: Record<string, ModelValue> } | undefined;
   for (const p of exp.paths) {
     const r = await solve(z3, [...p.constraints, ...p.assumptionTerms, p.negation], p.F.inputs, deadline - performance.now());
-    if (process.env.LORACHECK_DEBUG_SMT) console.error(`  ${claim.id} [${enc.text}] ${p.pathText.join(' & ')}: ${r.answer} ${r.ms.toFixed(0)} ms`);
+    if (process.env.LORACHECK_DEBUG) console.error(`  ${claim.id} [${enc.text}] ${p.pathText.join(' & ')}: ${r.answer} ${r.ms.toFixed(0)} ms`);
     if (r.answer === 'unknown') {
       unknown ??= r.reason ?? 'unknown';
       continue;
