@@ -16,6 +16,7 @@ import type { Assumption, Claim, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
 import { eta8, fourSqrt2L, gvStep, gvTotal } from '../trace-sides.ts';
 import { TELESCOPE_VARS, telescoped } from '../_internals/telescope.ts';
+import { LINE_VARS } from '../_internals/proof-line.ts';
 import { prod } from '../_internals/sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';
 import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
@@ -82,14 +83,7 @@ export const GVstep: Claim<LoraRunInput> = {
   scalar: {
     // One step t as the proof in A.4 sees it: ||V_{t+1}||^2 = ||V_t - eta_t grad J||^2 expanded,
     // with the inner product <V_t, grad J(V_t)> bounded by Cauchy-Schwarz, eta_t from (8).
-    vars: [
-      { name: 'L', sign: 'positive', text: 'L' },
-      { name: 'Vn', sign: 'nonneg', text: '||V_t||' },
-      { name: 'Gn', sign: 'nonneg', text: '||G(V_t)||' },
-      { name: 'gJn', sign: 'nonneg', text: '||grad J(V_t)||' },
-      { name: 'ip', sign: 'real', text: '<V_t, grad J(V_t)>' },
-      { name: 'eta', sign: 'positive', text: 'eta_t (used when eta_rule is dropped)' },
-    ],
+    vars: [...LINE_VARS, { name: 'ip', sign: 'real', text: '<V_t, grad J(V_t)>' }],
     at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
       const [L, Vn, Gn, gJn, ip] = ['L', 'Vn', 'Gn', 'gJn', 'ip'].map((k) => v[k]!) as T[];
       const Vsq = F.mul(Vn!, Vn!);
