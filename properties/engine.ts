@@ -75,6 +75,8 @@ export interface CheckOptions {
   profile?: Partial<Omit<Profile, 'mode'>>;
   /** Replaces the claim's arbitrary (tests, tightness restarts). */
   arbitrary?: fc.Arbitrary<unknown>;
+  /** Checks exactly this input, once (the replay of a witness, e.g. one found by `prove`). */
+  input?: unknown;
   /** Time for shrinking a failure, in seconds (default 30). */
   shrinkSeconds?: number;
   /** Share of cases with an undecided comparison above which the verdict is 'undecided' (default 0.1). */
@@ -134,8 +136,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const F = fieldFor(mode);
   const seed = opts.seed ?? freshSeed();
   const dropped = [...droppedSet(opts.dropped)] as string[];
-  const arb = opts.arbitrary ?? claimArbitrary(claim, { mode, dropped, profile: opts.profile });
-  const runs = opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode));
+  const arb = opts.input !== undefined ? fc.constant(opts.input) : (opts.arbitrary ?? claimArbitrary(claim, { mode, dropped, profile: opts.profile }));
+  const runs = opts.input !== undefined ? 1 : (opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode)));
   const confirmMode = mode === 'float64' ? confirmModeFor(claim) : mode;
   const maxUndecidedShare = opts.maxUndecidedShare ?? 0.1;
   const start = performance.now();

@@ -23,6 +23,11 @@ const LOOKS: Readonly<Record<string, Look>> = {
   'load-bearing': { cls: 'load', icon: '●', text: 'load-bearing' },
   'not-shown': { cls: 'na', icon: '○', text: 'not shown within budget' },
   'not run': { cls: 'na', icon: '·', text: 'not run' },
+  proved: { cls: 'ok', icon: '∎', text: 'proved' },
+  refuted: { cls: 'bad', icon: '✗', text: 'refuted' },
+  unknown: { cls: 'na', icon: '?', text: 'unknown' },
+  'no encoding': { cls: 'na', icon: '·', text: 'no encoding' },
+  'not-needed': { cls: 'ok', icon: '∎', text: 'not needed (proved without it)' },
   found: { cls: 'bad', icon: '✗', text: 'counterexample found' },
   'none found': { cls: 'ok', icon: '✓', text: 'none found' },
 };

@@ -22,7 +22,7 @@ describe('loadResults', () => {
   it('reads every fixture, dispatching on kind, without a warning', () => {
     const l = loadResults(FIXTURE_DIR);
     expect(l.warnings).toEqual([]);
-    expect(l.files.map((f) => f.data.kind).sort()).toEqual(['ablate', 'check', 'check', 'search', 'search', 'tighten', 'verify-trace']);
+    expect(l.files.map((f) => f.data.kind).sort()).toEqual(['ablate', 'check', 'check', 'prove', 'search', 'search', 'tighten', 'verify-trace']);
   });
 
   it('turns a corrupt file into a warning and keeps the others', () => {

@@ -91,6 +91,7 @@ const WITNESS = obj({
   shrunk: opt('boolean'),
   replay: opt('string'),
   sizes: opt('string'),
+  foundBy: opt(en('smt')),
 });
 
 const HISTOGRAM = obj({ of: opt('string'), edges: arr('number'), counts: arr('number') });
@@ -146,7 +147,41 @@ const USER_LOSS = obj({
 
 const HEAD = { kind: 'string', schema: 'number', env: ENV, loss: opt(USER_LOSS) } as const;
 
+const SMT_NOTE = obj({ verdict: en('proved', 'refuted', 'unknown', 'no encoding'), text: 'string', class: opt('string'), timeMs: opt('number') });
+
+const PROOF_ATTEMPT = obj({
+  encoding: en('scalar', 'class'),
+  class: 'string',
+  result: en('unsat', 'sat', 'unknown', 'error'),
+  paths: opt('number'),
+  timeMs: opt('number'),
+  reason: opt('string'),
+  assumes: opt(arr('string')),
+  model: opt({ record: 'string' }),
+  scalarModel: opt(obj({ values: { record: 'string' }, comparisons: arr(COMPARISON) })),
+});
+
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
+  prove: obj({
+    ...HEAD,
+    solver: opt(obj({ name: 'string', version: opt('string') })),
+    budgetMs: opt('number'),
+    interrupted: opt('boolean'),
+    claims: arr(
+      obj({
+        id: 'string',
+        dropped: opt(arr('string')),
+        verdict: en('proved', 'refuted', 'unknown', 'no encoding'),
+        class: opt('string'),
+        text: 'string',
+        assumes: opt(arr('string')),
+        witness: opt(WITNESS),
+        attempts: arr(PROOF_ATTEMPT),
+        timeMs: opt('number'),
+        budgetMs: opt('number'),
+      }),
+    ),
+  }),
   check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
   search: obj({
     ...HEAD,
@@ -162,6 +197,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
     counterexample: opt(WITNESS),
     timeToFirstMs: opt('number'),
     interrupted: opt('boolean'),
+    smt: opt(SMT_NOTE),
   }),
   ablate: obj({
     ...HEAD,
@@ -169,7 +205,8 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
       obj({
         claim: 'string',
         hypothesis: 'string',
-        status: en('load-bearing', 'not-shown', 'error'),
+        status: en('load-bearing', 'not-shown', 'not-needed', 'error'),
+        smt: opt(SMT_NOTE),
         witness: opt(WITNESS),
         cases: opt('number'),
         seconds: opt('number'),
@@ -190,6 +227,16 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         restarts: opt('number'),
         evaluations: opt('number'),
         seconds: opt('number'),
+        smt: opt(
+          obj({
+            class: 'string',
+            lower: opt(obj({ ratio: 'string', value: 'number', class: 'string', input: opt('any') })),
+            upper: opt(obj({ ratio: 'string', value: 'number', class: 'string' })),
+            steps: opt('number'),
+            timeMs: opt('number'),
+            stoppedAt: opt('string'),
+          }),
+        ),
       }),
     ),
   }),

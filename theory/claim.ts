@@ -109,7 +109,42 @@ export interface ClaimInfo {
   readonly statistical?: StatisticalTest;
 }
 
+/** A real variable of a scalar form, with the sign every input gives it. */
+export interface ScalarVariable {
+  name: string;
+  sign: 'positive' | 'nonneg' | 'real';
+  /** What it stands for, e.g. "||V_t||". */
+  text: string;
+}
+
+/** A relation every input of the claim satisfies among the variables of its scalar form:
+ *  a hypothesis the claim names (`from` = its name) or a fact proved elsewhere (`from` = the
+ *  equation or claim, e.g. "(19)"); `needs` lists the hypotheses a fact rests on (dropping one
+ *  of them drops the fact). */
+export interface Assumption<T> {
+  cmp: Comparison<T>;
+  from: string;
+  needs?: readonly HypothesisName[];
+}
+
+/**
+ * The claim as a statement about a few real numbers (the proof lines of Lemma 3.4 are about
+ * ||V_t||, ||G||, ||grad J||, L and eta_t): the same sides, evaluated at named variables instead
+ * of at an input, plus what holds among those variables. The SMT prover (properties/prove/)
+ * evaluates it over a field of solver terms: unsat of the negation proves the claim for every
+ * input (the variables of a real input satisfy the assumptions).
+ */
+export interface ScalarForm {
+  readonly vars: readonly ScalarVariable[];
+  at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>): {
+    comparisons: Comparison<T>[];
+    assumptions: Assumption<T>[];
+  };
+}
+
 export interface Claim<I = any> extends ClaimInfo {
+  /** The claim over a few named reals, where it is one (for the SMT prover). */
+  readonly scalar?: ScalarForm;
   /** The relations the claim asserts on this input, evaluated over F (both sides). */
   comparisons<T>(F: Field<T>, input: I): Comparison<T>[];
   /** Whether the input exercises the claim at all (d != 0, grad J != 0, G != 0, ...). */

@@ -60,6 +60,8 @@ export interface Witness {
   replay: string;
   /** A short human summary of the sizes, e.g. "m=1, n=1, r=1". */
   sizes?: string;
+  /** 'smt': a solver model, confirmed exactly (minimal in size by construction); else sampling. */
+  foundBy?: 'smt';
 }
 
 /** 'statistical': a statistical claim (ClaimInfo.statistical) none of whose cases rejected it at
@@ -105,6 +107,8 @@ export interface ClaimCheckResult {
   error?: string;
   /** Statistical claims: the level of each case; a counterexample is then a rejection at that level. */
   statistical?: StatisticalConfidence;
+  /** The claim's proof from results/prove.json when check ran (the strongest verdict it has). */
+  proof?: { verdict: ProofVerdict; text: string };
 }
 
 /** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
@@ -164,12 +168,24 @@ export interface SearchResultFile {
   counterexample?: Witness;
   timeToFirstMs?: number;
   interrupted?: boolean;
+  smt?: SmtNote;
+}
+
+/** What the SMT engine said before sampling (search, ablate): its verdict, as printed, and time. */
+export interface SmtNote {
+  verdict: ProofVerdict;
+  text: string;
+  /** For `proved`: "all inputs" or the class. */
+  class?: string;
+  timeMs: number;
 }
 
 export interface AblationRow {
   claim: string;
   hypothesis: string;
-  status: 'load-bearing' | 'not-shown' | 'error';
+  /** `not-needed`: the SMT engine proved the claim for every input without the hypothesis. */
+  status: 'load-bearing' | 'not-shown' | 'not-needed' | 'error';
+  smt?: SmtNote;
   witness?: Witness;
   cases: number;
   seconds: number;
@@ -184,7 +200,22 @@ export interface AblationResultFile {
   rows: AblationRow[];
 }
 
+/** The SMT engine's bracket on a constant (tighten): the worst ratio lies in [lower, upper]. */
+export interface SmtBracket {
+  /** The class the bisection ran on, e.g. "m = n = r = 1 quadratics". */
+  class: string;
+  /** A confirmed input of the class with this certified ratio (so no constant below it is valid). */
+  lower?: { ratio: string; value: number; class: string; input?: JSONValue };
+  /** Every input of `class` ("all inputs" when the scalar form proves it too) has ratio <= this. */
+  upper?: { ratio: string; value: number; class: string };
+  steps: number;
+  timeMs: number;
+  /** Where the bisection stopped on an unknown. */
+  stoppedAt?: string;
+}
+
 export interface TightnessRow {
+  smt?: SmtBracket;
   claim: string;
   /** Which comparison of the claim (label), when the claim has several. */
   label?: string;
@@ -293,7 +324,65 @@ export interface TraceVerifyResultFile {
   traces: TraceVerifyEntry[];
 }
 
+/**
+ * Proofs by SMT (`loracheck prove`). Verdict words: `proved` (the negation is unsat: the claim
+ * holds for every input of `class`, "all inputs" for a scalar form), `refuted` (a solver model,
+ * confirmed by the exact field: a counterexample), `unknown` (timeout or solver limit, with the
+ * time spent), `no encoding` (nothing polynomial to give the solver).
+ */
+export type ProofVerdict = 'proved' | 'refuted' | 'unknown' | 'no encoding';
+
+export interface ProofAttempt {
+  /** 'scalar': the claim's scalar form (all inputs); 'class': a fixed-size class of inputs. */
+  encoding: 'scalar' | 'class';
+  /** "all inputs", "m = n = r = 1 quadratics", ... */
+  class: string;
+  /** The solver on the negation, over all branch paths: unsat (proved), sat, unknown, error. */
+  result: 'unsat' | 'sat' | 'unknown' | 'error';
+  paths: number;
+  timeMs: number;
+  /** Why unknown or error. */
+  reason?: string;
+  /** Facts a scalar proof rests on (claims proved elsewhere, e.g. "(19)"). */
+  assumes?: string[];
+  /** Exact (or root-obj) values of the variables in the solver's model (sat). */
+  model?: Record<string, string>;
+  /** A sat scalar model re-evaluated exactly: where the scalar statement fails (it need not be
+   *  realisable by any V: the scalar form is a relaxation). */
+  scalarModel?: { values: Record<string, string>; comparisons: EvaluatedComparison[] };
+}
+
+export interface ClaimProofResult {
+  id: string;
+  /** Hypotheses dropped (prove --drop). */
+  dropped: string[];
+  verdict: ProofVerdict;
+  /** For `proved`: what it covers ("all inputs", or the classes, e.g. "m = n = r = 1 quadratics"). */
+  class?: string;
+  /** The verdict as printed: "proved", "proved for m = n = r = 1 quadratics", "refuted", "unknown (2.0 s)". */
+  text: string;
+  /** Facts the proof rests on (e.g. "(19)", proved elsewhere as E19). */
+  assumes?: string[];
+  /** For `refuted`: the counterexample, an input of the claim (replay: check --input). */
+  witness?: Witness;
+  attempts: ProofAttempt[];
+  timeMs: number;
+  /** The solver time this claim was allowed (ms). */
+  budgetMs: number;
+}
+
+export interface ProveResultFile {
+  kind: 'prove';
+  schema: number;
+  env: Environment;
+  solver: { name: string; version?: string };
+  budgetMs: number;
+  claims: ClaimProofResult[];
+  interrupted?: boolean;
+}
+
 export type ResultFile =
+  | ProveResultFile
   | CheckResultFile
   | SearchResultFile
   | AblationResultFile

@@ -14,7 +14,7 @@ import { ablate, ablationPlan, type Skipped } from '../../properties/search/abla
 import { defaultWorkers } from '../../properties/search/pool.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
-import { COMMON_FLAGS, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
+import { COMMON_FLAGS, SMT_FLAG, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
 type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
@@ -28,6 +28,7 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to ablate (repeatable; default: all)' },
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
+      smt: SMT_FLAG,
       seconds: { type: 'number', arg: 'S', help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
       mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
     },
@@ -75,7 +76,12 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
-        const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
+        const what =
+          row.status === 'load-bearing'
+            ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}${row.witness.foundBy === 'smt' ? ', SMT' : ''})` : ''}`
+            : row.status === 'not-needed'
+              ? 'not needed (SMT: proved for every input without it)'
+              : `${row.status}${row.smt ? ` (SMT: ${row.smt.text})` : ''}`;
         console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
         if (row.error) console.log(`  ${row.error}`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
@@ -86,6 +92,7 @@ export const command: Command = {
           seconds,
           workers,
           seed,
+          smtSeconds: flags.smt,
           ...(flags.mode ? { mode: flags.mode } : {}),
           pool,
           signal,
@@ -95,7 +102,7 @@ export const command: Command = {
     });
     if (!flags.json) {
       const lb = rows.filter((r) => r.status === 'load-bearing').length;
-      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-needed').length} not needed, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
       console.log(`written: ${file}`);
     }
     return 0;

@@ -16,6 +16,9 @@ import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
+import { decode, type JSONValue } from '../../theory/codec.ts';
+import { proofOf, readProofs } from '../../properties/prove/file.ts';
+import { replayInput } from '../../properties/prove/witness.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
 import {
   CORPUS_DIR,
@@ -83,9 +86,12 @@ function statisticalText(r: EngineResult): string {
   return ` (confidence 1 - ${s.deltaText} per case; if the claim holds, all ${r.cases} cases pass with probability >= ${fmtNum(1 - s.familywiseDelta)})`;
 }
 
-function summaryLine(r: EngineResult): string {
-  const base = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
-  const verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
+function summaryLine(r: EngineResult, replayed: boolean): string {
+  const base = r.verdict === 'counterexample' ? `counterexample${replayed ? ' (the input given)' : r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  let verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
+  // the strongest verdict first: a proof beats sampling (README, "Verdicts")
+  if (r.proof?.verdict === 'proved') verdict = `${r.proof.text} (SMT, prove.json); sampling: ${verdict}`;
+  else if (r.proof?.verdict === 'refuted') verdict = `${verdict}; SMT: refuted`;
   const pct = r.cases ? ` (${Math.round((100 * r.nonTrivial) / r.cases)}%)` : '';
   const fa = r.mode === 'float64' ? `, float64 false alarms ${r.falseAlarms}` : '';
   return `${r.id} [${r.mode}] ${verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
@@ -99,6 +105,7 @@ function details(r: EngineResult): string[] {
     lines.push(`    input: ${JSON.stringify(w.input)}`);
     for (const c of w.comparisons.filter((c) => c.holds === false).slice(0, 4))
       lines.push(`    false: ${c.label ?? ''}: ${c.lhs} ${c.rel} ${c.rhs}`);
+    if (w.violates?.length) lines.push(`    violates: ${w.violates.join(', ')} (a hypothesis of the claim: not a counterexample to it as stated)`);
     lines.push(`  replay: ${w.replay}`);
   } else lines.push(`  replay: ${r.replay}`);
   if (r.errorWitness) {
@@ -138,6 +145,15 @@ function progressPrinter(index: number, total: number): { update(p: Progress): v
   };
 }
 
+function inputOrUsage(text: string, claims: number): { value: unknown } {
+  if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+  try {
+    return { value: decode(JSON.parse(text) as JSONValue) };
+  } catch (e) {
+    throw new UsageError(`check: flag --input must be the JSON of a claim input: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 async function run({ flags }: Parsed): Promise<number> {
   if (flags.runs !== undefined && flags.seconds !== undefined)
     throw new UsageError('check: give either --runs or --seconds, not both');
@@ -152,9 +168,11 @@ async function run({ flags }: Parsed): Promise<number> {
     if (flags.seed === undefined) throw new UsageError('check: --path needs the --seed it was found with');
     if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${flags.path}"`);
   }
+  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims.length) : undefined;
   const seed: number = flags.seed ?? freshSeed();
   const corpusDir: string = flags.corpus ?? CORPUS_DIR;
   const outPath = join(resultsDir(flags.results), 'check.json');
+  const proofs = readProofs(resultsDir(flags.results));
   const file: CheckResultFile & { skipped?: { id: string; reason: string }[] } = {
     kind: 'check',
     schema: RESULT_SCHEMA_VERSION,
@@ -179,13 +197,21 @@ async function run({ flags }: Parsed): Promise<number> {
         ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
         ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
         ...(flags.path !== undefined ? { path: flags.path } : {}),
+        ...(input !== undefined ? { input: input.value } : {}),
         ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] } : {}),
         onProgress: (p) => pp.update(p),
       });
     } finally {
       pp.done();
     }
-    if (r.verdict === 'counterexample') {
+    if (input) {
+      r.replay = replayInput(claim.id, input.value);
+      if (r.counterexample) r.counterexample.replay = r.replay;
+    }
+    const proof = proofOf(proofs, claim.id);
+    if (proof) r.proof = { verdict: proof.verdict, text: proof.text };
+    if (r.verdict === 'counterexample' && input) exit = 1; // a replayed input: nothing goes to the corpus
+    else if (r.verdict === 'counterexample') {
       const corpus = readCorpus(claim.id, corpusDir);
       const known = findKnown(corpus, { dropped: r.dropped, failing: r.failing ?? [], loss: loss?.resolved.expr });
       r.known = known !== undefined;
@@ -198,7 +224,7 @@ async function run({ flags }: Parsed): Promise<number> {
     file.results.push(forFile(r));
     writeJSONAtomic(outPath, file);
     if (!flags.json) {
-      console.log(summaryLine(r));
+      console.log(summaryLine(r, input !== undefined));
       if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r)) console.log(l);
       else console.log(`  replay: ${r.replay}`);
     }
@@ -233,6 +259,7 @@ export const command: Command = {
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
       corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
       ...LOSS_FLAGS,
+      input: { type: 'string', arg: 'JSON', help: "check exactly this input once (a witness's input, as `prove` prints it); one --claim" },
     },
     details:
       'Exit codes: 0 every claim verified (statistical claims: statistical) or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',

@@ -31,6 +31,9 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   ...LOSS_FLAGS,
 };
 
+/** Solver time before sampling (search, ablate): a refutation is a confirmed minimal witness. */
+export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };
+
 export function claimOrUsage(cmd: string, id: string): Claim {
   const c = claimById(id);
   if (!c) throw new UsageError(`${cmd}: --claim ${id}: unknown claim (see 'loracheck claims')`);
@@ -232,6 +235,7 @@ function resultFile(out: SearchOutcome, shard: Shard): SearchResultFile {
   if (out.found) doc.counterexample = out.found.witness;
   if (out.timeToFirstMs !== undefined) doc.timeToFirstMs = out.timeToFirstMs;
   if (out.interrupted) doc.interrupted = true;
+  if (out.smt) doc.smt = out.smt;
   return doc;
 }
 
@@ -355,6 +359,7 @@ export const command: Command = {
       mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
       'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
+      smt: SMT_FLAG,
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },
     positionals: 'FILE...',
@@ -428,6 +433,8 @@ export const command: Command = {
           seed,
           shard,
           signal,
+          // the whole search asks the solver; a shard of a split search samples only
+          smtSeconds: shard.count > 1 ? 0 : flags.smt,
           onProgress: (p) => {
             progress.line(searchProgressText(label, p));
             // a checkpoint every 10 s: a search killed outright still leaves its counts behind
@@ -450,6 +457,7 @@ export const command: Command = {
     if (flags.json) console.log(JSON.stringify(doc, null, 2));
     else {
       const w = out.found?.witness;
+      if (out.smt) console.log(`SMT first: ${out.smt.text}${out.smt.verdict === 'unknown' ? '' : ` (${(out.smt.timeMs / 1000).toFixed(1)} s)`}${out.smt.verdict === 'proved' && out.smt.class === 'all inputs' ? ': no counterexample exists, nothing to sample' : ''}`);
       if (w) {
         const how = `${w.confirmedIn ? `confirmed in ${w.confirmedIn}` : 'not confirmed'}, ${w.shrunk ? 'shrunk' : 'not fully shrunk (stopped)'}`;
         console.log(`counterexample (${how})${w.sizes ? `: ${w.sizes}` : ''}`);

@@ -9,7 +9,7 @@ import type { Command } from '../main.ts';
 import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
-import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
+import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
@@ -17,6 +17,13 @@ import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
 import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
 import { UsageError } from '../args.ts';
+
+/** "worst ratio in [1/3 (witness, m = n = r = 1 quadratics), 171/512 (proved, all inputs)]" */
+export function bracketText(b: SmtBracket): string {
+  const lo = b.lower ? `${b.lower.ratio} (witness, ${b.lower.class})` : 'no witness';
+  const hi = b.upper ? `${b.upper.ratio} (proved, ${b.upper.class})` : 'no bound proved';
+  return `worst ratio in [${lo}, ${hi}]${b.stoppedAt ? `; stopped at ${b.stoppedAt}` : ''} (${(b.timeMs / 1000).toFixed(1)} s)`;
+}
 
 type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
 
@@ -30,6 +37,7 @@ export const command: Command = {
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
+      smt: { type: 'number', arg: 'S', min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
     },
     details: [
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
@@ -77,6 +85,7 @@ export const command: Command = {
             `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
         );
         if (row.label) console.log(`  ${row.label}`);
+        if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
         const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
         if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
@@ -86,6 +95,7 @@ export const command: Command = {
           claims,
           seconds,
           seed,
+          smtSeconds: flags.smt,
           pool,
           signal,
           onProgress: (c, p) =>

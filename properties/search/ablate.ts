@@ -47,7 +47,8 @@ export function ablationPlan(claims: readonly Claim[], catalogue: readonly Claim
 /** The row of one (claim, hypothesis) search. */
 export function ablationRow(claim: Claim, hypothesis: HypothesisName, out: SearchOutcome): AblationRow {
   const seconds = out.timeMs / 1000;
-  const base = { claim: claim.id, hypothesis, cases: out.cases, seconds };
+  const base = { claim: claim.id, hypothesis, cases: out.cases, seconds, ...(out.smt ? { smt: out.smt } : {}) };
+  if (!out.found && out.smt?.verdict === 'proved' && out.smt.class === 'all inputs') return { ...base, status: 'not-needed' };
   const w = out.found?.witness;
   if (w) {
     // The witness must break the dropped hypothesis; if the claim can tell that it does not,
@@ -80,6 +81,8 @@ export interface AblateOptions {
   workers: number;
   seed: number;
   mode?: Mode;
+  /** Solver time per pair before sampling (search.ts smtSeconds). */
+  smtSeconds?: number;
   pool: () => WorkerPool;
   signal?: AbortSignal;
   onStart?: (e: AblationPlanEntry, index: number) => void;
@@ -103,6 +106,7 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
       seconds: opts.seconds,
       workers: opts.workers,
       seed: opts.seed,
+      ...(opts.smtSeconds ? { smtSeconds: opts.smtSeconds } : {}),
       pool,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: (p: SearchProgress) => opts.onProgress!(e, p) } : {}),

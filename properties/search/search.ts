@@ -18,6 +18,7 @@ import { ZERO, plus, type Counts, type LoopCandidate, type LoopFound, type LoopP
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
+import { smtFirst, type SmtVerdict } from './smt-first.ts';
 
 export const HANDLER = new URL('./handler.ts', import.meta.url);
 
@@ -43,6 +44,10 @@ export interface SearchOptions {
   graceSeconds?: number;
   /** A worker silent this long (one case that never ends) is replaced and its batch skipped. */
   stallSeconds?: number;
+  /** Solver time (s) for the SMT engine before sampling (properties/prove/; 0 or absent: none).
+   *  A refutation is the search's counterexample (confirmed exactly, minimal by construction)
+   *  and a proof for every input ends the search: no counterexample exists. */
+  smtSeconds?: number;
 }
 
 export interface SearchProgress extends Counts {
@@ -76,6 +81,8 @@ export interface SearchOutcome extends Counts {
   stalledSeeds?: number[];
   /** Largest ratio of the two sides seen (lhs/rhs for <=). */
   worstRatio?: number;
+  /** What the SMT engine said first (smtSeconds > 0 and the claim has an encoding). */
+  smt?: SmtVerdict;
 }
 
 export function defaultBatchRuns(claim: Claim, mode: Mode): number {
@@ -107,7 +114,15 @@ function countsOf(c: Counts): Counts {
   return { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
 }
 
+/** The SMT engine first, then sampling (unless the solver settled it). */
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
+  const smt = opts.smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], opts.smtSeconds, opts.mode) : undefined;
+  if (smt?.settled) return smt.settled(opts);
+  const out = await sampleSearch(opts);
+  return smt ? { ...out, smt: smt.verdict } : out;
+}
+
+async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const { claim } = opts;
   const mode = opts.mode ?? defaultMode(claim);
   const dropped = opts.dropped ?? [];

@@ -13,10 +13,12 @@ import { witnessBlock } from '../witness.ts';
 function cell(r: Sourced<AblationRow> | undefined): Html {
   if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
   const cost = html`<div class="small dim">${count(r.cases)} cases · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}</div>`;
+  const smt = r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : '';
   if (r.status === 'load-bearing')
-    return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${cost}</td>`;
+    return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}</td>`;
   if (r.status === 'error') return html`<td>${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}</td>`;
-  return html`<td>${badge('not-shown')}${cost}</td>`;
+  if (r.status === 'not-needed') return html`<td>${badge('not-needed')}${smt}</td>`;
+  return html`<td>${badge('not-shown')}${cost}${smt}</td>`;
 }
 
 export function ablationSection(m: Model): Section | undefined {
@@ -47,7 +49,7 @@ export function ablationSection(m: Model): Section | undefined {
   return {
     id: 'ablation',
     title: 'Ablation: which hypotheses carry weight',
-    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${legend(m, hyps)}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
+    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. The SMT engine is asked first where the claim has an encoding: its model is an exact, minimal witness, and a proof for every input without the hypothesis makes it "not needed". "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${legend(m, hyps)}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
   };
 }
 

@@ -54,6 +54,17 @@ function searchesTable(c: ClaimView): Html {
   )}`;
 }
 
+/** The SMT engine's verdict and what it tried (encodings, branch paths, time, why unknown). */
+function proofBlock(c: ClaimView): Html {
+  const p = c.proof;
+  if (!p) return html``;
+  const rows = p.attempts.map(
+    (a) =>
+      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b> · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
+  );
+  return html`<div class="proof"><h4>${badge(p.verdict)} Proof (SMT): ${p.text}</h4><ul class="small">${rows}</ul></div>`;
+}
+
 function histograms(c: ClaimView): Html {
   const hs = c.checks.filter((r) => r.slackHistogram && r.slackHistogram.counts.length);
   return html`${hs.map((r) => {
@@ -101,12 +112,12 @@ function claimBlock(c: ClaimView, m: Model): Html {
 <p class="ref">${i?.paper ? html`<span>${i.paper}</span> · ` : ''}hypotheses: ${hyps}</p>
 ${i?.latex ? html`<div class="statement">${math(i.latex)}</div>` : ''}
 ${i?.note ? html`<p class="note">${i.note}</p>` : ''}${provenanceAndConfidence(c)}${corrected}${correctedBy}
-${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
+${proofBlock(c)}${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
 </article>`;
 }
 
 export function claimsSection(m: Model): Section | undefined {
-  const shown = m.claims.filter((c) => c.checks.length || c.searches.length);
+  const shown = m.claims.filter((c) => c.checks.length || c.searches.length || c.proof);
   if (!shown.length) return undefined;
   return { id: 'claims', title: 'Claims in detail', body: html`${shown.map((c) => claimBlock(c, m))}` };
 }

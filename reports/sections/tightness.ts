@@ -44,6 +44,15 @@ export function tightnessSection(m: Model): Section | undefined {
         },
       },
       { head: 'certified', cell: (r) => (r.worstRatioCertified ? html`<code class="exact">${r.worstRatioCertified}</code>` : html`<span class="dim">—</span>`), cls: 'wrap' },
+      {
+        head: 'SMT bracket',
+        cell: (r) =>
+          r.smt
+            ? html`<span class="small">[${r.smt.lower ? html`<code class="exact">${r.smt.lower.ratio}</code>` : '—'}, ${r.smt.upper ? html`<code class="exact">${r.smt.upper.ratio}</code> <span class="dim">proved ${r.smt.upper.class === 'all inputs' ? 'for every input' : `for ${r.smt.upper.class}`}</span>` : '—'}]</span>`
+            : html`<span class="dim">—</span>`,
+        cls: 'wrap',
+        title: 'worst ratio in [witnessed by an exact SMT model of the smallest class, proved by SMT]',
+      },
       { head: 'restarts', cell: (r) => count(r.restarts), cls: 'num' },
       { head: 'evaluations', cell: (r) => count(r.evaluations), cls: 'num' },
       { head: 'time', cell: (r) => duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined), cls: 'num' },
@@ -64,6 +73,6 @@ export function tightnessSection(m: Model): Section | undefined {
   return {
     id: 'tightness',
     title: 'Tightness of the constants',
-    body: html`<p class="lead">The worst ratio lhs / rhs that hill-climbing found, next to the paper's constant (a ratio of 1 is what the inequality allows). A search result is a lower bound on the true worst case: a ratio well below 1 says the constant was not approached, not that it can be improved.</p>${body}${witnesses.length ? html`<h3>Inputs that reach these ratios</h3>${witnesses}` : ''}`,
+    body: html`<p class="lead">The worst ratio lhs / rhs that hill-climbing found, next to the paper's constant (a ratio of 1 is what the inequality allows). A search result is a lower bound on the true worst case: a ratio well below 1 says the constant was not approached, not that it can be improved. The SMT bracket is proved: the lower end is the certified ratio of an exact solver model, the upper end a bound the solver proved (for every input where the claim has a scalar form).</p>${body}${witnesses.length ? html`<h3>Inputs that reach these ratios</h3>${witnesses}` : ''}`,
   };
 }

@@ -5,11 +5,12 @@
  * Input: T steps of (3) from V0; checked at every prefix T' = 1..T.
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Claim, Comparison } from '../claim.ts';
+import type { Claim, Comparison, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
 import { t10 } from '../trace-sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';
 import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
+import { TELESCOPE_VARS, telescoped } from '../_internals/telescope.ts';
 
 export const T10: Claim<LoraRunInput> = {
   id: 'T10',
@@ -37,4 +38,18 @@ export const T10: Claim<LoraRunInput> = {
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,
+  scalar: {
+    // The proof's summation: min_t a_t * sum_t eta_t <= sum_t eta_t a_t = S (eta_t >= 0), then (9)
+    // summed and J(V_T) >= L*.
+    vars: [{ name: 'minG', sign: 'nonneg', text: 'min_t ||grad J(V_t)||^2' }, { name: 'sumEta', sign: 'positive', text: 'sum_t eta_t' }, ...TELESCOPE_VARS],
+    at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
+      return {
+        comparisons: [t10(F, { minGradJsq: v.minG!, sumEta: v.sumEta!, J0: v.J0!, Lstar: v.Lstar! })],
+        assumptions: [
+          { from: 'min <= every term', cmp: { label: 'min_t a_t * sum_t eta_t <= sum_t eta_t a_t', lhs: F.mul(v.minG!, v.sumEta!), rel: '<=', rhs: v.S! } },
+          ...telescoped(F, v, dropped),
+        ],
+      };
+    },
+  },
 };
