@@ -132,8 +132,7 @@ describe('trainer behaviour', () => {
     const w = createWorkload(backend.tf, 'penguins-logreg', {}, 2, rng);
     const sink = new MemorySink();
     let seen = 0;
-    // readEvery 1: records come back after every step, so the hook sees them one by one
-    await train(backend, w, rng, { steps: 1000, rule: parseRule('theory'), rank: 2, init: 'paper', seed: 2, readEvery: 1 }, sink, {
+    await train(backend, w, rng, { steps: 1000, rule: parseRule('theory'), rank: 2, init: 'paper', seed: 2 }, sink, {
       onRecord: () => seen++,
       shouldStop: () => seen >= 3,
     });

@@ -167,6 +167,24 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
     expect(web.divergence!.t).toBe(was.divergence!.t);
   });
 
+  it('Ctrl-C with batched read-backs: the trace ends at the record the stop followed', async () => {
+    let seen = 0;
+    const c: Case = { name: 'quadratic', opts: { m: 6, n: 5 }, rank: 2, steps: 50 };
+    const backend = await chooseBackend('webgpu');
+    const rng = new Rng(3);
+    const w = createWorkload(backend.tf, c.name, c.opts, c.rank, rng);
+    const sink = new MemorySink();
+    await train(backend, w, rng, { steps: 50, rule: parseRule('theory'), rank: 2, init: 'paper', seed: 3, readEvery: 4, readAfterMs: Infinity }, sink, {
+      onRecord: () => seen++,
+      shouldStop: () => seen >= 3,
+    });
+    w.dispose();
+    const tr = parseTrace(sink.text(), 'stop.jsonl');
+    // records come back 4 at a time; the stop after the third drops the fourth (already computed)
+    expect(tr.steps.map((s) => s.t)).toEqual([0, 1, 2]);
+    expect(tr.summary).toMatchObject({ interrupted: true, steps: 2, diverged: false });
+  });
+
   it('no tensor or GPU buffer grows across steps (tf.memory() flat)', async () => {
     const seen: { tensors: number; bytes: number; gpu: number }[] = [];
     const c: Case = { name: 'quadratic', opts: { m: 8, n: 6 }, rank: 2, steps: 20 };
