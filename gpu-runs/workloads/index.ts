@@ -3,7 +3,7 @@
  *   penguins-logreg  softmax regression on Palmer penguins (embedded in vega-datasets; default)
  *   fmnist-logreg    softmax regression 784 -> 10 on Fashion-MNIST (Debian dataset-fashion-mnist)
  *   fmnist-2head     two heads on disjoint pixel rows, two adapter pairs (Sec. 3.2: L36, M36)
- *   quadratic        1/2 ||W - C||_H^2 with exact L, up to 4096 x 4096
+ *   quadratic        1/2 ||W - C||_H^2 with exact L, up to 8192 x 8192
  *   mlp              two-layer tanh network (L estimated along the run)
  *   expr             your own elementwise loss f(W_ij, C_ij) (`train --loss EXPR`), like quadratic
  */
