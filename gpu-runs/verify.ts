@@ -30,6 +30,7 @@ import type { TraceClaimResult, TracePrecision, TraceSeries, TraceVerifyEntry } 
 import { descentStep, eta8, gvStep, gvTotal, t10, t35D, t35Eta } from '../theory/trace-sides.ts';
 import { tracePrecision, UNIT_ROUNDOFF } from './precision.ts';
 import { Downsampler, RunningOriginFit, RunningSlope } from './series.ts';
+import { judged, slackOf, Tally, verdictOf } from './verify-tally.ts';
 import { streamTrace, type ReadInfo, type Trace, type TraceVisitor } from './trace-reader.ts';
 import type { DivergenceRecord, StepRecord, SummaryRecord, TraceHeader } from './trace.ts';
 
@@ -38,8 +39,7 @@ export { MAX_SERIES_POINTS } from './series.ts';
 export const TRACE_CLAIMS = ['L34', 'GV', 'T10', 'T35'] as const;
 export type TraceClaimId = (typeof TRACE_CLAIMS)[number];
 
-/** `verified` needs at least this share of a claim's steps resolved (and at least one). */
-export const MIN_RESOLVED_FRACTION = 0.9;
+export { MIN_RESOLVED_FRACTION } from './verify-tally.ts';
 
 export interface VerifyOptions {
   /** --tol: the relative resolution of recorded scalars, instead of the dtype's. */
@@ -47,60 +47,6 @@ export interface VerifyOptions {
 }
 
 const F = float64;
-
-/** One comparison with the noise of its values and the margin whose size decides resolution. */
-interface Judged {
-  slack: number;
-  noise: number;
-  margin: number;
-  label: string;
-}
-
-const slackOf = (c: Comparison<number>): number => (c.rel === '>=' ? c.lhs - c.rhs : c.rhs - c.lhs);
-
-/** The default noise model: the relative resolution of both sides; the margin is the slack. */
-function judged(c: Comparison<number>, relative: number): Judged {
-  const slack = slackOf(c);
-  return { slack, noise: relative * (Math.abs(c.lhs) + Math.abs(c.rhs)), margin: slack, label: c.label ?? '' };
-}
-
-class Tally {
-  checked = 0;
-  resolved = 0;
-  violations = 0;
-  /** Comparisons that held only within the noise. */
-  tolerated = 0;
-  firstViolation: number | undefined;
-  firstUnresolved: number | undefined;
-  worstSlack: number | undefined;
-  worstLabel: string | undefined;
-
-  /** The comparisons of step t; the step counts once however many of them fail. */
-  judge(t: number, items: Judged[]): void {
-    this.checked++;
-    let bad = false;
-    let resolved = true;
-    for (const j of items) {
-      if (this.worstSlack === undefined || j.slack < this.worstSlack) {
-        this.worstSlack = j.slack;
-        this.worstLabel = j.label;
-      }
-      if (!(j.slack >= -j.noise)) bad = true; // NaN slack included
-      else if (j.slack < 0) this.tolerated++;
-      if (!(j.margin > j.noise)) resolved = false;
-    }
-    if (bad) {
-      this.violations++;
-      this.firstViolation ??= t;
-    }
-    if (bad || resolved) this.resolved++;
-    else this.firstUnresolved ??= t;
-  }
-
-  get unresolved(): number {
-    return this.checked - this.resolved;
-  }
-}
 
 /** Why an unresolved step of each claim is unresolved. */
 const UNRESOLVED_WHY: Record<TraceClaimId, string> = {
@@ -252,39 +198,12 @@ export class TraceVerifier implements TraceVisitor {
   }
 
   private verdict(id: TraceClaimId, k: Tally): TraceClaimResult {
-    const estimated = this.h.Lestimated === true;
-    const counts = { stepsChecked: k.checked, checked: k.checked };
-    const notes: string[] = [];
-    let out: TraceClaimResult;
-    if (this.precUnknown) {
-      out = { id, status: 'undecided', ...counts, resolved: 0, unresolved: k.checked, violations: 0 };
-      notes.push(`${this.precUnknown}: no step can be called resolved or violated`);
-    } else {
-      const enough = k.resolved >= 1 && k.resolved >= MIN_RESOLVED_FRACTION * k.checked;
-      out = {
-        id,
-        status: k.violations > 0 ? 'violated' : enough ? 'verified' : 'undecided',
-        ...counts,
-        resolved: k.resolved,
-        unresolved: k.unresolved,
-        violations: k.violations,
-      };
-      if (k.firstViolation !== undefined) out.firstViolation = k.firstViolation;
-      if (k.firstUnresolved !== undefined) out.firstUnresolved = k.firstUnresolved;
-      if (k.unresolved > 0)
-        notes.push(`${k.unresolved} of ${k.checked} steps unresolved, first at t = ${k.firstUnresolved} (${UNRESOLVED_WHY[id]})`);
-      if (out.status === 'undecided')
-        notes.push(`only ${k.resolved} of ${k.checked} steps resolved: verified needs at least ${MIN_RESOLVED_FRACTION * 100} % in ${this.prec.dtype}`);
-      if (k.tolerated > 0) notes.push(`${k.tolerated} comparison(s) held only within the ${this.prec.dtype} rounding noise`);
-      if (k.violations > 0 && k.worstLabel) notes.push(`worst: ${k.worstLabel}`);
-    }
-    if (k.worstSlack !== undefined) out.worstSlack = k.worstSlack;
-    if (estimated) {
-      out.estimated = true;
-      notes.push(`L is estimated (${this.h.Lmethod ?? 'not certified'}), so this verdict is estimated`);
-    }
-    if (notes.length) out.reason = notes.join('; ');
-    return out;
+    return verdictOf(id, k, {
+      precUnknown: this.precUnknown,
+      dtype: this.prec.dtype,
+      unresolvedWhy: UNRESOLVED_WHY[id],
+      estimated: this.h.Lestimated === true ? (this.h.Lmethod ?? 'not certified') : undefined,
+    });
   }
 
   private claims(truncatedNote: string | undefined): TraceClaimResult[] {
