@@ -137,6 +137,14 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     rac: `W = W0; a ${side} Gaussian sketch (entries N(0, 1)) every ${linkSteps} step(s)`,
     full: 'W = W0 (the rank does not apply)',
   };
+  // ||W0||^2: the verifier bounds the rounding of the stored W_t with it (gpu-runs/verify-family.ts)
+  let W0sq = 0;
+  for (const W0k of w.W0)
+    if (W0k) {
+      const sq = tf.tidy(() => tf.sum(tf.square(W0k)));
+      W0sq += (await sq.data())[0]!;
+      sq.dispose();
+    }
   const header = traceHeader(backend, w, cfg, {
     r,
     L: Ltheory,
@@ -145,7 +153,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     alpha,
     init: INIT[method],
     method,
-    methodDetail: method === 'rac' ? { sketch: side, linkSteps: linkSteps! } : method === 'cola' ? { linkSteps: linkSteps! } : {},
+    methodDetail: method === 'rac' ? { sketch: side, linkSteps: linkSteps!, W0sq } : method === 'cola' ? { linkSteps: linkSteps! } : method === 'full' ? { W0sq } : {},
     rankBound: w.rankBound?.(r),
   });
   sink.write(header);

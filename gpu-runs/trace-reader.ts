@@ -173,6 +173,7 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   rankBoundDistSq: { kind: 'nonneg' },
   rankBoundMethod: { kind: 'string' },
   distance: { kind: 'string' },
+  W0sq: { kind: 'nonneg' },
 };
 
 const STEP_FIELDS: Record<string, FieldRule> = {

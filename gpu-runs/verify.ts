@@ -24,12 +24,12 @@
  * trace without a summary line is truncated: every reason says so.
  */
 import { float64 } from '../numeric/float64.ts';
-import type { Comparison } from '../theory/claim.ts';
 import type { JSONValue } from '../theory/codec.ts';
 import type { TraceClaimResult, TracePrecision, TraceSeries, TraceVerifyEntry } from '../theory/results.ts';
 import { descentStep, eta8, gvStep, gvTotal, t10, t35D, t35Eta } from '../theory/trace-sides.ts';
 import { tracePrecision, UNIT_ROUNDOFF } from './precision.ts';
 import { Downsampler, RunningOriginFit, RunningSlope } from './series.ts';
+import { FamilyVerifier } from './verify-family.ts';
 import { judged, slackOf, Tally, verdictOf } from './verify-tally.ts';
 import { streamTrace, type ReadInfo, type Trace, type TraceVisitor } from './trace-reader.ts';
 import type { DivergenceRecord, StepRecord, SummaryRecord, TraceHeader } from './trace.ts';
@@ -65,6 +65,7 @@ interface Row {
   minGradJsq: number;
   sumEta: number;
   Lmin: number;
+  distSq: number;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
@@ -78,6 +79,8 @@ export class TraceVerifier implements TraceVisitor {
   private prec!: TracePrecision;
   private precUnknown: string | undefined;
   private theoryRule = false;
+  private method = 'lora';
+  private family!: FamilyVerifier;
   private fullBatch = false;
   private prev: StepRecord | undefined;
   private records = 0;
@@ -112,6 +115,8 @@ export class TraceVerifier implements TraceVisitor {
       this.prec = { dtype: String(h.dtype), scalarDtype: String(h.scalarDtype ?? h.dtype), u: UNIT_ROUNDOFF.float32!, relative: this.opts.relative ?? 2 ** -14, basis: 'unknown dtype' };
     }
     this.theoryRule = h.rule === 'theory';
+    this.method = typeof h.method === 'string' ? h.method : 'lora';
+    this.family = new FamilyVerifier(h, this.prec, this.precUnknown);
     this.fullBatch = h.batch === 'full';
   }
 
@@ -132,7 +137,8 @@ export class TraceVerifier implements TraceVisitor {
     const rel = this.prec.relative;
     if (this.fullBatch)
       this.tallies.T35.judge(t, [judged(t35Eta(F, { eta: s.eta, Vsq: s.Vsq, L, J0, Lstar }), rel), judged(t35D(F, { t, Vsq: s.Vsq, Vsq0, L, J0, Lstar }), rel)]);
-    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin });
+    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin, distSq: s.distSq ?? NaN });
+    this.family.step(s);
     this.vsqSlope.add(t, s.Vsq);
     if (t >= 1) {
       // min_{s<T} ||grad J||^2 with T = t + 1, against 1/log T and 1/T
@@ -187,6 +193,8 @@ export class TraceVerifier implements TraceVisitor {
   /** Why the theory's claims do not apply to this trace, or undefined when they do. */
   private inapplicable(): string | undefined {
     const h = this.h;
+    if (this.method !== 'lora')
+      return `method ${this.method}: L34, GV, T10 and T35 are about one LoRA run (3) (V = [B; A^T], eta_t from (8))${this.method === 'cola' ? '; COLA restarts V at every chain link' : ''}`;
     if (!this.theoryRule) return `rule "${h.rule}": L34, GV, T10 and T35 assume eta_t from (8) (rule "theory")`;
     if (!this.fullBatch)
       return `mini-batch (batch ${h.batch}): the theory covers full-batch gradient descent (3); eta_t and grad J are batch estimates`;
@@ -212,7 +220,7 @@ export class TraceVerifier implements TraceVisitor {
     let claims: TraceClaimResult[];
     // The inequalities are evaluated on every full-batch trace with two or more records; where
     // the theory does not apply they are reported for information inside "not applicable".
-    if (!this.fullBatch || this.records < 2) claims = TRACE_CLAIMS.map((id) => ({ id, status: 'not applicable', reason: why!, ...zero }));
+    if (!this.fullBatch || this.records < 2 || this.method !== 'lora') claims = TRACE_CLAIMS.map((id) => ({ id, status: 'not applicable', reason: why!, ...zero }));
     else if (why)
       claims = TRACE_CLAIMS.map((id) => {
         const k = this.tallies[id];
@@ -225,7 +233,7 @@ export class TraceVerifier implements TraceVisitor {
       });
     else claims = TRACE_CLAIMS.map((id) => this.verdict(id, this.tallies[id]));
     if (truncatedNote) for (const c of claims) c.reason = c.reason ? `${truncatedNote}; ${c.reason}` : truncatedNote;
-    return claims;
+    return [...claims, ...this.family.claims(truncatedNote)];
   }
 
   private fits(): NonNullable<TraceVerifyEntry['fits']> {
@@ -259,6 +267,7 @@ export class TraceVerifier implements TraceVisitor {
       eta: rows.map((r) => r.eta),
       minGradJsq: rows.map((r) => r.minGradJsq),
     };
+    if (rows.some((r) => !Number.isNaN(r.distSq))) series.distSq = rows.map((r) => r.distSq);
     if (applicable) {
       const { J0, Vsq0 } = this;
       const Lstar = this.h.Lstar;
@@ -286,6 +295,8 @@ export class TraceVerifier implements TraceVisitor {
       records: this.records,
     };
     if (!this.precUnknown) entry.precision = this.prec;
+    const optimum = this.family.optimum();
+    if (optimum) entry.optimum = optimum;
     if (info.partialLastLine) entry.partialLastLine = true;
     if (this.sum) {
       entry.summary = this.sum as unknown as Record<string, JSONValue>;

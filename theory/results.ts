@@ -274,6 +274,20 @@ export interface TraceSeries {
   gvBound?: number[];
   /** T10 bound 4 (J(V_0) - L*) / sum_{s<=t} eta_s (the bound for min over s <= t), where applicable. */
   t10Bound?: number[];
+  /** ||W_t - W*||^2 (distance to the FPFT optimum), where the trace records it. */
+  distSq?: number[];
+}
+
+/** Distance of a run to the FPFT optimum W* (traces of workloads that know W*: quadratics). */
+export interface TraceOptimum {
+  distSq0: number;
+  distSqFinal: number;
+  distSqMin: number;
+  tMin: number;
+  /** LoRA's rank-r bounds from the header (LORA.rank): on J and on ||W - W*||^2. */
+  rankBoundJ?: number;
+  rankBoundDistSq?: number;
+  note?: string;
 }
 
 export interface TraceVerifyEntry {
@@ -300,6 +314,8 @@ export interface TraceVerifyEntry {
   records?: number;
   /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
   precision?: TracePrecision;
+  /** Distance to the FPFT optimum along the run, where the trace records it. */
+  optimum?: TraceOptimum;
 }
 
 export interface TracePrecision {
