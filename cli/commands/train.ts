@@ -143,7 +143,8 @@ export const command: Command = {
     const rng = new Rng(seed);
     let workload;
     try {
-      workload = createWorkload(backend.tf, name, opts, rank, rng);
+      // the CPU backends gather mini-batches faster on the host (workloads/softmax.ts)
+      workload = createWorkload(backend.tf, name, { ...opts, hostRows: flags.batch !== undefined && (backend.name === 'wasm' || backend.name === 'cpu') }, rank, rng);
     } catch (e) {
       if (e instanceof WorkloadError || e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);
       throw e;
