@@ -179,7 +179,7 @@ const TRACE_CLAIM = obj({
 /** Table cells: strings, numbers or null (anything else is shown as a dash). */
 const CELL: Spec = 'any';
 
-const EXPERIMENT_SERIES = obj({ name: 'string', x: 'series', y: 'series', dashed: opt('boolean'), run: opt('string') });
+const EXPERIMENT_SERIES = obj({ name: 'string', x: 'series', y: 'series', dashed: opt('boolean'), run: opt('string'), key: opt('string') });
 
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
   experiments: obj({

@@ -410,6 +410,8 @@ export interface ExperimentSeries {
   dashed?: boolean;
   /** The run it comes from (ExperimentRun.id). */
   run?: string;
+  /** Series with the same key share a colour across a figure's panels (default: the run). */
+  key?: string;
 }
 
 export interface ExperimentPanel {

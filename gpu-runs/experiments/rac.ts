@@ -278,12 +278,12 @@ function fineTuneFigure(done: RunOutput[], spe: number, setting: string): Experi
     paper: 'RAC-LoRA (reported): an MLP on MNIST pretrained on digits 0-4 and fine-tuned on 5-9 at rank 1: FPFT 98.0 % test accuracy; LoRA 83.8-87.0; COLA 92.6-96.2; Asymmetric LoRA 62.3-81.6; RAC-LoRA 92.0-96.1 (depending on which factor starts at zero).',
     setting,
     panels: ranks.map((r, k) => ({
-      title: `${String.fromCharCode(97 + k)}. Batch loss at rank ${r} (moving average, window 10)`,
+      title: `${String.fromCharCode(97 + k)}. Batch loss at rank ${r}`,
       xLabel: 'epoch',
       yLabel: 'batch loss',
       logY: true,
       smoothing: 'moving average over 10 steps',
-      series: [...done.filter((o) => o.spec.rank === r && o.spec.method !== 'full'), ...(full ? [full] : [])].map((o) => epochSeries(o, o.rec.loss, o.spec.label, spe, 10, o.spec.method === 'full')),
+      series: [...done.filter((o) => o.spec.rank === r && o.spec.method !== 'full'), ...(full ? [full] : [])].map((o) => ({ ...epochSeries(o, o.rec.loss, o.spec.label, spe, 10, o.spec.method === 'full'), key: o.spec.method })),
     })),
   };
 }

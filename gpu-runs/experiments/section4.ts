@@ -129,8 +129,8 @@ function figure1(o1: RunOutput[], spe: number, setting: string): ExperimentFigur
       'Mu & Klabjan, Figure 1 (printed): logistic regression on ResNet-18 embeddings of CIFAR-10 with constant, adaptive (η^adapt, η^adapt2) and normalized (η^norm) rates; moving averages of the batch loss (window 10 in a, 200 in b); c: the step sizes over training.',
     setting,
     panels: [
-      panel('a. Batch loss (moving average, window 10)', 10),
-      panel('b. Batch loss (moving average, window 200)', 200),
+      panel('a. Batch loss', 10),
+      panel('b. Batch loss', 200),
       { title: 'c. Step size η_t', xLabel: 'epoch', yLabel: 'η_t', logY: true, series: o1.map((o) => epochSeries(o, o.rec.eta, o.spec.label, spe)) },
     ],
   };
@@ -146,9 +146,9 @@ function figure7(o1: RunOutput[], o7: RunOutput[], spe: number, setting: string)
       'Mu & Klabjan, Figure 7 (printed, Appendix B): logistic regression with and without LoRA at constant learning rates; moving averages (window 10) of the batch loss and gradient norm.',
     setting: `${setting} Full-rank GD trains W itself (method full) from the same W0, same batches.`,
     panels: [
-      { title: 'a. Batch loss (moving average, window 10)', xLabel: 'epoch', yLabel: 'batch loss', smoothing: 'moving average over 10 steps', series: both.map((o) => epochSeries(o, o.rec.loss, o.spec.label, spe, 10, o.spec.method === 'full')) },
+      { title: 'a. Batch loss', xLabel: 'epoch', yLabel: 'batch loss', smoothing: 'moving average over 10 steps', series: both.map((o) => epochSeries(o, o.rec.loss, o.spec.label, spe, 10, o.spec.method === 'full')) },
       {
-        title: 'b. Norm of the batch gradient of the trained parameters (moving average, window 10)',
+        title: 'b. Norm of the batch gradient of the trained parameters',
         xLabel: 'epoch',
         yLabel: '‖∇‖ (LoRA: ‖∇J(V_t)‖; full: ‖∇L(W_t)‖)',
         logY: true,
@@ -162,7 +162,7 @@ function figure7(o1: RunOutput[], o7: RunOutput[], spe: number, setting: string)
 function figure4(o4: RunOutput[], fb: RunOutput | undefined, spe: number, setting: string): ExperimentFigure {
   const window = Math.max(10, spe * 10);
   const panels: ExperimentPanel[] = [
-    { title: `a. Batch loss (moving average, window ${window})`, xLabel: 'epoch', yLabel: 'batch loss', smoothing: `moving average over ${window} steps (10 epochs)`, series: o4.map((o) => epochSeries(o, o.rec.loss, o.spec.label, spe, window)) },
+    { title: 'a. Batch loss', xLabel: 'epoch', yLabel: 'batch loss', smoothing: `moving average over ${window} steps (10 epochs)`, series: o4.map((o) => epochSeries(o, o.rec.loss, o.spec.label, spe, window)) },
     { title: 'b. ‖V_t‖ (mini-batch runs)', xLabel: 'epoch', yLabel: '‖V_t‖', series: o4.map((o) => epochSeries(o, o.rec.Vsq.map(Math.sqrt), o.spec.label, spe)) },
   ];
   if (fb && fb.result) {
