@@ -190,6 +190,21 @@ export class Lab {
     return out;
   }
 
+  /** Runs `specs` in order on `w` (the ones done before a stop), then disposes `w`. */
+  async runAll(w: Workload, specs: readonly RunSpec[][], finish?: (out: RunOutput) => void): Promise<RunOutput[][]> {
+    const out: RunOutput[][] = specs.map(() => []);
+    try {
+      for (const [k, group] of specs.entries())
+        for (const s of group) {
+          const o = await this.run(w, s, finish);
+          if (o) out[k]!.push(o);
+        }
+    } finally {
+      w.dispose();
+    }
+    return out;
+  }
+
   /** Seconds since the lab started. */
   elapsedMs(): number {
     return performance.now() - this.t0;

@@ -249,22 +249,13 @@ export function racSection(lab: Lab, train: Dataset, test: Dataset, p: Preset, h
         wp.dispose();
       }
       if (!W0) return;
-      const wf = logregWorkload(tf, 'fmnist-logreg', fine, new Rng(lab.seed), { hostRows, W0 });
-      const done: RunOutput[] = [];
-      try {
-        for (const s of fineRuns) {
-          const o = await lab.run(wf, s, (o) => {
-            if (o.result?.finalW) o.run.testAccuracy = accuracy(test59, o.result.finalW[0]!);
-          });
-          if (o) done.push(o);
-        }
-      } finally {
-        wf.dispose();
-      }
+      const [done] = await lab.runAll(logregWorkload(tf, 'fmnist-logreg', fine, new Rng(lab.seed), { hostRows, W0 }), [fineRuns], (o) => {
+        if (o.result?.finalW) o.run.testAccuracy = accuracy(test59, o.result.finalW[0]!);
+      });
       const before = accuracy(test59, W0);
-      out.figures.push(fineTuneFigure(done, speF, setting));
-      out.tables.push(accuracyTable(done, p.rac.ranks, acc04, before));
-      out.statements.push(orderingStatement(done));
+      out.figures.push(fineTuneFigure(done!, speF, setting));
+      out.tables.push(accuracyTable(done!, p.rac.ranks, acc04, before));
+      out.statements.push(orderingStatement(done!));
     },
   };
 }

@@ -72,44 +72,17 @@ export function section4(lab: Lab, train: Dataset, p: Preset, hostRows: boolean,
       lab.plan([...fig4, fb4], d4.N);
     },
     async run() {
-      const w1 = logregWorkload(tf, 'fmnist-logreg', d1, new Rng(lab.seed), { hostRows });
-      const o1: RunOutput[] = [];
-      const o7: RunOutput[] = [];
-      let ofb1: RunOutput | undefined;
-      try {
-        for (const s of fig1) {
-          const o = await lab.run(w1, s);
-          if (o) o1.push(o);
-        }
-        for (const s of fig7) {
-          const o = await lab.run(w1, s);
-          if (o) o7.push(o);
-        }
-        ofb1 = await lab.run(w1, fb1);
-      } finally {
-        w1.dispose();
-      }
-      if (o1.length) out.figures.push(figure1(o1, spe1, setting1));
-      if (o7.length) out.figures.push(figure7(o1, o7, spe1, setting1));
-      out.statements.push(...fig1Statements(o1, spe1), ...fig7Statements(o1, o7));
+      const [o1, o7, [ofb1]] = await lab.runAll(logregWorkload(tf, 'fmnist-logreg', d1, new Rng(lab.seed), { hostRows }), [fig1, fig7, [fb1]]);
+      if (o1!.length) out.figures.push(figure1(o1!, spe1, setting1));
+      if (o7!.length) out.figures.push(figure7(o1!, o7!, spe1, setting1));
+      out.statements.push(...fig1Statements(o1!, spe1), ...fig7Statements(o1!, o7!));
       if (ofb1) out.traceClaims.push({ file: ofb1.tracePath, label: `${ofb1.spec.label}, ${d1.N.toLocaleString('en-US')} images`, claims: verifyTraceFile(ofb1.tracePath).claims });
 
-      const w4 = logregWorkload(tf, 'fmnist-logreg', d4, new Rng(lab.seed), { hostRows });
-      const o4: RunOutput[] = [];
-      let ofb4: RunOutput | undefined;
-      try {
-        for (const s of fig4) {
-          const o = await lab.run(w4, s);
-          if (o) o4.push(o);
-        }
-        ofb4 = await lab.run(w4, fb4);
-      } finally {
-        w4.dispose();
-      }
+      const [o4, [ofb4]] = await lab.runAll(logregWorkload(tf, 'fmnist-logreg', d4, new Rng(lab.seed), { hostRows }), [fig4, [fb4]]);
       const v4 = ofb4 ? verifyTraceFile(ofb4.tracePath) : undefined;
       if (ofb4 && v4) out.traceClaims.push({ file: ofb4.tracePath, label: `${ofb4.spec.label}, ${d4.N.toLocaleString('en-US')} images (Figure 4's rows)`, claims: v4.claims });
-      if (o4.length) out.figures.push(figure4(o4, ofb4, spe4, setting4));
-      out.statements.push(...fig4Statements(o4, spe4, ofb4, v4?.claims.find((c) => c.id === 'GV')));
+      if (o4!.length) out.figures.push(figure4(o4!, ofb4, spe4, setting4));
+      out.statements.push(...fig4Statements(o4!, spe4, ofb4, v4?.claims.find((c) => c.id === 'GV')));
     },
   };
 }
