@@ -64,8 +64,8 @@ ${mine.length ? statementList(mine) : ''}
 }
 
 function statementList(ss: readonly ExperimentStatement[]): Html {
-  return html`<div class="statements">${ss.map(
-    (s) => html`<div class="statement" data-outcome="${s.outcome}"><p>${badge(s.outcome)} <strong>${s.source}</strong> <span class="small dim">(${PROVENANCE[s.provenance]})</span>: “${s.claim}”</p><p><strong>What the runs show:</strong> ${s.finding}</p><p class="small dim">Criterion: ${s.criterion}</p></div>`,
+  return html`<div class="exp-statements">${ss.map(
+    (s) => html`<div class="exp-statement" data-outcome="${s.outcome}"><p>${badge(s.outcome)} <strong>${s.source}</strong> <span class="small dim">(${PROVENANCE[s.provenance]})</span>: “${s.claim}”</p><p><strong>What the runs show:</strong> ${s.finding}</p><p class="small dim">Criterion: ${s.criterion}</p></div>`,
   )}</div>`;
 }
 
