@@ -70,10 +70,11 @@ describe('runExperiments', () => {
     expect(doc.figures.map((f) => f.id)).toEqual(['rac-demo']);
     expect(doc.data[0]).toMatch(/not installed/);
     const table = doc.tables.find((t) => t.id === 'rac-demo-table')!;
-    const outcome = (prefix: string) => table.rows.find((r) => String(r[0]).startsWith(prefix))![4];
-    expect(outcome('RAC-LoRA')).toBe('reached');
-    expect(outcome('FPFT')).toBe('reached');
-    expect(outcome('LoRA, step 0.1/L')).not.toBe('reached');
+    const reached = (prefix: string) => table.rows.find((r) => String(r[0]).startsWith(prefix))![table.columns.indexOf('reached (of 5)')];
+    expect(reached('RAC-LoRA')).toBe(5);
+    expect(reached('FPFT')).toBe(5);
+    expect(reached('LoRA, step 0.1/L')).toBe(0);
+    expect(reached('Asymmetric')).toBe(0);
     const st = doc.statements.find((s) => s.id === 'rac-demo')!;
     expect(st.provenance).toBe('reported');
     expect(st.criterion.length).toBeGreaterThan(20);

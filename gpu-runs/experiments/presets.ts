@@ -17,8 +17,8 @@ export interface Preset {
   fig4: { rows: number; epochs: number; fullEvery: number; rules: string[] };
   /** Full-batch runs with rule (8), verified claim by claim: on the Figure 1 rows and on the Figure 4 rows. */
   fullBatch: { steps: number; fig4Steps: number };
-  /** The failure demonstration (RAC-LoRA, reported): steps per run. */
-  demo: { steps: number };
+  /** The failure demonstration (RAC-LoRA, reported): steps per run, instances (W* drawn anew). */
+  demo: { steps: number; instances: number };
   /** Five methods on classes 5-9 after pretraining on 0-4: the first `rows` training images (undefined: all). */
   rac: { rows?: number; testRows?: number; pretrainEpochs: number; epochs: number; ranks: number[] };
 }
@@ -40,7 +40,7 @@ export const PRESET: Readonly<Record<PresetName, Preset>> = {
     // 1000 epochs of all 60,000 rows is 117,000 steps (about 4.5 h here): 6,000 rows, 11 steps per epoch
     fig4: { rows: 6000, epochs: 1000, fullEvery: 10, rules: ['adapt', 'adapt2', 'norm', 'const:0.05'] },
     fullBatch: { steps: 150, fig4Steps: 1000 },
-    demo: { steps: 4000 },
+    demo: { steps: 4000, instances: 20 },
     rac: { pretrainEpochs: 5, epochs: 20, ranks: [1, 4] },
   },
   quick: {
@@ -48,7 +48,7 @@ export const PRESET: Readonly<Record<PresetName, Preset>> = {
     sec4: { rows: 12000, epochs: 10 },
     fig4: { rows: 2048, epochs: 100, fullEvery: 10, rules: ['adapt', 'adapt2', 'norm', 'const:0.05'] },
     fullBatch: { steps: 30, fig4Steps: 150 },
-    demo: { steps: 4000 },
+    demo: { steps: 4000, instances: 10 },
     rac: { rows: 12000, testRows: 4000, pretrainEpochs: 3, epochs: 8, ranks: [1, 4] },
   },
   tiny: {
@@ -56,7 +56,7 @@ export const PRESET: Readonly<Record<PresetName, Preset>> = {
     sec4: { rows: 3072, epochs: 3 },
     fig4: { rows: 1024, epochs: 20, fullEvery: 10, rules: ['adapt2', 'const:0.05'] },
     fullBatch: { steps: 10, fig4Steps: 30 },
-    demo: { steps: 1500 },
+    demo: { steps: 1500, instances: 5 },
     rac: { rows: 4096, testRows: 2000, pretrainEpochs: 2, epochs: 3, ranks: [1] },
   },
 };
