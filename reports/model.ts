@@ -179,7 +179,9 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
         g = { key, title: sizes.length ? `${workload} (${sizes.join(', ')})` : workload, runs: [] };
         groups.set(key, g);
       }
-      g.runs.push({ file: name, entry, label: h.rule !== undefined ? String(h.rule) : entry.file, color: '', tolerance: data.tolerance });
+      // other methods than LoRA (train --method) say which
+      const method = typeof h.method === 'string' && h.method !== 'lora' ? `${h.method}, ` : '';
+      g.runs.push({ file: name, entry, label: h.rule !== undefined ? `${method}${String(h.rule)}` : entry.file, color: '', tolerance: data.tolerance });
     }
   }
   for (const g of groups.values()) {
