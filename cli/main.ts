@@ -23,7 +23,7 @@ export function registerCommand(name: string, load: () => Promise<Command>): voi
 
 async function loadCommands(): Promise<void> {
   // Each file in cli/commands registers itself by name in this table; missing ones are skipped.
-  const optional = ['check', 'prove', 'search', 'ablate', 'tighten', 'train', 'verify-trace', 'report', 'verify', 'bench', 'backends'];
+  const optional = ['check', 'prove', 'search', 'ablate', 'tighten', 'train', 'verify-trace', 'report', 'verify', 'bench', 'backends', 'experiments'];
   for (const name of optional) {
     if (COMMANDS[name]) continue;
     COMMANDS[name] = async () => (await import(`./commands/${name}.ts`)).command as Command;

@@ -11,22 +11,27 @@
  *   adapt2     Sec. 4: alpha / (||V||^2 + sqrt(J))
  *   norm       Sec. 4: alpha / ||grad J||^(1/2)
  *   const:<lr> a constant learning rate
+ *   <c>/L      a constant c / L with L the loss's own smoothness constant (the header's Lloss;
+ *              RAC-LoRA's public code takes gamma = factor / L): resolved to const:<c/L> once L
+ *              is known (constantRule), so it runs wherever const does
  * Sec. 4 computes adapt/adapt2/norm from batch values in mini-batch runs; so do we.
  */
 import { float64 } from '../numeric/float64.ts';
 import { eta8 } from '../theory/trace-sides.ts';
 
-export type RuleKind = 'theory' | 'adapt' | 'adapt2' | 'norm' | 'const';
+export type RuleKind = 'theory' | 'adapt' | 'adapt2' | 'norm' | 'const' | 'overL';
 
 export interface Rule {
   kind: RuleKind;
   /** The text it was parsed from (what the trace header records). */
   text: string;
-  /** Learning rate of const:<lr>. */
+  /** Learning rate of const:<lr> (and of a resolved <c>/L). */
   lr?: number;
+  /** c of <c>/L. */
+  factor?: number;
 }
 
-export const RULE_NAMES = ['theory', 'adapt', 'adapt2', 'norm', 'const:<lr>'] as const;
+export const RULE_NAMES = ['theory', 'adapt', 'adapt2', 'norm', 'const:<lr>', '<c>/L'] as const;
 
 /** Paper Table 1 (logistic regression column): alpha^adapt = 1, alpha^adapt2 = 0.8, alpha^norm = 0.06. */
 export const DEFAULT_ALPHA: Readonly<Record<'adapt' | 'adapt2' | 'norm', number>> = { adapt: 1, adapt2: 0.8, norm: 0.06 };
@@ -47,12 +52,33 @@ export function parseRule(text: string): Rule {
       throw new RuleError(`rule "${text}": the learning rate after const: must be a finite number > 0`);
     return { kind: 'const', text, lr };
   }
+  const q = /^(.*)\/L$/.exec(text);
+  if (q) {
+    const factor = q[1]!.trim() === '' ? NaN : Number(q[1]);
+    if (!Number.isFinite(factor) || !(factor > 0)) throw new RuleError(`rule "${text}": the factor before /L must be a finite number > 0 (e.g. 1/L, 0.5/L)`);
+    return { kind: 'overL', text, factor };
+  }
   throw new RuleError(`rule "${text}" is not one of ${RULE_NAMES.join(', ')}`);
 }
 
-/** alpha a rule uses: the flag when given, else the paper's default; null for theory and const. */
+/** Whether a rule's step is a constant (const:<lr>, <c>/L). */
+export function isConstantRule(rule: Rule): boolean {
+  return rule.kind === 'const' || rule.kind === 'overL';
+}
+
+/**
+ * <c>/L as the constant step it is once the loss's L is known (rounded down to float32, so the
+ * applied step never exceeds c/L); other rules unchanged. The text stays "<c>/L".
+ */
+export function constantRule(rule: Rule, Lloss: number | undefined): Rule {
+  if (rule.kind !== 'overL') return rule;
+  if (Lloss === undefined || !(Lloss > 0)) throw new RuleError(`rule "${rule.text}" needs the loss's smoothness constant L, which this workload only estimates`);
+  return { kind: 'const', text: rule.text, lr: roundDownF32(rule.factor! / Lloss), factor: rule.factor };
+}
+
+/** alpha a rule uses: the flag when given, else the paper's default; null for theory and the constant rules. */
 export function ruleAlpha(rule: Rule, alpha?: number): number | null {
-  if (rule.kind === 'theory' || rule.kind === 'const') return null;
+  if (rule.kind === 'theory' || rule.kind === 'const' || rule.kind === 'overL') return null;
   return alpha ?? DEFAULT_ALPHA[rule.kind];
 }
 
@@ -83,6 +109,8 @@ export function stepSize(rule: Rule, alpha: number | null, s: StepScalars): numb
       return alpha! / Math.sqrt(Math.sqrt(s.gradJsq)); // ||grad J||^(1/2) = (||grad J||^2)^(1/4)
     case 'const':
       return rule.lr!;
+    case 'overL':
+      throw new RuleError(`rule "${rule.text}": resolve it with constantRule first (it needs the loss's L)`);
   }
 }
 

@@ -165,6 +165,15 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   scalarDtype: { kind: 'string' },
   versions: { kind: 'stringRecord' },
   created: { kind: 'string' },
+  method: { kind: 'string' },
+  sketch: { kind: 'string' },
+  linkSteps: { kind: 'posInt' },
+  fullJEvery: { kind: 'posInt' },
+  rankBound: { kind: 'nonneg' },
+  rankBoundDistSq: { kind: 'nonneg' },
+  rankBoundMethod: { kind: 'string' },
+  distance: { kind: 'string' },
+  W0sq: { kind: 'nonneg' },
 };
 
 const STEP_FIELDS: Record<string, FieldRule> = {
@@ -177,6 +186,10 @@ const STEP_FIELDS: Record<string, FieldRule> = {
   time_ms: { kind: 'nonneg', required: true },
   batchJ: { kind: 'finite' },
   L: { kind: 'positive' },
+  fullJ: { kind: 'finite' },
+  distSq: { kind: 'nonneg' },
+  HgradSq: { kind: 'nonneg' },
+  gamma: { kind: 'nonneg' },
 };
 
 const DIVERGENCE_FIELDS: Record<string, FieldRule> = {

@@ -7,7 +7,9 @@
  *   {"type":"summary", ...}       last line: steps done, final J, diverged, wall time
  *
  * A step record t holds the quantities at V_t and the eta_t that maps V_t to V_{t+1}
- * (V_{t+1} = V_t - eta_t grad J(V_t), the LoRA step (3)). A run of T steps has records
+ * (V_{t+1} = V_t - eta_t grad J(V_t), the LoRA step (3)). For the other methods (header
+ * `method`: asym, cola, rac, full; gpu-runs/methods.ts) the same fields hold each method's own
+ * quantities (methods.ts says which), and rac / full records add HgradSq and gamma. A run of T steps has records
  * t = 0..T; the last record's eta is the one the rule would use next (not applied).
  * The file writer buffers lines and writes them to `<path>.partial-<pid>`, renamed to `path`
  * by `close` (after the summary): a killed run leaves that partial file, a truncated trace,
@@ -88,6 +90,16 @@ export interface StepRecord {
   batchJ?: number;
   /** Estimated-L runs (mlp): the L used for eta_t at this step. */
   L?: number;
+  /** Mini-batch runs with `fullJEvery` in the header: J is then the batch loss, and this is the
+   *  loss on the whole training set, recorded at t = 0, k, 2k, ... and the last step. */
+  fullJ?: number;
+  /** ||W_t - W*||^2, W* the minimiser of the loss (the FPFT optimum), where it is known. */
+  distSq?: number;
+  /** rac traces: ||H_t grad f(W_t)||^2 (right sketch: ||grad f(W_t) H_t||^2), the projected
+   *  gradient of RAC-LoRA's step W_{t+1} = W_t - gamma_t H_t grad f(W_t). */
+  HgradSq?: number;
+  /** Step size of the method's own update (rac, full: W_{t+1} = W_t - gamma_t (H_t) grad f(W_t)). */
+  gamma?: number;
 }
 
 export interface DivergenceRecord {

@@ -16,80 +16,32 @@
  */
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
+import { checkMethod, trainMethod } from './methods.ts';
 import type { Rng } from './rng.ts';
-import { roundDownF32, ruleAlpha, stepSize, type Rule } from './rules.ts';
+import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
 import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
-  TRACE_FORMAT,
-  TRACE_SCHEMA,
-  type DivergenceRecord,
-  type StepRecord,
-  type SummaryRecord,
-  type TraceHeader,
-  type TraceSink,
-} from './trace.ts';
+  TrainError,
+  batchOrder,
+  checkBatch,
+  distanceRows,
+  fullLossAt,
+  nonFinite,
+  readWeights,
+  recordsDistance,
+  rowSq,
+  sum64,
+  traceHeader,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
+} from './train-common.ts';
+import type { DivergenceRecord, StepRecord, SummaryRecord, TraceSink } from './trace.ts';
 import { matMulT } from './workloads/matmul.ts';
 import type { Workload } from './workloads/types.ts';
 
 export { roundDownF32 } from './rules.ts';
-
-export type Init = 'paper' | 'random';
-export const INITS: readonly Init[] = ['paper', 'random'];
-
-export interface TrainConfig {
-  steps: number;
-  rule: Rule;
-  /** --alpha (adapt, adapt2, norm); the paper's default when absent. */
-  alpha?: number;
-  rank: number;
-  /** Mini-batch size; absent = full batch. */
-  batch?: number;
-  /** Std of the Gaussian adapter entries; default 1/sqrt(n) per matrix. */
-  sigma?: number;
-  init: Init;
-  seed: number;
-  /** Free-text run name stored in the header. */
-  name?: string;
-  /** Versions to record beyond the backend's (e.g. loracheck itself). */
-  versions?: Record<string, string>;
-  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY), and
-   *  sooner once this much host time has passed since the last read (default 250 ms). */
-  readEvery?: number;
-  readAfterMs?: number;
-}
-
-export interface TrainHooks {
-  /** Called after each record is written (progress bar). */
-  onRecord?(rec: StepRecord): void;
-  /** Polled after each record; true stops the run (Ctrl-C) before the next update, and the summary is still written. */
-  shouldStop?(): boolean;
-}
-
-export interface TrainResult {
-  header: TraceHeader;
-  summary: SummaryRecord;
-  last?: StepRecord;
-  divergence?: DivergenceRecord;
-}
-
-export class TrainError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainError';
-  }
-}
-
-/** Sum of a Float32Array segment in float64. */
-function sum64(a: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += a[i]!;
-  return s;
-}
-
-/** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
-function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
-  return tf.sum(tf.square(M), 1) as Tensor1D;
-}
+export { INITS, METHODS, SKETCHES, TrainError, type Init, type Method, type Sketch, type TrainConfig, type TrainHooks, type TrainResult } from './train-common.ts';
 
 /** How often (steps) the trainer reads its per-step records back, at most; see train(). */
 export const DEFAULT_READ_EVERY = 32;
@@ -119,14 +71,15 @@ export function loraWeights(tf: Backend['tf'], W0: readonly (Tensor2D | null)[],
 }
 
 export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainConfig, sink: TraceSink, hooks: TrainHooks = {}): Promise<TrainResult> {
+  if ((cfg.method ?? 'lora') !== 'lora') return trainMethod(backend, w, rng, cfg, sink, hooks);
   const tf = backend.tf;
   const K = w.shapes.length;
   const r = cfg.rank;
-  if (cfg.batch !== undefined) {
-    if (!w.supportsBatch) throw new TrainError(`workload ${w.name} has no data rows: --batch does not apply`);
-    if (!w.N || cfg.batch < 1 || cfg.batch > w.N) throw new TrainError(`batch ${cfg.batch} must be in 1..${w.N ?? 0} (the training-set size)`);
-  }
-  const alpha = ruleAlpha(cfg.rule, cfg.alpha);
+  checkBatch(w, cfg);
+  checkMethod(cfg);
+  // <c>/L: a constant c / L of the loss's own L (estimated-L workloads cannot state it)
+  const rule = constantRule(cfg.rule, w.Lestimated ? undefined : w.Lloss);
+  const alpha = ruleAlpha(rule, cfg.alpha);
   const sigmas = w.shapes.map((s) => cfg.sigma ?? 1 / Math.sqrt(s.n));
 
   // Adapters: paper init B = 0, A ~ N(0, sigma^2) (Sec. 4); random: both Gaussian.
@@ -161,56 +114,21 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   const Lfactor = K > 1 ? 2 : 1;
   const Ltheory = (Ll: number): number => Math.max(Lfactor * Ll, 1);
 
-  const header: TraceHeader = {
-    type: 'header',
-    format: TRACE_FORMAT,
-    schema: TRACE_SCHEMA,
-    workload: w.name,
-    ...(cfg.name !== undefined ? { name: cfg.name } : {}),
-    m: w.shapes.reduce((s, x) => s + x.m, 0),
-    n: w.shapes.reduce((s, x) => s + x.n, 0),
+  const header = traceHeader(backend, w, cfg, {
     r,
-    ...(K > 1 ? { matrices: w.shapes.map((s) => ({ m: s.m, n: s.n })) } : {}),
-    ...(w.N !== undefined ? { N: w.N } : {}),
-    ...(w.data !== undefined ? { data: w.data } : {}),
     L: Ltheory(Lloss),
     Lloss,
     Lmethod: `${w.Lmethod}; theory uses max(${K > 1 ? '2 L (Lemma 3.6)' : 'L'}, 1)`,
-    Lestimated: w.Lestimated,
-    Lstar: w.Lstar,
-    rule: cfg.rule.text,
     alpha,
-    batch: cfg.batch ?? 'full',
     init: cfg.init === 'paper' ? 'paper: B = 0, A ~ N(0, sigma^2)' : 'random: B, A ~ N(0, sigma^2)',
-    ...(cfg.sigma !== undefined ? { sigma: cfg.sigma } : { sigmaRule: '1/sqrt(n) per matrix' }),
-    seed: cfg.seed,
-    steps: cfg.steps,
-    backend: backend.name,
-    backendDetail: backend.detail,
-    backendSkipped: backend.reasonsSkipped,
-    ...(backend.adapter ? { adapter: backend.adapter } : {}),
-    dtype: 'float32',
-    // J and the norms are float64 sums of float32 per-row partials (see the loop below).
-    scalarDtype: 'float64',
-    versions: { ...backend.versions, ...(cfg.versions ?? {}) },
-    created: new Date().toISOString(),
-    description: w.description,
-  };
+    method: 'lora',
+    // LoRA's iterates keep rank(W - W0) <= r (LORA.rank)
+    rankBound: w.rankBound?.(r),
+  });
   sink.write(header);
-
-  // Mini-batch order: a fresh seeded permutation per epoch.
-  let perm: Int32Array | undefined;
-  let pos = 0;
-  const nextBatch = (): Tensor1D | undefined => {
-    if (cfg.batch === undefined) return undefined;
-    if (!perm || pos + cfg.batch > perm.length) {
-      perm = rng.permutation(w.N!);
-      pos = 0;
-    }
-    const idx = perm.slice(pos, pos + cfg.batch);
-    pos += cfg.batch;
-    return tf.tensor1d(idx, 'int32');
-  };
+  const nextBatch = batchOrder(tf, w, rng, cfg.batch);
+  const distance = recordsDistance(w, cfg);
+  const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
 
   const t0 = performance.now();
   const readEvery = Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY);
@@ -224,7 +142,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   // On webgpu (L known) steps run ahead of the host: eta comes from the record kernel and the
   // records wait in `pending`, read back every `readEvery` steps. Elsewhere each record is read
   // back at once and eta computed on the host (rules.ts), as the update needs it.
-  const pending: { t: number; packed: Tensor1D; layout: Layout }[] = [];
+  const pending: { t: number; packed: Tensor1D; extra?: Tensor1D; layout: Layout }[] = [];
   let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
@@ -238,13 +156,17 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
    */
   const readBack = async (pollStop: boolean): Promise<boolean> => {
     if (pending.length === 0) return true;
-    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const parts = pending.flatMap((p) => (p.extra ? [p.packed, p.extra] : [p.packed]));
+    const all = parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
     const vals = (await all.data()) as Float32Array;
     const time_ms = performance.now() - t0;
     lastRead = performance.now();
-    if (all !== pending[0]!.packed) all.dispose();
+    if (all !== parts[0]) all.dispose();
     const batch = pending.splice(0, pending.length);
-    batch.forEach((p) => p.packed.dispose());
+    batch.forEach((p) => {
+      p.packed.dispose();
+      p.extra?.dispose();
+    });
     let off = 0;
     for (const p of batch) {
       const at = off;
@@ -288,21 +210,25 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         if (Number.isFinite(s) && s > Lcur) Lcur = s;
         Lmax = Math.max(Lmax ?? Lcur, Lcur);
       }
-      eta = roundDownF32(stepSize(cfg.rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }));
+      eta = roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }));
     }
-    const rec: StepRecord = { type: 'step', t, J: Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+    // fullJEvery > 1: J is the batch loss and the full-data loss sits in fullJ where evaluated
+    const rec: StepRecord = { type: 'step', t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
     if (cfg.batch !== undefined) rec.batchJ = Jstep;
+    if (sparseFull && lay.full) rec.fullJ = Jfull;
     if (w.Lestimated) rec.L = Ltheory(Lcur);
+    if (lay.dist) rec.distSq = take(lay.dist);
     return rec;
   };
 
   /** The device's eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
   const checkEta = (rec: StepRecord): void => {
-    if (etaAboveRule || cfg.rule.kind === 'const') return;
-    const exact = stepSize(cfg.rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L: Ltheory(Lcur) });
+    if (etaAboveRule || rule.kind === 'const') return;
+    const exact = stepSize(rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L: Ltheory(Lcur) });
     if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
   };
 
+  let finalW: Float32Array[] | undefined;
   let B_: Tensor2D[] = B;
   let A_: Tensor2D[] = A;
   try {
@@ -323,7 +249,9 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
         const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
         const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
-        const full = batch ? w.loss(W!) : undefined;
+        const full = batch && fullLossAt(cfg, t) ? w.loss(W!) : undefined;
+        // ||W_t - W*||^2 rows (small runs on a workload that knows W*), read back after the record
+        const dist = distance ? distanceRows(tf, W ?? loraWeights(tf, w.W0, B_, A_), w.optimum!) : undefined;
         // The record [J | full J | V rows | G rows | grad J rows | eta or secant ratio]
         const plan: RecordPlan = {
           J: [lg.rowTerms?.J ?? piece(lg.Jterms)],
@@ -343,17 +271,18 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
           D: size(plan.D),
           etaOnDevice: false,
           secant: false,
+          dist: dist ? dist.shape[0] : 0,
           total: 0,
         };
         if (!estimateAlong && recordKernelApplies(tf, plan)) {
           // webgpu: the record with eta, and step (3) with that eta, without waiting
-          const { record, etaIndex } = stepRecordWebgpu(tf, plan, cfg.rule, alpha, Ltheory(Lcur), lg.Jscale);
+          const { record, etaIndex } = stepRecordWebgpu(tf, plan, rule, alpha, Ltheory(Lcur), lg.Jscale);
           layout.etaOnDevice = true;
-          layout.total = record.shape[0];
+          layout.total = record.shape[0] + layout.dist;
           const next = final
             ? undefined
             : { B: B_.map((Bk, k) => updateWebgpu(tf, Bk, gB[k]!, record, etaIndex)), A: A_.map((Ak, k) => updateWebgpu(tf, Ak, gA[k]!, record, etaIndex)) };
-          return { packed: record, next, grads: undefined, keep: undefined };
+          return { packed: record, extra: dist, next, grads: undefined, keep: undefined };
         }
         const vector = (p: Piece): Tensor1D =>
           'rowsOf' in p ? rowSq(tf, p.rowsOf) : p.from === 0 && p.length === p.copy.shape[0] ? (p.copy as Tensor1D) : (tf.slice(p.copy, [p.from], [p.length]) as Tensor1D);
@@ -362,11 +291,17 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
           parts.push(tf.reshape(secantRatio(tf, prev.G, lg.G, prev.W, W!), [1]) as Tensor1D);
           layout.secant = true;
         }
-        layout.total = parts.reduce((n, p) => n + p.shape[0], 0);
-        return { packed: tf.concat(parts) as Tensor1D, next: undefined, grads: final ? undefined : { gB, gA }, keep: estimateAlong ? { W: W!, G: lg.G } : undefined };
+        layout.total = parts.reduce((n, p) => n + p.shape[0], 0) + layout.dist;
+        return {
+          packed: tf.concat(parts) as Tensor1D,
+          extra: dist,
+          next: undefined,
+          grads: final ? undefined : { gB, gA },
+          keep: estimateAlong ? { W: W!, G: lg.G } : undefined,
+        };
       });
       batch?.dispose();
-      pending.push({ t, packed: step.packed, layout });
+      pending.push({ t, packed: step.packed, ...(step.extra ? { extra: step.extra } : {}), layout });
       if (step.keep) {
         if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
         prev = step.keep;
@@ -396,8 +331,16 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
       }
     }
     if (!divergence) await readBack(false);
+    if (cfg.keepFinal) {
+      const Wf = tf.tidy(() => loraWeights(tf, w.W0, B_, A_));
+      finalW = await readWeights(Wf);
+      Wf.forEach((x) => x.dispose());
+    }
   } finally {
-    pending.forEach((p) => p.packed.dispose());
+    pending.forEach((p) => {
+      p.packed.dispose();
+      p.extra?.dispose();
+    });
     [...B_, ...A_].forEach((x) => x.dispose());
     if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
   }
@@ -415,7 +358,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     ...(w.Lestimated && Lmax !== undefined ? { Lfinal: Ltheory(Lmax) } : {}),
   };
   sink.write(summary);
-  return { header, summary, last, divergence };
+  return { header, summary, last, divergence, ...(finalW ? { finalW } : {}) };
 }
 
 /** A whole vector as a piece of the record. */
@@ -436,6 +379,8 @@ interface Layout {
   etaOnDevice: boolean;
   /** The secant ratio follows the partials (estimated-L runs, from the second step). */
   secant: boolean;
+  /** Rows of ||W_t - W*||^2 at the end (read back with the record). */
+  dist: number;
   total: number;
 }
 
@@ -449,25 +394,3 @@ function secantRatio(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor
   const sq = (a: Tensor2D[], b: Tensor2D[]) => sumSq(tf, a.map((x, k) => tf.sub(b[k]!, x) as Tensor2D));
   return tf.sqrt(tf.div(sq(G, G2), sq(W, W2))) as Scalar;
 }
-
-/** The first non-finite field of a record, as the divergence reason. */
-function nonFinite(rec: StepRecord): string | undefined {
-  const names: [keyof StepRecord, string][] = [
-    ['J', 'J'],
-    ['Vsq', '||V||^2'],
-    ['Gnorm', '||G||'],
-    ['gradJsq', '||grad J||^2'],
-    ['batchJ', 'batch J'],
-    ['eta', 'eta'],
-  ];
-  for (const [k, label] of names) {
-    const v = rec[k];
-    if (v !== undefined && !Number.isFinite(v as number)) {
-      const why = k === 'eta' && rec.gradJsq === 0 ? ' (grad J = 0: a stationary point)' : '';
-      return `${label} is ${String(v)} at step ${rec.t}${why}`;
-    }
-  }
-  return undefined;
-}
-
-

@@ -24,12 +24,13 @@
  * trace without a summary line is truncated: every reason says so.
  */
 import { float64 } from '../numeric/float64.ts';
-import type { Comparison } from '../theory/claim.ts';
 import type { JSONValue } from '../theory/codec.ts';
 import type { TraceClaimResult, TracePrecision, TraceSeries, TraceVerifyEntry } from '../theory/results.ts';
 import { descentStep, eta8, gvStep, gvTotal, t10, t35D, t35Eta } from '../theory/trace-sides.ts';
 import { tracePrecision, UNIT_ROUNDOFF } from './precision.ts';
 import { Downsampler, RunningOriginFit, RunningSlope } from './series.ts';
+import { FamilyVerifier } from './verify-family.ts';
+import { judged, slackOf, Tally, verdictOf } from './verify-tally.ts';
 import { streamTrace, type ReadInfo, type Trace, type TraceVisitor } from './trace-reader.ts';
 import type { DivergenceRecord, StepRecord, SummaryRecord, TraceHeader } from './trace.ts';
 
@@ -38,8 +39,7 @@ export { MAX_SERIES_POINTS } from './series.ts';
 export const TRACE_CLAIMS = ['L34', 'GV', 'T10', 'T35'] as const;
 export type TraceClaimId = (typeof TRACE_CLAIMS)[number];
 
-/** `verified` needs at least this share of a claim's steps resolved (and at least one). */
-export const MIN_RESOLVED_FRACTION = 0.9;
+export { MIN_RESOLVED_FRACTION } from './verify-tally.ts';
 
 export interface VerifyOptions {
   /** --tol: the relative resolution of recorded scalars, instead of the dtype's. */
@@ -47,60 +47,6 @@ export interface VerifyOptions {
 }
 
 const F = float64;
-
-/** One comparison with the noise of its values and the margin whose size decides resolution. */
-interface Judged {
-  slack: number;
-  noise: number;
-  margin: number;
-  label: string;
-}
-
-const slackOf = (c: Comparison<number>): number => (c.rel === '>=' ? c.lhs - c.rhs : c.rhs - c.lhs);
-
-/** The default noise model: the relative resolution of both sides; the margin is the slack. */
-function judged(c: Comparison<number>, relative: number): Judged {
-  const slack = slackOf(c);
-  return { slack, noise: relative * (Math.abs(c.lhs) + Math.abs(c.rhs)), margin: slack, label: c.label ?? '' };
-}
-
-class Tally {
-  checked = 0;
-  resolved = 0;
-  violations = 0;
-  /** Comparisons that held only within the noise. */
-  tolerated = 0;
-  firstViolation: number | undefined;
-  firstUnresolved: number | undefined;
-  worstSlack: number | undefined;
-  worstLabel: string | undefined;
-
-  /** The comparisons of step t; the step counts once however many of them fail. */
-  judge(t: number, items: Judged[]): void {
-    this.checked++;
-    let bad = false;
-    let resolved = true;
-    for (const j of items) {
-      if (this.worstSlack === undefined || j.slack < this.worstSlack) {
-        this.worstSlack = j.slack;
-        this.worstLabel = j.label;
-      }
-      if (!(j.slack >= -j.noise)) bad = true; // NaN slack included
-      else if (j.slack < 0) this.tolerated++;
-      if (!(j.margin > j.noise)) resolved = false;
-    }
-    if (bad) {
-      this.violations++;
-      this.firstViolation ??= t;
-    }
-    if (bad || resolved) this.resolved++;
-    else this.firstUnresolved ??= t;
-  }
-
-  get unresolved(): number {
-    return this.checked - this.resolved;
-  }
-}
 
 /** Why an unresolved step of each claim is unresolved. */
 const UNRESOLVED_WHY: Record<TraceClaimId, string> = {
@@ -119,6 +65,7 @@ interface Row {
   minGradJsq: number;
   sumEta: number;
   Lmin: number;
+  distSq: number;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
@@ -132,6 +79,8 @@ export class TraceVerifier implements TraceVisitor {
   private prec!: TracePrecision;
   private precUnknown: string | undefined;
   private theoryRule = false;
+  private method = 'lora';
+  private family!: FamilyVerifier;
   private fullBatch = false;
   private prev: StepRecord | undefined;
   private records = 0;
@@ -166,6 +115,8 @@ export class TraceVerifier implements TraceVisitor {
       this.prec = { dtype: String(h.dtype), scalarDtype: String(h.scalarDtype ?? h.dtype), u: UNIT_ROUNDOFF.float32!, relative: this.opts.relative ?? 2 ** -14, basis: 'unknown dtype' };
     }
     this.theoryRule = h.rule === 'theory';
+    this.method = typeof h.method === 'string' ? h.method : 'lora';
+    this.family = new FamilyVerifier(h, this.prec, this.precUnknown);
     this.fullBatch = h.batch === 'full';
   }
 
@@ -186,7 +137,8 @@ export class TraceVerifier implements TraceVisitor {
     const rel = this.prec.relative;
     if (this.fullBatch)
       this.tallies.T35.judge(t, [judged(t35Eta(F, { eta: s.eta, Vsq: s.Vsq, L, J0, Lstar }), rel), judged(t35D(F, { t, Vsq: s.Vsq, Vsq0, L, J0, Lstar }), rel)]);
-    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin });
+    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin, distSq: s.distSq ?? NaN });
+    this.family.step(s);
     this.vsqSlope.add(t, s.Vsq);
     if (t >= 1) {
       // min_{s<T} ||grad J||^2 with T = t + 1, against 1/log T and 1/T
@@ -241,6 +193,8 @@ export class TraceVerifier implements TraceVisitor {
   /** Why the theory's claims do not apply to this trace, or undefined when they do. */
   private inapplicable(): string | undefined {
     const h = this.h;
+    if (this.method !== 'lora')
+      return `method ${this.method}: L34, GV, T10 and T35 are about one LoRA run (3) (V = [B; A^T], eta_t from (8))${this.method === 'cola' ? '; COLA restarts V at every chain link' : ''}`;
     if (!this.theoryRule) return `rule "${h.rule}": L34, GV, T10 and T35 assume eta_t from (8) (rule "theory")`;
     if (!this.fullBatch)
       return `mini-batch (batch ${h.batch}): the theory covers full-batch gradient descent (3); eta_t and grad J are batch estimates`;
@@ -252,39 +206,12 @@ export class TraceVerifier implements TraceVisitor {
   }
 
   private verdict(id: TraceClaimId, k: Tally): TraceClaimResult {
-    const estimated = this.h.Lestimated === true;
-    const counts = { stepsChecked: k.checked, checked: k.checked };
-    const notes: string[] = [];
-    let out: TraceClaimResult;
-    if (this.precUnknown) {
-      out = { id, status: 'undecided', ...counts, resolved: 0, unresolved: k.checked, violations: 0 };
-      notes.push(`${this.precUnknown}: no step can be called resolved or violated`);
-    } else {
-      const enough = k.resolved >= 1 && k.resolved >= MIN_RESOLVED_FRACTION * k.checked;
-      out = {
-        id,
-        status: k.violations > 0 ? 'violated' : enough ? 'verified' : 'undecided',
-        ...counts,
-        resolved: k.resolved,
-        unresolved: k.unresolved,
-        violations: k.violations,
-      };
-      if (k.firstViolation !== undefined) out.firstViolation = k.firstViolation;
-      if (k.firstUnresolved !== undefined) out.firstUnresolved = k.firstUnresolved;
-      if (k.unresolved > 0)
-        notes.push(`${k.unresolved} of ${k.checked} steps unresolved, first at t = ${k.firstUnresolved} (${UNRESOLVED_WHY[id]})`);
-      if (out.status === 'undecided')
-        notes.push(`only ${k.resolved} of ${k.checked} steps resolved: verified needs at least ${MIN_RESOLVED_FRACTION * 100} % in ${this.prec.dtype}`);
-      if (k.tolerated > 0) notes.push(`${k.tolerated} comparison(s) held only within the ${this.prec.dtype} rounding noise`);
-      if (k.violations > 0 && k.worstLabel) notes.push(`worst: ${k.worstLabel}`);
-    }
-    if (k.worstSlack !== undefined) out.worstSlack = k.worstSlack;
-    if (estimated) {
-      out.estimated = true;
-      notes.push(`L is estimated (${this.h.Lmethod ?? 'not certified'}), so this verdict is estimated`);
-    }
-    if (notes.length) out.reason = notes.join('; ');
-    return out;
+    return verdictOf(id, k, {
+      precUnknown: this.precUnknown,
+      dtype: this.prec.dtype,
+      unresolvedWhy: UNRESOLVED_WHY[id],
+      estimated: this.h.Lestimated === true ? (this.h.Lmethod ?? 'not certified') : undefined,
+    });
   }
 
   private claims(truncatedNote: string | undefined): TraceClaimResult[] {
@@ -293,7 +220,7 @@ export class TraceVerifier implements TraceVisitor {
     let claims: TraceClaimResult[];
     // The inequalities are evaluated on every full-batch trace with two or more records; where
     // the theory does not apply they are reported for information inside "not applicable".
-    if (!this.fullBatch || this.records < 2) claims = TRACE_CLAIMS.map((id) => ({ id, status: 'not applicable', reason: why!, ...zero }));
+    if (!this.fullBatch || this.records < 2 || this.method !== 'lora') claims = TRACE_CLAIMS.map((id) => ({ id, status: 'not applicable', reason: why!, ...zero }));
     else if (why)
       claims = TRACE_CLAIMS.map((id) => {
         const k = this.tallies[id];
@@ -306,7 +233,7 @@ export class TraceVerifier implements TraceVisitor {
       });
     else claims = TRACE_CLAIMS.map((id) => this.verdict(id, this.tallies[id]));
     if (truncatedNote) for (const c of claims) c.reason = c.reason ? `${truncatedNote}; ${c.reason}` : truncatedNote;
-    return claims;
+    return [...claims, ...this.family.claims(truncatedNote)];
   }
 
   private fits(): NonNullable<TraceVerifyEntry['fits']> {
@@ -340,6 +267,7 @@ export class TraceVerifier implements TraceVisitor {
       eta: rows.map((r) => r.eta),
       minGradJsq: rows.map((r) => r.minGradJsq),
     };
+    if (rows.some((r) => !Number.isNaN(r.distSq))) series.distSq = rows.map((r) => r.distSq);
     if (applicable) {
       const { J0, Vsq0 } = this;
       const Lstar = this.h.Lstar;
@@ -367,6 +295,8 @@ export class TraceVerifier implements TraceVisitor {
       records: this.records,
     };
     if (!this.precUnknown) entry.precision = this.prec;
+    const optimum = this.family.optimum();
+    if (optimum) entry.optimum = optimum;
     if (info.partialLastLine) entry.partialLastLine = true;
     if (this.sum) {
       entry.summary = this.sum as unknown as Record<string, JSONValue>;

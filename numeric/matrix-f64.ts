@@ -61,3 +61,46 @@ export function normSqF64(A: Matrix<number>): number {
   for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
   return s;
 }
+
+/**
+ * Eigenvalues of a symmetric matrix, descending (cyclic Jacobi rotations until the off-diagonal
+ * mass is below 1e-30 of the total, or 100 sweeps). For the small Gram matrices whose
+ * eigenvalues are squared singular values (the rank-r bound of Eckart-Young in gpu-runs/).
+ * Accuracy: each rotation is orthogonal to rounding, so the values are within a few eps ||A||.
+ */
+export function symmetricEigenvaluesF64(A: Matrix<number>): number[] {
+  const n = A.rows;
+  if (A.cols !== n) throw new RangeError(`symmetricEigenvaluesF64: argument A is ${A.rows} x ${A.cols}, not square`);
+  const a = toF64(A);
+  const at = (i: number, j: number) => a[i * n + j]!;
+  let total = 0;
+  for (let i = 0; i < n * n; i++) total += a[i]! * a[i]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) off += at(i, j) ** 2;
+    if (off <= 1e-30 * total) break;
+    for (let p = 0; p < n - 1; p++)
+      for (let q = p + 1; q < n; q++) {
+        const apq = at(p, q);
+        if (apq === 0) continue;
+        const theta = (at(q, q) - at(p, p)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          // columns p, q of A J, then rows p, q of J^T (A J)
+          const akp = at(k, p);
+          const akq = at(k, q);
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = at(p, k);
+          const aqk = at(q, k);
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+      }
+  }
+  return Array.from({ length: n }, (_, i) => at(i, i)).sort((x, y) => y - x);
+}

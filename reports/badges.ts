@@ -30,6 +30,10 @@ const LOOKS: Readonly<Record<string, Look>> = {
   'not-needed': { cls: 'ok', icon: '∎', text: 'not needed (proved without it)' },
   found: { cls: 'bad', icon: '✗', text: 'counterexample found' },
   'none found': { cls: 'ok', icon: '✓', text: 'none found' },
+  reproduced: { cls: 'ok', icon: '✓', text: 'reproduced' },
+  'partly reproduced': { cls: 'warn', icon: '◐', text: 'partly reproduced' },
+  'not reproduced': { cls: 'bad', icon: '✗', text: 'not reproduced' },
+  'not tested': { cls: 'na', icon: '·', text: 'not tested' },
 };
 
 /** A badge for a verdict/status word; unknown words get a neutral badge with the word escaped. */

@@ -30,6 +30,9 @@ export interface LineChartOptions {
   logY?: boolean | 'auto';
   width?: number;
   height?: number;
+  /** Axis ranges to include (charts of one figure share their axes): the data's range is widened to cover them. */
+  xDomain?: readonly [number, number];
+  yDomain?: readonly [number, number];
 }
 
 export interface HistogramOptions {
@@ -186,6 +189,16 @@ function extent(series: readonly Series[], key: 'x' | 'y', log: boolean): [numbe
   return lo <= hi ? [lo, hi] : undefined;
 }
 
+/** [lo, hi] widened to cover a requested domain (its usable ends). */
+function widen(e: [number, number] | undefined, d: readonly [number, number] | undefined, log: boolean): [number, number] | undefined {
+  if (!d) return e;
+  const ends = d.filter((v) => usable(v, log));
+  if (!ends.length) return e;
+  const lo = Math.min(...ends, ...(e ? [e[0]] : []));
+  const hi = Math.max(...ends, ...(e ? [e[1]] : []));
+  return [lo, hi];
+}
+
 function wantLogY(series: readonly Series[], opt: boolean | 'auto' | undefined): boolean {
   if (opt !== 'auto') return !!opt;
   let lo = Infinity;
@@ -272,8 +285,8 @@ export function lineChart(o: LineChartOptions): Html {
   const lg = legend(o.series, 62, width - 86, 14);
   // The right margin leaves room for half of the last x tick label ("20000").
   const box: Box = { left: 62, right: width - 24, top: lg.height + 10, bottom: height - 44 - (hidden ? 14 : 0) };
-  const ex = extent(o.series, 'x', logX);
-  const ey = extent(o.series, 'y', logY);
+  const ex = widen(extent(o.series, 'x', logX), o.xDomain, logX);
+  const ey = widen(extent(o.series, 'y', logY), o.yDomain, logY);
   if (!ex || !ey) {
     return svg(width, height, o.title, html`${lg.svg}<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no finite values to plot</text>`);
   }

@@ -161,7 +161,82 @@ const PROOF_ATTEMPT = obj({
   scalarModel: opt(obj({ values: { record: 'string' }, comparisons: arr(COMPARISON) })),
 });
 
+const TRACE_CLAIM = obj({
+  id: 'string',
+  status: en('verified', 'violated', 'undecided', 'not applicable'),
+  reason: opt('string'),
+  stepsChecked: opt('number'),
+  checked: opt('number'),
+  resolved: opt('number'),
+  unresolved: opt('number'),
+  firstUnresolved: opt('number'),
+  violations: opt('number'),
+  firstViolation: opt('number'),
+  worstSlack: opt('number'),
+  estimated: opt('boolean'),
+});
+
+/** Table cells: strings, numbers or null (anything else is shown as a dash). */
+const CELL: Spec = 'any';
+
+const EXPERIMENT_SERIES = obj({ name: 'string', x: 'series', y: 'series', dashed: opt('boolean'), run: opt('string'), key: opt('string') });
+
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
+  experiments: obj({
+    ...HEAD,
+    preset: 'string',
+    seed: 'number',
+    backend: 'string',
+    data: arr('string'),
+    timeMs: 'number',
+    interrupted: opt('boolean'),
+    runs: arr(
+      obj({
+        id: 'string',
+        label: 'string',
+        method: 'string',
+        rule: 'string',
+        rank: 'number',
+        batch: oneOf('number', en('full')),
+        epochs: opt('number'),
+        steps: 'number',
+        stepsDone: 'number',
+        seed: opt('number'),
+        trace: opt('string'),
+        seconds: opt('number'),
+        finalJ: opt('number'),
+        testAccuracy: opt('number'),
+        diverged: opt('boolean'),
+        interrupted: opt('boolean'),
+      }),
+    ),
+    figures: arr(
+      obj({
+        id: 'string',
+        title: 'string',
+        paper: 'string',
+        setting: 'string',
+        panels: arr(
+          obj({ title: 'string', xLabel: 'string', yLabel: 'string', logY: opt('boolean'), logX: opt('boolean'), smoothing: opt('string'), series: arr(EXPERIMENT_SERIES) }),
+        ),
+      }),
+    ),
+    tables: arr(obj({ id: 'string', title: 'string', columns: arr('string'), rows: arr(arr(CELL)), note: opt('string') })),
+    statements: arr(
+      obj({
+        id: 'string',
+        figure: opt('string'),
+        source: 'string',
+        provenance: en('printed', 'reported'),
+        claim: 'string',
+        finding: 'string',
+        outcome: en('reproduced', 'partly reproduced', 'not reproduced', 'not tested'),
+        criterion: 'string',
+        numbers: opt({ record: 'any' }),
+      }),
+    ),
+    traceClaims: opt(arr(obj({ file: 'string', label: 'string', claims: arr(TRACE_CLAIM) }))),
+  }),
   prove: obj({
     ...HEAD,
     solver: opt(obj({ name: 'string', version: opt('string') })),
@@ -247,22 +322,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
       obj({
         file: 'string',
         header: { record: 'any' },
-        claims: arr(
-          obj({
-            id: 'string',
-            status: en('verified', 'violated', 'undecided', 'not applicable'),
-            reason: opt('string'),
-            stepsChecked: opt('number'),
-            checked: opt('number'),
-            resolved: opt('number'),
-            unresolved: opt('number'),
-            firstUnresolved: opt('number'),
-            violations: opt('number'),
-            firstViolation: opt('number'),
-            worstSlack: opt('number'),
-            estimated: opt('boolean'),
-          }),
-        ),
+        claims: arr(TRACE_CLAIM),
         fits: opt(
           obj({
             vsqSlope: opt('number'),
@@ -280,6 +340,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
           minGradJsq: 'series',
           gvBound: opt('series'),
           t10Bound: opt('series'),
+          distSq: opt('series'),
         }),
         summary: opt({ record: 'any' }),
         truncated: opt('boolean'),
@@ -287,6 +348,17 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         interrupted: opt('boolean'),
         records: opt('number'),
         precision: opt(obj({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
+        optimum: opt(
+          obj({
+            distSq0: 'number',
+            distSqFinal: 'number',
+            distSqMin: 'number',
+            tMin: 'number',
+            rankBoundJ: opt('number'),
+            rankBoundDistSq: opt('number'),
+            note: opt('string'),
+          }),
+        ),
       }),
     ),
   }),

@@ -87,7 +87,7 @@ export interface UserLossView {
 function userLossViews(files: readonly LoadedFile[]): UserLossView[] {
   const views = new Map<string, UserLossView>();
   for (const { name, data } of files) {
-    if (data.kind === 'verify-trace' || data.kind === 'prove' || !data.loss) continue;
+    if (data.kind === 'verify-trace' || data.kind === 'prove' || data.kind === 'experiments' || !data.loss) continue;
     const l = data.loss;
     const key = JSON.stringify([l.expr, l.L, l.Lstar]);
     let v = views.get(key);
@@ -179,7 +179,9 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
         g = { key, title: sizes.length ? `${workload} (${sizes.join(', ')})` : workload, runs: [] };
         groups.set(key, g);
       }
-      g.runs.push({ file: name, entry, label: h.rule !== undefined ? String(h.rule) : entry.file, color: '', tolerance: data.tolerance });
+      // other methods than LoRA (train --method) say which
+      const method = typeof h.method === 'string' && h.method !== 'lora' ? `${h.method}, ` : '';
+      g.runs.push({ file: name, entry, label: h.rule !== undefined ? `${method}${String(h.rule)}` : entry.file, color: '', tolerance: data.tolerance });
     }
   }
   for (const g of groups.values()) {
@@ -248,7 +250,7 @@ export function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | 
 
 export function buildModel(loaded: Loaded): Model {
   // The paper's claims are judged on the built-in losses only; `--loss` results get their own section.
-  const files = loaded.files.filter((f) => f.data.kind === 'verify-trace' || f.data.kind === 'prove' || !f.data.loss);
+  const files = loaded.files.filter((f) => f.data.kind === 'verify-trace' || f.data.kind === 'prove' || f.data.kind === 'experiments' || !f.data.loss);
   const infos = new Map<string, ClaimInfo>();
   const order: string[] = [];
   const seen = (id: string) => {

@@ -11,6 +11,7 @@ import { page, type Section } from './page.ts';
 import { ablationSection } from './sections/ablation.ts';
 import { claimsSection } from './sections/claims.ts';
 import { environmentSection } from './sections/environment.ts';
+import { experimentsSection } from './sections/experiments.ts';
 import { glanceSection, summarySection } from './sections/summary.ts';
 import { tightnessSection } from './sections/tightness.ts';
 import { tracesSection } from './sections/traces.ts';
@@ -38,6 +39,7 @@ const SECTIONS: readonly [string, (m: Model) => Section | undefined][] = [
   ['Ablation', ablationSection],
   ['Tightness', tightnessSection],
   ['Training traces', tracesSection],
+  ["The papers' experiments", experimentsSection],
   ['Your own losses', userLossSection],
   ['Environment', environmentSection],
 ];

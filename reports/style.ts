@@ -78,6 +78,8 @@ article.claim header h3{margin:.7rem 0 .2rem}
 article.claim .title{font-weight:500;color:var(--muted)}
 .statement{margin:.6rem 0;padding:.5rem .8rem;background:var(--soft);border-radius:6px;overflow-x:auto}
 .statement .katex-display{margin:.3rem 0}
+.exp-statement{margin:.6rem 0;padding:.5rem .8rem;background:var(--soft);border-radius:6px}
+.exp-statement p{margin:.25rem 0}
 .hists{display:flex;flex-wrap:wrap;gap:0 2.5rem}
 .hists figure{margin:.3rem 0}
 .hists svg.chart{width:400px}

@@ -274,6 +274,20 @@ export interface TraceSeries {
   gvBound?: number[];
   /** T10 bound 4 (J(V_0) - L*) / sum_{s<=t} eta_s (the bound for min over s <= t), where applicable. */
   t10Bound?: number[];
+  /** ||W_t - W*||^2 (distance to the FPFT optimum), where the trace records it. */
+  distSq?: number[];
+}
+
+/** Distance of a run to the FPFT optimum W* (traces of workloads that know W*: quadratics). */
+export interface TraceOptimum {
+  distSq0: number;
+  distSqFinal: number;
+  distSqMin: number;
+  tMin: number;
+  /** LoRA's rank-r bounds from the header (LORA.rank): on J and on ||W - W*||^2. */
+  rankBoundJ?: number;
+  rankBoundDistSq?: number;
+  note?: string;
 }
 
 export interface TraceVerifyEntry {
@@ -300,6 +314,8 @@ export interface TraceVerifyEntry {
   records?: number;
   /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
   precision?: TracePrecision;
+  /** Distance to the FPFT optimum along the run, where the trace records it. */
+  optimum?: TraceOptimum;
 }
 
 export interface TracePrecision {
@@ -381,10 +397,113 @@ export interface ProveResultFile {
   interrupted?: boolean;
 }
 
+/**
+ * `loracheck experiments` (gpu-runs/experiments/): the papers' experiments as figures (series
+ * already smoothed and downsampled), tables, and statements that set each paper's claim beside
+ * what the runs show, in words computed from the data.
+ */
+export interface ExperimentSeries {
+  name: string;
+  x: number[];
+  y: number[];
+  /** Bounds are drawn dashed. */
+  dashed?: boolean;
+  /** The run it comes from (ExperimentRun.id). */
+  run?: string;
+  /** Series with the same key share a colour across a figure's panels (default: the run). */
+  key?: string;
+}
+
+export interface ExperimentPanel {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logY?: boolean;
+  logX?: boolean;
+  series: ExperimentSeries[];
+  /** How the series were smoothed, e.g. "moving average, window 10 steps". */
+  smoothing?: string;
+}
+
+export interface ExperimentFigure {
+  id: string;
+  title: string;
+  /** What the paper's figure shows, and which paper. */
+  paper: string;
+  /** What was run here (data, sizes, epochs, rates), and how it differs from the paper. */
+  setting: string;
+  /** Panels share the x axis (and the y axis where their yLabel is the same). */
+  panels: ExperimentPanel[];
+}
+
+export interface ExperimentTable {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+  note?: string;
+}
+
+/** A paper's statement beside what the runs show. `printed`: in the paper's text; `reported`: known from secondary reports only. */
+export interface ExperimentStatement {
+  id: string;
+  figure?: string;
+  source: string;
+  provenance: 'printed' | 'reported';
+  /** The paper's statement. */
+  claim: string;
+  /** What the runs show, in words built from the numbers. */
+  finding: string;
+  /** From the criterion, applied to the numbers: never set by hand. */
+  outcome: 'reproduced' | 'partly reproduced' | 'not reproduced' | 'not tested';
+  /** The criterion that decided the outcome. */
+  criterion: string;
+  numbers?: Record<string, number | null>;
+}
+
+export interface ExperimentRun {
+  id: string;
+  label: string;
+  method: string;
+  rule: string;
+  rank: number;
+  batch: number | 'full';
+  epochs?: number;
+  steps: number;
+  stepsDone: number;
+  seed: number;
+  trace?: string;
+  seconds: number;
+  finalJ?: number | null;
+  testAccuracy?: number;
+  diverged?: boolean;
+  interrupted?: boolean;
+}
+
+export interface ExperimentsResultFile {
+  kind: 'experiments';
+  schema: number;
+  env: Environment;
+  preset: string;
+  seed: number;
+  backend: string;
+  /** Where the data came from, and what the papers used instead. */
+  data: string[];
+  timeMs: number;
+  interrupted?: boolean;
+  runs: ExperimentRun[];
+  figures: ExperimentFigure[];
+  tables: ExperimentTable[];
+  statements: ExperimentStatement[];
+  /** Claim verdicts of the full-batch traces (verify-trace's entries, series dropped). */
+  traceClaims?: { file: string; label: string; claims: TraceClaimResult[] }[];
+}
+
 export type ResultFile =
   | ProveResultFile
   | CheckResultFile
   | SearchResultFile
   | AblationResultFile
   | TightnessResultFile
-  | TraceVerifyResultFile;
+  | TraceVerifyResultFile
+  | ExperimentsResultFile;

@@ -143,3 +143,27 @@ export function t35D<T>(F: Field<T>, s: { t: number | T; Vsq: T; Vsq0: T; L: T; 
     rhs: F.add(count(F, s.t), F.mul(fourSqrt2L(F, s.L), inner)),
   };
 }
+
+/**
+ * RAC.step (theory/claims/rac-step.ts), one projected step W_{t+1} = W_t - gamma H_t grad f(W_t):
+ * f(W_t) - f(W_{t+1}) >= gamma (1 - L gamma / 2) ||H_t grad f(W_t)||^2 (FPFT: H = I).
+ */
+export function racDescent<T>(F: Field<T>, s: { f_t: T; f_next: T; gamma: T; L: T; HgradSq: T }): Comparison<T> {
+  const factor = F.sub(F.one, F.div(F.mul(s.L, s.gamma), F.fromInt(2)));
+  return {
+    label: 'f(W) - f(W - gamma H grad f) >= gamma (1 - L gamma/2) ||H grad f||^2',
+    lhs: F.sub(s.f_t, s.f_next),
+    rel: '>=',
+    rhs: prod(F, s.gamma, factor, s.HgradSq),
+  };
+}
+
+/** RAC.sum (theory/claims/rac-sum.ts) at T: sum_{t<T} ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma. */
+export function racSum<T>(F: Field<T>, s: { sumHgradSq: T; f0: T; Lstar: T; gamma: T; T: number }): Comparison<T> {
+  return {
+    label: `T = ${s.T}: sum_t ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma`,
+    lhs: s.sumHgradSq,
+    rel: '<=',
+    rhs: F.div(F.mul(F.fromInt(2), F.sub(s.f0, s.Lstar)), s.gamma),
+  };
+}

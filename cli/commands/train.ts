@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
-import { progressPrinter } from './search.ts';
-import { duration } from '../../reports/format.ts';
+import { trainProgress } from '../train-progress.ts';
 import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { DatasetError } from '../../gpu-runs/data/dataset.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 import { freshSeed, Rng } from '../../gpu-runs/rng.ts';
 import { RuleError, parseRule, type Rule } from '../../gpu-runs/rules.ts';
-import type { StepRecord } from '../../gpu-runs/trace.ts';
 import { SIGNAL_EXIT, trainToFile } from '../../gpu-runs/train-file.ts';
-import { INITS, TrainError, type Init } from '../../gpu-runs/trainer.ts';
+import { MethodError, checkMethod } from '../../gpu-runs/methods.ts';
+import { INITS, METHODS, SKETCHES, TrainError, type Init, type Method, type Sketch } from '../../gpu-runs/trainer.ts';
 import {
   DEFAULT_RANK,
   MLP_DATA,
@@ -43,44 +42,19 @@ function parseSize(v: string): { m: number; n: number } {
   return { m, n };
 }
 
-/**
- * Progress on stderr (one line, redrawn on a terminal at most every 100 ms, a plain line every
- * 10 s otherwise): steps, steps/s over the last few seconds, ETA, J, ||V||^2, eta, RSS.
- */
-function progress(total: number): { update(rec: StepRecord): void; done(): void } {
-  const out = progressPrinter();
-  const start = performance.now();
-  let last = 0;
-  let window = { ms: start, t: 0 };
-  let rate = 0;
-  return {
-    update(rec) {
-      const now = performance.now();
-      if (now - last < 100 && rec.t < total) return;
-      last = now;
-      if (now - window.ms >= 5000 || rate === 0) {
-        const r = (rec.t - window.t) / Math.max(1e-9, (now - window.ms) / 1000);
-        if (rec.t > window.t) rate = r;
-        window = { ms: now, t: rec.t };
-      }
-      const eta = rate > 0 ? duration(((total - rec.t) / rate) * 1000) : '?';
-      const pct = total > 0 ? ` (${((100 * rec.t) / total).toFixed(1)} %)` : '';
-      const rss = (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
-      out.line(`step ${rec.t}/${total}${pct}  ${rate.toFixed(1)} steps/s  ETA ${eta}  J ${rec.J.toPrecision(6)}  ||V||^2 ${rec.Vsq.toPrecision(4)}  eta ${rec.eta.toPrecision(3)}  RSS ${rss} MB  (${duration(now - start)})`);
-    },
-    done: () => out.done(),
-  };
-}
-
 export const command: Command = {
   spec: {
     name: NAME,
     summary: 'Train LoRA adapters with gradient descent on TensorFlow.js and write a JSON Lines trace.',
-    usage: 'train [--workload W] [--steps T] [--rule R] [--rank r] [--batch B] [--alpha a] [--sigma s] [--init paper|random] [--seed N] [--backend b] [--out FILE]',
+    usage: 'train [--workload W] [--method M] [--steps T] [--rule R] [--rank r] [--batch B] [--alpha a] [--sigma s] [--init paper|random] [--seed N] [--backend b] [--out FILE]',
     flags: {
       workload: { type: 'string', help: 'what to train', arg: 'W', choices: WORKLOADS, default: 'penguins-logreg' },
-      steps: { type: 'int', help: 'number of LoRA steps (3)', arg: 'T', min: 0, default: 100 },
-      rule: { type: 'string', help: 'step size: theory (8), adapt, adapt2, norm, const:<lr>', arg: 'R', default: 'theory' },
+      method: { type: 'string', help: 'lora (the paper), asym (Asymmetric LoRA), cola (Chain of LoRA), rac (RAC-LoRA), full (full-parameter GD)', arg: 'M', choices: METHODS, default: 'lora' },
+      sketch: { type: 'string', help: 'rac: left (H_B, default) or right (H_A) Gaussian sketch', choices: SKETCHES },
+      'link-steps': { type: 'int', help: 'cola: LoRA steps per chain link (default 50); rac: steps per sketch (default 1)', arg: 'K', min: 1 },
+      steps: { type: 'int', help: 'number of steps (LoRA: (3))', arg: 'T', min: 0, default: 100 },
+      rule: { type: 'string', help: 'step size: theory (8), adapt, adapt2, norm (lora, cola), const:<lr>, <c>/L (every method); default theory for lora and cola, 1/L for the others', arg: 'R' },
+      'full-loss-every': { type: 'int', help: 'mini-batch: the full-data loss every K steps only (J is then the batch loss; default 1)', arg: 'K', min: 1 },
       rank: { type: 'int', help: 'adapter rank r (default: 2 for penguins-logreg and mlp, 8 for fmnist-*, 16 for quadratic)', arg: 'r', min: 1 },
       batch: { type: 'int', help: 'mini-batch size (default: full batch, the algorithm the theory covers)', arg: 'B', min: 1 },
       alpha: { type: 'number', help: 'alpha of adapt / adapt2 / norm (default: the paper\'s 1 / 0.8 / 0.06)', arg: 'a', gt: 0 },
@@ -113,11 +87,19 @@ export const command: Command = {
     if (loss && name !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${name}`);
     let rule: Rule;
     try {
-      rule = parseRule(flags.rule);
+      rule = parseRule(flags.rule ?? (flags.method === 'lora' || flags.method === 'cola' ? 'theory' : '1/L'));
     } catch (e) {
       throw new UsageError(`${NAME}: flag --rule: ${(e as Error).message}`);
     }
-    if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const'))
+    const method = flags.method as Method;
+    try {
+      checkMethod({ method, rule, sketch: flags.sketch as Sketch | undefined, linkSteps: flags['link-steps'] });
+    } catch (e) {
+      if (e instanceof MethodError) throw new UsageError(`${NAME}: flag --${e.option}: ${e.message}`);
+      throw e;
+    }
+    if (flags['full-loss-every'] !== undefined && flags.batch === undefined) throw new UsageError(`${NAME}: flag --full-loss-every applies to mini-batch runs (--batch)`);
+    if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const' || rule.kind === 'overL'))
       throw new UsageError(`${NAME}: flag --alpha applies to the rules adapt, adapt2 and norm, not ${rule.text}`);
     if (flags.size !== undefined && name !== 'quadratic' && name !== 'expr') throw new UsageError(`${NAME}: flag --size applies to the quadratic and expr workloads only`);
     if ((flags.hidden !== undefined || flags.data !== undefined) && name !== 'mlp')
@@ -145,7 +127,8 @@ export const command: Command = {
       throw new UsageError(`${NAME}: flag --batch (${flags.batch}) is larger than --samples (${flags.samples})`);
 
     const seed: number = flags.seed ?? freshSeed();
-    const out: string = flags.out ?? join(resultsDir(flags.results), 'traces', `${name}-${rule.text.replace(/[^A-Za-z0-9.]+/g, '_')}-${seed}.jsonl`);
+    const tag = `${method === 'lora' ? '' : `${method}-`}${rule.text.replace(/[^A-Za-z0-9.]+/g, '_')}`;
+    const out: string = flags.out ?? join(resultsDir(flags.results), 'traces', `${name}-${tag}-${seed}.jsonl`);
 
     let backend;
     try {
@@ -160,17 +143,21 @@ export const command: Command = {
     const rng = new Rng(seed);
     let workload;
     try {
-      workload = createWorkload(backend.tf, name, opts, rank, rng);
+      // the CPU backends gather mini-batches faster on the host (workloads/softmax.ts)
+      workload = createWorkload(backend.tf, name, { ...opts, hostRows: flags.batch !== undefined && (backend.name === 'wasm' || backend.name === 'cpu') }, rank, rng);
     } catch (e) {
       if (e instanceof WorkloadError || e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);
       throw e;
     }
 
-    const bar = flags.quiet ? undefined : progress(flags.steps);
+    const bar = flags.quiet ? undefined : trainProgress(flags.steps);
     let run;
     try {
       console.log(`workload: ${workload.description}`);
-      const cfg = { steps: flags.steps, rule, alpha: flags.alpha, rank, batch: flags.batch, sigma: flags.sigma, init: flags.init as Init, seed, name: flags.name, versions: { loracheck: ownVersion() } };
+      const cfg = {
+        ...{ steps: flags.steps, rule, alpha: flags.alpha, rank, batch: flags.batch, sigma: flags.sigma, init: flags.init as Init, seed, name: flags.name, versions: { loracheck: ownVersion() } },
+        ...{ method, sketch: flags.sketch as Sketch | undefined, linkSteps: flags['link-steps'], fullJEvery: flags['full-loss-every'] },
+      };
       run = await trainToFile(backend, workload, rng, cfg, out, {
         onRecord: (r) => bar?.update(r),
         onSignal: (sig) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and writing the summary (again to quit now; ${out} is replaced only by a finished trace)\n`),
@@ -187,10 +174,11 @@ export const command: Command = {
     const res = run.result;
     const h = res.header;
     console.log(
-      `L = ${h.L} (theory constant; loss L = ${h.Lloss}, ${h.Lestimated ? 'estimated' : 'certified/exact'}), L* = ${h.Lstar}; rule ${h.rule}${h.alpha != null ? ` (alpha ${h.alpha})` : ''}, ${h.batch === 'full' ? 'full batch' : `batch ${h.batch}`}, rank ${h.r}`,
+      `L = ${h.L} (theory constant; loss L = ${h.Lloss}, ${h.Lestimated ? 'estimated' : 'certified/exact'}), L* = ${h.Lstar}; method ${h.method}, rule ${h.rule}${h.alpha != null ? ` (alpha ${h.alpha})` : ''}, ${h.batch === 'full' ? 'full batch' : `batch ${h.batch}`}, rank ${h.r}`,
     );
     const s = res.summary;
-    const first = res.last ? `J ${res.last.J.toPrecision(6)}, ||V||^2 ${res.last.Vsq.toPrecision(6)}` : 'no finite record';
+    const dist = res.last?.distSq !== undefined ? `, ||W - W*||^2 ${res.last.distSq.toPrecision(4)}${h.rankBound !== undefined ? ` (rank-${h.r} bound: J >= ${Number(h.rankBound).toPrecision(4)})` : ''}` : '';
+    const first = res.last ? `J ${res.last.J.toPrecision(6)}, ||V||^2 ${res.last.Vsq.toPrecision(6)}${dist}` : 'no finite record';
     const rate = s.steps / Math.max(1e-9, s.wall_ms / 1000);
     if (res.divergence) console.log(`diverged: ${res.divergence.reason}; the trace ends with a divergence record`);
     console.log(`${s.interrupted ? 'interrupted after' : 'done:'} ${s.steps} steps in ${(s.wall_ms / 1000).toFixed(2)} s (${rate.toFixed(1)} steps/s); last ${first}`);

@@ -34,6 +34,7 @@ function describe(e: TraceVerifyEntry): string[] {
     lines.push(s);
   }
   if (e.fits?.note) lines.push(`  fits: ${e.fits.note}`);
+  if (e.optimum?.note) lines.push(`  distance to the FPFT optimum: ${e.optimum.note}`);
   return lines;
 }
 

@@ -16,6 +16,10 @@ describe('loracheck verify (the main job)', () => {
     expect(secs(plan({ ...base, budget: 2 }))).toBeCloseTo(2 * secs(stages));
     expect(secs(plan({ ...base, quick: true }))).toBeLessThan(secs(stages) / 5);
     expect(plan({ ...base, fmnist: true }).filter((s) => s.argv.includes('fmnist-logreg'))).toHaveLength(3);
+    // with Fashion-MNIST, the papers' experiments in short: quick, and tiny under --quick
+    const exp = (quick: boolean) => plan({ ...base, quick, fmnist: true }).find((s) => s.argv[0] === 'experiments')?.argv;
+    expect(exp(false)).toEqual(expect.arrayContaining(['--preset', 'quick']));
+    expect(exp(true)).toEqual(expect.arrayContaining(['--preset', 'tiny']));
   });
 
   it('runs end to end at a tiny budget and writes the report with every claim', async () => {

@@ -60,6 +60,8 @@ export function plan(opts: { quick: boolean; budget: number; results: string; ou
         okCodes: [0, 1],
       });
     }
+    // the papers' experiments, short: --preset quick (about 30 s here), tiny under --quick (about 6 s)
+    stages.push({ title: "The papers' experiments (short)", argv: ['experiments', '--preset', opts.quick ? 'tiny' : 'quick', ...seed, ...res, '--quiet'], okCodes: [0] });
   }
   stages.push({ title: 'Verify the traces', argv: ['verify-trace', ...traceFiles, ...res], okCodes: [0, 1] });
   stages.push({ title: 'Write the report', argv: ['report', ...res, '--out', opts.out], okCodes: [0] });
@@ -80,7 +82,7 @@ export const command: Command = {
       out: { type: 'string', arg: 'FILE', help: 'report file', default: 'out/report.html' },
       'no-fmnist': { type: 'boolean', help: 'skip Fashion-MNIST even when its package is installed' },
     },
-    details: `Fashion-MNIST runs are added when ${FMNIST_DIR} exists (apt-get install dataset-fashion-mnist).`,
+    details: `Fashion-MNIST runs, and the papers' experiments in short (loracheck experiments --preset quick; tiny under --quick), are added when ${FMNIST_DIR} exists (apt-get install dataset-fashion-mnist).`,
   },
   async run({ flags }) {
     const { main } = await import('../main.ts');

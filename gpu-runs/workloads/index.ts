@@ -38,6 +38,8 @@ export interface WorkloadOptions {
   fmnistDir?: string;
   /** expr: the user's loss and its constants (size as quadratic). */
   loss?: ExprWorkloadLoss;
+  /** fmnist-logreg, penguins-logreg: gather mini-batches on the host (the CPU backends; softmax.ts). */
+  hostRows?: boolean;
 }
 
 export const DEFAULT_RANK: Readonly<Record<WorkloadName, number>> = {
@@ -115,9 +117,9 @@ export function createWorkload(tf: TF, name: WorkloadName, opts: WorkloadOptions
   checkWorkloadOptions(name, opts, rank);
   switch (name) {
     case 'penguins-logreg':
-      return logregWorkload(tf, name, dataset('penguins', opts), rng);
+      return logregWorkload(tf, name, dataset('penguins', opts), rng, { hostRows: opts.hostRows });
     case 'fmnist-logreg':
-      return logregWorkload(tf, name, dataset('fmnist', opts), rng);
+      return logregWorkload(tf, name, dataset('fmnist', opts), rng, { hostRows: opts.hostRows });
     case 'fmnist-2head':
       return twoHeadWorkload(tf, name, dataset('fmnist', opts), rng, TWO_HEAD_SPLIT);
     case 'quadratic':

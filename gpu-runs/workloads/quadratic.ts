@@ -9,13 +9,75 @@
  * nonzero W0 would only shift C).
  */
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { symmetricEigenvaluesF64 } from '../../numeric/matrix-f64.ts';
 import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
 import { quadraticKernelsAvailable, quadraticStepWebgpu } from './quadratic-webgpu.ts';
-import { WorkloadError, type LossGrad, type LossTerms, type Workload } from './types.ts';
+import { WorkloadError, type LossGrad, type LossTerms, type RankBound, type Workload } from './types.ts';
 
 export const QUADRATIC_MAX_SIZE = 8192;
 const H_SCALE = 4;
+/** The rank bound is computed up to this many entries of W (it costs a pass over P and Q only). */
+export const RANK_BOUND_MAX_ENTRIES = 2 ** 24;
+
+/**
+ * LORA.rank for this quadratic (W0 = 0, so rank(W) <= r): ||W - C||^2 >= sum_{i>r} sigma_i(C)^2
+ * (Eckart-Young), and L(W) = 1/2 sum H_ij (W - C)_ij^2 >= (min H / 2) ||W - C||^2.
+ * sigma_i(C)^2 for C = P Q / s are the eigenvalues of R (Q Q^T) R^T / s^2 with P^T P = R^T R
+ * (Cholesky; eig(AB) = eig(BA)), in float64. C itself is the float32 product: by Mirsky's
+ * inequality the tail's square root moves by at most ||C32 - C||_F <= (k + 3) u ||P||_F ||Q||_F / s,
+ * which is subtracted, as is 1e-12 of the trace for the eigenvalue solver.
+ */
+export function quadraticRankBound(P: Float32Array, Q: Float32Array, m: number, n: number, k: number, r: number, Hmin: number): RankBound | undefined {
+  if (r >= k) return { distSq: 0, J: 0, method: `rank(C) = ${k} <= r: LoRA can reach C` };
+  const GP = new Float64Array(k * k);
+  const GQ = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) {
+      let sp = 0;
+      for (let i = 0; i < m; i++) sp += P[i * k + a]! * P[i * k + b]!;
+      let sq = 0;
+      for (let j = 0; j < n; j++) sq += Q[a * n + j]! * Q[b * n + j]!;
+      GP[a * k + b] = GP[b * k + a] = sp;
+      GQ[a * k + b] = GQ[b * k + a] = sq;
+    }
+  // Cholesky GP = R^T R (R upper triangular)
+  const R = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    let d = GP[j * k + j]!;
+    for (let l = 0; l < j; l++) d -= R[l * k + j]! ** 2;
+    if (!(d > 0)) return undefined; // P rank-deficient (probability 0): no bound stated
+    R[j * k + j] = Math.sqrt(d);
+    for (let i = j + 1; i < k; i++) {
+      let s = GP[j * k + i]!;
+      for (let l = 0; l < j; l++) s -= R[l * k + j]! * R[l * k + i]!;
+      R[j * k + i] = s / R[j * k + j]!;
+    }
+  }
+  const scale2 = k * n; // s^2
+  const M = new Array<number>(k * k).fill(0);
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) for (let d = 0; d < k; d++) s += R[a * k + c]! * GQ[c * k + d]! * R[b * k + d]!;
+      M[a * k + b] = s / scale2;
+    }
+  const ev = symmetricEigenvaluesF64({ rows: k, cols: k, data: M });
+  const trace = ev.reduce((s, x) => s + Math.max(0, x), 0);
+  const tail = ev.slice(r).reduce((s, x) => s + Math.max(0, x), 0) - 1e-12 * trace;
+  let normP = 0;
+  for (const x of P) normP += x * x;
+  let normQ = 0;
+  for (const x of Q) normQ += x * x;
+  const e = ((k + 3) * 2 ** -24 * Math.sqrt(normP * normQ)) / Math.sqrt(scale2);
+  const root = Math.sqrt(Math.max(0, tail)) - e;
+  const distSq = root > 0 ? root * root : 0;
+  return {
+    distSq,
+    J: (Hmin / 2) * distSq,
+    method: `Eckart-Young: ||W - C||^2 >= sum_{i>${r}} sigma_i(C)^2 (float64 eigenvalues of the ${k} x ${k} Gram form, less the float32 rounding of C), and L(W) >= (min H / 2 = ${Hmin / 2}) times that`,
+  };
+}
 
 function levels(rng: Rng, k: number): Float32Array {
   const v = new Float32Array(k);
@@ -59,6 +121,12 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     Lstar: 0,
     W0: [null],
     supportsBatch: false,
+    optimum: [C],
+    rankBound: (r: number) => {
+      if (m * n > RANK_BOUND_MAX_ENTRIES) return undefined;
+      const Hmin = H_SCALE * Math.min(...h) * Math.min(...kcol);
+      return quadraticRankBound(P, Q, m, n, rankC, r, Hmin);
+    },
     lossGrad: (W): LossGrad => forward(W, true),
     loss: (W): LossTerms => forward(W, false),
     ...(fused

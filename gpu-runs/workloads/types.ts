@@ -59,10 +59,28 @@ export interface Workload {
   lossGrad(W: Tensor2D[], batch?: Tensor1D): LossGrad;
   /** Loss only, full data (mini-batch runs record the full J each step). Call inside tf.tidy. */
   loss(W: Tensor2D[]): LossTerms;
+  /** The minimiser W* of the loss (the FPFT optimum: f(W*) = L*), where it is known
+   *  (quadratic: W* = C). Traces of small runs then record ||W_t - W*||^2. */
+  readonly optimum?: readonly Tensor2D[];
+  /**
+   * A lower bound on ||W - W*||^2 over every W with rank(W - W0) <= r, and the bound it implies
+   * on L(W), where the workload can state one (quadratic: Eckart-Young); undefined otherwise.
+   */
+  rankBound?(r: number): RankBound | undefined;
   /** Optional fused full-batch path: loss and G straight from the adapters (W = W0 + BA is
    *  never stored), where the active backend has kernels for it. Call inside tf.tidy. */
   lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[]): LossGrad;
   dispose(): void;
+}
+
+/** What LoRA (rank r, any steps) cannot go below: LORA.rank on a trace. */
+export interface RankBound {
+  /** min over rank-r updates of ||W0 + D - W*||^2 (a certified lower bound of it). */
+  distSq: number;
+  /** The bound on the loss that follows: L(W) >= J. */
+  J: number;
+  /** How it was obtained, for the header. */
+  method: string;
 }
 
 /** Raised for workload options that do not fit (unknown name, bad size, rank too large). */

@@ -47,6 +47,12 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
         seeds: distinct(d.traces.map((t) => t.header.seed)).map(String).join(', ') || '—',
         budget: distinct(d.traces.map((t) => t.header.steps ?? t.series.t[t.series.t.length - 1])).map((n) => `${String(n)} steps`).join(', '),
       };
+    case 'experiments':
+      return {
+        what: `experiments (${d.preset}): ${plural(d.runs.length, 'run')} on ${d.backend}`,
+        seeds: s(d.seed),
+        budget: `${d.runs.reduce((a, r) => a + r.stepsDone, 0).toLocaleString('en-US')} steps, ${(d.timeMs / 1000).toFixed(0)} s${d.interrupted ? ' (interrupted)' : ''}`,
+      };
   }
 }
 

@@ -65,6 +65,16 @@ function runsTable(g: TraceGroup): Html {
       { head: 'final J', cell: (r) => num(last(r.entry.series.J)), cls: 'num' },
       { head: 'final ‖V‖²', cell: (r) => num(last(r.entry.series.Vsq)), cls: 'num' },
       { head: 'min ‖∇J‖²', cell: (r) => num(last(r.entry.series.minGradJsq)), cls: 'num' },
+      ...(g.runs.some((r) => r.entry.optimum)
+        ? [
+            {
+              head: 'final ‖W − W*‖²',
+              cell: (r: TraceRun) => (r.entry.optimum ? html`${num(r.entry.optimum.distSqFinal)}${r.entry.optimum.rankBoundDistSq !== undefined ? html`<div class="small dim">rank-${String(r.entry.header.r)} bound ${num(r.entry.optimum.rankBoundDistSq)}</div>` : ''}` : html`<span class="dim">—</span>`),
+              cls: 'num' as const,
+              title: 'distance to the FPFT optimum W* (where the trace records it), and the least LoRA at rank r can reach (Eckart-Young)',
+            },
+          ]
+        : []),
       { head: 'seed', cell: (r) => header(r, 'seed'), cls: 'num' },
       { head: 'backend', cell: (r) => header(r, 'backend') },
       { head: 'run', cell: runState },

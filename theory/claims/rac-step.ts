@@ -18,7 +18,7 @@ import { project } from '../rac.ts';
 import { lossHypotheses } from '../_internals/hyp.ts';
 import { ALGEBRAIC_MODES, cheaply } from '../_internals/num.ts';
 import { isProjection, projectionOf } from '../_internals/rac-input.ts';
-import { prod } from '../_internals/sides.ts';
+import { racDescent } from '../trace-sides.ts';
 
 function projectedGradient<T>(F: Field<T>, input: RacPointInput) {
   const loss = lossOver(F, input.loss);
@@ -42,15 +42,7 @@ export const RACstep: Claim<RacPointInput> = {
     const { loss, W, Hg } = projectedGradient(F, input);
     const gamma = F.lift(input.gamma);
     const next = axpy(F, W, gamma, Hg);
-    const factor = F.sub(F.one, F.div(F.mul(loss.L, gamma), F.fromInt(2)));
-    return [
-      {
-        label: 'f(W) - f(W - gamma H grad f) >= gamma (1 - L gamma/2) ||H grad f||^2',
-        lhs: F.sub(loss.value(W), loss.value(next)),
-        rel: '>=',
-        rhs: prod(F, gamma, factor, normSq(F, Hg)),
-      },
-    ];
+    return [racDescent(F, { f_t: loss.value(W), f_next: loss.value(next), gamma, L: loss.L, HgradSq: normSq(F, Hg) })];
   },
   nonTrivial: (input) => cheaply((F) => !F.isZero(normSq(F, projectedGradient(F, input).Hg)), input.W),
   hypothesesHold: (input) => ({ smooth: lossHypotheses(input.loss).smooth, projection: input.P === undefined || isProjection(input.P) }),

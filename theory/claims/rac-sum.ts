@@ -17,6 +17,7 @@ import { project, racRun } from '../rac.ts';
 import { lossHypotheses } from '../_internals/hyp.ts';
 import { ALGEBRAIC_MODES, cheaply } from '../_internals/num.ts';
 import { projectionOf, stepAtMostOneOverL, unstack } from '../_internals/rac-input.ts';
+import { racSum } from '../trace-sides.ts';
 
 /** T, or fewer when the input carries fewer stacked sketches (a longer T alone adds no step). */
 function stepsOf(input: RacRunInput): number {
@@ -39,12 +40,11 @@ export const RACsum: Claim<RacRunInput> = {
     const Hs = unstack(input.side, input.sketches, input.r, stepsOf(input)).map((S) => projectionOf(F, input.side, S));
     const gamma = F.lift(input.gamma);
     const { records } = racRun(F, loss, lift(F, input.W0), input.side, Hs, gamma);
-    const rhs = F.div(F.mul(F.fromInt(2), F.sub(records[0]!.f, loss.Lstar)), gamma);
     const out: Comparison<T>[] = [];
     let sum = F.zero;
     for (let t = 0; t < Hs.length; t++) {
       sum = F.add(sum, records[t]!.projGradSq);
-      out.push({ label: `T = ${t + 1}: sum_t ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma`, lhs: sum, rel: '<=', rhs });
+      out.push(racSum(F, { sumHgradSq: sum, f0: records[0]!.f, Lstar: loss.Lstar, gamma, T: t + 1 }));
     }
     return out;
   },

@@ -1,0 +1,89 @@
+/**
+ * `loracheck experiments`: the papers' experiments (gpu-runs/experiments/): Mu & Klabjan's
+ * Section 4 on Fashion-MNIST and RAC-LoRA's comparison. Writes <results>/experiments.json after
+ * every run (atomically) and one trace per run under <results>/traces/experiments/; Ctrl-C stops
+ * after the current step and keeps what was done (exit 130).
+ */
+import { join } from 'node:path';
+import type { Command } from '../main.ts';
+import { UsageError } from '../args.ts';
+import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { progressPrinter, withInterrupt } from './search.ts';
+import { duration } from '../../reports/format.ts';
+import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
+import { DatasetError } from '../../gpu-runs/data/dataset.ts';
+import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
+import { PRESETS, runExperiments, type PresetName } from '../../gpu-runs/experiments/index.ts';
+import { freshSeed } from '../../gpu-runs/rng.ts';
+
+const NAME = 'experiments';
+
+export const command: Command = {
+  spec: {
+    name: NAME,
+    summary: "Reproduce the papers' experiments: Mu & Klabjan Sec. 4 (Figures 1, 4, 7) on Fashion-MNIST, RAC-LoRA's comparison.",
+    usage: 'experiments [--quick] [--preset full|quick|tiny] [--seed N] [--backend b] [--results DIR]',
+    flags: {
+      quick: { type: 'boolean', help: 'a short version: a few epochs on subsets (= --preset quick, under 3 minutes here)' },
+      preset: { type: 'string', help: 'full (default: about 15-25 min on 2 CPU cores), quick, or tiny (what verify --quick runs)', choices: PRESETS },
+      seed: { type: 'int', help: 'seed of every run (printed; default: fresh)', arg: 'N', min: 0 },
+      backend: { type: 'string', help: 'TensorFlow.js backend (auto takes a GPU when there is one)', arg: 'b', choices: BACKEND_CHOICES, default: 'auto' },
+      results: { type: 'string', help: 'results folder (default ./results or $LORACHECK_RESULTS)', arg: 'DIR' },
+      'fmnist-dir': { type: 'string', help: 'Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR)', arg: 'DIR' },
+      quiet: { type: 'boolean', help: 'no progress line on stderr' },
+    },
+    details: [
+      'Without Fashion-MNIST only the failure demonstration (a 3 x 3 quadratic) runs; ' + FMNIST_INSTALL_HINT + '.',
+      'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl.',
+    ].join('\n'),
+  },
+  async run({ flags }) {
+    if (flags.quick && flags.preset !== undefined && flags.preset !== 'quick') throw new UsageError(`${NAME}: flag --quick contradicts --preset ${flags.preset}`);
+    const preset: PresetName = flags.quick ? 'quick' : ((flags.preset as PresetName | undefined) ?? 'full');
+    const seed: number = flags.seed ?? freshSeed();
+    const results = resultsDir(flags.results);
+    const file = join(results, 'experiments.json');
+    let backend;
+    try {
+      backend = await chooseBackend(flags.backend as BackendChoice);
+    } catch (e) {
+      if (e instanceof BackendUnavailable) throw new UsageError(`${NAME}: ${e.message}`);
+      throw e;
+    }
+    const fm = fmnistAvailable(flags['fmnist-dir']) ? fmnistDir(flags['fmnist-dir']) : null;
+    console.log(`backend: ${describeBackend(backend)}`);
+    console.log(`seed: ${seed} (replay: npx loracheck experiments --preset ${preset} --seed ${seed})`);
+    if (!fm) console.log(`Fashion-MNIST not found in ${fmnistDir(flags['fmnist-dir'])}: only the failure demonstration runs; ${FMNIST_INSTALL_HINT}`);
+    const bar = flags.quiet ? undefined : progressPrinter();
+    const t0 = performance.now();
+    let doc;
+    try {
+      doc = await withInterrupt((signal) =>
+        runExperiments(
+          backend,
+          environment({ backend: backend.name }),
+          { preset, seed, traceDir: join(results, 'traces', 'experiments'), fmnistDir: fm },
+          {
+            shouldStop: () => signal.aborted,
+            save: (d) => writeJSONAtomic(file, d),
+            onProgress: (p) =>
+              bar?.line(`experiments [${p.run}/${p.runs}] ${p.label}: step ${p.t}/${p.steps}; all runs ${(100 * p.fraction).toFixed(1)} %, ETA ${p.etaMs === undefined ? '?' : duration(p.etaMs)} (${duration(performance.now() - t0)})`),
+            onRunDone: (r) => {
+              bar?.done();
+              const acc = r.testAccuracy !== undefined ? `, test accuracy ${(100 * r.testAccuracy).toFixed(2)} %` : '';
+              console.log(`  ${r.id}: ${r.label}, ${r.stepsDone}/${r.steps} steps in ${r.seconds.toFixed(1)} s${r.finalJ != null ? `, final J ${r.finalJ.toPrecision(5)}` : ''}${acc}${r.diverged ? ' (diverged)' : ''}${r.interrupted ? ' (interrupted)' : ''}`);
+            },
+          },
+        ),
+      );
+    } catch (e) {
+      if (e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);
+      throw e;
+    } finally {
+      bar?.done();
+    }
+    for (const s of doc.statements) console.log(`${s.outcome.padEnd(17)} ${s.id} (${s.provenance}): ${s.finding}`);
+    console.log(`${doc.interrupted ? 'interrupted after' : 'done:'} ${doc.runs.length} runs in ${duration(doc.timeMs)}; results: ${file} (loracheck report draws the figures)`);
+    return doc.interrupted ? 130 : 0;
+  },
+};

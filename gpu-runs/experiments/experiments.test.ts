@@ -1,0 +1,107 @@
+/**
+ * `loracheck experiments`: the statements' criteria decide both ways on made-up runs; the failure
+ * demonstration runs without Fashion-MNIST; the tiny preset runs end to end (Fashion-MNIST
+ * installed) and its result file is read by the report; bad flags exit 2.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { validate } from '../../reports/load.ts';
+import { renderReport } from '../../reports/render.ts';
+import type { ExperimentsResultFile } from '../../theory/results.ts';
+import { chooseBackend, type Backend } from '../backend.ts';
+import { fmnistAvailable } from '../data/fmnist.ts';
+import { runExperiments } from './index.ts';
+import type { RunOutput } from './lab.ts';
+import { fig7Statements } from './statements.ts';
+import { downsample, movingAverage } from './stats.ts';
+
+const FMNIST = fmnistAvailable();
+if (!FMNIST) console.warn('gpu-runs/experiments/experiments.test.ts: Fashion-MNIST not installed: the tiny preset end to end is skipped');
+
+const dir = mkdtempSync(join(tmpdir(), 'loracheck-experiments-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let backend: Backend;
+beforeAll(async () => {
+  backend = await chooseBackend('wasm');
+});
+
+const env = { node: process.version, platform: 'test', arch: 'x', cpus: 1, loracheck: '0', versions: {}, date: '2025-01-01T00:00:00Z' };
+
+/** A made-up run: the batch loss decays like a / (1 + t / tau). */
+function fake(method: 'lora' | 'full', rule: string, tau: number): RunOutput {
+  const t = Array.from({ length: 400 }, (_, i) => i);
+  const loss = t.map((i) => 2 / (1 + i / tau));
+  const spec = { id: `${method}-${rule}`, label: `${method} ${rule}`, method, rule, rank: 4, batch: 512, steps: 399 };
+  return {
+    spec,
+    run: { id: spec.id, label: spec.label, method, rule, rank: 4, batch: 512, steps: 399, stepsDone: 399, seed: 1, seconds: 1 },
+    rec: { t, loss, eta: t.map(() => 0.05), Vsq: t.map(() => 1), grad: t.map(() => 1), fullT: [], fullJ: [] },
+    tracePath: '',
+  };
+}
+
+describe('statements come from their criteria', () => {
+  it('Figure 7: LoRA slower than full-rank GD is reproduced when it is, and not when it is not', () => {
+    const rates = ['const:0.03', 'const:0.05'];
+    const slowLora = fig7Statements(rates.map((r) => fake('lora', r, 50)), rates.map((r) => fake('full', r, 10)))[0]!;
+    expect(slowLora.outcome).toBe('reproduced');
+    expect(slowLora.finding).toMatch(/LoRA was slower at 2 of 2 rates/);
+    const fastLora = fig7Statements(rates.map((r) => fake('lora', r, 10)), rates.map((r) => fake('full', r, 50)))[0]!;
+    expect(fastLora.outcome).toBe('not reproduced');
+    const mixed = fig7Statements([fake('lora', rates[0]!, 50), fake('lora', rates[1]!, 10)], [fake('full', rates[0]!, 10), fake('full', rates[1]!, 50)])[0]!;
+    expect(mixed.outcome).toBe('partly reproduced');
+  });
+
+  it('moving averages and downsampling keep the ends', () => {
+    expect(movingAverage([1, 2, 3, 4], 2)).toEqual([1, 1.5, 2.5, 3.5]);
+    const d = downsample([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4);
+    expect(d.x).toEqual([0, 3, 6, 9]);
+  });
+});
+
+describe('runExperiments', () => {
+  it('without Fashion-MNIST runs the failure demonstration only: RAC-LoRA and FPFT reach W*, LoRA at rank 1 does not', async () => {
+    let saved: ExperimentsResultFile | undefined;
+    const doc = await runExperiments(backend, env, { preset: 'tiny', seed: 3, traceDir: join(dir, 'none'), fmnistDir: null }, { save: (d) => (saved = d) });
+    expect(saved).toBe(doc);
+    expect(doc.figures.map((f) => f.id)).toEqual(['rac-demo']);
+    expect(doc.data[0]).toMatch(/not installed/);
+    const table = doc.tables.find((t) => t.id === 'rac-demo-table')!;
+    const reached = (prefix: string) => table.rows.find((r) => String(r[0]).startsWith(prefix))![table.columns.indexOf('reached (of 5)')];
+    expect(reached('RAC-LoRA')).toBe(5);
+    expect(reached('FPFT')).toBe(5);
+    expect(reached('LoRA, step 0.1/L')).toBe(0);
+    expect(reached('Asymmetric')).toBe(0);
+    const st = doc.statements.find((s) => s.id === 'rac-demo')!;
+    expect(st.provenance).toBe('reported');
+    expect(st.criterion.length).toBeGreaterThan(20);
+  });
+
+  it.skipIf(!FMNIST)('the tiny preset end to end: every run, traces, statements with criteria, a report section', async () => {
+    const results = join(dir, 'tiny');
+    expect(await main(['experiments', '--preset', 'tiny', '--seed', '4', '--backend', 'wasm', '--results', results, '--quiet'])).toBe(0);
+    const raw = JSON.parse(readFileSync(join(results, 'experiments.json'), 'utf8'));
+    const doc = validate('experiments.json', raw, []) as ExperimentsResultFile;
+    expect(doc.kind).toBe('experiments');
+    expect(doc.figures.map((f) => f.id).sort()).toEqual(['fig1', 'fig4', 'fig7', 'rac-demo', 'rac-fmnist']);
+    for (const r of doc.runs) {
+      expect(r.stepsDone, r.id).toBe(r.steps);
+      expect(existsSync(r.trace!), r.trace).toBe(true);
+    }
+    expect(doc.runs.filter((r) => r.testAccuracy !== undefined).length).toBeGreaterThanOrEqual(6);
+    expect(new Set(doc.statements.map((s) => s.id))).toEqual(new Set(['rac-demo', 'fig1-faster-stabler', 'fig1-eta-correlation', 'fig7-lora-slower', 'fig4-growth', 'fig4-gv-bound', 'rac-fmnist-ordering', 'fullbatch-claims']));
+    expect(doc.traceClaims!.map((t) => t.claims.find((c) => c.id === 'GV')!.status)).toEqual(['verified', 'verified']);
+    const report = renderReport({ dir: results, files: [{ name: 'experiments.json', data: doc }], warnings: [] });
+    expect(report.sections).toContain('experiments');
+    expect(report.html).toContain('Figure 7: LoRA against full-rank gradient descent');
+    expect(report.warnings).toEqual([]);
+  }, 60_000);
+
+  it('rejects contradicting flags with exit code 2', async () => {
+    expect(await main(['experiments', '--quick', '--preset', 'full'])).toBe(2);
+    expect(await main(['experiments', '--preset', 'huge'])).toBe(2);
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * The methods of the RAC-LoRA comparison beside LoRA (theory/rac.ts writes each update once over
+ * any field; these are the same updates on TensorFlow.js), on every backend with plain tfjs ops:
+ * webgpu's fused kernels (step-webgpu.ts) are LoRA's only, so on webgpu these methods run the
+ * generic ops too. Each step's record is read back at once (eta is computed on the host from it,
+ * as on the CPU path of trainer.ts), as float64 sums of float32 per-row partials.
+ *
+ *   asym  Asymmetric LoRA: W = W0 + B A, A drawn once (N(0, sigma^2)) and frozen, B from 0:
+ *         B <- B - eta G A^T                                           (theory/rac.ts asymStep)
+ *   cola  Chain of LoRA: LoRA steps (3) on (B, A) over W = W0' + B A; every linkSteps steps
+ *         W0' <- W0' + B A and (B, A) re-initialised as at the start    (colaMerge)
+ *   rac   RAC-LoRA: per chain link of linkSteps steps a Gaussian sketch (entries N(0, 1));
+ *         left: B_S (m x r), W <- W - gamma B_S (B_S^T B_S)^+ B_S^T G  = W - gamma H_B G;
+ *         right: A_S (r x n), W <- W - gamma G A_S^T (A_S A_S^T)^+ A_S = W - gamma G H_A
+ *         (racStep; the r x r pseudo-inverse in float64 on the host, so H is never formed)
+ *   full  full-parameter gradient descent: W <- W - gamma G              (fpftStep)
+ * with G = grad f(W_t) (the batch gradient in mini-batch runs).
+ *
+ * What a record holds besides J (the loss at W_t) and Gnorm = ||grad f(W_t)||:
+ *   method  Vsq                          gradJsq                                extra
+ *   asym    ||B_t||^2 + ||A||^2          ||G A^T||^2 (the gradient in B)
+ *   cola    ||B_t||^2 + ||A_t||^2 (link) ||grad J(V_t)||^2 of the link, (7)
+ *   rac     ||W_t - W0||^2               ||G||^2                                HgradSq = ||H_t G||^2, gamma
+ *   full    ||W_t - W0||^2               ||G||^2                                gamma
+ * Step rules: cola takes LoRA's (theory (8) on the link's V, adapt, adapt2, norm) and the
+ * constant ones; asym, rac and full take a constant gamma (const:<lr>) or gamma = c / L with L
+ * the loss's own constant (<c>/L): (8) is a rule for LoRA's J(V), not for these updates.
+ */
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { float64 } from '../numeric/float64.ts';
+import { pinv } from '../numeric/linalg.ts';
+import { matmul, transpose, type Matrix } from '../numeric/matrix.ts';
+import { sketchGram } from '../theory/rac.ts';
+import type { Backend } from './backend.ts';
+import type { Rng } from './rng.ts';
+import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
+import {
+  TrainError,
+  batchOrder,
+  checkBatch,
+  distanceRows,
+  fullLossAt,
+  nonFinite,
+  readWeights,
+  recordsDistance,
+  rowSq,
+  sum64,
+  traceHeader,
+  type Method,
+  type Sketch,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
+} from './train-common.ts';
+import type { DivergenceRecord, StepRecord, SummaryRecord, TraceSink } from './trace.ts';
+import { matMulT } from './workloads/matmul.ts';
+import type { Workload } from './workloads/types.ts';
+
+/** The step rules each method takes (see the table above). */
+export const METHOD_RULES: Readonly<Record<Method, readonly RuleKind[]>> = {
+  lora: ['theory', 'adapt', 'adapt2', 'norm', 'const', 'overL'],
+  cola: ['theory', 'adapt', 'adapt2', 'norm', 'const', 'overL'],
+  asym: ['const', 'overL'],
+  rac: ['const', 'overL'],
+  full: ['const', 'overL'],
+};
+
+/** Default chain-link length: COLA merges every 50 steps; RAC-LoRA draws a sketch per step (its public code). */
+export const DEFAULT_LINK_STEPS: Readonly<Record<'cola' | 'rac', number>> = { cola: 50, rac: 1 };
+
+/** A method option that does not fit; `option` names it (the CLI's flag has the same name). */
+export class MethodError extends TrainError {
+  constructor(
+    readonly option: 'rule' | 'sketch' | 'link-steps',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a method's options against each other (MethodError names what does not fit). */
+export function checkMethod(cfg: Pick<TrainConfig, 'method' | 'rule' | 'sketch' | 'linkSteps'>): void {
+  const method = cfg.method ?? 'lora';
+  if (!METHOD_RULES[method].includes(cfg.rule.kind))
+    throw new MethodError('rule', `method ${method} takes the rules ${METHOD_RULES[method].map((k) => (k === 'const' ? 'const:<lr>' : k === 'overL' ? '<c>/L' : k)).join(', ')}, not ${cfg.rule.text}`);
+  if (cfg.sketch !== undefined && method !== 'rac') throw new MethodError('sketch', `the sketch applies to method rac, not ${method}`);
+  if (cfg.linkSteps !== undefined && method !== 'rac' && method !== 'cola') throw new MethodError('link-steps', `chain links apply to methods cola and rac, not ${method}`);
+  if (cfg.linkSteps !== undefined && !(Number.isInteger(cfg.linkSteps) && cfg.linkSteps >= 1)) throw new MethodError('link-steps', `${cfg.linkSteps} steps per link: must be an integer >= 1`);
+}
+
+/** A sketch and the factor that applies H without forming it: left, H G = S (P G) with P = (S^T S)^+ S^T; right, G H = (G P) S with P = S^T (S S^T)^+. */
+interface SketchPair {
+  S: Tensor2D;
+  P: Tensor2D;
+}
+
+function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
+  const rows = side === 'left' ? m : r;
+  const cols = side === 'left' ? r : n;
+  const data = rng.gaussian(rows * cols, 1);
+  const S: Matrix<number> = { rows, cols, data: Array.from(data) };
+  // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
+  const Gp = pinv(float64, sketchGram(float64, side, S));
+  const P = side === 'left' ? matmul(float64, Gp, transpose(S)) : matmul(float64, transpose(S), Gp);
+  return { S: tf.tensor2d(data, [rows, cols]), P: tf.tensor2d(Float32Array.from(P.data), [P.rows, P.cols]) };
+}
+
+/** The trained state of one matrix. */
+interface State {
+  /** full, rac: W itself. */
+  W?: Tensor2D;
+  /** cola: the merged base W0' (asym: the frozen W0, or null). */
+  base?: Tensor2D | null;
+  B?: Tensor2D;
+  A?: Tensor2D;
+  sketch?: SketchPair;
+}
+
+export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: TrainConfig, sink: TraceSink, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const tf = backend.tf;
+  const method = cfg.method as Exclude<Method, 'lora'>;
+  checkBatch(w, cfg);
+  checkMethod(cfg);
+  if (w.Lestimated || w.Lloss === undefined) throw new TrainError(`method ${method} needs a workload whose L is known (${w.name} estimates it along the run)`);
+  const K = w.shapes.length;
+  const r = cfg.rank;
+  const Lloss = w.Lloss;
+  const rule = constantRule(cfg.rule, Lloss);
+  const alpha = ruleAlpha(rule, cfg.alpha);
+  const Ltheory = Math.max((K > 1 ? 2 : 1) * Lloss, 1);
+  const side: Sketch = cfg.sketch ?? 'left';
+  const linkSteps = cfg.linkSteps ?? (method === 'cola' || method === 'rac' ? DEFAULT_LINK_STEPS[method] : undefined);
+  const sigmas = w.shapes.map((s) => cfg.sigma ?? 1 / Math.sqrt(s.n));
+  const INIT: Record<typeof method, string> = {
+    asym: `A ~ N(0, sigma^2) drawn once and frozen, B = ${cfg.init === 'paper' ? '0' : 'N(0, sigma^2)'}`,
+    cola: `each link: ${cfg.init === 'paper' ? 'B = 0' : 'B ~ N(0, sigma^2)'}, A ~ N(0, sigma^2); merged into W0 every ${linkSteps} steps`,
+    rac: `W = W0; a ${side} Gaussian sketch (entries N(0, 1)) every ${linkSteps} step(s)`,
+    full: 'W = W0 (the rank does not apply)',
+  };
+  // ||W0||^2: the verifier bounds the rounding of the stored W_t with it (gpu-runs/verify-family.ts)
+  let W0sq = 0;
+  for (const W0k of w.W0)
+    if (W0k) {
+      const sq = tf.tidy(() => tf.sum(tf.square(W0k)));
+      W0sq += (await sq.data())[0]!;
+      sq.dispose();
+    }
+  const header = traceHeader(backend, w, cfg, {
+    r,
+    L: Ltheory,
+    Lloss,
+    Lmethod: `${w.Lmethod}; theory uses max(${K > 1 ? '2 L (Lemma 3.6)' : 'L'}, 1); rac and full use the loss's L (Lloss)`,
+    alpha,
+    init: INIT[method],
+    method,
+    methodDetail: method === 'rac' ? { sketch: side, linkSteps: linkSteps!, W0sq } : method === 'cola' ? { linkSteps: linkSteps! } : method === 'full' ? { W0sq } : {},
+    rankBound: w.rankBound?.(r),
+  });
+  sink.write(header);
+
+  const zerosLike = (k: number): Tensor2D => tf.zeros([w.shapes[k]!.m, w.shapes[k]!.n]);
+  const startW = (k: number): Tensor2D => (w.W0[k] ? (tf.clone(w.W0[k]!) as Tensor2D) : zerosLike(k));
+  const newB = (k: number): Tensor2D => {
+    const s = w.shapes[k]!;
+    return cfg.init === 'paper' ? tf.zeros([s.m, r]) : tf.tensor2d(rng.gaussian(s.m * r, sigmas[k]!), [s.m, r]);
+  };
+  const newA = (k: number): Tensor2D => tf.tensor2d(rng.gaussian(r * w.shapes[k]!.n, sigmas[k]!), [r, w.shapes[k]!.n]);
+  const states: State[] = w.shapes.map((_, k) => {
+    if (method === 'full' || method === 'rac') return { W: startW(k) };
+    if (method === 'asym') return { base: w.W0[k] ?? null, B: newB(k), A: newA(k) };
+    return { base: startW(k), B: newB(k), A: newA(k) };
+  });
+  const weightsOf = (st: State): Tensor2D => {
+    if (st.W) return st.W;
+    const BA = tf.matMul(st.B!, st.A!) as Tensor2D;
+    return st.base ? (tf.add(st.base, BA) as Tensor2D) : BA;
+  };
+
+  /** The start of a chain link: a fresh sketch (rac); merge and re-initialise (cola, after the first link). */
+  const startLink = (t: number): void => {
+    for (const [k, st] of states.entries()) {
+      if (method === 'rac') {
+        if (st.sketch) [st.sketch.S, st.sketch.P].forEach((x) => x.dispose());
+        st.sketch = drawSketch(tf, rng, side, w.shapes[k]!.m, w.shapes[k]!.n, r);
+      } else if (method === 'cola' && t > 0) {
+        const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
+        [st.base!, st.B!, st.A!].forEach((x) => x.dispose());
+        st.base = merged;
+        st.B = newB(k);
+        st.A = newA(k);
+      }
+    }
+  };
+
+  const nextBatch = batchOrder(tf, w, rng, cfg.batch);
+  const distance = recordsDistance(w, cfg);
+  const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
+  const t0 = performance.now();
+  let last: StepRecord | undefined;
+  let divergence: DivergenceRecord | undefined;
+  let interrupted = false;
+  let finalW: Float32Array[] | undefined;
+
+  try {
+    for (let t = 0; t <= cfg.steps; t++) {
+      await new Promise<void>((res) => setImmediate(res));
+      if (hooks.shouldStop?.()) {
+        interrupted = true;
+        break;
+      }
+      if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) startLink(t);
+      const batch = nextBatch();
+      const final = t === cfg.steps;
+      const sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
+      let Jscale = 1;
+      let fullScale = 1;
+      // Each parameter and the direction it moves along (param <- param - eta dir): targets[i] moves along dirs[i].
+      const targets: { of: State; key: 'W' | 'B' | 'A' }[] = [];
+      const step = tf.tidy(() => {
+        const W = states.map(weightsOf);
+        const lg = w.lossGrad(W, batch);
+        const full = batch && fullLossAt(cfg, t) ? w.loss(W) : undefined;
+        Jscale = lg.Jscale;
+        fullScale = full?.Jscale ?? 1;
+        const dirs: Tensor2D[] = [];
+        const move = (of: State, key: 'W' | 'B' | 'A', dir: Tensor2D): void => {
+          targets.push({ of, key });
+          dirs.push(dir);
+        };
+        const V: Tensor2D[] = [];
+        const D: Tensor2D[] = [];
+        const H: Tensor2D[] = [];
+        states.forEach((st, k) => {
+          const G = lg.G[k]!;
+          const W0k = w.W0[k];
+          if (method === 'full' || method === 'rac') {
+            V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
+            D.push(G);
+            let dir = G;
+            if (method === 'rac') {
+              const { S, P } = st.sketch!;
+              dir = side === 'left' ? matMulT(tf, S, matMulT(tf, P, G, false, false), false, false) : matMulT(tf, matMulT(tf, G, P, false, false), S, false, false);
+              H.push(dir);
+            }
+            move(st, 'W', dir);
+          } else {
+            V.push(st.B!, st.A!);
+            const gB = matMulT(tf, G, st.A!, false, true);
+            move(st, 'B', gB);
+            D.push(gB);
+            if (method === 'cola') {
+              const gA = matMulT(tf, st.B!, G, true, false);
+              move(st, 'A', gA);
+              D.push(gA);
+            }
+          }
+        });
+        const groups: [keyof typeof sizes, Tensor1D[]][] = [
+          ['J', [lg.Jterms]],
+          ['full', full ? [full.Jterms] : []],
+          ['V', V.map((x) => rowSq(tf, x))],
+          ['G', lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x))],
+          ['D', D.map((x) => rowSq(tf, x))],
+          ['H', H.map((x) => rowSq(tf, x))],
+          ['dist', distance ? [distanceRows(tf, W, w.optimum!)] : []],
+        ];
+        const parts: Tensor1D[] = [];
+        for (const [g, vs] of groups)
+          for (const v of vs) {
+            sizes[g] += v.shape[0];
+            parts.push(v);
+          }
+        return { packed: tf.concat(parts) as Tensor1D, dirs: final ? [] : dirs };
+      });
+      batch?.dispose();
+      const vals = (await step.packed.data()) as Float32Array;
+      step.packed.dispose();
+      let off = 0;
+      const take = (n: number): number => {
+        const v = sum64(vals, off, off + n);
+        off += n;
+        return v;
+      };
+      const Jstep = Jscale * take(sizes.J);
+      const Jfull = sizes.full ? fullScale * take(sizes.full) : Jstep;
+      const Vsq = take(sizes.V);
+      const Gnorm = Math.sqrt(take(sizes.G));
+      const gradJsq = take(sizes.D);
+      const eta = roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
+      const rec: StepRecord = { type: 'step', t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms: performance.now() - t0 };
+      if (cfg.batch !== undefined) rec.batchJ = Jstep;
+      if (sparseFull && sizes.full) rec.fullJ = Jfull;
+      if (sizes.H) rec.HgradSq = take(sizes.H);
+      if (method === 'rac' || method === 'full') rec.gamma = eta;
+      if (sizes.dist) rec.distSq = take(sizes.dist);
+      const bad = nonFinite(rec);
+      if (bad) {
+        step.dirs.forEach((d) => d.dispose());
+        divergence = { type: 'divergence', t, reason: bad };
+        sink.write(divergence);
+        break;
+      }
+      sink.write(rec);
+      last = rec;
+      hooks.onRecord?.(rec);
+      if (t < cfg.steps && hooks.shouldStop?.()) {
+        interrupted = true;
+        step.dirs.forEach((d) => d.dispose());
+        break;
+      }
+      // The update, simultaneously for every parameter (the directions were computed at W_t).
+      step.dirs.forEach((dir, i) => {
+        const { of, key } = targets[i]!;
+        const old = of[key]!;
+        of[key] = tf.tidy(() => tf.sub(old, tf.mul(dir, eta)) as Tensor2D);
+        old.dispose();
+        dir.dispose();
+      });
+    }
+    if (cfg.keepFinal) {
+      const Wf = tf.tidy(() => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
+      finalW = await readWeights(Wf);
+      Wf.forEach((x) => x.dispose());
+    }
+  } finally {
+    for (const st of states) {
+      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.P].forEach((x) => x?.dispose());
+      if (method === 'cola') st.base?.dispose();
+    }
+  }
+
+  const summary: SummaryRecord = {
+    type: 'summary',
+    steps: divergence ? divergence.t : (last?.t ?? 0),
+    finalJ: last ? last.J : null,
+    diverged: divergence !== undefined,
+    ...(interrupted ? { interrupted: true } : {}),
+    wall_ms: performance.now() - t0,
+  };
+  sink.write(summary);
+  return { header, summary, last, divergence, ...(finalW ? { finalW } : {}) };
+}

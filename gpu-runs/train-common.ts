@@ -1,0 +1,232 @@
+/**
+ * What the LoRA trainer (trainer.ts) and the other methods' trainer (methods.ts) share: the
+ * run's configuration, the trace header, the seeded mini-batch order, and the host float64 sums
+ * of float32 per-row partials that every record is made of.
+ */
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Backend } from './backend.ts';
+import type { Rng } from './rng.ts';
+import type { Rule } from './rules.ts';
+import { TRACE_FORMAT, TRACE_SCHEMA, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceHeader } from './trace.ts';
+import type { RankBound, Workload } from './workloads/types.ts';
+
+export type Init = 'paper' | 'random';
+export const INITS: readonly Init[] = ['paper', 'random'];
+
+/**
+ * The methods of the RAC-LoRA comparison (theory/rac.ts has each update over any field):
+ *   lora  LoRA gradient descent (3) on (B, A), W = W0 + BA (the paper; trainer.ts)
+ *   asym  Asymmetric LoRA: A drawn once and frozen, B from 0
+ *   cola  Chain of LoRA: LoRA for linkSteps steps, merge W0 <- W0 + BA, re-initialise, repeat
+ *   rac   RAC-LoRA: a fresh Gaussian sketch per chain link, the projected step W - gamma H grad f
+ *   full  full-parameter gradient descent on W (FPFT)
+ */
+export type Method = 'lora' | 'asym' | 'cola' | 'rac' | 'full';
+export const METHODS: readonly Method[] = ['lora', 'asym', 'cola', 'rac', 'full'];
+export type Sketch = 'left' | 'right';
+export const SKETCHES: readonly Sketch[] = ['left', 'right'];
+
+export interface TrainConfig {
+  steps: number;
+  rule: Rule;
+  /** --alpha (adapt, adapt2, norm); the paper's default when absent. */
+  alpha?: number;
+  rank: number;
+  /** Mini-batch size; absent = full batch. */
+  batch?: number;
+  /** Std of the Gaussian adapter entries; default 1/sqrt(n) per matrix. */
+  sigma?: number;
+  init: Init;
+  seed: number;
+  /** Free-text run name stored in the header. */
+  name?: string;
+  /** Versions to record beyond the backend's (e.g. loracheck itself). */
+  versions?: Record<string, string>;
+  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY), and
+   *  sooner once this much host time has passed since the last read (default 250 ms). */
+  readEvery?: number;
+  readAfterMs?: number;
+  /** Default 'lora'. */
+  method?: Method;
+  /** rac: which factor the sketch fixes (default left: H_B, m x m). */
+  sketch?: Sketch;
+  /** cola: LoRA steps per chain link; rac: projected steps per sketch (default 1). */
+  linkSteps?: number;
+  /** Mini-batch runs: evaluate the loss on the whole training set every this many steps
+   *  (default 1: every step). Above 1, a record's J is the batch loss and fullJ holds the
+   *  full-data loss on steps t = 0, k, 2k, ... and the last. */
+  fullJEvery?: number;
+  /** Record ||W_t - W*||^2 where the workload knows W* (default: when W has at most
+   *  DISTANCE_MAX_ENTRIES entries in all). */
+  distance?: boolean;
+  /** Return the final weights W (for a test-set evaluation). */
+  keepFinal?: boolean;
+}
+
+export interface TrainHooks {
+  /** Called after each record is written (progress bar). */
+  onRecord?(rec: StepRecord): void;
+  /** Polled after each record; true stops the run (Ctrl-C) before the next update, and the summary is still written. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  header: TraceHeader;
+  summary: SummaryRecord;
+  last?: StepRecord;
+  divergence?: DivergenceRecord;
+  /** The final W_k (row-major), with keepFinal. */
+  finalW?: Float32Array[];
+}
+
+export class TrainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainError';
+  }
+}
+
+/** Below this many entries of W (all matrices), traces record ||W_t - W*||^2 by default. */
+export const DISTANCE_MAX_ENTRIES = 2 ** 18;
+
+/** Sum of a Float32Array segment in float64. */
+export function sum64(a: Float32Array, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i]!;
+  return s;
+}
+
+/** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
+export function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
+  return tf.sum(tf.square(M), 1) as Tensor1D;
+}
+
+/** Checks the batch size against the workload (TrainError when it does not fit). */
+export function checkBatch(w: Workload, cfg: TrainConfig): void {
+  if (cfg.batch === undefined) return;
+  if (!w.supportsBatch) throw new TrainError(`workload ${w.name} has no data rows: --batch does not apply`);
+  if (!w.N || cfg.batch < 1 || cfg.batch > w.N) throw new TrainError(`batch ${cfg.batch} must be in 1..${w.N ?? 0} (the training-set size)`);
+  if (cfg.fullJEvery !== undefined && !(Number.isInteger(cfg.fullJEvery) && cfg.fullJEvery >= 1))
+    throw new TrainError(`fullJEvery ${cfg.fullJEvery} must be an integer >= 1`);
+}
+
+/** Mini-batch order: a fresh seeded permutation per epoch; undefined batches in full-batch runs. */
+export function batchOrder(tf: Backend['tf'], w: Workload, rng: Rng, batch: number | undefined): () => Tensor1D | undefined {
+  let perm: Int32Array | undefined;
+  let pos = 0;
+  return () => {
+    if (batch === undefined) return undefined;
+    if (!perm || pos + batch > perm.length) {
+      perm = rng.permutation(w.N!);
+      pos = 0;
+    }
+    const idx = perm.slice(pos, pos + batch);
+    pos += batch;
+    return tf.tensor1d(idx, 'int32');
+  };
+}
+
+/** Whether step t of a mini-batch run evaluates the full-data loss (always in full-batch runs). */
+export function fullLossAt(cfg: TrainConfig, t: number): boolean {
+  const k = cfg.fullJEvery ?? 1;
+  return k <= 1 || t % k === 0 || t === cfg.steps;
+}
+
+/** Whether this run records ||W_t - W*||^2. */
+export function recordsDistance(w: Workload, cfg: TrainConfig): boolean {
+  if (!w.optimum) return false;
+  return cfg.distance ?? w.shapes.reduce((s, x) => s + x.m * x.n, 0) <= DISTANCE_MAX_ENTRIES;
+}
+
+/** ||W - W*||^2 as per-row float32 partials (all matrices). */
+export function distanceRows(tf: Backend['tf'], W: Tensor2D[], optimum: readonly Tensor2D[]): Tensor1D {
+  const rows = W.map((Wk, k) => rowSq(tf, tf.sub(Wk, optimum[k]!) as Tensor2D));
+  return (rows.length === 1 ? rows[0]! : tf.concat(rows)) as Tensor1D;
+}
+
+/** What the header says beyond the LoRA trainer's own fields. */
+export interface HeaderExtras {
+  L: number;
+  Lloss: number;
+  Lmethod: string;
+  alpha: number | null;
+  init: string;
+  /** The rank the header states (full: min(m, n)). */
+  r: number;
+  method: Method;
+  methodDetail?: Record<string, string | number>;
+  rankBound?: RankBound;
+}
+
+/** The trace header of a run (both trainers). */
+export function traceHeader(backend: Backend, w: Workload, cfg: TrainConfig, x: HeaderExtras): TraceHeader {
+  const K = w.shapes.length;
+  const distance = recordsDistance(w, cfg);
+  return {
+    type: 'header',
+    format: TRACE_FORMAT,
+    schema: TRACE_SCHEMA,
+    workload: w.name,
+    ...(cfg.name !== undefined ? { name: cfg.name } : {}),
+    m: w.shapes.reduce((s, v) => s + v.m, 0),
+    n: w.shapes.reduce((s, v) => s + v.n, 0),
+    r: x.r,
+    ...(K > 1 ? { matrices: w.shapes.map((s) => ({ m: s.m, n: s.n })) } : {}),
+    ...(w.N !== undefined ? { N: w.N } : {}),
+    ...(w.data !== undefined ? { data: w.data } : {}),
+    L: x.L,
+    Lloss: x.Lloss,
+    Lmethod: x.Lmethod,
+    Lestimated: w.Lestimated,
+    Lstar: w.Lstar,
+    rule: cfg.rule.text,
+    alpha: x.alpha,
+    batch: cfg.batch ?? 'full',
+    ...(cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1 ? { fullJEvery: cfg.fullJEvery } : {}),
+    init: x.init,
+    ...(cfg.sigma !== undefined ? { sigma: cfg.sigma } : { sigmaRule: '1/sqrt(n) per matrix' }),
+    seed: cfg.seed,
+    steps: cfg.steps,
+    method: x.method,
+    ...(x.methodDetail ?? {}),
+    ...(distance ? { distance: 'distSq = ||W_t - W*||^2, W* the minimiser of the loss (the FPFT optimum)' } : {}),
+    ...(x.rankBound ? { rankBound: x.rankBound.J, rankBoundDistSq: x.rankBound.distSq, rankBoundMethod: x.rankBound.method } : {}),
+    backend: backend.name,
+    backendDetail: backend.detail,
+    backendSkipped: backend.reasonsSkipped,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    dtype: 'float32',
+    // J and the norms are float64 sums of float32 per-row partials.
+    scalarDtype: 'float64',
+    versions: { ...backend.versions, ...(cfg.versions ?? {}) },
+    created: new Date().toISOString(),
+    description: w.description,
+  };
+}
+
+/** The first non-finite field of a record, as the divergence reason. */
+export function nonFinite(rec: StepRecord): string | undefined {
+  const names: [keyof StepRecord, string][] = [
+    ['J', 'J'],
+    ['Vsq', '||V||^2'],
+    ['Gnorm', '||G||'],
+    ['gradJsq', '||grad J||^2'],
+    ['batchJ', 'batch J'],
+    ['eta', 'eta'],
+  ];
+  for (const [k, label] of names) {
+    const v = rec[k];
+    if (v !== undefined && !Number.isFinite(v as number)) {
+      const why = k === 'eta' && rec.gradJsq === 0 ? ' (grad J = 0: a stationary point)' : '';
+      return `${label} is ${String(v)} at step ${rec.t}${why}`;
+    }
+  }
+  return undefined;
+}
+
+/** The final weights as host arrays (keepFinal). */
+export async function readWeights(W: Tensor2D[]): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (const Wk of W) out.push((await Wk.data()) as Float32Array);
+  return out;
+}
