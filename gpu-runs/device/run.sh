@@ -7,6 +7,7 @@
 #   quadratic-<size>.jsonl      a rule-(8) trace at LLM-layer size, and verify-trace's verdicts
 #   bench.txt, bench.json       bench suite webgpu: loracheck webgpu vs PyTorch CUDA on this GPU
 #                               (bench.log: its progress lines, kept if it runs out of time)
+#   quadratic-<size>-{rac,full}.jsonl  RAC-LoRA and full GD at the same size and seed, verified
 #   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
 #   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
 # Each stage has its own time limit, so one that hangs cannot eat the others' time.
@@ -15,6 +16,7 @@
 #   LORACHECK_DEVICE_ICD=<icd.json>  the Vulkan driver to use (default: the NVIDIA ICD found)
 #   LORACHECK_DEVICE_SIZE=N, _STEPS=T quadratic size and steps of the trace stage (4096, 300)
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
+#   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -139,6 +141,14 @@ fi
 [ -s "$TRACE" ] && stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
 # the bench's progress lines (bench.log) survive a timeout; its tables come at the end
 stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
+# the other methods at the same size and seed (issue 12): RAC-LoRA and full fine-tuning reach
+# below LoRA's rank-r bound, LoRA cannot; verify-trace says which claims bind each method
+if [ "${LORACHECK_DEVICE_METHODS:-1}" = 1 ]; then
+  for m in rac full; do
+    stage "train-$SIZE-$m" 45 "$OUT/train-$SIZE-$m.txt" train --backend webgpu --workload quadratic --method "$m" --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-$m.jsonl" &&
+      stage "verify-$SIZE-$m" 30 "$OUT/verify-$SIZE-$m.txt" verify-trace "$OUT/quadratic-$SIZE-$m.jsonl" --results "$OUT/results-$m"
+  done
+fi
 if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
   stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 100 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
     stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
