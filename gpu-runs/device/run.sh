@@ -10,6 +10,7 @@
 #   quadratic-<size>-{rac,full}.jsonl  RAC-LoRA and full GD at the same size and seed, verified
 #   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
 #   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
+#   all.tar.xz                  all of the above in one archive
 # Each stage has its own time limit, so one that hangs cannot eat the others' time.
 # Usage (repo root, .device/ carried along):  OUT=/some/dir bash gpu-runs/device/run.sh
 # Knobs for a local rehearsal on a CPU machine (SwiftShader standing in for the GPU):
@@ -154,3 +155,5 @@ if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
     stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
 fi
 note "done; results in $OUT"
+# everything again as one archive (a device tool may hand back only a few files: all.tar.xz sorts first)
+tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
