@@ -40,6 +40,8 @@ export {
   listCorpora,
   emptyCorpus,
   findKnown,
+  knownFailure,
+  correctionOf,
   entryFromResult,
   withEntry,
   replayEntry,
@@ -48,5 +50,6 @@ export {
   CorpusError,
   type CorpusEntry,
   type CorpusFile,
+  type KnownVerdict,
   type ReplayOutcome,
 } from './corpus.ts';
