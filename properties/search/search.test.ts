@@ -57,6 +57,29 @@ describe('search', () => {
     expect(sb.filter((s) => sa.has(s))).toEqual([]);
   });
 
+  it('same seed, same witness on 1 worker and on 2 (a case budget; the lowest failing batch wins)', async () => {
+    const one = new WorkerPool({ workers: 1, handler: HANDLER });
+    try {
+      const claim = claimById('L33')!;
+      const base = { claim, dropped: ['smooth' as const], runs: 1500, shrinkSeconds: 60, simplifySeconds: 60 };
+      // a seed whose first failing batch is not the first one, so that the two workers race for it
+      let opts = { ...base, seed: 0 };
+      let a = await search({ ...opts, workers: 1, pool: one });
+      for (let seed = 1; seed < 10 && !(a.foundBatch! >= 1); seed++) {
+        opts = { ...base, seed };
+        a = await search({ ...opts, workers: 1, pool: one });
+      }
+      expect(a.found, 'a witness within 1500 cases').toBeDefined();
+      expect(a.foundBatch).toBeGreaterThan(0);
+      const b = await search({ ...opts, workers: 2, pool });
+      expect(b.found?.input).toEqual(a.found!.input);
+      expect(b.found?.witness.seed).toBe(a.found!.witness.seed);
+      expect(b.found?.witness.path).toBe(a.found!.witness.path);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('stops on an abort (Ctrl-C) and keeps the counts so far', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 1500);

@@ -1,9 +1,11 @@
 /**
  * One counterexample search across worker threads (main-thread side).
  *
- * K workers each run the seed loop on their own slice of the (shard's) seed space; the
- * first confirmed, shrunk failure stops the others. The budget is a time (every worker
- * searches until the shared deadline) or a number of cases (split evenly over the workers).
+ * K workers each run the seed loop on their own slice of the (shard's) seed space (loop.ts);
+ * the failure returned is the one of the lowest-numbered failing batch, so that the same seed
+ * gives the same witness whatever K (a failure stops only the batches numbered above it). The
+ * budget is a time (every worker searches until the shared deadline) or a number of cases
+ * (cut into batches in order, whatever K).
  * Everything that comes back is kept as it arrives: per-worker counts, and every confirmed
  * failing input a worker met while shrinking, so that a stopped search (Ctrl-C) still
  * returns its best failure, marked not fully shrunk.
@@ -13,7 +15,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
 import { confirm, confirmModeFor, defaultRuns, failingFamilies, makeWitness, type Shard } from '../index.ts';
-import { ZERO, plus, type Counts, type LoopCandidate, type LoopFound, type LoopProgress, type LoopResult } from './loop.ts';
+import { NO_BOUND, ZERO, newBound, plus, type Counts, type LoopCandidate, type LoopFound, type LoopProgress, type LoopResult } from './loop.ts';
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
@@ -66,6 +68,8 @@ export interface SearchOutcome extends Counts {
   timeMs: number;
   casesPerSecond: number;
   found?: Found;
+  /** Ordinal of the batch (in its shard) that found it: the lowest failing one (loop.ts). */
+  foundBatch?: number;
   timeToFirstMs?: number;
   interrupted: boolean;
   error?: string;
@@ -77,13 +81,10 @@ export interface SearchOutcome extends Counts {
   worstRatio?: number;
 }
 
+/** Cases per batch: short batches (a quarter of the engine's default run), because a failure
+ *  waits for the batches numbered below it to finish (loop.ts: the lowest failing batch wins). */
 export function defaultBatchRuns(claim: Claim, mode: Mode): number {
-  return 4 * defaultRuns(claim, mode);
-}
-
-/** Splits a case budget over workers: the first (runs mod W) get one more. */
-export function shareOf(runs: number, workers: number, w: number): number {
-  return Math.floor(runs / workers) + (w < runs % workers ? 1 : 0);
+  return Math.max(4, Math.ceil(defaultRuns(claim, mode) / 4));
 }
 
 interface WorkerState {
@@ -136,12 +137,21 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     done: false,
   }));
   let found: Found | undefined;
+  let foundOrdinal = NO_BOUND;
+  const bound = newBound();
   let timeToFirstMs: number | undefined;
   let candidate: { input: unknown; seed: number } | undefined;
   let interrupted = false;
   let interruptedAt: number | undefined;
   let error: string | undefined;
-  const stopping = () => interrupted || found !== undefined;
+  const stopping = () => interrupted;
+  /** Keeps the failure of the lowest batch ordinal (loop.ts). */
+  const take = (f: Found, ordinal: number) => {
+    if (ordinal >= foundOrdinal) return;
+    found = f;
+    foundOrdinal = ordinal;
+    timeToFirstMs ??= Date.now() - start;
+  };
 
   const total = (): Counts => st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
   const worstRatio = (): number | undefined => {
@@ -181,7 +191,8 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     shard,
     batchRuns,
     firstBatch,
-    ...(budget.runs !== undefined ? { runs: Math.max(0, shareOf(budget.runs, W, w) - st[w]!.base.cases) } : {}),
+    bound,
+    ...(budget.runs !== undefined ? { runs: budget.runs } : {}),
     ...(deadline !== undefined ? { deadline } : {}),
   });
   const onMessage = (w: number, m: unknown) => {
@@ -196,11 +207,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     } else if (msg.type === 'candidate') {
       s.shrinkingSince ??= Date.now();
       if (!found) candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
-    } else if (msg.type === 'found' && !found) {
-      found = msg.witness;
-      timeToFirstMs = Date.now() - start;
-      pool.stopAll(); // the first confirmed failure ends the search
-    }
+    } else if (msg.type === 'found') take(msg.witness, msg.ordinal);
   };
 
   // One supervisor per worker: runs its job; when the thread was replaced because a case
@@ -217,11 +224,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
         s.base = plus(s.base, countsOf(r));
         s.last = ZERO;
         s.seeds.push(...r.seeds);
-        if (r.found && !found) {
-          found = r.found;
-          timeToFirstMs = Date.now() - start;
-          pool.stopAll();
-        }
+        if (r.found && r.foundOrdinal !== undefined) take(r.found, r.foundOrdinal);
         if (r.error && !error) error = r.error;
         break;
       } catch (e) {
@@ -236,8 +239,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
         s.seeds.push(...(s.seeds.includes(s.seed) ? [] : [s.seed]));
         firstBatch = s.batch + 1;
         const over = deadline !== undefined && Date.now() >= deadline;
-        const spent = budget.runs !== undefined && s.base.cases >= shareOf(budget.runs, W, w);
-        if (stopping() || over || spent || pool.closed) break;
+        if (stopping() || over || pool.closed) break;
       }
     }
     s.done = true;
@@ -252,7 +254,9 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
       const stalled = now - s.lastActivity > stallMs && now > shrinkEnd;
       const lateAfterStop = interruptedAt !== undefined && now > interruptedAt + graceMs;
       const lateAfterDeadline = deadline !== undefined && now > Math.max(deadline + graceMs, shrinkEnd);
-      const lateAfterFound = found !== undefined && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
+      // a worker on a batch above the lowest failure should have stopped (it polls the shared bound)
+      const above = s.batch * W + w > Atomics.load(bound, 0);
+      const lateAfterFound = above && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
       if (stalled || lateAfterStop || lateAfterDeadline || lateAfterFound) {
         s.replacing = true;
         void pool.replace(w, `worker ${w}: no answer for ${((now - s.lastActivity) / 1000).toFixed(0)} s (seed ${s.seed})`);
@@ -290,6 +294,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     timeMs,
     casesPerSecond: t.cases / Math.max(1e-3, timeMs / 1000),
     ...(found ? { found } : {}),
+    ...(found && foundOrdinal !== NO_BOUND ? { foundBatch: foundOrdinal } : {}),
     ...(timeToFirstMs !== undefined ? { timeToFirstMs } : {}),
     interrupted,
     ...(error ? { error } : {}),
