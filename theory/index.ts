@@ -53,3 +53,4 @@ export function claimById(id: string): Claim | undefined {
 export * from './lora.ts';
 export * from './trace-sides.ts';
 export { VACUOUS_TAG, isVacuous } from './_internals/sides.ts';
+export { constantOf, declaresConstant, AS_PRINTED } from './_internals/constant.ts';

@@ -15,12 +15,16 @@
  */
 import { batchIndex, batchSeed, type Shard } from './seeds.ts';
 
-/** Counts of one batch (or of a whole worker run). */
+/** Counts of one batch (or of a whole worker run). `cases` are the property's cases (fast-check,
+ *  each decided in the search's mode); `ascents` are restarts of the optimiser and `evaluations`
+ *  its float64 evaluations (violation.ts). nonTrivial and falseAlarms count both kinds. */
 export interface Counts {
   cases: number;
   nonTrivial: number;
   undecided: number;
   falseAlarms: number;
+  ascents?: number;
+  evaluations?: number;
 }
 
 /** Callbacks a batcher calls while its batch runs. */
@@ -46,9 +50,28 @@ export interface BatchOutcome<W> {
 
 export interface Batcher<W> {
   /** Runs up to `runs` cases from fast-check seed `seed`, the search phase ending at the
-   *  epoch-ms `deadline` when given. `ordinal` is the batch's number in its shard (0, 1, 2, ...;
-   *  a batcher may pick what kind of batch to run from it). */
-  runBatch(seed: number, runs: number, deadline: number | undefined, hooks: BatchHooks, ordinal: number): BatchOutcome<W>;
+   *  epoch-ms `deadline` when given. `info.kind` says which kind of batch this is: 'cases'
+   *  (the property's cases) or 'ascent' (the optimiser, a fixed amount of work). */
+  runBatch(seed: number, runs: number, deadline: number | undefined, hooks: BatchHooks, info: BatchInfo): BatchOutcome<W>;
+}
+
+export interface BatchInfo {
+  /** The batch's number in its shard (0, 1, 2, ...). */
+  ordinal: number;
+  kind: 'cases' | 'ascent';
+}
+
+/**
+ * What batch `ordinal` is when every `every`-th batch is an ascent batch (`every` = 0: none):
+ * its kind, and for a case batch its index among the case batches (which fixes its share of a
+ * case budget); an ascent batch runs while the case batch before it still had cases to run.
+ */
+export function batchPlan(ordinal: number, every: number | undefined): { kind: 'cases' | 'ascent'; caseIndex: number } {
+  if (!every || every < 2) return { kind: 'cases', caseIndex: ordinal };
+  const ascentsBefore = Math.floor((ordinal + 1) / every);
+  // an ascent batch: caseIndex is the index of the case batch just before it
+  if ((ordinal + 1) % every === 0) return { kind: 'ascent', caseIndex: ordinal - ascentsBefore };
+  return { kind: 'cases', caseIndex: ordinal - ascentsBefore };
 }
 
 /** No failure yet: the initial value of a shared bound. */
@@ -82,6 +105,8 @@ export interface LoopJob {
   runs?: number;
   /** Shared lowest failing ordinal (newBound()); batches above it do not run. */
   bound?: Int32Array;
+  /** Every `ascentEvery`-th batch is an ascent batch (batchPlan); 0 or absent: none. */
+  ascentEvery?: number;
   /** Epoch ms (Date.now(); shared across threads) after which no new batch starts and the
    *  running batch's search phase ends. */
   deadline?: number;
@@ -137,12 +162,16 @@ export interface LoopContext {
 export const ZERO: Counts = { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 };
 
 export function plus(a: Counts, b: Counts): Counts {
-  return {
+  const out: Counts = {
     cases: a.cases + b.cases,
     nonTrivial: a.nonTrivial + b.nonTrivial,
     undecided: a.undecided + b.undecided,
     falseAlarms: a.falseAlarms + b.falseAlarms,
   };
+  const ascents = (a.ascents ?? 0) + (b.ascents ?? 0);
+  const evaluations = (a.evaluations ?? 0) + (b.evaluations ?? 0);
+  if (ascents || evaluations) Object.assign(out, { ascents, evaluations });
+  return out;
 }
 
 export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext): LoopResult<W> {
@@ -177,15 +206,17 @@ export function runLoop<W>(job: LoopJob, batcher: Batcher<W>, ctx: LoopContext):
     if (timeUp()) break;
     ordinal = b * ctx.workers + ctx.worker;
     if (beaten()) break;
-    const left = casesOfBatch(ordinal, job.batchRuns, job.runs);
+    const plan = batchPlan(ordinal, job.ascentEvery);
+    // an ascent batch runs while the case batch before it (index caseIndex) had cases to run
+    const left = casesOfBatch(plan.caseIndex, job.batchRuns, job.runs);
     if (left <= 0) break;
     currentSeed = batchSeed(job.seed, batchIndex(job.shard, ctx.worker, ctx.workers, b));
     seeds.push(currentSeed);
     post(done, true); // announces the batch (and its seed) before it runs
-    const out = batcher.runBatch(currentSeed, left, job.deadline, hooks, ordinal);
+    const out = batcher.runBatch(currentSeed, left, job.deadline, hooks, { ordinal, kind: plan.kind });
     done = plus(done, out.counts);
     // a batch that ran no case (stopped or out of time before its first) ends the loop
-    const empty = out.counts.cases === 0;
+    const empty = out.counts.cases === 0 && !out.counts.ascents;
     if (out.confirmed !== undefined && !beaten()) {
       if (job.bound) lowerBound(job.bound, ordinal);
       post(done, true);

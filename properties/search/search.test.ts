@@ -46,8 +46,8 @@ describe('search', () => {
     });
 
   it('shards of one seed run disjoint fast-check seeds, and together cover the budget', async () => {
-    const a = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 1, count: 2 }, pool, batchRuns: 100 });
-    const b = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 2, count: 2 }, pool, batchRuns: 100 });
+    const a = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 1, count: 2 }, pool, batchRuns: 100, ascent: false });
+    const b = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 2, count: 2 }, pool, batchRuns: 100, ascent: false });
     expect(a.cases).toBe(600);
     expect(b.cases).toBe(600);
     const sa = new Set(a.seeds.flat());
@@ -61,7 +61,8 @@ describe('search', () => {
     const one = new WorkerPool({ workers: 1, handler: HANDLER });
     try {
       const claim = claimById('L33')!;
-      const base = { claim, dropped: ['smooth' as const], runs: 1500, shrinkSeconds: 60, simplifySeconds: 60 };
+      // fast-check batches of one case each, so that the workers race over many batches
+      const base = { claim, dropped: ['smooth' as const], runs: 200, batchRuns: 1, shrinkSeconds: 60, simplifySeconds: 60, ascent: false as const };
       // a seed whose first failing batch is not the first one, so that the two workers race for it
       let opts = { ...base, seed: 0 };
       let a = await search({ ...opts, workers: 1, pool: one });
@@ -69,12 +70,19 @@ describe('search', () => {
         opts = { ...base, seed };
         a = await search({ ...opts, workers: 1, pool: one });
       }
-      expect(a.found, 'a witness within 1500 cases').toBeDefined();
+      expect(a.found, 'a witness within 200 cases').toBeDefined();
       expect(a.foundBatch).toBeGreaterThan(0);
       const b = await search({ ...opts, workers: 2, pool });
       expect(b.found?.input).toEqual(a.found!.input);
       expect(b.found?.witness.seed).toBe(a.found!.witness.seed);
       expect(b.found?.witness.path).toBe(a.found!.witness.path);
+      // with ascent batches (no clock inside them) too
+      const L34 = { claim: claimById('L34')!, dropped: ['L_ge_1' as const], runs: 400, seed: 4, shrinkSeconds: 60, simplifySeconds: 60 };
+      const c = await search({ ...L34, workers: 1, pool: one });
+      const d = await search({ ...L34, workers: 2, pool });
+      expect(c.found).toBeDefined();
+      expect(d.found?.input).toEqual(c.found!.input);
+      expect(d.foundBatch).toBe(c.foundBatch);
     } finally {
       await one.close();
     }

@@ -19,6 +19,7 @@ import { NO_BOUND, ZERO, newBound, plus, type Counts, type LoopCandidate, type L
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
+import { isInequality } from './tighten.ts';
 
 export const HANDLER = new URL('./handler.ts', import.meta.url);
 
@@ -44,7 +45,15 @@ export interface SearchOptions {
   graceSeconds?: number;
   /** A worker silent this long (one case that never ends) is replaced and its batch skipped. */
   stallSeconds?: number;
+  /** Interleave ascent batches (violation.ts: optimisation of the claim's score) with the case
+   *  batches, one in `every`; default: every other batch for a claim with an inequality, none
+   *  for equalities. `false` turns them off. */
+  ascent?: false | { every: number; restarts: number; evals: number };
 }
+
+/** One ascent batch in two: 16 restarts of 80 evaluations (bench/search.ts measured 16 x 80 fastest
+ *  to the first failure of L34 without L >= 1, against 8 x 150, 4 x 300 and 2 x 600). */
+export const DEFAULT_ASCENT = { every: 2, restarts: 16, evals: 80 };
 
 export interface SearchProgress extends Counts {
   elapsedMs: number;
@@ -104,7 +113,9 @@ interface WorkerState {
 }
 
 function countsOf(c: Counts): Counts {
-  return { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
+  const out: Counts = { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
+  if (c.ascents || c.evaluations) Object.assign(out, { ascents: c.ascents ?? 0, evaluations: c.evaluations ?? 0 });
+  return out;
 }
 
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
@@ -116,10 +127,13 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const budget = opts.runs !== undefined ? { runs: opts.runs } : { seconds: opts.seconds ?? 10 };
   const start = Date.now();
   const deadline = budget.seconds !== undefined ? start + budget.seconds * 1000 : undefined;
-  // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches)
+  // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches):
+  // fast-check's shrinking briefly (it re-evaluates the whole property at each step), then the
+  // structural pass (simplify.ts), which deletes rows, columns, ranks and steps and finds the
+  // simplest entries directly
   const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-  const shrinkSeconds = opts.shrinkSeconds ?? (budget.seconds !== undefined ? clamp(2 * budget.seconds, 2, 20) : 20);
-  const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 1, 5) : 5);
+  const shrinkSeconds = opts.shrinkSeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds / 4, 0.5, 5) : 5);
+  const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 2, 10) : 10);
   const stallMs = (opts.stallSeconds ?? 20) * 1000;
   const graceMs = (opts.graceSeconds ?? 3) * 1000;
   const ownPool = !opts.pool;
@@ -180,6 +194,8 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   opts.signal?.addEventListener('abort', onAbort);
 
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
+  const ascent = opts.ascent === false ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
+  const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
   const jobFor = (w: number, firstBatch: number): SearchJob => ({
     kind: 'search',
     claim: claim.id,
@@ -192,6 +208,8 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
     batchRuns,
     firstBatch,
     bound,
+    replay: replayAll,
+    ...(ascent ? { ascentEvery: ascent.every, ascent: { restarts: ascent.restarts, evals: ascent.evals } } : {}),
     ...(budget.runs !== undefined ? { runs: budget.runs } : {}),
     ...(deadline !== undefined ? { deadline } : {}),
   });

@@ -1,0 +1,101 @@
+/**
+ * Search by optimisation: ascend the claim's score (objective.ts; > 1 means the claim fails)
+ * from restart points drawn with the dropped hypotheses widened, and confirm a point that
+ * passes 1 in exact (or precise) arithmetic. Random sampling rarely lands where the failures
+ * of a dropped hypothesis live (L34 without L >= 1 fails only where ||G|| is large against
+ * the step (8) allows for L < 1; L33 with its ||G|| ||d||^2 term halved fails only near V1 = 0
+ * with d aligned to G); an ascent walks there.
+ *
+ * One call is one "ascent batch" of the search loop (loop.ts): a fixed number of restarts with
+ * a fixed number of evaluations each, all drawn from the batch seed, so that a batch gives the
+ * same result whatever the thread or the machine (no clock inside, only the stop request).
+ */
+import type { Num } from '../../numeric/field.ts';
+import { Rational } from '../../numeric/rational.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { mulberry32 } from './ascent.ts';
+import { climbRestart, inputOf, keptOf, restartAt, startPoints } from './climb.ts';
+import { coordinates, getCoord, setCoords } from './slots.ts';
+import { fmix32 } from './seeds.ts';
+
+/** float64 score a point must pass to be confirmed: above 1 by more than rounding. */
+export const VIOLATION_TARGET = 1 + 1e-9;
+
+export interface AscentSpec {
+  claim: Claim;
+  dropped: readonly string[];
+  /** Restart points per batch. */
+  restarts: number;
+  /** Evaluations per restart's ascent. */
+  evals: number;
+}
+
+export interface AscentOutcome {
+  ascents: number;
+  evaluations: number;
+  /** Restarts whose start point exercises the claim (claim.nonTrivial). */
+  nonTrivial: number;
+  /** Points that passed the target in float64 but were not confirmed (rounding). */
+  falseAlarms: number;
+  /** The largest float64 score reached. */
+  bestScore: number;
+  /** A confirmed failing input (exact entries), when one was found. */
+  failure?: unknown;
+}
+
+/** The input with every movable number (entries and the loss's numbers) as an exact rational:
+ *  a double is a dyadic rational, so nothing changes but the type, and the shrinker may then
+ *  move entries to any simple fraction (not only those a double holds). */
+export function exactInput(input: unknown): unknown {
+  const coords = coordinates(input, { enforced: new Set(), loss: true });
+  const values: Num[] = coords.map((c) => {
+    const v = getCoord(input, c);
+    return typeof v === 'number' ? Rational.fromNumber(v) : v;
+  });
+  return setCoords(input, coords, values);
+}
+
+/**
+ * One ascent batch. `confirms(input)` re-checks a candidate exactly (the failure test of the
+ * search: fails in the confirmation mode and keeps every hypothesis that was not dropped).
+ */
+export function ascentBatch(
+  spec: AscentSpec,
+  seed: number,
+  confirms: (input: unknown) => boolean,
+  shouldStop: () => boolean = () => false,
+): AscentOutcome {
+  const { claim } = spec;
+  const kept = keptOf(claim, spec.dropped);
+  const out: AscentOutcome = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity };
+  const starts = startPoints(claim, spec.dropped, seed, spec.restarts);
+  for (const [i, start] of starts.entries()) {
+    if (shouldStop()) break;
+    out.ascents++;
+    try {
+      if (claim.nonTrivial(start)) out.nonTrivial++;
+    } catch {
+      /* counts as trivial */
+    }
+    const e = restartAt(claim, kept, start);
+    if (!e) continue;
+    const rng = mulberry32(fmix32((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0));
+    const res = climbRestart(claim, kept, e, { rng, maxEvals: spec.evals, target: VIOLATION_TARGET });
+    out.evaluations += res.evals;
+    if (res.value > out.bestScore) out.bestScore = res.value;
+    if (!(res.value > VIOLATION_TARGET)) continue;
+    const cand = exactInput(inputOf(claim, kept, e));
+    let ok = false;
+    try {
+      ok = confirms(cand);
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      out.failure = cand;
+      return out;
+    }
+    out.falseAlarms++;
+  }
+  return out;
+}
