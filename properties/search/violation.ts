@@ -99,3 +99,20 @@ export function ascentBatch(
   }
   return out;
 }
+
+/** Several ascent batches in a row from one seed (tests, and `check`-like uses without workers):
+ *  stops at the first confirmed failure. */
+export function ascentSearch(spec: AscentSpec, seed: number, batches: number, confirms: (input: unknown) => boolean): AscentOutcome & { batches: number } {
+  const total: AscentOutcome & { batches: number } = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity, batches: 0 };
+  for (let b = 0; b < batches; b++) {
+    const out = ascentBatch(spec, fmix32((seed + Math.imul(b, 0x85ebca6b)) >>> 0), confirms);
+    total.batches++;
+    total.ascents += out.ascents;
+    total.evaluations += out.evaluations;
+    total.nonTrivial += out.nonTrivial;
+    total.falseAlarms += out.falseAlarms;
+    total.bestScore = Math.max(total.bestScore, out.bestScore);
+    if (out.failure !== undefined) return { ...total, failure: out.failure };
+  }
+  return total;
+}
