@@ -123,10 +123,19 @@ export interface SearchResultFile {
 export interface AblationRow {
   claim: string;
   hypothesis: string;
-  status: 'load-bearing' | 'not-shown' | 'error';
+  /** 'cannot-fail': the claim says why dropping this hypothesis cannot break it (theory/claim.ts
+   *  cannotFail), and the search, which still ran, found nothing. */
+  status: 'load-bearing' | 'not-shown' | 'cannot-fail' | 'error';
   witness?: Witness;
+  /** Property cases (sampling), and the optimiser's restarts and float64 evaluations. */
   cases: number;
+  ascents?: number;
+  evaluations?: number;
   seconds: number;
+  /** For 'cannot-fail': why; for 'not-shown': what was spent. */
+  reason?: string;
+  /** Which part of the search found the witness: sampling (fast-check) or the ascent. */
+  foundBy?: 'sampling' | 'ascent';
   error?: string;
 }
 
@@ -164,7 +173,7 @@ export interface ConstantResult {
   digits?: string;
   /** How loose the printed constant is on what was found: printed / found (sup) or found / printed
    *  (inf). 1: attained; > 1: never reached (the constant may be improvable); < 1: a counterexample. */
-  gap: number;
+  gap?: number;
   /** A simple closed form equal to `found` to 30 digits: a CONJECTURE about the true worst case. */
   conjecture?: { form: string; matchedDigits: number };
   /** A better constant (the conjecture, or the simplest rational between found and printed), and

@@ -68,7 +68,7 @@ export const command: Command = {
       printRow: (row) => {
         const k = row.constant;
         console.log(
-          `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap.toPrecision(4)})` : 'no constant found'}` +
+          `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
             `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
         );
         if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);

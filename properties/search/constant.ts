@@ -54,7 +54,7 @@ export function constantResult(
     degenerate: spec.degenerate,
     declared: declaresConstant(claim),
     found,
-    gap,
+    ...(Number.isFinite(gap) ? { gap } : {}),
   };
   if (cc) {
     out.certified = cc.text;

@@ -6,12 +6,12 @@
  * the row sets the constant found beside the printed one (constant.ts builds that part).
  */
 import type { Claim } from '../../theory/claim.ts';
-import type { JSONValue } from '../../theory/codec.ts';
+import { decode, type JSONValue } from '../../theory/codec.ts';
 import type { TightnessRow } from '../../theory/results.ts';
 import { constantResult } from './constant.ts';
 import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
 import type { WorkerPool } from './pool.ts';
-import type { TightenBest, TightenWorkerResult } from './tighten.ts';
+import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
 
 export interface TightenRunOptions {
   claims: readonly Claim[];
@@ -105,13 +105,14 @@ export async function tightenOne(
     if (best.label !== undefined) row.label = best.label;
     const cert = await certify(claim, best.input as JSONValue, opts, pool);
     // the side ratio (lhs / rhs) at the witness: the measure of the proof lines, kept for every claim
-    row.worstRatio = cert && Number.isFinite(cert.ratio) ? cert.ratio : Number.NaN;
+    row.worstRatio = cert && Number.isFinite(cert.ratio) ? cert.ratio : ratioOf(claim, decode(best.input as JSONValue)).value;
     if (cert) {
       if (cert.label !== undefined) row.label = cert.label;
       if (cert.certified) row.worstRatioCertified = cert.certified.text;
       if (cert.witness) row.witness = cert.witness;
     }
-    row.constant = constantResult(claim, { best, cert, evaluations, worstTried });
+    const constant = constantResult(claim, { best, cert, evaluations, worstTried });
+    if (Number.isFinite(constant.found)) row.constant = constant;
   }
   return { row, interrupted };
 }
