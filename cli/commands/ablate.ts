@@ -70,8 +70,9 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
-        const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes})` : ''}` : row.status;
-        console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
+        const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}, found by ${row.foundBy ?? 'sampling'})` : ''}` : row.status;
+        console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases${row.ascents ? `, ${row.ascents} ascents` : ''}, ${row.seconds.toFixed(1)} s]`);
+        if (row.status === 'cannot-fail' && row.reason) console.log(`  ${row.reason}`);
         if (row.error) console.log(`  ${row.error}`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
       },
@@ -90,7 +91,7 @@ export const command: Command = {
     });
     if (!flags.json) {
       const lb = rows.filter((r) => r.status === 'load-bearing').length;
-      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'cannot-fail').length} cannot fail (reason given), ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
       console.log(`written: ${file}`);
     }
     return 0;
