@@ -161,7 +161,8 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
     const out = await run(e, opts.seconds, opts.seed);
     // a stopped search that found nothing has not searched its budget: no "not shown" row for it
     if (out.interrupted && !out.found) return (flush(), { rows, interrupted: true });
-    if (out.found || out.error || out.interrupted) emit(e, out);
+    // found, failed, stopped, or a pair the claim says cannot fail: its row is final
+    if (out.found || out.error || out.interrupted || e.claim.cannotFail?.[e.hypothesis]) emit(e, out);
     else pending.push({ e, out });
     if (out.interrupted) return (flush(), { rows, interrupted: true });
   }
