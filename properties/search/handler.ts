@@ -13,9 +13,9 @@ import type { Witness } from '../../theory/results.ts';
 import { checkClaim, confirm, confirmModeFor, failingFamilies, makeWitness, type EngineResult } from '../index.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
-import { ascentBatch } from './violation.ts';
+import { ascentBatch, repairer } from './violation.ts';
 import { simplify } from './simplify.ts';
-import { certifyConstant, certifyRatio, ratioOf, snap, tightenLoop, type Certified, type CertifiedConstant, type TightenJob, type TightenWorkerResult } from './tighten.ts';
+import { certifyConstant, certifyRatio, isInequality, ratioOf, snap, tightenLoop, type Certified, type CertifiedConstant, type TightenJob, type TightenWorkerResult } from './tighten.ts';
 
 export interface ClaimSearchSpec {
   claim: string;
@@ -135,6 +135,7 @@ export function finishAscentFailure(claim: Claim, spec: ClaimSearchSpec, failing
       enforced: new Set(claim.hypotheses.filter((h) => !spec.dropped.includes(h))),
       stillFails: failureTest(claim, spec.dropped, confirmMode),
       deadline: performance.now() + (spec.shrinkSeconds + spec.simplifySeconds) * 1000,
+      repair: repairer(claim, spec.dropped),
     });
     input = s.input;
     steps = s.steps;
@@ -156,6 +157,7 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
       enforced: new Set(claim.hypotheses.filter((h) => !spec.dropped.includes(h))),
       stillFails: failureTest(claim, spec.dropped, confirmMode),
       deadline: performance.now() + spec.simplifySeconds * 1000,
+      ...(isInequality(claim) ? { repair: repairer(claim, spec.dropped) } : {}),
     });
     input = s.input;
     steps = s.steps;

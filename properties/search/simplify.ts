@@ -11,6 +11,10 @@
  *     around the value, so the first one that still fails is the simplest within the failing
  *     interval around it);
  *  3. sizes again (a zeroed row can now go), until nothing changes or the time is up.
+ * A deletion that loses the failure can be repaired: the caller's `repair` re-optimises the
+ * smaller input (a short ascent) and the point it reaches is re-confirmed like any candidate;
+ * so a failure that needs, say, a far entry of C coupled in by a reflection can move into the
+ * entries that remain.
  * fast-check shrinks along the generator's structure; a matrix read row-major from a flat
  * buffer changes all its entries when a size shrinks, so a failure that sits in one entry
  * rarely survives that, while deleting the row does keep it. Only coordinates move
@@ -31,6 +35,10 @@ export interface SimplifyOptions {
   deadline: number;
   /** Sweeps over all coordinates (default 3). */
   maxSweeps?: number;
+  /** A smaller input that no longer fails may fail again after its entries move: `repair`
+   *  re-optimises it (violation.ts: a short ascent of the claim's score) and returns the point it
+   *  reached, which must then pass `stillFails` like any candidate. */
+  repair?(input: unknown): unknown | undefined;
 }
 
 export interface Simplified {
@@ -274,8 +282,13 @@ export function simplify(input: unknown, opts: SimplifyOptions): Simplified {
       shrunk = false;
       for (const cand of smallerSizes(cur)) {
         if (late()) return any;
-        if (ok(cand)) {
-          cur = cand;
+        let next: unknown = ok(cand) ? cand : undefined;
+        if (next === undefined && opts.repair) {
+          const fixed = opts.repair(cand);
+          if (fixed !== undefined && ok(fixed)) next = fixed;
+        }
+        if (next !== undefined) {
+          cur = next;
           steps++;
           shrunk = any = true;
           break;

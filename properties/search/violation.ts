@@ -100,6 +100,21 @@ export function ascentBatch(
   return out;
 }
 
+/**
+ * A repair for the structural shrinker (simplify.ts): a short ascent from a smaller input that
+ * lost the failure, with a fixed seed (no clock: the same input gives the same repair). Returns
+ * the point it reached, with exact entries, when its float64 score passes the target.
+ */
+export function repairer(claim: Claim, dropped: readonly string[], evals = 300): (input: unknown) => unknown | undefined {
+  const kept = keptOf(claim, dropped);
+  return (input) => {
+    const e = restartAt(claim, kept, input);
+    if (!e) return undefined;
+    const res = climbRestart(claim, kept, e, { rng: mulberry32(0x5eed), maxEvals: evals, target: VIOLATION_TARGET });
+    return res.value > VIOLATION_TARGET ? exactInput(inputOf(claim, kept, e)) : undefined;
+  };
+}
+
 /** Several ascent batches in a row from one seed (tests, and `check`-like uses without workers):
  *  stops at the first confirmed failure. */
 export function ascentSearch(spec: AscentSpec, seed: number, batches: number, confirms: (input: unknown) => boolean): AscentOutcome & { batches: number } {
