@@ -17,6 +17,7 @@ export default defineConfig({
       'properties/constants.test.ts',
       'properties/corpus.test.ts',
       'properties/catalogue-snapshot.test.ts',
+      'properties/constant-parts.test.ts',
     ],
     exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
     testTimeout: 120_000,

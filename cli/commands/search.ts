@@ -360,6 +360,7 @@ export const command: Command = {
       mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
       'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
+      'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },
     positionals: 'FILE...',
@@ -436,6 +437,7 @@ export const command: Command = {
           seed,
           shard,
           signal,
+          ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] / 3, simplifySeconds: (2 * flags['shrink-seconds']) / 3 } : {}),
           onProgress: (p) => {
             progress.line(searchProgressText(label, p));
             // a checkpoint every 10 s: a search killed outright still leaves its counts behind

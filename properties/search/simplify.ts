@@ -205,8 +205,9 @@ function smallerLoraInputs(x: Record<string, unknown>): unknown[] {
   const zeroFirst: unknown[] = [];
   const rest: unknown[] = [];
   const push = (cand: unknown, zero: boolean) => (zero ? zeroFirst : rest).push(cand);
-  // fewer steps of a run: T -> 1, T / 2, T - 1
-  if (typeof x.T === 'number' && x.T > 1) for (const T of [...new Set([1, Math.floor(x.T / 2), x.T - 1])]) if (T >= 1 && T < x.T) rest.push({ ...x, T });
+  // fewer steps of a run first (T -> 1, T / 2, T - 1): every later confirmation is cheaper
+  const fewerSteps: unknown[] = [];
+  if (typeof x.T === 'number' && x.T > 1) for (const T of [...new Set([1, Math.floor(x.T / 2), x.T - 1])]) if (T >= 1 && T < x.T) fewerSteps.push({ ...x, T });
   // fewer Householder reflections
   if (Array.isArray(loss.u)) (loss.u as unknown[]).forEach((_, i) => rest.push({ ...x, loss: { ...loss, u: (loss.u as unknown[]).filter((__, j) => j !== i) } }));
   // lower rank: delete column c of every V
@@ -234,7 +235,7 @@ function smallerLoraInputs(x: Record<string, unknown>): unknown[] {
     for (const k of Ws) cand[k] = dropCol(x[k] as Matrix<Num>, j);
     push(cand, Vkeys.every((k) => isZeroRow(x[k] as Matrix<Num>, m + j)) && Ws.every((k) => isZeroCol(x[k] as Matrix<Num>, j)));
   }
-  return [...zeroFirst, ...rest];
+  return [...fewerSteps, ...zeroFirst, ...rest];
 }
 
 /**

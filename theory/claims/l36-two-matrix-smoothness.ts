@@ -25,6 +25,8 @@ import { lossHypotheses } from '../_internals/hyp.ts';
 import { ALGEBRAIC_MODES, EQUALITY_MODES, cheaply, numCmp } from '../_internals/num.ts';
 import { prod } from '../_internals/sides.ts';
 
+const LABEL = "||grad L~(M) - grad L~(M')||^2 <= 4 L^2 ||M - M'||^2";
+
 function differences<T>(F: Field<T>, input: TwoPairInput) {
   const loss = twoLossOver(F, input.loss);
   const [M, M2] = [lift(F, input.M), lift(F, input.M2)];
@@ -45,7 +47,7 @@ export const L36: Claim<TwoPairInput> = {
     const s = differences(F, input);
     return [
       {
-        label: "||grad L~(M) - grad L~(M')||^2 <= 4 L^2 ||M - M'||^2",
+        label: LABEL,
         lhs: s.gradSq,
         rel: '<=',
         rhs: prod(F, F.fromInt(4), s.L, s.L, s.Msq),
@@ -60,7 +62,7 @@ export const L36: Claim<TwoPairInput> = {
     degenerate: "M = M' (0/0) is excluded; the quantity is scale-free in M - M' for the quadratic two-matrix losses",
     parts<T>(F: Field<T>, input: TwoPairInput) {
       const s = differences(F, input);
-      return [{ label: 'Lemma 3.6', num: F.sqrt(s.gradSq), den: F.mul(s.L, F.sqrt(s.Msq)) }];
+      return [{ label: LABEL, num: F.sqrt(s.gradSq), den: F.mul(s.L, F.sqrt(s.Msq)) }];
     },
   },
   // Only the diagonal blocks of M - M' reach L~: a difference confined to the off-diagonal blocks gives 0 <= ...
