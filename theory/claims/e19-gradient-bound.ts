@@ -35,7 +35,7 @@ export const E19: Claim<LoraInput> = {
     printed: '2',
     direction: 'sup',
     quantity: '||grad J(V)|| / (||G(V)|| ||V||)',
-    latex: '\frac{\|\nabla \mathcal{J}(V)\|}{\|\nabla \mathcal{L}(E_1 V V^T E_2)\| \|V\|}',
+    latex: '\\frac{\\|\\nabla \\mathcal{J}(V)\\|}{\\|\\nabla \\mathcal{L}(E_1 V V^T E_2)\\| \\|V\\|}',
     degenerate: 'V = 0 or G(V) = 0 (then grad J = 0: 0/0) is excluded; the quantity is scale-free in V, so it is bounded away by nothing else',
     parts<T>(F: Field<T>, input: LoraInput) {
       const { point: p } = loraAt(F, input);

@@ -42,7 +42,7 @@ export const E23: Claim<LossPointInput> = {
     printed: '2',
     direction: 'sup',
     quantity: '||grad L(W)||^2 / (L (L(W) - L*))',
-    latex: '\frac{\|\nabla\mathcal{L}(W)\|^2}{L(\mathcal{L}(W) - \mathcal{L}^*)}',
+    latex: '\\frac{\\|\\nabla\\mathcal{L}(W)\\|^2}{L(\\mathcal{L}(W) - \\mathcal{L}^*)}',
     degenerate:
       'L(W) = L* (a minimiser, where grad L = 0 too: 0/0) is excluded; in float64 search a point with L (L(W) - L*) below 1e-9 of L (|L(W)| + |L*|) is skipped',
     parts<T>(F: Field<T>, input: LossPointInput) {

@@ -50,7 +50,7 @@ export const GV: Claim<LoraRunInput> = {
     printed: '1',
     direction: 'sup',
     quantity: '(||V_T||^2 - ||V_0||^2) / (T/(4 sqrt2 L) + 8 (J(V_0) - L*)), at every prefix T',
-    latex: '\frac{\|V_T\|^2 - \|V_0\|^2}{T/(4\sqrt{2}L) + 8(\mathcal{J}(V_0) - \mathcal{L}^*)}',
+    latex: '\\frac{\\|V_T\\|^2 - \\|V_0\\|^2}{T/(4\\sqrt{2}L) + 8(\\mathcal{J}(V_0) - \\mathcal{L}^*)}',
     degenerate: 'none: the denominator is >= T/(4 sqrt2 L) > 0 under the hypotheses',
     parts<T>(F: Field<T>, input: LoraRunInput): ConstantPart<T>[] {
       return totals(F, input).map(({ t, Vsq0, c }) => ({ label: `T = ${t}`, num: F.sub(c.lhs, Vsq0), den: F.sub(c.rhs, Vsq0), scale: F.add(c.lhs, Vsq0) }));
@@ -76,7 +76,7 @@ export const GVstep: Claim<LoraRunInput> = {
     printed: '1',
     direction: 'sup',
     quantity: '(||V_{t+1}||^2 - ||V_t||^2) / (1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2), at every step t',
-    latex: '\frac{\|V_{t+1}\|^2 - \|V_t\|^2}{1/(4\sqrt{2}L) + 2\eta_t\|\nabla \mathcal{J}(V_t)\|^2}',
+    latex: '\\frac{\\|V_{t+1}\\|^2 - \\|V_t\\|^2}{1/(4\\sqrt{2}L) + 2\\eta_t\\|\\nabla \\mathcal{J}(V_t)\\|^2}',
     degenerate: 'none: the denominator is >= 1/(4 sqrt2 L) > 0',
     parts<T>(F: Field<T>, input: LoraRunInput): ConstantPart<T>[] {
       return steps(F, input).map(({ t, c }) => ({ label: `t = ${t}`, num: c.lhs, den: c.rhs }));

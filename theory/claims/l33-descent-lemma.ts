@@ -56,7 +56,7 @@ export const L33: Claim<LoraPairInput> = {
     direction: 'sup',
     quantity: '(J(V2) - J(V1) - <grad J(V1), d>) / (the four higher-order terms)',
     latex:
-      '\frac{\mathcal{J}(V_2) - \mathcal{J}(V_1) - \langle \nabla \mathcal{J}(V_1), d \rangle}{\sqrt{2}L\|d\|^2\|V_1\|^2 + \sqrt{2}L\|d\|^3\|V_1\| + \frac{\sqrt{2}L}{4}\|d\|^4 + \|G(V_1)\|\|d\|^2}',
+      '\\frac{\\mathcal{J}(V_2) - \\mathcal{J}(V_1) - \\langle \\nabla \\mathcal{J}(V_1), d \\rangle}{\\sqrt{2}L\\|d\\|^2\\|V_1\\|^2 + \\sqrt{2}L\\|d\\|^3\\|V_1\\| + \\frac{\\sqrt{2}L}{4}\\|d\\|^4 + \\|G(V_1)\\|\\|d\\|^2}',
     degenerate: 'd = 0 (0/0) is excluded; the terms are > 0 for every d != 0, and as d -> 0 the quantity tends to a finite limit (second order over second order)',
     parts<T>(F: Field<T>, input: LoraPairInput) {
       const s = sides(F, input);

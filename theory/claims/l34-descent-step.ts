@@ -40,7 +40,7 @@ export const L34: Claim<LoraInput> = {
     printed: '1/4',
     direction: 'inf',
     quantity: '(J(V_t) - J(V_{t+1})) / (eta_t ||grad J(V_t)||^2)',
-    latex: '\frac{\mathcal{J}(V_t) - \mathcal{J}(V_{t+1})}{\eta_t \|\nabla \mathcal{J}(V_t)\|^2}',
+    latex: '\\frac{\\mathcal{J}(V_t) - \\mathcal{J}(V_{t+1})}{\\eta_t \\|\\nabla \\mathcal{J}(V_t)\\|^2}',
     degenerate:
       'grad J(V_t) = 0 (0/0) is excluded; as grad J -> 0 the quantity tends to 1 - O(eta_t) (a finite limit); in float64 search a point where eta_t ||grad J||^2 < 1e-9 |J(V_t)| is skipped (the decrease is below float64 resolution there)',
     parts<T>(F: Field<T>, input: LoraInput) {

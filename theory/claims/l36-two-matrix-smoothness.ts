@@ -58,7 +58,7 @@ export const L36: Claim<TwoPairInput> = {
     printed: '2',
     direction: 'sup',
     quantity: "||grad L~(M) - grad L~(M')|| / (L ||M - M'||)",
-    latex: "\frac{\|\nabla \tilde{\mathcal{L}}(M) - \nabla \tilde{\mathcal{L}}(M')\|}{L \|M - M'\|}",
+    latex: "\\frac{\\|\\nabla \\tilde{\\mathcal{L}}(M) - \\nabla \\tilde{\\mathcal{L}}(M')\\|}{L \\|M - M'\\|}",
     degenerate: "M = M' (0/0) is excluded; the quantity is scale-free in M - M' for the quadratic two-matrix losses",
     parts<T>(F: Field<T>, input: TwoPairInput) {
       const s = differences(F, input);

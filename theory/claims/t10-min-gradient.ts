@@ -45,7 +45,7 @@ export const T10: Claim<LoraRunInput> = {
     printed: '4',
     direction: 'sup',
     quantity: 'min_{t<T} ||grad J(V_t)||^2 sum_{t<T} eta_t / (J(V_0) - L*), at every prefix T',
-    latex: '\frac{\min_{t<T} \|\nabla \mathcal{J}(V_t)\|^2 \sum_{t<T} \eta_t}{\mathcal{J}(V_0) - \mathcal{L}^*}',
+    latex: '\\frac{\\min_{t<T} \\|\\nabla \\mathcal{J}(V_t)\\|^2 \\sum_{t<T} \\eta_t}{\\mathcal{J}(V_0) - \\mathcal{L}^*}',
     degenerate:
       'J(V_0) = L* (V_0 minimises J, grad J(V_0) = 0: 0/0) is excluded; in float64 search a run with J(V_0) - L* below 1e-9 of |J(V_0)| + |L*| is skipped',
     parts<T>(F: Field<T>, input: LoraRunInput): ConstantPart<T>[] {
