@@ -235,3 +235,16 @@ describe('L36, L36.grad, M36', () => {
     expect(fmt(evaluate(claim('M36'), 'exact', same).comparisons[0]!.lhs)).toBe('3/5');
   });
 });
+
+describe('argument errors name the argument', () => {
+  it('A2.sub and A2.sym: M must be (m+n) x (m+n)', () => {
+    for (const id of ['A2.sub', 'A2.sym'])
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2, 3]]) })).toThrow(`${id}: argument M must be (m+n) x (m+n) = 2 x 2, got 1 x 3`);
+  });
+  it('M36: each adapter must fit its loss', () => {
+    const loss = identityTwoLoss();
+    const ok = { loss, B1: mat([[1]]), A1: mat([[2]]), B2: mat([[3]]), A2: mat([['1/2']]), eta: q('1/10') };
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, B1: mat([[1], [2]]) })).toThrow('M36: argument B1 must be 1 x r, got 2 x 1');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, A2: mat([[1, 2]]) })).toThrow('M36: argument A2 must be 1 x 1, got 1 x 2');
+  });
+});
