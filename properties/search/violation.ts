@@ -13,8 +13,8 @@
 import type { Num } from '../../numeric/field.ts';
 import { Rational } from '../../numeric/rational.ts';
 import type { Claim } from '../../theory/claim.ts';
-import { mulberry32 } from './ascent.ts';
-import { climbRestart, inputOf, keptOf, restartAt, startPoints } from './climb.ts';
+import { gaussian, mulberry32 } from './ascent.ts';
+import { climbRestart, inputOf, keptOf, restartAt, signProjection, startPoints, type Restart } from './climb.ts';
 import { coordinates, getCoord, setCoords } from './slots.ts';
 import { fmix32 } from './seeds.ts';
 
@@ -101,18 +101,40 @@ export function ascentBatch(
 }
 
 /**
- * A repair for the structural shrinker (simplify.ts): a short ascent from a smaller input that
- * lost the failure, with a fixed seed (no clock: the same input gives the same repair). Returns
- * the point it reached, with exact entries, when its float64 score passes the target.
+ * A repair for the structural shrinker (simplify.ts): short ascents from a smaller input that
+ * lost the failure, with a fixed seed (no clock: the same input gives the same repair): from
+ * the input itself, then from wide jumps of it (every coordinate scaled by e^N(0, 2), zeros
+ * set to a multiple of the typical size), since the entries that must now carry the failure
+ * may need to move by orders of magnitude (a far C entry that a deleted column held). Returns
+ * the point reached, with exact entries, when its float64 score passes the target.
  */
-export function repairer(claim: Claim, dropped: readonly string[], evals = 300): (input: unknown) => unknown | undefined {
+export function repairer(claim: Claim, dropped: readonly string[], opts: { evals?: number; attempts?: number } = {}): (input: unknown) => unknown | undefined {
   const kept = keptOf(claim, dropped);
+  const runs = claim.inputKind === 'lora-run';
+  const evals = opts.evals ?? (runs ? 200 : 500);
+  const attempts = opts.attempts ?? (runs ? 2 : 6);
   return (input) => {
-    const e = restartAt(claim, kept, input);
-    if (!e) return undefined;
-    const res = climbRestart(claim, kept, e, { rng: mulberry32(0x5eed), maxEvals: evals, target: VIOLATION_TARGET });
-    return res.value > VIOLATION_TARGET ? exactInput(inputOf(claim, kept, e)) : undefined;
+    const first = restartAt(claim, kept, input);
+    if (!first) return undefined;
+    const rng = mulberry32(0x5eed);
+    for (let a = 0; a < attempts; a++) {
+      const e = a === 0 ? first : wideJump(first, rng);
+      const res = climbRestart(claim, kept, e, { rng, maxEvals: evals, target: VIOLATION_TARGET });
+      if (res.value > VIOLATION_TARGET) return exactInput(inputOf(claim, kept, e));
+    }
+    return undefined;
   };
+}
+
+/** A restart at `from`'s start point with every coordinate scaled by e^N(0, 2) (zeros set to
+ *  N(0, 1) times ten times the typical size), sign constraints kept. */
+function wideJump(from: Restart, rng: () => number): Restart {
+  let rms = 0;
+  for (const v of from.x) rms += v * v;
+  rms = Math.sqrt(rms / Math.max(1, from.x.length)) || 1;
+  const x = from.x.map((v) => (v === 0 ? 10 * rms * gaussian(rng) : v * Math.exp(2 * gaussian(rng))));
+  signProjection(from.coords)?.(x);
+  return { base: from.base, coords: from.coords, x, value: -Infinity, sigma: 0.3, stale: 0 };
 }
 
 /** Several ascent batches in a row from one seed (tests, and `check`-like uses without workers):
