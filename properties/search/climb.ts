@@ -121,8 +121,8 @@ export function longestRun(claim: Claim, base: unknown, maxT = CLIMB_PROFILE.max
 }
 
 /** The restart points of one seed: the claim's arbitrary with the dropped hypotheses widened. */
-export function startPoints(claim: Claim, dropped: readonly string[], seed: number, n: number): unknown[] {
-  const arb = claimArbitrary(claim, { mode: 'float64', dropped, profile: CLIMB_PROFILE });
+export function startPoints(claim: Claim, dropped: readonly string[], seed: number, n: number, profile: Partial<Omit<Profile, 'mode'>> = CLIMB_PROFILE): unknown[] {
+  const arb = claimArbitrary(claim, { mode: 'float64', dropped, profile });
   return fc.sample(arb, { seed, numRuns: n });
 }
 

@@ -14,8 +14,10 @@ import type { Num } from '../../numeric/field.ts';
 import { Rational } from '../../numeric/rational.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { gaussian, mulberry32 } from './ascent.ts';
-import { climbRestart, inputOf, keptOf, restartAt, signProjection, startPoints, type Restart } from './climb.ts';
+import { climbRestart, inputOf, keptHold, keptOf, restartAt, signProjection, startPoints, type Restart } from './climb.ts';
+import { confirm, confirmModeFor } from '../_internals/evaluate.ts';
 import { coordinates, getCoord, setCoords } from './slots.ts';
+import type { Profile } from '../sizes.ts';
 import { fmix32 } from './seeds.ts';
 
 /** float64 score a point must pass to be confirmed: above 1 by more than rounding. */
@@ -28,6 +30,8 @@ export interface AscentSpec {
   restarts: number;
   /** Evaluations per restart's ascent. */
   evals: number;
+  /** Size caps of the restart points (default climb.ts CLIMB_PROFILE). */
+  profile?: Partial<Omit<Profile, 'mode'>>;
 }
 
 export interface AscentOutcome {
@@ -68,7 +72,7 @@ export function ascentBatch(
   const { claim } = spec;
   const kept = keptOf(claim, spec.dropped);
   const out: AscentOutcome = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity };
-  const starts = startPoints(claim, spec.dropped, seed, spec.restarts);
+  const starts = startPoints(claim, spec.dropped, seed, spec.restarts, spec.profile);
   for (const [i, start] of starts.entries()) {
     if (shouldStop()) break;
     out.ascents++;
@@ -104,7 +108,7 @@ export function ascentBatch(
  * A repair for the structural shrinker (simplify.ts): short ascents from a smaller input that
  * lost the failure, with a fixed seed (no clock: the same input gives the same repair): from
  * the input itself, then from wide jumps of it (every coordinate scaled by e^N(0, 2), zeros
- * set to a multiple of the typical size), since the entries that must now carry the failure
+ * set to +-10^U(-2, 3) times the typical size), since the entries that must now carry the failure
  * may need to move by orders of magnitude (a far C entry that a deleted column held). Returns
  * the point reached, with exact entries, when its float64 score passes the target.
  */
@@ -112,7 +116,14 @@ export function repairer(claim: Claim, dropped: readonly string[], opts: { evals
   const kept = keptOf(claim, dropped);
   const runs = claim.inputKind === 'lora-run';
   const evals = opts.evals ?? (runs ? 200 : 500);
-  const attempts = opts.attempts ?? (runs ? 2 : 6);
+  const attempts = opts.attempts ?? (runs ? 2 : 12);
+  const confirms = (x: unknown) => {
+    try {
+      return confirm(claim, x, confirmModeFor(claim)).status === 'fail' && keptHold(claim, kept, x);
+    } catch {
+      return false;
+    }
+  };
   return (input) => {
     const first = restartAt(claim, kept, input);
     if (!first) return undefined;
@@ -122,17 +133,30 @@ export function repairer(claim: Claim, dropped: readonly string[], opts: { evals
       const res = climbRestart(claim, kept, e, { rng, maxEvals: evals, target: VIOLATION_TARGET });
       if (res.value > VIOLATION_TARGET) return exactInput(inputOf(claim, kept, e));
     }
-    return undefined;
+    // a search afresh at the smaller sizes: a failure there need not be near this one
+    const sizes = sizeCaps(input);
+    if (!sizes) return undefined;
+    return ascentSearch({ claim, dropped, restarts: 16, evals: 80, profile: sizes }, 0x5eed, runs ? 1 : 3, confirms).failure;
   };
 }
 
+/** Size caps at an input's own sizes (so that a search finds nothing larger). */
+function sizeCaps(input: unknown): Partial<Omit<Profile, 'mode'>> | undefined {
+  const x = input as { loss?: { m?: number; n?: number }; V?: { cols: number }; V1?: { cols: number }; V0?: { cols: number }; T?: number; W?: unknown };
+  const m = x.loss?.m;
+  const n = x.loss?.n;
+  if (typeof m !== 'number' || typeof n !== 'number') return undefined;
+  const r = (x.V ?? x.V1 ?? x.V0)?.cols ?? 1;
+  return { maxM: m, maxN: n, maxR: r, ...(typeof x.T === 'number' ? { maxT: x.T } : {}) };
+}
+
 /** A restart at `from`'s start point with every coordinate scaled by e^N(0, 2) (zeros set to
- *  N(0, 1) times ten times the typical size), sign constraints kept. */
+ *  +-10^U(-2, 3) times the typical size), sign constraints kept. */
 function wideJump(from: Restart, rng: () => number): Restart {
   let rms = 0;
   for (const v of from.x) rms += v * v;
   rms = Math.sqrt(rms / Math.max(1, from.x.length)) || 1;
-  const x = from.x.map((v) => (v === 0 ? 10 * rms * gaussian(rng) : v * Math.exp(2 * gaussian(rng))));
+  const x = from.x.map((v) => (v === 0 ? (rng() < 0.5 ? -1 : 1) * rms * Math.pow(10, -2 + 5 * rng()) : v * Math.exp(2 * gaussian(rng))));
   signProjection(from.coords)?.(x);
   return { base: from.base, coords: from.coords, x, value: -Infinity, sigma: 0.3, stale: 0 };
 }
