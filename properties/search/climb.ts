@@ -126,9 +126,10 @@ export function startPoints(claim: Claim, dropped: readonly string[], seed: numb
   return fc.sample(arb, { seed, numRuns: n });
 }
 
-/** A restart at a start point; undefined where a kept hypothesis is refuted there. */
-export function restartAt(claim: Claim, kept: readonly string[], start: unknown): Restart | undefined {
-  const base = longestRun(claim, start);
+/** A restart at a start point (a run tried at the longest run the profile allows, unless
+ *  `sameSize`); undefined where a kept hypothesis is refuted there. */
+export function restartAt(claim: Claim, kept: readonly string[], start: unknown, sameSize = false, maxT = CLIMB_PROFILE.maxT): Restart | undefined {
+  const base = sameSize ? start : longestRun(claim, start, maxT);
   if (!keptHold(claim, kept, base)) return undefined;
   const coords = restartCoords(claim, kept, base);
   return { base, coords, x: Float64Array.from(coords.map((c) => toFloat(getCoord(base, c)))), value: -Infinity, sigma: 0.3, stale: 0 };

@@ -81,7 +81,7 @@ export function ascentBatch(
     } catch {
       /* counts as trivial */
     }
-    const e = restartAt(claim, kept, start);
+    const e = restartAt(claim, kept, start, false, spec.profile?.maxT);
     if (!e) continue;
     const rng = mulberry32(fmix32((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0));
     const res = climbRestart(claim, kept, e, { rng, maxEvals: spec.evals, target: VIOLATION_TARGET });
@@ -125,7 +125,7 @@ export function repairer(claim: Claim, dropped: readonly string[], opts: { evals
     }
   };
   return (input) => {
-    const first = restartAt(claim, kept, input);
+    const first = restartAt(claim, kept, input, true); // the candidate's own sizes and steps
     if (!first) return undefined;
     const rng = mulberry32(0x5eed);
     for (let a = 0; a < attempts; a++) {
