@@ -239,14 +239,19 @@ describe('L36, L36.grad, M36', () => {
 
 describe('argument errors name the argument', () => {
   it('A2.sub and A2.sym: M must be (m+n) x (m+n)', () => {
-    for (const id of ['A2.sub', 'A2.sym'])
+    for (const id of ['A2.sub', 'A2.sym']) {
       expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2, 3]]) })).toThrow(`${id}: argument M must be (m+n) x (m+n) = 2 x 2, got 1 x 3`);
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2, 3], [4, 5, 6]]) })).toThrow('got 2 x 3'); // right rows, wrong columns
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2], [3, 4], [5, 6]]) })).toThrow('got 3 x 2'); // wrong rows, right columns
+    }
   });
   it('M36: each adapter must fit its loss', () => {
     const loss = identityTwoLoss();
     const ok = { loss, B1: mat([[1]]), A1: mat([[2]]), B2: mat([[3]]), A2: mat([['1/2']]), eta: q('1/10') };
     expect(() => evaluate(claim('M36'), 'exact', { ...ok, B1: mat([[1], [2]]) })).toThrow('M36: argument B1 must be 1 x r, got 2 x 1');
     expect(() => evaluate(claim('M36'), 'exact', { ...ok, A2: mat([[1, 2]]) })).toThrow('M36: argument A2 must be 1 x 1, got 1 x 2');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, A1: mat([[1, 2]]) })).toThrow('M36: argument A1 must be 1 x 1, got 1 x 2');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, B2: mat([[1], [2]]) })).toThrow('M36: argument B2 must be 1 x r, got 2 x 1');
   });
 });
 
@@ -272,6 +277,15 @@ describe('A1: every branch of (13) and (14)', () => {
   });
   it('zero and negative bases: 0^negative is undefined, 0^positive makes the root 0, negative bases with real exponents are undefined', () => {
     expect(isVacuous(evaluate(A1, 'exact', x(0, 4, -1, 3)).comparisons[0]!)).toBe(true); // p1 < 0 at x1 = 0
+    expect(label13(x(0, 4, -1, 3))).toContain('0 raised to a negative power is undefined');
+    expect(label13(x(1, 2, 0, 0))).toContain('w1 + w2 = 0: the printed quotient is 0/0');
+    expect(label13(x(-1, 4, 1, 64), 'float64')).toContain('a negative base with a real exponent is undefined');
+    expect(label13(x(-1, 4, 1, 1))).toContain('even root (order 2) of a negative number is undefined');
+    expect(evaluate(A1, 'exact', x(-1, 4, 1, 1)).comparisons[1]!.label).toContain('sqrt(x1 x2) of a negative product is undefined');
+    // a zero factor: the radicand and the product are 0 (defined), whatever the other sign
+    expect(label13(x(-1, 0, 1, 1))).not.toContain('[vacuous]');
+    expect(evaluate(A1, 'exact', x(-1, 0, 1, 1)).comparisons[1]!.label).not.toContain('[vacuous]');
+    expect(A1.nonTrivial(x(0, 4, -1, 3)), 'one vacuous comparison is enough to be trivial').toBe(false);
     expect(isVacuous(evaluate(A1, 'exact', x(0, 4, 0, 1)).comparisons[0]!)).toBe(false); // p1 = 0: 0^0 is fine
     expect(evaluate(A1, 'exact', x(0, 4, 0, 1)).verdict).toBe(true);
     const zeroRoot = evaluate(A1, 'float64', x(0, 4, 1, 64)); // exp/log branch with x1 = 0: root 0
@@ -279,6 +293,10 @@ describe('A1: every branch of (13) and (14)', () => {
     expect(fmt(fieldFor('exact').lift(zeroRoot.comparisons[0]!.rhs))).toBe('0');
     const zeroRoot2 = evaluate(A1, 'float64', x(4, 0, 64, 1));
     expect(fieldFor('exact').lift(zeroRoot2.comparisons[0]!.rhs)).toEqual(q(0));
+    expect(zeroRoot2.comparisons[0]!.label).toBe(zeroRoot.comparisons[0]!.label); // the zero base, not the exp/log form
+    const positive = evaluate(A1, 'float64', x(1, 4, 1, 64));
+    expect(positive.comparisons[0]!.label).toContain('[exp/log form');
+    expect(positive.comparisons[0]!.rhs).toBeGreaterThan(0);
     expect(isVacuous(evaluate(A1, 'float64', x(-1, 4, 1, 64)).comparisons[0]!)).toBe(true);
     expect(isVacuous(evaluate(A1, 'float64', x(1, -4, 1, 64)).comparisons[0]!)).toBe(true);
     expect(isVacuous(evaluate(A1, 'float64', x(1, 4, 1, 64)).comparisons[0]!)).toBe(false);
@@ -292,6 +310,9 @@ describe('A1: every branch of (13) and (14)', () => {
     expect(evaluate(A1, 'exact', x(-8, -1, 2, 1)).comparisons[0]!.label).not.toContain('[vacuous]'); // K = 3, radicand 64 * -1 < 0: a real cube root
     expect(evaluate(A1, 'exact', x(-1, -1, 1, 3)).comparisons[0]!.label).toContain('[left side < 0 <= the root of order 4]');
     expect(evaluate(A1, 'exact', x(1, 1, 1, 3)).comparisons[0]!.label).toContain('[powered form: both sides to the power 4]');
+    const oddNegative = evaluate(A1, 'exact', x(-1, -1, 2, 3)); // K = 5, left side -1 < 0: odd powers keep the order
+    expect(oddNegative.comparisons[0]!.label).toContain('[powered form: both sides to the power 5]');
+    expect(oddNegative.decisions[0]!.holds).toBe(true); // (13): (-1)^5 >= (-1)^2 (-1)^3
     // (14): sqrt(x1 x2) of a negative product is undefined, of a positive one defined
     expect(evaluate(A1, 'exact', x(-1, 4, 1, 1)).comparisons[1]!.label).toContain('[vacuous]');
     expect(evaluate(A1, 'exact', x(-1, -4, 1, 1)).comparisons[1]!.label).not.toContain('[vacuous]');
