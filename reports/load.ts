@@ -157,7 +157,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         evaluations: opt('number'),
         seconds: opt('number'),
         reason: opt('string'),
-        foundBy: opt(en('sampling', 'ascent')),
+        foundBy: opt(en('sampling', 'ascent', 'corpus')),
         error: opt('string'),
       }),
     ),

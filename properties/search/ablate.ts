@@ -5,7 +5,9 @@
  * numbers too). A confirmed, shrunk counterexample makes the hypothesis load-bearing; where the
  * claim states why dropping it cannot break it (theory/claim.ts cannotFail, e.g. M36's
  * same_rank) and the search found nothing, the row says so ("cannot fail", with the reason);
- * otherwise none within the budget is "not shown", with the budget spent (absence of evidence).
+ * a pair the search did not show but whose witness the corpus holds (replayed exactly now) is
+ * load-bearing "from the corpus"; otherwise none within the budget is "not shown", with the
+ * budget spent (absence of evidence).
  *
  * Claims already false as printed are skipped: any input breaks them, dropped hypothesis
  * or not, so a counterexample says nothing about the hypothesis. Which are they: the
@@ -15,7 +17,8 @@
 import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
-import type { AblationRow } from '../../theory/results.ts';
+import type { AblationRow, Witness } from '../../theory/results.ts';
+import { readCorpus, replayEntry } from '../corpus.ts';
 import type { WorkerPool } from './pool.ts';
 import { search, type SearchOutcome, type SearchProgress } from './search.ts';
 
@@ -101,6 +104,8 @@ export interface AblateOptions {
   onProgress?: (e: AblationPlanEntry, p: SearchProgress) => void;
   /** Called after each row (the CLI rewrites the result file, so a stop keeps every row). */
   onRow?: (row: AblationRow, out: SearchOutcome) => void;
+  /** Corpus folder for pairs the search did not show (default properties/corpus). */
+  corpusDir?: string;
 }
 
 /** Second-round shares below this are not worth a search (worker start-up and shrinking). */
@@ -178,6 +183,31 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
       emit(p.e, combined(p.out, second));
     }
   const interrupted = opts.signal?.aborted ?? false;
+  // still not shown: a witness stored in the corpus for the pair, re-confirmed now, is evidence
+  for (const p of interrupted ? [] : [...pending]) {
+    const stored = storedWitness(p.e, opts.corpusDir);
+    if (!stored) continue;
+    pending.splice(pending.indexOf(p), 1);
+    const row: AblationRow = { ...ablationRow(p.e.claim, p.e.hypothesis, p.out), status: 'load-bearing', witness: stored, foundBy: 'corpus' };
+    delete row.reason;
+    rows.push(row);
+    opts.onRow?.(row, p.out);
+  }
   flush();
   return { rows, interrupted };
+}
+
+/** A corpus witness of the claim found with exactly this hypothesis dropped that still fails as
+ *  recorded (replayed exactly now), if any. */
+function storedWitness(e: AblationPlanEntry, dir?: string): Witness | undefined {
+  try {
+    const file = readCorpus(e.claim.id, dir);
+    for (const entry of file.entries) {
+      if (entry.witness.dropped.length !== 1 || entry.witness.dropped[0] !== e.hypothesis) continue;
+      if (replayEntry(e.claim, entry).ok) return entry.witness;
+    }
+  } catch {
+    /* an unreadable corpus file is reported by check and search; here it only means no stored witness */
+  }
+  return undefined;
 }

@@ -14,11 +14,16 @@ import type { Num } from '../../numeric/field.ts';
 import { Rational } from '../../numeric/rational.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { gaussian, mulberry32 } from './ascent.ts';
-import { climbRestart, inputOf, keptHold, keptOf, restartAt, signProjection, startPoints, type Restart } from './climb.ts';
+import { CLIMB_PROFILE, climbRestart, inputOf, keptHold, keptOf, restartAt, signProjection, startPoints, type Restart } from './climb.ts';
 import { confirm, confirmModeFor } from '../_internals/evaluate.ts';
 import { coordinates, getCoord, setCoords } from './slots.ts';
 import type { Profile } from '../sizes.ts';
 import { fmix32 } from './seeds.ts';
+
+/** Size caps of the ascent's restart points: small matrices (climb.ts), and runs up to 40 steps
+ *  (the precise profile's), since a run claim can need many steps to fail without a hypothesis
+ *  ((10) without L >= 1 fails at T = 40 with L = 1/50, C = 100, V_0 = [2; -2], not at T <= 12). */
+export const VIOLATION_PROFILE: Partial<Omit<Profile, 'mode'>> = { ...CLIMB_PROFILE, maxT: 40 };
 
 /** float64 score a point must pass to be confirmed: above 1 by more than rounding. */
 export const VIOLATION_TARGET = 1 + 1e-9;
@@ -30,7 +35,7 @@ export interface AscentSpec {
   restarts: number;
   /** Evaluations per restart's ascent. */
   evals: number;
-  /** Size caps of the restart points (default climb.ts CLIMB_PROFILE). */
+  /** Size caps of the restart points (default VIOLATION_PROFILE). */
   profile?: Partial<Omit<Profile, 'mode'>>;
 }
 
@@ -72,7 +77,8 @@ export function ascentBatch(
   const { claim } = spec;
   const kept = keptOf(claim, spec.dropped);
   const out: AscentOutcome = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity };
-  const starts = startPoints(claim, spec.dropped, seed, spec.restarts, spec.profile);
+  const profile = spec.profile ?? VIOLATION_PROFILE;
+  const starts = startPoints(claim, spec.dropped, seed, spec.restarts, profile);
   for (const [i, start] of starts.entries()) {
     if (shouldStop()) break;
     out.ascents++;
@@ -81,7 +87,7 @@ export function ascentBatch(
     } catch {
       /* counts as trivial */
     }
-    const e = restartAt(claim, kept, start, false, spec.profile?.maxT);
+    const e = restartAt(claim, kept, start, false, profile.maxT);
     if (!e) continue;
     const rng = mulberry32(fmix32((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0));
     const res = climbRestart(claim, kept, e, { rng, maxEvals: spec.evals, target: VIOLATION_TARGET });
