@@ -156,6 +156,16 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
     rows.push(row);
     opts.onRow?.(row, out);
   };
+  /** The row of a pair whose searches are done: not shown by them, but stored in the corpus and
+   *  replayed exactly now, it is load-bearing "from the corpus". */
+  const settle = (e: AblationPlanEntry, out: SearchOutcome) => {
+    const stored = out.found || out.error || e.claim.cannotFail?.[e.hypothesis] ? undefined : storedWitness(e, opts.corpusDir);
+    if (!stored) return emit(e, out);
+    const row: AblationRow = { ...ablationRow(e.claim, e.hypothesis, out), status: 'load-bearing', witness: stored, foundBy: 'corpus' };
+    delete row.reason;
+    rows.push(row);
+    opts.onRow?.(row, out);
+  };
   const pending: { e: AblationPlanEntry; out: SearchOutcome }[] = [];
   const flush = () => {
     for (const p of pending.splice(0)) emit(p.e, p.out);
@@ -180,20 +190,10 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
       const second = await run(p.e, share, (opts.seed + 1) >>> 0);
       if (second.interrupted && !second.found) break;
       pending.splice(pending.indexOf(p), 1);
-      emit(p.e, combined(p.out, second));
+      settle(p.e, combined(p.out, second));
     }
   const interrupted = opts.signal?.aborted ?? false;
-  // still not shown: a witness stored in the corpus for the pair, re-confirmed now, is evidence
-  for (const p of interrupted ? [] : [...pending]) {
-    const stored = storedWitness(p.e, opts.corpusDir);
-    if (!stored) continue;
-    pending.splice(pending.indexOf(p), 1);
-    const row: AblationRow = { ...ablationRow(p.e.claim, p.e.hypothesis, p.out), status: 'load-bearing', witness: stored, foundBy: 'corpus' };
-    delete row.reason;
-    rows.push(row);
-    opts.onRow?.(row, p.out);
-  }
-  flush();
+  for (const p of pending.splice(0)) (interrupted ? emit : settle)(p.e, p.out);
   return { rows, interrupted };
 }
 

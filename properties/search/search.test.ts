@@ -108,6 +108,21 @@ describe('ablate', () => {
     expect(skipped[0]!.reason).toMatch(/false as printed \(corrected by L34\.s22\.amgm1\.corrected\)/);
   });
 
+  it('M36 without same_rank is "cannot fail" with the claim\'s reason; a pair the search misses is load-bearing from its stored corpus witness', async () => {
+    const pairs = [
+      { claim: claimById('M36')!, hypothesis: 'same_rank' as const },
+      { claim: claimById('T10')!, hypothesis: 'L_ge_1' as const },
+    ];
+    const { rows } = await ablate({ pairs, seconds: 0.5, workers: 2, seed: 2, pool: () => pool });
+    const [m36, t10] = rows;
+    expect(m36!.status).toBe('cannot-fail');
+    expect(m36!.reason).toMatch(/zero-padding/);
+    expect(m36!.cases).toBeGreaterThan(0); // the search still ran
+    expect(t10!.status).toBe('load-bearing');
+    expect(t10!.foundBy).toBe('corpus');
+    expect(t10!.witness!.violates).toContain('L_ge_1');
+  });
+
   it('finds `symmetric` and `L_ge_1` load-bearing, each with a confirmed witness that breaks it', async () => {
     const pairs = [
       { claim: A2sym, hypothesis: 'symmetric' as const },
