@@ -14,9 +14,8 @@
  */
 import type { Field } from '../../numeric/field.ts';
 import { float64 } from '../../numeric/float64.ts';
-import type { Claim, ConstantSpec } from '../../theory/claim.ts';
-import { constantOf } from '../../theory/index.ts';
-import { isVacuous } from '../../theory/index.ts';
+import type { Claim, Comparison, ConstantSpec } from '../../theory/claim.ts';
+import { constantOf, isVacuous } from '../../theory/index.ts';
 
 /** Float64 resolution guard: a part whose denominator is below this share of its scale is skipped. */
 export const RESOLUTION = 1e-9;
@@ -39,6 +38,17 @@ export function printedValue(spec: Pick<ConstantSpec, 'printed'>): number {
 export function scoreOfQ(spec: ConstantSpec, c: number, q: number): number {
   if (spec.direction === 'sup') return q / c;
   return q > 0 ? c / q : Infinity;
+}
+
+/** 1 + the relative violation (lhs - rhs) / (|lhs| + |rhs|) of a comparison (rhs - lhs for >=,
+ *  |lhs - rhs| for =): above 1 exactly when it is violated; -Infinity when it holds. */
+function violationScore(F: Field<any>, cmp: Comparison<any>): Score {
+  if (isVacuous(cmp)) return { score: -Infinity };
+  const [l, r] = [F.toNumber(cmp.lhs), F.toNumber(cmp.rhs)];
+  const diff = cmp.rel === '<=' ? l - r : cmp.rel === '>=' ? r - l : Math.abs(l - r);
+  const size = Math.abs(l) + Math.abs(r);
+  if (!(diff > 0) || !(size > 0)) return { score: -Infinity };
+  return { score: 1 + diff / size, ...(cmp.label !== undefined ? { label: cmp.label } : {}) };
 }
 
 /** The score of an input in float64 (exceptions and NaN count as undefined: -Infinity). */
@@ -67,15 +77,7 @@ export function scoreOf(claim: Claim, input: unknown, F: Field<any> = float64): 
       offer({ score: scoreOfQ(spec, c, q), q, ...(p.label !== undefined ? { label: p.label } : {}) });
     }
     // violated comparisons where a part was degenerate (a denominator <= 0: e.g. J(V_0) < L*)
-    if (degenerate)
-      for (const cmp of claim.comparisons(F, input)) {
-      if (isVacuous(cmp)) continue;
-      const [l, r] = [F.toNumber(cmp.lhs), F.toNumber(cmp.rhs)];
-      const diff = cmp.rel === '<=' ? l - r : cmp.rel === '>=' ? r - l : Math.abs(l - r);
-      const size = Math.abs(l) + Math.abs(r);
-      if (!(diff > 0) || !(size > 0)) continue;
-      offer({ score: 1 + diff / size, ...(cmp.label !== undefined ? { label: cmp.label } : {}) });
-      }
+    if (degenerate) for (const cmp of claim.comparisons(F, input)) offer(violationScore(F, cmp));
   } catch {
     return { score: -Infinity };
   }
