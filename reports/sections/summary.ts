@@ -60,10 +60,11 @@ function weight(m: Model): Html {
   const byClaim = new Map<string, string[]>();
   for (const r of m.ablation) if (r.status === 'load-bearing') byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r.hypothesis]);
   const notShown = m.ablation.filter((r) => r.status === 'not-shown').length;
+  const cannot = m.ablation.filter((r) => r.status === 'cannot-fail');
   const items = [...byClaim].map(
     ([claim, hs]) => html`<li><a href="#${anchor('abl', claim)}"><code class="id">${claim}</code></a>: ${hs.map((h, i) => html`${i ? ', ' : ''}<a href="#${anchor('abl', claim, h)}"><code class="hyp">${h}</code></a>`)}</li>`,
   );
-  return html`<div class="glance-block"><h3>Hypotheses that carry weight</h3><p class="small">Dropping each of these produced a counterexample${notShown ? html`; for ${plural(notShown, 'other pair')} none was shown within the budget` : ''} (<a href="#ablation">table</a>).</p>${items.length ? html`<ul class="cols">${items}</ul>` : html`<p class="dim">No hypothesis was shown load-bearing.</p>`}</div>`;
+  return html`<div class="glance-block"><h3>Hypotheses that carry weight</h3><p class="small">Dropping each of these produced a counterexample${notShown ? html`; for ${plural(notShown, 'other pair')} none was shown within the budget` : ''}${cannot.length ? html`; ${cannot.map((r, i) => html`${i ? ', ' : ''}<code class="hyp">${r.hypothesis}</code> for <code class="id">${r.claim}</code>`)} cannot fail (the reason is in the table)` : ''} (<a href="#ablation">table</a>).</p>${items.length ? html`<ul class="cols">${items}</ul>` : html`<p class="dim">No hypothesis was shown load-bearing.</p>`}</div>`;
 }
 
 function tightness(m: Model): Html {
