@@ -20,6 +20,8 @@ export default defineConfig({
       'properties/constant-parts.test.ts',
     ],
     exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
+    // a wall-clock bound ("certified bound in well under a second") cannot hold for instrumented code
+    testNamePattern: '^((?!well under a second).)*$',
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
