@@ -6,7 +6,8 @@
  *  - the share of the machine's memory bandwidth one step uses: at least 2 N n 4 bytes (a step
  *    reads X twice: Z = X W^T and G = dZ^T X) over (step time x memcpy bandwidth measured here);
  *  - quadratic 4096 x 4096, r = 16: steps/s on every backend that loads;
- *  - peak RSS, and RSS growth across steps (X is held once: no per-step copies).
+ *  - peak RSS, and RSS growth across steps (X is held once: no per-step copies);
+ *  - the GPU part (bench/webgpu.ts): webgpu against PyTorch CUDA on the same GPU, or why skipped.
  * --quick: N = 2000, quadratic 256 x 256, fewer steps.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { createWorkload, type WorkloadName, type WorkloadOptions } from '../gpu-runs/workloads/index.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { runWebgpuBench, webgpuTables, type WebgpuBenchResult } from './webgpu.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -59,6 +61,8 @@ export interface GpuRunsBenchResult {
       }
     | { skipped: string };
   quadratic: ({ backend: BackendName; m: number; n: number; r: number; stepsPerSec: number; msPerStep: number } | { backend: BackendName; skipped: string })[];
+  /** The GPU part (bench/webgpu.ts): webgpu against PyTorch CUDA, or why it was skipped. */
+  webgpu: WebgpuBenchResult;
   peakRssMB: number;
   /** Peak RSS when the fmnist phase ended (before the quadratic runs). */
   peakRssAfterFmnistMB?: number;
@@ -97,7 +101,8 @@ export async function timeTrainer(
   const sink = new MemorySink();
   let rssWarm = 0;
   try {
-    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1 }, sink, {
+    // readEvery 1: every record carries its own read-back time (on CPU backends a read-back is free)
+    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery: 1 }, sink, {
       onRecord: (r) => {
         if (r.t === warmup) rssWarm = rssMB();
       },
@@ -191,10 +196,11 @@ export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: stri
   const peakRssAfterFmnistMB = 'skipped' in fmnist ? undefined : process.resourceUsage().maxRSS / 1024;
   const quadratic: GpuRunsBenchResult['quadratic'] = [];
   const size = quick ? 256 : 4096;
-  for (const name of ['gpu', 'native', 'wasm', 'cpu'] as const) {
+  for (const name of ['gpu', 'webgpu', 'native', 'wasm', 'cpu'] as const) {
     let backend: Backend;
     try {
       backend = await chooseBackend(name);
+      if (backend.adapter?.software) throw new BackendUnavailable(`a software adapter (${backend.adapter.label}): not timed at this size`);
     } catch (e) {
       if (!(e instanceof BackendUnavailable)) throw e;
       quadratic.push({ backend: name, skipped: e.message });
@@ -209,7 +215,8 @@ export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: stri
   }
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   log(`peak RSS ${peakRssMB.toFixed(0)} MB`);
-  return { quick, fmnist, quadratic, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
+  const webgpu = await runWebgpuBench({ quick, log });
+  return { quick, fmnist, quadratic, webgpu, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
 }
 
 const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
@@ -250,6 +257,7 @@ export function benchTables(r: GpuRunsBenchResult): BenchTable[] {
       ['copy bandwidth, JS loop (GB/s, read + write)', sig(r.bandwidth.loopGBs)],
     ],
   });
+  tables.push(...webgpuTables(r.webgpu));
   return tables;
 }
 

@@ -9,6 +9,9 @@ export type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   numeric: async () => (await import('./numeric.ts')).suite,
   'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,
+  // the GPU part of gpu-runs alone (what gpu-runs/device/run.sh runs on a GPU machine)
+  webgpu: async () => (await import('./webgpu.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
+  traces: async () => (await import('./traces.ts')).suite,
 };

@@ -4,6 +4,7 @@
  * -> a one-line message and exit 1 (stack only with LORACHECK_DEBUG=1).
  */
 import { UsageError, helpText, parseArgs, type CommandSpec, type Parsed } from './args.ts';
+import { releaseZ3 } from '../properties/prove/z3.ts';
 
 export interface Command {
   spec: CommandSpec;
@@ -22,7 +23,7 @@ export function registerCommand(name: string, load: () => Promise<Command>): voi
 
 async function loadCommands(): Promise<void> {
   // Each file in cli/commands registers itself by name in this table; missing ones are skipped.
-  const optional = ['check', 'search', 'ablate', 'tighten', 'train', 'verify-trace', 'report', 'verify', 'bench'];
+  const optional = ['check', 'prove', 'search', 'ablate', 'tighten', 'train', 'verify-trace', 'report', 'verify', 'bench', 'backends'];
   for (const name of optional) {
     if (COMMANDS[name]) continue;
     COMMANDS[name] = async () => (await import(`./commands/${name}.ts`)).command as Command;
@@ -83,7 +84,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(cmd.spec));
       return 0;
     }
-    return await cmd.run(parseArgs(cmd.spec, rest));
+    try {
+      return await cmd.run(parseArgs(cmd.spec, rest));
+    } finally {
+      // z3-solver's worker threads (prove, and search/ablate/tighten asking it first) would keep the process alive
+      await releaseZ3();
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`loracheck: ${e.message}`);

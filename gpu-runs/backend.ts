@@ -2,6 +2,8 @@
  * The one place that decides which TensorFlow.js backend runs a trace (SPEC "Training
  * traces"): auto tries, in order,
  *   gpu    @tensorflow/tfjs-node-gpu, only if it loads AND TensorFlow reports a CUDA device,
+ *   webgpu @tensorflow/tfjs-backend-webgpu on Dawn (npm `webgpu`), only with a HARDWARE
+ *          adapter (webgpu-adapter.ts; --backend webgpu also takes a software one: SwiftShader),
  *   native @tensorflow/tfjs-node (libtensorflow on the CPU),
  *   wasm   @tensorflow/tfjs-backend-wasm (SIMD build, one thread),
  *   cpu    the plain-JS kernels of @tensorflow/tfjs.
@@ -13,14 +15,17 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type * as TFNamespace from '@tensorflow/tfjs';
+import { openWebgpuAdapter, type AdapterDescription } from './webgpu-adapter.ts';
+
+export type { AdapterDescription } from './webgpu-adapter.ts';
 
 /** The TensorFlow.js API the trainer talks to (the native packages re-export the same API). */
 export type TF = typeof TFNamespace;
 
-export type BackendName = 'gpu' | 'native' | 'wasm' | 'cpu';
+export type BackendName = 'gpu' | 'webgpu' | 'native' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
-const AUTO_ORDER: readonly BackendName[] = ['gpu', 'native', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'webgpu', 'native', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly BackendName[] = ['gpu', 'webgpu', 'native', 'wasm', 'cpu'];
 
 export interface Backend {
   /** Our name for it (what --backend takes). */
@@ -33,6 +38,8 @@ export interface Backend {
   reasonsSkipped: string[];
   /** Package versions that matter for this backend. */
   versions: Record<string, string>;
+  /** webgpu: the adapter Dawn gave (recorded in the trace header). */
+  adapter?: AdapterDescription;
   tf: TF;
 }
 
@@ -144,6 +151,39 @@ async function tryWasm(): Promise<Attempt> {
   return { ok: { name: 'wasm', tfBackend: 'wasm', detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, versions, tf } };
 }
 
+/**
+ * webgpu: Dawn's adapter first (webgpu-adapter.ts decides which Vulkan loader and drivers it
+ * sees, and refuses software adapters unless `acceptSoftware`), then tfjs' webgpu backend on it.
+ * tfjs-backend-webgpu registers itself at import time only if navigator.gpu exists, so it is
+ * imported after the adapter is in place.
+ */
+async function tryWebgpu(acceptSoftware: boolean): Promise<Attempt> {
+  const opened = await openWebgpuAdapter(acceptSoftware);
+  if ('skip' in opened) return { skip: opened.skip };
+  const tf = await loadTfjs();
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    return { skip: `package @tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(String(e))}` };
+  }
+  if (!tf.findBackendFactory('webgpu')) return { skip: 'tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)' };
+  let set = false;
+  try {
+    set = await tf.setBackend('webgpu');
+  } catch (e) {
+    return { skip: `webgpu backend failed to initialise on ${opened.adapter.device}: ${firstLine(String(e))}` };
+  }
+  if (!set) return { skip: `webgpu backend did not initialise on ${opened.adapter.device}` };
+  const versions: Record<string, string> = {};
+  for (const pkg of ['@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
+    const v = version(pkg);
+    if (v) versions[pkg] = v;
+  }
+  const a = opened.adapter;
+  const soft = a.software ? '; a SOFTWARE adapter: correct but slow, for tests' : '';
+  return { ok: { name: 'webgpu', tfBackend: 'webgpu', detail: `webgpu (Dawn/${a.backendType}: ${a.label}${soft})`, versions, adapter: a, tf } };
+}
+
 async function tryCpu(): Promise<Attempt> {
   const tf = await loadTfjs();
   const set = await tf.setBackend('cpu');
@@ -151,10 +191,12 @@ async function tryCpu(): Promise<Attempt> {
   return { ok: { name: 'cpu', tfBackend: 'cpu', detail: 'cpu (plain JavaScript kernels)', versions: {}, tf } };
 }
 
-function attempt(name: BackendName): Promise<Attempt> {
+function attempt(name: BackendName, explicit: boolean): Promise<Attempt> {
   switch (name) {
     case 'gpu':
       return tryNative(true);
+    case 'webgpu':
+      return tryWebgpu(explicit);
     case 'native':
       return tryNative(false);
     case 'wasm':
@@ -174,7 +216,7 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
   const order = choice === 'auto' ? AUTO_ORDER : [choice];
   const reasonsSkipped: string[] = [];
   for (const name of order) {
-    const a = await attempt(name);
+    const a = await attempt(name, choice !== 'auto');
     if ('ok' in a) {
       const tfVersion = version('@tensorflow/tfjs');
       const versions = { ...(tfVersion ? { '@tensorflow/tfjs': tfVersion } : {}), ...a.ok.versions };
@@ -189,4 +231,31 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
 /** "wasm (SIMD, 1 thread); skipped gpu: ..., native: ..." — what `train` prints. */
 export function describeBackend(b: Backend): string {
   return b.reasonsSkipped.length ? `${b.detail}; skipped ${b.reasonsSkipped.join('; ')}` : b.detail;
+}
+
+/** One line of `loracheck backends`: whether a backend can run here, and what it is. */
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  /** What runs (available) or why not. */
+  detail: string;
+  adapter?: AdapterDescription;
+  /** Whether `auto` would take it when everything before it is absent (not software webgpu). */
+  autoEligible: boolean;
+}
+
+/** Tries every backend explicitly (so webgpu accepts a software adapter), then says what auto picks. */
+export async function probeBackends(): Promise<{ backends: BackendProbe[]; auto: string }> {
+  const backends: BackendProbe[] = [];
+  for (const name of AUTO_ORDER) {
+    try {
+      const b = await chooseBackend(name);
+      backends.push({ name, available: true, detail: b.detail, ...(b.adapter ? { adapter: b.adapter } : {}), autoEligible: !b.adapter?.software });
+    } catch (e) {
+      if (!(e instanceof BackendUnavailable)) throw e;
+      backends.push({ name, available: false, detail: e.message.replace(/^backend \S+ is not available: /, ''), autoEligible: false });
+    }
+  }
+  const auto = await chooseBackend('auto');
+  return { backends, auto: describeBackend(auto) };
 }

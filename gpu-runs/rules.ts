@@ -1,7 +1,10 @@
 /**
- * Step-size rules (paper Sec. 3.2 and Sec. 4). eta_t is computed on the host in float64 from
- * the step's scalars; the tensors then move by fround(eta_t) (what float32 can apply), and
- * that applied value is what the trace records.
+ * Step-size rules (paper Sec. 3.2 and Sec. 4). eta_t is computed in float64 from the step's
+ * scalars (the float64 sums of the float32 per-row partials) and applied rounded DOWN to float32,
+ * so the applied step never exceeds the rule; the trace records the applied value. On webgpu the
+ * record kernel (step-webgpu.ts) evaluates the same formulas on the device, ETA_MARGIN below
+ * them, so that steps need not wait for a read-back; the trainer checks every such eta against
+ * stepSize on the recorded scalars.
  *
  *   theory     (8)  eta = min{1 / (4 sqrt2 L (||V||^2 + ||G||)), 1}       (theory/trace-sides.ts)
  *   adapt      Sec. 4: alpha / (||V||^2 + ||G||)
@@ -81,4 +84,35 @@ export function stepSize(rule: Rule, alpha: number | null, s: StepScalars): numb
     case 'const':
       return rule.lr!;
   }
+}
+
+/**
+ * Relative margin of the device's eta below the rule (webgpu's record kernel, step-webgpu.ts):
+ * 12 units of 2^-24. The kernel's sums are compensated (error about 1 unit), its square roots and
+ * quotients refined by one correction step (about 2 units each), so the rule's value on the
+ * device is within about 8 units of the rule on the exact sums; 12 units below it, the applied
+ * eta never exceeds the rule and stays within 20 units of it, inside the verifier's check that
+ * a trace's eta is (8) (16 units relative on each side, gpu-runs/precision.ts).
+ */
+export const ETA_MARGIN = 12 * 2 ** -24;
+
+/** The smallest float32 >= x (x > 0 finite). */
+export function roundUpF32(x: number): number {
+  const f = Math.fround(x);
+  if (f >= x || !Number.isFinite(x)) return f;
+  const buf = new Float32Array([f]);
+  const bits = new Uint32Array(buf.buffer);
+  bits[0] = f > 0 ? bits[0]! + 1 : bits[0]! - 1;
+  return buf[0]!;
+}
+
+/** The largest float32 <= x (x > 0 finite): a constant step never exceeds the rule's eta. */
+export function roundDownF32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.fround(x);
+  if (f <= x) return f;
+  const buf = new Float32Array([f]);
+  const bits = new Uint32Array(buf.buffer);
+  bits[0] = f > 0 ? bits[0]! - 1 : bits[0]! + 1;
+  return buf[0]!;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TraceFormatError, parseTrace } from './trace-reader.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TraceFormatError, parseTrace, readTrace, streamTrace } from './trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type StepRecord, type TraceHeader } from './trace.ts';
 
 const header: TraceHeader = {
@@ -50,12 +53,49 @@ describe('trace reader', () => {
     expect(e.field).toBe('eta');
   });
 
-  it('names a truncated last line', () => {
+  it('ignores a last line cut mid-write and calls the trace truncated; a cut line inside the file is an error', () => {
     const full = lines(header, step(0), step(1));
-    const text = full.slice(0, full.length - 20); // cut inside the last record, no newline
-    const e = errorOf(text);
+    const cut = full.slice(0, full.length - 20); // cut inside the last record, no newline
+    const tr = parseTrace(cut, 'trace.jsonl');
+    expect(tr.steps.map((s) => s.t)).toEqual([0]);
+    expect(tr).toMatchObject({ truncated: true, partialLastLine: true, lines: 3 });
+    // the same bytes followed by a newline are a corrupt line, named
+    const e = errorOf(cut + '\n' + lines(step(2)));
     expect(e.line).toBe(3);
-    expect(e.message).toMatch(/^trace\.jsonl:3: is not valid JSON \(truncated last line\?\)/);
+    expect(e.message).toMatch(/^trace\.jsonl:3: is not valid JSON: /);
+    // complete traces are not truncated
+    expect(parseTrace(lines(header, step(0), step(1), step(2), summary), 'ok.jsonl')).toMatchObject({ truncated: false, partialLastLine: false });
+  });
+
+  it('streams a file in chunks with the same records as the in-memory parser (lines across chunk borders, UTF-8 names)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loracheck-reader-'));
+    try {
+      const n = 12_000; // about 1.3 MB: crosses the 1 MB chunk border
+      const text = lines({ ...header, name: 'Ĳssel – ∇J ✓' }, ...Array.from({ length: n }, (_, t) => step(t, { J: 1 / (t + 1) })), { ...summary, steps: n - 1 });
+      expect(text.length).toBeGreaterThan(1 << 20);
+      const file = join(dir, 't.jsonl');
+      writeFileSync(file, text);
+      let count = 0;
+      let lastT = -1;
+      let name: unknown;
+      const info = streamTrace(file, {
+        header: (h) => void (name = h.name),
+        step: (s) => {
+          count++;
+          expect(s.t).toBe(lastT + 1);
+          lastT = s.t;
+        },
+      });
+      expect(count).toBe(n);
+      expect(name).toBe('Ĳssel – ∇J ✓');
+      expect(info).toEqual({ truncated: false, partialLastLine: false, lines: n + 2 });
+      expect(readTrace(file).steps[n - 1]).toEqual(parseTrace(text, file).steps[n - 1]);
+      writeFileSync(file, text.slice(0, text.length - 30)); // the summary cut mid-line
+      expect(streamTrace(file, { header() {}, step() {} })).toEqual({ truncated: true, partialLastLine: true, lines: n + 2 });
+      expect(() => readTrace(join(dir, 'missing.jsonl'))).toThrow(/missing\.jsonl: no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a missing header', () => {

@@ -3,8 +3,15 @@
  * naming the file, the 1-based line and the field, e.g.
  *   trace.jsonl:17: field 'eta' must be a finite number, got null
  * Unknown header fields are kept verbatim (traces from other tools may carry more).
+ *
+ * `streamTrace` reads a file in fixed-size chunks and hands each record to a visitor, so
+ * memory does not grow with the trace (a 1,000,000-step trace is about 150 MB of text);
+ * `parseTrace` / `readTrace` collect the records into arrays for small traces and tests.
+ * A trace without a summary line is *truncated* (the run was killed, or is still running);
+ * its last line, when it has no newline and is not valid JSON, was cut mid-write and is
+ * ignored (`partialLastLine`), never an error.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import {
   TRACE_FORMAT,
   TRACE_SCHEMA,
@@ -26,7 +33,17 @@ export class TraceFormatError extends Error {
   }
 }
 
-export interface Trace {
+/** What reading a whole trace found besides its records. */
+export interface ReadInfo {
+  /** No summary line: the run was killed or is still running. */
+  truncated: boolean;
+  /** The last line had no newline and was not valid JSON (cut mid-write); it was ignored. */
+  partialLastLine: boolean;
+  /** Lines read (the ignored partial line included). */
+  lines: number;
+}
+
+export interface Trace extends ReadInfo {
   file: string;
   header: TraceHeader;
   steps: StepRecord[];
@@ -34,6 +51,14 @@ export interface Trace {
   stepLines: number[];
   divergence?: DivergenceRecord;
   summary?: SummaryRecord;
+}
+
+/** Receives the records of a trace in file order (the header first, then steps, ...). */
+export interface TraceVisitor {
+  header(h: TraceHeader): void;
+  step(s: StepRecord, line: number): void;
+  divergence?(d: DivergenceRecord, line: number): void;
+  summary?(s: SummaryRecord, line: number): void;
 }
 
 type Kind =
@@ -137,6 +162,7 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   backendDetail: { kind: 'string' },
   backendSkipped: { kind: 'stringArray' },
   dtype: { kind: 'string', required: true },
+  scalarDtype: { kind: 'string' },
   versions: { kind: 'stringRecord' },
   created: { kind: 'string' },
 };
@@ -173,8 +199,13 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** The rules as [name, rule] pairs, listed once per table (checkFields runs once per line). */
+const ENTRIES = new Map<Record<string, FieldRule>, [string, FieldRule][]>();
+
 function checkFields(obj: Record<string, unknown>, rules: Record<string, FieldRule>, file: string, line: number): void {
-  for (const [name, rule] of Object.entries(rules)) {
+  let entries = ENTRIES.get(rules);
+  if (!entries) ENTRIES.set(rules, (entries = Object.entries(rules)));
+  for (const [name, rule] of entries) {
     const v = obj[name];
     if (v === undefined) {
       if (rule.required) throw new TraceFormatError(file, line, name, `is missing (must be ${EXPECT[rule.kind]})`);
@@ -184,27 +215,35 @@ function checkFields(obj: Record<string, unknown>, rules: Record<string, FieldRu
   }
 }
 
-/** Parses and validates trace text. `file` is only used in messages. */
-export function parseTrace(text: string, file: string): Trace {
-  if (text.length === 0) throw new TraceFormatError(file, undefined, undefined, 'is empty (expected a header line)');
-  const raw = text.split('\n');
-  // A final newline leaves one empty string; anything else empty is a blank line (an error).
-  if (raw[raw.length - 1] === '') raw.pop();
-  let header: TraceHeader | undefined;
-  const steps: StepRecord[] = [];
-  const stepLines: number[] = [];
-  let divergence: DivergenceRecord | undefined;
-  let summary: SummaryRecord | undefined;
-  raw.forEach((text, k) => {
-    const line = k + 1;
+/**
+ * Validates one line at a time and dispatches it to the visitor. State is O(1): the previous
+ * t and whether a divergence or summary has been seen.
+ */
+class LineParser {
+  private headerSeen = false;
+  private lastT: number | undefined;
+  private divergenceSeen = false;
+  private summarySeen = false;
+  lines = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly visitor: TraceVisitor,
+  ) {}
+
+  /** One line (without its newline). `unterminated`: the file ends inside this line. */
+  line(text: string, unterminated: boolean): 'ok' | 'partial' {
+    const file = this.file;
+    const line = ++this.lines;
     if (text.trim() === '') throw new TraceFormatError(file, line, undefined, 'is blank (one JSON object per line expected)');
     let obj: unknown;
     try {
       obj = JSON.parse(text);
     } catch (e) {
-      const last = k === raw.length - 1;
+      // A run killed mid-write leaves half a line at the end: a truncated trace, not a bad one.
+      if (unterminated && line > 1 && !this.summarySeen) return 'partial';
       const why = e instanceof Error ? e.message : String(e);
-      throw new TraceFormatError(file, line, undefined, `is not valid JSON${last ? ' (truncated last line?)' : ''}: ${why}`);
+      throw new TraceFormatError(file, line, undefined, `is not valid JSON${unterminated ? ' (truncated last line?)' : ''}: ${why}`);
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
       throw new TraceFormatError(file, line, undefined, `must be a JSON object, got ${show(obj)}`);
@@ -217,50 +256,142 @@ export function parseTrace(text: string, file: string): Trace {
       if (rec.format !== TRACE_FORMAT) throw new TraceFormatError(file, 1, 'format', `must be "${TRACE_FORMAT}", got ${show(rec.format)}`);
       if ((rec.schema as number) > TRACE_SCHEMA)
         throw new TraceFormatError(file, 1, 'schema', `is ${rec.schema}, newer than this reader (${TRACE_SCHEMA})`);
-      header = rec as TraceHeader;
-      return;
+      this.headerSeen = true;
+      this.visitor.header(rec as TraceHeader);
+      return 'ok';
     }
-    if (summary) throw new TraceFormatError(file, line, undefined, 'follows the summary line (the summary must be last)');
+    if (this.summarySeen) throw new TraceFormatError(file, line, undefined, 'follows the summary line (the summary must be last)');
     switch (type) {
       case 'header':
         throw new TraceFormatError(file, line, 'type', 'is "header" again (only line 1 may be a header)');
       case 'step': {
-        if (divergence) throw new TraceFormatError(file, line, undefined, 'is a step after the divergence record');
+        if (this.divergenceSeen) throw new TraceFormatError(file, line, undefined, 'is a step after the divergence record');
         checkFields(rec, STEP_FIELDS, file, line);
-        const expected = steps.length === 0 ? 0 : steps[steps.length - 1]!.t + 1;
+        const expected = this.lastT === undefined ? 0 : this.lastT + 1;
         if (rec.t !== expected)
-          throw new TraceFormatError(file, line, 't', `must be ${expected} (${steps.length === 0 ? 'the first step' : 'previous t + 1'}), got ${show(rec.t)}`);
-        steps.push(rec as unknown as StepRecord);
-        stepLines.push(line);
-        return;
+          throw new TraceFormatError(file, line, 't', `must be ${expected} (${this.lastT === undefined ? 'the first step' : 'previous t + 1'}), got ${show(rec.t)}`);
+        this.lastT = expected;
+        this.visitor.step(rec as unknown as StepRecord, line);
+        return 'ok';
       }
       case 'divergence':
-        if (divergence) throw new TraceFormatError(file, line, 'type', 'is a second divergence record');
+        if (this.divergenceSeen) throw new TraceFormatError(file, line, 'type', 'is a second divergence record');
         checkFields(rec, DIVERGENCE_FIELDS, file, line);
-        divergence = rec as unknown as DivergenceRecord;
-        return;
+        this.divergenceSeen = true;
+        this.visitor.divergence?.(rec as unknown as DivergenceRecord, line);
+        return 'ok';
       case 'summary':
         checkFields(rec, SUMMARY_FIELDS, file, line);
         if (!(rec.finalJ === null || isFinite(rec.finalJ)))
           throw new TraceFormatError(file, line, 'finalJ', `must be a finite number or null, got ${show(rec.finalJ)}`);
-        summary = rec as unknown as SummaryRecord;
-        return;
+        this.summarySeen = true;
+        this.visitor.summary?.(rec as unknown as SummaryRecord, line);
+        return 'ok';
       default:
         throw new TraceFormatError(file, line, 'type', `must be one of "step", "divergence", "summary", got ${show(type)}`);
     }
-  });
-  if (!header) throw new TraceFormatError(file, undefined, undefined, 'has no header line');
-  return { file, header, steps, stepLines, divergence, summary };
+  }
+
+  finish(partialLastLine: boolean): ReadInfo {
+    if (!this.headerSeen) throw new TraceFormatError(this.file, undefined, undefined, 'has no header line');
+    return { truncated: !this.summarySeen, partialLastLine, lines: this.lines };
+  }
 }
 
-/** Reads a trace file; an unreadable file is a TraceFormatError too (one line, exit 2 in the CLI). */
-export function readTrace(path: string): Trace {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new TraceFormatError(path, undefined, undefined, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`);
+/** Streams trace text (already in memory) through the visitor. */
+export function streamTraceText(text: string, file: string, visitor: TraceVisitor): ReadInfo {
+  if (text.length === 0) throw new TraceFormatError(file, undefined, undefined, 'is empty (expected a header line)');
+  const p = new LineParser(file, visitor);
+  let pos = 0;
+  let partial = false;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    if (p.line(text.slice(pos, end), nl < 0) === 'partial') partial = true;
+    pos = end + 1;
   }
-  return parseTrace(text, path);
+  return p.finish(partial);
+}
+
+/** Bytes read per chunk: large enough that syscalls do not matter, small next to the heap. */
+const CHUNK = 1 << 20;
+
+/**
+ * Streams a trace file through the visitor in 1 MB chunks: memory stays constant in the
+ * trace length (only the current chunk and one unfinished line are held). Lines are split on
+ * the byte 0x0A, which never occurs inside a multi-byte UTF-8 character.
+ */
+export function streamTrace(path: string, visitor: TraceVisitor): ReadInfo {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  try {
+    const p = new LineParser(path, visitor);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let carry: Buffer | undefined; // the start of a line that continues in the next chunk
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, CHUNK, null);
+      } catch (e) {
+        throw unreadable(path, e);
+      }
+      if (n === 0) break;
+      total += n;
+      const chunk = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      let pos = 0;
+      for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
+        p.line(chunk.toString('utf8', pos, nl), false);
+        pos = nl + 1;
+      }
+      carry = pos < chunk.length ? Buffer.from(chunk.subarray(pos)) : undefined;
+    }
+    if (total === 0) throw new TraceFormatError(path, undefined, undefined, 'is empty (expected a header line)');
+    const partial = carry !== undefined && p.line(carry.toString('utf8'), true) === 'partial';
+    return p.finish(partial);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(path: string, e: unknown): TraceFormatError {
+  const code = (e as { code?: string }).code;
+  return new TraceFormatError(path, undefined, undefined, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`);
+}
+
+/** Collects every record in arrays (small traces, tests). */
+function collector(file: string): { visitor: TraceVisitor; done(info: ReadInfo): Trace } {
+  let header: TraceHeader | undefined;
+  const steps: StepRecord[] = [];
+  const stepLines: number[] = [];
+  let divergence: DivergenceRecord | undefined;
+  let summary: SummaryRecord | undefined;
+  return {
+    visitor: {
+      header: (h) => void (header = h),
+      step: (s, line) => {
+        steps.push(s);
+        stepLines.push(line);
+      },
+      divergence: (d) => void (divergence = d),
+      summary: (s) => void (summary = s),
+    },
+    done: (info) => ({ file, header: header!, steps, stepLines, divergence, summary, ...info }),
+  };
+}
+
+/** Parses and validates trace text. `file` is only used in messages. */
+export function parseTrace(text: string, file: string): Trace {
+  const c = collector(file);
+  return c.done(streamTraceText(text, file, c.visitor));
+}
+
+/** Reads a whole trace file into memory; an unreadable file is a TraceFormatError too (one line, exit 2 in the CLI). */
+export function readTrace(path: string): Trace {
+  const c = collector(path);
+  return c.done(streamTrace(path, c.visitor));
 }

@@ -9,10 +9,11 @@
  * A step record t holds the quantities at V_t and the eta_t that maps V_t to V_{t+1}
  * (V_{t+1} = V_t - eta_t grad J(V_t), the LoRA step (3)). A run of T steps has records
  * t = 0..T; the last record's eta is the one the rule would use next (not applied).
- * The writer appends each line with a synchronous write, so a killed run leaves every
- * finished line on disk; `close` writes the summary (train does so on Ctrl-C too).
+ * The file writer buffers lines and writes them to `<path>.partial-<pid>`, renamed to `path`
+ * by `close` (after the summary): a killed run leaves that partial file, a truncated trace,
+ * and never destroys an earlier trace at `path`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const TRACE_FORMAT = 'loracheck-trace';
@@ -58,7 +59,11 @@ export interface TraceHeader {
   backend?: string;
   backendDetail?: string;
   backendSkipped?: string[];
+  /** dtype of the iterate V (B and A): float32, float64, float16 or bfloat16 (README, "Precision"). */
   dtype: string;
+  /** dtype the recorded scalars (J and the norms) were accumulated in, when wider than `dtype`
+   *  (loracheck's trainer: "float64", sums of float32 partials). Absent: the same as `dtype`. */
+  scalarDtype?: string;
   versions?: Record<string, string>;
   created?: string;
   [extra: string]: unknown;
@@ -115,25 +120,60 @@ export interface TraceSink {
   close(): void;
 }
 
-/** Appends lines to a file with synchronous writes (nothing is buffered in this process). */
+/**
+ * Writes a trace to a temporary file next to `path` and renames it to `path` on `close`.
+ * Lines are buffered and written when 1 MB is pending or 2 s have passed since the last write,
+ * so a long run makes few system calls and a killed one loses at most 2 s of records.
+ */
 export class TraceFileWriter implements TraceSink {
+  /** Where the lines go until `close` renames it to `path`. */
+  readonly partialPath: string;
   private fd: number | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private lastWrite = performance.now();
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly limits: { bytes: number; ms: number } = { bytes: 1 << 20, ms: 2000 },
+  ) {
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+    this.partialPath = `${path}.partial-${process.pid}`;
+    this.fd = openSync(this.partialPath, 'w');
   }
 
   write(line: TraceLine): void {
     if (this.fd === undefined) throw new Error(`trace ${this.path} is already closed`);
-    writeSync(this.fd, JSON.stringify(line) + '\n');
+    const text = JSON.stringify(line) + '\n';
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes >= this.limits.bytes || performance.now() - this.lastWrite >= this.limits.ms) this.flush();
   }
 
+  /** Writes the buffered lines to the partial file. */
+  flush(): void {
+    if (this.fd === undefined || this.pending.length === 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lastWrite = performance.now();
+  }
+
+  /** Flushes, syncs and renames the partial file to `path` (replacing an earlier trace only now). */
   close(): void {
     if (this.fd === undefined) return;
+    this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;
+    renameSync(this.partialPath, this.path);
+  }
+
+  /** Drops the partial file (a run that failed before producing anything worth keeping). */
+  abandon(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.partialPath, { force: true });
   }
 }
 

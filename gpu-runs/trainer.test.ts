@@ -65,7 +65,7 @@ describe('every workload and rule writes a valid trace', () => {
         const { trace, res } = await run(c, { steps: 4, rule });
         expect(trace.steps.map((s) => s.t)).toEqual([0, 1, 2, 3, 4]);
         expect(trace.summary).toMatchObject({ steps: 4, diverged: false });
-        expect(trace.header).toMatchObject({ workload: c.name, rule, r: c.rank, dtype: 'float32', backend: 'wasm' });
+        expect(trace.header).toMatchObject({ workload: c.name, rule, r: c.rank, dtype: 'float32', scalarDtype: 'float64', backend: 'wasm' });
         expect(res.header.L).toBeGreaterThanOrEqual(1);
         // the rule moved V: ||V||^2 changed
         expect(trace.steps[4]!.Vsq).not.toBe(trace.steps[0]!.Vsq);
@@ -92,8 +92,13 @@ describe('full-batch theory traces verify with no violations', () => {
       const { trace } = await run(c, { steps, rule: 'theory' });
       const e = verifyTrace(trace);
       for (const claim of e.claims) {
-        expect(claim.status, `${claim.id}: ${claim.reason ?? ''}`).toBe('verified');
+        // On Fashion-MNIST, L is large and a step of (8) promises a decrease of a few float32 ulps
+        // of J: below what a float32 forward pass resolves (README, "Precision"), so L34 is undecided.
+        const expected = c.fmnist && claim.id === 'L34' ? 'undecided' : 'verified';
+        expect(claim.status, `${claim.id}: ${claim.reason ?? ''}`).toBe(expected);
+        expect(claim.violations).toBe(0);
         expect(claim.stepsChecked).toBeGreaterThanOrEqual(steps);
+        expect(claim.resolved! + claim.unresolved!).toBe(claim.checked);
       }
       expect(e.claims.every((cl) => cl.estimated === (c.name === 'mlp' ? true : undefined))).toBe(true);
       // J went down (the theory's descent, visible in float32)
@@ -134,7 +139,9 @@ describe('trainer behaviour', () => {
     w.dispose();
     const tr = parseTrace(sink.text(), 'stop.jsonl');
     expect(tr.steps).toHaveLength(3);
-    expect(tr.summary).toMatchObject({ interrupted: true, steps: 3, diverged: false });
+    // the summary counts the updates that led to recorded iterates: steps = the last t
+    expect(tr.summary).toMatchObject({ interrupted: true, steps: 2, diverged: false });
+    expect(tr.summary!.steps).toBe(tr.steps[tr.steps.length - 1]!.t);
   });
 
   it('replays: the same seed gives the same trace', async () => {

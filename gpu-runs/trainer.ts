@@ -4,18 +4,21 @@
  *   G_k    = grad_{W_k} L(W_1, ..., W_K)          (the workload, by hand)
  *   grad_B = G_k A_k^T,   grad_A = B_k^T G_k       (chain rule of W = BA; together (7))
  *   B_k <- B_k - eta_t grad_B,   A_k <- A_k - eta_t grad_A   (3), simultaneously.
- * Gradients are written by hand with explicit transposes: tfjs' autodiff of matMul sets the
- * transpose flags, which skip the fast kernels (10-20x slower on wasm).
+ * Gradients are written by hand, every product through matMulT (workloads/matmul.ts): tfjs'
+ * autodiff of matMul sets the transpose flags, which skip the CPU backends' fast kernels.
  *
  * With K = 2 matrices this is LoRA GD on L~(BA), B = [B1; B2], A = [A1, A2] (Sec. 3.2, M36),
  * and the theory's constant is 2L (Lemma 3.6). The scalars of each step (J, ||V||^2, ||G||,
  * ||grad J||^2) are reduced on the device to short float32 partial sums (per row / sample) and
  * summed on the host in float64; eta_t is computed from them (rules.ts) and applied in float32.
+ * On webgpu (L known) the record kernel of step-webgpu.ts computes eta on the device, just below
+ * the rule, so the steps run ahead and their records come back in batches (checked on arrival).
  */
-import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import { ruleAlpha, stepSize, type Rule } from './rules.ts';
+import { roundDownF32, ruleAlpha, stepSize, type Rule } from './rules.ts';
+import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
   TRACE_FORMAT,
   TRACE_SCHEMA,
@@ -25,7 +28,10 @@ import {
   type TraceHeader,
   type TraceSink,
 } from './trace.ts';
+import { matMulT } from './workloads/matmul.ts';
 import type { Workload } from './workloads/types.ts';
+
+export { roundDownF32 } from './rules.ts';
 
 export type Init = 'paper' | 'random';
 export const INITS: readonly Init[] = ['paper', 'random'];
@@ -46,12 +52,16 @@ export interface TrainConfig {
   name?: string;
   /** Versions to record beyond the backend's (e.g. loracheck itself). */
   versions?: Record<string, string>;
+  /** Read the per-step records back every this many steps (default DEFAULT_READ_EVERY), and
+   *  sooner once this much host time has passed since the last read (default 250 ms). */
+  readEvery?: number;
+  readAfterMs?: number;
 }
 
 export interface TrainHooks {
   /** Called after each record is written (progress bar). */
   onRecord?(rec: StepRecord): void;
-  /** Polled before every step; true stops the run (Ctrl-C), which still writes the summary. */
+  /** Polled after each record; true stops the run (Ctrl-C) before the next update, and the summary is still written. */
   shouldStop?(): boolean;
 }
 
@@ -69,17 +79,6 @@ export class TrainError extends Error {
   }
 }
 
-/** The largest float32 <= x (x > 0 finite): the applied step never exceeds the rule's eta. */
-export function roundDownF32(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.fround(x);
-  if (f <= x) return f;
-  const buf = new Float32Array([f]);
-  const bits = new Uint32Array(buf.buffer);
-  bits[0] = f > 0 ? bits[0]! - 1 : bits[0]! + 1;
-  return buf[0]!;
-}
-
 /** Sum of a Float32Array segment in float64. */
 function sum64(a: Float32Array, from: number, to: number): number {
   let s = 0;
@@ -87,21 +86,26 @@ function sum64(a: Float32Array, from: number, to: number): number {
   return s;
 }
 
-/** Row sums of squares: ||M||^2 as short float32 partials (summed on the host). */
+/** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
 function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
   return tf.sum(tf.square(M), 1) as Tensor1D;
 }
+
+/** How often (steps) the trainer reads its per-step records back, at most; see train(). */
+export const DEFAULT_READ_EVERY = 32;
+/** ... and at least this often (ms of host time), so that slow backends still report progress. */
+export const DEFAULT_READ_AFTER_MS = 250;
 
 const SECANT_PROBE = 1e-3;
 
 /**
  * The adapter gradients of L(W0 + BA) from G = grad L (Step 1 chain rule; stacked, this is (7)):
- * grad_B = G A^T, grad_A = B^T G, with explicit transposes so matMul takes its fast path.
+ * grad_B = G A^T, grad_A = B^T G (matMulT: transposes where the backend wants them).
  */
 export function adapterGrads(tf: Backend['tf'], G: Tensor2D[], B: Tensor2D[], A: Tensor2D[]): { gB: Tensor2D[]; gA: Tensor2D[] } {
   return {
-    gB: G.map((Gk, k) => tf.matMul(Gk, tf.transpose(A[k]!)) as Tensor2D),
-    gA: G.map((Gk, k) => tf.matMul(tf.transpose(B[k]!), Gk) as Tensor2D),
+    gB: G.map((Gk, k) => matMulT(tf, Gk, A[k]!, false, true)),
+    gA: G.map((Gk, k) => matMulT(tf, B[k]!, Gk, true, false)),
   };
 }
 
@@ -136,15 +140,20 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   let Lloss = w.Lloss;
   let Lmax: number | undefined;
   if (Lloss === undefined) {
-    Lloss = tf.tidy(() => {
+    const sq = tf.tidy(() => {
       const W = weights();
       const dirs = W.map((Wk) => tf.tensor2d(rng.gaussian(Wk.size, 1), Wk.shape as [number, number]));
-      const dirNorm = Math.sqrt(dirs.reduce((s, d) => s + (tf.sum(tf.square(d)).dataSync()[0] as number), 0));
-      const wNorm = Math.sqrt(W.reduce((s, Wk) => s + (tf.sum(tf.square(Wk)).dataSync()[0] as number), 0));
-      const scale = (SECANT_PROBE * Math.max(1, wNorm)) / dirNorm;
-      const W2 = W.map((Wk, k) => tf.add(Wk, tf.mul(dirs[k]!, scale)) as Tensor2D);
-      return secant(tf, w.lossGrad(W).G, w.lossGrad(W2).G, W, W2);
+      const norms = tf.stack([sumSq(tf, dirs), sumSq(tf, W)]);
+      return { W: W.map((x) => tf.keep(x)), dirs: dirs.map((x) => tf.keep(x)), norms };
     });
+    const [dirSq, wSq] = Array.from(await sq.norms.data());
+    const scale = (SECANT_PROBE * Math.max(1, Math.sqrt(wSq!))) / Math.sqrt(dirSq!);
+    const s2 = tf.tidy(() => {
+      const W2 = sq.W.map((Wk, k) => tf.add(Wk, tf.mul(sq.dirs[k]!, scale)) as Tensor2D);
+      return secantRatio(tf, w.lossGrad(sq.W).G, w.lossGrad(W2).G, sq.W, W2);
+    });
+    Lloss = (await s2.data())[0]!;
+    [s2, sq.norms, ...sq.W, ...sq.dirs].forEach((x) => x.dispose());
     if (!(Lloss > 0) || !Number.isFinite(Lloss)) throw new TrainError(`could not estimate L for ${w.name} (secant probe gave ${Lloss})`);
     Lmax = Lloss;
   }
@@ -179,7 +188,10 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     backend: backend.name,
     backendDetail: backend.detail,
     backendSkipped: backend.reasonsSkipped,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
     dtype: 'float32',
+    // J and the norms are float64 sums of float32 per-row partials (see the loop below).
+    scalarDtype: 'float64',
     versions: { ...backend.versions, ...(cfg.versions ?? {}) },
     created: new Date().toISOString(),
     description: w.description,
@@ -201,125 +213,198 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   };
 
   const t0 = performance.now();
+  const readEvery = Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY);
+  const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
+  const estimateAlong = w.Lestimated && cfg.batch === undefined;
+  // The loss's L as the rule uses it: fixed, or (mlp, full batch) the largest secant ratio
+  // ||G_t - G_{t-1}|| / ||W_t - W_{t-1}|| so far; the theory's L is Ltheory(Lcur).
+  let Lcur = Lloss;
+  let prev: { W: Tensor2D[]; G: Tensor2D[] } | undefined;
+
+  // On webgpu (L known) steps run ahead of the host: eta comes from the record kernel and the
+  // records wait in `pending`, read back every `readEvery` steps. Elsewhere each record is read
+  // back at once and eta computed on the host (rules.ts), as the update needs it.
+  const pending: { t: number; packed: Tensor1D; layout: Layout }[] = [];
+  let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
-  let applied = 0;
-  let prev: { W: Tensor2D[]; G: Tensor2D[] } | undefined;
-  let Lcur = Lloss;
-  const estimateAlong = w.Lestimated && cfg.batch === undefined;
+  let etaAboveRule: string | undefined;
 
+  /**
+   * Reads the pending records back (one download) and writes them; false when the run ends
+   * here: it diverged, or (pollStop) shouldStop asked after a record, which is then the last
+   * one written even if the device has run further (its work is dropped).
+   */
+  const readBack = async (pollStop: boolean): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const vals = (await all.data()) as Float32Array;
+    const time_ms = performance.now() - t0;
+    lastRead = performance.now();
+    if (all !== pending[0]!.packed) all.dispose();
+    const batch = pending.splice(0, pending.length);
+    batch.forEach((p) => p.packed.dispose());
+    let off = 0;
+    for (const p of batch) {
+      const at = off;
+      off += p.layout.total;
+      if (divergence || interrupted) continue;
+      const rec = unpack(vals, at, p.t, p.layout, time_ms);
+      const bad = nonFinite(rec);
+      if (bad) {
+        divergence = { type: 'divergence', t: p.t, reason: bad };
+        sink.write(divergence);
+        continue;
+      }
+      if (p.layout.etaOnDevice) checkEta(rec);
+      sink.write(rec);
+      last = rec;
+      hooks.onRecord?.(rec);
+      // Stop (Ctrl-C) after recording V_t and before moving on: the summary's steps = the last t.
+      if (pollStop && p.t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
+    }
+    return divergence === undefined && !interrupted;
+  };
+
+  /** Host float64 sums of the float32 partials, and eta (the device's, or the rule's here): one record. */
+  const unpack = (vals: Float32Array, at: number, t: number, lay: Layout, time_ms: number): StepRecord => {
+    let off = at;
+    const take = (n: number): number => {
+      const v = sum64(vals, off, off + n);
+      off += n;
+      return v;
+    };
+    const Jstep = lay.Jscale * take(lay.J);
+    const Jfull = lay.full ? lay.fullScale! * take(lay.full) : Jstep;
+    const Vsq = take(lay.V);
+    const Gnorm = Math.sqrt(take(lay.G));
+    const gradJsq = take(lay.D);
+    let eta: number;
+    if (lay.etaOnDevice) eta = vals[off++]!;
+    else {
+      if (lay.secant) {
+        const s = vals[off++]!;
+        if (Number.isFinite(s) && s > Lcur) Lcur = s;
+        Lmax = Math.max(Lmax ?? Lcur, Lcur);
+      }
+      eta = roundDownF32(stepSize(cfg.rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }));
+    }
+    const rec: StepRecord = { type: 'step', t, J: Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+    if (cfg.batch !== undefined) rec.batchJ = Jstep;
+    if (w.Lestimated) rec.L = Ltheory(Lcur);
+    return rec;
+  };
+
+  /** The device's eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
+  const checkEta = (rec: StepRecord): void => {
+    if (etaAboveRule || cfg.rule.kind === 'const') return;
+    const exact = stepSize(cfg.rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L: Ltheory(Lcur) });
+    if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
+  };
+
+  let B_: Tensor2D[] = B;
+  let A_: Tensor2D[] = A;
   try {
     for (let t = 0; t <= cfg.steps; t++) {
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise<void>((res) => setImmediate(res));
+      // A stop asked between read-backs: no further update; the pending records are still written.
       if (hooks.shouldStop?.()) {
         interrupted = true;
         break;
       }
       const batch = nextBatch();
+      const final = t === cfg.steps;
+      let layout!: Layout;
       const step = tf.tidy(() => {
-        const W = weights();
-        const lg = w.lossGrad(W, batch);
-        const { gB, gA } = adapterGrads(tf, lg.G, B, A);
-        const full = batch ? w.loss(W) : undefined;
-        // One download per step: [Jterms | fullJterms | ||B||^2,||A||^2 rows | ||G||^2 rows | ||gB||^2,||gA||^2 rows]
-        const parts: Tensor1D[] = [lg.Jterms];
-        if (full) parts.push(full.Jterms);
-        const vParts = [...B.map((x) => rowSq(tf, x)), ...A.map((x) => rowSq(tf, x))];
-        const gParts = lg.G.map((x) => rowSq(tf, x));
-        const dParts = [...gB.map((x) => rowSq(tf, x)), ...gA.map((x) => rowSq(tf, x))];
-        parts.push(...vParts, ...gParts, ...dParts);
-        const sizes = parts.map((p) => p.shape[0]);
-        const keep = estimateAlong ? { W: W.map((x) => tf.keep(x)), G: lg.G.map((x) => tf.keep(x)) } : undefined;
-        return {
-          packed: tf.keep(tf.concat(parts)),
-          sizes,
-          counts: { J: 1, full: full ? 1 : 0, V: vParts.length, G: gParts.length, D: dParts.length },
-          Jscale: lg.Jscale,
-          fullScale: full?.Jscale,
-          gB: gB.map((x) => tf.keep(x)),
-          gA: gA.map((x) => tf.keep(x)),
-          keep,
+        // The workload's fused kernels where it has them (full batch, L known), else W = W0 + BA.
+        const fused = !batch && !estimateAlong && w.lossGradFromAdapters !== undefined;
+        const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
+        const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
+        const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
+        const full = batch ? w.loss(W!) : undefined;
+        // The record [J | full J | V rows | G rows | grad J rows | eta or secant ratio]
+        const plan: RecordPlan = {
+          J: [lg.rowTerms?.J ?? piece(lg.Jterms)],
+          full: full ? [piece(full.Jterms)] : [],
+          V: [...B_, ...A_].map((x) => ({ rowsOf: x })),
+          G: lg.rowTerms?.G ?? lg.GrowSq?.map(piece) ?? lg.G.map((x) => ({ rowsOf: x })),
+          D: [...gB, ...gA].map((x) => ({ rowsOf: x })),
         };
+        const size = (ps: Piece[]) => ps.reduce((n, p) => n + ('copy' in p ? p.length : p.rowsOf.shape[0]), 0);
+        layout = {
+          J: size(plan.J),
+          Jscale: lg.Jscale,
+          full: full ? full.Jterms.shape[0] : 0,
+          fullScale: full?.Jscale,
+          V: size(plan.V),
+          G: size(plan.G),
+          D: size(plan.D),
+          etaOnDevice: false,
+          secant: false,
+          total: 0,
+        };
+        if (!estimateAlong && recordKernelApplies(tf, plan)) {
+          // webgpu: the record with eta, and step (3) with that eta, without waiting
+          const { record, etaIndex } = stepRecordWebgpu(tf, plan, cfg.rule, alpha, Ltheory(Lcur), lg.Jscale);
+          layout.etaOnDevice = true;
+          layout.total = record.shape[0];
+          const next = final
+            ? undefined
+            : { B: B_.map((Bk, k) => updateWebgpu(tf, Bk, gB[k]!, record, etaIndex)), A: A_.map((Ak, k) => updateWebgpu(tf, Ak, gA[k]!, record, etaIndex)) };
+          return { packed: record, next, grads: undefined, keep: undefined };
+        }
+        const vector = (p: Piece): Tensor1D =>
+          'rowsOf' in p ? rowSq(tf, p.rowsOf) : p.from === 0 && p.length === p.copy.shape[0] ? (p.copy as Tensor1D) : (tf.slice(p.copy, [p.from], [p.length]) as Tensor1D);
+        const parts = [...plan.J, ...plan.full, ...plan.V, ...plan.G, ...plan.D].map(vector);
+        if (estimateAlong && prev) {
+          parts.push(tf.reshape(secantRatio(tf, prev.G, lg.G, prev.W, W!), [1]) as Tensor1D);
+          layout.secant = true;
+        }
+        layout.total = parts.reduce((n, p) => n + p.shape[0], 0);
+        return { packed: tf.concat(parts) as Tensor1D, next: undefined, grads: final ? undefined : { gB, gA }, keep: estimateAlong ? { W: W!, G: lg.G } : undefined };
       });
       batch?.dispose();
-      const vals = (await step.packed.data()) as Float32Array;
-      step.packed.dispose();
-      // Host float64 sums of the float32 partials.
-      let off = 0;
-      let seg = 0;
-      const take = (count: number): number => {
-        let s = 0;
-        for (let c = 0; c < count; c++) {
-          s += sum64(vals, off, off + step.sizes[seg]!);
-          off += step.sizes[seg]!;
-          seg++;
-        }
-        return s;
-      };
-      const Jstep = step.Jscale * take(1);
-      const Jfull = step.counts.full ? step.fullScale! * take(1) : Jstep;
-      const Vsq = take(step.counts.V);
-      const Gsq = take(step.counts.G);
-      const gradJsq = take(step.counts.D);
-      const Gnorm = Math.sqrt(Gsq);
-
+      pending.push({ t, packed: step.packed, layout });
       if (step.keep) {
-        if (prev) {
-          const s = tf.tidy(() => secant(tf, prev!.G, step.keep!.G, prev!.W, step.keep!.W));
-          if (Number.isFinite(s) && s > Lcur) Lcur = s;
-          [...prev.W, ...prev.G].forEach((x) => x.dispose());
-        }
+        if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
         prev = step.keep;
-        Lmax = Math.max(Lmax ?? Lcur, Lcur);
       }
-
-      const eta = roundDownF32(
-        stepSize(cfg.rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory(Lcur) }),
-      );
-      const rec: StepRecord = {
-        type: 'step',
-        t,
-        J: Jfull,
-        Vsq,
-        Gnorm,
-        gradJsq,
-        eta,
-        time_ms: performance.now() - t0,
-      };
-      if (cfg.batch !== undefined) rec.batchJ = Jstep;
-      if (w.Lestimated) rec.L = Ltheory(Lcur);
-
-      const bad = nonFinite(rec);
-      if (bad) {
-        step.gB.forEach((x) => x.dispose());
-        step.gA.forEach((x) => x.dispose());
-        divergence = { type: 'divergence', t, reason: bad };
-        sink.write(divergence);
-        break;
+      if (step.next) {
+        [...B_, ...A_].forEach((x) => x.dispose());
+        B_ = step.next.B;
+        A_ = step.next.A;
       }
-      sink.write(rec);
-      last = rec;
-      hooks.onRecord?.(rec);
-      if (t === cfg.steps) {
-        step.gB.forEach((x) => x.dispose());
-        step.gA.forEach((x) => x.dispose());
-        break;
+      if (!layout.etaOnDevice) {
+        // eta is the rule's on this record: read it back now (free on the CPU backends)
+        const going = await readBack(true);
+        const g = step.grads;
+        if (going && g) {
+          // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously.
+          const eta = last!.eta;
+          const nextB = B_.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
+          const nextA = A_.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
+          [...B_, ...A_].forEach((x) => x.dispose());
+          B_ = nextB;
+          A_ = nextA;
+        }
+        if (g) [...g.gB, ...g.gA].forEach((x) => x.dispose());
+        if (!going) break;
+      } else if (final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
+        if (!(await readBack(true))) break;
       }
-      // (3): B <- B - eta grad_B, A <- A - eta grad_A, simultaneously.
-      const nextB = B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(step.gB[k]!, eta)) as Tensor2D));
-      const nextA = A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(step.gA[k]!, eta)) as Tensor2D));
-      [...B, ...A, ...step.gB, ...step.gA].forEach((x) => x.dispose());
-      B = nextB;
-      A = nextA;
-      applied++;
     }
+    if (!divergence) await readBack(false);
   } finally {
-    [...B, ...A].forEach((x) => x.dispose());
+    pending.forEach((p) => p.packed.dispose());
+    [...B_, ...A_].forEach((x) => x.dispose());
     if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
   }
+  if (etaAboveRule) throw new TrainError(`internal: ${etaAboveRule} (ETA_MARGIN too small for this device)`);
 
+  // Steps applied: the updates that led to recorded iterates (records t = 0..T: T steps).
+  const applied = divergence ? divergence.t : (last?.t ?? 0);
   const summary: SummaryRecord = {
     type: 'summary',
     steps: applied,
@@ -333,11 +418,36 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   return { header, summary, last, divergence };
 }
 
-/** ||G' - G|| / ||W' - W|| over all matrices (product norms): a lower estimate of L. */
-function secant(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): number {
-  const sq = (a: Tensor2D[], b: Tensor2D[]) => a.reduce((s, x, k) => s + (tf.sum(tf.square(tf.sub(b[k]!, x))).dataSync()[0] as number), 0);
-  const dW = sq(W, W2);
-  return dW > 0 ? Math.sqrt(sq(G, G2) / dW) : NaN;
+/** A whole vector as a piece of the record. */
+function piece(t: Tensor1D): Piece {
+  return { copy: t, from: 0, length: t.shape[0] };
+}
+
+/** Where each quantity sits in a step's packed record. */
+interface Layout {
+  J: number;
+  Jscale: number;
+  full: number;
+  fullScale?: number;
+  V: number;
+  G: number;
+  D: number;
+  /** eta follows the partials (webgpu's record kernel); else the host computes it. */
+  etaOnDevice: boolean;
+  /** The secant ratio follows the partials (estimated-L runs, from the second step). */
+  secant: boolean;
+  total: number;
+}
+
+/** sum_k ||M_k||^2 as a device scalar. */
+function sumSq(tf: Backend['tf'], M: Tensor2D[]): Scalar {
+  return tf.addN(M.map((x) => tf.sum(tf.square(x)))) as Scalar;
+}
+
+/** ||G' - G|| / ||W' - W|| over all matrices (product norms), on the device: a lower estimate of L. */
+function secantRatio(tf: Backend['tf'], G: Tensor2D[], G2: Tensor2D[], W: Tensor2D[], W2: Tensor2D[]): Scalar {
+  const sq = (a: Tensor2D[], b: Tensor2D[]) => sumSq(tf, a.map((x, k) => tf.sub(b[k]!, x) as Tensor2D));
+  return tf.sqrt(tf.div(sq(G, G2), sq(W, W2))) as Scalar;
 }
 
 /** The first non-finite field of a record, as the divergence reason. */

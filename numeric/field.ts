@@ -51,6 +51,10 @@ export interface Field<T> {
   sign(a: T): Sign;
   /** True only when a is certainly exactly zero. */
   isZero(a: T): boolean;
+  /** Optional cheap test for kernels that skip zero terms (a sparsity shortcut, not a decision):
+   *  true only when a is zero without any work. Fields whose isZero is a decision with
+   *  consequences (the symbolic field of numeric/z3-field.ts branches on it) provide it. */
+  knownZero?(a: T): boolean;
   /** Best double approximation (display, slack statistics, never a verdict). */
   toNumber(a: T): number;
   /** Round-trip text: "p/q" for rationals, shortest round-trip double, or "[lo, hi]" enclosures. */

@@ -53,7 +53,21 @@ export interface SoftmaxLoss {
   Lstar: Num;
 }
 
-export type LossDesc = QuadraticLoss | SeparableLoss | SoftmaxLoss;
+/** A user's elementwise loss s * sum_ij f(W_ij, C_ij), f an expression in w and c (mathjs syntax,
+ *  numeric/losses/expression.ts). True constants from certified bounds on f'' and f
+ *  (numeric/expr/bounds.ts). Exact when f is rational (roots allowed), else precise and float64. */
+export interface ExprLoss {
+  family: 'expr';
+  m: number;
+  n: number;
+  expr: string;
+  s: Num;
+  C: Matrix<Num>;
+  L: Num;
+  Lstar: Num;
+}
+
+export type LossDesc = QuadraticLoss | SeparableLoss | SoftmaxLoss | ExprLoss;
 
 /** A two-matrix loss L(W1, W2) for Lemma 3.6 / Sec. 3.2: a quadratic on the pair (vec W1, vec W2)
  *  (coupled through H, so it does not split), stated L >= its true smoothness. */

@@ -109,7 +109,7 @@ export function matmul<T>(F: Field<T>, A: Matrix<T>, B: Matrix<T>): Matrix<T> {
       let s = F.zero;
       for (let l = 0; l < k; l++) {
         const a = A.data[i * k + l]!;
-        if (F.isZero(a)) continue;
+        if (F.knownZero ? F.knownZero(a) : F.isZero(a)) continue;
         s = F.add(s, F.mul(a, B.data[l * p + j]!));
       }
       out[i * p + j] = s;

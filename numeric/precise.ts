@@ -272,6 +272,12 @@ export function upNumber(d: Decimal): number {
 }
 
 const fieldCache = new Map<number, Field<Interval>>();
+const arithOfField = new WeakMap<Field<Interval>, IntervalArith>();
+
+/** The interval kernel behind a precise field (for functions the Field interface does not have). */
+export function arithOf(F: Field<Interval>): IntervalArith | undefined {
+  return arithOfField.get(F);
+}
 
 /**
  * The precise field at `digits` significant digits (>= 50, SPEC "Arithmetic").
@@ -313,5 +319,6 @@ export function precise(digits = 60): Field<Interval> {
     errorBound: (a) => A.width(a),
   };
   fieldCache.set(digits, F);
+  arithOfField.set(F, A);
   return F;
 }

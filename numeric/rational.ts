@@ -226,3 +226,22 @@ export function icbrt(n: bigint): bigint {
   while ((x + 1n) * (x + 1n) * (x + 1n) <= n) x += 1n;
   return x;
 }
+
+/**
+ * The simplest rational in the closed interval [lo, hi] (smallest denominator, then smallest
+ * numerator in absolute value): the Stern-Brocot descent by continued fractions. Used to turn
+ * an enclosure of an algebraic number into a nearby readable rational point.
+ */
+export function simplestBetween(lo: Rational, hi: Rational): Rational {
+  if (hi.lt(lo)) throw new RangeError(`simplestBetween: argument lo (${lo}) must be <= hi (${hi})`);
+  if (lo.sign() <= 0 && hi.sign() >= 0) return Rational.ZERO;
+  if (hi.sign() < 0) return simplestBetween(hi.neg(), lo.neg()).neg();
+  // 0 < lo <= hi
+  const floorOf = (r: Rational) => r.num / r.den;
+  const fl = floorOf(lo);
+  if (Rational.of(fl).eq(lo)) return lo;
+  if (Rational.of(fl + 1n).le(hi)) return Rational.of(fl + 1n);
+  // lo and hi share the integer part fl: recurse on the reciprocals of the fractional parts
+  const inner = simplestBetween(hi.sub(Rational.of(fl)).inv(), lo.sub(Rational.of(fl)).inv());
+  return Rational.of(fl).add(inner.inv());
+}

@@ -119,8 +119,15 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * The entry a new counterexample repeats: same hypotheses dropped and the same failing
  * comparisons (label families). Whether a repeat may count as "known" is `knownFailure`'s call.
  */
-export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[] }): CorpusEntry | undefined {
-  return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing));
+export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[]; loss?: string }): CorpusEntry | undefined {
+  return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing) && entryLoss(e) === c.loss);
+}
+
+/** The user's loss expression (`--loss`) a witness was found on, if any: a counterexample on
+ *  another loss is another finding. */
+export function entryLoss(e: CorpusEntry): string | undefined {
+  const loss = (e.witness.input as { loss?: { family?: unknown; expr?: unknown } } | null)?.loss;
+  return loss && loss.family === 'expr' && typeof loss.expr === 'string' ? loss.expr : undefined;
 }
 
 /** The `.corrected` claim of a printed line that the catalogue shows false, if any. */
@@ -148,7 +155,7 @@ export interface KnownVerdict {
  */
 export function knownFailure(
   claim: Claim,
-  c: { dropped: readonly string[]; failing: readonly string[] },
+  c: { dropped: readonly string[]; failing: readonly string[]; loss?: string },
   corpus: CorpusFile,
   catalogue: readonly Claim[] = CATALOGUE,
 ): KnownVerdict {

@@ -16,7 +16,8 @@
  * Verdict: 'counterexample' on a confirmed failure; else 'error' when a claim threw on some
  * input (the first such input is shrunk and kept); else 'undecided' when no case ran or more
  * than `maxUndecidedShare` (default 10%) of the cases had an undecided comparison; else
- * 'verified' (the count of undecided cases is still reported beside it).
+ * 'verified' (the count of undecided cases is still reported beside it), or 'statistical' for a
+ * statistical claim (a Monte-Carlo test per case; the result carries its level).
  */
 import fc from 'fast-check';
 import type { Decision } from '../numeric/compare.ts';
@@ -32,6 +33,7 @@ import { stopPlugin, type StopCondition } from './_internals/stop.ts';
 import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
 import { encode } from '../theory/codec.ts';
 import { claimArbitrary } from './inputs.ts';
+import { defaultMode } from './user-loss.ts';
 import type { Profile } from './sizes.ts';
 
 export interface Progress {
@@ -73,6 +75,8 @@ export interface CheckOptions {
   profile?: Partial<Omit<Profile, 'mode'>>;
   /** Replaces the claim's arbitrary (tests, tightness restarts). */
   arbitrary?: fc.Arbitrary<unknown>;
+  /** Checks exactly this input, once (the replay of a witness, e.g. one found by `prove`). */
+  input?: unknown;
   /** Time for shrinking a failure, in seconds (default 30). */
   shrinkSeconds?: number;
   /** Share of cases with an undecided comparison above which the verdict is 'undecided' (default 0.1). */
@@ -112,6 +116,9 @@ export interface EngineResult extends ClaimCheckResult {
 export function defaultRuns(claim: Claim, mode: Mode): number {
   const kind = claim.inputKind;
   if (kind === 'lora-run') return mode === 'float64' ? 40 : 25;
+  // a case of a statistical claim is a Monte-Carlo experiment (64..256 sketches, or runs)
+  if (claim.statistical) return mode === 'float64' ? 12 : 6;
+  if (kind === 'rac-run' || kind === 'asym-run' || kind === 'lora-rank-run') return mode === 'float64' ? 40 : 60;
   if (kind === 'amgm' || kind === 'block' || kind === 'square') return mode === 'float64' ? 150 : 300;
   return mode === 'float64' ? 60 : 200;
 }
@@ -120,7 +127,7 @@ const DEFAULT_SHRINK_SECONDS = 30;
 const PROGRESS_EVERY_MS = 250;
 
 export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
-  const mode = opts.mode ?? claim.modes[0]!;
+  const mode = opts.mode ?? defaultMode(claim);
   if (!claim.modes.includes(mode))
     throw new RangeError(`checkClaim: claim ${claim.id} cannot run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
   if (opts.runs !== undefined && !(Number.isInteger(opts.runs) && opts.runs >= 1))
@@ -129,8 +136,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const F = fieldFor(mode);
   const seed = opts.seed ?? freshSeed();
   const dropped = [...droppedSet(opts.dropped)] as string[];
-  const arb = opts.arbitrary ?? claimArbitrary(claim, { mode, dropped, profile: opts.profile });
-  const runs = opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode));
+  const arb = opts.input !== undefined ? fc.constant(opts.input) : (opts.arbitrary ?? claimArbitrary(claim, { mode, dropped, profile: opts.profile }));
+  const runs = opts.input !== undefined ? 1 : (opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode)));
   const confirmMode = mode === 'float64' ? confirmModeFor(claim) : mode;
   const maxUndecidedShare = opts.maxUndecidedShare ?? 0.1;
   const start = performance.now();
@@ -277,8 +284,12 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     const sizes = describeSizes(failure.input);
     result.errorWitness = { input: encode(failure.input), error: failure.outcome.error ?? '', replay, ...(sizes ? { sizes } : {}) };
   } else if (cases === 0 || undecidedCases > maxUndecidedShare * cases) verdict = 'undecided';
-  else verdict = 'verified';
+  else verdict = claim.statistical ? 'statistical' : 'verified';
   result.verdict = verdict;
+  if (claim.statistical) {
+    const { delta, deltaText, method } = claim.statistical;
+    result.statistical = { delta, deltaText, confidence: 1 - delta, familywiseDelta: Math.min(1, cases * delta), method };
+  }
   return result;
 }
 

@@ -26,6 +26,7 @@ export {
   type ClaimArbitraryOptions,
   type InputOptions,
 } from './inputs.ts';
+export { setUserLoss, userLoss, resolveUserLoss, lossInfo, lossFlags, lossSkipReason, defaultMode, LossSetupError, type UserLoss, type ResolvedLoss } from './user-loss.ts';
 export { checkClaim, defaultRuns, type CheckOptions, type EngineResult, type Progress, type FailureSnapshot } from './engine.ts';
 export { evaluateCase, confirm, confirmModeFor, failingFamilies, labelFamily, tighter, type CaseOutcome, type CaseStatus, type Confirmation } from './_internals/evaluate.ts';
 export { replayCommand, makeWitness, describeSizes, violated, type ReplaySpec } from './_internals/witness.ts';

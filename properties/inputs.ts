@@ -35,6 +35,7 @@ import { buildLoss, buildTwoLoss, lossRaw, twoLossRaw, type LossFamily } from '.
 import { asNum, entry, simpleRational } from './scalars.ts';
 import { profileFor, sizes, size, type Profile } from './sizes.ts';
 import { etaFactor, etaRelativeTo8, freeEta, steps } from './steps.ts';
+import { asymRunInput, loraRankRunInput, racPointInput, racRunInput, racRunsInput, sketchInput, sketchMeanInput } from './rac-inputs.ts';
 
 export interface InputOptions {
   /** Hypotheses the generated inputs must satisfy (those the claim names). */
@@ -57,6 +58,14 @@ const FLOAT64_CAPS: Partial<Record<InputKind, Partial<Profile>>> = {
   'lora-run': { maxM: 48, maxN: 48, maxR: 8 },
   'two-pair': { maxM: 64, maxN: 64 },
   'two-lora': { maxM: 64, maxN: 64, maxR: 8 },
+  // the RAC-LoRA family: exact pivots are found over Q on the input; runs take T steps (K runs for the rates)
+  sketch: { maxM: 32, maxN: 32, maxR: 16 },
+  'rac-point': { maxM: 48, maxN: 48, maxR: 8 },
+  'rac-run': { maxM: 24, maxN: 24, maxR: 4 },
+  'sketch-mean': { maxM: 12, maxN: 12, maxR: 6 },
+  'rac-runs': { maxM: 8, maxN: 8, maxR: 4 },
+  'asym-run': { maxM: 6, maxN: 6, maxR: 3 },
+  'lora-rank-run': { maxM: 24, maxN: 24, maxR: 8 },
 };
 
 /** The profile a kind runs with in a mode (float64 caps the costlier kinds). */
@@ -287,6 +296,20 @@ export function inputArbitrary(kind: InputKind, p: Profile, o: InputOptions): fc
       return twoPairInput(p, o);
     case 'two-lora':
       return twoLoraInput(p, o);
+    case 'sketch':
+      return sketchInput(kindProfile(kind, p));
+    case 'rac-point':
+      return racPointInput(kindProfile(kind, p), o);
+    case 'rac-run':
+      return racRunInput(kindProfile(kind, p), o);
+    case 'sketch-mean':
+      return sketchMeanInput(kindProfile(kind, p));
+    case 'rac-runs':
+      return racRunsInput(kindProfile(kind, p), o);
+    case 'asym-run':
+      return asymRunInput(kindProfile(kind, p), o);
+    case 'lora-rank-run':
+      return loraRankRunInput(kindProfile(kind, p), o);
   }
 }
 

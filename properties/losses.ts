@@ -21,8 +21,10 @@
  */
 import fc from 'fast-check';
 import type { Mode, Num } from '../numeric/field.ts';
-import type { LossDesc, QuadraticLoss, SeparableLoss, TwoMatrixLoss } from '../numeric/loss.ts';
-import { infimum, quadraticLoss, separableLoss, trueSmoothness, twoQuadraticLoss, KAPPA } from '../numeric/losses/index.ts';
+import type { ExprLoss, LossDesc, QuadraticLoss, SeparableLoss, TwoMatrixLoss } from '../numeric/loss.ts';
+import { exprLoss, infimum, quadraticLoss, separableLoss, trueSmoothness, twoQuadraticLoss, KAPPA } from '../numeric/losses/index.ts';
+import type { Matrix } from '../numeric/matrix.ts';
+import { resolveUserLoss, userLoss } from './user-loss.ts';
 import { Rational } from '../numeric/rational.ts';
 import { buffer, grid, gridVector, type Buffer } from './_internals/buffer.ts';
 import { NONE_DROPPED, type Dropped } from './_internals/dropped.ts';
@@ -30,10 +32,12 @@ import { factorBelowOne, factorOneTwo, logUniform, simpleRational } from './scal
 import { headSide } from './matrices.ts';
 import type { Profile } from './sizes.ts';
 
-export type LossFamily = 'quadratic' | SeparableLoss['family'];
+export type LossFamily = 'quadratic' | SeparableLoss['family'] | 'expr';
 
-/** Families a mode can evaluate (log-cosh and logistic need exp/log). */
+/** Families a mode can evaluate (log-cosh and logistic need exp/log); only the user's own
+ *  loss (`--loss`, user-loss.ts) when one is set. */
 export function familiesFor(mode: Mode): readonly LossFamily[] {
+  if (userLoss()) return ['expr'];
   return mode === 'exact' ? ['quadratic', 'pseudo-huber'] : ['quadratic', 'pseudo-huber', 'log-cosh', 'logistic'];
 }
 
@@ -160,7 +164,7 @@ export interface LossDrawOptions {
 }
 
 export function lossRaw(p: Profile, opts: LossDrawOptions = {}): fc.Arbitrary<LossRaw> {
-  const families = opts.families ?? familiesFor(p.mode);
+  const families = userLoss() ? familiesFor(p.mode) : (opts.families ?? familiesFor(p.mode));
   const head = headSide(p);
   return fc
     .tuple(
@@ -209,11 +213,34 @@ export function buildLoss(raw: LossRaw, m: number, n: number, dropped: Dropped =
     const trueL = toRat(trueSmoothness(proto));
     return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
   }
+  if (raw.family === 'expr') return buildExprLoss(raw, C, m, n, dropped);
   const kappa = KAPPA[raw.family];
   const c = plannedScale(raw.s.mul(raw.a).mul(raw.a).mul(kappa), raw.k, dropped);
   const proto = separableLoss({ family: raw.family, m, n, s: out(mode, raw.s.mul(c)), a: out(mode, raw.a), C });
   const trueL = toRat(trueSmoothness(proto));
   return { ...proto, L: statedL(mode, trueL, raw.k, dropped), Lstar: statedLstar(mode, infimum(proto), raw.k, dropped) };
+}
+
+/**
+ * The user's loss (user-loss.ts) on m x n: scaled by s like the other families when `smooth`
+ * or `L_ge_1` is dropped; with every hypothesis kept, the user's --L and --Lstar are stated as
+ * given (they are the user's assertion; resolveUserLoss says when they are false), else L and
+ * L* follow from the certified bounds as for the built-in families.
+ */
+function buildExprLoss(raw: LossRaw, C: Matrix<Num>, m: number, n: number, dropped: Dropped): ExprLoss {
+  const mode = raw.d.mode;
+  const u = userLoss();
+  if (!u) throw new RangeError('buildLoss: family expr needs a loss (--loss)');
+  const r = resolveUserLoss(u);
+  const c = plannedScale(r.Lref, raw.k, dropped);
+  const s = out(mode, c);
+  const trueL = r.Lref.mul(toRat(s));
+  const inf = r.LstarEntry.mul(toRat(s)).mul(Rational.of(m * n));
+  const proto = exprLoss({ expr: r.expr, m, n, C, s, L: 1, Lstar: 0 });
+  const userL = r.Lstated !== undefined && !dropped.has('smooth') && !dropped.has('L_ge_1');
+  const L = userL ? out(mode, r.Lstated!.mul(toRat(s))) : statedL(mode, trueL, raw.k, dropped);
+  const Lstar = r.LstarStated && !dropped.has('lower_bound') ? out(mode, inf) : statedLstar(mode, inf, raw.k, dropped);
+  return { ...proto, L, Lstar };
 }
 
 /** A loss on m x n matrices with 1 <= m <= maxM, 1 <= n <= maxN (sizes drawn here). */

@@ -12,14 +12,22 @@ interface Look {
 
 const LOOKS: Readonly<Record<string, Look>> = {
   verified: { cls: 'ok', icon: '✓', text: 'verified' },
+  statistical: { cls: 'stat', icon: '≈', text: 'statistical' },
   counterexample: { cls: 'bad', icon: '✗', text: 'counterexample' },
   undecided: { cls: 'warn', icon: '?', text: 'undecided' },
   error: { cls: 'err', icon: '!', text: 'error' },
   violated: { cls: 'bad', icon: '✗', text: 'violated' },
   'not applicable': { cls: 'na', icon: '–', text: 'not applicable' },
+  truncated: { cls: 'warn', icon: '✂', text: 'truncated' },
+  interrupted: { cls: 'na', icon: '■', text: 'interrupted' },
   'load-bearing': { cls: 'load', icon: '●', text: 'load-bearing' },
   'not-shown': { cls: 'na', icon: '○', text: 'not shown within budget' },
   'not run': { cls: 'na', icon: '·', text: 'not run' },
+  proved: { cls: 'ok', icon: '∎', text: 'proved' },
+  refuted: { cls: 'bad', icon: '✗', text: 'refuted' },
+  unknown: { cls: 'na', icon: '?', text: 'unknown' },
+  'no encoding': { cls: 'na', icon: '·', text: 'no encoding' },
+  'not-needed': { cls: 'ok', icon: '∎', text: 'not needed (proved without it)' },
   found: { cls: 'bad', icon: '✗', text: 'counterexample found' },
   'none found': { cls: 'ok', icon: '✓', text: 'none found' },
 };

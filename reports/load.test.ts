@@ -22,7 +22,7 @@ describe('loadResults', () => {
   it('reads every fixture, dispatching on kind, without a warning', () => {
     const l = loadResults(FIXTURE_DIR);
     expect(l.warnings).toEqual([]);
-    expect(l.files.map((f) => f.data.kind).sort()).toEqual(['ablate', 'check', 'check', 'search', 'search', 'tighten', 'verify-trace']);
+    expect(l.files.map((f) => f.data.kind).sort()).toEqual(['ablate', 'check', 'check', 'prove', 'search', 'search', 'tighten', 'verify-trace']);
   });
 
   it('turns a corrupt file into a warning and keeps the others', () => {
@@ -55,7 +55,7 @@ describe('validate', () => {
     expect(v?.kind).toBe('check');
     expect(v?.kind === 'check' && v.results.length).toBe(check.results.length - 2);
     expect(ws.map((w) => w.message)).toEqual([
-      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", got "probably"',
+      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", "statistical", got "probably"',
       'results[2].cases: missing',
     ]);
   });

@@ -91,6 +91,7 @@ const WITNESS = obj({
   shrunk: opt('boolean'),
   replay: opt('string'),
   sizes: opt('string'),
+  foundBy: opt(en('smt')),
 });
 
 const HISTOGRAM = obj({ of: opt('string'), edges: arr('number'), counts: arr('number') });
@@ -105,12 +106,14 @@ const CLAIM_INFO = obj({
   modes: opt(arr('string')),
   correctedOf: opt('string'),
   note: opt('string'),
+  provenance: opt(en('verified', 'reported')),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), method: opt('string') })),
 });
 
 const CHECK_RESULT = obj({
   id: 'string',
   mode: MODE,
-  verdict: en('verified', 'counterexample', 'undecided', 'error'),
+  verdict: en('verified', 'counterexample', 'undecided', 'error', 'statistical'),
   cases: 'number',
   nonTrivial: opt('number'),
   undecided: opt('number'),
@@ -123,11 +126,62 @@ const CHECK_RESULT = obj({
   timeMs: opt('number'),
   replay: opt('string'),
   error: opt('string'),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), confidence: opt('number'), familywiseDelta: opt('number'), method: opt('string') })),
 });
 
-const HEAD = { kind: 'string', schema: 'number', env: ENV } as const;
+const BOUND = obj({ lo: 'string', hi: opt('string'), status: 'string', domain: 'string', note: 'string' });
+/** A user's own loss (`--loss`, theory/results.ts UserLossInfo). */
+const USER_LOSS = obj({
+  expr: 'string',
+  tex: 'string',
+  df: 'string',
+  d2f: 'string',
+  dfTex: opt('string'),
+  d2fTex: opt('string'),
+  L: obj({ value: 'string', source: en('stated', 'certified') }),
+  Lstar: obj({ value: 'string', source: en('stated', 'certified') }),
+  smooth: BOUND,
+  lower: BOUND,
+  notes: arr('string'),
+});
+
+const HEAD = { kind: 'string', schema: 'number', env: ENV, loss: opt(USER_LOSS) } as const;
+
+const SMT_NOTE = obj({ verdict: en('proved', 'refuted', 'unknown', 'no encoding'), text: 'string', class: opt('string'), timeMs: opt('number') });
+
+const PROOF_ATTEMPT = obj({
+  encoding: en('scalar', 'class'),
+  class: 'string',
+  result: en('unsat', 'sat', 'unknown', 'error'),
+  paths: opt('number'),
+  timeMs: opt('number'),
+  reason: opt('string'),
+  assumes: opt(arr('string')),
+  model: opt({ record: 'string' }),
+  scalarModel: opt(obj({ values: { record: 'string' }, comparisons: arr(COMPARISON) })),
+});
 
 const SCHEMAS: Record<ResultFile['kind'], Spec> = {
+  prove: obj({
+    ...HEAD,
+    solver: opt(obj({ name: 'string', version: opt('string') })),
+    budgetMs: opt('number'),
+    interrupted: opt('boolean'),
+    claims: arr(
+      obj({
+        id: 'string',
+        dropped: opt(arr('string')),
+        verdict: en('proved', 'refuted', 'unknown', 'no encoding'),
+        class: opt('string'),
+        text: 'string',
+        assumes: opt(arr('string')),
+        witness: opt(WITNESS),
+        attempts: arr(PROOF_ATTEMPT),
+        timeMs: opt('number'),
+        budgetMs: opt('number'),
+      }),
+    ),
+  }),
   check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
   search: obj({
     ...HEAD,
@@ -143,6 +197,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
     counterexample: opt(WITNESS),
     timeToFirstMs: opt('number'),
     interrupted: opt('boolean'),
+    smt: opt(SMT_NOTE),
   }),
   ablate: obj({
     ...HEAD,
@@ -150,7 +205,8 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
       obj({
         claim: 'string',
         hypothesis: 'string',
-        status: en('load-bearing', 'not-shown', 'cannot-fail', 'error'),
+        status: en('load-bearing', 'not-shown', 'not-needed', 'cannot-fail', 'error'),
+        smt: opt(SMT_NOTE),
         witness: opt(WITNESS),
         cases: opt('number'),
         ascents: opt('number'),
@@ -194,6 +250,16 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
             label: opt('string'),
           }),
         ),
+        smt: opt(
+          obj({
+            class: 'string',
+            lower: opt(obj({ ratio: 'string', value: 'number', class: 'string', input: opt('any') })),
+            upper: opt(obj({ ratio: 'string', value: 'number', class: 'string' })),
+            steps: opt('number'),
+            timeMs: opt('number'),
+            stoppedAt: opt('string'),
+          }),
+        ),
       }),
     ),
   }),
@@ -207,9 +273,13 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         claims: arr(
           obj({
             id: 'string',
-            status: en('verified', 'violated', 'not applicable'),
+            status: en('verified', 'violated', 'undecided', 'not applicable'),
             reason: opt('string'),
             stepsChecked: opt('number'),
+            checked: opt('number'),
+            resolved: opt('number'),
+            unresolved: opt('number'),
+            firstUnresolved: opt('number'),
             violations: opt('number'),
             firstViolation: opt('number'),
             worstSlack: opt('number'),
@@ -235,6 +305,11 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
           t10Bound: opt('series'),
         }),
         summary: opt({ record: 'any' }),
+        truncated: opt('boolean'),
+        partialLastLine: opt('boolean'),
+        interrupted: opt('boolean'),
+        records: opt('number'),
+        precision: opt(obj({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
       }),
     ),
   }),

@@ -6,11 +6,13 @@
 import type {
   AblationRow,
   ClaimCheckResult,
+  ClaimProofResult,
   Environment,
   ResultFile,
   SearchResultFile,
   TightnessRow,
   TraceVerifyEntry,
+  UserLossInfo,
   Verdict,
   Witness,
 } from '../theory/results.ts';
@@ -41,6 +43,8 @@ export interface ClaimView {
   worstRatio?: number;
   /** Ids of claims that state a corrected form of this one. */
   correctedBy: string[];
+  /** The latest SMT result for the claim as stated (prove.json), if any. */
+  proof?: Sourced<ClaimProofResult>;
 }
 
 export interface TraceRun {
@@ -67,6 +71,34 @@ export interface Model {
   traces: TraceGroup[];
   /** Statements of the named hypotheses, from the check files that carry them. */
   hypothesisText: Record<string, string>;
+  /** Results on users' own losses (`--loss`), one view per loss: kept apart from the paper's claims. */
+  userLosses?: UserLossView[];
+}
+
+export interface UserLossView {
+  loss: UserLossInfo;
+  checks: Sourced<ClaimCheckResult>[];
+  searches: Sourced<SearchResultFile>[];
+  ablation: Sourced<AblationRow>[];
+  tightness: Sourced<TightnessRow>[];
+}
+
+/** Files whose results are about a user's loss (`--loss`), grouped by expression and stated constants. */
+function userLossViews(files: readonly LoadedFile[]): UserLossView[] {
+  const views = new Map<string, UserLossView>();
+  for (const { name, data } of files) {
+    if (data.kind === 'verify-trace' || data.kind === 'prove' || !data.loss) continue;
+    const l = data.loss;
+    const key = JSON.stringify([l.expr, l.L, l.Lstar]);
+    let v = views.get(key);
+    if (!v) views.set(key, (v = { loss: l, checks: [], searches: [], ablation: [], tightness: [] }));
+    const date = dateOf(data.env);
+    if (data.kind === 'check') v.checks.push(...data.results.map((r) => ({ ...r, file: name, date })));
+    else if (data.kind === 'search') v.searches.push({ ...data, file: name, date });
+    else if (data.kind === 'ablate') v.ablation.push(...data.rows.map((r) => ({ ...r, file: name, date })));
+    else if (data.kind === 'tighten') v.tightness.push(...data.rows.map((r) => ({ ...r, file: name, date })));
+  }
+  return [...views.values()];
 }
 
 function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind: K): { name: string; data: Extract<ResultFile, { kind: K }> }[] {
@@ -75,8 +107,9 @@ function ofKind<K extends ResultFile['kind']>(files: readonly LoadedFile[], kind
 
 const dateOf = (env: Environment | undefined): string => (typeof env?.date === 'string' ? env.date : '');
 
-/** Most severe first: one counterexample settles it; an error or undecided case beats a pass. */
-const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'verified', 'not run'];
+/** Most severe first: one counterexample settles it; an error or undecided case beats a pass; a
+ *  statistical pass (a Monte-Carlo test) is weaker than a verified one. */
+const SEVERITY: readonly OverallVerdict[] = ['counterexample', 'error', 'undecided', 'statistical', 'verified', 'not run'];
 
 export function overallVerdict(checks: readonly ClaimCheckResult[], searches: readonly SearchResultFile[]): OverallVerdict {
   const all: OverallVerdict[] = checks.map((c) => c.verdict);
@@ -99,8 +132,9 @@ export function failing(w: Witness) {
 }
 
 function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimView, 'id' | 'info' | 'verdict' | 'counterexample' | 'tightest' | 'worstRatio' | 'correctedBy'>): ClaimView {
-  const { checks, searches, tightness } = parts;
+  const { checks, searches, tightness, proof } = parts;
   const cands: { witness: Witness; from: string }[] = [];
+  if (proof?.verdict === 'refuted' && proof.witness) cands.push({ witness: proof.witness, from: `prove (SMT, confirmed exactly), ${proof.file}` });
   for (const c of checks) if (c.counterexample) cands.push({ witness: c.counterexample, from: `check (${c.mode}), ${c.file}` });
   for (const s of searches) if (!s.dropped?.length && s.counterexample) cands.push({ witness: s.counterexample, from: `search, ${s.file}` });
   cands.sort((a, b) => inputSize(a.witness) - inputSize(b.witness));
@@ -116,7 +150,7 @@ function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimVi
     id,
     info,
     ...parts,
-    verdict: overallVerdict(checks, searches),
+    verdict: proof?.verdict === 'refuted' ? 'counterexample' : overallVerdict(checks, searches),
     counterexample: cands[0],
     tightest,
     worstRatio: ratios.length ? Math.max(...ratios) : undefined,
@@ -213,7 +247,8 @@ export function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | 
 }
 
 export function buildModel(loaded: Loaded): Model {
-  const { files } = loaded;
+  // The paper's claims are judged on the built-in losses only; `--loss` results get their own section.
+  const files = loaded.files.filter((f) => f.data.kind === 'verify-trace' || f.data.kind === 'prove' || !f.data.loss);
   const infos = new Map<string, ClaimInfo>();
   const order: string[] = [];
   const seen = (id: string) => {
@@ -233,10 +268,19 @@ export function buildModel(loaded: Loaded): Model {
   const searches = ofKind(files, 'search').map(({ name, data }) => ({ ...data, file: name, date: dateOf(data.env) }));
   const ablation = ofKind(files, 'ablate').flatMap(({ name, data }) => data.rows.map((r) => ({ ...r, file: name, date: dateOf(data.env) })));
   const tightness = ofKind(files, 'tighten').flatMap(({ name, data }) => data.rows.map((r) => ({ ...certifiedRatio(r), file: name, date: dateOf(data.env) })));
+  // the latest proof of each claim as stated (no hypothesis dropped)
+  const proofs = new Map<string, Sourced<ClaimProofResult>>();
+  for (const { name, data } of ofKind(files, 'prove'))
+    for (const r of data.claims) {
+      if (r.dropped?.length) continue;
+      const p = { ...r, file: name, date: dateOf(data.env) };
+      if ((proofs.get(r.id)?.date ?? '') <= p.date) proofs.set(r.id, p);
+    }
 
   const extra = new Set<string>();
   for (const r of latest.values()) extra.add(r.id);
   for (const s of searches) extra.add(s.claim);
+  for (const id of proofs.keys()) extra.add(id);
   for (const id of [...extra].sort(compareIds)) seen(id);
 
   const claims = order
@@ -247,6 +291,7 @@ export function buildModel(loaded: Loaded): Model {
         searches: searches.filter((s) => s.claim === id),
         ablation: ablation.filter((r) => r.claim === id),
         tightness: tightness.filter((r) => r.claim === id),
+        ...(proofs.has(id) ? { proof: proofs.get(id)! } : {}),
       }),
     );
   for (const c of claims) {
@@ -256,5 +301,15 @@ export function buildModel(loaded: Loaded): Model {
   }
   const hypothesisText: Record<string, string> = {};
   for (const { data } of ofKind(files, 'check')) Object.assign(hypothesisText, data.hypotheses ?? {});
-  return { dir: loaded.dir, files, warnings: loaded.warnings, claims, ablation, tightness, traces: traceGroups(files), hypothesisText };
+  return {
+    dir: loaded.dir,
+    files: loaded.files,
+    warnings: loaded.warnings,
+    claims,
+    ablation,
+    tightness,
+    traces: traceGroups(files),
+    hypothesisText,
+    userLosses: userLossViews(loaded.files),
+  };
 }

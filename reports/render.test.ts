@@ -54,17 +54,40 @@ describe('the full fixture set', () => {
   it('shows the counterexample with exact entries, the failing relation and its replay command', () => {
     const block = full.html.slice(full.html.indexOf('<article class="claim" id="claim--L34.s22.amgm1"'));
     const art = block.slice(0, block.indexOf('</article>'));
+    // the smallest counterexample is the SMT engine's exact model (V = [0; 1/2]), with its replay
     expect(art).toContain('Smallest counterexample');
-    expect(art).toContain('<td>11/1000</td>');
-    expect(art.match(/<td>1\/10<\/td>/g)).toHaveLength(2);
+    expect(art).toContain('from prove (SMT, confirmed exactly), prove.json');
+    expect(art).toContain('<tr><td>0</td></tr><tr><td>1/2</td></tr>');
     expect(art).toContain('<span class="rel">&lt;</span>');
-    expect(art).toContain('<pre><code>npx loracheck check --claim L34.s22.amgm1 --mode exact --seed 1288004 --path 17:3:0</code></pre>');
+    expect(art).toContain('<pre><code>npx loracheck check --claim L34.s22.amgm1 --input &#39;{&quot;loss&quot;');
+    expect(art).toContain('Proof (SMT): refuted');
+    // the sampled run is still shown beside it
+    expect(art).toContain('<td>exact</td><td><span class="badge bad"><span aria-hidden="true">✗</span> counterexample</span>');
     expect(art).toContain('class="katex"');
     expect(art).toContain('<math');
     // The glance names the printed line that fails and its corrected form.
     const glance = full.html.slice(full.html.indexOf('Printed statements that fail'), full.html.indexOf('Hypotheses that carry weight'));
     expect(glance).toContain('L34.s22.amgm1');
     expect(glance).toContain('corrected form');
+  });
+
+  it('has a proof column and says, line by line, whether the proof of Lemma 3.4 is proved, refuted or unknown', () => {
+    const row = (id: string) => {
+      const i = full.html.indexOf(`data-claim="${id}" data-verdict=`);
+      return full.html.slice(i, full.html.indexOf('</tr>', i));
+    };
+    expect(row('L34.s18.a')).toContain('∎</span> proved</span><div class="small">every input</div>');
+    expect(row('E19')).toContain('<div class="small">for m = n = r = 1 quadratics</div>');
+    expect(row('L34')).toMatch(/unknown<\/span><div class="small dim">10.0 s of solver time/);
+    expect(row('L33')).toContain('<span class="dim">—</span>');
+    const glance = full.html.slice(full.html.indexOf('The proof of Lemma 3.4, line by line'));
+    const block = glance.slice(0, glance.indexOf('</div>'));
+    expect(block).toContain('L34.s18.a</code></a> <span class="ref">');
+    expect(block).toContain('<b>proved as printed</b>');
+    expect(block).toContain('<b>refuted as printed</b>: at L = 1, H = diag(1/2), C = (1), V = [0; 1/2]');
+    expect(block).toContain('corrected form <a href="#claim--L34.s22.amgm1.corrected"><code class="id">L34.s22.amgm1.corrected</code></a>: <b>proved (from (19))</b>');
+    // the card counts proofs apart from sampling
+    expect(full.html).toContain('by SMT: 2 for every input, 1 for a fixed-size class');
   });
 
   it('draws the trace charts with all step rules of a workload on the same chart', () => {
@@ -76,6 +99,21 @@ describe('the full fixture set', () => {
     expect(charts[1]).toContain('GV bound (theory)');
     expect(charts[3]).toContain('T10 bound (theory)');
     expect(firstGroup).toContain('not applicable');
+  });
+
+  it('shows a truncated run and the steps the recorded precision could not resolve, in the traces and at a glance', () => {
+    const traces = full.html.slice(full.html.indexOf('<section id="traces"'));
+    const wide = traces.slice(traces.indexOf('synthetic-quadratic-wide'));
+    const group = wide.slice(0, wide.indexOf('</article>'));
+    expect(group).toContain('<span aria-hidden="true">✂</span> truncated</span>');
+    expect(group).toContain('no summary line');
+    expect(group).toMatch(/<td data-status="undecided"><span class="badge warn"><span aria-hidden="true">\?<\/span> undecided<\/span>/);
+    expect(group).toMatch(/139 unresolved \(first t = 61\)/);
+    expect(group).not.toMatch(/data-status="verified"><span class="badge ok"><span aria-hidden="true">✓<\/span> verified<\/span><div/); // every verdict there carries the truncation badge
+    const glance = full.html.slice(full.html.indexOf('<section id="glance"'), full.html.indexOf('<section id="summary"'));
+    expect(glance).toMatch(/with undecided claims \(unresolved steps\)/);
+    expect(glance).toMatch(/L34<\/code> in <b>theory<\/b> \(<span class="num">139<\/span> of <span class="num">200<\/span> steps unresolved\)/);
+    expect(glance).toMatch(/truncated<\/span> <b>theory<\/b> \(no summary line: verdicts cover a prefix\)/);
   });
 });
 

@@ -14,6 +14,7 @@ import { environmentSection } from './sections/environment.ts';
 import { glanceSection, summarySection } from './sections/summary.ts';
 import { tightnessSection } from './sections/tightness.ts';
 import { tracesSection } from './sections/traces.ts';
+import { userLossSection } from './sections/user-loss.ts';
 
 export interface ReportOptions {
   /** Shown in the header (the folder the results were read from). */
@@ -37,6 +38,7 @@ const SECTIONS: readonly [string, (m: Model) => Section | undefined][] = [
   ['Ablation', ablationSection],
   ['Tightness', tightnessSection],
   ['Training traces', tracesSection],
+  ['Your own losses', userLossSection],
   ['Environment', environmentSection],
 ];
 

@@ -36,6 +36,7 @@ nav.toc{margin-top:.6rem;display:flex;flex-wrap:wrap;gap:.25rem 1.1rem;font-size
 .badge.err{color:var(--err);background:var(--err-bg);border-color:#d8b9ff}
 .badge.na{color:var(--na);background:var(--na-bg);border-color:var(--line)}
 .badge.load{color:var(--load);background:var(--load-bg);border-color:#9ccff5}
+.badge.stat{color:#0b5d57;background:#e0f4f1;border-color:#8fd1c7}
 .cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:.5rem 0 1rem}
 .card{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem;min-width:10.5rem;background:#fff}
 .card-bad{border-color:#f5b5ae;background:#fffafa}

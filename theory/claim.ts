@@ -24,7 +24,12 @@ export type HypothesisName =
   | 'symmetric'
   | 'eta_rule'
   | 'same_rank'
-  | 'nonneg';
+  | 'nonneg'
+  | 'projection'
+  | 'step_le_1_over_L'
+  | 'pl'
+  | 'frozen_A'
+  | 'low_rank_update';
 
 export const HYPOTHESES: Readonly<Record<HypothesisName, string>> = {
   smooth: 'The original loss L is L-smooth with the stated constant L (Assumption 3.1, (4)).',
@@ -34,6 +39,11 @@ export const HYPOTHESES: Readonly<Record<HypothesisName, string>> = {
   eta_rule: 'The step size eta_t is the one of (8): min{1 / (4 sqrt2 L (||V_t||^2 + ||G(V_t)||)), 1}.',
   same_rank: 'All adapter pairs (B1, A1), (B2, A2) share one rank r (Sec. 3.2).',
   nonneg: 'x1, x2, w1, w2 >= 0 (Lemma A.1).',
+  projection: 'H is an orthogonal projection: H = S (S^T S)^+ S^T for a sketch S (RAC-LoRA\'s H_B, H_A), symmetric and idempotent.',
+  step_le_1_over_L: 'The step size satisfies 0 < gamma <= 1/L.',
+  pl: 'f is mu-PL with the stated mu: ||grad f(W)||^2 >= 2 mu (f(W) - f*) for all W, with f* = inf f.',
+  frozen_A: 'Asymmetric LoRA: A is drawn once and never trained; only B moves.',
+  low_rank_update: 'Every iterate is W0 + B A with B (m x r) and A (r x n): rank(W_t - W0) <= r (LoRA).',
 };
 
 /** Which generator family produces a claim's input (see theory/inputs.ts for the shapes). */
@@ -46,7 +56,35 @@ export type InputKind =
   | 'loss-point'
   | 'lora-run'
   | 'two-pair'
-  | 'two-lora';
+  | 'two-lora'
+  | 'sketch'
+  | 'rac-point'
+  | 'rac-run'
+  | 'sketch-mean'
+  | 'rac-runs'
+  | 'asym-run'
+  | 'lora-rank-run';
+
+/**
+ * Where a claim's formula comes from, for claims outside Mu & Klabjan (whose text is at hand):
+ * 'verified' = confirmed from public code or by algebra that needs no paper; 'reported' = known
+ * only from secondary reports of the paper (never presented as printed there).
+ */
+export type Provenance = 'verified' | 'reported';
+
+/**
+ * A statistical claim: each case is a Monte-Carlo test. If the claim holds, a case fails with
+ * probability at most `delta`; a pass says the claim is consistent with the samples at that
+ * level, never that it is verified. Verdict: 'statistical' (theory/results.ts).
+ */
+export interface StatisticalTest {
+  /** Per-case level: P(a case fails | the claim holds) <= delta. */
+  readonly delta: number;
+  /** delta as printed, e.g. "2^-20". */
+  readonly deltaText: string;
+  /** How the confidence band is derived. */
+  readonly method: string;
+}
 
 /**
  * One place a claim checks, normalised (SPEC "Constants (tightness)"): the quantity num / den
@@ -107,9 +145,48 @@ export interface ClaimInfo {
   readonly constant?: ConstantInfo;
   /** Hypotheses whose removal cannot break the claim, with the reason. */
   readonly cannotFail?: CannotFail;
+  /** For claims of the RAC-LoRA family (README, The RAC-LoRA family): verified or only reported. */
+  readonly provenance?: Provenance;
+  /** Present for statistical claims (Monte-Carlo expectations). */
+  readonly statistical?: StatisticalTest;
+}
+
+/** A real variable of a scalar form, with the sign every input gives it. */
+export interface ScalarVariable {
+  name: string;
+  sign: 'positive' | 'nonneg' | 'real';
+  /** What it stands for, e.g. "||V_t||". */
+  text: string;
+}
+
+/** A relation every input of the claim satisfies among the variables of its scalar form:
+ *  a hypothesis the claim names (`from` = its name) or a fact proved elsewhere (`from` = the
+ *  equation or claim, e.g. "(19)"); `needs` lists the hypotheses a fact rests on (dropping one
+ *  of them drops the fact). */
+export interface Assumption<T> {
+  cmp: Comparison<T>;
+  from: string;
+  needs?: readonly HypothesisName[];
+}
+
+/**
+ * The claim as a statement about a few real numbers (the proof lines of Lemma 3.4 are about
+ * ||V_t||, ||G||, ||grad J||, L and eta_t): the same sides, evaluated at named variables instead
+ * of at an input, plus what holds among those variables. The SMT prover (properties/prove/)
+ * evaluates it over a field of solver terms: unsat of the negation proves the claim for every
+ * input (the variables of a real input satisfy the assumptions).
+ */
+export interface ScalarForm {
+  readonly vars: readonly ScalarVariable[];
+  at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>): {
+    comparisons: Comparison<T>[];
+    assumptions: Assumption<T>[];
+  };
 }
 
 export interface Claim<I = any> extends ClaimInfo {
+  /** The claim over a few named reals, where it is one (for the SMT prover). */
+  readonly scalar?: ScalarForm;
   /** The relations the claim asserts on this input, evaluated over F (both sides). */
   comparisons<T>(F: Field<T>, input: I): Comparison<T>[];
   /** Whether the input exercises the claim at all (d != 0, grad J != 0, G != 0, ...). */
@@ -127,7 +204,7 @@ export function constantInfo(s: ConstantInfo): ConstantInfo {
 }
 
 export function claimInfo(c: Claim): ClaimInfo {
-  const { id, paper, title, latex, hypotheses, inputKind, modes, correctedOf, note, constant, cannotFail } = c;
+  const { id, paper, title, latex, hypotheses, inputKind, modes, correctedOf, note, constant, cannotFail, provenance, statistical } = c;
   return {
     id,
     paper,
@@ -140,5 +217,7 @@ export function claimInfo(c: Claim): ClaimInfo {
     ...(note ? { note } : {}),
     ...(constant ? { constant: constantInfo(constant) } : {}),
     ...(cannotFail ? { cannotFail } : {}),
+    ...(provenance ? { provenance } : {}),
+    ...(statistical ? { statistical: { ...statistical } } : {}),
   };
 }

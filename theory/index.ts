@@ -1,7 +1,8 @@
 /**
  * The claim catalogue (SPEC "Claim catalogue"), in paper order, and the public names of
- * theory/: the shared LoRA computations (lora.ts) and the scalar-level sides the trace
- * verifier uses (trace-sides.ts).
+ * theory/: the shared LoRA computations (lora.ts), the update rules of the RAC-LoRA family
+ * (rac.ts: FPFT, LoRA with W0, Asymmetric LoRA, COLA's merge, RAC-LoRA's projected step), the
+ * seeded sketches (sketch.ts) and the scalar-level sides the trace verifier uses (trace-sides.ts).
  */
 import type { Claim } from './claim.ts';
 import { A1 } from './claims/a1-amgm.ts';
@@ -20,8 +21,17 @@ import { M36 } from './claims/m36-multi-matrix-step.ts';
 import { S1 } from './claims/s1-restructure.ts';
 import { T10 } from './claims/t10-min-gradient.ts';
 import { T35 } from './claims/t35-step-sizes.ts';
+import { RACH } from './claims/rac-projection.ts';
+import { RACstep } from './claims/rac-step.ts';
+import { RACsum } from './claims/rac-sum.ts';
+import { RACEH } from './claims/rac-mean-projection.ts';
+import { RACT53 } from './claims/rac-t53.ts';
+import { RACT55 } from './claims/rac-t55.ts';
+import { ASYMsubspace } from './claims/asym-subspace.ts';
+import { LORArank } from './claims/lora-rank.ts';
 
-/** In the order of SPEC's catalogue table (A.1 helper lemmas first, then Sec. 3.2 with its proofs). */
+/** In the order of SPEC's catalogue table (A.1 helper lemmas first, then Sec. 3.2 with its proofs,
+ *  then the RAC-LoRA family). */
 export const CATALOGUE: Claim[] = [
   A1,
   A2sub,
@@ -44,6 +54,15 @@ export const CATALOGUE: Claim[] = [
   L36,
   L36grad,
   M36,
+  // the RAC-LoRA family (Malinovsky et al., arXiv 2410.08305): projections, descent, rates, subspace and rank limits
+  RACH,
+  RACstep,
+  RACsum,
+  RACEH,
+  RACT53,
+  RACT55,
+  ASYMsubspace,
+  LORArank,
 ];
 
 export function claimById(id: string): Claim | undefined {
@@ -51,6 +70,8 @@ export function claimById(id: string): Claim | undefined {
 }
 
 export * from './lora.ts';
+export * from './rac.ts';
+export { gaussianSketch, sketchShape, sketchStream, SKETCH_DENOMINATOR } from './sketch.ts';
 export * from './trace-sides.ts';
 export { VACUOUS_TAG, isVacuous } from './_internals/sides.ts';
 export { constantOf, declaresConstant, AS_PRINTED } from './_internals/constant.ts';

@@ -60,9 +60,25 @@ export interface Witness {
   replay: string;
   /** A short human summary of the sizes, e.g. "m=1, n=1, r=1". */
   sizes?: string;
+  /** 'smt': a solver model, confirmed exactly (minimal in size by construction); else sampling. */
+  foundBy?: 'smt';
 }
 
-export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error';
+/** 'statistical': a statistical claim (ClaimInfo.statistical) none of whose cases rejected it at
+ *  its per-case level; weaker than 'verified', which it never becomes. */
+export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error' | 'statistical';
+
+/** The confidence behind a statistical claim's verdict (theory/claim.ts StatisticalTest). */
+export interface StatisticalConfidence {
+  /** Per-case level: P(a case fails | the claim holds) <= delta. */
+  delta: number;
+  deltaText: string;
+  /** 1 - delta: the confidence of each case's band. */
+  confidence: number;
+  /** min(1, cases x delta): the chance that any case of the run fails if the claim holds. */
+  familywiseDelta: number;
+  method: string;
+}
 
 export interface Histogram {
   /** What is binned, e.g. "log10(rhs / lhs)". */
@@ -89,12 +105,45 @@ export interface ClaimCheckResult {
   timeMs: number;
   replay: string;
   error?: string;
+  /** Statistical claims: the level of each case; a counterexample is then a rejection at that level. */
+  statistical?: StatisticalConfidence;
+  /** The claim's proof from results/prove.json when check ran (the strongest verdict it has). */
+  proof?: { verdict: ProofVerdict; text: string };
+}
+
+/** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
+export interface CertifiedBound {
+  lo: string;
+  hi: string | null;
+  status: 'bounded' | 'unbounded' | 'undefined';
+  domain: string;
+  note: string;
+}
+
+/** A user's own loss (`--loss`): every claim in the file was checked on L(W) = s sum_ij f(W_ij, C_ij). */
+export interface UserLossInfo {
+  expr: string;
+  /** mathjs toTex of f (the report typesets it with KaTeX). */
+  tex: string;
+  /** f' and f'' as mathjs derived them (d/dw). */
+  df: string;
+  d2f: string;
+  dfTex?: string;
+  d2fTex?: string;
+  /** The constant stated with every hypothesis kept: the user's --L, or the certified sup |f''|. */
+  L: { value: string; source: 'stated' | 'certified' };
+  /** Per entry: the user's --Lstar, or the certified lower bound of inf f (L* = s m n Lstar). */
+  Lstar: { value: string; source: 'stated' | 'certified' };
+  smooth: CertifiedBound;
+  lower: CertifiedBound;
+  notes: string[];
 }
 
 export interface CheckResultFile {
   kind: 'check';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claims: ClaimInfo[];
   /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
   hypotheses?: Record<string, string>;
@@ -105,6 +154,7 @@ export interface SearchResultFile {
   kind: 'search';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   claim: string;
   dropped: string[];
   seed: number;
@@ -118,14 +168,26 @@ export interface SearchResultFile {
   counterexample?: Witness;
   timeToFirstMs?: number;
   interrupted?: boolean;
+  smt?: SmtNote;
+}
+
+/** What the SMT engine said before sampling (search, ablate): its verdict, as printed, and time. */
+export interface SmtNote {
+  verdict: ProofVerdict;
+  text: string;
+  /** For `proved`: "all inputs" or the class. */
+  class?: string;
+  timeMs: number;
 }
 
 export interface AblationRow {
   claim: string;
   hypothesis: string;
   /** 'cannot-fail': the claim says why dropping this hypothesis cannot break it (theory/claim.ts
-   *  cannotFail), and the search, which still ran, found nothing. */
-  status: 'load-bearing' | 'not-shown' | 'cannot-fail' | 'error';
+   *  cannotFail), and the search, which still ran, found nothing; 'not-needed': the SMT engine
+   *  proved the claim for every input without the hypothesis. */
+  status: 'load-bearing' | 'not-shown' | 'not-needed' | 'cannot-fail' | 'error';
+  smt?: SmtNote;
   witness?: Witness;
   /** Property cases (sampling), and the optimiser's restarts and float64 evaluations. */
   cases: number;
@@ -144,6 +206,7 @@ export interface AblationResultFile {
   kind: 'ablate';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: AblationRow[];
 }
 
@@ -184,7 +247,22 @@ export interface ConstantResult {
   label?: string;
 }
 
+/** The SMT engine's bracket on a constant (tighten): the worst ratio lies in [lower, upper]. */
+export interface SmtBracket {
+  /** The class the bisection ran on, e.g. "m = n = r = 1 quadratics". */
+  class: string;
+  /** A confirmed input of the class with this certified ratio (so no constant below it is valid). */
+  lower?: { ratio: string; value: number; class: string; input?: JSONValue };
+  /** Every input of `class` ("all inputs" when the scalar form proves it too) has ratio <= this. */
+  upper?: { ratio: string; value: number; class: string };
+  steps: number;
+  timeMs: number;
+  /** Where the bisection stopped on an unknown. */
+  stoppedAt?: string;
+}
+
 export interface TightnessRow {
+  smt?: SmtBracket;
   claim: string;
   /** Which comparison of the claim (label), when the claim has several. */
   label?: string;
@@ -206,17 +284,27 @@ export interface TightnessResultFile {
   kind: 'tighten';
   schema: number;
   env: Environment;
+  loss?: UserLossInfo;
   rows: TightnessRow[];
 }
 
-export type TraceClaimStatus = 'verified' | 'violated' | 'not applicable';
+/** `undecided`: too few steps resolved by the recorded precision (README, "Precision"). */
+export type TraceClaimStatus = 'verified' | 'violated' | 'undecided' | 'not applicable';
 
 export interface TraceClaimResult {
   id: string;
   status: TraceClaimStatus;
-  /** Why not applicable / "estimated L", etc. */
+  /** Why not applicable / undecided / truncated / "estimated L", etc. */
   reason?: string;
+  /** Same as `checked` (kept for readers of older files). */
   stepsChecked: number;
+  /** Steps (or prefixes) at which the claim was evaluated: resolved + unresolved. */
+  checked?: number;
+  /** Steps whose outcome the recorded precision decides (a violation counts as resolved). */
+  resolved?: number;
+  /** Steps whose promised margin is below the recorded precision: passing them says nothing. */
+  unresolved?: number;
+  firstUnresolved?: number;
   violations: number;
   firstViolation?: number;
   worstSlack?: number;
@@ -251,18 +339,99 @@ export interface TraceVerifyEntry {
   };
   series: TraceSeries;
   summary?: Record<string, JSONValue>;
+  /** No summary line: the run was killed or is still running; every verdict covers a prefix. */
+  truncated?: boolean;
+  /** The last line was cut mid-write and ignored. */
+  partialLastLine?: boolean;
+  /** The summary says the run was stopped (Ctrl-C, SIGTERM) before its planned steps. */
+  interrupted?: boolean;
+  /** Step records read. */
+  records?: number;
+  /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
+  precision?: TracePrecision;
+}
+
+export interface TracePrecision {
+  /** dtype of the iterate (the header's `dtype`). */
+  dtype: string;
+  /** dtype the recorded scalars were accumulated in (the header's `scalarDtype`, default `dtype`). */
+  scalarDtype: string;
+  /** Unit roundoff of `dtype` (the rounding of V_{t+1} when it is stored). */
+  u: number;
+  /** Relative resolution of a recorded scalar. */
+  relative: number;
+  /** Why `relative` has this value. */
+  basis: string;
 }
 
 export interface TraceVerifyResultFile {
   kind: 'verify-trace';
   schema: number;
   env: Environment;
-  /** float32 tolerance used (relative), documented in README. */
-  tolerance: { relative: number; absolute: number };
+  /** The --tol override, when given (each entry's `precision` says what was applied). */
+  tolerance?: { relative: number; absolute: number };
   traces: TraceVerifyEntry[];
 }
 
+/**
+ * Proofs by SMT (`loracheck prove`). Verdict words: `proved` (the negation is unsat: the claim
+ * holds for every input of `class`, "all inputs" for a scalar form), `refuted` (a solver model,
+ * confirmed by the exact field: a counterexample), `unknown` (timeout or solver limit, with the
+ * time spent), `no encoding` (nothing polynomial to give the solver).
+ */
+export type ProofVerdict = 'proved' | 'refuted' | 'unknown' | 'no encoding';
+
+export interface ProofAttempt {
+  /** 'scalar': the claim's scalar form (all inputs); 'class': a fixed-size class of inputs. */
+  encoding: 'scalar' | 'class';
+  /** "all inputs", "m = n = r = 1 quadratics", ... */
+  class: string;
+  /** The solver on the negation, over all branch paths: unsat (proved), sat, unknown, error. */
+  result: 'unsat' | 'sat' | 'unknown' | 'error';
+  paths: number;
+  timeMs: number;
+  /** Why unknown or error. */
+  reason?: string;
+  /** Facts a scalar proof rests on (claims proved elsewhere, e.g. "(19)"). */
+  assumes?: string[];
+  /** Exact (or root-obj) values of the variables in the solver's model (sat). */
+  model?: Record<string, string>;
+  /** A sat scalar model re-evaluated exactly: where the scalar statement fails (it need not be
+   *  realisable by any V: the scalar form is a relaxation). */
+  scalarModel?: { values: Record<string, string>; comparisons: EvaluatedComparison[] };
+}
+
+export interface ClaimProofResult {
+  id: string;
+  /** Hypotheses dropped (prove --drop). */
+  dropped: string[];
+  verdict: ProofVerdict;
+  /** For `proved`: what it covers ("all inputs", or the classes, e.g. "m = n = r = 1 quadratics"). */
+  class?: string;
+  /** The verdict as printed: "proved", "proved for m = n = r = 1 quadratics", "refuted", "unknown (2.0 s)". */
+  text: string;
+  /** Facts the proof rests on (e.g. "(19)", proved elsewhere as E19). */
+  assumes?: string[];
+  /** For `refuted`: the counterexample, an input of the claim (replay: check --input). */
+  witness?: Witness;
+  attempts: ProofAttempt[];
+  timeMs: number;
+  /** The solver time this claim was allowed (ms). */
+  budgetMs: number;
+}
+
+export interface ProveResultFile {
+  kind: 'prove';
+  schema: number;
+  env: Environment;
+  solver: { name: string; version?: string };
+  budgetMs: number;
+  claims: ClaimProofResult[];
+  interrupted?: boolean;
+}
+
 export type ResultFile =
+  | ProveResultFile
   | CheckResultFile
   | SearchResultFile
   | AblationResultFile

@@ -12,7 +12,7 @@ import type { Comparison } from './claim.ts';
 import { count, prod, sqrt2 } from './_internals/sides.ts';
 
 /** 4 sqrt2 L, the constant of (8). */
-function fourSqrt2L<T>(F: Field<T>, L: T): T {
+export function fourSqrt2L<T>(F: Field<T>, L: T): T {
   return prod(F, F.fromInt(4), sqrt2(F), L);
 }
 

@@ -12,8 +12,9 @@ import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
 import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
-import { freshSeed } from '../../properties/index.ts';
-import { COMMON_FLAGS, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
+import { freshSeed, lossSkipReason } from '../../properties/index.ts';
+import { applyLossFlags } from '../loss.ts';
+import { COMMON_FLAGS, SMT_FLAG, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
 type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
@@ -27,6 +28,7 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to ablate (repeatable; default: all)' },
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
+      smt: SMT_FLAG,
       seconds: { type: 'number', arg: 'S', help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
       mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
     },
@@ -40,11 +42,14 @@ export const command: Command = {
   async run({ flags }) {
     const cmd = 'ablate';
     const ids: string[] = flags.claim;
-    const claims: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    const claims = selected.filter((c) => !lossSkipReason(c));
     const seconds: number = flags.seconds ?? 5;
     const workers: number = flags.workers ?? defaultWorkers();
     const seed: number = flags.seed ?? freshSeed();
     const { pairs, skipped } = ablationPlan(claims, CATALOGUE);
+    for (const c of selected) if (!claims.includes(c)) skipped.push({ claim: c.id, reason: `it ${lossSkipReason(c)} (--loss)` });
     if (ids.length && pairs.length === 0)
       throw new UsageError(`${cmd}: nothing to ablate: ${skipped.map((s) => `${s.claim} ${s.reason}`).join('; ')}`);
     const file = join(resultsDir(flags.results), 'ablate.json');
@@ -53,6 +58,7 @@ export const command: Command = {
       kind: 'ablate',
       schema: RESULT_SCHEMA_VERSION,
       env: environment(),
+      ...(loss ? { loss: loss.info } : {}),
       rows,
       skipped,
       seed,
@@ -70,7 +76,13 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
-        const what = row.status === 'load-bearing' ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}, found by ${row.foundBy ?? 'sampling'})` : ''}` : row.status;
+        const found = row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
+        const what =
+          row.status === 'load-bearing'
+            ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}, ${found})` : ''}`
+            : row.status === 'not-needed'
+              ? 'not needed (SMT: proved for every input without it)'
+              : `${row.status}${row.smt ? ` (SMT: ${row.smt.text})` : ''}`;
         console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases${row.ascents ? `, ${row.ascents} ascents` : ''}, ${row.seconds.toFixed(1)} s]`);
         if (row.status === 'cannot-fail' && row.reason) console.log(`  ${row.reason}`);
         if (row.error) console.log(`  ${row.error}`);
@@ -82,6 +94,7 @@ export const command: Command = {
           seconds,
           workers,
           seed,
+          smtSeconds: flags.smt,
           ...(flags.mode ? { mode: flags.mode } : {}),
           pool,
           signal,
@@ -91,7 +104,7 @@ export const command: Command = {
     });
     if (!flags.json) {
       const lb = rows.filter((r) => r.status === 'load-bearing').length;
-      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'cannot-fail').length} cannot fail (reason given), ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-needed').length} not needed, ${rows.filter((r) => r.status === 'cannot-fail').length} cannot fail (reason given), ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
       console.log(`written: ${file}`);
     }
     return 0;

@@ -1,22 +1,26 @@
 /**
  * `loracheck check`: runs claims as properties at a budget and prints, per claim, the verdict
- * (verified / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
+ * (verified / statistical / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
  * the worst slack, the seed and a replay command. Writes results/check.json (atomically, after
  * every claim, so an interrupted run keeps what it finished) and saves NEW confirmed
  * counterexamples to the corpus (properties/corpus/<id>.json).
- * Exit 0: every selected claim verified, or failing as already recorded in the corpus where a
- * failure may be known at all (a printed line the catalogue corrects; properties/corpus.ts
- * knownFailure); 1: a new counterexample (saved), any counterexample to a claim stated as
- * true, or a claim undecided or in error; 2: bad input (a corpus file that does not match its
- * name included).
+ * Exit 0: every selected claim verified (a statistical claim: statistical), or failing as already
+ * recorded in the corpus where a failure may be known at all (a printed line the catalogue
+ * corrects; properties/corpus.ts knownFailure); 1: a new counterexample (saved), any
+ * counterexample to a claim stated as true, or a claim undecided or in error; 2: bad input (a
+ * corpus file that does not match its name included).
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
+import { decode, type JSONValue } from '../../theory/codec.ts';
+import { proofOf, readProofs } from '../../properties/prove/file.ts';
+import { replayInput } from '../../properties/prove/witness.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
 import {
   CORPUS_DIR,
@@ -28,6 +32,8 @@ import {
   knownFailure,
   readCorpus,
   withEntry,
+  defaultMode,
+  lossSkipReason,
   type EngineResult,
   type Progress,
 } from '../../properties/index.ts';
@@ -47,15 +53,18 @@ export function selectClaims(ids: readonly string[], mode: Mode | undefined): Se
       if (!claim) throw new UsageError(`check: unknown claim "${id}" (run 'loracheck claims' for the list of ids)`);
       if (mode && !claim.modes.includes(mode))
         throw new UsageError(`check: claim ${id} does not run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
+      claimForLoss('check', claim);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.claims.push({ claim, mode: mode ?? claim.modes[0]! });
+      out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
     }
     return out;
   }
   for (const claim of CATALOGUE) {
-    if (mode && !claim.modes.includes(mode)) out.skipped.push({ id: claim.id, reason: `no ${mode} mode (supports ${claim.modes.join(', ')})` });
-    else out.claims.push({ claim, mode: mode ?? claim.modes[0]! });
+    const noLoss = lossSkipReason(claim);
+    if (noLoss) out.skipped.push({ id: claim.id, reason: `it ${noLoss}` });
+    else if (mode && !claim.modes.includes(mode)) out.skipped.push({ id: claim.id, reason: `no ${mode} mode (supports ${claim.modes.join(', ')})` });
+    else out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
   }
   return out;
 }
@@ -72,8 +81,20 @@ function worstText(r: ClaimCheckResult): string {
   return w.ratio !== undefined ? `worst ratio ${fmtNum(w.ratio)} (slack ${fmtNum(w.slack)})` : `worst slack ${fmtNum(w.slack)}`;
 }
 
-function summaryLine(r: EngineResult): string {
-  const verdict = r.verdict === 'counterexample' ? `counterexample${r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+/** A statistical claim's verdict with its level (theory/results.ts StatisticalConfidence). */
+function statisticalText(r: EngineResult): string {
+  const s = r.statistical!;
+  if (r.verdict === 'counterexample') return ` (statistical: rejected at level ${s.deltaText})`;
+  if (r.verdict !== 'statistical') return '';
+  return ` (confidence 1 - ${s.deltaText} per case; if the claim holds, all ${r.cases} cases pass with probability >= ${fmtNum(1 - s.familywiseDelta)})`;
+}
+
+function summaryLine(r: EngineResult, replayed: boolean): string {
+  const base = r.verdict === 'counterexample' ? `counterexample${replayed ? ' (the input given)' : r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
+  let verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
+  // the strongest verdict first: a proof beats sampling (README, "Verdicts")
+  if (r.proof?.verdict === 'proved') verdict = `${r.proof.text} (SMT, prove.json); sampling: ${verdict}`;
+  else if (r.proof?.verdict === 'refuted') verdict = `${verdict}; SMT: refuted`;
   const pct = r.cases ? ` (${Math.round((100 * r.nonTrivial) / r.cases)}%)` : '';
   const fa = r.mode === 'float64' ? `, float64 false alarms ${r.falseAlarms}` : '';
   return `${r.id} [${r.mode}] ${verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
@@ -87,6 +108,7 @@ function details(r: EngineResult): string[] {
     lines.push(`    input: ${JSON.stringify(w.input)}`);
     for (const c of w.comparisons.filter((c) => c.holds === false).slice(0, 4))
       lines.push(`    false: ${c.label ?? ''}: ${c.lhs} ${c.rel} ${c.rhs}`);
+    if (w.violates?.length) lines.push(`    violates: ${w.violates.join(', ')} (a hypothesis of the claim: not a counterexample to it as stated)`);
     lines.push(`  replay: ${w.replay}`);
   } else lines.push(`  replay: ${r.replay}`);
   if (r.errorWitness) {
@@ -136,26 +158,41 @@ function corpusOrUsage(id: string, dir: string) {
   }
 }
 
+function inputOrUsage(text: string, claims: number): { value: unknown } {
+  if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+  try {
+    return { value: decode(JSON.parse(text) as JSONValue) };
+  } catch (e) {
+    throw new UsageError(`check: flag --input must be the JSON of a claim input: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 async function run({ flags }: Parsed): Promise<number> {
   if (flags.runs !== undefined && flags.seconds !== undefined)
     throw new UsageError('check: give either --runs or --seconds, not both');
   const mode = flags.mode as Mode | undefined;
   const ids = flags.claim as string[];
+  const loss = applyLossFlags('check', flags);
+  if (loss && mode === 'exact' && loss.resolved.precise)
+    throw new UsageError(`check: --loss ${loss.resolved.expr} uses exp/log/trig: the exact mode cannot evaluate it (use --mode precise or float64)`);
   const sel = selectClaims(ids, mode);
   if (flags.path !== undefined) {
     if (sel.claims.length !== 1) throw new UsageError('check: --path replays one failure: name exactly one --claim');
     if (flags.seed === undefined) throw new UsageError('check: --path needs the --seed it was found with');
     if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${flags.path}"`);
   }
+  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims.length) : undefined;
   const seed: number = flags.seed ?? freshSeed();
   const corpusDir: string = flags.corpus ?? CORPUS_DIR;
   const outPath = join(resultsDir(flags.results), 'check.json');
+  const proofs = readProofs(resultsDir(flags.results));
   const file: CheckResultFile & { skipped?: { id: string; reason: string }[] } = {
     kind: 'check',
     schema: RESULT_SCHEMA_VERSION,
     env: environment(),
     claims: sel.claims.map((c) => claimInfo(c.claim)),
     hypotheses: { ...HYPOTHESES },
+    ...(loss ? { loss: loss.info } : {}),
     results: [],
     ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
   };
@@ -174,15 +211,23 @@ async function run({ flags }: Parsed): Promise<number> {
         ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
         ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
         ...(flags.path !== undefined ? { path: flags.path } : {}),
+        ...(input !== undefined ? { input: input.value } : {}),
         ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] } : {}),
         onProgress: (p) => pp.update(p),
       });
     } finally {
       pp.done();
     }
-    if (r.verdict === 'counterexample') {
+    if (input) {
+      r.replay = replayInput(claim.id, input.value);
+      if (r.counterexample) r.counterexample.replay = r.replay;
+    }
+    const proof = proofOf(proofs, claim.id);
+    if (proof) r.proof = { verdict: proof.verdict, text: proof.text };
+    if (r.verdict === 'counterexample' && input) exit = 1; // a replayed input: nothing goes to the corpus
+    else if (r.verdict === 'counterexample') {
       const corpus = corpora.get(claim.id)!;
-      const v = knownFailure(claim, { dropped: r.dropped, failing: r.failing ?? [] }, corpus);
+      const v = knownFailure(claim, { dropped: r.dropped, failing: r.failing ?? [], ...(loss ? { loss: loss.resolved.expr } : {}) }, corpus);
       r.known = v.known;
       if (!v.known) {
         const entry = entryFromResult(r);
@@ -193,11 +238,11 @@ async function run({ flags }: Parsed): Promise<number> {
         }
         exit = 1;
       }
-    } else if (r.verdict !== 'verified') exit = 1;
+    } else if (r.verdict !== 'verified' && r.verdict !== 'statistical') exit = 1;
     file.results.push(forFile(r));
     writeJSONAtomic(outPath, file);
     if (!flags.json) {
-      console.log(summaryLine(r));
+      console.log(summaryLine(r, input !== undefined));
       if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r)) console.log(l);
       else console.log(`  replay: ${r.replay}`);
     }
@@ -209,7 +254,7 @@ async function run({ flags }: Parsed): Promise<number> {
     const by = (v: string) => file.results.filter((r) => r.verdict === v).length;
     const known = file.results.filter((r) => r.verdict === 'counterexample' && r.known).length;
     console.log(
-      `\n${file.results.length} claims: ${by('verified')} verified, ${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
+      `\n${file.results.length} claims: ${by('verified')} verified, ${by('statistical') ? `${by('statistical')} statistical, ` : ''}${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
     );
   }
   return exit;
@@ -219,7 +264,7 @@ export const command: Command = {
   spec: {
     name: 'check',
     summary: 'Run claims as randomized properties (exact, precise or float64) and report verdicts.',
-    usage: 'check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR]',
+    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
@@ -231,9 +276,11 @@ export const command: Command = {
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
       corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
+      ...LOSS_FLAGS,
+      input: { type: 'string', arg: 'JSON', help: "check exactly this input once (a witness's input, as `prove` prints it); one --claim" },
     },
     details:
-      'Exit codes: 0 every claim verified, or a printed line the catalogue corrects failing as recorded in the corpus; 1 a new counterexample (saved to the corpus), any counterexample to a claim stated as true (never "known", whatever the corpus holds), or a claim undecided or in error; 2 bad input (a corpus file whose claim does not match its name included).',
+      'Exit codes: 0 every claim verified (statistical claims: statistical), or a printed line the catalogue corrects failing as recorded in the corpus; 1 a new counterexample (saved to the corpus), any counterexample to a claim stated as true (never "known", whatever the corpus holds), or a claim undecided or in error; 2 bad input (a corpus file whose claim does not match its name included).',
   },
   run,
 };

@@ -13,7 +13,8 @@ import type { Mode } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
-import { checkClaim, corpusPath, freshSeed, knownFailure, parseShard, readCorpus, withEntry, type Shard } from '../../properties/index.ts';
+import { checkClaim, corpusPath, defaultMode, freshSeed, knownFailure, parseShard, readCorpus, userLoss, withEntry, type Shard } from '../../properties/index.ts';
+import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { finishFailure, type Found } from '../../properties/search/handler.ts';
 import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
 import { shardText } from '../../properties/search/seeds.ts';
@@ -27,7 +28,11 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run)', min: 0, max: SEED_MAX },
   json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
   results: { type: 'string', arg: 'DIR', help: 'results folder (default: results, or $LORACHECK_RESULTS)' },
+  ...LOSS_FLAGS,
 };
+
+/** Solver time before sampling (search, ablate): a refutation is a confirmed minimal witness. */
+export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };
 
 export function claimOrUsage(cmd: string, id: string): Claim {
   const c = claimById(id);
@@ -160,7 +165,7 @@ export function witnessLines(w: Witness, indent = '  '): string[] {
     for (const [k, v] of Object.entries(inp)) {
       if (k === 'loss' && v && typeof v === 'object') {
         const l = v as Record<string, unknown>;
-        out.push(`${indent}loss: ${String(l.family ?? '?')} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
+        out.push(`${indent}loss: ${String(l.family ?? '?')}${typeof l.expr === 'string' ? ` f(w, c) = ${l.expr}` : ''} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
         continue;
       }
       const mt = matrixText(v);
@@ -205,7 +210,8 @@ export function saveToCorpus(claim: Claim, found: Found, write: boolean, dir?: s
   if (!w.confirmedIn || found.failing.length === 0) return undefined;
   const path = corpusPath(claim.id, dir);
   const file = corpusOrUsage('search', claim, dir);
-  const v = knownFailure(claim, { dropped: w.dropped, failing: found.failing }, file);
+  const loss = userLoss()?.expr;
+  const v = knownFailure(claim, { dropped: w.dropped, failing: found.failing, ...(loss !== undefined ? { loss } : {}) }, file);
   if (v.entry || !write) return { path, known: v.known, stored: v.entry !== undefined, saved: false };
   writeJSONAtomic(path, withEntry(file, { recordedAt: new Date().toISOString(), failing: found.failing, witness: w }));
   return { path, known: false, stored: false, saved: true };
@@ -236,6 +242,7 @@ function resultFile(out: SearchOutcome, shard: Shard): SearchResultFile {
   if (out.found) doc.counterexample = out.found.witness;
   if (out.timeToFirstMs !== undefined) doc.timeToFirstMs = out.timeToFirstMs;
   if (out.interrupted) doc.interrupted = true;
+  if (out.smt) doc.smt = out.smt;
   return doc;
 }
 
@@ -317,7 +324,7 @@ export function mergeSearchFiles(files: readonly string[]): SearchResultFile {
 
 /** Replays a fast-check seed and path on the main thread (what a witness's replay command runs). */
 function replay(claim: Claim, mode: Mode | undefined, dropped: HypothesisName[], seed: number, path: string, runs?: number): SearchOutcome {
-  const m = mode ?? claim.modes[0]!;
+  const m = mode ?? defaultMode(claim);
   const r = checkClaim(claim, { mode: m, seed, path, dropped, ...(runs ? { runs } : {}), command: 'search' });
   const t0 = performance.now();
   const found: Found | undefined = finishFailure(claim, { claim: claim.id, mode: m, dropped, shrinkSeconds: 20, simplifySeconds: 5 }, r);
@@ -361,6 +368,7 @@ export const command: Command = {
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
       'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
       'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
+      smt: SMT_FLAG,
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },
     positionals: 'FILE...',
@@ -396,6 +404,8 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`${cmd}: unexpected argument "${positionals[0]}" (files only with --merge)`);
     if (flags.claim === undefined) throw new UsageError(`${cmd}: --claim ID is required (see 'loracheck claims')`);
     const claim = claimOrUsage(cmd, flags.claim);
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    if (loss) claimForLoss(cmd, claim);
     const dropped = droppedOrUsage(cmd, claim, flags.drop);
     if (!flags['no-corpus']) corpusOrUsage(cmd, claim); // a bad corpus file is bad input before any search
     if (flags.seed !== undefined && flags.seed < 0 && flags.path === undefined)
@@ -424,7 +434,7 @@ export const command: Command = {
     else {
       if (!flags.json)
         console.log(
-          `search ${label}: mode ${mode ?? claim.modes[0]}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
+          `search ${label}: mode ${mode ?? defaultMode(claim)}, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}, ` +
             `budget ${budget.runs !== undefined ? `${budget.runs} cases` : `${budget.seconds} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
         );
       out = await withInterrupt((signal) =>
@@ -438,6 +448,8 @@ export const command: Command = {
           shard,
           signal,
           ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] / 3, simplifySeconds: (2 * flags['shrink-seconds']) / 3 } : {}),
+          // the whole search asks the solver; a shard of a split search samples only
+          smtSeconds: shard.count > 1 ? 0 : flags.smt,
           onProgress: (p) => {
             progress.line(searchProgressText(label, p));
             // a checkpoint every 10 s: a search killed outright still leaves its counts behind
@@ -454,11 +466,13 @@ export const command: Command = {
     let corpus: CorpusSave | undefined;
     if (out.found) corpus = saveToCorpus(claim, out.found, !flags['no-corpus']);
     const doc = resultFile(out, shard);
+    if (loss) doc.loss = loss.info;
     writeJSONAtomic(file, doc);
 
     if (flags.json) console.log(JSON.stringify(doc, null, 2));
     else {
       const w = out.found?.witness;
+      if (out.smt) console.log(`SMT first: ${out.smt.text}${out.smt.verdict === 'unknown' ? '' : ` (${(out.smt.timeMs / 1000).toFixed(1)} s)`}${out.smt.verdict === 'proved' && out.smt.class === 'all inputs' ? ': no counterexample exists, nothing to sample' : ''}`);
       if (w) {
         const how = `${w.confirmedIn ? `confirmed in ${w.confirmedIn}` : 'not confirmed'}, ${w.shrunk ? 'shrunk' : 'not fully shrunk (stopped)'}`;
         console.log(`counterexample (${how})${w.sizes ? `: ${w.sizes}` : ''}`);

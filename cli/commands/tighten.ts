@@ -9,13 +9,21 @@ import type { Command } from '../main.ts';
 import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
-import { RESULT_SCHEMA_VERSION, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
+import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
 import { defaultWorkers } from '../../properties/search/pool.ts';
-import { freshSeed } from '../../properties/index.ts';
+import { freshSeed, lossSkipReason } from '../../properties/index.ts';
+import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
 import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
 import { UsageError } from '../args.ts';
+
+/** "worst ratio in [1/3 (witness, m = n = r = 1 quadratics), 171/512 (proved, all inputs)]" */
+export function bracketText(b: SmtBracket): string {
+  const lo = b.lower ? `${b.lower.ratio} (witness, ${b.lower.class})` : 'no witness';
+  const hi = b.upper ? `${b.upper.ratio} (proved, ${b.upper.class})` : 'no bound proved';
+  return `worst ratio in [${lo}, ${hi}]${b.stoppedAt ? `; stopped at ${b.stoppedAt}` : ''} (${(b.timeMs / 1000).toFixed(1)} s)`;
+}
 
 type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
 
@@ -29,6 +37,7 @@ export const command: Command = {
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
+      smt: { type: 'number', arg: 'S', min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
     },
     details: [
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
@@ -40,8 +49,11 @@ export const command: Command = {
     const cmd = 'tighten';
     const ids: string[] = flags.claim;
     const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
-    const claims = selected.filter((c) => isInequality(c));
-    const skipped = selected.filter((c) => !claims.includes(c)).map((c) => ({ claim: c.id, reason: 'an equality: no ratio to tighten' }));
+    const loss = applyLossFlags(cmd, flags, flags.json);
+    const claims = selected.filter((c) => isInequality(c) && !lossSkipReason(c));
+    const skipped = selected
+      .filter((c) => !claims.includes(c))
+      .map((c) => ({ claim: c.id, reason: isInequality(c) ? `it ${lossSkipReason(c)} (--loss)` : 'an equality: no ratio to tighten' }));
     if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
     const seconds: number = flags.seconds ?? 10;
     const workers: number = flags.workers ?? defaultWorkers();
@@ -52,6 +64,7 @@ export const command: Command = {
       kind: 'tighten',
       schema: RESULT_SCHEMA_VERSION,
       env: environment(),
+      ...(loss ? { loss: loss.info } : {}),
       rows,
       seed,
       secondsPerClaim: seconds,
@@ -76,6 +89,7 @@ export const command: Command = {
         if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
         if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
         if (row.label) console.log(`  ${row.label}`);
+        if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
         const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
         if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
@@ -85,6 +99,7 @@ export const command: Command = {
           claims,
           seconds,
           seed,
+          smtSeconds: flags.smt,
           pool,
           signal,
           onProgress: (c, p) =>

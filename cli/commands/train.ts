@@ -1,19 +1,23 @@
 /**
  * `loracheck train`: LoRA gradient descent on TensorFlow.js, writing a JSON Lines trace
- * (gpu-runs/). Bad flags, a missing data set or an unavailable backend: one line, exit 2.
- * Ctrl-C stops after the current step, writes the summary line, and exits 130.
+ * (gpu-runs/train-file.ts). Bad flags, a missing data set or an unavailable backend: one
+ * line, exit 2. Ctrl-C / SIGTERM stop after the current step, write the summary line, and
+ * exit 130 / 143; the trace replaces an earlier one of that name only when the run ends.
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
+import { progressPrinter } from './search.ts';
+import { duration } from '../../reports/format.ts';
 import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { DatasetError } from '../../gpu-runs/data/dataset.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 import { freshSeed, Rng } from '../../gpu-runs/rng.ts';
 import { RuleError, parseRule, type Rule } from '../../gpu-runs/rules.ts';
-import { TraceFileWriter, type StepRecord } from '../../gpu-runs/trace.ts';
-import { INITS, TrainError, train, type Init } from '../../gpu-runs/trainer.ts';
+import type { StepRecord } from '../../gpu-runs/trace.ts';
+import { SIGNAL_EXIT, trainToFile } from '../../gpu-runs/train-file.ts';
+import { INITS, TrainError, type Init } from '../../gpu-runs/trainer.ts';
 import {
   DEFAULT_RANK,
   MLP_DATA,
@@ -26,6 +30,7 @@ import {
   type WorkloadOptions,
 } from '../../gpu-runs/workloads/index.ts';
 import { QUADRATIC_MAX_SIZE } from '../../gpu-runs/workloads/quadratic.ts';
+import { LOSS_FLAGS, trainLoss } from '../loss.ts';
 
 const NAME = 'train';
 
@@ -38,30 +43,33 @@ function parseSize(v: string): { m: number; n: number } {
   return { m, n };
 }
 
-/** A one-line progress bar on stderr, redrawn at most every 100 ms. */
-class Progress {
-  private lastDraw = 0;
-  private readonly start = performance.now();
-  constructor(
-    private readonly total: number,
-    private readonly stream: NodeJS.WriteStream,
-  ) {}
-
-  update(rec: StepRecord): void {
-    const now = performance.now();
-    if (now - this.lastDraw < 100 && rec.t < this.total) return;
-    this.lastDraw = now;
-    const frac = this.total > 0 ? rec.t / this.total : 1;
-    const width = 24;
-    const fill = Math.round(frac * width);
-    const rate = rec.t / Math.max(1e-9, (now - this.start) / 1000);
-    const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${rec.t}/${this.total}  ${rate.toFixed(1)} steps/s  J ${rec.J.toPrecision(6)}  ||V||^2 ${rec.Vsq.toPrecision(4)}  eta ${rec.eta.toPrecision(3)}`;
-    this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
-  }
-
-  end(): void {
-    this.stream.write('\n');
-  }
+/**
+ * Progress on stderr (one line, redrawn on a terminal at most every 100 ms, a plain line every
+ * 10 s otherwise): steps, steps/s over the last few seconds, ETA, J, ||V||^2, eta, RSS.
+ */
+function progress(total: number): { update(rec: StepRecord): void; done(): void } {
+  const out = progressPrinter();
+  const start = performance.now();
+  let last = 0;
+  let window = { ms: start, t: 0 };
+  let rate = 0;
+  return {
+    update(rec) {
+      const now = performance.now();
+      if (now - last < 100 && rec.t < total) return;
+      last = now;
+      if (now - window.ms >= 5000 || rate === 0) {
+        const r = (rec.t - window.t) / Math.max(1e-9, (now - window.ms) / 1000);
+        if (rec.t > window.t) rate = r;
+        window = { ms: now, t: rec.t };
+      }
+      const eta = rate > 0 ? duration(((total - rec.t) / rate) * 1000) : '?';
+      const pct = total > 0 ? ` (${((100 * rec.t) / total).toFixed(1)} %)` : '';
+      const rss = (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
+      out.line(`step ${rec.t}/${total}${pct}  ${rate.toFixed(1)} steps/s  ETA ${eta}  J ${rec.J.toPrecision(6)}  ||V||^2 ${rec.Vsq.toPrecision(4)}  eta ${rec.eta.toPrecision(3)}  RSS ${rss} MB  (${duration(now - start)})`);
+    },
+    done: () => out.done(),
+  };
 }
 
 export const command: Command = {
@@ -88,16 +96,21 @@ export const command: Command = {
       data: { type: 'string', help: 'mlp: data set (default penguins)', choices: MLP_DATA },
       'fmnist-dir': { type: 'string', help: 'Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR)', arg: 'DIR' },
       name: { type: 'string', help: 'free-text run name stored in the trace header', arg: 'TEXT' },
-      quiet: { type: 'boolean', help: 'no progress bar' },
+      quiet: { type: 'boolean', help: 'no progress line on stderr' },
+      ...LOSS_FLAGS,
     },
     details: [
       'Workloads: penguins-logreg (embedded Palmer penguins, default), fmnist-logreg and fmnist-2head',
-      '(Fashion-MNIST: sudo apt-get install dataset-fashion-mnist), quadratic (exact L, up to 4096x4096),',
+      '(Fashion-MNIST: sudo apt-get install dataset-fashion-mnist), quadratic (exact L, up to 8192x8192),',
       'mlp (two-layer tanh network, L estimated). Check a trace with: loracheck verify-trace FILE',
+      'The trace is written to FILE.partial-<pid> and renamed to FILE when the run ends; Ctrl-C or SIGTERM stop after the step and write the summary (exit 130 / 143).',
     ].join('\n'),
   },
   async run({ flags }) {
-    const name = flags.workload as WorkloadName;
+    // --loss trains your own loss (the expr workload) unless another workload is named
+    const loss = trainLoss(NAME, flags);
+    const name = (loss && flags.workload === 'penguins-logreg' ? 'expr' : flags.workload) as WorkloadName;
+    if (loss && name !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${name}`);
     let rule: Rule;
     try {
       rule = parseRule(flags.rule);
@@ -106,17 +119,18 @@ export const command: Command = {
     }
     if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const'))
       throw new UsageError(`${NAME}: flag --alpha applies to the rules adapt, adapt2 and norm, not ${rule.text}`);
-    if (flags.size !== undefined && name !== 'quadratic') throw new UsageError(`${NAME}: flag --size applies to the quadratic workload only`);
+    if (flags.size !== undefined && name !== 'quadratic' && name !== 'expr') throw new UsageError(`${NAME}: flag --size applies to the quadratic and expr workloads only`);
     if ((flags.hidden !== undefined || flags.data !== undefined) && name !== 'mlp')
       throw new UsageError(`${NAME}: flags --hidden and --data apply to the mlp workload only`);
-    if ((flags.samples !== undefined || flags.batch !== undefined) && name === 'quadratic')
-      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not quadratic`);
+    if ((flags.samples !== undefined || flags.batch !== undefined) && (name === 'quadratic' || name === 'expr'))
+      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not ${name}`);
     const opts: WorkloadOptions = {
       samples: flags.samples,
       hidden: flags.hidden,
       data: flags.data,
       fmnistDir: flags['fmnist-dir'],
       ...(flags.size !== undefined ? parseSize(flags.size) : {}),
+      ...(loss ? { loss } : {}),
     };
     const rank: number = flags.rank ?? DEFAULT_RANK[name];
     try {
@@ -152,52 +166,25 @@ export const command: Command = {
       throw e;
     }
 
-    let stop = false;
-    const onSigint = () => {
-      stop = true;
-    };
-    process.on('SIGINT', onSigint);
-    const tty = Boolean(process.stderr.isTTY) && !flags.quiet;
-    const progress = tty ? new Progress(flags.steps, process.stderr) : undefined;
-    let sink: TraceFileWriter;
-    try {
-      sink = new TraceFileWriter(out);
-    } catch (e) {
-      workload.dispose();
-      process.off('SIGINT', onSigint);
-      throw new UsageError(`${NAME}: cannot write the trace --out ${out}: ${(e as Error).message}`);
-    }
-    let res;
+    const bar = flags.quiet ? undefined : progress(flags.steps);
+    let run;
     try {
       console.log(`workload: ${workload.description}`);
-      res = await train(
-        backend,
-        workload,
-        rng,
-        {
-          steps: flags.steps,
-          rule,
-          alpha: flags.alpha,
-          rank,
-          batch: flags.batch,
-          sigma: flags.sigma,
-          init: flags.init as Init,
-          seed,
-          name: flags.name,
-          versions: { loracheck: ownVersion() },
-        },
-        sink,
-        { onRecord: (r) => progress?.update(r), shouldStop: () => stop },
-      );
+      const cfg = { steps: flags.steps, rule, alpha: flags.alpha, rank, batch: flags.batch, sigma: flags.sigma, init: flags.init as Init, seed, name: flags.name, versions: { loracheck: ownVersion() } };
+      run = await trainToFile(backend, workload, rng, cfg, out, {
+        onRecord: (r) => bar?.update(r),
+        onSignal: (sig) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and writing the summary (again to quit now; ${out} is replaced only by a finished trace)\n`),
+      });
     } catch (e) {
       if (e instanceof TrainError) throw new UsageError(`${NAME}: ${e.message}`);
+      const sys = (e as { syscall?: string }).syscall;
+      if (sys && ['open', 'mkdir', 'write', 'fsync', 'rename'].includes(sys)) throw new UsageError(`${NAME}: cannot write the trace --out ${out}: ${(e as Error).message}`);
       throw e;
     } finally {
-      progress?.end();
-      sink.close();
-      process.off('SIGINT', onSigint);
+      bar?.done();
       workload.dispose();
     }
+    const res = run.result;
     const h = res.header;
     console.log(
       `L = ${h.L} (theory constant; loss L = ${h.Lloss}, ${h.Lestimated ? 'estimated' : 'certified/exact'}), L* = ${h.Lstar}; rule ${h.rule}${h.alpha != null ? ` (alpha ${h.alpha})` : ''}, ${h.batch === 'full' ? 'full batch' : `batch ${h.batch}`}, rank ${h.r}`,
@@ -208,6 +195,6 @@ export const command: Command = {
     if (res.divergence) console.log(`diverged: ${res.divergence.reason}; the trace ends with a divergence record`);
     console.log(`${s.interrupted ? 'interrupted after' : 'done:'} ${s.steps} steps in ${(s.wall_ms / 1000).toFixed(2)} s (${rate.toFixed(1)} steps/s); last ${first}`);
     console.log(`trace: ${out}`);
-    return s.interrupted ? 130 : 0;
+    return run.signal ? SIGNAL_EXIT[run.signal] : 0;
   },
 };

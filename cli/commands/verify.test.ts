@@ -11,8 +11,8 @@ describe('loracheck verify (the main job)', () => {
     const base = { quick: false, budget: 1, results: '/r', out: '/o.html', seed: 1, fmnist: false };
     const stages = plan(base);
     const names = stages.map((s) => s.argv[0]);
-    expect(names).toEqual(['check', 'ablate', 'tighten', 'train', 'train', 'train', 'train', 'train', 'verify-trace', 'report']);
-    const secs = (st: typeof stages) => Number(st[0]!.argv[st[0]!.argv.indexOf('--seconds') + 1]);
+    expect(names).toEqual(['prove', 'check', 'ablate', 'tighten', 'train', 'train', 'train', 'train', 'train', 'verify-trace', 'report']);
+    const secs = (st: typeof stages) => Number(st[1]!.argv[st[1]!.argv.indexOf('--seconds') + 1]);
     expect(secs(plan({ ...base, budget: 2 }))).toBeCloseTo(2 * secs(stages));
     expect(secs(plan({ ...base, quick: true }))).toBeLessThan(secs(stages) / 5);
     expect(plan({ ...base, fmnist: true }).filter((s) => s.argv.includes('fmnist-logreg'))).toHaveLength(3);
@@ -25,7 +25,7 @@ describe('loracheck verify (the main job)', () => {
     expect(code).toBe(0);
     expect(existsSync(out)).toBe(true);
     const files = readdirSync(dir);
-    for (const f of ['check.json', 'ablate.json', 'tighten.json', 'verify-trace.json']) expect(files).toContain(f);
+    for (const f of ['prove.json', 'check.json', 'ablate.json', 'tighten.json', 'verify-trace.json']) expect(files).toContain(f);
     const html = readFileSync(out, 'utf8');
     for (const c of CATALOGUE) expect(html).toContain(c.id);
     expect(html).toContain('Content-Security-Policy');

@@ -1,7 +1,8 @@
 # A PyTorch LoRA loop that writes a loracheck trace (softmax regression, full batch, rule (8)).
-# Run: python3 torch_trace.py trace.jsonl && npx loracheck verify-trace trace.jsonl
+# Run: python3 torch_trace.py trace.jsonl [float64|float32] && npx loracheck verify-trace trace.jsonl
 import json, math, sys, torch
-torch.manual_seed(0)
+dtype = sys.argv[2] if len(sys.argv) > 2 else 'float64'     # the header's dtype decides what the verifier can resolve
+torch.set_default_dtype(getattr(torch, dtype)); torch.manual_seed(0)
 N, n, m, r, T = 500, 20, 4, 2, 200
 X, y = torch.randn(N, n), torch.randint(0, m, (N,))
 W0 = 0.1 * torch.randn(m, n)                                   # frozen
@@ -10,7 +11,7 @@ L = max(torch.linalg.eigvalsh((X.T @ X / N).double()).max().item() / 2 * (1 + 1e
 out = open(sys.argv[1] if len(sys.argv) > 1 else 'trace.jsonl', 'w')
 write = lambda d: out.write(json.dumps(d) + '\n')
 write(dict(type='header', format='loracheck-trace', schema=1, workload='torch-softmax', m=m, n=n, r=r,
-           L=L, Lstar=0, rule='theory', batch='full', dtype='float32'))
+           L=L, Lstar=0, rule='theory', batch='full', dtype=dtype))
 for t in range(T + 1):
     W = W0 + B @ A; W.retain_grad()
     J = torch.nn.functional.cross_entropy(X @ W.T, y); J.backward()

@@ -3,14 +3,16 @@
  *   penguins-logreg  softmax regression on Palmer penguins (embedded in vega-datasets; default)
  *   fmnist-logreg    softmax regression 784 -> 10 on Fashion-MNIST (Debian dataset-fashion-mnist)
  *   fmnist-2head     two heads on disjoint pixel rows, two adapter pairs (Sec. 3.2: L36, M36)
- *   quadratic        1/2 ||W - C||_H^2 with exact L, up to 4096 x 4096
+ *   quadratic        1/2 ||W - C||_H^2 with exact L, up to 8192 x 8192
  *   mlp              two-layer tanh network (L estimated along the run)
+ *   expr             your own elementwise loss f(W_ij, C_ij) (`train --loss EXPR`), like quadratic
  */
 import type { TF } from '../backend.ts';
 import { firstRows, type Dataset } from '../data/dataset.ts';
 import { loadFashionMNIST } from '../data/fmnist.ts';
 import { loadPenguins } from '../data/penguins.ts';
 import type { Rng } from '../rng.ts';
+import { exprWorkload, type ExprWorkloadLoss } from './expr.ts';
 import { mlpWorkload } from './mlp.ts';
 import { quadraticWorkload } from './quadratic.ts';
 import { logregWorkload, twoHeadWorkload } from './softmax.ts';
@@ -18,7 +20,7 @@ import { WorkloadError, type Workload } from './types.ts';
 
 export { WorkloadError, type Workload } from './types.ts';
 
-export const WORKLOADS = ['penguins-logreg', 'fmnist-logreg', 'fmnist-2head', 'quadratic', 'mlp'] as const;
+export const WORKLOADS = ['penguins-logreg', 'fmnist-logreg', 'fmnist-2head', 'quadratic', 'mlp', 'expr'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export const MLP_DATA = ['penguins', 'fmnist'] as const;
@@ -34,6 +36,8 @@ export interface WorkloadOptions {
   data?: (typeof MLP_DATA)[number];
   /** Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR). */
   fmnistDir?: string;
+  /** expr: the user's loss and its constants (size as quadratic). */
+  loss?: ExprWorkloadLoss;
 }
 
 export const DEFAULT_RANK: Readonly<Record<WorkloadName, number>> = {
@@ -42,9 +46,11 @@ export const DEFAULT_RANK: Readonly<Record<WorkloadName, number>> = {
   'fmnist-2head': 8,
   quadratic: 16,
   mlp: 2,
+  expr: 4,
 };
 
 export const QUADRATIC_DEFAULT_SIZE = 1024;
+export const EXPR_DEFAULT_SIZE = 256;
 export const MLP_DEFAULT_HIDDEN = 16;
 /** fmnist-2head: head 1 sees pixel rows 0-11 (12 x 28 = 336 columns), head 2 rows 12-27. */
 export const TWO_HEAD_SPLIT = 12 * 28;
@@ -78,6 +84,8 @@ export function plannedShapes(name: WorkloadName, opts: WorkloadOptions): { m: n
       ];
     case 'quadratic':
       return [{ m: opts.m ?? QUADRATIC_DEFAULT_SIZE, n: opts.n ?? QUADRATIC_DEFAULT_SIZE }];
+    case 'expr':
+      return [{ m: opts.m ?? EXPR_DEFAULT_SIZE, n: opts.n ?? EXPR_DEFAULT_SIZE }];
     case 'mlp': {
       const h = opts.hidden ?? MLP_DEFAULT_HIDDEN;
       const fm = opts.data === 'fmnist';
@@ -114,6 +122,8 @@ export function createWorkload(tf: TF, name: WorkloadName, opts: WorkloadOptions
       return twoHeadWorkload(tf, name, dataset('fmnist', opts), rng, TWO_HEAD_SPLIT);
     case 'quadratic':
       return quadraticWorkload(tf, name, opts.m ?? QUADRATIC_DEFAULT_SIZE, opts.n ?? QUADRATIC_DEFAULT_SIZE, rank, rng);
+    case 'expr':
+      return exprWorkload(tf, name, opts.m ?? EXPR_DEFAULT_SIZE, opts.n ?? EXPR_DEFAULT_SIZE, rank, rng, opts.loss);
     case 'mlp':
       return mlpWorkload(tf, name, dataset(opts.data ?? 'penguins', opts), opts.hidden ?? MLP_DEFAULT_HIDDEN, rng);
   }

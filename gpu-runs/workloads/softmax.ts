@@ -1,8 +1,8 @@
 /**
  * Softmax cross-entropy workloads on a data set held ONCE as a tensor X (N x n) with one-hot
  * labels Y (N x classes): logistic regression (one matrix) and two heads on disjoint pixel
- * blocks (two matrices, Sec. 3.2). Gradients by hand, every matMul without transpose flags
- * (tfjs' fast kernels skip transposed operands): with Z = X W^T and P = softmax(Z),
+ * blocks (two matrices, Sec. 3.2). Gradients by hand, every product through matMulT
+ * (matmul.ts): with Z = X W^T and P = softmax(Z),
  *   L(W) = (1/N) sum_i [logsumexp(Z_i) - <Z_i, Y_i>],   G = grad L(W) = (P - Y)^T X / N.
  * Smoothness: L <= lambda_max(X^T X / N) / 2, certified by numeric/losses/softmax.ts; L* = 0.
  */
@@ -11,6 +11,8 @@ import { softmaxSmoothness } from '../../numeric/losses/softmax.ts';
 import type { TF } from '../backend.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Rng } from '../rng.ts';
+import { matMulT } from './matmul.ts';
+import { crossEntropyKernelsAvailable, crossEntropyWebgpu } from './softmax-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type MatrixShape, type Workload } from './types.ts';
 
 /** The data as tensors, and the cross-entropy pieces every softmax workload shares. */
@@ -38,9 +40,11 @@ export class SoftmaxData {
     return { Xb: this.tf.gather(this.X, batch) as Tensor2D, Yb: this.tf.gather(this.Y, batch) as Tensor2D, Nb: batch.shape[0] };
   }
 
-  /** Per-row losses logsumexp(Z_i) - <Z_i, Y_i>, and dL/dZ = (softmax(Z) - Y) / Nb. */
+  /** Per-row losses logsumexp(Z_i) - <Z_i, Y_i>, and dL/dZ = (softmax(Z) - Y) / Nb (on webgpu: two
+   *  kernels, softmax-webgpu.ts). */
   crossEntropy(Z: Tensor2D, Yb: Tensor2D, Nb: number, withGrad: boolean): { Jterms: Tensor1D; dZ?: Tensor2D } {
     const tf = this.tf;
+    if (crossEntropyKernelsAvailable(tf)) return crossEntropyWebgpu(tf, Z, Yb, Nb, withGrad);
     const lse = tf.logSumExp(Z, 1, true); // Nb x 1
     const Jterms = tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(Z, Yb), 1)) as Tensor1D;
     if (!withGrad) return { Jterms };
@@ -73,9 +77,9 @@ export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng): Work
   const W0 = randomW0(tf, rng, shape);
   const forward = (W: Tensor2D[], batch: Tensor1D | undefined, withGrad: boolean) => {
     const { Xb, Yb, Nb } = data.rows(batch);
-    const Z = tf.matMul(Xb, tf.transpose(W[0]!)) as Tensor2D; // Nb x classes
+    const Z = matMulT(tf, Xb, W[0]!, false, true); // Nb x classes
     const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
-    return { Jterms, Jscale: 1 / Nb, G: dZ ? [tf.matMul(tf.transpose(dZ), Xb) as Tensor2D] : [] };
+    return { Jterms, Jscale: 1 / Nb, G: dZ ? [matMulT(tf, dZ, Xb, true, false)] : [] };
   };
   return {
     name,
@@ -121,10 +125,10 @@ export function twoHeadWorkload(tf: TF, name: string, d: Dataset, rng: Rng, spli
   const forward = (W: Tensor2D[], batch: Tensor1D | undefined, withGrad: boolean) => {
     const { Xb, Yb, Nb } = data.rows(batch);
     const Wcat = tf.concat([W[0]!, W[1]!], 1); // classes x n
-    const Z = tf.matMul(Xb, tf.transpose(Wcat)) as Tensor2D;
+    const Z = matMulT(tf, Xb, Wcat as Tensor2D, false, true);
     const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
     if (!dZ) return { Jterms, Jscale: 1 / Nb, G: [] };
-    const G = tf.matMul(tf.transpose(dZ), Xb);
+    const G = matMulT(tf, dZ, Xb, true, false);
     return {
       Jterms,
       Jscale: 1 / Nb,

@@ -22,6 +22,18 @@ export interface LossTerms {
 export interface LossGrad extends LossTerms {
   /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W. */
   G: Tensor2D[];
+  /** Per-row partials of ||G_k||^2, when the workload's kernels produce them anyway. */
+  GrowSq?: Tensor1D[];
+  /** Where the J terms and the ||G_k||^2 row partials already sit inside one vector (a fused
+   *  kernel's output), so that a record can copy them without slicing first. */
+  rowTerms?: { J: TermsAt; G: TermsAt[] };
+}
+
+/** `length` entries of `copy`, from entry `from`. */
+export interface TermsAt {
+  copy: Tensor1D;
+  from: number;
+  length: number;
 }
 
 export interface Workload {
@@ -47,6 +59,9 @@ export interface Workload {
   lossGrad(W: Tensor2D[], batch?: Tensor1D): LossGrad;
   /** Loss only, full data (mini-batch runs record the full J each step). Call inside tf.tidy. */
   loss(W: Tensor2D[]): LossTerms;
+  /** Optional fused full-batch path: loss and G straight from the adapters (W = W0 + BA is
+   *  never stored), where the active backend has kernels for it. Call inside tf.tidy. */
+  lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[]): LossGrad;
   dispose(): void;
 }
 

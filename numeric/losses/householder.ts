@@ -36,7 +36,7 @@ function reflect<T>(F: Field<T>, u: readonly T[], twoOverUU: T, x: readonly T[])
   let ux = F.zero;
   for (let i = 0; i < x.length; i++) ux = F.add(ux, F.mul(u[i]!, x[i]!));
   const out = x.slice();
-  if (F.isZero(ux)) return out;
+  if (F.knownZero ? F.knownZero(ux) : F.isZero(ux)) return out; // a shortcut, not a decision
   const c = F.mul(twoOverUU, ux);
   for (let i = 0; i < x.length; i++) out[i] = F.sub(x[i]!, F.mul(c, u[i]!));
   return out;

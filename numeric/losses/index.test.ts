@@ -18,6 +18,7 @@ import {
   twoLossOver,
   twoQuadraticLoss,
   validateLossDesc,
+  exprLoss,
 } from './index.ts';
 
 const C = { rows: 1, cols: 2, data: [1, -1] };
@@ -27,6 +28,7 @@ const DESCS: LossDesc[] = [
   separableLoss({ family: 'log-cosh', m: 1, n: 2, s: 1, a: 2, C }),
   separableLoss({ family: 'logistic', m: 1, n: 2, s: 1, a: 2, C }),
   softmaxLoss({ X: { rows: 3, cols: 2, data: [1, 0, 0, 1, 1, 1] }, y: [0, 1, 0], classes: 2 }),
+  exprLoss({ expr: 'log(cosh(2 * (w - c)))', m: 1, n: 2, C, L: 4, Lstar: 0 }),
 ];
 
 describe('lossOver / trueSmoothness / infimum', () => {
@@ -61,11 +63,16 @@ describe('lossOver / trueSmoothness / infimum', () => {
     const two = twoQuadraticLoss({ m1: 1, n1: 1, m2: 1, n2: 1, d: [Rational.of(-3), Rational.ONE], u: [], C1: { rows: 1, cols: 1, data: [0] }, C2: { rows: 1, cols: 1, data: [0] } });
     expect((trueSmoothness(two) as Rational).eq(Rational.of(3))).toBe(true);
     expect(infimumInfo(two).kind).toBe('unbounded');
+    // the user's log cosh(2x), same function as DESCS[2]: certified sup |f''| = 4, exactly as KAPPA gives s a^2 = 4
+    expect(smoothnessInfo(DESCS[5]!)).toMatchObject({ kind: 'exact' });
+    expect(String(smoothnessInfo(DESCS[5]!).value)).toBe('4');
+    expect(String(trueSmoothness(DESCS[2]!))).toBe('4');
+    expect(infimumInfo(DESCS[5]!)).toMatchObject({ kind: 'exact', attained: true });
   });
 
   it('unknown families and invalid descriptors throw errors naming the field', () => {
     const bogus = { ...DESCS[0]!, family: 'cubic' } as unknown as LossDesc;
-    expect(() => lossOver(float64, bogus)).toThrow('lossOver: field family must be one of quadratic, pseudo-huber, log-cosh, logistic, softmax-ce, got "cubic"');
+    expect(() => lossOver(float64, bogus)).toThrow('lossOver: field family must be one of quadratic, pseudo-huber, log-cosh, logistic, softmax-ce, expr, got "cubic"');
     expect(() => trueSmoothness(bogus)).toThrow(/smoothnessInfo: field family/);
     expect(() => infimum(bogus)).toThrow(/infimumInfo: field family/);
     expect(() => lossOver(float64, { ...DESCS[1]!, L: 0 })).toThrow('lossOver(pseudo-huber): field L must be > 0, got 0');

@@ -10,15 +10,17 @@ import { fmtNum } from './num.ts';
 import { quadraticInfimum, quadraticOver, quadraticSmoothness, validateQuadratic } from './quadratic.ts';
 import { SEPARABLE_FAMILIES, separableInfimum, separableOver, separableSmoothness, validateSeparable } from './separable.ts';
 import { cachedSmoothness, softmaxOver, validateSoftmax } from './softmax.ts';
+import { exprInfimum, exprOver, exprSmoothness, validateExpr } from './expression.ts';
 import { twoQuadraticInfimum, twoQuadraticOver, twoQuadraticSmoothness, validateTwoQuadratic } from './two-matrix.ts';
 
 export { quadraticLoss, type QuadraticArgs } from './quadratic.ts';
 export { separableLoss, needsExpLog, SEPARABLE_FAMILIES, KAPPA, type SeparableArgs, type SeparableFamily } from './separable.ts';
 export { softmaxLoss, softmaxSmoothness, type SoftmaxArgs, type SmoothnessBound } from './softmax.ts';
 export { twoQuadraticLoss, type TwoQuadraticArgs } from './two-matrix.ts';
+export { exprLoss, exprAnalysis, exprNeedsPrecise, cBoxOf, LossExprError, type ExprArgs } from './expression.ts';
 export { reflectors, applyQ, applyQT, applyH, eigenvector, type Reflectors } from './householder.ts';
 
-export const LOSS_FAMILIES = ['quadratic', ...SEPARABLE_FAMILIES, 'softmax-ce'] as const;
+export const LOSS_FAMILIES = ['quadratic', ...SEPARABLE_FAMILIES, 'softmax-ce', 'expr'] as const;
 
 function unknownFamily(fn: string, desc: unknown): never {
   const fam = desc && typeof desc === 'object' ? (desc as { family?: unknown }).family : undefined;
@@ -36,6 +38,8 @@ export function lossOver<T>(F: Field<T>, desc: LossDesc): Loss<T> {
       return separableOver(F, desc);
     case 'softmax-ce':
       return softmaxOver(F, desc);
+    case 'expr':
+      return exprOver(F, desc);
     default:
       return unknownFamily('lossOver', desc);
   }
@@ -72,6 +76,9 @@ export function validateLossDesc<D extends LossDesc | TwoMatrixLoss>(desc: D, wh
     case 'two-quadratic':
       validateTwoQuadratic(desc, c);
       return desc;
+    case 'expr':
+      validateExpr(desc, c);
+      return desc;
     default:
       return unknownFamily(where, desc);
   }
@@ -79,8 +86,11 @@ export function validateLossDesc<D extends LossDesc | TwoMatrixLoss>(desc: D, wh
 
 export interface SmoothnessInfo {
   value: Num;
-  /** 'exact': the best constant of (4); 'upper-bound': a certified bound (softmax). */
-  kind: 'exact' | 'upper-bound';
+  /** 'exact': the best constant of (4); 'upper-bound': a certified bound (softmax, expr);
+   *  'unbounded': no finite constant (expr: f'' grows without bound; `value` is then `lower`). */
+  kind: 'exact' | 'upper-bound' | 'unbounded';
+  /** A certified lower bound of the best constant, where known beyond `value` (expr). */
+  lower?: Num;
   note: string;
 }
 
@@ -98,6 +108,11 @@ export function smoothnessInfo(desc: LossDesc | TwoMatrixLoss): SmoothnessInfo {
     case 'softmax-ce': {
       const b = cachedSmoothness(desc.X);
       return { value: b.L, kind: 'upper-bound', note: `lambda_max(X^T X / N) / 2, certified: ${b.method}` };
+    }
+    case 'expr': {
+      const b = exprSmoothness(desc);
+      if (b.upper === null) return { value: b.lower, kind: 'unbounded', lower: b.lower, note: b.note };
+      return { value: b.upper, kind: b.upper.eq(b.lower) ? 'exact' : 'upper-bound', lower: b.lower, note: b.note };
     }
     default:
       return unknownFamily('smoothnessInfo', desc);
@@ -137,6 +152,12 @@ export function infimumInfo(desc: LossDesc | TwoMatrixLoss): InfimumInfo {
       return { value: separableInfimum(), kind: 'exact', attained: false, note: 'phi > 0, phi(x) -> 0 as x -> +inf: infimum 0, not attained' };
     case 'softmax-ce':
       return { value: 0, kind: 'lower-bound', attained: undefined, note: 'cross-entropy >= 0; the infimum is 0 only for separable data' };
+    case 'expr': {
+      const b = exprInfimum(desc);
+      if (b.lower === null) return { value: null, kind: 'unbounded', attained: false, note: b.note };
+      const exact = b.upper !== null && b.upper.eq(b.lower);
+      return { value: b.lower, kind: exact ? 'exact' : 'lower-bound', attained: exact ? true : undefined, note: b.note };
+    }
     default:
       return unknownFamily('infimumInfo', desc);
   }

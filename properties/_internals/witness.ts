@@ -4,6 +4,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { encode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
 import { evaluatedComparisons } from './evaluate.ts';
+import { lossFlags } from '../user-loss.ts';
 
 export interface ReplaySpec {
   /** The CLI command that reruns it: 'check' (default) or issue 4's 'search'. */
@@ -25,7 +26,7 @@ export function replayCommand(s: ReplaySpec): string {
   if (s.runs !== undefined) parts.push(`--runs ${s.runs}`);
   else if (s.seconds !== undefined) parts.push(`--seconds ${s.seconds}`);
   if (s.path) parts.push(`--path ${s.path}`);
-  return parts.join(' ');
+  return parts.join(' ') + lossFlags();
 }
 
 type Sized = { rows: number; cols: number };
@@ -40,6 +41,13 @@ export function describeSizes(input: unknown): string | undefined {
   if (loss && typeof loss.m1 === 'number') parts.push(`m1=${loss.m1}`, `n1=${loss.n1}`, `m2=${loss.m2}`, `n2=${loss.n2}`);
   const V: Sized | undefined = x.V ?? x.V1 ?? x.V0;
   if (V) parts.push(`r=${V.cols}`);
+  // the RAC-LoRA family (theory/inputs.ts): W0 without a loss, the rank r, the sketch side, K samples
+  if (!loss && x.W0) parts.push(`m=${(x.W0 as Sized).rows}`, `n=${(x.W0 as Sized).cols}`);
+  if (!V && typeof x.r === 'number') parts.push(`r=${x.r}`);
+  else if (!V && (x.B0 || x.A)) parts.push(`r=${((x.B0 ?? x.A) as Sized)[x.B0 ? 'cols' : 'rows']}`);
+  if (x.S && typeof x.side === 'string') parts.push(`${x.side} sketch ${(x.S as Sized).rows}x${(x.S as Sized).cols}`);
+  if (typeof x.samples === 'number') parts.push(`K=${x.samples}`);
+  if (typeof x.steps === 'number') parts.push(`T=${x.steps}`);
   if (x.B1) parts.push(`r1=${(x.B1 as Sized).cols}`, `r2=${(x.B2 as Sized).cols}`);
   if (typeof x.T === 'number') parts.push(`T=${x.T}`);
   if (!loss && typeof x.m === 'number') parts.push(`m=${x.m}`, `n=${x.n}`);

@@ -51,6 +51,11 @@ export function ablationPlan(claims: readonly Claim[], catalogue: readonly Claim
   return { pairs, skipped };
 }
 
+/** The SMT engine proved the claim for every input without the hypothesis. */
+function provedWithout(out: SearchOutcome): boolean {
+  return out.smt?.verdict === 'proved' && out.smt.class === 'all inputs';
+}
+
 /** The row of one (claim, hypothesis) search. */
 export function ablationRow(claim: Claim, hypothesis: HypothesisName, out: SearchOutcome): AblationRow {
   const seconds = out.timeMs / 1000;
@@ -60,7 +65,9 @@ export function ablationRow(claim: Claim, hypothesis: HypothesisName, out: Searc
     cases: out.cases,
     ...(out.ascents ? { ascents: out.ascents, evaluations: out.evaluations ?? 0 } : {}),
     seconds,
+    ...(out.smt ? { smt: out.smt } : {}),
   };
+  if (!out.found && provedWithout(out)) return { ...base, status: 'not-needed' };
   const w = out.found?.witness;
   if (w) {
     // The witness must break the dropped hypothesis; if the claim can tell that it does not,
@@ -98,6 +105,8 @@ export interface AblateOptions {
   workers: number;
   seed: number;
   mode?: Mode;
+  /** Solver time per pair before sampling (search.ts smtSeconds). */
+  smtSeconds?: number;
   pool: () => WorkerPool;
   signal?: AbortSignal;
   onStart?: (e: AblationPlanEntry, index: number) => void;
@@ -146,6 +155,8 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
       seconds,
       workers: opts.workers,
       seed,
+      // the solver once per pair (its verdict does not depend on the seed)
+      ...(opts.smtSeconds && seed === opts.seed ? { smtSeconds: opts.smtSeconds } : {}),
       pool,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: (p: SearchProgress) => opts.onProgress!(e, p) } : {}),
@@ -159,7 +170,7 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
   /** The row of a pair whose searches are done: not shown by them, but stored in the corpus and
    *  replayed exactly now, it is load-bearing "from the corpus". */
   const settle = (e: AblationPlanEntry, out: SearchOutcome) => {
-    const stored = out.found || out.error || e.claim.cannotFail?.[e.hypothesis] ? undefined : storedWitness(e, opts.corpusDir);
+    const stored = out.found || out.error || e.claim.cannotFail?.[e.hypothesis] || provedWithout(out) ? undefined : storedWitness(e, opts.corpusDir);
     if (!stored) return emit(e, out);
     const row: AblationRow = { ...ablationRow(e.claim, e.hypothesis, out), status: 'load-bearing', witness: stored, foundBy: 'corpus' };
     delete row.reason;
@@ -177,7 +188,7 @@ export async function ablate(opts: AblateOptions): Promise<{ rows: AblationRow[]
     // a stopped search that found nothing has not searched its budget: no "not shown" row for it
     if (out.interrupted && !out.found) return (flush(), { rows, interrupted: true });
     // found, failed, stopped, or a pair the claim says cannot fail: its row is final
-    if (out.found || out.error || out.interrupted || e.claim.cannotFail?.[e.hypothesis]) emit(e, out);
+    if (out.found || out.error || out.interrupted || e.claim.cannotFail?.[e.hypothesis] || provedWithout(out)) emit(e, out);
     else pending.push({ e, out });
     if (out.interrupted) return (flush(), { rows, interrupted: true });
   }

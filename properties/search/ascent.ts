@@ -35,14 +35,9 @@ export interface AscentResult {
   reason: 'converged' | 'deadline' | 'evals' | 'target';
 }
 
-/** Standard normal from two uniforms (Box-Muller). */
-export function gaussian(rng: () => number): number {
-  let u = 0;
-  while (u === 0) u = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+import { gaussian } from '../../numeric/random.ts';
 
-export { mulberry32 } from '../../numeric/random.ts';
+export { gaussian, mulberry32 } from '../../numeric/random.ts';
 
 function better(a: number, b: number): boolean {
   return !Number.isNaN(a) && (Number.isNaN(b) || a > b);

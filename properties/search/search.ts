@@ -10,6 +10,7 @@
  * failing input a worker met while shrinking, so that a stopped search (Ctrl-C) still
  * returns its best failure, marked not fully shrunk.
  */
+import { defaultMode, lossFlags } from '../user-loss.ts';
 import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
@@ -20,6 +21,7 @@ import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
 import { isInequality } from './tighten.ts';
+import { smtFirst, type SmtVerdict } from './smt-first.ts';
 
 export const HANDLER = new URL('./handler.ts', import.meta.url);
 
@@ -49,6 +51,10 @@ export interface SearchOptions {
    *  batches, one in `every`; default: every other batch for a claim with an inequality, none
    *  for equalities. `false` turns them off. */
   ascent?: false | { every: number; restarts: number; evals: number };
+  /** Solver time (s) for the SMT engine before sampling (properties/prove/; 0 or absent: none).
+   *  A refutation is the search's counterexample (confirmed exactly, minimal by construction)
+   *  and a proof for every input ends the search: no counterexample exists. */
+  smtSeconds?: number;
 }
 
 /** One ascent batch in two: 16 restarts of 80 evaluations (bench/search.ts measured 16 x 80 fastest
@@ -88,6 +94,8 @@ export interface SearchOutcome extends Counts {
   stalledSeeds?: number[];
   /** Largest ratio of the two sides seen (lhs/rhs for <=). */
   worstRatio?: number;
+  /** What the SMT engine said first (smtSeconds > 0 and the claim has an encoding). */
+  smt?: SmtVerdict;
 }
 
 /** Cases per batch: short batches (a quarter of the engine's default run), because a failure
@@ -118,9 +126,17 @@ function countsOf(c: Counts): Counts {
   return out;
 }
 
+/** The SMT engine first, then sampling (unless the solver settled it). */
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
+  const smt = opts.smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], opts.smtSeconds, opts.mode) : undefined;
+  if (smt?.settled) return smt.settled(opts);
+  const out = await sampleSearch(opts);
+  return smt ? { ...out, smt: smt.verdict } : out;
+}
+
+async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const { claim } = opts;
-  const mode = opts.mode ?? claim.modes[0]!;
+  const mode = opts.mode ?? defaultMode(claim);
   const dropped = opts.dropped ?? [];
   const shard = opts.shard ?? WHOLE;
   const W = opts.workers;
@@ -194,7 +210,8 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   opts.signal?.addEventListener('abort', onAbort);
 
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
-  const ascent = opts.ascent === false ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
+  // a statistical claim's case is a Monte-Carlo experiment: no float64 ascent over it
+  const ascent = opts.ascent === false || claim.statistical ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
   const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
   const jobFor = (w: number, firstBatch: number): SearchJob => ({
     kind: 'search',
@@ -361,5 +378,5 @@ export function searchCommand(s: {
   parts.push(`--seed ${s.seed}`, `--workers ${s.workers}`);
   if (s.shard.count > 1) parts.push(`--shard ${shardText(s.shard)}`);
   parts.push(s.budget.runs !== undefined ? `--runs ${s.budget.runs}` : `--seconds ${s.budget.seconds}`);
-  return parts.join(' ');
+  return parts.join(' ') + lossFlags();
 }

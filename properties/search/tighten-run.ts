@@ -12,6 +12,7 @@ import { constantResult } from './constant.ts';
 import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
 import type { WorkerPool } from './pool.ts';
 import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
+import { bracketConstant } from '../prove/bracket.ts';
 
 export interface TightenRunOptions {
   claims: readonly Claim[];
@@ -24,6 +25,8 @@ export interface TightenRunOptions {
   maxRestarts?: number;
   /** Seconds a certification may take before it falls back to precise arithmetic. */
   certifySeconds?: number;
+  /** Solver seconds per claim for the SMT bracket beside the sampled best (0 or absent: none). */
+  smtSeconds?: number;
   onStart?: (claim: Claim, index: number) => void;
   onProgress?: (claim: Claim, p: { bestRatio?: number; elapsedMs: number }) => void;
   onRow?: (row: TightnessRow) => void;
@@ -138,6 +141,10 @@ export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: Ti
     if (opts.signal?.aborted) return { rows, interrupted: true };
     opts.onStart?.(claim, i);
     const { row, interrupted } = await tightenOne(claim, opts, pool);
+    if (opts.smtSeconds && !interrupted) {
+      const smt = await bracketConstant(claim, { budgetMs: opts.smtSeconds * 1000 }).catch(() => undefined);
+      if (smt) row.smt = smt;
+    }
     rows.push(row);
     opts.onRow?.(row);
     if (interrupted) return { rows, interrupted: true };

@@ -116,6 +116,9 @@ function agrees(a: number, b: number): boolean {
 /** The score in certified arithmetic, as a double: precise where the claim has it (bounded
  *  cost), else exact; undefined when neither can evaluate the input. */
 export function trustedScore(claim: Claim, input: unknown): { score: number; q: number } | undefined {
+  // a statistical claim's case is a whole Monte-Carlo experiment: too costly to certify at every
+  // new best (its float64 score repeats the same seeded samples); the final point is certified
+  if (claim.statistical) return undefined;
   const mode: Mode | undefined = claim.modes.includes('precise') ? 'precise' : claim.modes.includes('exact') ? 'exact' : undefined;
   const c = mode ? certifyConstant(claim, input, [mode]) : undefined;
   return c ? { score: c.score, q: c.value } : undefined;

@@ -54,6 +54,17 @@ function searchesTable(c: ClaimView): Html {
   )}`;
 }
 
+/** The SMT engine's verdict and what it tried (encodings, branch paths, time, why unknown). */
+function proofBlock(c: ClaimView): Html {
+  const p = c.proof;
+  if (!p) return html``;
+  const rows = p.attempts.map(
+    (a) =>
+      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b> · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
+  );
+  return html`<div class="proof"><h4>${badge(p.verdict)} Proof (SMT): ${p.text}</h4><ul class="small">${rows}</ul></div>`;
+}
+
 function histograms(c: ClaimView): Html {
   const hs = c.checks.filter((r) => r.slackHistogram && r.slackHistogram.counts.length);
   return html`${hs.map((r) => {
@@ -62,6 +73,23 @@ function histograms(c: ClaimView): Html {
     const of = h.of ?? 'slack';
     return html`<figure class="hist"><figcaption>${of} over ${count(total)} cases (${r.mode})</figcaption>${histogram({ title: `${c.id}: ${of} (${r.mode})`, xLabel: of, edges: h.edges, counts: h.counts, badAtOrBelow: 0, width: 400, height: 170 })}</figure>`;
   })}`;
+}
+
+/** Where the formula comes from (RAC-LoRA family) and, for a statistical claim, what its verdict means. */
+function provenanceAndConfidence(c: ClaimView): Html {
+  const i = c.info;
+  const prov =
+    i?.provenance === 'reported'
+      ? html`<p class="small"><b>Provenance: reported</b>: known from secondary reports of the paper, not its printed text.</p>`
+      : i?.provenance === 'verified'
+        ? html`<p class="small"><b>Provenance: verified</b>: confirmed from public code or by algebra that needs no paper.</p>`
+        : '';
+  const s = c.checks.find((r) => r.statistical)?.statistical ?? i?.statistical;
+  if (!s) return html`${prov}`;
+  const level = s.deltaText ?? String(s.delta);
+  const runs = c.checks.filter((r) => r.statistical);
+  const fw = runs.map((r) => html`${r.mode}: if the claim holds, all ${count(r.cases)} cases pass with probability at least ${num(1 - (r.statistical!.familywiseDelta ?? 0), 6)}. `);
+  return html`${prov}<p class="small"><b>Statistical</b>: each case is a Monte-Carlo test at level ${level} (${s.method ?? ''}); the verdict <i>statistical</i> means no case rejected the claim, never that it is verified. ${fw}</p>`;
 }
 
 function claimBlock(c: ClaimView, m: Model): Html {
@@ -83,13 +111,13 @@ function claimBlock(c: ClaimView, m: Model): Html {
 <header><h3><code class="id">${c.id}</code> <span class="title">${i?.title ?? ''}</span></h3>${badge(c.verdict)}</header>
 <p class="ref">${i?.paper ? html`<span>${i.paper}</span> · ` : ''}hypotheses: ${hyps}</p>
 ${i?.latex ? html`<div class="statement">${math(i.latex)}</div>` : ''}
-${i?.note ? html`<p class="note">${i.note}</p>` : ''}${corrected}${correctedBy}
-${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
+${i?.note ? html`<p class="note">${i.note}</p>` : ''}${provenanceAndConfidence(c)}${corrected}${correctedBy}
+${proofBlock(c)}${runsTable(c)}${errors}<div class="hists">${histograms(c)}</div>${cx}${tight}${replays.length ? html`<details class="replays"><summary>Replay commands</summary>${replays}</details>` : ''}${searchesTable(c)}
 </article>`;
 }
 
 export function claimsSection(m: Model): Section | undefined {
-  const shown = m.claims.filter((c) => c.checks.length || c.searches.length);
+  const shown = m.claims.filter((c) => c.checks.length || c.searches.length || c.proof);
   if (!shown.length) return undefined;
   return { id: 'claims', title: 'Claims in detail', body: html`${shown.map((c) => claimBlock(c, m))}` };
 }

@@ -31,6 +31,12 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
         seeds: s(d.seed),
         budget: budget(d.budget),
       };
+    case 'prove':
+      return {
+        what: `proofs (SMT, ${d.solver?.name ?? 'z3'}${d.solver?.version ? ` ${d.solver.version}` : ''}): ${plural(d.claims.length, 'claim')}`,
+        seeds: '—',
+        budget: d.budgetMs !== undefined ? `${(d.budgetMs / 1000).toFixed(1)} s solver time per claim` : '—',
+      };
     case 'ablate':
       return { what: `ablation: ${plural(d.rows.length, 'pair')}`, seeds: '—', budget: `${d.rows.reduce((a, r) => a + (r.cases ?? 0), 0).toLocaleString('en-US')} cases in total` };
     case 'tighten':

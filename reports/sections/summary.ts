@@ -12,26 +12,77 @@ import type { Section } from '../page.ts';
 
 export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
 
-const CARDS: readonly OverallVerdict[] = ['verified', 'counterexample', 'undecided', 'error', 'not run'];
+const CARDS: readonly OverallVerdict[] = ['verified', 'statistical', 'counterexample', 'undecided', 'error', 'not run'];
 const CARD_TEXT: Readonly<Record<string, string>> = {
-  verified: 'hold in every case tried',
+  verified: 'hold in every case sampled',
+  statistical: 'not rejected by any Monte-Carlo test (statistical claims)',
   counterexample: 'fail as printed',
   undecided: 'could not be decided',
   error: 'could not be run',
   'not run': 'listed but not run',
 };
 
+/** The SMT verdict of a claim: proved (for every input, or the class), refuted, unknown (time). */
+export function proofCell(c: ClaimView): Html {
+  const p = c.proof;
+  if (!p) return html`<span class="dim">—</span>`;
+  if (p.verdict === 'proved')
+    return html`${badge('proved', p.text)}${p.class && p.class !== 'all inputs' ? html`<div class="small">for ${p.class}</div>` : html`<div class="small">every input</div>`}${p.assumes?.length ? html`<div class="small dim">from ${p.assumes.join(', ')}</div>` : ''}`;
+  if (p.verdict === 'unknown') return html`${badge('unknown')}<div class="small dim">${duration(p.timeMs)} of solver time</div>`;
+  return badge(p.verdict);
+}
+
+/** "L = 1, H = 1/2, C = 1, V = [0; 1/2]" for a LoRA input; the JSON for anything else. */
+function inputText(input: unknown): string {
+  const x = input as { loss?: { L?: unknown; d?: unknown[]; C?: { data?: unknown[] } }; V?: { data?: unknown[] } } | null;
+  if (x?.loss && x.V?.data) {
+    const h = (x.loss.d ?? []).map(String).join(', ');
+    const C = (x.loss.C?.data ?? []).map(String).join(', ');
+    return `L = ${String(x.loss.L)}, H = diag(${h}), C = (${C}), V = [${x.V.data.map(String).join('; ')}]`;
+  }
+  return JSON.stringify(input);
+}
+
+/** Each printed line of the proof of Lemma 3.4: proved as printed, refuted as printed (exact model), or unknown. */
+function proofLines(m: Model): Html {
+  const lines = m.claims.filter((c) => c.id.startsWith('L34.s') && !c.info?.correctedOf && c.proof);
+  if (!lines.length) return html``;
+  const items = lines.map((c) => {
+    const p = c.proof!;
+    const fixes = c.correctedBy.map((id) => {
+      const fixed = m.claims.find((o) => o.id === id)!;
+      return html`; corrected form ${claimLink(id)}: ${fixed.proof ? html`<b>${fixed.proof.text}</b>` : badge(fixed.verdict)}`;
+    });
+    let how: Html;
+    if (p.verdict === 'proved') how = html`<b>proved as printed</b>${p.assumes?.length ? html` (from ${p.assumes.join(', ')})` : ''}${p.class && p.class !== 'all inputs' ? html` for ${p.class}` : ''}`;
+    else if (p.verdict === 'refuted' && p.witness) {
+      const f = failing(p.witness);
+      how = html`<b>refuted as printed</b>: at ${inputText(p.witness.input)}${f ? html`, <code class="exact">${f.lhs}</code> <b class="rel">${relText(f.rel, false)}</b> <code class="exact">${f.rhs}</code> is false` : ''} (exact model, confirmed)`;
+    } else how = html`<b>${p.text}</b>`;
+    return html`<li>${claimLink(c.id)} <span class="ref">${c.info?.paper ?? ''}</span>: ${how}${fixes}</li>`;
+  });
+  return html`<div class="glance-block wide"><h3>The proof of Lemma 3.4, line by line (SMT)</h3><ul class="proof-lines">${items}</ul><p class="small">Z3 on each line's own sides over ||V_t||, ||G||, ||∇J||, L and η_t (every input satisfying the line's hypotheses and (19)): proved means the negation is unsat, not that no counterexample was sampled.</p></div>`;
+}
+
 function cards(m: Model): Html {
   const out: Html[] = [];
   for (const v of CARDS) {
     const n = m.claims.filter((c) => c.verdict === v).length;
-    if (!n && (v === 'error' || v === 'not run')) continue;
+    if (!n && (v === 'error' || v === 'not run' || v === 'statistical')) continue;
     out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}</div></div>`);
+  }
+  const proved = m.claims.filter((c) => c.proof?.verdict === 'proved');
+  if (m.claims.some((c) => c.proof)) {
+    const all = proved.filter((c) => c.proof!.class === 'all inputs').length;
+    out.push(html`<div class="card" data-verdict="proved"><div class="card-n">${proved.length}</div>${badge('proved')}<div class="card-t">by SMT: ${all} for every input, ${proved.length - all} for a fixed-size class</div></div>`);
   }
   const runs = m.traces.flatMap((g) => g.runs);
   if (runs.length) {
     const bad = runs.filter((r) => r.entry.claims.some((c) => c.status === 'violated')).length;
-    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}</div></div>`);
+    const undecided = runs.filter((r) => r.entry.claims.some((c) => c.status === 'undecided')).length;
+    const truncated = runs.filter((r) => r.entry.truncated).length;
+    const more = [undecided ? `${undecided} with undecided claims (unresolved steps)` : '', truncated ? `${truncated} truncated` : ''].filter(Boolean).join(', ');
+    out.push(html`<div class="card ${bad ? 'card-bad' : ''}"><div class="card-n">${runs.length}</div><span class="badge na">training runs</span><div class="card-t">${bad ? `${bad} with a violated bound` : 'no bound violated'}${more ? `; ${more}` : ''}</div></div>`);
   }
   return html`<div class="cards">${out}</div>`;
 }
@@ -86,7 +137,14 @@ function traces(m: Model): Html {
   if (!m.traces.length) return html``;
   const items = m.traces.map((g) => {
     const viol = g.runs.flatMap((r) => r.entry.claims.filter((c) => c.status === 'violated').map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>`));
-    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${viol.map((v, i) => html`${i ? '; ' : ''}${v}`)}` : html`no bound violated`}</li>`;
+    const undecided = g.runs.flatMap((r) =>
+      r.entry.claims
+        .filter((c) => c.status === 'undecided')
+        .map((c) => html`<code class="id">${c.id}</code> in <b>${r.label}</b>${c.unresolved !== undefined ? html` (${count(c.unresolved)} of ${count(c.checked ?? c.stepsChecked)} steps unresolved)` : ''}`),
+    );
+    const truncated = g.runs.filter((r) => r.entry.truncated).map((r) => html`<b>${r.label}</b>`);
+    const list = (xs: Html[]) => xs.map((v, i) => html`${i ? '; ' : ''}${v}`);
+    return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${list(viol)}` : html`no bound violated`}${undecided.length ? html`; ${badge('undecided')} ${list(undecided)}` : ''}${truncated.length ? html`; ${badge('truncated')} ${list(truncated)} (no summary line: verdicts cover a prefix)` : ''}</li>`;
   });
   return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}</ul></div>`;
 }
@@ -96,7 +154,7 @@ export function glanceSection(m: Model): Section | undefined {
   return {
     id: 'glance',
     title: 'At a glance',
-    body: html`${cards(m)}<div class="glance">${failures(m)}${weight(m)}${tightness(m)}${traces(m)}</div>`,
+    body: html`${cards(m)}<div class="glance">${failures(m)}${proofLines(m)}${weight(m)}${tightness(m)}${traces(m)}</div>`,
   };
 }
 
@@ -106,7 +164,7 @@ function sum(xs: readonly unknown[]): number | undefined {
 }
 
 export function summarySection(m: Model): Section | undefined {
-  const claims = m.claims.filter((c) => c.checks.length || c.searches.length || c.info);
+  const claims = m.claims.filter((c) => c.checks.length || c.searches.length || c.info || c.proof);
   if (!claims.length) return undefined;
   const worstSlack = (c: ClaimView) => {
     const s = c.checks.map((r) => r.worstSlack?.slack).filter((x): x is number => typeof x === 'number');
@@ -119,8 +177,9 @@ export function summarySection(m: Model): Section | undefined {
         cell: (c: ClaimView) =>
           html`${c.checks.length || c.searches.length ? claimLink(c.id) : html`<code class="id">${c.id}</code>`}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`,
       },
-      { head: 'paper', cell: (c) => c.info?.paper ?? '', cls: 'wrap' },
-      { head: 'verdict', cell: (c) => badge(c.verdict) },
+      { head: 'paper', cell: (c) => html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : ''}`, cls: 'wrap' },
+      { head: 'verdict', cell: (c) => badge(c.verdict), title: 'sampling (check, search), or a refutation by the SMT engine' },
+      { head: 'proof', cell: (c) => proofCell(c), cls: 'wrap', title: 'SMT (prove): proved = the negation is unsat, for every input or the fixed-size class named; refuted = an exact counterexample; unknown = no answer in the time' },
       { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
       { head: 'cases', cell: (c) => count(sum([...c.checks.map((r) => r.cases), ...c.searches.map((s) => s.cases)])), cls: 'num' },
       { head: 'non-trivial', cell: (c) => count(sum(c.checks.map((r) => r.nonTrivial))), cls: 'num', title: 'cases that exercise the claim (d ≠ 0, ∇J ≠ 0, G ≠ 0, …)' },

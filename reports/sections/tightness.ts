@@ -67,6 +67,15 @@ export function tightnessSection(m: Model): Section | undefined {
       cls: 'wrap',
     },
     { head: 'lhs / rhs', cell: (r) => ratio(r.worstRatio, 6), cls: 'num', title: 'ratio of the two sides as printed at the witness: the measure of the proof lines' },
+    {
+      head: 'SMT bracket (lhs / rhs)',
+      cell: (r) =>
+        r.smt
+          ? html`<span class="small">[${r.smt.lower ? html`<code class="exact">${r.smt.lower.ratio}</code>` : '—'}, ${r.smt.upper ? html`<code class="exact">${r.smt.upper.ratio}</code> <span class="dim">proved ${r.smt.upper.class === 'all inputs' ? 'for every input' : `for ${r.smt.upper.class}`}</span>` : '—'}]</span>`
+          : html`<span class="dim">—</span>`,
+      cls: 'wrap',
+      title: 'worst ratio lhs / rhs in [witnessed by an exact SMT model of the smallest class, proved by SMT]',
+    },
     { head: 'evaluations', cell: (r) => count(r.evaluations), cls: 'num' },
     { head: 'time', cell: (r) => duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined), cls: 'num' },
     { head: 'witness', cell: (r, i) => (r.witness ? html`<a href="#${anchor('tight', r.claim, i)}">${r.witness.sizes ?? 'input'}</a>` : html`<span class="dim">—</span>`) },
@@ -83,6 +92,6 @@ export function tightnessSection(m: Model): Section | undefined {
   return {
     id: 'tightness',
     title: 'Tightness of the constants',
-    body: html`<p class="lead">Each inequality pins a constant; its normalised quantity (the claim file declares it beside its sides; "lhs / rhs as printed" for proof lines) was searched for its worst case by restarts, float64 ascent, basin hopping and moving the loss's numbers, and the worst point found was certified in exact (or precise) arithmetic. <b>found</b> bounds the true worst case from one side only: a gap above 1 says the printed constant was not reached on anything tried, not that a better one is proved. A closed form is printed only where it matches the certified value to 30 digits, and only as a conjecture.</p>${body}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
+    body: html`<p class="lead">Each inequality pins a constant; its normalised quantity (the claim file declares it beside its sides; "lhs / rhs as printed" for proof lines) was searched for its worst case by restarts, float64 ascent, basin hopping and moving the loss's numbers, and the worst point found was certified in exact (or precise) arithmetic. <b>found</b> bounds the true worst case from one side only: a gap above 1 says the printed constant was not reached on anything tried, not that a better one is proved. A closed form is printed only where it matches the certified value to 30 digits, and only as a conjecture. The SMT bracket is proved: on the ratio lhs / rhs, the lower end is the certified ratio of an exact solver model, the upper end a bound the solver proved (for every input where the claim has a scalar form).</p>${body}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Training traces, grouped by workload: the runs of every step rule on shared charts of
  * J_t, ||V_t||^2 with the GV bound, eta_t (8), and min_{s<=t} ||grad J(V_s)||^2 with the
- * T10 bound (10); then each run's claim verdicts ("not applicable" shown with its reason).
+ * T10 bound (10); then each run's claim verdicts ("not applicable" shown with its reason),
+ * with the steps the recorded precision could not resolve, and truncated runs marked as such.
  */
 import type { TraceClaimResult } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
@@ -37,6 +38,22 @@ function last(a: readonly number[]): number | undefined {
   return a.length ? a[a.length - 1] : undefined;
 }
 
+/** Finished, interrupted, diverged or truncated (no summary line: killed or still running). */
+function runState(r: TraceRun): Html {
+  const e = r.entry;
+  if (e.truncated) return html`${badge('truncated')}<div class="small dim">no summary line${e.partialLastLine ? '; last line cut mid-write' : ''}: killed or still running</div>`;
+  if (e.interrupted) return html`${badge('interrupted')}<div class="small dim">stopped after ${String(e.summary?.steps ?? '?')} of ${String(e.header.steps ?? '?')} steps</div>`;
+  if (e.summary?.diverged === true) return html`<span class="dim">diverged</span>`;
+  return html`<span class="dim">finished</span>`;
+}
+
+function precision(r: TraceRun): Html | string {
+  const p = r.entry.precision;
+  if (!p) return header(r, 'dtype');
+  const sums = p.scalarDtype !== p.dtype ? `, sums in ${p.scalarDtype}` : '';
+  return html`${p.dtype}${sums}<div class="small dim">resolution ${rounded(p.relative)} relative</div>`;
+}
+
 function runsTable(g: TraceGroup): Html {
   return table(
     [
@@ -50,7 +67,8 @@ function runsTable(g: TraceGroup): Html {
       { head: 'min ‖∇J‖²', cell: (r) => num(last(r.entry.series.minGradJsq)), cls: 'num' },
       { head: 'seed', cell: (r) => header(r, 'seed'), cls: 'num' },
       { head: 'backend', cell: (r) => header(r, 'backend') },
-      { head: 'dtype', cell: (r) => header(r, 'dtype') },
+      { head: 'run', cell: runState },
+      { head: 'precision', cell: precision, title: 'dtype of the iterate, of the recorded sums, and the relative resolution the verdicts assumed' },
       { head: 'trace file', cell: (r) => html`<span class="dim">${r.entry.file}</span>`, cls: 'wrap' },
     ],
     g.runs,
@@ -64,13 +82,16 @@ function claimCell(c: TraceClaimResult | undefined): Html {
   if (c.status === 'not applicable') {
     if (c.reason) detail.push(c.reason);
   } else {
-    if (c.stepsChecked !== undefined) detail.push(`${c.violations ?? 0} of ${c.stepsChecked.toLocaleString('en-US')} steps violate`);
+    const checked = c.checked ?? c.stepsChecked;
+    if (checked !== undefined) detail.push(`${c.violations ?? 0} of ${checked.toLocaleString('en-US')} steps violate`);
     if (c.firstViolation !== undefined) detail.push(`first at t = ${c.firstViolation}`);
+    if (c.unresolved !== undefined) detail.push(`${c.unresolved.toLocaleString('en-US')} unresolved${c.firstUnresolved !== undefined ? ` (first t = ${c.firstUnresolved})` : ''}`);
     if (c.worstSlack !== undefined) detail.push(`worst slack ${rounded(c.worstSlack)}`);
     if (c.reason) detail.push(c.reason);
   }
   if (c.estimated) detail.push('rests on an estimated L');
-  return html`<td>${badge(c.status)}${detail.length ? html`<div class="small dim">${detail.join('; ')}</div>` : ''}</td>`;
+  const truncated = c.reason?.startsWith('truncated trace') ? html` ${badge('truncated')}` : '';
+  return html`<td data-status="${c.status}">${badge(c.status)}${truncated}${detail.length ? html`<div class="small dim">${detail.join('; ')}</div>` : ''}</td>`;
 }
 
 function verdictTable(g: TraceGroup): Html {
@@ -119,7 +140,7 @@ ${chart(g, 'minGradJsq', 'min over s ≤ t of ‖∇J(V_s)‖² against the T10 
 <h4>Claims checked along each run</h4>
 ${verdictTable(g)}
 ${fitsTable(g)}
-${tol ? html`<p class="small dim">float32 tolerance: relative ${num(tol.relative)}, absolute ${num(tol.absolute)}.</p>` : ''}
+${tol ? html`<p class="small dim">--tol override: every recorded scalar taken as resolved to ${num(tol.relative)} relative.</p>` : ''}
 </article>`;
 }
 
@@ -128,6 +149,6 @@ export function tracesSection(m: Model): Section | undefined {
   return {
     id: 'traces',
     title: 'Training traces',
-    body: html`<p class="lead">Runs of one workload that differ only in the step rule share each chart (one colour per run; bounds dashed in the run's colour). Bounds are drawn where they apply: the GV and T10 bounds are proved for the step size of (8).</p>${m.traces.map(groupBlock)}`,
+    body: html`<p class="lead">Runs of one workload that differ only in the step rule share each chart (one colour per run; bounds dashed in the run's colour). Bounds are drawn where they apply: the GV and T10 bounds are proved for the step size of (8). A step is <em>unresolved</em> when the margin its claim promises (for L34 the decrease (η/4)‖∇J‖²) is below the rounding noise of the recorded numbers (from the trace's dtype): passing it says nothing, so a claim with more than 10 % unresolved steps is <em>undecided</em>, not verified. A <em>truncated</em> trace has no summary line: its verdicts cover only the steps recorded before the run was killed.</p>${m.traces.map(groupBlock)}`,
   };
 }

@@ -15,8 +15,8 @@ export function lossHypotheses(desc: LossDesc | TwoMatrixLoss): Holds {
   const out: Holds = { L_ge_1: numCmp(desc.L, 1) >= 0 };
   const s = smoothnessInfo(desc);
   // stated L >= true constant: holds; below an exact constant: fails; below a mere upper bound: unknown.
-  if (numCmp(desc.L, s.value) >= 0) out.smooth = true;
-  else if (s.kind === 'exact') out.smooth = false;
+  if (s.kind !== 'unbounded' && numCmp(desc.L, s.value) >= 0) out.smooth = true;
+  else if (s.kind === 'exact' || (s.lower !== undefined && numCmp(desc.L, s.lower) < 0)) out.smooth = false;
   const inf = infimumInfo(desc);
   if (inf.kind === 'unbounded') out.lower_bound = false;
   else if (inf.value !== null) {

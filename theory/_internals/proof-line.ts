@@ -6,11 +6,12 @@
  * relation sign between two consecutive expressions of a chain, exactly as printed.
  */
 import type { Field, Mode } from '../../numeric/field.ts';
-import type { Claim, HypothesisName, Relation } from '../claim.ts';
+import type { Assumption, Claim, HypothesisName, Relation, ScalarVariable } from '../claim.ts';
 import type { LoraInput } from '../inputs.ts';
 import { gradJNonzero, loraAt, loraHypotheses } from './lora-input.ts';
 import { ALGEBRAIC_MODES } from './num.ts';
-import { relate, sqrt2, type Ext } from './sides.ts';
+import { eta8 } from '../trace-sides.ts';
+import { prod, relate, sqrt2, type Ext } from './sides.ts';
 
 export interface Scalars<T> {
   L: T;
@@ -24,6 +25,43 @@ export interface Scalars<T> {
   gJn: T;
   /** eta_t: (8), or input.eta when `eta_rule` is dropped. */
   eta: T;
+}
+
+/** The scalars from the norms themselves (the scalar form below; scalarsOf computes the same
+ *  from a V and a loss). */
+export function scalarsFrom<T>(F: Field<T>, v: { L: T; Vn: T; Gn: T; gJn: T; eta: T }): Scalars<T> {
+  return {
+    L: v.L,
+    sL: F.mul(sqrt2(F), v.L),
+    Vsq: F.mul(v.Vn, v.Vn),
+    Vn: v.Vn,
+    Gsq: F.mul(v.Gn, v.Gn),
+    Gn: v.Gn,
+    gJsq: F.mul(v.gJn, v.gJn),
+    gJn: v.gJn,
+    eta: v.eta,
+  };
+}
+
+/** Variables of a proof line's scalar form. */
+export const LINE_VARS: readonly ScalarVariable[] = [
+  { name: 'L', sign: 'positive', text: 'L' },
+  { name: 'Vn', sign: 'nonneg', text: '||V_t||' },
+  { name: 'Gn', sign: 'nonneg', text: '||G(V_t)||' },
+  { name: 'gJn', sign: 'nonneg', text: '||grad J(V_t)||' },
+  { name: 'eta', sign: 'positive', text: 'eta_t (used when eta_rule is dropped)' },
+];
+
+/**
+ * What holds among a proof line's scalars: (19) (claim E19, no hypotheses), and L >= 1 where
+ * the line names `L_ge_1`. (eta_t is (8) itself unless `eta_rule` is dropped, see below.)
+ */
+function lineAssumptions<T>(F: Field<T>, s: Scalars<T>, hyps: readonly HypothesisName[], dropped: ReadonlySet<HypothesisName>): Assumption<T>[] {
+  const out: Assumption<T>[] = [
+    { from: '(19)', cmp: { label: '(19) ||grad J|| <= 2 ||G|| ||V||', lhs: s.gJn, rel: '<=', rhs: prod(F, F.fromInt(2), s.Gn, s.Vn) } },
+  ];
+  if (hyps.includes('L_ge_1') && !dropped.has('L_ge_1')) out.push({ from: 'L_ge_1', cmp: { label: 'L >= 1', lhs: s.L, rel: '>=', rhs: F.one } });
+  return out;
 }
 
 export function scalarsOf<T>(F: Field<T>, input: LoraInput): Scalars<T> {
@@ -82,6 +120,20 @@ export function proofLine(spec: LineSpec, modes: readonly Mode[] = ALGEBRAIC_MOD
     comparisons<T>(F: Field<T>, input: LoraInput) {
       const s = scalarsOf(F, input);
       return [relate(F, label, spec.from.at(F, s), spec.rel, spec.to.at(F, s))];
+    },
+    scalar: {
+      vars: LINE_VARS,
+      at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
+        // eta_t is (8) of the other scalars (as in scalarsOf), a free variable only when the
+        // line names `eta_rule` and it is dropped
+        const free = spec.hypotheses.includes('eta_rule') && dropped.has('eta_rule');
+        const eta = free ? v.eta! : eta8(F, { Vsq: F.mul(v.Vn!, v.Vn!), Gnorm: v.Gn!, L: v.L! });
+        const s = scalarsFrom(F, { L: v.L!, Vn: v.Vn!, Gn: v.Gn!, gJn: v.gJn!, eta });
+        return {
+          comparisons: [relate(F, label, spec.from.at(F, s), spec.rel, spec.to.at(F, s))],
+          assumptions: lineAssumptions(F, s, spec.hypotheses, dropped),
+        };
+      },
     },
     // grad J(V) != 0 implies V != 0 and G != 0: every printed denominator is then nonzero.
     nonTrivial: (input) => gradJNonzero(input.loss, input.V),

@@ -1,7 +1,8 @@
 /**
  * Growth of ||V_t||^2 along LoRA GD, proof of Theorem 3.5 (A.4).
  *
- * Per step (GV.step), from eta_t <= 1 and eta_t ||V_t||^2 <= 1/(4 sqrt2 L) (both from (8)):
+ * Per step (GV.step), from eta_t <= 1 and eta_t ||V_t||^2 <= 1/(4 sqrt2 L) (both from (8)), and
+ * its scalar form (one step, the norm of V_t - eta_t grad J expanded, Cauchy-Schwarz):
  *   ||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2.
  *   Hypotheses: `eta_rule`.
  * Summed with (9) and Assumption 3.2 (GV):
@@ -15,9 +16,12 @@
  * Neither denominator vanishes (1/(4 sqrt2 L) > 0, T >= 1): no degenerate input.
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Claim, ConstantPart } from '../claim.ts';
+import type { Assumption, Claim, ConstantPart, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
-import { gvStep, gvTotal } from '../trace-sides.ts';
+import { eta8, fourSqrt2L, gvStep, gvTotal } from '../trace-sides.ts';
+import { TELESCOPE_VARS, telescoped } from '../_internals/telescope.ts';
+import { LINE_VARS } from '../_internals/proof-line.ts';
+import { prod } from '../_internals/sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';
 import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
 
@@ -58,6 +62,26 @@ export const GV: Claim<LoraRunInput> = {
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,
+  scalar: {
+    // The proof's summation: GV.step summed over t < T, then (9) summed and J(V_T) >= L*.
+    vars: [
+      { name: 'VsqT', sign: 'nonneg', text: '||V_T||^2' },
+      { name: 'Vsq0', sign: 'nonneg', text: '||V_0||^2' },
+      { name: 'T', sign: 'nonneg', text: 'T' },
+      { name: 'L', sign: 'positive', text: 'L' },
+      ...TELESCOPE_VARS,
+    ],
+    at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
+      const steps = F.add(F.div(v.T!, fourSqrt2L(F, v.L!)), F.mul(F.fromInt(2), v.S!));
+      return {
+        comparisons: [gvTotal(F, { Vsq_T: v.VsqT!, Vsq_0: v.Vsq0!, T: v.T!, L: v.L!, J0: v.J0!, Lstar: v.Lstar! })],
+        assumptions: [
+          { from: 'GV.step', needs: ['eta_rule'], cmp: { label: 'GV.step summed: ||V_T||^2 - ||V_0||^2 <= T/(4 sqrt2 L) + 2 S', lhs: F.sub(v.VsqT!, v.Vsq0!), rel: '<=', rhs: steps } },
+          ...telescoped(F, v, dropped),
+        ],
+      };
+    },
+  },
 };
 
 export const GVstep: Claim<LoraRunInput> = {
@@ -84,4 +108,22 @@ export const GVstep: Claim<LoraRunInput> = {
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,
+  scalar: {
+    // One step t as the proof in A.4 sees it: ||V_{t+1}||^2 = ||V_t - eta_t grad J||^2 expanded,
+    // with the inner product <V_t, grad J(V_t)> bounded by Cauchy-Schwarz, eta_t from (8).
+    vars: [...LINE_VARS, { name: 'ip', sign: 'real', text: '<V_t, grad J(V_t)>' }],
+    at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
+      const [L, Vn, Gn, gJn, ip] = ['L', 'Vn', 'Gn', 'gJn', 'ip'].map((k) => v[k]!) as T[];
+      const Vsq = F.mul(Vn!, Vn!);
+      const gJsq = F.mul(gJn!, gJn!);
+      const eta = dropped.has('eta_rule') ? v.eta! : eta8(F, { Vsq, Gnorm: Gn!, L: L! });
+      const next = F.add(F.sub(Vsq, prod(F, F.fromInt(2), eta, ip!)), prod(F, eta, eta, gJsq));
+      const cs = F.mul(Vn!, gJn!);
+      const assumptions: Assumption<T>[] = [
+        { from: 'Cauchy-Schwarz', cmp: { label: '<V, grad J> <= ||V|| ||grad J||', lhs: ip!, rel: '<=', rhs: cs } },
+        { from: 'Cauchy-Schwarz', cmp: { label: '-<V, grad J> <= ||V|| ||grad J||', lhs: F.neg(ip!), rel: '<=', rhs: cs } },
+      ];
+      return { comparisons: [gvStep(F, { Vsq_t: Vsq, Vsq_next: next, eta, gradJsq: gJsq, L: L! })], assumptions };
+    },
+  },
 };

@@ -7,11 +7,12 @@
  *   sup min_{t<T} ||grad J(V_t)||^2 sum_{t<T} eta_t / (J(V_0) - L*)   (printed: 4).
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Claim, ConstantPart } from '../claim.ts';
+import type { Claim, Comparison, ConstantPart, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
 import { t10 } from '../trace-sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';
 import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
+import { TELESCOPE_VARS, telescoped } from '../_internals/telescope.ts';
 
 /** At every prefix T = 1..input.T: min_{t<T} ||grad J(V_t)||^2, sum_{t<T} eta_t and (10). */
 function prefixes<T>(F: Field<T>, input: LoraRunInput) {
@@ -54,4 +55,18 @@ export const T10: Claim<LoraRunInput> = {
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,
+  scalar: {
+    // The proof's summation: min_t a_t * sum_t eta_t <= sum_t eta_t a_t = S (eta_t >= 0), then (9)
+    // summed and J(V_T) >= L*.
+    vars: [{ name: 'minG', sign: 'nonneg', text: 'min_t ||grad J(V_t)||^2' }, { name: 'sumEta', sign: 'positive', text: 'sum_t eta_t' }, ...TELESCOPE_VARS],
+    at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>) {
+      return {
+        comparisons: [t10(F, { minGradJsq: v.minG!, sumEta: v.sumEta!, J0: v.J0!, Lstar: v.Lstar! })],
+        assumptions: [
+          { from: 'min <= every term', cmp: { label: 'min_t a_t * sum_t eta_t <= sum_t eta_t a_t', lhs: F.mul(v.minG!, v.sumEta!), rel: '<=', rhs: v.S! } },
+          ...telescoped(F, v, dropped),
+        ],
+      };
+    },
+  },
 };

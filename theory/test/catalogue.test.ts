@@ -4,7 +4,8 @@ import { MODES } from '../../numeric/field.ts';
 import { HYPOTHESES, claimInfo, type InputKind } from '../claim.ts';
 import { CATALOGUE, claimById } from '../index.ts';
 
-/** The catalogue of SPEC.md, with one id per printed relation sign of (18), (20), (21), (22). */
+/** The catalogue of SPEC.md, with one id per printed relation sign of (18), (20), (21), (22), then the
+ *  RAC-LoRA family (README, The RAC-LoRA family). */
 const EXPECTED_IDS = [
   'A1',
   'A2.sub',
@@ -38,9 +39,34 @@ const EXPECTED_IDS = [
   'L36',
   'L36.grad',
   'M36',
+  'RAC.H',
+  'RAC.step',
+  'RAC.sum',
+  'RAC.EH',
+  'RAC.T53',
+  'RAC.T55',
+  'ASYM.subspace',
+  'LORA.rank',
 ];
 
-const INPUT_KINDS: InputKind[] = ['amgm', 'square', 'block', 'lora', 'lora-pair', 'loss-point', 'lora-run', 'two-pair', 'two-lora'];
+const INPUT_KINDS: InputKind[] = [
+  'amgm',
+  'square',
+  'block',
+  'lora',
+  'lora-pair',
+  'loss-point',
+  'lora-run',
+  'two-pair',
+  'two-lora',
+  'sketch',
+  'rac-point',
+  'rac-run',
+  'sketch-mean',
+  'rac-runs',
+  'asym-run',
+  'lora-rank-run',
+];
 
 describe('claim catalogue', () => {
   it('has exactly the SPEC ids, in SPEC order, each once', () => {
@@ -93,5 +119,25 @@ describe('claim catalogue', () => {
     expect(hyp('GV.step')).toEqual(['eta_rule']);
     expect(hyp('T35')).toEqual(['L_ge_1', 'eta_rule', 'lower_bound', 'smooth']);
     expect(hyp('M36')).toEqual(['same_rank']);
+    expect(hyp('RAC.step')).toEqual(['projection', 'smooth']);
+    expect(hyp('RAC.sum')).toEqual(['lower_bound', 'smooth', 'step_le_1_over_L']);
+    expect(hyp('RAC.T55')).toEqual(['pl', 'smooth', 'step_le_1_over_L']);
+    expect(hyp('ASYM.subspace')).toEqual(['frozen_A']);
+    expect(hyp('LORA.rank')).toEqual(['low_rank_update']);
+  });
+
+  it('marks the provenance of the RAC-LoRA family and its statistical claims', () => {
+    const rac = CATALOGUE.filter((c) => /^(RAC|ASYM|LORA)\./.test(c.id));
+    expect(rac.every((c) => c.provenance !== undefined)).toBe(true);
+    expect(CATALOGUE.filter((c) => !rac.includes(c)).every((c) => c.provenance === undefined && !c.statistical)).toBe(true);
+    const reported = rac.filter((c) => c.provenance === 'reported');
+    expect(reported.map((c) => c.id)).toEqual(['RAC.EH', 'RAC.T53', 'RAC.T55']);
+    // a reported form says so in its note, and these are exactly the statistical claims here
+    for (const c of reported) {
+      expect(c.note).toMatch(/Reported form \(from secondary reports of the paper, not its printed text/);
+      expect(c.statistical?.delta).toBeGreaterThan(0);
+      expect(c.modes).not.toContain('precise');
+    }
+    expect(rac.filter((c) => c.statistical).map((c) => c.id)).toEqual(['RAC.EH', 'RAC.T53', 'RAC.T55']);
   });
 });

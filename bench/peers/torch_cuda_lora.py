@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""PyTorch CUDA peer of loracheck's LoRA step on the GPU (bench suite gpu-runs, GPU part).
+
+The same step as `loracheck train --rule theory` on two workloads, written as a plain eager
+PyTorch loop with hand-written gradients (what loracheck's trainer computes):
+
+  quadratic  1/2 <W - C, H o (W - C)>, W = B A (m x n), H_ij = 4 h_i k_j with h, k in {1/8..1},
+             C of rank 2r, L = 4;  G = H o (W - C)
+  softmax    softmax regression, W = W0 + B A (classes x n) on N x n data in [0, 1]
+             (Fashion-MNIST-sized: 60000 x 784, 10 classes; synthetic, seeded), L given;
+             G = (softmax(X W^T) - Y)^T X / N
+
+Every step produces J, ||V||^2, ||G||, ||grad J||^2 and eta from (8), reading the four scalars
+back to the host with one .tolist() (PyTorch's natural loop), and keeps them in a list (no file).
+--compile wraps the step's GPU work in torch.compile (default mode).
+Prints one JSON object with the timing and the device's measured copy bandwidth.
+
+usage: torch_cuda_lora.py --workload quadratic|softmax [--m M --n N] [--samples N --features n]
+                          --rank R --steps S --warmup W [--L L] [--device cuda|cpu] [--compile]
+"""
+import argparse, json, math, sys, time
+
+import torch
+
+
+def sync(dev):
+    if dev.type == 'cuda':
+        torch.cuda.synchronize()
+
+
+def copy_bandwidth(dev, mb=256, reps=20):
+    """Bytes read + written per second by a device-to-device copy of `mb` MB."""
+    n = mb * 1024 * 1024 // 4
+    a = torch.ones(n, device=dev)
+    b = torch.empty_like(a)
+    b.copy_(a)
+    sync(dev)
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        b.copy_(a)
+    sync(dev)
+    return 2 * 4 * n * reps / (time.perf_counter() - t0) / 1e9
+
+
+def quadratic(a, dev, g):
+    m, n, r = a.m, a.n, a.rank
+    levels = lambda k: torch.cat([torch.ones(1), (1 + torch.randint(0, 8, (k - 1,), generator=g)).float() / 8])
+    H = (4 * levels(m)[:, None] * levels(n)[None, :]).to(dev)
+    k = min(2 * r, m, n)
+    C = (torch.randn(m, k, generator=g) @ torch.randn(k, n, generator=g) / math.sqrt(k * n)).to(dev)
+    B = torch.zeros(m, r, device=dev)
+    A = (torch.randn(r, n, generator=g) / math.sqrt(n)).to(dev)
+
+    def work(B, A):
+        W = B @ A
+        E = W - C
+        HE = H * E
+        gB = HE @ A.T
+        gA = B.T @ HE
+        s = torch.stack([0.5 * (HE * E).sum(), B.square().sum() + A.square().sum(), HE.square().sum(),
+                         gB.square().sum() + gA.square().sum()])
+        return s, gB, gA
+
+    return 4.0, (B, A), work
+
+
+def softmax(a, dev, g):
+    N, n, cls, r = a.samples, a.features, 10, a.rank
+    X = torch.rand(N, n, generator=g).to(dev)
+    y = torch.randint(0, cls, (N,), generator=g).to(dev)
+    Y = torch.nn.functional.one_hot(y, cls).float()
+    W0 = (torch.randn(cls, n, generator=g) * (0.1 / math.sqrt(n))).to(dev)
+    B = torch.zeros(cls, r, device=dev)
+    A = (torch.randn(r, n, generator=g) / math.sqrt(n)).to(dev)
+
+    def work(B, A):
+        W = W0 + B @ A
+        Z = X @ W.T
+        lse = torch.logsumexp(Z, 1, keepdim=True)
+        J = (lse.squeeze(1) - (Z * Y).sum(1)).mean()
+        dZ = (torch.exp(Z - lse) - Y) / N
+        G = dZ.T @ X
+        gB = G @ A.T
+        gA = B.T @ G
+        s = torch.stack([J, B.square().sum() + A.square().sum(), G.square().sum(), gB.square().sum() + gA.square().sum()])
+        return s, gB, gA
+
+    if a.L is None:
+        sys.exit('softmax needs --L (loracheck passes its certified bound)')
+    return a.L, (B, A), work
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--workload', choices=['quadratic', 'softmax'], required=True)
+    p.add_argument('--m', type=int, default=4096)
+    p.add_argument('--n', type=int, default=4096)
+    p.add_argument('--samples', type=int, default=60000)
+    p.add_argument('--features', type=int, default=784)
+    p.add_argument('--rank', type=int, default=16)
+    p.add_argument('--steps', type=int, default=100)
+    p.add_argument('--warmup', type=int, default=10)
+    p.add_argument('--L', type=float, default=None)
+    p.add_argument('--device', default='cuda')
+    p.add_argument('--compile', action='store_true')
+    a = p.parse_args()
+    dev = torch.device(a.device)
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        sys.exit('PyTorch sees no CUDA device')
+    g = torch.Generator().manual_seed(0)
+    Lloss, (B, A), work = (quadratic if a.workload == 'quadratic' else softmax)(a, dev, g)
+    L = max(Lloss, 1.0)
+    if a.compile:
+        work = torch.compile(work)
+    records = []
+    t0 = None
+    with torch.no_grad():
+        for t in range(a.warmup + a.steps):
+            if t == a.warmup:
+                sync(dev)
+                t0 = time.perf_counter()
+            s, gB, gA = work(B, A)
+            J, Vsq, Gsq, gJsq = s.tolist()                                  # one read-back per step
+            eta = min(1 / (4 * math.sqrt(2) * L * (Vsq + math.sqrt(Gsq))), 1.0)  # (8)
+            records.append((t, J, Vsq, math.sqrt(Gsq), gJsq, eta))
+            B = B - eta * gB
+            A = A - eta * gA
+        sync(dev)
+    dt = time.perf_counter() - t0
+    print(json.dumps({
+        'peer': 'pytorch-' + dev.type + ('-compile' if a.compile else '-eager'),
+        'torch': torch.__version__,
+        'device': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
+        'workload': a.workload,
+        'steps': a.steps,
+        'seconds': dt,
+        'steps_per_s': a.steps / dt,
+        'ms_per_step': 1000 * dt / a.steps,
+        'J0': records[0][1],
+        'J_last': records[-1][1],
+        'copy_GBs': copy_bandwidth(dev),
+    }))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,479 @@
+/**
+ * The GPU part of bench suite `gpu-runs`: loracheck's trainer on the webgpu backend (Dawn)
+ * against a PyTorch CUDA eager loop on the same GPU in the same run (bench/peers/torch_cuda_lora.py),
+ * at the sizes an LLM layer has:
+ *   quadratic 4096 x 4096, r = 16;  quadratic 8192 x 8192, r = 32;  softmax regression 60000 x 784, r = 8
+ * (Fashion-MNIST when installed, else seeded synthetic data of that shape: the same work).
+ * Both sides produce every step's J, ||V||^2, ||G||, ||grad J||^2 and eta (8) and keep them in
+ * memory (neither writes a file); PyTorch reads the scalars back every step (its natural loop),
+ * loracheck every DEFAULT_READ_EVERY steps (and, for the first size, every step too).
+ * It runs only on a HARDWARE adapter: on a CPU-only machine it says why it was skipped.
+ * LORACHECK_BENCH_GPU_SOFTWARE=1 runs the same code at toy sizes on a software adapter
+ * (SwiftShader) and the peer on the CPU: that checks the plumbing, it measures nothing of a GPU.
+ *
+ * Also measured on ANY webgpu adapter, software included (counts, not times): GPU dispatches,
+ * tfjs kernels and host read-backs per step, with batched and with per-step read-back.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Tensor } from '@tensorflow/tfjs';
+import { BackendUnavailable, chooseBackend, type Backend } from '../gpu-runs/backend.ts';
+import type { Dataset } from '../gpu-runs/data/dataset.ts';
+import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
+import { Rng } from '../gpu-runs/rng.ts';
+import { parseRule } from '../gpu-runs/rules.ts';
+import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
+import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
+import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
+import type { Workload } from '../gpu-runs/workloads/types.ts';
+import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface StepTiming {
+  msPerStep: number;
+  stepsPerSec: number;
+  steps: number;
+  readEvery: number;
+  J0: number;
+  Lloss: number;
+  /** tfjs tensors and pooled GPU bytes after the warm-up and at the end (equal: nothing leaks). */
+  tensors: [number, number];
+  gpuBytes: [number, number];
+}
+
+/**
+ * Times the trainer (rule (8), full batch) from the trace's own clock. Records come back in
+ * groups that share a read-back time; the window runs from the read-back that returned record
+ * `warmup` to the last one, over the steps in between.
+ */
+export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, steps: number, warmup: number, readEvery = DEFAULT_READ_EVERY): Promise<StepTiming> {
+  const tf = backend.tf;
+  const rng = new Rng(1);
+  const w = make(rng);
+  const sink = new MemorySink();
+  const mem = () => tf.memory() as { numTensors: number; numBytesAllocatedInGPU?: number };
+  let warm: { numTensors: number; numBytesAllocatedInGPU?: number } | undefined;
+  let end: typeof warm;
+  try {
+    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity }, sink, {
+      onRecord: (r) => {
+        if (r.t === warmup) warm = mem();
+        end = mem();
+      },
+    });
+  } finally {
+    w.dispose();
+  }
+  const recs = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+  let i = warmup;
+  while (i + 1 < recs.length && recs[i + 1]!.time_ms === recs[warmup]!.time_ms) i++;
+  const a = recs[i]!;
+  const b = recs[recs.length - 1]!;
+  if (b.t <= a.t) throw new Error(`timeWorkload: no read-back after the warm-up (steps ${steps}, readEvery ${readEvery})`);
+  const ms = (b.time_ms - a.time_ms) / (b.t - a.t);
+  return {
+    msPerStep: ms,
+    stepsPerSec: 1000 / ms,
+    steps: b.t - a.t,
+    readEvery,
+    J0: recs[0]!.J,
+    Lloss: (sink.lines[0] as { Lloss: number }).Lloss,
+    tensors: [warm?.numTensors ?? NaN, end?.numTensors ?? NaN],
+    gpuBytes: [warm?.numBytesAllocatedInGPU ?? NaN, end?.numBytesAllocatedInGPU ?? NaN],
+  };
+}
+
+/** GB/s of an elementwise tf.add over 256 MB (read + write), `reps` dispatches, one read-back. */
+async function elementwiseBandwidth(backend: Backend, mb: number, reps: number): Promise<number> {
+  const tf = backend.tf;
+  const n = (mb * 1024 * 1024) / 4;
+  let x: Tensor = tf.fill([n], 1);
+  const once = async () => {
+    const y = tf.add(x, 1);
+    x.dispose();
+    x = y;
+  };
+  await once();
+  await tf.slice(x, [0], [1]).data();
+  const t0 = performance.now();
+  for (let k = 0; k < reps; k++) await once();
+  const probe = tf.slice(x, [0], [1]);
+  await probe.data();
+  const s = (performance.now() - t0) / 1000;
+  probe.dispose();
+  x.dispose();
+  return (2 * 4 * n * reps) / s / 1e9;
+}
+
+/** Seeded stand-in for Fashion-MNIST when it is not installed: N x n pixels in [0, 1], 10 classes. */
+export function syntheticImages(N: number, n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const X = new Float32Array(N * n);
+  for (let i = 0; i < X.length; i++) X[i] = rng.uniform();
+  const y = new Int32Array(N);
+  for (let i = 0; i < N; i++) y[i] = rng.int(10);
+  return { name: `synthetic images ${N} x ${n}`, source: `seeded uniform [0, 1] pixels (seed ${seed})`, N, n, classes: 10, X, y };
+}
+
+// ------------------------------------------------------------ dispatch and read-back counts
+
+export interface StructureCounts {
+  adapter: string;
+  size: string;
+  rows: { readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
+}
+
+/** Counts what one step costs in launches: GPU dispatches, tfjs kernels, host read-backs. */
+async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
+  const tf = backend.tf;
+  const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
+  const counts = { dispatches: 0, reads: 0, kernels: 0 };
+  const origDispatch = gpu.recordAndSubmit;
+  const origRead = gpu.read;
+  gpu.recordAndSubmit = function (...a: unknown[]) {
+    counts.dispatches++;
+    return origDispatch.apply(this, a);
+  };
+  gpu.read = function (...a: unknown[]) {
+    counts.reads++;
+    return origRead.apply(this, a);
+  };
+  const run = async (steps: number, readEvery: number) => {
+    const before = { ...counts };
+    const rng = new Rng(2);
+    const w = quadraticWorkload(tf, 'quadratic', m, m, r, rng);
+    const prof = await tf.profile(async () => {
+      await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity }, new MemorySink());
+    });
+    w.dispose();
+    return { dispatches: counts.dispatches - before.dispatches, reads: counts.reads - before.reads, kernels: prof.kernels.length };
+  };
+  const rows: StructureCounts['rows'] = [];
+  try {
+    for (const readEvery of [K, 1]) {
+      // per step = the difference between a run of 2K and one of K steps (set-up cancels)
+      const a = await run(K, readEvery);
+      const b = await run(2 * K, readEvery);
+      rows.push({ readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
+    }
+  } finally {
+    gpu.recordAndSubmit = origDispatch;
+    gpu.read = origRead;
+  }
+  return { adapter: backend.adapter?.label ?? backend.detail, size: `quadratic ${m} x ${m}, r = ${r}`, rows };
+}
+
+// ------------------------------------------------------------ the step's skinny products
+
+export interface MatmulTiming {
+  shape: string;
+  /** tfjs' own choice first (-1), then each forced program type. */
+  rows: { program: string; ms: number; GBs: number }[];
+}
+
+const PROGRAMS: [number, string][] = [
+  [-1, "tfjs' choice"],
+  [1, 'split-K'],
+  [2, 'small output'],
+  [3, 'packed 32x32'],
+];
+
+/**
+ * Times the products a step forms, whose output is thin (r columns or rows) and whose shared
+ * dimension is long: G A^T, B^T G (quadratic) and dZ^T X (softmax). tfjs picks a program by
+ * the number of 32 x 32 output tiles; here each program type is forced in turn
+ * (WEBGPU_MATMUL_PROGRAM_TYPE), reps products, one read-back. GB/s counts the big operand once.
+ */
+async function timeMatmuls(backend: Backend, shapes: { name: string; a: [number, number]; b: [number, number]; ta: boolean; tb: boolean }[], reps: number): Promise<MatmulTiming[]> {
+  const tf = backend.tf;
+  const out: MatmulTiming[] = [];
+  const saved = tf.env().get('WEBGPU_MATMUL_PROGRAM_TYPE');
+  try {
+    for (const sh of shapes) {
+      const a = tf.randomNormal(sh.a) as import('@tensorflow/tfjs').Tensor2D;
+      const b = tf.randomNormal(sh.b) as import('@tensorflow/tfjs').Tensor2D;
+      const big = Math.max(a.size, b.size) * 4;
+      const rows: MatmulTiming['rows'] = [];
+      for (const [type, name] of PROGRAMS) {
+        tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', type);
+        const once = () => tf.matMul(a, b, sh.ta, sh.tb);
+        const warm = once();
+        await warm.data();
+        warm.dispose();
+        const t0 = performance.now();
+        let last: Tensor | undefined;
+        for (let k = 0; k < reps; k++) {
+          last?.dispose();
+          last = once();
+        }
+        await last!.data();
+        const ms = (performance.now() - t0) / reps;
+        last!.dispose();
+        rows.push({ program: name, ms, GBs: big / (ms / 1000) / 1e9 });
+      }
+      a.dispose();
+      b.dispose();
+      out.push({ shape: sh.name, rows });
+    }
+  } finally {
+    tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', saved);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------ PyTorch CUDA peer
+
+export interface PeerTiming {
+  peer: string;
+  torch: string;
+  device: string;
+  msPerStep: number;
+  stepsPerSec: number;
+  copyGBs: number;
+  J0: number;
+}
+
+/** python3 with PyTorch that sees CUDA (the issue's check), or why not. */
+export function torchCuda(python = process.env.LORACHECK_PYTHON ?? 'python3'): { ok: true } | { skipped: string } {
+  const p = spawnSync(python, ['-c', 'import sys, torch; sys.exit(not torch.cuda.is_available())'], { encoding: 'utf8', timeout: 120_000 });
+  if (p.error) return { skipped: `${python} not found` };
+  if (p.status !== 0) return { skipped: /No module named .?torch/.test(p.stderr) ? `${python} has no PyTorch` : `${python}: PyTorch sees no CUDA device` };
+  return { ok: true };
+}
+
+function runPeer(args: string[], device: string, compile: boolean): PeerTiming | { skipped: string } {
+  const python = process.env.LORACHECK_PYTHON ?? (device === 'cpu' ? '/usr/bin/python3' : 'python3');
+  const p = spawnSync(python, [join(HERE, 'peers', 'torch_cuda_lora.py'), ...args, '--device', device, ...(compile ? ['--compile'] : [])], { encoding: 'utf8', timeout: 600_000 });
+  if (p.status !== 0) return { skipped: `peer failed: ${(p.stderr || p.error?.message || '').trim().split('\n').pop()}` };
+  const o = JSON.parse(p.stdout.trim().split('\n').pop()!) as Record<string, any>;
+  return { peer: o.peer, torch: o.torch, device: o.device, msPerStep: o.ms_per_step, stepsPerSec: o.steps_per_s, copyGBs: o.copy_GBs, J0: o.J0 };
+}
+
+// ------------------------------------------------------------ the GPU table
+
+export interface GpuRow {
+  name: string;
+  /** Bytes a step must move at least (quadratic: read C and H once; softmax: read X twice). */
+  minBytes: number;
+  ours: StepTiming;
+  oursEveryStep?: StepTiming;
+  /** The same with loracheck's custom kernels off (LORACHECK_WEBGPU_KERNELS=0): tfjs ops only. */
+  oursPlain?: StepTiming;
+  eager?: PeerTiming;
+  compiled?: PeerTiming;
+  peerSkipped?: string;
+}
+
+export interface WebgpuBenchResult {
+  structure: StructureCounts | { skipped: string };
+  gpu:
+    | {
+        adapter: string;
+        software: boolean;
+        bandwidthGBs: number;
+        peerBandwidthGBs?: number;
+        rows: GpuRow[];
+        /** Sizes whose webgpu run failed, with the error. */
+        failures: string[];
+        matmuls: MatmulTiming[];
+      }
+    | { skipped: string };
+}
+
+interface Size {
+  name: string;
+  kind: 'quadratic' | 'softmax';
+  m: number;
+  r: number;
+  N?: number;
+  steps: number;
+  warmup: number;
+  readEvery?: number;
+}
+
+function sizes(quick: boolean, software: boolean): Size[] {
+  if (software)
+    return [
+      { name: 'quadratic 32 x 32, r = 4', kind: 'quadratic', m: 32, r: 4, steps: 8, warmup: 2, readEvery: 4 },
+      { name: 'softmax regression 200 x 784, r = 8', kind: 'softmax', m: 784, N: 200, r: 8, steps: 4, warmup: 1, readEvery: 2 },
+    ];
+  const s = quick ? 0.25 : 1;
+  return [
+    { name: `quadratic ${4096 * s} x ${4096 * s}, r = 16`, kind: 'quadratic', m: 4096 * s, r: 16, steps: 128, warmup: 8 },
+    { name: `quadratic ${8192 * s} x ${8192 * s}, r = 32`, kind: 'quadratic', m: 8192 * s, r: 32, steps: 64, warmup: 4 },
+    { name: `softmax regression ${60000 * s} x 784, r = 8`, kind: 'softmax', m: 784, N: 60000 * s, r: 8, steps: 64, warmup: 4 },
+  ];
+}
+
+export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) => void }): Promise<WebgpuBenchResult> {
+  const { quick, log } = opts;
+  let backend: Backend;
+  try {
+    backend = await chooseBackend('webgpu');
+  } catch (e) {
+    if (!(e instanceof BackendUnavailable)) throw e;
+    const why = `no WebGPU adapter (${e.message.replace(/^backend webgpu is not available: /, '')})`;
+    log(`GPU part skipped: ${why}`);
+    return { structure: { skipped: why }, gpu: { skipped: why } };
+  }
+  const a = backend.adapter!;
+  log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}`);
+  const structure = await countStructure(backend, a.software ? 8 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
+  for (const r of structure.rows)
+    log(`  per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
+
+  const forceSoftware = process.env.LORACHECK_BENCH_GPU_SOFTWARE === '1';
+  if (a.software && !forceSoftware) {
+    const why = `the only WebGPU adapter is a software rasteriser (${a.label}): GPU timings need a hardware adapter (see loracheck backends)`;
+    log(`GPU timings skipped: ${why}`);
+    return { structure, gpu: { skipped: why } };
+  }
+  const peerDevice = a.software ? 'cpu' : 'cuda';
+  const cuda = peerDevice === 'cuda' ? torchCuda() : ({ ok: true } as const);
+  const bandwidthGBs = await elementwiseBandwidth(backend, a.software ? 16 : 256, a.software ? 3 : 20);
+  log(`  elementwise bandwidth (tf.add, read + write): ${bandwidthGBs.toFixed(1)} GB/s`);
+  let fmnist: Dataset | undefined;
+  const rows: GpuRow[] = [];
+  let peerBandwidthGBs: number | undefined;
+  let compileArgs: string[] | undefined;
+  const failures: string[] = [];
+  for (const s of sizes(quick, a.software)) {
+    let make: (rng: Rng) => Workload;
+    let peerArgs: string[];
+    let minBytes: number;
+    if (s.kind === 'quadratic') {
+      make = (rng) => quadraticWorkload(backend.tf, 'quadratic', s.m, s.m, s.r, rng);
+      peerArgs = ['--workload', 'quadratic', '--m', String(s.m), '--n', String(s.m), '--rank', String(s.r)];
+      minBytes = 2 * s.m * s.m * 4;
+    } else {
+      const N = s.N!;
+      const d = fmnistAvailable() ? (fmnist ??= loadFashionMNIST({ limit: N })) : syntheticImages(N, 784, 7);
+      const data: Dataset = d.N > N ? { ...d, N, X: d.X.subarray(0, N * d.n), y: d.y.subarray(0, N) } : d;
+      make = (rng) => logregWorkload(backend.tf, data.name, data, rng);
+      peerArgs = ['--workload', 'softmax', '--samples', String(N), '--features', '784', '--rank', String(s.r)];
+      minBytes = 2 * N * 784 * 4;
+    }
+    let ours: StepTiming;
+    try {
+      ours = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+    } catch (e) {
+      // one size failing (out of memory, a device eta above the rule) must not lose the others
+      const why = e instanceof Error ? e.message : String(e);
+      log(`${s.name}: webgpu FAILED: ${why}`);
+      failures.push(`${s.name}: ${why}`);
+      continue;
+    }
+    log(`${s.name}: webgpu ${ours.stepsPerSec.toFixed(1)} steps/s (${ours.msPerStep.toFixed(3)} ms/step, read-back every ${ours.readEvery})`);
+    const row: GpuRow = { name: s.name, minBytes, ours };
+    if (rows.length === 0) {
+      row.oursEveryStep = await timeWorkload(backend, make, s.r, Math.min(s.steps, 32), s.warmup, 1);
+      log(`  read-back every step: ${row.oursEveryStep.stepsPerSec.toFixed(1)} steps/s`);
+      const saved = process.env.LORACHECK_WEBGPU_KERNELS;
+      process.env.LORACHECK_WEBGPU_KERNELS = '0';
+      try {
+        row.oursPlain = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+      } finally {
+        if (saved === undefined) delete process.env.LORACHECK_WEBGPU_KERNELS;
+        else process.env.LORACHECK_WEBGPU_KERNELS = saved;
+      }
+      log(`  tfjs ops only (custom kernels off): ${row.oursPlain.stepsPerSec.toFixed(1)} steps/s`);
+    }
+    if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
+    else {
+      const common = [...peerArgs, '--steps', String(s.steps), '--warmup', String(s.warmup), ...(s.kind === 'softmax' ? ['--L', String(ours.Lloss)] : [])];
+      const eager = runPeer(common, peerDevice, false);
+      if ('skipped' in eager) row.peerSkipped = eager.skipped;
+      else {
+        row.eager = eager;
+        peerBandwidthGBs = Math.max(peerBandwidthGBs ?? 0, eager.copyGBs);
+        log(`  PyTorch ${eager.torch} ${eager.peer} on ${eager.device}: ${eager.stepsPerSec.toFixed(1)} steps/s; ratio ${(ours.stepsPerSec / eager.stepsPerSec).toFixed(3)}x`);
+        if (rows.length === 0) compileArgs = common;
+      }
+    }
+    rows.push(row);
+  }
+  // torch.compile (the next bar after eager) last: its compilation takes the longest
+  if (compileArgs && !quick && !a.software) {
+    const compiled = runPeer(compileArgs, peerDevice, true);
+    if ('skipped' in compiled) log(`  torch.compile skipped: ${compiled.skipped}`);
+    else {
+      rows[0]!.compiled = compiled;
+      log(`  ${rows[0]!.name}: PyTorch torch.compile ${compiled.stepsPerSec.toFixed(1)} steps/s`);
+    }
+  }
+  const q = a.software ? 32 : quick ? 1024 : 4096;
+  const N = a.software ? 200 : quick ? 15000 : 60000;
+  const matmuls = await timeMatmuls(
+    backend,
+    [
+      { name: `G A^T: ${q} x ${q} times (16 x ${q})^T`, a: [q, q], b: [16, q], ta: false, tb: true },
+      { name: `B^T G: (${q} x 16)^T times ${q} x ${q}`, a: [q, 16], b: [q, q], ta: true, tb: false },
+      { name: `dZ^T X: (${N} x 10)^T times ${N} x 784`, a: [N, 10], b: [N, 784], ta: true, tb: false },
+    ],
+    a.software ? 2 : 20,
+  );
+  for (const m of matmuls) log(`  ${m.shape}: ${m.rows.map((r) => `${r.program} ${r.ms.toFixed(3)} ms`).join(', ')}`);
+  return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows, failures, matmuls } };
+}
+
+const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
+
+export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
+  const tables: BenchTable[] = [];
+  const st = r.structure;
+  if ('skipped' in st) tables.push({ title: 'webgpu step structure (dispatches, read-backs)', columns: ['status'], rows: [['skipped']], notes: [st.skipped] });
+  else
+    tables.push({
+      title: `webgpu step structure, ${st.size}, on ${st.adapter} (counts, not times)`,
+      columns: ['read-back every', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
+      rows: st.rows.map((x) => [x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
+      notes: ['per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels'],
+    });
+  const g = r.gpu;
+  if ('skipped' in g) {
+    tables.push({ title: 'GPU: loracheck webgpu vs PyTorch CUDA on the same GPU', columns: ['status'], rows: [['skipped']], notes: [g.skipped, 'no GPU was available to measure the webgpu / PyTorch ratio'] });
+    return tables;
+  }
+  const bw = Math.max(g.bandwidthGBs, g.peerBandwidthGBs ?? 0);
+  const share = (bytes: number, ms: number) => `${sig((100 * bytes) / (ms / 1000) / (bw * 1e9), 2)}%`;
+  const rows: (string | number)[][] = [];
+  for (const x of g.rows) {
+    rows.push([x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, sig(x.ours.stepsPerSec), sig(x.ours.msPerStep), x.eager ? sig(x.ours.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.ours.msPerStep)]);
+    if (x.oursEveryStep)
+      rows.push(['', 'loracheck webgpu, read-back every step', sig(x.oursEveryStep.stepsPerSec), sig(x.oursEveryStep.msPerStep), x.eager ? sig(x.oursEveryStep.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursEveryStep.msPerStep)]);
+    if (x.oursPlain)
+      rows.push(['', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, sig(x.oursPlain.stepsPerSec), sig(x.oursPlain.msPerStep), x.eager ? sig(x.oursPlain.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursPlain.msPerStep)]);
+    if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, share(x.minBytes, x.eager.msPerStep)]);
+    if (x.compiled) rows.push(['', `PyTorch ${x.compiled.torch} torch.compile`, sig(x.compiled.stepsPerSec), sig(x.compiled.msPerStep), sig(x.compiled.stepsPerSec / x.eager!.stepsPerSec), share(x.minBytes, x.compiled.msPerStep)]);
+    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-', '-']);
+  }
+  const first = g.rows[0];
+  tables.push({
+    title: `GPU: loracheck webgpu vs PyTorch on ${g.adapter}${g.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}, rule (8), every step's scalars kept`,
+    columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', 'bandwidth share'],
+    rows,
+    notes: [
+      `bandwidth share: the bytes a step must move at least (quadratic: C and H read once; softmax: X read twice) over the step time, against ${sig(bw)} GB/s measured here (tf.add ${sig(g.bandwidthGBs)} GB/s${g.peerBandwidthGBs ? `, torch copy ${sig(g.peerBandwidthGBs)} GB/s` : ''})`,
+      ...(first?.eager ? [`target: webgpu steps/s >= PyTorch eager on ${first.name}: ratio ${sig(first.ours.stepsPerSec / first.eager.stepsPerSec)}x`] : []),
+      ...g.failures.map((f) => `FAILED on webgpu: ${f}`),
+      ...g.rows.map((x) => `${x.name}: tfjs tensors ${x.ours.tensors[0]} after warm-up, ${x.ours.tensors[1]} at the end; GPU pool ${sig(x.ours.gpuBytes[0] / 1e6)} MB -> ${sig(x.ours.gpuBytes[1] / 1e6)} MB`),
+    ],
+  });
+  tables.push({
+    title: `GPU: the step's thin products on webgpu, by matMul program (${g.adapter})`,
+    columns: ['product', 'program', 'ms', 'GB/s of the big operand'],
+    rows: g.matmuls.flatMap((m) => m.rows.map((x, i) => [i === 0 ? m.shape : '', x.program, sig(x.ms), sig(x.GBs)])),
+    notes: ["tfjs' choice is what the trainer gets today; a faster forced program is the next thing to wire into matMulT (gpu-runs/workloads/matmul.ts)"],
+  });
+  return tables;
+}
+
+export const suite: BenchSuite = {
+  name: 'webgpu',
+  async run(opts: BenchOptions): Promise<BenchTable[]> {
+    return webgpuTables(await runWebgpuBench({ quick: opts.quick, log: opts.log }));
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * `loracheck backends`: which TensorFlow.js backends can run here, the WebGPU adapter Dawn
+ * sees (vendor, architecture, description, Vulkan loader and drivers), and what `train
+ * --backend auto` would pick (gpu-runs/backend.ts decides; this only asks it).
+ */
+import type { Command } from '../main.ts';
+import { probeBackends } from '../../gpu-runs/backend.ts';
+
+export const command: Command = {
+  spec: {
+    name: 'backends',
+    summary: 'List the TensorFlow.js backends usable here, the WebGPU adapter, and what auto picks.',
+    usage: 'backends [--json]',
+    flags: { json: { type: 'boolean', help: 'print one JSON document' } },
+    details: 'auto tries gpu > webgpu (hardware adapters only) > native > wasm > cpu; --backend webgpu also takes a software adapter (SwiftShader).',
+  },
+  async run({ flags }) {
+    const r = await probeBackends();
+    if (flags.json) {
+      console.log(JSON.stringify(r, null, 2));
+      return 0;
+    }
+    for (const b of r.backends) {
+      const note = b.available && !b.autoEligible ? ' (auto skips it: software adapter)' : '';
+      console.log(`${b.name.padEnd(7)} ${b.available ? 'yes' : 'no '}  ${b.detail}${note}`);
+      const a = b.adapter;
+      if (a) {
+        console.log(`        adapter: vendor "${a.vendor}", architecture "${a.architecture}", device "${a.device}", description "${a.description}"`);
+        if (a.vulkanLoader) console.log(`        Vulkan loader ${a.vulkanLoader}; drivers ${(a.vulkanDrivers ?? []).join(', ')}`);
+      }
+    }
+    console.log(`auto: ${r.auto}`);
+    return 0;
+  },
+};

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# One call on a GPU machine that has no Node, no npm, no network and maybe no Vulkan loader:
+# unpacks what gpu-runs/device/pack.sh put in .device/, points Vulkan at the NVIDIA driver,
+# and runs loracheck's GPU checks, writing everything under $OUT:
+#   env.txt, nvidia-smi.txt     what machine this was
+#   backends.json               the adapter Dawn sees (must be a hardware one)
+#   quadratic-<size>.jsonl      a rule-(8) trace at LLM-layer size, and verify-trace's verdicts
+#   bench.txt, bench.json       bench suite webgpu: loracheck webgpu vs PyTorch CUDA on this GPU
+#                               (bench.log: its progress lines, kept if it runs out of time)
+#   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
+#   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
+# Each stage has its own time limit, so one that hangs cannot eat the others' time.
+# Usage (repo root, .device/ carried along):  OUT=/some/dir bash gpu-runs/device/run.sh
+# Knobs for a local rehearsal on a CPU machine (SwiftShader standing in for the GPU):
+#   LORACHECK_DEVICE_ICD=<icd.json>  the Vulkan driver to use (default: the NVIDIA ICD found)
+#   LORACHECK_DEVICE_SIZE=N, _STEPS=T quadratic size and steps of the trace stage (4096, 300)
+#   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
+#   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
+#   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
+#   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+PACK="$ROOT/.device"
+OUT="${OUT:-$ROOT/device-out}"
+mkdir -p "$OUT"
+SUMMARY="$OUT/SUMMARY.txt"
+: > "$SUMMARY"
+note() { echo "$*" | tee -a "$SUMMARY"; }
+
+# The whole script must end inside one device call (600 s at most): every stage's limit is cut
+# to what is left of LORACHECK_DEVICE_DEADLINE seconds (default 560), and a stage with under
+# 15 s left is skipped.
+DEADLINE="${LORACHECK_DEVICE_DEADLINE:-560}"
+
+# stage NAME LIMIT_S STDOUT loracheck-args...: one loracheck command with its own time limit;
+# stdout to the file STDOUT, stderr to $OUT/NAME.log
+stage() {
+  local name="$1" limit="$2" stdout="$3"
+  shift 3
+  local left=$((DEADLINE - SECONDS))
+  if [ "$left" -lt 15 ]; then
+    note "$name: skipped (no time left)"
+    return 1
+  fi
+  [ "$limit" -le "$left" ] || limit=$left
+  local t0=$SECONDS
+  timeout --kill-after=5 "$limit" "$NODE_BIN" "$ROOT/bin/loracheck.js" "$@" > "$stdout" 2> "$OUT/$name.log"
+  local rc=$?
+  local what=ok
+  [ $rc -eq 0 ] || what="failed (exit $rc$([ $rc -eq 124 ] && echo ', timed out'))"
+  note "$name: $what, $((SECONDS - t0)) s"
+  return $rc
+}
+
+{
+  echo "date: $(date -u +%FT%TZ)"; uname -a; cat /etc/os-release 2>/dev/null | head -2
+  ldd --version 2>&1 | head -1; nproc; free -g 2>/dev/null | head -2
+} > "$OUT/env.txt" 2>&1
+command -v nvidia-smi > /dev/null && nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
+
+# --- Node -------------------------------------------------------------------------------
+NODE_BIN=""
+if [ "${LORACHECK_DEVICE_FORCE_NODE:-0}" != 1 ] && command -v node > /dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2> /dev/null; then
+  NODE_BIN="$(command -v node)"
+else
+  mkdir -p "$PACK/bin"
+  [ -x "$PACK/bin/node" ] || { xz -dc "$PACK/node.xz" > "$PACK/bin/node" && chmod +x "$PACK/bin/node"; }
+  NODE_BIN="$PACK/bin/node"
+fi
+export PATH="$(dirname "$NODE_BIN"):$PATH"
+note "node: $NODE_BIN $("$NODE_BIN" --version 2>&1)"
+
+# --- node_modules -------------------------------------------------------------------------
+if [ ! -d "$ROOT/node_modules/@tensorflow/tfjs-backend-webgpu" ] || [ ! -d "$ROOT/node_modules/webgpu/dist/linux-x64" ]; then
+  tar -C "$ROOT" -xJf "$PACK/node_modules.tar.xz" && note "node_modules: unpacked from .device/node_modules.tar.xz"
+fi
+
+# --- Vulkan loader and the libraries the NVIDIA ICD loads ------------------------------------
+# Unpacked into .device/root (no root needed) and found through LD_LIBRARY_PATH; loracheck
+# loads this libvulkan.so.1 itself (LORACHECK_VULKAN_LOADER).
+extract_deb() { # dpkg -x, or python3 reading the ar archive where dpkg is missing
+  if command -v dpkg > /dev/null; then dpkg -x "$1" "$2"; else
+    python3 - "$1" "$2" << 'PY'
+import io, lzma, sys, tarfile
+data = open(sys.argv[1], 'rb').read()
+pos = 8
+while pos < len(data):
+    name = data[pos:pos + 16].decode().strip().rstrip('/'); size = int(data[pos + 48:pos + 58])
+    body = data[pos + 60:pos + 60 + size]; pos += 60 + size + (size & 1)
+    if name.startswith('data.tar'):
+        mode = 'r:xz' if name.endswith('.xz') else 'r:zst' if name.endswith('.zst') else 'r:*'
+        tarfile.open(fileobj=io.BytesIO(body), mode=mode).extractall(sys.argv[2])
+PY
+  fi
+}
+if ! ldconfig -p 2> /dev/null | grep -q 'libvulkan\.so\.1'; then
+  mkdir -p "$PACK/root"
+  for d in "$PACK"/debs/*.deb; do extract_deb "$d" "$PACK/root" || note "could not unpack $(basename "$d")"; done
+  LIBDIR="$PACK/root/usr/lib/x86_64-linux-gnu"
+  export LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LORACHECK_VULKAN_LOADER="$LIBDIR/libvulkan.so.1"
+  note "vulkan loader: $LORACHECK_VULKAN_LOADER (unpacked from .device/debs)"
+else
+  note "vulkan loader: the system's libvulkan.so.1"
+fi
+
+# --- the NVIDIA driver's Vulkan ICD ---------------------------------------------------------
+if [ -n "${LORACHECK_DEVICE_ICD:-}" ]; then
+  export VK_ICD_FILENAMES="$LORACHECK_DEVICE_ICD"
+elif [ -z "${VK_ICD_FILENAMES:-}" ]; then
+  for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json /usr/local/share/vulkan/icd.d/nvidia_icd.json; do
+    [ -f "$f" ] && { export VK_ICD_FILENAMES="$f"; break; }
+  done
+fi
+note "VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-<unset: the loader searches its default places>}"
+
+hardware() { "$NODE_BIN" -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const w = d.backends.find((b) => b.name === "webgpu"); process.exit(w && w.available && !w.adapter.software ? 0 : 1)' "$OUT/backends.json" 2> /dev/null; }
+
+stage backends 60 "$OUT/backends.json" backends --json
+if ! hardware && [ -z "${LORACHECK_DEVICE_ICD:-}" ] && [ "$(id -u)" = 0 ]; then
+  # the route measured on an H200 image: the Debian packages unpacked into / itself
+  note "no hardware adapter with .device/root; unpacking .device/debs into / and trying again"
+  for d in "$PACK"/debs/*.deb; do extract_deb "$d" /; done
+  unset LORACHECK_VULKAN_LOADER
+  stage backends-retry 60 "$OUT/backends.json" backends --json
+fi
+if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardware adapter (see backends.json, backends.log)"; fi
+
+# --- the checks, most important first ---------------------------------------------------------
+SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
+STEPS="${LORACHECK_DEVICE_STEPS:-300}"
+TRACE="$OUT/quadratic-$SIZE.jsonl"
+if ! stage "train-$SIZE" 90 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE"; then
+  # the same with loracheck's custom kernels off (tfjs ops only, eta on the host)
+  TRACE="$OUT/quadratic-$SIZE-plain.jsonl"
+  LORACHECK_WEBGPU_KERNELS=0 stage "train-$SIZE-plain" 90 "$OUT/train-$SIZE-plain.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE"
+fi
+[ -s "$TRACE" ] && stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
+# the bench's progress lines (bench.log) survive a timeout; its tables come at the end
+stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
+if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
+  stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 100 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
+    stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
+fi
+note "done; results in $OUT"

@@ -1,0 +1,42 @@
+/**
+ * The SMT engine joined to the other engines: a search (and so an ablation row) asks it first;
+ * a refutation is the search's witness with no sampling, a proof for every input settles the
+ * search with no counterexample; tighten's bracket on (19) is the exact worst ratio 1/2.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { claimById } from '../../theory/index.ts';
+import { bracketConstant, releaseZ3 } from '../prove/index.ts';
+import { ablationRow } from './ablate.ts';
+import { search } from './search.ts';
+
+afterAll(releaseZ3);
+
+describe('SMT first', () => {
+  it('makes a refutation the witness of a search with a hypothesis dropped (an ablation row, no sampling)', async () => {
+    const claim = claimById('L34.s18.b')!;
+    const out = await search({ claim, dropped: ['L_ge_1'], smtSeconds: 30, seconds: 1, workers: 1, seed: 1 });
+    expect(out.smt?.verdict).toBe('refuted');
+    expect(out.cases).toBe(0);
+    expect(out.found?.witness).toMatchObject({ foundBy: 'smt', confirmedIn: 'exact', violates: ['L_ge_1'], sizes: 'm=1, n=1, r=1' });
+    expect(out.found?.failing.length).toBeGreaterThan(0);
+    expect(ablationRow(claim, 'L_ge_1', out).status).toBe('load-bearing');
+  });
+
+  it('settles a search when the claim is proved for every input, and says so in the row', async () => {
+    const claim = claimById('L34.s22.a')!;
+    const out = await search({ claim, smtSeconds: 30, seconds: 1, workers: 1, seed: 1 });
+    expect(out.smt).toMatchObject({ verdict: 'proved', class: 'all inputs' });
+    expect(out.found).toBeUndefined();
+    expect(out.cases).toBe(0);
+    expect(ablationRow(claim, 'eta_rule', out).status).toBe('not-needed');
+  });
+});
+
+describe('SMT bracket (tighten)', () => {
+  it('brackets the constant of (19) on 1x1 quadratics at exactly 1/2: a witness at 1/2 and a proof of 1/2', async () => {
+    const b = (await bracketConstant(claimById('E19')!, { budgetMs: 30_000 }))!;
+    expect(b.lower?.ratio).toBe('1/2');
+    expect(b.upper).toMatchObject({ ratio: '1/2', class: 'm = n = r = 1 quadratics' });
+    expect(b.steps).toBeGreaterThan(1);
+  });
+});
