@@ -213,7 +213,7 @@ const SCHEMAS: Record<ResultFile['kind'], Spec> = {
         evaluations: opt('number'),
         seconds: opt('number'),
         reason: opt('string'),
-        foundBy: opt(en('sampling', 'ascent', 'corpus')),
+        foundBy: opt(en('smt', 'sampling', 'ascent', 'corpus')),
         error: opt('string'),
       }),
     ),

@@ -196,9 +196,9 @@ export interface AblationRow {
   seconds: number;
   /** For 'cannot-fail': why; for 'not-shown': what was spent. */
   reason?: string;
-  /** Which part of the search found the witness: sampling (fast-check), the ascent, or neither
-   *  within the budget but a witness stored in the corpus, replayed exactly now. */
-  foundBy?: 'sampling' | 'ascent' | 'corpus';
+  /** Which part of the search found the witness: the SMT engine, sampling (fast-check), the
+   *  ascent, or none within the budget but a witness stored in the corpus, replayed exactly now. */
+  foundBy?: 'smt' | 'sampling' | 'ascent' | 'corpus';
   error?: string;
 }
 

@@ -76,7 +76,7 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
-        const found = row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
+        const found = row.foundBy === 'smt' || row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
         const what =
           row.status === 'load-bearing'
             ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}, ${found})` : ''}`

@@ -80,7 +80,8 @@ export function ablationRow(claim: Claim, hypothesis: HypothesisName, out: Searc
         witness: w,
         error: `the counterexample satisfies ${hypothesis}: ${claim.id} fails with all its hypotheses (see loracheck search --claim ${claim.id})`,
       };
-    return { ...base, status: 'load-bearing', witness: w, foundBy: w.foundIn === 'float64' && !w.path ? 'ascent' : 'sampling' };
+    const foundBy = w.foundBy === 'smt' ? 'smt' : w.foundIn === 'float64' && !w.path ? 'ascent' : 'sampling';
+    return { ...base, status: 'load-bearing', witness: w, foundBy };
   }
   if (out.error) return { ...base, status: 'error', error: out.error };
   const spent = `${out.cases} cases${out.ascents ? `, ${out.ascents} ascents (${out.evaluations ?? 0} float64 evaluations)` : ''} in ${seconds.toFixed(1)} s`;
