@@ -24,7 +24,13 @@ export interface FlagSpec {
   min?: number;
   /** For int/number: exclusive lower bound (value must be greater). */
   gt?: number;
+  /** For int/number: inclusive upper bound. */
+  max?: number;
 }
+
+/** Seeds are 32-bit words: fast-check and pure-rand keep only the low 32 bits of a seed, so a
+ *  larger one would silently replay another seed's run. Seed flags reject it instead. */
+export const SEED_MAX = 2 ** 32 - 1;
 
 export interface CommandSpec {
   name: string;
@@ -95,6 +101,8 @@ function convert(cmd: string, name: string, f: FlagSpec, v: string): unknown {
       throw new UsageError(`${cmd}: flag --${name} must be ${f.type === 'int' ? 'an integer' : 'a number'}, got "${v}"`);
     if (f.min !== undefined && x < f.min) throw new UsageError(`${cmd}: flag --${name} must be >= ${f.min}, got ${v}`);
     if (f.gt !== undefined && !(x > f.gt)) throw new UsageError(`${cmd}: flag --${name} must be > ${f.gt}, got ${v}`);
+    if (f.max !== undefined && x > f.max)
+      throw new UsageError(`${cmd}: flag --${name} must be <= ${f.max}${f.max === SEED_MAX ? ' (seeds are 32-bit)' : ''}, got ${v}`);
     return x;
   }
   if (f.choices && !f.choices.includes(v))

@@ -14,6 +14,7 @@ import type { Mode } from '../numeric/field.ts';
 import { fieldFor } from '../numeric/fields.ts';
 import type { Claim } from '../theory/claim.ts';
 import { decode, type JSONValue } from '../theory/codec.ts';
+import { CATALOGUE } from '../theory/index.ts';
 import type { Witness } from '../theory/results.ts';
 import { evaluateCase, failingFamilies } from './_internals/evaluate.ts';
 import { violated } from './_internals/witness.ts';
@@ -56,7 +57,12 @@ export class CorpusError extends Error {
   }
 }
 
-function validate(file: string, x: unknown): CorpusFile {
+const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every((v) => typeof v === 'string');
+
+/** A corpus file is properties/corpus/<id>.json: its `claim` and every witness's `claim` must
+ *  be that id (a file renamed or edited by hand would otherwise be replayed against the wrong
+ *  claim, or make another claim's failures "known"). */
+function validate(file: string, id: string, x: unknown): CorpusFile {
   const bad = (field: string, why: string): never => {
     throw new CorpusError(`${file}: field ${field} ${why}`);
   };
@@ -65,14 +71,16 @@ function validate(file: string, x: unknown): CorpusFile {
   if (o.kind !== 'corpus') bad('kind', `must be "corpus", got ${JSON.stringify(o.kind)}`);
   if (o.schema !== CORPUS_SCHEMA) bad('schema', `must be ${CORPUS_SCHEMA}, got ${JSON.stringify(o.schema)}`);
   if (typeof o.claim !== 'string') bad('claim', 'must be a string');
+  if (o.claim !== id) bad('claim', `must be ${JSON.stringify(id)} (the file name), got ${JSON.stringify(o.claim)}`);
   if (!Array.isArray(o.entries)) bad('entries', 'must be an array');
   (o.entries as unknown[]).forEach((e, i) => {
     const en = e as Record<string, unknown>;
-    if (!en || typeof en !== 'object') bad(`entries[${i}]`, 'must be an object');
-    if (!Array.isArray(en.failing)) bad(`entries[${i}].failing`, 'must be an array of labels');
+    if (!en || typeof en !== 'object' || Array.isArray(en)) bad(`entries[${i}]`, 'must be an object');
+    if (!isStringArray(en.failing)) bad(`entries[${i}].failing`, 'must be an array of labels');
     const w = en.witness as Record<string, unknown> | undefined;
-    if (!w || typeof w !== 'object') bad(`entries[${i}].witness`, 'must be an object');
-    if (w!.claim !== o.claim) bad(`entries[${i}].witness.claim`, `must be ${JSON.stringify(o.claim)}, got ${JSON.stringify(w!.claim)}`);
+    if (!w || typeof w !== 'object' || Array.isArray(w)) bad(`entries[${i}].witness`, 'must be an object');
+    if (w!.claim !== id) bad(`entries[${i}].witness.claim`, `must be ${JSON.stringify(id)} (the file name), got ${JSON.stringify(w!.claim)}`);
+    if (!isStringArray(w!.dropped)) bad(`entries[${i}].witness.dropped`, 'must be an array of hypothesis names');
     if (!Array.isArray(w!.comparisons)) bad(`entries[${i}].witness.comparisons`, 'must be an array');
     if (w!.input === undefined || w!.input === null) bad(`entries[${i}].witness.input`, 'is missing');
   });
@@ -89,11 +97,12 @@ export function readCorpus(id: string, dir = CORPUS_DIR): CorpusFile {
   } catch (e) {
     throw new CorpusError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  return validate(path, json);
+  return validate(path, id, json);
 }
 
 /** Every corpus file in the folder. */
 export function listCorpora(dir = CORPUS_DIR): CorpusFile[] {
+  // readCorpus checks each file's content against its name
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -108,7 +117,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The entry a new counterexample repeats: same hypotheses dropped and the same failing
- * comparisons (label families). Such a counterexample is "known": `check` exits 0 on it.
+ * comparisons (label families). Whether a repeat may count as "known" is `knownFailure`'s call.
  */
 export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[]; loss?: string }): CorpusEntry | undefined {
   return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing) && entryLoss(e) === c.loss);
@@ -119,6 +128,44 @@ export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; fai
 export function entryLoss(e: CorpusEntry): string | undefined {
   const loss = (e.witness.input as { loss?: { family?: unknown; expr?: unknown } } | null)?.loss;
   return loss && loss.family === 'expr' && typeof loss.expr === 'string' ? loss.expr : undefined;
+}
+
+/** The `.corrected` claim of a printed line that the catalogue shows false, if any. */
+export function correctionOf(claimId: string, catalogue: readonly Claim[] = CATALOGUE): Claim | undefined {
+  return catalogue.find((c) => c.correctedOf === claimId);
+}
+
+export interface KnownVerdict {
+  /** True when the failure is one the corpus already holds AND one that may be known at all. */
+  known: boolean;
+  /** The corpus entry it repeats (when it repeats one, known or not). */
+  entry?: CorpusEntry;
+  /** Why it is (not) known, for the output. */
+  why: string;
+}
+
+/**
+ * Whether a confirmed counterexample is "known" (`check` and `search` then exit 0).
+ * A counterexample to a claim the paper states as true, found with all its hypotheses in
+ * place, is never known, whatever the corpus holds: it refutes the claim (exit 1, reported as
+ * new). Only two kinds of failure can be known: those of a printed line that the catalogue
+ * shows false (it has a `.corrected` claim), and those found with hypotheses dropped
+ * (ablation), each when the corpus holds the same failure (same hypotheses dropped, same
+ * failing comparisons).
+ */
+export function knownFailure(
+  claim: Claim,
+  c: { dropped: readonly string[]; failing: readonly string[]; loss?: string },
+  corpus: CorpusFile,
+  catalogue: readonly Claim[] = CATALOGUE,
+): KnownVerdict {
+  const printedFalse = correctionOf(claim.id, catalogue) !== undefined;
+  const entry = findKnown(corpus, c);
+  if (c.dropped.length === 0 && !printedFalse)
+    return { known: false, ...(entry ? { entry } : {}), why: `a counterexample to ${claim.id} as stated, with all its hypotheses: new whatever the corpus holds` };
+  if (!entry) return { known: false, why: 'not in the corpus' };
+  const what = c.dropped.length ? `found with ${c.dropped.join(', ')} dropped` : `a printed line corrected by ${correctionOf(claim.id, catalogue)!.id}`;
+  return { known: true, entry, why: `in the corpus (${what})` };
 }
 
 /** A corpus entry for a confirmed counterexample of a check or search result (undefined if none). */

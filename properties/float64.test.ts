@@ -9,8 +9,9 @@ import { fieldFor } from '../numeric/fields.ts';
 import { checkClaim } from './engine.ts';
 import { countLine } from './_internals/claim-suite.ts';
 import { evaluateCase } from './_internals/evaluate.ts';
+import { seedFromEnv } from './_internals/seeds.ts';
 
-const SEED = Number(process.env.LORACHECK_SEED ?? 9);
+const SEED = seedFromEnv('LORACHECK_SEED', 9);
 
 describe('float64 screening', () => {
   it.each([

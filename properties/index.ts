@@ -41,6 +41,8 @@ export {
   listCorpora,
   emptyCorpus,
   findKnown,
+  knownFailure,
+  correctionOf,
   entryFromResult,
   withEntry,
   replayEntry,
@@ -49,5 +51,6 @@ export {
   CorpusError,
   type CorpusEntry,
   type CorpusFile,
+  type KnownVerdict,
   type ReplayOutcome,
 } from './corpus.ts';

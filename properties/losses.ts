@@ -6,10 +6,13 @@
  * With every hypothesis kept (Assumptions 3.1, 3.2): L = max(1, true L) * f, f in [1, 2]
  * (any constant >= the true one and >= 1 is allowed), Lstar = inf L or a bit below.
  * Each dropped hypothesis widens exactly one of these and keeps the others:
- * - `L_ge_1`: L = 2^e (1 + k/8), e in [-6, 6], and the loss is rescaled so that its true
- *   constant is L / f <= L: only L >= 1 fails.
- * - `smooth`: the loss is scaled up by an integer factor and L = max(1, true L * f), f in
- *   [1/8, 1]: the stated L may lie below the true one.
+ * - `L_ge_1`: L = 2^e (1 + k/8) in (0, 1), e in [-10, -1], and the loss is rescaled so that
+ *   its true constant is L / f <= L: only L >= 1 fails. C is scaled by 2^j, j in [0, 10]: with
+ *   L < 1 the statements that need L >= 1 fail where ||G|| = ||grad L(BA)|| is large against
+ *   L, i.e. where ||BA - C|| is of order 1/L.
+ * - `smooth`: L = 1 + k/8 (>= 1, so `L_ge_1` still holds) and the loss is rescaled so that its
+ *   true constant is L / f, f = 2^-e (8 - j)/8 with e in [0, 10]: the stated L lies below the
+ *   true one by any factor down to about 1/1000.
  * - `lower_bound`: Lstar = inf L + k/8, k in 1..16: above the infimum.
  * Whatever the rounding of a float64 input, a kept hypothesis holds exactly on the final
  * numbers (L is raised to max(L, true L) and max(L, 1) on the values handed over).
@@ -42,12 +45,14 @@ export function familiesFor(mode: Mode): readonly LossFamily[] {
 export interface ConstantsRaw {
   /** [1, 2]: L = max(1, true L) * f12 (and true L = L / f12 when `L_ge_1` is dropped). */
   f12: Rational;
-  /** [1/8, 1]: L = true L * fBelow when `smooth` is dropped. */
+  /** (0, 1]: L = true L * fBelow when `smooth` is dropped. */
   fBelow: Rational;
-  /** L in (0, inf) when `L_ge_1` is dropped. */
+  /** L in (0, 1) when `L_ge_1` is dropped. */
   Lfree: Rational;
-  /** Integer 1..16 scaling the loss up when `smooth` is dropped. */
-  scaleUp: number;
+  /** L in [1, 2] when `smooth` is dropped (and `L_ge_1` kept). */
+  Lsmooth: Rational;
+  /** 2^j, j in 0..10: the scale of C when `L_ge_1` is dropped. */
+  cScale: Rational;
   /** Lstar = inf - gapBelow (kept) or inf + gapAbove (dropped). */
   gapBelow: Rational;
   gapAbove: Rational;
@@ -56,18 +61,19 @@ export interface ConstantsRaw {
 export function constantsRaw(): fc.Arbitrary<ConstantsRaw> {
   return fc
     .tuple(
+      fc.tuple(factorOneTwo(), factorBelowOne(), fc.integer({ min: 0, max: 10 })),
+      logUniform(-10, -1),
       factorOneTwo(),
-      factorBelowOne(),
-      logUniform(-6, 6),
-      fc.integer({ min: 1, max: 16 }),
+      fc.integer({ min: 0, max: 10 }),
       fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }),
       fc.integer({ min: 1, max: 16 }),
     )
-    .map(([f12, fBelow, Lfree, scaleUp, below, above]) => ({
+    .map(([[f12, below1, e], Lfree, Lsmooth, j, below, above]) => ({
       f12,
-      fBelow,
+      fBelow: below1.div(Rational.of(2).pow(e)),
       Lfree,
-      scaleUp,
+      Lsmooth,
+      cScale: Rational.of(2).pow(j),
       gapBelow: Rational.of(below, 8),
       gapAbove: Rational.of(above, 8),
     }));
@@ -93,7 +99,7 @@ export function plannedScale(trueL: Rational, k: ConstantsRaw, dropped: Dropped)
   const dropL1 = dropped.has('L_ge_1');
   const dropSmooth = dropped.has('smooth');
   if (dropL1) return k.Lfree.div(dropSmooth ? k.fBelow : k.f12).div(trueL); // true L becomes L / f
-  if (dropSmooth) return Rational.of(k.scaleUp);
+  if (dropSmooth) return k.Lsmooth.div(k.fBelow).div(trueL); // true L becomes Lsmooth / fBelow
   return Rational.ONE;
 }
 
@@ -105,6 +111,7 @@ export function statedL(mode: Mode, trueL: Rational, k: ConstantsRaw, dropped: D
   if (dropL1) L = k.Lfree;
   else if (dropSmooth) L = maxR(Rational.ONE, trueL.mul(k.fBelow));
   else L = maxR(Rational.ONE, trueL).mul(k.f12);
+  // (with smooth dropped, trueL = Lsmooth / fBelow by plannedScale: L = Lsmooth >= 1 up to rounding)
   let Ln = out(mode, L);
   // Rounding to a double must not break a kept hypothesis.
   if (!dropSmooth && toRat(Ln).cmp(trueL) < 0) Ln = nextUp(mode, trueL);
@@ -195,7 +202,8 @@ function scaleAll(mode: Mode, xs: readonly Num[], c: Rational): Num[] {
 
 export function buildLoss(raw: LossRaw, m: number, n: number, dropped: Dropped = NONE_DROPPED): LossDesc {
   const mode = raw.d.mode;
-  const C = grid(raw.C, m, n);
+  const C0 = grid(raw.C, m, n);
+  const C = dropped.has('L_ge_1') ? { ...C0, data: scaleAll(mode, C0.data, raw.k.cScale) } : C0;
   if (raw.family === 'quadratic') {
     const d0 = eigenvalues([raw.d], [[m, n]]);
     const c = plannedScale(toRat(trueSmoothness({ family: 'quadratic', d: d0 } as QuadraticLoss)), raw.k, dropped);

@@ -151,8 +151,34 @@ function hostileResults(dir: string): void {
     { ...check.results[1]! },
   ];
   const search = { ...searchFiles()[0]!, env, claim: id, dropped: [P.svg], counterexample: witness, shard: P.img };
-  const ablate = { ...ablateFile(), env, rows: [{ claim: id, hypothesis: P.img, status: 'load-bearing', cases: 1, seconds: 1, witness }, { claim: P.svg, hypothesis: P.script, status: 'error', cases: 0, seconds: 0, error: P.frame }] };
-  const tighten = { ...tightenFile(), env, rows: [{ claim: P.svg, label: P.script, worstRatio: 0.5, worstRatioCertified: P.img, paperRatio: 1, witness, restarts: 1, evaluations: 1, seconds: 1 }] };
+  const ablate = {
+    ...ablateFile(),
+    env,
+    rows: [
+      { claim: id, hypothesis: P.img, status: 'load-bearing', cases: 1, seconds: 1, witness, foundBy: 'ascent' },
+      { claim: P.svg, hypothesis: P.script, status: 'error', cases: 0, seconds: 0, error: P.frame },
+      { claim: P.svg, hypothesis: P.img, status: 'cannot-fail', cases: 1, seconds: 1, reason: P.script },
+      { claim: P.svg, hypothesis: P.style, status: 'not-shown', cases: 1, ascents: 2, seconds: 1, reason: P.frame },
+    ],
+  };
+  const constant = {
+    printed: P.img,
+    printedValue: 1,
+    direction: 'sup',
+    quantity: P.script,
+    degenerate: P.style,
+    declared: true,
+    found: 0.5,
+    certified: P.svg,
+    certifiedIn: 'exact',
+    digits: P.frame,
+    gap: 2,
+    conjecture: { form: P.script, matchedDigits: 30 },
+    better: { value: P.img, holdsOnTried: true, tried: 3, worstTried: 0.5 },
+    witness,
+    label: P.js,
+  };
+  const tighten = { ...tightenFile(), env, rows: [{ claim: P.svg, label: P.script, worstRatio: 0.5, worstRatioCertified: P.img, paperRatio: 1, witness, restarts: 1, evaluations: 1, seconds: 1, constant }] };
   const traces = traceFile();
   traces.env = env;
   traces.traces = traces.traces.slice(0, 2).map((t, i) => ({

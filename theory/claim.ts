@@ -86,6 +86,44 @@ export interface StatisticalTest {
   readonly method: string;
 }
 
+/**
+ * One place a claim checks, normalised (SPEC "Constants (tightness)"): the quantity num / den
+ * whose worst case over inputs measures the constant the claim pins. Only parts with den > 0
+ * count. `scale` is the size of the terms that cancel in num (e.g. |J(V)| for
+ * J(V) - J(V - eta grad J)): a float64 search skips a part whose den is below 1e-9 of it,
+ * where num is rounding noise (the certified value of a witness is exact all the same).
+ */
+export interface ConstantPart<T> {
+  label?: string;
+  num: T;
+  den: T;
+  scale?: T;
+}
+
+/** What a constant declaration says, as data (claims --json, result files, the report). */
+export interface ConstantInfo {
+  /** The printed constant, exact ("1/4", "2"). */
+  printed: string;
+  /** 'sup': the claim says quantity <= printed on every input; 'inf': quantity >= printed. */
+  direction: 'sup' | 'inf';
+  /** The normalised quantity, in words and in LaTeX. */
+  quantity: string;
+  latex: string;
+  /** Where the quantity is undefined (0/0) and how such inputs are excluded or bounded away. */
+  degenerate: string;
+}
+
+/** The constant an inequality pins, declared next to its sides (PEPit style: the theory's value
+ *  beside the worst case). */
+export interface ConstantSpec<I = any> extends ConstantInfo {
+  /** The quantity at each place the claim checks (undefined: degenerate there, excluded). */
+  parts<T>(F: Field<T>, input: I): (ConstantPart<T> | undefined)[];
+}
+
+/** Why dropping a hypothesis cannot produce a counterexample (ablation then says so instead of
+ *  "not shown"). */
+export type CannotFail = Partial<Record<HypothesisName, string>>;
+
 /** Serialisable description of a claim (what `loracheck claims --json` prints). */
 export interface ClaimInfo {
   /** Stable id (SPEC claim catalogue), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
@@ -103,6 +141,10 @@ export interface ClaimInfo {
   readonly correctedOf?: string;
   /** Why the claim is encoded as it is (e.g. "printed with ||G|| where AM-GM gives ||G||^2"). */
   readonly note?: string;
+  /** The constant an inequality pins (declared, or "as printed": lhs / rhs with constant 1). */
+  readonly constant?: ConstantInfo;
+  /** Hypotheses whose removal cannot break the claim, with the reason. */
+  readonly cannotFail?: CannotFail;
   /** For claims of the RAC-LoRA family (README, The RAC-LoRA family): verified or only reported. */
   readonly provenance?: Provenance;
   /** Present for statistical claims (Monte-Carlo expectations). */
@@ -151,10 +193,18 @@ export interface Claim<I = any> extends ClaimInfo {
   nonTrivial(input: I): boolean;
   /** Which named hypotheses this input satisfies (used to label witnesses found under ablation). */
   hypothesesHold?(input: I): Partial<Record<HypothesisName, boolean>>;
+  /** The constant the inequality pins and its normalised quantity (SPEC "Constants (tightness)");
+   *  without one, tightness measures lhs / rhs against 1 (theory/_internals/constant.ts). */
+  readonly constant?: ConstantSpec<I>;
+}
+
+export function constantInfo(s: ConstantInfo): ConstantInfo {
+  const { printed, direction, quantity, latex, degenerate } = s;
+  return { printed, direction, quantity, latex, degenerate };
 }
 
 export function claimInfo(c: Claim): ClaimInfo {
-  const { id, paper, title, latex, hypotheses, inputKind, modes, correctedOf, note, provenance, statistical } = c;
+  const { id, paper, title, latex, hypotheses, inputKind, modes, correctedOf, note, constant, cannotFail, provenance, statistical } = c;
   return {
     id,
     paper,
@@ -165,6 +215,8 @@ export function claimInfo(c: Claim): ClaimInfo {
     modes,
     ...(correctedOf ? { correctedOf } : {}),
     ...(note ? { note } : {}),
+    ...(constant ? { constant: constantInfo(constant) } : {}),
+    ...(cannotFail ? { cannotFail } : {}),
     ...(provenance ? { provenance } : {}),
     ...(statistical ? { statistical: { ...statistical } } : {}),
   };

@@ -74,3 +74,4 @@ export * from './rac.ts';
 export { gaussianSketch, sketchShape, sketchStream, SKETCH_DENOMINATOR } from './sketch.ts';
 export * from './trace-sides.ts';
 export { VACUOUS_TAG, isVacuous } from './_internals/sides.ts';
+export { constantOf, declaresConstant, AS_PRINTED } from './_internals/constant.ts';

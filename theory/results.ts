@@ -183,12 +183,22 @@ export interface SmtNote {
 export interface AblationRow {
   claim: string;
   hypothesis: string;
-  /** `not-needed`: the SMT engine proved the claim for every input without the hypothesis. */
-  status: 'load-bearing' | 'not-shown' | 'not-needed' | 'error';
+  /** 'cannot-fail': the claim says why dropping this hypothesis cannot break it (theory/claim.ts
+   *  cannotFail), and the search, which still ran, found nothing; 'not-needed': the SMT engine
+   *  proved the claim for every input without the hypothesis. */
+  status: 'load-bearing' | 'not-shown' | 'not-needed' | 'cannot-fail' | 'error';
   smt?: SmtNote;
   witness?: Witness;
+  /** Property cases (sampling), and the optimiser's restarts and float64 evaluations. */
   cases: number;
+  ascents?: number;
+  evaluations?: number;
   seconds: number;
+  /** For 'cannot-fail': why; for 'not-shown': what was spent. */
+  reason?: string;
+  /** Which part of the search found the witness: the SMT engine, sampling (fast-check), the
+   *  ascent, or none within the budget but a witness stored in the corpus, replayed exactly now. */
+  foundBy?: 'smt' | 'sampling' | 'ascent' | 'corpus';
   error?: string;
 }
 
@@ -198,6 +208,43 @@ export interface AblationResultFile {
   env: Environment;
   loss?: UserLossInfo;
   rows: AblationRow[];
+}
+
+/**
+ * The constant an inequality pins, measured (SPEC "Constants (tightness)"): the printed value
+ * beside the worst case of the claim's normalised quantity that targeted search found, with
+ * the witness, certified in exact (or precise) arithmetic. PEPit sets "worst case found"
+ * beside "theory" the same way. A search result bounds the true worst case from one side only:
+ * `found` is <= the true sup (>= the true inf).
+ */
+export interface ConstantResult {
+  /** The printed constant, exact ("1/4", "2"). */
+  printed: string;
+  printedValue: number;
+  /** 'sup': the claim says quantity <= printed; 'inf': quantity >= printed. */
+  direction: 'sup' | 'inf';
+  /** The normalised quantity (text), and how degenerate inputs were excluded. */
+  quantity: string;
+  degenerate?: string;
+  /** True when the claim declares the quantity; false for "as printed" (lhs / rhs against 1). */
+  declared: boolean;
+  /** The worst value of the quantity found (double): the largest for sup, the smallest for inf. */
+  found: number;
+  /** The same value certified at the witness: exact text, or an enclosure "[lo, hi]". */
+  certified?: string;
+  certifiedIn?: Mode;
+  /** The certified value to 40 significant digits, when known that well. */
+  digits?: string;
+  /** How loose the printed constant is on what was found: printed / found (sup) or found / printed
+   *  (inf). 1: attained; > 1: never reached (the constant may be improvable); < 1: a counterexample. */
+  gap?: number;
+  /** A simple closed form equal to `found` to 30 digits: a CONJECTURE about the true worst case. */
+  conjecture?: { form: string; matchedDigits: number };
+  /** A better constant (the conjecture, or the simplest rational between found and printed), and
+   *  whether it bounds every value of the quantity the search evaluated (float64) and the certified one. */
+  better?: { value: string; holdsOnTried: boolean; tried: number; worstTried: number };
+  witness?: Witness;
+  label?: string;
 }
 
 /** The SMT engine's bracket on a constant (tighten): the worst ratio lies in [lower, upper]. */
@@ -229,6 +276,8 @@ export interface TightnessRow {
   restarts: number;
   evaluations: number;
   seconds: number;
+  /** The constant the claim pins, measured (absent in result files written before it existed). */
+  constant?: ConstantResult;
 }
 
 export interface TightnessResultFile {

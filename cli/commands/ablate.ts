@@ -76,13 +76,15 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
+        const found = row.foundBy === 'smt' || row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
         const what =
           row.status === 'load-bearing'
-            ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}${row.witness.foundBy === 'smt' ? ', SMT' : ''})` : ''}`
+            ? `load-bearing${row.witness?.sizes ? ` (witness ${row.witness.sizes}, ${found})` : ''}`
             : row.status === 'not-needed'
               ? 'not needed (SMT: proved for every input without it)'
               : `${row.status}${row.smt ? ` (SMT: ${row.smt.text})` : ''}`;
-        console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases, ${row.seconds.toFixed(1)} s]`);
+        console.log(`${row.claim.padEnd(24)} ${row.hypothesis.padEnd(12)} ${what}  [${row.cases} cases${row.ascents ? `, ${row.ascents} ascents` : ''}, ${row.seconds.toFixed(1)} s]`);
+        if (row.status === 'cannot-fail' && row.reason) console.log(`  ${row.reason}`);
         if (row.error) console.log(`  ${row.error}`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
       },
@@ -102,7 +104,7 @@ export const command: Command = {
     });
     if (!flags.json) {
       const lb = rows.filter((r) => r.status === 'load-bearing').length;
-      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-needed').length} not needed, ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+      console.log(`${lb} load-bearing, ${rows.filter((r) => r.status === 'not-needed').length} not needed, ${rows.filter((r) => r.status === 'cannot-fail').length} cannot fail (reason given), ${rows.filter((r) => r.status === 'not-shown').length} not shown, ${rows.filter((r) => r.status === 'error').length} errors${result.interrupted ? ' (interrupted)' : ''}`);
       console.log(`written: ${file}`);
     }
     return 0;

@@ -4,7 +4,7 @@
  * saved to the corpus and exits 1, the same failure again is known and exits 0.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,17 @@ describe('loracheck check', () => {
       expect(typeof x.nonTrivial).toBe('number');
     }
     expect(JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')).results).toHaveLength(ids.length);
+  });
+
+  it('a corpus file that does not match its name is bad input: exit 2, one line naming file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-check-'));
+    const corpus = join(dir, 'corpus');
+    mkdirSync(corpus);
+    writeFileSync(join(corpus, 'L33.json'), JSON.stringify({ kind: 'corpus', schema: 1, claim: 'L34', entries: [] }));
+    const r = cli(['check', '--claim', 'L33', '--runs', '1', '--results', dir, '--corpus', corpus]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/L33\.json: field claim must be "L33" \(the file name\), got "L34"/);
   });
 
   it('saves a new counterexample (exit 1); the same failure again is known (exit 0)', () => {

@@ -4,13 +4,15 @@
  * the worst slack, the seed and a replay command. Writes results/check.json (atomically, after
  * every claim, so an interrupted run keeps what it finished) and saves NEW confirmed
  * counterexamples to the corpus (properties/corpus/<id>.json).
- * Exit 0: every selected claim verified (a statistical claim: statistical) or failing exactly as
- * already recorded in the corpus;
- * 1: a new counterexample (saved), or a claim undecided or in error; 2: bad input.
+ * Exit 0: every selected claim verified (a statistical claim: statistical), or failing as already
+ * recorded in the corpus where a failure may be known at all (a printed line the catalogue
+ * corrects; properties/corpus.ts knownFailure); 1: a new counterexample (saved), any
+ * counterexample to a claim stated as true, or a claim undecided or in error; 2: bad input (a
+ * corpus file that does not match its name included).
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
-import { UsageError, type Parsed } from '../args.ts';
+import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
@@ -22,11 +24,12 @@ import { replayInput } from '../../properties/prove/witness.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
 import {
   CORPUS_DIR,
+  CorpusError,
   checkClaim,
   corpusPath,
   entryFromResult,
-  findKnown,
   freshSeed,
+  knownFailure,
   readCorpus,
   withEntry,
   defaultMode,
@@ -145,6 +148,16 @@ function progressPrinter(index: number, total: number): { update(p: Progress): v
   };
 }
 
+/** A claim's corpus file, read and checked before any case runs (a bad file is bad input). */
+function corpusOrUsage(id: string, dir: string) {
+  try {
+    return readCorpus(id, dir);
+  } catch (e) {
+    if (e instanceof CorpusError) throw new UsageError(`check: ${e.message}`);
+    throw e;
+  }
+}
+
 function inputOrUsage(text: string, claims: number): { value: unknown } {
   if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
   try {
@@ -184,6 +197,7 @@ async function run({ flags }: Parsed): Promise<number> {
     ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
   };
   for (const s of sel.skipped) process.stderr.write(`check: skipping ${s.id}: ${s.reason}\n`);
+  const corpora = new Map(sel.claims.map(({ claim }) => [claim.id, corpusOrUsage(claim.id, corpusDir)]));
 
   let exit = 0;
   const total = sel.claims.length;
@@ -212,12 +226,16 @@ async function run({ flags }: Parsed): Promise<number> {
     if (proof) r.proof = { verdict: proof.verdict, text: proof.text };
     if (r.verdict === 'counterexample' && input) exit = 1; // a replayed input: nothing goes to the corpus
     else if (r.verdict === 'counterexample') {
-      const corpus = readCorpus(claim.id, corpusDir);
-      const known = findKnown(corpus, { dropped: r.dropped, failing: r.failing ?? [], loss: loss?.resolved.expr });
-      r.known = known !== undefined;
-      if (!known) {
+      const corpus = corpora.get(claim.id)!;
+      const v = knownFailure(claim, { dropped: r.dropped, failing: r.failing ?? [], ...(loss ? { loss: loss.resolved.expr } : {}) }, corpus);
+      r.known = v.known;
+      if (!v.known) {
         const entry = entryFromResult(r);
-        if (entry) writeJSONAtomic(corpusPath(claim.id, corpusDir), withEntry(corpus, entry));
+        if (entry && !v.entry) {
+          const next = withEntry(corpus, entry);
+          writeJSONAtomic(corpusPath(claim.id, corpusDir), next);
+          corpora.set(claim.id, next);
+        }
         exit = 1;
       }
     } else if (r.verdict !== 'verified' && r.verdict !== 'statistical') exit = 1;
@@ -252,7 +270,7 @@ export const command: Command = {
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
       runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see ENGINE.md)' },
       seconds: { type: 'number', arg: 'S', gt: 0, help: 'time budget per claim instead of --runs' },
-      seed: { type: 'int', arg: 'N', min: 0, help: 'fast-check seed (default: fresh, printed)' },
+      seed: { type: 'int', arg: 'N', min: 0, max: SEED_MAX, help: 'fast-check seed, 0..2^32-1 (default: fresh, printed)' },
       path: { type: 'string', arg: 'P', help: 'replay a failure: the fast-check path printed with it (needs --seed, one --claim)' },
       'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default 30)' },
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
@@ -262,7 +280,7 @@ export const command: Command = {
       input: { type: 'string', arg: 'JSON', help: "check exactly this input once (a witness's input, as `prove` prints it); one --claim" },
     },
     details:
-      'Exit codes: 0 every claim verified (statistical claims: statistical) or failing exactly as recorded in the corpus; 1 a new counterexample (saved to the corpus), or a claim undecided or in error; 2 bad input.',
+      'Exit codes: 0 every claim verified (statistical claims: statistical), or a printed line the catalogue corrects failing as recorded in the corpus; 1 a new counterexample (saved to the corpus), any counterexample to a claim stated as true (never "known", whatever the corpus holds), or a claim undecided or in error; 2 bad input (a corpus file whose claim does not match its name included).',
   },
   run,
 };

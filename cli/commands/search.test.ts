@@ -49,6 +49,15 @@ describe('bad input: one line, exit 2', () => {
     [['ablate', '--claim', 'A2.sub'], /nothing to ablate: A2\.sub names no hypothesis/],
     [['tighten', '--claim', 'A2.embed'], /no inequality among the selected claims/],
     [['tighten', '--claim', 'A2.sym', '--workers', '0'], /--workers must be >= 1/],
+    // seeds are 32-bit words: a larger one would silently replay another seed's run
+    [['search', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit\), got 4294967296/],
+    [['search', '--claim', 'A2.sym', '--seed', '-1'], /--seed -1: a negative seed is a fast-check batch seed, for --path replays only/],
+    [['search', '--claim', 'A2.sym', '--seed', '-2147483649', '--path', '0'], /--seed must be >= -2147483648/],
+    [['ablate', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295/],
+    [['tighten', '--claim', 'A2.sym', '--seed', '-1'], /--seed must be >= 0/],
+    [['check', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit\)/],
+    [['verify', '--seed', '4294967296'], /--seed must be <= 4294967295/],
+    [['train', '--seed', '4294967296'], /--seed must be <= 4294967295/],
   ];
   for (const [argv, msg] of cases)
     it(argv.join(' '), async () => {
@@ -112,9 +121,13 @@ describe('the real binary', () => {
     const found = { witness: witness!, input: witness!.input, simplifySteps: 0, batchCases: 1, failing };
     expect(saveToCorpus(claim, found, false, corpus)).toMatchObject({ known: false, saved: false });
     expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: false, saved: true });
-    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: true, saved: false });
+    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: true, stored: true, saved: false });
     const file = readCorpus('A2.sym', corpus);
     expect(file.entries).toHaveLength(1);
+    // the same failure with every hypothesis in place refutes the claim as stated: never known
+    const asStated = { ...found, witness: { ...witness!, dropped: [] } };
+    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, saved: true });
+    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, stored: true, saved: false });
     // what npm test does with it: the stored witness still fails exactly as recorded
     expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
   });

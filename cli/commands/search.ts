@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
-import { UsageError, type FlagSpec } from '../args.ts';
+import { SEED_MAX, UsageError, type FlagSpec } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import type { Mode } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
-import { checkClaim, corpusPath, defaultMode, findKnown, freshSeed, parseShard, readCorpus, userLoss, withEntry, type Shard } from '../../properties/index.ts';
+import { checkClaim, corpusPath, defaultMode, freshSeed, knownFailure, parseShard, readCorpus, userLoss, withEntry, type Shard } from '../../properties/index.ts';
 import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
 import { finishFailure, type Found } from '../../properties/search/handler.ts';
 import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
@@ -25,7 +25,7 @@ import { HANDLER, search, type SearchOutcome, type SearchProgress } from '../../
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', arg: 'S', help: 'time budget in seconds', gt: 0 },
   workers: { type: 'int', arg: 'K', help: 'worker threads (default: all cores)', min: 1 },
-  seed: { type: 'int', arg: 'N', help: 'seed (printed; the same seed replays the run)' },
+  seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run)', min: 0, max: SEED_MAX },
   json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
   results: { type: 'string', arg: 'DIR', help: 'results folder (default: results, or $LORACHECK_RESULTS)' },
   ...LOSS_FLAGS,
@@ -186,10 +186,21 @@ export function witnessLines(w: Witness, indent = '  '): string[] {
 
 export interface CorpusSave {
   path: string;
-  /** The corpus already held the same failure (same hypotheses dropped, same failing comparisons). */
+  /** A known failure (properties/corpus.ts knownFailure): never one to a claim as stated. */
   known: boolean;
+  /** The corpus already held the same failure. */
+  stored: boolean;
   /** It was added now. */
   saved: boolean;
+}
+
+/** The corpus file of a claim, read and checked (a file that does not match its name is bad input). */
+export function corpusOrUsage(cmd: string, claim: Claim, dir?: string) {
+  try {
+    return readCorpus(claim.id, dir);
+  } catch (e) {
+    throw new UsageError(`${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Looks a confirmed counterexample up in properties/corpus/<claim>.json and adds it (when
@@ -198,16 +209,12 @@ export function saveToCorpus(claim: Claim, found: Found, write: boolean, dir?: s
   const w = found.witness;
   if (!w.confirmedIn || found.failing.length === 0) return undefined;
   const path = corpusPath(claim.id, dir);
-  let file;
-  try {
-    file = readCorpus(claim.id, dir);
-  } catch (e) {
-    throw new UsageError(`search: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (findKnown(file, { dropped: w.dropped, failing: found.failing, loss: userLoss()?.expr })) return { path, known: true, saved: false };
-  if (!write) return { path, known: false, saved: false };
+  const file = corpusOrUsage('search', claim, dir);
+  const loss = userLoss()?.expr;
+  const v = knownFailure(claim, { dropped: w.dropped, failing: found.failing, ...(loss !== undefined ? { loss } : {}) }, file);
+  if (v.entry || !write) return { path, known: v.known, stored: v.entry !== undefined, saved: false };
   writeJSONAtomic(path, withEntry(file, { recordedAt: new Date().toISOString(), failing: found.failing, witness: w }));
-  return { path, known: false, saved: true };
+  return { path, known: false, stored: false, saved: true };
 }
 
 /** Result file name: search-<claim>[-no-<hyp>...][-shard-<i>of<k>].json */
@@ -354,11 +361,13 @@ export const command: Command = {
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },
       ...COMMON_FLAGS,
       seconds: { type: 'number', arg: 'S', help: 'time budget in seconds (default 10)', gt: 0 },
+      seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run); with --path, the fast-check batch seed a replay prints (-2^31..2^31-1)', min: -(2 ** 31), max: SEED_MAX },
       runs: { type: 'int', arg: 'N', help: 'case budget instead of time (per shard, split over the workers)', min: 1 },
       shard: { type: 'string', arg: 'i/k', help: 'search slice i of k of the seed space (k machines split one search)' },
       mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
       'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
+      'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
       smt: SMT_FLAG,
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },
@@ -369,8 +378,10 @@ export const command: Command = {
       'Shards: run `--shard i/k` with the same --seed on k machines; each writes',
       'results/search-<claim>[-no-<hyp>]-shard-<i>of<k>.json. `loracheck search --merge FILE...` merges them',
       'into search-<claim>[-no-<hyp>].json (cases add up, the simplest counterexample wins).',
-      'Exit: 0 no counterexample (or one found with hypotheses dropped, or one already in the corpus),',
-      '1 a new counterexample to the claim as stated, 2 bad input.',
+      'Exit: 0 no counterexample, or one found with hypotheses dropped, or a printed line the catalogue',
+      'corrects failing as already recorded in the corpus; 1 any counterexample to a claim stated as true',
+      '(with all its hypotheses: never "known", whatever the corpus holds) or a new one to a printed line;',
+      '2 bad input.',
     ].join('\n'),
   },
   async run({ flags, positionals }) {
@@ -396,6 +407,9 @@ export const command: Command = {
     const loss = applyLossFlags(cmd, flags, flags.json);
     if (loss) claimForLoss(cmd, claim);
     const dropped = droppedOrUsage(cmd, claim, flags.drop);
+    if (!flags['no-corpus']) corpusOrUsage(cmd, claim); // a bad corpus file is bad input before any search
+    if (flags.seed !== undefined && flags.seed < 0 && flags.path === undefined)
+      throw new UsageError(`${cmd}: --seed ${flags.seed}: a negative seed is a fast-check batch seed, for --path replays only (use 0..${SEED_MAX})`);
     const mode = modeOrUsage(cmd, claim, flags.mode);
     if (flags.seconds !== undefined && flags.runs !== undefined) throw new UsageError(`${cmd}: give --seconds or --runs, not both`);
     let shard: Shard = { index: 1, count: 1 };
@@ -433,6 +447,7 @@ export const command: Command = {
           seed,
           shard,
           signal,
+          ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] / 3, simplifySeconds: (2 * flags['shrink-seconds']) / 3 } : {}),
           // the whole search asks the solver; a shard of a split search samples only
           smtSeconds: shard.count > 1 ? 0 : flags.smt,
           onProgress: (p) => {
@@ -471,11 +486,11 @@ export const command: Command = {
       if (out.stalledSeeds?.length)
         console.log(`note: ${out.stalledSeeds.length} batch(es) abandoned: one case did not finish (seeds ${out.stalledSeeds.join(', ')})`);
       if (out.error) console.log(`error: ${out.error}`);
-      if (corpus?.known) console.log(`already in the corpus: ${corpus.path}`);
+      if (corpus?.stored) console.log(`already in the corpus${corpus.known ? '' : ' (a counterexample to the claim as stated is never known)'}: ${corpus.path}`);
       else if (corpus?.saved) console.log(`saved in the corpus: ${corpus.path}`);
       console.log(`written: ${file}`);
     }
-    if (out.found && dropped.length === 0 && !corpus?.known) return 1;
+    if (out.found && out.found.witness.dropped.length === 0 && !corpus?.known) return 1;
     return 0;
   },
 };

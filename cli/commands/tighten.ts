@@ -79,11 +79,15 @@ export const command: Command = {
       doc,
       rows,
       printRow: (row) => {
+        const k = row.constant;
         console.log(
-          `${row.claim.padEnd(24)} worst ratio ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : 'none'}` +
-            `${row.worstRatioCertified !== undefined ? `  certified ${row.worstRatioCertified}` : ''}  paper 1` +
+          `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
             `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
         );
+        if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);
+        if (k?.conjecture) console.log(`  conjecture (matches to ${k.conjecture.matchedDigits} digits, not proved): ${k.direction} = ${k.conjecture.form}`);
+        if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
+        if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
         if (row.label) console.log(`  ${row.label}`);
         if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
         const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
@@ -99,7 +103,7 @@ export const command: Command = {
           pool,
           signal,
           onProgress: (c, p) =>
-            progress.line(`${c.id}: best ratio ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'}, ${(p.elapsedMs / 1000).toFixed(1)} s`),
+            progress.line(`${c.id}: best score ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'} (1 = the printed constant), ${(p.elapsedMs / 1000).toFixed(1)} s`),
           onRow,
         }),
     });

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
-import { UsageError } from '../args.ts';
+import { SEED_MAX, UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
 import { trainProgress } from '../train-progress.ts';
 import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
@@ -60,7 +60,7 @@ export const command: Command = {
       alpha: { type: 'number', help: 'alpha of adapt / adapt2 / norm (default: the paper\'s 1 / 0.8 / 0.06)', arg: 'a', gt: 0 },
       sigma: { type: 'number', help: 'std of the Gaussian adapter init (default 1/sqrt(n) per matrix)', arg: 's', gt: 0 },
       init: { type: 'string', help: 'paper: B = 0, A Gaussian; random: both Gaussian', choices: INITS, default: 'paper' },
-      seed: { type: 'int', help: 'random seed (printed; default: fresh)', arg: 'N', min: 0 },
+      seed: { type: 'int', help: 'random seed, 0..2^32-1 (printed; default: fresh)', arg: 'N', min: 0, max: SEED_MAX },
       backend: { type: 'string', help: 'TensorFlow.js backend', arg: 'b', choices: BACKEND_CHOICES, default: 'auto' },
       out: { type: 'string', help: 'trace file (default: <results>/traces/<workload>-<rule>-<seed>.jsonl)', arg: 'FILE' },
       results: { type: 'string', help: 'results folder for the default --out (default ./results)', arg: 'DIR' },

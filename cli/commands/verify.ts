@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../main.ts';
-import { UsageError } from '../args.ts';
+import { SEED_MAX, UsageError } from '../args.ts';
 
 const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
 const RULES = ['theory', 'adapt', 'adapt2', 'norm', 'const:0.5'];
@@ -76,7 +76,7 @@ export const command: Command = {
     flags: {
       quick: { type: 'boolean', help: 'a one-minute pass (about a tenth of the default budget)' },
       budget: { type: 'number', arg: 'X', help: 'scale every budget by X (1 = about 10 minutes on 2 cores)', default: 1, gt: 0 },
-      seed: { type: 'int', arg: 'N', help: 'seed for every stage (printed, so a run can be replayed)', min: 0 },
+      seed: { type: 'int', arg: 'N', help: 'seed for every stage, 0..2^32-1 (printed, so a run can be replayed)', min: 0, max: SEED_MAX },
       workers: { type: 'int', arg: 'K', help: 'worker threads for search stages (default: all cores)', min: 1 },
       results: { type: 'string', arg: 'DIR', help: 'results folder', default: 'results' },
       out: { type: 'string', arg: 'FILE', help: 'report file', default: 'out/report.html' },

@@ -12,9 +12,13 @@ import type { Claim } from '../../theory/claim.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import { checkClaim, type EngineResult } from '../engine.ts';
 import { evaluateCase } from './evaluate.ts';
-import { deriveSeed } from './seeds.ts';
+import { deriveSeed, seedFromEnv } from './seeds.ts';
 
-export const BASE_SEED = Number(process.env.LORACHECK_SEED ?? 20250611);
+export const BASE_SEED = seedFromEnv('LORACHECK_SEED', 20250611);
+
+/** The optimisation budget of the suite's worst-case checks (properties/constants.test.ts) and of
+ *  the planted-bug tests that show it bites: ascent batches of 16 restarts x 80 evaluations. */
+export const PLANTED_BUDGET = { spec: { restarts: 16, evals: 80 }, batches: 4 };
 
 /** The claims whose printed form the catalogue corrects: they must be shown false. */
 export function printedFalse(claim: Claim): Claim | undefined {

@@ -3,6 +3,16 @@
  * slices of the seed space for shards (issue 4: k machines split one search).
  */
 
+/** A seed from an environment variable (tests: LORACHECK_SEED), checked to be a 32-bit word
+ *  (fast-check keeps only the low 32 bits of a seed: a larger one would silently alias another). */
+export function seedFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const x = Number(text);
+  if (!Number.isInteger(x) || x < 0 || x > 2 ** 32 - 1) throw new RangeError(`environment variable ${name} must be an integer in 0..2^32-1, got "${text}"`);
+  return x;
+}
+
 /** A fresh seed (printed with every result, so any run can be replayed). */
 export function freshSeed(): number {
   return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) & 0x7fffffff;

@@ -21,6 +21,8 @@ export interface AscentOptions {
   minSigma?: number;
   /** Maps a trial point back into the feasible set (e.g. clamps entries that must be >= 0). */
   project?: (x: Float64Array) => void;
+  /** Ends the ascent as soon as f exceeds this (a candidate counterexample to confirm). */
+  target?: number;
 }
 
 export interface AscentResult {
@@ -30,7 +32,7 @@ export interface AscentResult {
   /** The step size it ended with (to continue the ascent later). */
   sigma: number;
   /** Why it ended. */
-  reason: 'converged' | 'deadline' | 'evals';
+  reason: 'converged' | 'deadline' | 'evals' | 'target';
 }
 
 import { gaussian } from '../../numeric/random.ts';
@@ -51,8 +53,10 @@ export function ascend(f: (x: Float64Array) => number, x0: Float64Array, opts: A
   const minSigma = opts.minSigma ?? 1e-13;
   let sigma = opts.sigma0 ?? 0.3;
   if (d === 0) return { x, value: fx, evals, sigma, reason: 'converged' };
+  const target = opts.target ?? Infinity;
   const y = new Float64Array(d);
   for (;;) {
+    if (fx > target) return { x, value: fx, evals, sigma, reason: 'target' };
     if (sigma < minSigma) return { x, value: fx, evals, sigma, reason: 'converged' };
     if (evals >= maxEvals) return { x, value: fx, evals, sigma, reason: 'evals' };
     if ((evals & 7) === 0 && performance.now() >= opts.deadline) return { x, value: fx, evals, sigma, reason: 'deadline' };

@@ -10,11 +10,12 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode, encode, type JSONValue } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
-import { checkClaim, confirm, failingFamilies, makeWitness, type EngineResult } from '../index.ts';
+import { checkClaim, confirm, confirmModeFor, failingFamilies, makeWitness, type EngineResult } from '../index.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
+import { ascentBatch, repairer } from './violation.ts';
 import { simplify } from './simplify.ts';
-import { certifyRatio, ratioOf, snap, tightenLoop, type Certified, type TightenJob, type TightenWorkerResult } from './tighten.ts';
+import { certifyConstant, certifyRatio, isInequality, ratioOf, snap, tightenLoop, type Certified, type CertifiedConstant, type TightenJob, type TightenWorkerResult } from './tighten.ts';
 
 export interface ClaimSearchSpec {
   claim: string;
@@ -28,6 +29,10 @@ export interface ClaimSearchSpec {
 
 export interface SearchJob extends LoopJob, ClaimSearchSpec {
   kind: 'search';
+  /** Work of one ascent batch (violation.ts), when the job interleaves them (LoopJob.ascentEvery). */
+  ascent?: { restarts: number; evals: number };
+  /** The command that replays the whole search (a witness found by an ascent has no fast-check path). */
+  replay?: string;
 }
 
 export interface TightenJobMsg extends TightenJob {
@@ -49,10 +54,15 @@ export interface CertifyJob {
 
 export interface CertifyResult {
   input: JSONValue;
-  /** float64 ratio of the snapped input. */
+  /** float64 score of the snapped input (objective.ts). */
+  score: number;
+  /** float64 ratio of the two sides as printed there. */
   ratio: number;
   label?: string;
+  /** The side ratio, certified. */
   certified?: Certified;
+  /** The claim's quantity, certified. */
+  constant?: CertifiedConstant;
   witness?: Witness;
   error?: string;
 }
@@ -60,17 +70,19 @@ export interface CertifyResult {
 export function certifyJob(job: CertifyJob): CertifyResult {
   const claim = lookupClaim(job.claim);
   const s = snap(claim, decode(job.input));
-  const label = ratioOf(claim, s.input).label;
+  const r = ratioOf(claim, s.input);
   const certified = certifyRatio(claim, s.input, job.modes);
-  const out: CertifyResult = { input: encode(s.input), ratio: s.ratio, ...(label !== undefined ? { label } : {}) };
+  const constant = certifyConstant(claim, s.input, job.modes);
+  const out: CertifyResult = { input: encode(s.input), score: s.score, ratio: r.value, ...(r.label !== undefined ? { label: r.label } : {}) };
   if (certified) out.certified = certified;
+  if (constant) out.constant = constant;
   try {
     out.witness = makeWitness({
       claim,
       input: s.input,
       foundIn: 'float64',
-      evaluatedIn: certified?.mode ?? 'float64',
-      confirmed: certified !== undefined,
+      evaluatedIn: constant?.mode ?? certified?.mode ?? 'float64',
+      confirmed: (constant ?? certified) !== undefined,
       dropped: [],
       seed: job.seed,
       shrunk: false,
@@ -112,6 +124,28 @@ export function failureTest(claim: Claim, dropped: readonly string[], confirmMod
   };
 }
 
+/** A failure an ascent batch found and confirmed: shrunk (simplify.ts) and made a witness. */
+export function finishAscentFailure(claim: Claim, spec: ClaimSearchSpec, failing: unknown, seed: number, replay: string): Found {
+  const confirmMode: Mode = confirmModeFor(claim) ?? 'exact';
+  let input = failing;
+  let steps = 0;
+  let complete = true;
+  if (spec.simplifySeconds > 0) {
+    const s = simplify(input, {
+      enforced: new Set(claim.hypotheses.filter((h) => !spec.dropped.includes(h))),
+      stillFails: failureTest(claim, spec.dropped, confirmMode),
+      deadline: performance.now() + (spec.shrinkSeconds + spec.simplifySeconds) * 1000,
+      repair: repairer(claim, spec.dropped),
+    });
+    input = s.input;
+    steps = s.steps;
+    complete = !s.timedOut;
+  }
+  const witness = makeWitness({ claim, input, foundIn: 'float64', evaluatedIn: confirmMode, confirmed: true, dropped: spec.dropped, seed, shrunk: complete, replay });
+  const failingNow = failingFamilies(confirm(claim, input, confirmMode).outcome);
+  return { witness, input: encode(input), simplifySteps: steps, batchCases: 0, failing: failingNow };
+}
+
 /** After fast-check's shrinking: the greedy pass, and the witness of the final input. */
 export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResult): Found | undefined {
   if (r.verdict !== 'counterexample' || !r.counterexample || r.counterexampleInput === undefined) return undefined;
@@ -123,6 +157,7 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
       enforced: new Set(claim.hypotheses.filter((h) => !spec.dropped.includes(h))),
       stillFails: failureTest(claim, spec.dropped, confirmMode),
       deadline: performance.now() + spec.simplifySeconds * 1000,
+      ...(isInequality(claim) ? { repair: repairer(claim, spec.dropped) } : {}),
     });
     input = s.input;
     steps = s.steps;
@@ -151,11 +186,21 @@ function countsOf(r: { cases: number; nonTrivial: number; undecided: number; fal
   return { cases: r.cases, nonTrivial: r.nonTrivial, undecided: r.undecided, falseAlarms: r.falseAlarms };
 }
 
-/** One fast-check batch of the claim's property per call (engine.ts does the case work). */
-export function claimBatcher(spec: ClaimSearchSpec): Batcher<Found> {
+/** One batch per call: a fast-check batch of the claim's property (engine.ts does the case work),
+ *  or an ascent batch (violation.ts) where the job interleaves them. */
+export function claimBatcher(spec: ClaimSearchSpec & Pick<SearchJob, 'ascent' | 'replay'>): Batcher<Found> {
   const claim = lookupClaim(spec.claim);
   return {
-    runBatch(seed, runs, deadline, hooks) {
+    runBatch(seed, runs, deadline, hooks, info) {
+      if (info?.kind === 'ascent' && spec.ascent) {
+        const confirmMode = confirmModeFor(claim) ?? 'exact';
+        const out = ascentBatch({ claim, dropped: spec.dropped, ...spec.ascent }, seed, failureTest(claim, spec.dropped, confirmMode), hooks.shouldStop);
+        const counts: Counts = { cases: 0, nonTrivial: out.nonTrivial, undecided: 0, falseAlarms: out.falseAlarms, ascents: out.ascents, evaluations: out.evaluations };
+        hooks.report(counts);
+        if (out.failure === undefined) return { counts };
+        hooks.onCandidate({ input: encode(out.failure), evaluatedIn: confirmMode, shrinkStep: 0 });
+        return { counts, confirmed: finishAscentFailure(claim, spec, out.failure, seed, spec.replay ?? `npx loracheck search --claim ${claim.id}`) };
+      }
       const seconds = deadline === undefined ? undefined : (deadline - Date.now()) / 1000;
       if (seconds !== undefined && seconds <= 0) return { counts: { cases: 0, nonTrivial: 0, undecided: 0, falseAlarms: 0 } };
       const r = checkClaim(claim, {

@@ -46,8 +46,8 @@ describe('search', () => {
     });
 
   it('shards of one seed run disjoint fast-check seeds, and together cover the budget', async () => {
-    const a = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 1, count: 2 }, pool, batchRuns: 100 });
-    const b = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 2, count: 2 }, pool, batchRuns: 100 });
+    const a = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 1, count: 2 }, pool, batchRuns: 100, ascent: false });
+    const b = await search({ claim: A2sym, runs: 600, workers: 2, seed: 3, shard: { index: 2, count: 2 }, pool, batchRuns: 100, ascent: false });
     expect(a.cases).toBe(600);
     expect(b.cases).toBe(600);
     const sa = new Set(a.seeds.flat());
@@ -55,6 +55,37 @@ describe('search', () => {
     expect(sa.size).toBe(6);
     expect(sb.length).toBe(6);
     expect(sb.filter((s) => sa.has(s))).toEqual([]);
+  });
+
+  it('same seed, same witness on 1 worker and on 2 (a case budget; the lowest failing batch wins)', async () => {
+    const one = new WorkerPool({ workers: 1, handler: HANDLER });
+    try {
+      const claim = claimById('L33')!;
+      // fast-check batches of one case each, so that the workers race over many batches
+      const base = { claim, dropped: ['smooth' as const], runs: 200, batchRuns: 1, shrinkSeconds: 60, simplifySeconds: 60, ascent: false as const };
+      // a seed whose first failing batch is not the first one, so that the two workers race for it
+      let opts = { ...base, seed: 0 };
+      let a = await search({ ...opts, workers: 1, pool: one });
+      for (let seed = 1; seed < 10 && !(a.foundBatch! >= 1); seed++) {
+        opts = { ...base, seed };
+        a = await search({ ...opts, workers: 1, pool: one });
+      }
+      expect(a.found, 'a witness within 200 cases').toBeDefined();
+      expect(a.foundBatch).toBeGreaterThan(0);
+      const b = await search({ ...opts, workers: 2, pool });
+      expect(b.found?.input).toEqual(a.found!.input);
+      expect(b.found?.witness.seed).toBe(a.found!.witness.seed);
+      expect(b.found?.witness.path).toBe(a.found!.witness.path);
+      // with ascent batches (no clock inside them) too
+      const L34 = { claim: claimById('L34')!, dropped: ['L_ge_1' as const], runs: 400, seed: 4, shrinkSeconds: 60, simplifySeconds: 60 };
+      const c = await search({ ...L34, workers: 1, pool: one });
+      const d = await search({ ...L34, workers: 2, pool });
+      expect(c.found).toBeDefined();
+      expect(d.found?.input).toEqual(c.found!.input);
+      expect(d.foundBatch).toBe(c.foundBatch);
+    } finally {
+      await one.close();
+    }
   });
 
   it('stops on an abort (Ctrl-C) and keeps the counts so far', async () => {
@@ -75,6 +106,21 @@ describe('ablate', () => {
     expect(pairs.map((p) => `${p.claim.id}/${p.hypothesis}`)).toEqual(['A2.sym/symmetric', 'L34/smooth', 'L34/L_ge_1', 'L34/eta_rule']);
     expect(skipped.map((s) => s.claim)).toEqual(['L34.s22.amgm1', 'A2.sub']);
     expect(skipped[0]!.reason).toMatch(/false as printed \(corrected by L34\.s22\.amgm1\.corrected\)/);
+  });
+
+  it('M36 without same_rank is "cannot fail" with the claim\'s reason; a pair the search misses is load-bearing from its stored corpus witness', async () => {
+    const pairs = [
+      { claim: claimById('M36')!, hypothesis: 'same_rank' as const },
+      { claim: claimById('T10')!, hypothesis: 'L_ge_1' as const },
+    ];
+    const { rows } = await ablate({ pairs, seconds: 0.5, workers: 2, seed: 2, pool: () => pool });
+    const [m36, t10] = rows;
+    expect(m36!.status).toBe('cannot-fail');
+    expect(m36!.reason).toMatch(/zero-padding/);
+    expect(m36!.cases).toBeGreaterThan(0); // the search still ran
+    expect(t10!.status).toBe('load-bearing');
+    expect(t10!.foundBy).toBe('corpus');
+    expect(t10!.witness!.violates).toContain('L_ge_1');
   });
 
   it('finds `symmetric` and `L_ge_1` load-bearing, each with a confirmed witness that breaks it', async () => {

@@ -1,9 +1,11 @@
 /**
  * One counterexample search across worker threads (main-thread side).
  *
- * K workers each run the seed loop on their own slice of the (shard's) seed space; the
- * first confirmed, shrunk failure stops the others. The budget is a time (every worker
- * searches until the shared deadline) or a number of cases (split evenly over the workers).
+ * K workers each run the seed loop on their own slice of the (shard's) seed space (loop.ts);
+ * the failure returned is the one of the lowest-numbered failing batch, so that the same seed
+ * gives the same witness whatever K (a failure stops only the batches numbered above it). The
+ * budget is a time (every worker searches until the shared deadline) or a number of cases
+ * (cut into batches in order, whatever K).
  * Everything that comes back is kept as it arrives: per-worker counts, and every confirmed
  * failing input a worker met while shrinking, so that a stopped search (Ctrl-C) still
  * returns its best failure, marked not fully shrunk.
@@ -14,10 +16,11 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import type { Witness } from '../../theory/results.ts';
 import { confirm, confirmModeFor, defaultRuns, failingFamilies, makeWitness, type Shard } from '../index.ts';
-import { ZERO, plus, type Counts, type LoopCandidate, type LoopFound, type LoopProgress, type LoopResult } from './loop.ts';
+import { NO_BOUND, ZERO, newBound, plus, type Counts, type LoopCandidate, type LoopFound, type LoopProgress, type LoopResult } from './loop.ts';
 import type { Found, SearchJob } from './handler.ts';
 import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
+import { isInequality } from './tighten.ts';
 import { smtFirst, type SmtVerdict } from './smt-first.ts';
 
 export const HANDLER = new URL('./handler.ts', import.meta.url);
@@ -44,11 +47,19 @@ export interface SearchOptions {
   graceSeconds?: number;
   /** A worker silent this long (one case that never ends) is replaced and its batch skipped. */
   stallSeconds?: number;
+  /** Interleave ascent batches (violation.ts: optimisation of the claim's score) with the case
+   *  batches, one in `every`; default: every other batch for a claim with an inequality, none
+   *  for equalities. `false` turns them off. */
+  ascent?: false | { every: number; restarts: number; evals: number };
   /** Solver time (s) for the SMT engine before sampling (properties/prove/; 0 or absent: none).
    *  A refutation is the search's counterexample (confirmed exactly, minimal by construction)
    *  and a proof for every input ends the search: no counterexample exists. */
   smtSeconds?: number;
 }
+
+/** One ascent batch in two: 16 restarts of 80 evaluations (bench/search.ts measured 16 x 80 fastest
+ *  to the first failure of L34 without L >= 1, against 8 x 150, 4 x 300 and 2 x 600). */
+export const DEFAULT_ASCENT = { every: 2, restarts: 16, evals: 80 };
 
 export interface SearchProgress extends Counts {
   elapsedMs: number;
@@ -72,6 +83,8 @@ export interface SearchOutcome extends Counts {
   timeMs: number;
   casesPerSecond: number;
   found?: Found;
+  /** Ordinal of the batch (in its shard) that found it: the lowest failing one (loop.ts). */
+  foundBatch?: number;
   timeToFirstMs?: number;
   interrupted: boolean;
   error?: string;
@@ -85,13 +98,10 @@ export interface SearchOutcome extends Counts {
   smt?: SmtVerdict;
 }
 
+/** Cases per batch: short batches (a quarter of the engine's default run), because a failure
+ *  waits for the batches numbered below it to finish (loop.ts: the lowest failing batch wins). */
 export function defaultBatchRuns(claim: Claim, mode: Mode): number {
-  return 4 * defaultRuns(claim, mode);
-}
-
-/** Splits a case budget over workers: the first (runs mod W) get one more. */
-export function shareOf(runs: number, workers: number, w: number): number {
-  return Math.floor(runs / workers) + (w < runs % workers ? 1 : 0);
+  return Math.max(4, Math.ceil(defaultRuns(claim, mode) / 4));
 }
 
 interface WorkerState {
@@ -111,7 +121,9 @@ interface WorkerState {
 }
 
 function countsOf(c: Counts): Counts {
-  return { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
+  const out: Counts = { cases: c.cases, nonTrivial: c.nonTrivial, undecided: c.undecided, falseAlarms: c.falseAlarms };
+  if (c.ascents || c.evaluations) Object.assign(out, { ascents: c.ascents ?? 0, evaluations: c.evaluations ?? 0 });
+  return out;
 }
 
 /** The SMT engine first, then sampling (unless the solver settled it). */
@@ -131,10 +143,13 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const budget = opts.runs !== undefined ? { runs: opts.runs } : { seconds: opts.seconds ?? 10 };
   const start = Date.now();
   const deadline = budget.seconds !== undefined ? start + budget.seconds * 1000 : undefined;
-  // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches)
+  // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches):
+  // fast-check's shrinking briefly (it re-evaluates the whole property at each step), then the
+  // structural pass (simplify.ts), which deletes rows, columns, ranks and steps and finds the
+  // simplest entries directly
   const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-  const shrinkSeconds = opts.shrinkSeconds ?? (budget.seconds !== undefined ? clamp(2 * budget.seconds, 2, 20) : 20);
-  const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 1, 5) : 5);
+  const shrinkSeconds = opts.shrinkSeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds / 4, 0.5, 5) : 5);
+  const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 2, 10) : 10);
   const stallMs = (opts.stallSeconds ?? 20) * 1000;
   const graceMs = (opts.graceSeconds ?? 3) * 1000;
   const ownPool = !opts.pool;
@@ -152,12 +167,21 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
     done: false,
   }));
   let found: Found | undefined;
+  let foundOrdinal = NO_BOUND;
+  const bound = newBound();
   let timeToFirstMs: number | undefined;
   let candidate: { input: unknown; seed: number } | undefined;
   let interrupted = false;
   let interruptedAt: number | undefined;
   let error: string | undefined;
-  const stopping = () => interrupted || found !== undefined;
+  const stopping = () => interrupted;
+  /** Keeps the failure of the lowest batch ordinal (loop.ts). */
+  const take = (f: Found, ordinal: number) => {
+    if (ordinal >= foundOrdinal) return;
+    found = f;
+    foundOrdinal = ordinal;
+    timeToFirstMs ??= Date.now() - start;
+  };
 
   const total = (): Counts => st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
   const worstRatio = (): number | undefined => {
@@ -186,6 +210,9 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   opts.signal?.addEventListener('abort', onAbort);
 
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
+  // a statistical claim's case is a Monte-Carlo experiment: no float64 ascent over it
+  const ascent = opts.ascent === false || claim.statistical ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
+  const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
   const jobFor = (w: number, firstBatch: number): SearchJob => ({
     kind: 'search',
     claim: claim.id,
@@ -197,7 +224,10 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
     shard,
     batchRuns,
     firstBatch,
-    ...(budget.runs !== undefined ? { runs: Math.max(0, shareOf(budget.runs, W, w) - st[w]!.base.cases) } : {}),
+    bound,
+    replay: replayAll,
+    ...(ascent ? { ascentEvery: ascent.every, ascent: { restarts: ascent.restarts, evals: ascent.evals } } : {}),
+    ...(budget.runs !== undefined ? { runs: budget.runs } : {}),
     ...(deadline !== undefined ? { deadline } : {}),
   });
   const onMessage = (w: number, m: unknown) => {
@@ -212,11 +242,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
     } else if (msg.type === 'candidate') {
       s.shrinkingSince ??= Date.now();
       if (!found) candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
-    } else if (msg.type === 'found' && !found) {
-      found = msg.witness;
-      timeToFirstMs = Date.now() - start;
-      pool.stopAll(); // the first confirmed failure ends the search
-    }
+    } else if (msg.type === 'found') take(msg.witness, msg.ordinal);
   };
 
   // One supervisor per worker: runs its job; when the thread was replaced because a case
@@ -233,11 +259,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
         s.base = plus(s.base, countsOf(r));
         s.last = ZERO;
         s.seeds.push(...r.seeds);
-        if (r.found && !found) {
-          found = r.found;
-          timeToFirstMs = Date.now() - start;
-          pool.stopAll();
-        }
+        if (r.found && r.foundOrdinal !== undefined) take(r.found, r.foundOrdinal);
         if (r.error && !error) error = r.error;
         break;
       } catch (e) {
@@ -252,8 +274,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
         s.seeds.push(...(s.seeds.includes(s.seed) ? [] : [s.seed]));
         firstBatch = s.batch + 1;
         const over = deadline !== undefined && Date.now() >= deadline;
-        const spent = budget.runs !== undefined && s.base.cases >= shareOf(budget.runs, W, w);
-        if (stopping() || over || spent || pool.closed) break;
+        if (stopping() || over || pool.closed) break;
       }
     }
     s.done = true;
@@ -268,7 +289,9 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
       const stalled = now - s.lastActivity > stallMs && now > shrinkEnd;
       const lateAfterStop = interruptedAt !== undefined && now > interruptedAt + graceMs;
       const lateAfterDeadline = deadline !== undefined && now > Math.max(deadline + graceMs, shrinkEnd);
-      const lateAfterFound = found !== undefined && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
+      // a worker on a batch above the lowest failure should have stopped (it polls the shared bound)
+      const above = s.batch * W + w > Atomics.load(bound, 0);
+      const lateAfterFound = above && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
       if (stalled || lateAfterStop || lateAfterDeadline || lateAfterFound) {
         s.replacing = true;
         void pool.replace(w, `worker ${w}: no answer for ${((now - s.lastActivity) / 1000).toFixed(0)} s (seed ${s.seed})`);
@@ -306,6 +329,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
     timeMs,
     casesPerSecond: t.cases / Math.max(1e-3, timeMs / 1000),
     ...(found ? { found } : {}),
+    ...(found && foundOrdinal !== NO_BOUND ? { foundBatch: foundOrdinal } : {}),
     ...(timeToFirstMs !== undefined ? { timeToFirstMs } : {}),
     interrupted,
     ...(error ? { error } : {}),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WHOLE, batchIndex, batchSeed, type Shard } from './seeds.ts';
-import { runLoop, type LoopContext } from './loop.ts';
+import { newBound, runLoop, type Batcher, type LoopContext } from './loop.ts';
 import { integerBatcher } from './fixtures/toy-handler.ts';
+import fc from 'fast-check';
 
 describe('seed space slices', () => {
   it('gives every (shard, worker, batch) its own batch number, whatever the worker counts', () => {
@@ -30,16 +31,50 @@ describe('seed space slices', () => {
   });
 });
 
+/** The cases a shard's workers run under a case budget (the budget is the shard's, over all workers). */
 function loopCases(shard: Shard, workers: number, runs: number): number[] {
   const all: number[] = [];
+  let cases = 0;
   for (let w = 0; w < workers; w++) {
     const seen: number[] = [];
     const ctx: LoopContext = { worker: w, workers, post: () => {}, shouldStop: () => false };
     const r = runLoop({ seed: 99, shard, runs, batchRuns: 25 }, integerBatcher(seen), ctx);
-    expect(r.cases).toBe(runs);
+    cases += r.cases;
     all.push(...seen);
   }
+  expect(cases).toBe(runs);
   return all;
+}
+
+/** A batcher whose case fails when the drawn integer is below `below` (the failure is the value). */
+function failingBatcher(below: number): Batcher<number> {
+  return {
+    runBatch(seed, runs, _deadline, hooks) {
+      const xs = fc.sample(fc.noBias(fc.integer({ min: 0, max: 2 ** 30 })), { seed, numRuns: runs });
+      let cases = 0;
+      for (const x of xs) {
+        if (hooks.shouldStop()) break;
+        cases++;
+        if (x < below) return { counts: { cases, nonTrivial: cases, undecided: 0, falseAlarms: 0 }, confirmed: x };
+      }
+      return { counts: { cases, nonTrivial: cases, undecided: 0, falseAlarms: 0 } };
+    },
+  };
+}
+
+/** Runs W workers of one loop round-robin, one batch at a time in a random interleaving (as
+ *  threads would), sharing one bound; returns the failure of the lowest ordinal. */
+function interleaved(W: number, runs: number | undefined, order: number): { found?: number; ordinal?: number } {
+  const bound = newBound();
+  const results: { found?: number; foundOrdinal?: number }[] = [];
+  // workers run one after another in `order`-rotated order: any order must give the same answer
+  for (let k = 0; k < W; k++) {
+    const w = (k + order) % W;
+    const ctx: LoopContext = { worker: w, workers: W, post: () => {}, shouldStop: () => false };
+    results.push(runLoop({ seed: 5, shard: WHOLE, batchRuns: 10, ...(runs !== undefined ? { runs } : {}), bound }, failingBatcher(2 ** 30 / 400), ctx));
+  }
+  const best = results.filter((r) => r.foundOrdinal !== undefined).sort((a, b) => a.foundOrdinal! - b.foundOrdinal!)[0];
+  return best ? { found: best.found!, ordinal: best.foundOrdinal! } : {};
 }
 
 describe('the worker loop over its slice', () => {
@@ -65,5 +100,21 @@ describe('the worker loop over its slice', () => {
     expect(r.stopped).toBe(true);
     expect(r.batches).toBeGreaterThan(0);
     expect(r.batches).toBeLessThan(4);
+  });
+});
+
+describe('same seed, same outcome, whatever the number of workers', () => {
+  it('a case budget is cut into the same batches (same seeds, same cases) for any worker count', () => {
+    const one = loopCases(WHOLE, 1, 137).sort((a, b) => a - b);
+    for (const W of [2, 3, 5]) expect(loopCases(WHOLE, W, 137).sort((a, b) => a - b)).toEqual(one);
+  });
+
+  it('the failure kept is that of the lowest failing batch, for any worker count and any finishing order', () => {
+    const ref = interleaved(1, 2000, 0);
+    expect(ref.found, 'the planted failure (1 value in 400) is found within 2000 cases').toBeDefined();
+    expect(ref.ordinal).toBeGreaterThan(0); // not trivially the first batch: later batches must be held back
+    for (const W of [2, 3, 4]) for (let order = 0; order < W; order++) expect(interleaved(W, 2000, order)).toEqual(ref);
+    // and without a case budget (a time budget that reaches the failing batch)
+    for (const W of [1, 2, 3]) expect(interleaved(W, undefined, 1)).toEqual(ref);
   });
 });

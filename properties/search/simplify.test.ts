@@ -3,7 +3,8 @@ import { Rational } from '../../numeric/rational.ts';
 import { claimById } from '../../theory/index.ts';
 import type { SquareInput } from '../../theory/inputs.ts';
 import { failureTest } from './handler.ts';
-import { complexity, convergents, simplerValues, simplify, smallerSizes } from './simplify.ts';
+import { complexity, convergents, simplerValues, simplestIn, simplify, smallerSizes, sternBrocotPath } from './simplify.ts';
+import { repairer } from './violation.ts';
 import { coordinates } from './slots.ts';
 
 const q = (p: number, d = 1) => Rational.of(p, d);
@@ -70,5 +71,53 @@ describe('the greedy pass', () => {
   it('lists smaller sizes only for kinds whose sizes live in the input alone', () => {
     expect(smallerSizes(input)).toHaveLength(2); // drop row/col 0 or 1 of the top block (n = 1 stays)
     expect(smallerSizes({ loss: {}, V: { rows: 2, cols: 1, data: [q(1), q(2)] } })).toEqual([]);
+  });
+});
+
+describe('structural shrinking (rows, columns, rank, reflections, steps; Stern-Brocot entries)', () => {
+  it('the Stern-Brocot path and the simplest rational in an interval', () => {
+    expect(sternBrocotPath(q(3, 8)).map(String)).toEqual(['1', '1/2', '1/3', '2/5', '3/8']);
+    expect(String(simplestIn(q(31, 100), q(34, 100)))).toBe('1/3');
+    expect(String(simplestIn(q(-7, 4), q(-3, 2)))).toBe('-3/2');
+    expect(String(simplestIn(q(-1), q(1)))).toBe('0');
+    // a value like 1e-9 costs a few dozen nodes, not a billion
+    expect(sternBrocotPath(Rational.fromNumber(1e-9), 1n << 40n).length).toBeLessThan(200);
+  });
+
+  it('deletes a zero row of B with the loss row it feeds, lowers the rank and the steps', () => {
+    const L34 = claimById('L34')!;
+    const dec = (x: unknown) => x as { loss: { m: number; n: number; C: { data: unknown[] }; d: unknown[] }; V: { rows: number; cols: number } };
+    // a 1x1 failure (L = 1/16, C = -24, V = [-1/2; -1/2]) padded to m = 2, r = 2: B's second
+    // row, the loss's second row and V's second column are zero
+    const input = {
+      loss: { family: 'quadratic', m: 2, n: 1, d: [q(1, 16), q(0)], u: [], C: { rows: 2, cols: 1, data: [q(-24), q(0)] }, L: q(1, 16), Lstar: q(0) },
+      V: { rows: 3, cols: 2, data: [q(-1, 2), q(0), q(0), q(0), q(-1, 2), q(0)] },
+    };
+    const cands = smallerSizes(input).map(dec);
+    expect(cands[0]!.V.cols, 'the zero column of V (rank) is tried first').toBe(1);
+    expect(cands.some((c) => c.loss.m === 1 && c.V.rows === 2 && c.loss.d.length === 1 && c.loss.C.data.length === 1)).toBe(true);
+    const run = { loss: input.loss, V0: input.V, T: 8 };
+    expect(smallerSizes(run).slice(0, 3).map((c) => (c as { T: number }).T)).toEqual([1, 4, 7]);
+    // the claim itself: L34 without L >= 1 fails here; the shrinker reaches m = n = r = 1
+    const fails = failureTest(L34, ['L_ge_1'], 'exact');
+    expect(fails(input)).toBe(true);
+    const s = simplify(input, { enforced: new Set(['smooth', 'eta_rule']), stillFails: fails, deadline: performance.now() + 60_000 });
+    const out = dec(s.input);
+    expect([out.loss.m, out.loss.n, out.V.cols]).toEqual([1, 1, 1]);
+  });
+
+  it('repairs a deletion that loses the failure: a far C entry coupled in by a reflection moves into the entries that remain', () => {
+    const L34 = claimById('L34')!;
+    const input = {
+      loss: { family: 'quadratic', m: 1, n: 2, d: [q(1, 16), q(0)], u: [[q(1), q(1, 2)]], C: { rows: 1, cols: 2, data: [q(0), q(64)] }, L: q(1, 16), Lstar: q(0) },
+      V: { rows: 3, cols: 1, data: [q(1), q(-1), q(0)] },
+    };
+    const fails = failureTest(L34, ['L_ge_1'], 'exact');
+    const opts = { enforced: new Set(['smooth', 'eta_rule']), stillFails: fails, deadline: performance.now() + 60_000 };
+    const plain = simplify(input, opts).input as typeof input;
+    expect(plain.loss.n, 'greedy deletion alone is stuck at n = 2').toBe(2);
+    const repaired = simplify(input, { ...opts, repair: repairer(L34, ['L_ge_1']) }).input as typeof input;
+    expect([repaired.loss.m, repaired.loss.n, repaired.V.cols]).toEqual([1, 1, 1]);
+    expect(fails(repaired)).toBe(true);
   });
 });

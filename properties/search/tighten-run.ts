@@ -3,14 +3,15 @@
  * ascent on one claim until the shared deadline (tighten.ts), the best point over all
  * workers is snapped and certified in a worker (exact arithmetic can be slow; a thread that
  * does not answer is replaced and the value certified in precise arithmetic instead), and
- * the row sets the worst ratio found beside the paper's 1.
+ * the row sets the constant found beside the printed one (constant.ts builds that part).
  */
 import type { Claim } from '../../theory/claim.ts';
-import type { JSONValue } from '../../theory/codec.ts';
+import { decode, type JSONValue } from '../../theory/codec.ts';
 import type { TightnessRow } from '../../theory/results.ts';
+import { constantResult } from './constant.ts';
 import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
 import type { WorkerPool } from './pool.ts';
-import type { TightenBest, TightenWorkerResult } from './tighten.ts';
+import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
 import { bracketConstant } from '../prove/bracket.ts';
 
 export interface TightenRunOptions {
@@ -61,14 +62,15 @@ export async function tightenOne(
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort);
   const ticker = opts.onProgress
-    ? setInterval(() => opts.onProgress!(claim, { ...(best ? { bestRatio: best.ratio } : {}), elapsedMs: Date.now() - start }), 500)
+    ? setInterval(() => opts.onProgress!(claim, { ...(best ? { bestRatio: best.score } : {}), elapsedMs: Date.now() - start }), 500)
     : undefined;
   const take = (b: TightenBest | undefined) => {
-    if (b && (!best || b.ratio > best.ratio)) best = b;
+    if (b && (!best || b.score > best.score)) best = b;
   };
   let restarts = 0;
   let evaluations = 0;
   let artefacts = 0;
+  let worstTried = -Infinity;
   const jobs = Array.from({ length: pool.size }, (_, w) =>
     pool.submit<TightenWorkerResult>(
       w,
@@ -93,22 +95,27 @@ export async function tightenOne(
       restarts += s.value.restarts;
       evaluations += s.value.evaluations;
       artefacts += s.value.artefacts;
+      worstTried = Math.max(worstTried, s.value.worstTried);
     }
   }
   if (ticker) clearInterval(ticker);
   opts.signal?.removeEventListener('abort', onAbort);
   const seconds = (Date.now() - start) / 1000;
-  const row: TightnessRow & { floatArtefacts?: number } = { claim: claim.id, worstRatio: best ? best.ratio : Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
+  const row: TightnessRow & { floatArtefacts?: number } = { claim: claim.id, worstRatio: Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
   // float64 optima that certified arithmetic did not bear out (rounding, not the inequality)
   if (artefacts) row.floatArtefacts = artefacts;
   if (best) {
     if (best.label !== undefined) row.label = best.label;
     const cert = await certify(claim, best.input as JSONValue, opts, pool);
+    // the side ratio (lhs / rhs) at the witness: the measure of the proof lines, kept for every claim
+    row.worstRatio = cert && Number.isFinite(cert.ratio) ? cert.ratio : ratioOf(claim, decode(best.input as JSONValue)).value;
     if (cert) {
       if (cert.label !== undefined) row.label = cert.label;
       if (cert.certified) row.worstRatioCertified = cert.certified.text;
       if (cert.witness) row.witness = cert.witness;
     }
+    const constant = constantResult(claim, { best, cert, evaluations, worstTried });
+    if (Number.isFinite(constant.found)) row.constant = constant;
   }
   return { row, interrupted };
 }

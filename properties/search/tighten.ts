@@ -1,39 +1,39 @@
 /**
- * Tightness: how close can an inequality come to equality? PEPit computes a method's worst
+ * Tightness: how close can an inequality come to its constant? PEPit computes a method's worst
  * case and sets it beside the theory; we search for it.
  *
- * For each comparison `lhs <= rhs` the ratio is lhs/rhs (rhs/lhs for `>=`), as
- * numeric/compare.ts defines it: 1 is the paper's constant, > 1 a violation. The objective
- * of an input is the largest ratio over the claim's comparisons. Search: random restarts
- * (the claim's own arbitrary in float64 at small sizes, every hypothesis honoured) and from
- * each a local ascent (ascent.ts) on the free entries (slots.ts; sizes and loss stay fixed
- * per restart); the best few restarts get longer ascents. A new best is re-evaluated in
- * certified arithmetic before it counts, because an ascent on float64 values also climbs
- * rounding error (a float64 optimum the certified value does not bear out is dropped). The
- * best input is then snapped to simple values where that costs nothing (a near-zero entry to
- * 0, a uniform rescale) and its ratio re-evaluated in exact (or precise) arithmetic: that
- * certified value is what the report shows beside 1.
+ * Each inequality claim pins a constant and names the normalised quantity whose worst case
+ * measures it (its `constant`, theory/_internals/constant.ts; "as printed": lhs / rhs against
+ * 1). The search maximises the claim's score (objective.ts: q / c for a sup, c / q for an inf):
+ * random restarts (the claim's own arbitrary in float64 at small sizes, every hypothesis
+ * honoured) and from each a local ascent on the free entries and the loss's numbers (climb.ts);
+ * the best few restarts get longer ascents, and stalled ones are replaced by hops from the
+ * best (basin hopping). A new best is re-evaluated in certified arithmetic before it counts,
+ * because an ascent on float64 values also climbs rounding error. The best input is then
+ * snapped to simple values where that costs nothing and its quantity certified in exact (or
+ * precise) arithmetic: that value is what the report shows beside the printed constant.
  */
 import fc from 'fast-check';
 import { decide } from '../../numeric/compare.ts';
-import type { Mode, Num } from '../../numeric/field.ts';
+import type { Mode } from '../../numeric/field.ts';
 import { fieldFor } from '../../numeric/fields.ts';
 import { float64 } from '../../numeric/float64.ts';
+import { enclose, isRational, toRational as realToRational } from '../../numeric/real.ts';
 import { Rational } from '../../numeric/rational.ts';
-import { isRational, toRational as realToRational } from '../../numeric/real.ts';
+import type { Interval } from '../../numeric/precise.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { encode } from '../../theory/codec.ts';
+import { constantOf } from '../../theory/index.ts';
 import { claimArbitrary } from '../inputs.ts';
-import type { Profile } from '../sizes.ts';
-import { ascend, gaussian, mulberry32 } from './ascent.ts';
+import { mulberry32 } from './ascent.ts';
+import { CLIMB_PROFILE, climbRestart, hop, inputOf, keptHold, restartAt, startPoints, type Restart } from './climb.ts';
+import { printedValue, scoreOf, scoreOfQ } from './objective.ts';
 import { batchSeed } from './seeds.ts';
-import { coordinates, getCoord, setCoords, type Coord } from './slots.ts';
+import { coordinates, getCoord, setCoords } from './slots.ts';
 import { complexity, simplerValues, smallerSizes } from './simplify.ts';
 
-/** Small sizes for restarts: the worst cases of these statements live at small sizes, and an
- *  ascent step costs one float64 evaluation. Runs (GV, T10, T35) take T <= 12 steps: T10's
- *  worst ratio grows with T, so its value is "the worst up to 12 steps". */
-export const TIGHTEN_PROFILE: Partial<Omit<Profile, 'mode'>> = { maxM: 3, maxN: 3, maxR: 2, maxT: 12 };
+/** The restart profile (climb.ts). */
+export const TIGHTEN_PROFILE = CLIMB_PROFILE;
 
 export interface RatioValue {
   /** Largest ratio over the comparisons (-Infinity when none is defined). */
@@ -41,7 +41,7 @@ export interface RatioValue {
   label?: string;
 }
 
-/** The objective: the largest lhs/rhs (<=) or rhs/lhs (>=) over the claim's comparisons, in float64. */
+/** The ratio of the two sides as printed: the largest lhs/rhs (<=) or rhs/lhs (>=), in float64. */
 export function ratioOf(claim: Claim, input: unknown): RatioValue {
   let best: RatioValue = { value: -Infinity };
   let cmps;
@@ -71,19 +71,9 @@ export function isInequality(claim: Claim, seed = 1): boolean {
   return false;
 }
 
-export function enforcedOf(claim: Claim): Set<string> {
-  return new Set(claim.hypotheses);
-}
-
 /** Each hypothesis the claim names holds on the input (where the claim can tell). */
 export function hypothesesKept(claim: Claim, input: unknown): boolean {
-  if (!claim.hypothesesHold) return true;
-  try {
-    const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
-    return claim.hypotheses.every((name) => h[name] !== false);
-  } catch {
-    return false;
-  }
+  return keptHold(claim, claim.hypotheses, input);
 }
 
 export interface TightenJob {
@@ -99,7 +89,10 @@ export interface TightenJob {
 
 export interface TightenBest {
   type: 'best';
-  ratio: number;
+  /** The claim's score there (objective.ts; 1 = the printed constant). */
+  score: number;
+  /** The normalised quantity there (float64, or certified when the float64 value was off). */
+  q?: number;
   label?: string;
   /** The input, JSON-encoded (theory/codec.ts). */
   input: unknown;
@@ -109,83 +102,26 @@ export interface TightenWorkerResult {
   best?: TightenBest;
   restarts: number;
   evaluations: number;
-  /** Candidates whose float64 ratio the certified re-evaluation did not bear out. */
+  /** Candidates whose float64 score the certified re-evaluation did not bear out. */
   artefacts: number;
+  /** The largest score of any point evaluated (float64): everything the search tried. */
+  worstTried: number;
 }
 
-/** float64 and certified values of a ratio agree to 1e-9 (relative). */
+/** float64 and certified values agree to 1e-9 (relative). */
 function agrees(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 }
 
-/** The ratio in certified arithmetic, as a double: precise where the claim has it (bounded
+/** The score in certified arithmetic, as a double: precise where the claim has it (bounded
  *  cost), else exact; undefined when neither can evaluate the input. */
-export function trustedRatio(claim: Claim, input: unknown): number | undefined {
+export function trustedScore(claim: Claim, input: unknown): { score: number; q: number } | undefined {
   // a statistical claim's case is a whole Monte-Carlo experiment: too costly to certify at every
-  // new best (its float64 ratio repeats the same seeded samples); the final point is certified
+  // new best (its float64 score repeats the same seeded samples); the final point is certified
   if (claim.statistical) return undefined;
   const mode: Mode | undefined = claim.modes.includes('precise') ? 'precise' : claim.modes.includes('exact') ? 'exact' : undefined;
-  return mode ? certifyRatio(claim, input, [mode])?.value : undefined;
-}
-
-/** The hypotheses the claim can certainly confirm on an input (=== true, not merely not refuted). */
-function confirmed(claim: Claim, input: unknown): string[] | undefined {
-  if (!claim.hypothesesHold) return undefined;
-  try {
-    const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
-    return claim.hypotheses.filter((name) => h[name] === true);
-  } catch {
-    return [];
-  }
-}
-
-/** The coordinates a restart point moves: its free entries, and the loss's numbers as well when
- *  every hypothesis is confirmed there (the objective then re-confirms them at each point; a
- *  hypothesis the claim cannot decide, e.g. a bound on the smoothness, keeps the loss fixed). */
-function restartCoords(claim: Claim, base: unknown, enforced: ReadonlySet<string>): Coord[] {
-  const held = confirmed(claim, base);
-  const loss = held !== undefined && held.length === claim.hypotheses.length;
-  return coordinates(base, { enforced, loss });
-}
-
-/** The objective as a function of the coordinate vector of one restart point. A point where a
- *  hypothesis confirmed at the restart point is no longer confirmed (the loss moved) counts as
- *  -Infinity: the ascent stays among inputs the statement covers. */
-function objective(claim: Claim, base: unknown, coords: Coord[]) {
-  const vals: Num[] = new Array(coords.length);
-  const movesLoss = coords.some((c) => c.slots.some((s) => s.path !== undefined));
-  const need = movesLoss ? (confirmed(claim, base) ?? []) : [];
-  const input = (x: Float64Array): unknown => {
-    for (let i = 0; i < coords.length; i++) vals[i] = x[i]!;
-    return setCoords(base, coords, vals);
-  };
-  return {
-    input,
-    f(x: Float64Array): number {
-      const cand = input(x);
-      if (need.length) {
-        const now = confirmed(claim, cand) ?? [];
-        if (now.length < need.length) return -Infinity;
-      }
-      const v = ratioOf(claim, cand).value;
-      return Number.isNaN(v) ? -Infinity : v;
-    },
-  };
-}
-
-function toFloat(x: Num): number {
-  return typeof x === 'number' ? x : x.toNumber();
-}
-
-/** A restart point under ascent, kept while it is among the best. */
-interface Elite {
-  base: unknown;
-  coords: Coord[];
-  x: Float64Array;
-  value: number;
-  sigma: number;
-  /** Continuations in a row that found nothing better. */
-  stale: number;
+  const c = mode ? certifyConstant(claim, input, [mode]) : undefined;
+  return c ? { score: c.score, q: c.value } : undefined;
 }
 
 const ELITES = 8;
@@ -196,10 +132,10 @@ const ROUND_EVALS = 2000;
 /**
  * One worker's share. Explore (the first `1 - polishShare` of the time): restarts from its
  * own seeds (seed, worker), each with a short ascent; the best few stay as elites. Exploit
- * (the rest): continue the elites' ascents in rounds, best first, dropping those that stall.
- * A short first ascent per restart and longer ones for the few that look best spends the
- * time where the worst case is likely, whatever a claim's landscape. `post` receives each
- * new best (throttled), so that a stopped run keeps it.
+ * (the rest): continue the elites' ascents in rounds, best first; an elite that stalls is
+ * replaced by a hop from the best one (basin hopping), so that the share of the time spent
+ * refining around the incumbent grows as the other basins run dry. `post` receives each new
+ * best (throttled), so that a stopped run keeps it.
  */
 export function tightenLoop(
   claim: Claim,
@@ -213,32 +149,40 @@ export function tightenLoop(
   const perfDeadline = (epoch: number) => performance.now() + (epoch - now());
   const start = now();
   const exploreUntil = job.deadline - (job.deadline - start) * (job.polishShare ?? 0.5);
-  const arb = claimArbitrary(claim, { mode: 'float64', profile: TIGHTEN_PROFILE });
-  const enforced = enforcedOf(claim);
-  let best: { ratio: number; label?: string; input: unknown } | undefined;
+  const kept = claim.hypotheses;
+  let best: { score: number; q?: number; label?: string; input: unknown } | undefined;
   let restarts = 0;
   let evaluations = 0;
+  let worstTried = -Infinity;
   let lastPost = 0;
-  const message = (): TightenBest => ({ type: 'best', ratio: best!.ratio, ...(best!.label !== undefined ? { label: best!.label } : {}), input: encode(best!.input) });
+  const message = (): TightenBest => ({
+    type: 'best',
+    score: best!.score,
+    ...(best!.q !== undefined ? { q: best!.q } : {}),
+    ...(best!.label !== undefined ? { label: best!.label } : {}),
+    input: encode(best!.input),
+  });
   let artefacts = 0;
-  /** A candidate for the best: its float64 ratio is checked in certified arithmetic first (the
+  /** A candidate for the best: its float64 score is checked in certified arithmetic first (the
    *  ascent maximises float64 rounding error too, e.g. where J(V_0) - L* cancels). Returns
    *  false when the float64 value was an artefact of rounding. */
-  const offer = (ratio: number, input: unknown): boolean => {
-    if (best && !(ratio > best.ratio)) return true;
-    const certified = trustedRatio(claim, input);
-    if (certified !== undefined && !agrees(ratio, certified)) {
+  const offer = (score: number, input: unknown): boolean => {
+    if (best && !(score > best.score)) return true;
+    const s = scoreOf(claim, input);
+    let q = s.q;
+    const certified = trustedScore(claim, input);
+    if (certified !== undefined && !agrees(score, certified.score)) {
       artefacts++;
-      if (!(certified > (best?.ratio ?? -Infinity))) return false;
-      ratio = certified;
+      if (!(certified.score > (best?.score ?? -Infinity))) return false;
+      score = certified.score;
+      q = certified.q;
     }
-    const r = ratioOf(claim, input);
-    best = { ratio, input, ...(r.label !== undefined ? { label: r.label } : {}) };
+    best = { score, input, ...(q !== undefined ? { q } : {}), ...(s.label !== undefined ? { label: s.label } : {}) };
     if (now() - lastPost > 250) {
       lastPost = now();
       post(message());
     }
-    return certified === undefined || agrees(ratio, certified);
+    return certified === undefined || agrees(score, certified.score);
   };
   let pool: unknown[] = [];
   let poolIdx = 0;
@@ -246,112 +190,64 @@ export function tightenLoop(
   const nextStart = (): unknown => {
     if (poolIdx >= pool.length) {
       // restart seeds: worker w of W takes every W-th batch (seeds.ts), so workers never repeat one another
-      pool = fc.sample(arb, { seed: batchSeed(job.seed, batch * workers + worker), numRuns: 50 });
+      pool = startPoints(claim, [], batchSeed(job.seed, batch * workers + worker), 50);
       batch++;
       poolIdx = 0;
     }
     return pool[poolIdx++];
   };
   const rng = mulberry32(batchSeed(job.seed ^ 0x5bd1e995, worker));
-  const elites: Elite[] = [];
-  const hop = (from: Elite): Elite => {
-    const rel = 1e-3 * Math.pow(300, rng());
-    let rms = 0;
-    for (const v of from.x) rms += v * v;
-    const floor = Math.max(0.1 * Math.sqrt(rms / Math.max(1, from.x.length)), 1e-12);
-    const x = from.x.map((v) => v + rel * Math.max(Math.abs(v), floor) * gaussian(rng));
-    signProjection(from.coords)?.(x);
-    return { base: from.base, coords: from.coords, x, value: -Infinity, sigma: Math.max(rel, 0.01), stale: 0 };
-  };
-  const climb = (e: Elite, until: number, maxEvals: number) => {
-    const obj = objective(claim, e.base, e.coords);
-    const project = signProjection(e.coords);
-    const res = ascend(obj.f, e.x, {
-      deadline: perfDeadline(until),
-      rng,
-      sigma0: e.sigma,
-      maxEvals,
-      ...(project ? { project } : {}),
-    });
+  const elites: Restart[] = [];
+  const climb = (e: Restart, until: number, maxEvals: number) => {
+    const res = climbRestart(claim, kept, e, { rng, maxEvals, deadline: perfDeadline(until) });
     evaluations += res.evals;
-    e.stale = res.value > e.value ? 0 : e.stale + 1;
-    e.x = res.x;
-    e.value = res.value;
-    // a collapsed step restarts larger next round (the ascent may have stopped on a ridge)
-    e.sigma = res.reason === 'converged' ? 0.05 : res.sigma;
-    // an elite whose float64 value is a rounding artefact is left (its neighbourhood misleads)
-    if (Number.isFinite(res.value) && !offer(res.value, obj.input(res.x))) e.stale = Infinity;
+    if (res.value > worstTried) worstTried = res.value;
+    // a restart whose float64 value is a rounding artefact is left (its neighbourhood misleads)
+    if (Number.isFinite(res.value) && !offer(res.value, inputOf(claim, kept, e))) e.stale = Infinity;
   };
   // explore
   while (now() < exploreUntil && !shouldStop() && (job.maxRestarts === undefined || restarts < job.maxRestarts)) {
-    const base = longestRun(claim, nextStart());
+    const e = restartAt(claim, kept, nextStart());
     restarts++;
-    if (!hypothesesKept(claim, base)) continue;
-    const coords = restartCoords(claim, base, enforced);
-    const e: Elite = { base, coords, x: Float64Array.from(coords.map((c) => toFloat(getCoord(base, c)))), value: -Infinity, sigma: 0.3, stale: 0 };
+    if (!e) continue;
     climb(e, exploreUntil, FIRST_EVALS);
     if (!Number.isFinite(e.value) || e.stale === Infinity) continue;
     elites.push(e);
     elites.sort((a, b) => b.value - a.value);
     if (elites.length > ELITES) elites.pop();
   }
-  // exploit: rounds over the elites, best first, until the deadline. An elite that stalls is
-  // replaced by a hop from the best one (basin hopping): its point with every coordinate
-  // perturbed by a relative amount drawn log-uniformly in [1e-3, 0.3], so that the share of
-  // the time spent refining around the incumbent grows as the other basins run dry.
+  // exploit: rounds over the elites, best first, until the deadline
   while (elites.length && now() < job.deadline && !shouldStop()) {
     for (const e of [...elites]) {
       if (now() >= job.deadline || shouldStop()) break;
       climb(e, job.deadline, ROUND_EVALS);
       if (e.stale >= 3 || !Number.isFinite(e.value)) {
         elites.splice(elites.indexOf(e), 1);
-        const top = elites.reduce<Elite | undefined>((a, b) => (!a || b.value > a.value ? b : a), undefined) ?? (e.stale === Infinity ? undefined : e);
-        if (top) elites.push(hop(top));
+        const top = elites.reduce<Restart | undefined>((a, b) => (!a || b.value > a.value ? b : a), undefined) ?? (e.stale === Infinity ? undefined : e);
+        if (top) elites.push(hop(top, rng));
       }
     }
     elites.sort((a, b) => b.value - a.value);
   }
   if (best) post(message());
-  return { ...(best ? { best: message() } : {}), restarts, evaluations, artefacts };
-}
-
-/** A run input ('lora-run': a number of steps T) is also tried at the longest run the profile
- *  allows: where the claim is checked at every prefix the longer run contains the shorter
- *  one's comparisons. The longer one is kept only where its ratio is not smaller. */
-function longestRun(claim: Claim, base: unknown): unknown {
-  const T = (base as { T?: unknown } | undefined)?.T;
-  const maxT = TIGHTEN_PROFILE.maxT;
-  if (typeof T !== 'number' || maxT === undefined || T >= maxT) return base;
-  const longer = { ...(base as object), T: maxT };
-  return ratioOf(claim, longer).value >= ratioOf(claim, base).value ? longer : base;
-}
-
-/** Keeps coordinates that must be >= 0 (nonneg) or > 0 (step sizes) feasible. */
-function signProjection(coords: Coord[]): ((x: Float64Array) => void) | undefined {
-  const nonneg = coords.flatMap((c, i) => (c.nonneg ? [i] : []));
-  const positive = coords.flatMap((c, i) => (c.positive ? [i] : []));
-  if (nonneg.length === 0 && positive.length === 0) return undefined;
-  return (x) => {
-    for (const i of nonneg) if (x[i]! < 0) x[i] = 0;
-    for (const i of positive) if (!(x[i]! > 0)) x[i] = Number.MIN_VALUE;
-  };
+  return { ...(best ? { best: message() } : {}), restarts, evaluations, artefacts, worstTried };
 }
 
 /**
- * Snaps the best input to simple values where the float64 ratio does not drop (beyond
- * rounding, relative 1e-12): first a uniform rescale to make the largest entry 1 (most of
- * these inequalities are homogeneous), then entry by entry (0, +-1, small fractions).
- * The certified value is then of a witness one can read.
+ * Snaps the best input to simple values where the float64 score does not drop (beyond
+ * rounding, relative 1e-12): smaller sizes where the input alone carries them, a uniform
+ * rescale to make the largest entry 1 (most of these quantities are homogeneous), then entry
+ * by entry (0, +-1, small fractions). The certified value is then of a witness one can read.
  */
-export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: unknown; ratio: number } {
+export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: unknown; score: number } {
   const until = performance.now() + deadlineMs;
-  const enforced = enforcedOf(claim);
+  const enforced = new Set<string>(claim.hypotheses);
   let cur = input;
-  let r = ratioOf(claim, cur).value;
+  let r = scoreOf(claim, cur).score;
   const tol = (v: number) => v - 1e-12 * Math.max(1, Math.abs(v));
   const accept = (cand: unknown): boolean => {
     if (!hypothesesKept(claim, cand)) return false;
-    const v = ratioOf(claim, cand).value;
+    const v = scoreOf(claim, cand).score;
     if (Number.isFinite(v) && v >= tol(r)) {
       cur = cand;
       r = Math.max(r, v);
@@ -359,7 +255,6 @@ export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: 
     }
     return false;
   };
-  // smaller sizes first, where the input alone carries them (Lemma A.2's M, X)
   for (let shrunk = true; shrunk && performance.now() < until; ) {
     shrunk = false;
     for (const cand of smallerSizes(cur)) if ((shrunk = accept(cand))) break;
@@ -373,7 +268,7 @@ export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: 
     for (const c of coords) {
       const x = toFloat(getCoord(cur, c));
       for (const v of simplerValues(x, c.nonneg, c.positive)) {
-        if (performance.now() > until) return { input: cur, ratio: r };
+        if (performance.now() > until) return { input: cur, score: r };
         if (accept(setCoords(cur, [c], [v]))) {
           changed = true;
           break;
@@ -382,7 +277,65 @@ export function snap(claim: Claim, input: unknown, deadlineMs = 2000): { input: 
     }
     if (!changed) break;
   }
-  return { input: cur, ratio: r };
+  return { input: cur, score: r };
+}
+
+function toFloat(x: number | Rational): number {
+  return typeof x === 'number' ? x : x.toNumber();
+}
+
+/** The certified quantity of an input: its worst part (by score), exactly or as an enclosure. */
+export interface CertifiedConstant {
+  mode: Mode;
+  /** Exact text ("1/4", "p/q", a closed form of radicals) or an enclosure "[lo, hi]". */
+  text: string;
+  /** Its double value. */
+  value: number;
+  /** Score of that value against the printed constant (> 1: the claim fails). */
+  score: number;
+  /** True when the quantity certainly equals the printed constant (the constant is attained). */
+  attained: boolean;
+  /** An enclosure [lo, hi] to about 50 digits, for closed forms (absent when unknown). */
+  enclosure?: [string, string];
+  label?: string;
+}
+
+/** Re-evaluates the claim's quantity at an input in exact (else precise) arithmetic. */
+export function certifyConstant(claim: Claim, input: unknown, allowed?: readonly Mode[]): CertifiedConstant | undefined {
+  const spec = constantOf(claim);
+  const c = printedValue(spec);
+  const modes = certifyModes(claim).filter((m) => !allowed || allowed.includes(m));
+  for (const mode of modes) {
+    try {
+      const F = fieldFor(mode);
+      const cR = Rational.parse(spec.printed);
+      let best: CertifiedConstant | undefined;
+      for (const p of spec.parts(F, input)) {
+        if (!p || F.sign(p.den) !== 1) continue;
+        const R = F.div(p.num, p.den);
+        const value = F.toNumber(R);
+        const score = F.sign(R) === 1 || spec.direction === 'sup' ? scoreOfQ(spec, c, value) : Infinity;
+        if (best && !(score > best.score)) continue;
+        const attained = F.sign(F.sub(R, F.lift(cR))) === 0;
+        const enc = enclosureOf(mode, R);
+        best = { mode, text: exactText(F, R, mode), value, score, attained, ...(enc ? { enclosure: enc } : {}), ...(p.label !== undefined ? { label: p.label } : {}) };
+      }
+      return best;
+    } catch {
+      /* ModeError (exp/log) or an evaluation the field cannot do: try the next mode */
+    }
+  }
+  return undefined;
+}
+
+function enclosureOf(mode: Mode, R: unknown): [string, string] | undefined {
+  try {
+    const iv: Interval = mode === 'exact' ? enclose(R as never, 50) : (R as Interval);
+    if (!iv.lo.isFinite() || !iv.hi.isFinite()) return undefined;
+    return [iv.lo.toString(), iv.hi.toString()];
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Certified {

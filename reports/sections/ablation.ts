@@ -12,13 +12,14 @@ import { witnessBlock } from '../witness.ts';
 
 function cell(r: Sourced<AblationRow> | undefined): Html {
   if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
-  const cost = html`<div class="small dim">${count(r.cases)} cases · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}</div>`;
+  const cost = html`<div class="small dim">${count(r.cases)} cases${typeof r.ascents === 'number' ? html` · ${count(r.ascents)} ascents` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
   const smt = r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : '';
   if (r.status === 'load-bearing')
     return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}</td>`;
   if (r.status === 'error') return html`<td>${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}</td>`;
   if (r.status === 'not-needed') return html`<td>${badge('not-needed')}${smt}</td>`;
-  return html`<td>${badge('not-shown')}${cost}${smt}</td>`;
+  if (r.status === 'cannot-fail') return html`<td class="cell-cannot"><span class="small"><b>cannot fail</b></span><div class="small dim">${r.reason ?? ''}</div>${cost}</td>`;
+  return html`<td>${badge('not-shown', r.reason ?? '')}${cost}${smt}</td>`;
 }
 
 export function ablationSection(m: Model): Section | undefined {
@@ -49,7 +50,7 @@ export function ablationSection(m: Model): Section | undefined {
   return {
     id: 'ablation',
     title: 'Ablation: which hypotheses carry weight',
-    body: html`<p class="lead">Each hypothesis is dropped in turn and the generators widened; a counterexample makes it load-bearing. The SMT engine is asked first where the claim has an encoding: its model is an exact, minimal witness, and a proof for every input without the hypothesis makes it "not needed". "Not shown within budget" means the search found none, not that the hypothesis is unnecessary.</p>${grid}${legend(m, hyps)}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
+    body: html`<p class="lead">Each hypothesis is dropped in turn, the generators widened (L in (0, 1), a stated L below the true one by any factor, other step sizes, ...), and the search samples cases and ascends the claim's violation by optimisation; a confirmed, shrunk counterexample makes the hypothesis load-bearing. The SMT engine is asked first where the claim has an encoding: its model is an exact, minimal witness, and a proof for every input without the hypothesis makes it "not needed". "Cannot fail" gives the claim's reason why dropping it cannot break the statement. "Not shown" means the search found none within its budget (shown in the cell), not that the hypothesis is unnecessary.</p>${grid}${legend(m, hyps)}${witnesses.length ? html`<h3>Witnesses</h3>${witnesses}` : ''}`,
   };
 }
 

@@ -111,21 +111,26 @@ function weight(m: Model): Html {
   const byClaim = new Map<string, string[]>();
   for (const r of m.ablation) if (r.status === 'load-bearing') byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r.hypothesis]);
   const notShown = m.ablation.filter((r) => r.status === 'not-shown').length;
+  const cannot = m.ablation.filter((r) => r.status === 'cannot-fail');
   const items = [...byClaim].map(
     ([claim, hs]) => html`<li><a href="#${anchor('abl', claim)}"><code class="id">${claim}</code></a>: ${hs.map((h, i) => html`${i ? ', ' : ''}<a href="#${anchor('abl', claim, h)}"><code class="hyp">${h}</code></a>`)}</li>`,
   );
-  return html`<div class="glance-block"><h3>Hypotheses that carry weight</h3><p class="small">Dropping each of these produced a counterexample${notShown ? html`; for ${plural(notShown, 'other pair')} none was shown within the budget` : ''} (<a href="#ablation">table</a>).</p>${items.length ? html`<ul class="cols">${items}</ul>` : html`<p class="dim">No hypothesis was shown load-bearing.</p>`}</div>`;
+  return html`<div class="glance-block"><h3>Hypotheses that carry weight</h3><p class="small">Dropping each of these produced a counterexample${notShown ? html`; for ${plural(notShown, 'other pair')} none was shown within the budget` : ''}${cannot.length ? html`; ${cannot.map((r, i) => html`${i ? ', ' : ''}<code class="hyp">${r.hypothesis}</code> for <code class="id">${r.claim}</code>`)} cannot fail (the reason is in the table)` : ''} (<a href="#ablation">table</a>).</p>${items.length ? html`<ul class="cols">${items}</ul>` : html`<p class="dim">No hypothesis was shown load-bearing.</p>`}</div>`;
 }
 
 function tightness(m: Model): Html {
   if (!m.tightness.length) return html``;
-  const rows = [...m.tightness].sort((a, b) => b.worstRatio - a.worstRatio);
+  const declared = m.tightness.filter((r) => r.constant?.declared && r.constant.gap !== undefined);
+  const constants = declared.length
+    ? html`<li>constants printed vs found: ${declared.map((r, i) => html`${i ? '; ' : ''}<code class="id">${r.claim}</code> ${r.constant!.printed} vs ${ratio(r.constant!.found, 4)}${r.constant!.conjecture ? html` (= ${r.constant!.conjecture.form}?)` : ''}`)}</li>`
+    : '';
+  const rows = [...m.tightness].filter((r) => !r.constant?.declared).sort((a, b) => b.worstRatio - a.worstRatio);
   const over = rows.filter((r) => r.worstRatio > (r.paperRatio ?? 1));
   const tight = rows.filter((r) => r.worstRatio <= (r.paperRatio ?? 1) && r.worstRatio >= 0.99 * (r.paperRatio ?? 1));
   const loose = rows.filter((r) => r.worstRatio < 0.5 * (r.paperRatio ?? 1));
   const mid = rows.filter((r) => !over.includes(r) && !tight.includes(r) && !loose.includes(r));
   const list = (rs: typeof rows) => rs.map((r, i) => html`${i ? ', ' : ''}<code class="id">${r.claim}</code>${r.label ? html` <span class="dim">(${r.label})</span>` : ''} ${ratio(r.worstRatio, 3)}`);
-  return html`<div class="glance-block"><h3>How tight the constants are</h3><ul>${over.length ? html`<li>${badge('counterexample')} ratio above the paper's constant: ${list(over)}</li>` : ''}${tight.length ? html`<li>at the constant or within 1 %: ${list(tight)}</li>` : ''}${mid.length ? html`<li>within a factor 2: ${list(mid)}</li>` : ''}${loose.length ? html`<li>not approached (below half): ${list(loose)}</li>` : ''}<li class="small">Worst ratio lhs / rhs found by search, next to the paper's 1 (<a href="#tightness">table</a>).</li></ul></div>`;
+  return html`<div class="glance-block"><h3>How tight the constants are</h3><ul>${constants}${over.length ? html`<li>${badge('counterexample')} ratio above the paper's constant: ${list(over)}</li>` : ''}${tight.length ? html`<li>at the constant or within 1 %: ${list(tight)}</li>` : ''}${mid.length ? html`<li>within a factor 2: ${list(mid)}</li>` : ''}${loose.length ? html`<li>not approached (below half): ${list(loose)}</li>` : ''}<li class="small">Printed constant against the worst value of its normalised quantity found by search; other relations: worst ratio lhs / rhs against 1 (<a href="#tightness">table</a>).</li></ul></div>`;
 }
 
 function traces(m: Model): Html {

@@ -10,9 +10,13 @@
  *   Hypotheses: `smooth`, `L_ge_1` (for (9)), `lower_bound`, `eta_rule`.
  * Input: T steps of (3) from V0. Every prefix of a run is a run, so GV is checked at every
  * T' = 1..T and GV.step at every t = 0..T-1.
+ * Constants (tightness), both printed 1:
+ *   GV.step  sup (||V_{t+1}||^2 - ||V_t||^2) / (1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2)
+ *   GV       sup (||V_T||^2 - ||V_0||^2) / (T/(4 sqrt2 L) + 8 (J(V_0) - L*))
+ * Neither denominator vanishes (1/(4 sqrt2 L) > 0, T >= 1): no degenerate input.
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Assumption, Claim, HypothesisName } from '../claim.ts';
+import type { Assumption, Claim, ConstantPart, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
 import { eta8, fourSqrt2L, gvStep, gvTotal } from '../trace-sides.ts';
 import { TELESCOPE_VARS, telescoped } from '../_internals/telescope.ts';
@@ -20,6 +24,19 @@ import { LINE_VARS } from '../_internals/proof-line.ts';
 import { prod } from '../_internals/sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';
 import { runAt, runHypotheses, runNonTrivial } from '../_internals/run-input.ts';
+
+/** gvTotal at every prefix T = 1..input.T. */
+function totals<T>(F: Field<T>, input: LoraRunInput) {
+  const { L, Lstar, records } = runAt(F, input);
+  const r0 = records[0]!;
+  return records.slice(1).map((r) => ({ t: r.t, Vsq0: r0.Vsq, c: gvTotal(F, { Vsq_T: r.Vsq, Vsq_0: r0.Vsq, T: r.t, L, J0: r0.J, Lstar }) }));
+}
+
+/** gvStep at every t = 0..input.T - 1. */
+function steps<T>(F: Field<T>, input: LoraRunInput) {
+  const { L, records } = runAt(F, input);
+  return records.slice(0, -1).map((r, t) => ({ t, c: gvStep(F, { Vsq_t: r.Vsq, Vsq_next: records[t + 1]!.Vsq, eta: r.eta, gradJsq: r.gradJsq, L }) }));
+}
 
 export const GV: Claim<LoraRunInput> = {
   id: 'GV',
@@ -31,12 +48,17 @@ export const GV: Claim<LoraRunInput> = {
   modes: RUN_MODES,
   note: 'Checked at every prefix T = 1..input.T of the run.',
   comparisons<T>(F: Field<T>, input: LoraRunInput) {
-    const { L, Lstar, records } = runAt(F, input);
-    const r0 = records[0]!;
-    return records.slice(1).map((r) => ({
-      ...gvTotal(F, { Vsq_T: r.Vsq, Vsq_0: r0.Vsq, T: r.t, L, J0: r0.J, Lstar }),
-      label: `T = ${r.t}: ||V_T||^2 <= ||V_0||^2 + T/(4 sqrt2 L) + 8 (J(V_0) - L*)`,
-    }));
+    return totals(F, input).map(({ t, c }) => ({ ...c, label: `T = ${t}: ||V_T||^2 <= ||V_0||^2 + T/(4 sqrt2 L) + 8 (J(V_0) - L*)` }));
+  },
+  constant: {
+    printed: '1',
+    direction: 'sup',
+    quantity: '(||V_T||^2 - ||V_0||^2) / (T/(4 sqrt2 L) + 8 (J(V_0) - L*)), at every prefix T',
+    latex: '\\frac{\\|V_T\\|^2 - \\|V_0\\|^2}{T/(4\\sqrt{2}L) + 8(\\mathcal{J}(V_0) - \\mathcal{L}^*)}',
+    degenerate: 'none: the denominator is >= T/(4 sqrt2 L) > 0 under the hypotheses',
+    parts<T>(F: Field<T>, input: LoraRunInput): ConstantPart<T>[] {
+      return totals(F, input).map(({ t, Vsq0, c }) => ({ label: `T = ${t}`, num: F.sub(c.lhs, Vsq0), den: F.sub(c.rhs, Vsq0), scale: F.add(c.lhs, Vsq0) }));
+    },
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,
@@ -72,11 +94,17 @@ export const GVstep: Claim<LoraRunInput> = {
   inputKind: 'lora-run',
   modes: RUN_MODES,
   comparisons<T>(F: Field<T>, input: LoraRunInput) {
-    const { L, records } = runAt(F, input);
-    return records.slice(0, -1).map((r, t) => ({
-      ...gvStep(F, { Vsq_t: r.Vsq, Vsq_next: records[t + 1]!.Vsq, eta: r.eta, gradJsq: r.gradJsq, L }),
-      label: `t = ${t}: ||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2`,
-    }));
+    return steps(F, input).map(({ t, c }) => ({ ...c, label: `t = ${t}: ||V_{t+1}||^2 - ||V_t||^2 <= 1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2` }));
+  },
+  constant: {
+    printed: '1',
+    direction: 'sup',
+    quantity: '(||V_{t+1}||^2 - ||V_t||^2) / (1/(4 sqrt2 L) + 2 eta_t ||grad J(V_t)||^2), at every step t',
+    latex: '\\frac{\\|V_{t+1}\\|^2 - \\|V_t\\|^2}{1/(4\\sqrt{2}L) + 2\\eta_t\\|\\nabla \\mathcal{J}(V_t)\\|^2}',
+    degenerate: 'none: the denominator is >= 1/(4 sqrt2 L) > 0',
+    parts<T>(F: Field<T>, input: LoraRunInput): ConstantPart<T>[] {
+      return steps(F, input).map(({ t, c }) => ({ label: `t = ${t}`, num: c.lhs, den: c.rhs }));
+    },
   },
   nonTrivial: runNonTrivial,
   hypothesesHold: runHypotheses,

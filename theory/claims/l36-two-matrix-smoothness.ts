@@ -12,6 +12,7 @@
  *           Compared squared, ||grad L~(M) - grad L~(M')||^2 <= 4 L^2 ||M - M'||^2: both sides
  *           are nonnegative, so this is equivalent to the printed norm inequality and stays
  *           rational. (Loose: the proof's own chain gives the constant L.)
+ *           Constant (tightness): the 2 of 2L, sup ||grad L~(M) - grad L~(M')|| / (L ||M - M'||).
  */
 import type { Field } from '../../numeric/field.ts';
 import { inner, lift, normSq, sub } from '../../numeric/matrix.ts';
@@ -24,6 +25,14 @@ import { lossHypotheses } from '../_internals/hyp.ts';
 import { ALGEBRAIC_MODES, EQUALITY_MODES, cheaply, numCmp } from '../_internals/num.ts';
 import { prod } from '../_internals/sides.ts';
 
+const LABEL = "||grad L~(M) - grad L~(M')||^2 <= 4 L^2 ||M - M'||^2";
+
+function differences<T>(F: Field<T>, input: TwoPairInput) {
+  const loss = twoLossOver(F, input.loss);
+  const [M, M2] = [lift(F, input.M), lift(F, input.M2)];
+  return { L: loss.L, gradSq: normSq(F, sub(F, gradLtilde(F, loss, M), gradLtilde(F, loss, M2))), Msq: normSq(F, sub(F, M, M2)) };
+}
+
 export const L36: Claim<TwoPairInput> = {
   id: 'L36',
   paper: 'Lemma 3.6 (proof in A.5)',
@@ -35,16 +44,26 @@ export const L36: Claim<TwoPairInput> = {
   modes: ALGEBRAIC_MODES,
   note: 'Compared squared (both sides are nonnegative): ||grad L~(M) - grad L~(M\')||^2 <= 4 L^2 ||M - M\'||^2.',
   comparisons<T>(F: Field<T>, input: TwoPairInput) {
-    const loss = twoLossOver(F, input.loss);
-    const [M, M2] = [lift(F, input.M), lift(F, input.M2)];
+    const s = differences(F, input);
     return [
       {
-        label: "||grad L~(M) - grad L~(M')||^2 <= 4 L^2 ||M - M'||^2",
-        lhs: normSq(F, sub(F, gradLtilde(F, loss, M), gradLtilde(F, loss, M2))),
+        label: LABEL,
+        lhs: s.gradSq,
         rel: '<=',
-        rhs: prod(F, F.fromInt(4), loss.L, loss.L, normSq(F, sub(F, M, M2))),
+        rhs: prod(F, F.fromInt(4), s.L, s.L, s.Msq),
       },
     ];
+  },
+  constant: {
+    printed: '2',
+    direction: 'sup',
+    quantity: "||grad L~(M) - grad L~(M')|| / (L ||M - M'||)",
+    latex: "\\frac{\\|\\nabla \\tilde{\\mathcal{L}}(M) - \\nabla \\tilde{\\mathcal{L}}(M')\\|}{L \\|M - M'\\|}",
+    degenerate: "M = M' (0/0) is excluded; the quantity is scale-free in M - M' for the quadratic two-matrix losses",
+    parts<T>(F: Field<T>, input: TwoPairInput) {
+      const s = differences(F, input);
+      return [{ label: LABEL, num: F.sqrt(s.gradSq), den: F.mul(s.L, F.sqrt(s.Msq)) }];
+    },
   },
   // Only the diagonal blocks of M - M' reach L~: a difference confined to the off-diagonal blocks gives 0 <= ...
   nonTrivial: (input) => {

@@ -49,6 +49,10 @@ export const M36: Claim<TwoLoraInput> = {
   inputKind: 'two-lora',
   modes: EQUALITY_MODES,
   note: 'Without same_rank the adapters are zero-padded to the larger rank (B_i A_i unchanged).',
+  cannotFail: {
+    same_rank:
+      'zero-padding the adapter of smaller rank to the larger one (extra zero columns of B_i, zero rows of A_i) leaves B_i A_i and the gradients of the real entries unchanged, and the padded entries have zero gradient (grad_B = G A^T and grad_A = B^T G vanish on them), so the two steps agree on every input: different ranks cannot break the equality',
+  },
   comparisons<T>(F: Field<T>, input: TwoLoraInput) {
     checkShapes(input);
     const loss = twoLossOver(F, input.loss);

@@ -89,6 +89,13 @@ describe('claim catalogue', () => {
     expect(c.modes.length).toBeGreaterThan(0);
     for (const m of c.modes) expect(MODES).toContain(m);
     expect(() => katex.renderToString(c.latex, { throwOnError: true })).not.toThrow();
+    // a declared constant: its quantity typesets, its printed value is an exact rational
+    if (c.constant) {
+      expect(() => katex.renderToString(c.constant!.latex, { throwOnError: true })).not.toThrow();
+      expect(c.constant.latex).not.toMatch(/[\f\n\t\v\r]/); // a lost backslash turns \frac into a form feed
+      expect(c.constant.printed).toMatch(/^\d+(\/\d+)?$/);
+      expect(['sup', 'inf']).toContain(c.constant.direction);
+    }
     if (c.correctedOf !== undefined) {
       expect(c.id).toBe(`${c.correctedOf}.corrected`);
       expect(claimById(c.correctedOf)).toBeDefined();

@@ -8,6 +8,7 @@ import type { Mode } from '../../numeric/field.ts';
 import { ModeError } from '../../numeric/field.ts';
 import { fieldFor } from '../../numeric/fields.ts';
 import { claimById, isVacuous } from '../index.ts';
+import { integerWeights } from '../claims/a1-amgm.ts';
 import type { AmGmInput, LoraInput, LoraRunInput } from '../inputs.ts';
 import { V2, evaluate, identityTwoLoss, mat, q, scalarLoss, verdicts } from './fixtures.ts';
 
@@ -233,5 +234,136 @@ describe('L36, L36.grad, M36', () => {
     expect(claim('M36').hypothesesHold!(mixed)).toMatchObject({ same_rank: false });
     // B1 A1 = 2, G1 = 2: (B1)_{t+1} = 1 - (1/10) * 2 * 2 = 3/5.
     expect(fmt(evaluate(claim('M36'), 'exact', same).comparisons[0]!.lhs)).toBe('3/5');
+  });
+});
+
+describe('argument errors name the argument', () => {
+  it('A2.sub and A2.sym: M must be (m+n) x (m+n)', () => {
+    for (const id of ['A2.sub', 'A2.sym']) {
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2, 3]]) })).toThrow(`${id}: argument M must be (m+n) x (m+n) = 2 x 2, got 1 x 3`);
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2, 3], [4, 5, 6]]) })).toThrow('got 2 x 3'); // right rows, wrong columns
+      expect(() => evaluate(claim(id), 'exact', { m: 1, n: 1, M: mat([[1, 2], [3, 4], [5, 6]]) })).toThrow('got 3 x 2'); // wrong rows, right columns
+    }
+  });
+  it('M36: each adapter must fit its loss', () => {
+    const loss = identityTwoLoss();
+    const ok = { loss, B1: mat([[1]]), A1: mat([[2]]), B2: mat([[3]]), A2: mat([['1/2']]), eta: q('1/10') };
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, B1: mat([[1], [2]]) })).toThrow('M36: argument B1 must be 1 x r, got 2 x 1');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, A2: mat([[1, 2]]) })).toThrow('M36: argument A2 must be 1 x 1, got 1 x 2');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, A1: mat([[1, 2]]) })).toThrow('M36: argument A1 must be 1 x 1, got 1 x 2');
+    expect(() => evaluate(claim('M36'), 'exact', { ...ok, B2: mat([[1], [2]]) })).toThrow('M36: argument B2 must be 1 x r, got 2 x 1');
+  });
+});
+
+describe('A1: every branch of (13) and (14)', () => {
+  const A1 = claim('A1');
+  const x = (x1: string | number, x2: string | number, w1: string | number, w2: string | number): AmGmInput => ({ x1: q(x1), x2: q(x2), w1: q(w1), w2: q(w2) });
+  const label13 = (input: AmGmInput, mode: Mode = 'exact') => evaluate(A1, mode, input).comparisons[0]!.label!;
+  it('integerWeights: coprime integers proportional to the weights, positive sum', () => {
+    expect(integerWeights(q('1/2'), q('1/3'))).toEqual({ p1: 3n, p2: 2n }); // lcm of the denominators, not their product with the gcd
+    expect(integerWeights(q('2/4'), q('3/6'))).toEqual({ p1: 1n, p2: 1n });
+    expect(integerWeights(q(-1), q(-2))).toEqual({ p1: 1n, p2: 2n });
+    expect(integerWeights(q(1), q(-1))).toBeUndefined();
+  });
+  it('root order 2 and 3 are taken as printed (sqrt, cbrt), 4..64 in powered form, above 64 in exp/log form', () => {
+    expect(label13(x(1, 4, 1, 1))).not.toContain('['); // K = 2: sqrt
+    expect(fmt(evaluate(A1, 'exact', x(1, 4, 1, 1)).comparisons[0]!.rhs)).toBe('2');
+    expect(label13(x(1, 8, 1, 2))).not.toContain('['); // K = 3: cbrt
+    expect(fmt(evaluate(A1, 'exact', x(1, 8, 1, 2)).comparisons[0]!.rhs)).toBe('4');
+    expect(label13(x(1, 4, 1, 63))).toContain('powered form: both sides to the power 64');
+    const big = x(1, 4, 1, 64); // K = 65: exp/log (float64, precise)
+    expect(label13(big, 'float64')).toContain('exp/log form: root order 65 > 64');
+    expect(evaluate(A1, 'precise', big).verdict).toBe(true);
+  });
+  it('zero and negative bases: 0^negative is undefined, 0^positive makes the root 0, negative bases with real exponents are undefined', () => {
+    expect(isVacuous(evaluate(A1, 'exact', x(0, 4, -1, 3)).comparisons[0]!)).toBe(true); // p1 < 0 at x1 = 0
+    expect(label13(x(0, 4, -1, 3))).toContain('0 raised to a negative power is undefined');
+    expect(label13(x(1, 2, 0, 0))).toContain('w1 + w2 = 0: the printed quotient is 0/0');
+    expect(label13(x(-1, 4, 1, 64), 'float64')).toContain('a negative base with a real exponent is undefined');
+    expect(label13(x(-1, 4, 1, 1))).toContain('even root (order 2) of a negative number is undefined');
+    expect(evaluate(A1, 'exact', x(-1, 4, 1, 1)).comparisons[1]!.label).toContain('sqrt(x1 x2) of a negative product is undefined');
+    // a zero factor: the radicand and the product are 0 (defined), whatever the other sign
+    expect(label13(x(-1, 0, 1, 1))).not.toContain('[vacuous]');
+    expect(evaluate(A1, 'exact', x(-1, 0, 1, 1)).comparisons[1]!.label).not.toContain('[vacuous]');
+    expect(A1.nonTrivial(x(0, 4, -1, 3)), 'one vacuous comparison is enough to be trivial').toBe(false);
+    expect(isVacuous(evaluate(A1, 'exact', x(0, 4, 0, 1)).comparisons[0]!)).toBe(false); // p1 = 0: 0^0 is fine
+    expect(evaluate(A1, 'exact', x(0, 4, 0, 1)).verdict).toBe(true);
+    const zeroRoot = evaluate(A1, 'float64', x(0, 4, 1, 64)); // exp/log branch with x1 = 0: root 0
+    expect(zeroRoot.comparisons[0]!.label).toBe('(13) (w1 x1 + w2 x2)/(w1 + w2) >= (x1^w1 x2^w2)^(1/(w1 + w2))');
+    expect(fmt(fieldFor('exact').lift(zeroRoot.comparisons[0]!.rhs))).toBe('0');
+    const zeroRoot2 = evaluate(A1, 'float64', x(4, 0, 64, 1));
+    expect(fieldFor('exact').lift(zeroRoot2.comparisons[0]!.rhs)).toEqual(q(0));
+    expect(zeroRoot2.comparisons[0]!.label).toBe(zeroRoot.comparisons[0]!.label); // the zero base, not the exp/log form
+    const positive = evaluate(A1, 'float64', x(1, 4, 1, 64));
+    expect(positive.comparisons[0]!.label).toContain('[exp/log form');
+    expect(positive.comparisons[0]!.rhs).toBeGreaterThan(0);
+    expect(isVacuous(evaluate(A1, 'float64', x(-1, 4, 1, 64)).comparisons[0]!)).toBe(true);
+    expect(isVacuous(evaluate(A1, 'float64', x(1, -4, 1, 64)).comparisons[0]!)).toBe(true);
+    expect(isVacuous(evaluate(A1, 'float64', x(1, 4, 1, 64)).comparisons[0]!)).toBe(false);
+  });
+  it('even roots of negative radicands are undefined; odd ones are real; a negative left side is below an even root', () => {
+    expect(evaluate(A1, 'exact', x(-1, 4, 1, 1)).comparisons[0]!.label).toContain('[vacuous]'); // K = 2, radicand -4
+    expect(evaluate(A1, 'exact', x(-1, -4, 1, 1)).comparisons[0]!.label).not.toContain('[vacuous]'); // radicand 4 > 0
+    const odd = evaluate(A1, 'exact', x(-8, 0, 1, 2)); // K = 3, radicand 0: -8/3 >= cbrt(0) is false (nonneg dropped)
+    expect(odd.comparisons[0]!.label).not.toContain('[vacuous]');
+    expect(odd.decisions[0]!.holds).toBe(false);
+    expect(evaluate(A1, 'exact', x(-8, -1, 2, 1)).comparisons[0]!.label).not.toContain('[vacuous]'); // K = 3, radicand 64 * -1 < 0: a real cube root
+    expect(evaluate(A1, 'exact', x(-1, -1, 1, 3)).comparisons[0]!.label).toContain('[left side < 0 <= the root of order 4]');
+    expect(evaluate(A1, 'exact', x(1, 1, 1, 3)).comparisons[0]!.label).toContain('[powered form: both sides to the power 4]');
+    const oddNegative = evaluate(A1, 'exact', x(-1, -1, 2, 3)); // K = 5, left side -1 < 0: odd powers keep the order
+    expect(oddNegative.comparisons[0]!.label).toContain('[powered form: both sides to the power 5]');
+    expect(oddNegative.decisions[0]!.holds).toBe(true); // (13): (-1)^5 >= (-1)^2 (-1)^3
+    // (14): sqrt(x1 x2) of a negative product is undefined, of a positive one defined
+    expect(evaluate(A1, 'exact', x(-1, 4, 1, 1)).comparisons[1]!.label).toContain('[vacuous]');
+    expect(evaluate(A1, 'exact', x(-1, -4, 1, 1)).comparisons[1]!.label).not.toContain('[vacuous]');
+  });
+  it('nonTrivial needs both weights, x1 != x2 and every expression defined; nonneg needs all four >= 0', () => {
+    expect(A1.nonTrivial(x(1, 4, 1, 1))).toBe(true);
+    expect(A1.nonTrivial(x(1, 4, 0, 1))).toBe(false);
+    expect(A1.nonTrivial(x(1, 4, 1, 0))).toBe(false);
+    expect(A1.nonTrivial(x(2, 2, 1, 1))).toBe(false);
+    expect(A1.nonTrivial(x(-1, 4, 1, 1))).toBe(false); // a vacuous comparison
+    expect(A1.hypothesesHold!(x(0, 4, 1, 1))).toEqual({ nonneg: true });
+    for (const bad of [x(-1, 4, 1, 1), x(1, -4, 1, 1), x(1, 4, -1, 1), x(1, 4, 1, -1)]) expect(A1.hypothesesHold!(bad)).toEqual({ nonneg: false });
+  });
+});
+
+describe('hypotheses and non-triviality of the LoRA claims', () => {
+  it('L34: eta_rule holds exactly when no eta is given', () => {
+    expect(claim('L34').hypothesesHold!(base)).toMatchObject({ eta_rule: true });
+    expect(claim('L34').hypothesesHold!({ ...base, eta: q(1) })).toMatchObject({ eta_rule: false });
+  });
+  it('S1 and E19: trivial at V = 0 and where G = 0 (V != 0)', () => {
+    const minimum = { loss: scalarLoss({ c: '0' }), V: V2('1', '0') }; // BA = 0 = C: G = 0
+    for (const id of ['S1', 'E19']) {
+      expect(claim(id).nonTrivial(base), id).toBe(true);
+      expect(claim(id).nonTrivial({ ...base, V: V2('0', '0') }), id).toBe(false);
+      expect(claim(id).nonTrivial(minimum), id).toBe(false);
+    }
+  });
+  it('L36: a difference in either diagonal block exercises it, one off the diagonal does not', () => {
+    const L36 = claim('L36');
+    const M = mat([[0, 0], [0, 0]]);
+    const loss = identityTwoLoss();
+    expect(L36.nonTrivial({ loss, M, M2: mat([[1, 0], [0, 0]]) })).toBe(true);
+    expect(L36.nonTrivial({ loss, M, M2: mat([[0, 0], [0, 1]]) })).toBe(true);
+    expect(L36.nonTrivial({ loss, M, M2: mat([[0, 1], [0, 0]]) })).toBe(false);
+    expect(L36.nonTrivial({ loss, M, M2: mat([[0, 0], [1, 0]]) })).toBe(false);
+  });
+  it('M36: trivial when eta = 0 or an adapter is zero; same_rank is r1 = r2', () => {
+    const M36 = claim('M36');
+    const loss = identityTwoLoss();
+    const ok = { loss, B1: mat([[1]]), A1: mat([[2]]), B2: mat([[3]]), A2: mat([['1/2']]), eta: q('1/10') };
+    expect(M36.nonTrivial(ok)).toBe(true);
+    expect(M36.nonTrivial({ ...ok, eta: q(0) })).toBe(false);
+    for (const k of ['B1', 'A1', 'B2', 'A2'] as const) expect(M36.nonTrivial({ ...ok, [k]: mat([[0]]) }), k).toBe(false);
+    expect(M36.hypothesesHold!(ok)).toMatchObject({ same_rank: true });
+    expect(M36.hypothesesHold!({ ...ok, B1: mat([[1, 1]]), A1: mat([[2], [1]]) })).toMatchObject({ same_rank: false });
+  });
+  it('GV.step: one comparison per step t = 0..T-1 (and GV, T10 one per prefix)', () => {
+    const run: LoraRunInput = { loss: scalarLoss(), V0: V2('1', '2'), T: 3 };
+    expect(claim('GV.step').comparisons(fieldFor('float64'), run).map((c) => c.label!.slice(0, 5))).toEqual(['t = 0', 't = 1', 't = 2']);
+    expect(claim('GV').comparisons(fieldFor('float64'), run).map((c) => c.label!.slice(0, 5))).toEqual(['T = 1', 'T = 2', 'T = 3']);
+    expect(claim('T10').comparisons(fieldFor('float64'), run)).toHaveLength(3);
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * The test subset `npm run mutate` (Stryker, stryker.config.json) runs against each mutant of
+ * theory/ and numeric/losses/: the tests that exercise the claims and the losses directly
+ * (hand-made inputs, the catalogue, the property suite, the worst-case ascent, the corpus
+ * replay, the SMT engine's proofs of the scalar forms), without the worker-thread, CLI, trace and browser tests (slow, and they test other
+ * layers).
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'theory/test/*.test.ts',
+      'numeric/losses/*.test.ts',
+      'properties/claims-1.test.ts',
+      'properties/claims-2.test.ts',
+      'properties/constants.test.ts',
+      'properties/corpus.test.ts',
+      'properties/catalogue-snapshot.test.ts',
+      'properties/constant-parts.test.ts',
+      'properties/prove/*.test.ts',
+    ],
+    exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
+    // a wall-clock bound ("certified bound in well under a second") cannot hold for instrumented code
+    testNamePattern: '^((?!well under a second).)*$',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
