@@ -2,7 +2,7 @@
  * Side effects at the edge: results folder, atomic writes (temporary file, then rename, so
  * an interrupted run never destroys earlier results), and the environment record.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,17 +16,7 @@ export function resultsDir(dir?: string): string {
   return d;
 }
 
-/** Writes text to path atomically: path.tmp-<pid> then rename. */
-export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-export function writeJSONAtomic(path: string, value: unknown): void {
-  writeAtomic(path, JSON.stringify(value, null, 2) + '\n');
-}
+export { writeAtomic, writeJSONAtomic } from '../runtime/atomic.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -11,7 +11,8 @@
  * workers start from boot.mjs, which registers tsx in the thread and imports the sources.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { writeAtomic } from '../../runtime/atomic.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,12 +54,6 @@ function fresh(m: Manifest, dir: string): boolean {
     if (!now || now[0] !== st[0] || now[1] !== st[1]) return false;
   }
   return true;
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 const memo = new Map<string, Promise<WorkerEntry>>();

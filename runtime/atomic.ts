@@ -1,0 +1,70 @@
+/**
+ * Atomic writes and early writability checks, below every command: a result file is written to
+ * `<path>.tmp-<pid>-<ms>` and renamed over `path`, so an interrupted or failed write never
+ * destroys what was there; `checkWritableDir` runs before any work, so a run never spends its
+ * budget and then fails to write.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** A place that cannot be written; `what` names the flag or file (e.g. `--results`). */
+export class NotWritable extends Error {
+  constructor(readonly what: string, readonly path: string, reason: string) {
+    super(`${what}: ${path} ${reason}`);
+    this.name = 'NotWritable';
+  }
+}
+
+function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'is not writable (permission denied)';
+  if (code === 'EROFS') return 'is on a read-only file system';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'is a file, not a folder (or lies below one)';
+  if (code === 'ENOSPC') return 'has no space left';
+  return `cannot be written (${code ?? String(e)})`;
+}
+
+/**
+ * Makes `dir` (recursively) and proves it writable by creating and removing a probe file.
+ * Throws NotWritable naming `what` otherwise. Returns `dir`.
+ */
+export function checkWritableDir(dir: string, what: string): string {
+  try {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.loracheck-probe-${process.pid}-${Date.now()}`);
+    closeSync(openSync(probe, 'wx'));
+    rmSync(probe, { force: true });
+    return dir;
+  } catch (e) {
+    throw new NotWritable(what, dir, reasonOf(e));
+  }
+}
+
+/** Checks that the folder of a file path can take the file (see checkWritableDir). */
+export function checkWritableFile(path: string, what: string): string {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new NotWritable(what, path, 'is a folder, not a file');
+  checkWritableDir(dirname(path), what);
+  return path;
+}
+
+/** Writes `data` to `path` atomically: a temporary file beside it, then rename. */
+let serial = 0;
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${serial++}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** JSON with two-space indent and a final newline, written atomically. */
+export function writeJSONAtomic(path: string, value: unknown): void {
+  writeAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * The one interrupt handler: the first SIGINT (Ctrl-C) or SIGTERM asks the work to stop (an
+ * AbortSignal, and `onFirst`, e.g. a line saying what will be kept); the second runs `onSecond`
+ * (flush what can be flushed) and exits at once with 128 + the signal number, as shells report.
+ * Every long command takes its stop request from here; `dispose` removes the listeners.
+ */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** Exit codes of a run stopped by a signal: 128 + the signal number. */
+export const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+export interface Interrupt {
+  /** Aborted on the first signal. */
+  readonly signal: AbortSignal;
+  /** The first signal received, if any. */
+  readonly received: StopSignal | undefined;
+  dispose(): void;
+}
+
+export function onInterrupt(hooks: { onFirst?(s: StopSignal): void; onSecond?(s: StopSignal): void } = {}): Interrupt {
+  const ac = new AbortController();
+  let received: StopSignal | undefined;
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const h = () => {
+      if (received) {
+        try {
+          hooks.onSecond?.(name);
+        } finally {
+          process.exit(SIGNAL_EXIT[name]);
+        }
+      }
+      received = name;
+      hooks.onFirst?.(name);
+      ac.abort(name);
+    };
+    process.on(name, h);
+    return [name, h] as const;
+  });
+  return {
+    signal: ac.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const [name, h] of listeners) process.off(name, h);
+    },
+  };
+}
+
+/** Runs `fn` with an interrupt handler installed, and removes it afterwards. */
+export async function withInterrupt<T>(fn: (it: Interrupt) => Promise<T>, hooks?: Parameters<typeof onInterrupt>[0]): Promise<T> {
+  const it = onInterrupt(hooks);
+  try {
+    return await fn(it);
+  } finally {
+    it.dispose();
+  }
+}
