@@ -109,6 +109,8 @@ export interface ClaimCheckResult {
   statistical?: StatisticalConfidence;
   /** The claim's proof from results/prove.json when check ran (the strongest verdict it has). */
   proof?: { verdict: ProofVerdict; text: string };
+  /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
+  fromEarlierRun?: boolean;
 }
 
 /** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
@@ -148,6 +150,9 @@ export interface CheckResultFile {
   /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
   hypotheses?: Record<string, string>;
   results: ClaimCheckResult[];
+  /** The run was stopped (Ctrl-C, SIGTERM) before every claim ran; entries of the earlier file
+   *  it did not reach are kept with `fromEarlierRun`. */
+  interrupted?: boolean;
 }
 
 export interface SearchResultFile {
@@ -200,6 +205,8 @@ export interface AblationRow {
    *  ascent, or none within the budget but a witness stored in the corpus, replayed exactly now. */
   foundBy?: 'smt' | 'sampling' | 'ascent' | 'corpus';
   error?: string;
+  /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
+  fromEarlierRun?: boolean;
 }
 
 export interface AblationResultFile {
@@ -208,6 +215,9 @@ export interface AblationResultFile {
   env: Environment;
   loss?: UserLossInfo;
   rows: AblationRow[];
+  /** The run was stopped before every pair ran; rows of the earlier file it did not reach are
+   *  kept with `fromEarlierRun`. */
+  interrupted?: boolean;
 }
 
 /**
