@@ -20,7 +20,11 @@ function runsTable(c: ClaimView): Html {
   return table(
     [
       { head: 'mode', cell: (r: Sourced<ClaimCheckResult>) => r.mode },
-      { head: 'verdict', cell: (r) => html`${badge(r.verdict)}${r.known ? html` <span class="small dim">(known, in corpus)</span>` : ''}` },
+      {
+        head: 'verdict',
+        cell: (r) =>
+          html`${badge(r.verdict)}${r.known ? html` <span class="small dim">(known, in corpus)</span>` : ''}${r.fromEarlierRun ? html` <span class="small dim" title="an interrupted run kept this entry of the earlier ${r.file}">(from an earlier run)</span>` : ''}`,
+      },
       { head: 'cases', cell: (r) => countOf(r, 'cases'), cls: 'num' },
       { head: 'non-trivial', cell: (r) => countOf(r, 'nonTrivial'), cls: 'num' },
       { head: 'undecided', cell: (r) => countOf(r, 'undecided'), cls: 'num' },
