@@ -203,6 +203,7 @@ const SUMMARY_FIELDS: Record<string, FieldRule> = {
   steps: { kind: 'nonnegInt', required: true },
   diverged: { kind: 'bool', required: true },
   interrupted: { kind: 'bool' },
+  stepDropped: { kind: 'bool' },
   wall_ms: { kind: 'nonneg', required: true },
   Lfinal: { kind: 'positive' },
 };
