@@ -59,3 +59,12 @@ export function traceVerdictLine(doc: TraceVerifyResultFile, path: string): stri
   const verdict = anyViolation(doc) ? 'VIOLATIONS found' : undecided ? 'no violations, some claims undecided' : 'no violations';
   return `${verdict}${truncated ? ` (${truncated} truncated trace${truncated > 1 ? 's' : ''})` : ''}; results: ${oneLine(path)}`;
 }
+
+/**
+ * A document as JSON for a terminal (--json): JSON.stringify escapes C0 controls in strings but
+ * writes DEL and the C1 controls raw; here they are \u escapes too (the same JSON value).
+ */
+export function terminalJSON(doc: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(doc, null, 2).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -6,6 +6,7 @@
 import type { Command } from '../main.ts';
 import { oneLine } from '../../runtime/escape.ts';
 import { probeBackends } from '../../gpu-runs/backend.ts';
+import { terminalJSON } from '../../gpu-runs/verify-files.ts';
 
 export const command: Command = {
   spec: {
@@ -18,7 +19,7 @@ export const command: Command = {
   async run({ flags }) {
     const r = await probeBackends();
     if (flags.json) {
-      console.log(JSON.stringify(r, null, 2));
+      console.log(terminalJSON(r));
       return 0;
     }
     for (const b of r.backends) {

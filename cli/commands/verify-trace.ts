@@ -10,7 +10,7 @@ import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { oneLine } from '../../runtime/escape.ts';
 import { TraceFormatError } from '../../gpu-runs/trace-reader.ts';
-import { anyViolation, traceEntryLines, traceVerdictLine, verifyTraceFiles } from '../../gpu-runs/verify-files.ts';
+import { anyViolation, terminalJSON, traceEntryLines, traceVerdictLine, verifyTraceFiles } from '../../gpu-runs/verify-files.ts';
 
 const NAME = 'verify-trace';
 
@@ -50,7 +50,7 @@ export const command: Command = {
     }
     const path = join(resultsDir(flags.results), 'verify-trace.json');
     writeJSONAtomic(path, doc);
-    if (flags.json) console.log(JSON.stringify(doc, null, 2));
+    if (flags.json) console.log(terminalJSON(doc));
     else console.log(`${doc.traces.map((e) => traceEntryLines(e).join('\n')).join('\n')}\n\n${traceVerdictLine(doc, path)}`);
     return anyViolation(doc) ? 1 : 0;
   },
