@@ -17,6 +17,16 @@ function report(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** `report` in this process on `res`, writing `res/report.html`: exit code and the stderr lines. */
+async function reportInProcess(res: string): Promise<{ code: number; err: string[]; out: string }> {
+  const out = join(res, 'report.html');
+  const err: string[] = [];
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const l = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const code = await main(['report', '--results', res, '--out', out]).finally(() => (e.mockRestore(), l.mockRestore()));
+  return { code, err, out };
+}
+
 describe('loracheck report', () => {
   it('exits 2 with one line naming a --results folder that does not exist', () => {
     const missing = join(dir, 'no-such-results');
@@ -58,11 +68,7 @@ describe('loracheck report', () => {
     const id = check.results[0].id;
     Object.assign(check.results[0], { cases: 12345, nonTrivial: -5, undecided: 1.5 });
     writeFileSync(join(res, 'check.json'), JSON.stringify(check).replace('"cases":12345', '"cases":1e400'));
-    const out = join(res, 'report.html');
-    const err: string[] = [];
-    const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-    const l = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const code = await main(['report', '--results', res, '--out', out]).finally(() => (e.mockRestore(), l.mockRestore()));
+    const { code, err, out } = await reportInProcess(res);
     expect(code).toBe(0);
     expect(err).toEqual([
       `loracheck report: warning: check.json: results[0] (claim ${id}, exact).cases: expected a count (an integer >= 0), got Infinity (a number beyond a double, e.g. 1e400 in the file); shown as invalid`,
@@ -85,11 +91,7 @@ describe('loracheck report', () => {
     tr.traces[0].claims[0].reason = `r${evil}`;
     tr.sneaky = evil;
     writeFileSync(join(res, `verify-trace.json`), JSON.stringify(tr));
-    const out = join(res, 'report.html');
-    const err: string[] = [];
-    const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-    const l = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const code = await main(['report', '--results', res, '--out', out]).finally(() => (e.mockRestore(), l.mockRestore()));
+    const { code, err, out } = await reportInProcess(res);
     expect(code).toBe(0);
     const html = readFileSync(out, 'utf8');
     // eslint-disable-next-line no-control-regex
