@@ -4,7 +4,7 @@
  * every (claim, hypothesis) pair, so that Ctrl-C keeps every row so far.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';

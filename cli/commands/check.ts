@@ -11,7 +11,7 @@
  * corpus file that does not match its name included).
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';

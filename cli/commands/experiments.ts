@@ -5,7 +5,7 @@
  * after the current step and keeps what was done (exit 130).
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { progressPrinter, withInterrupt } from './search.ts';

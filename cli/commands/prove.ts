@@ -6,7 +6,7 @@
  * Exit 0: no claim as stated refuted; 1: a claim as stated refuted; 2: bad input.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError, type FlagSpec } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import type { Mode } from '../../numeric/field.ts';

@@ -5,7 +5,7 @@
  * exit 130 / 143; the trace replaces an earlier one of that name only when the run ends.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
 import { trainProgress } from '../train-progress.ts';

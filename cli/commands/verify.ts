@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 
 const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
