@@ -22,6 +22,14 @@ export type Num = Rational | number;
 /** Certified sign: -1, 0, 1, or undefined when it could not be decided at the configured precision. */
 export type Sign = -1 | 0 | 1 | undefined;
 
+/** A dense row-major matrix over a field (the kernels: numeric/matrix.ts, the float64 ones numeric/matrix-f64.ts). */
+export interface Matrix<T> {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major entries, length rows * cols. */
+  readonly data: readonly T[];
+}
+
 export interface Field<T> {
   readonly mode: Mode;
   readonly zero: T;

@@ -4,7 +4,7 @@
  * kernels over `float64` up to summation order; the generic ones call a Field method per
  * scalar operation, these run tight loops over Float64Arrays.
  */
-import type { Matrix } from './matrix.ts';
+import type { Matrix } from './field.ts';
 
 function toF64(A: Matrix<number>): Float64Array {
   return Float64Array.from(A.data);
