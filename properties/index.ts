@@ -30,7 +30,8 @@ export { setUserLoss, userLoss, resolveUserLoss, lossInfo, lossFlags, lossSkipRe
 export { checkClaim, defaultRuns, type CheckOptions, type EngineResult, type Progress, type FailureSnapshot } from './engine.ts';
 export { evaluateCase, confirm, confirmModeFor, failingFamilies, labelFamily, tighter, type CaseOutcome, type CaseStatus, type Confirmation } from './_internals/evaluate.ts';
 export { replayCommand, makeWitness, describeSizes, violated, type ReplaySpec } from './_internals/witness.ts';
-export { freshSeed, deriveSeed, parseShard, shardSeed, type Shard } from './_internals/seeds.ts';
+export { deriveSeed, parseShard, shardSeed, type Shard } from './_internals/seeds.ts';
+export { freshSeed } from '../numeric/random.ts';
 export { stopPlugin, type StopCondition } from './_internals/stop.ts';
 export { droppedSet, type Dropped } from './_internals/dropped.ts';
 export {

@@ -198,7 +198,9 @@ export function loadGraph(root = ROOT): Map<string, Module> {
   return g;
 }
 
-export const isTestFile = (f: string): boolean => /\.test\.ts$/.test(f) || f.startsWith('test/');
+/** Tests and what only tests use (a `test/` or `fixtures/` folder, `test-helpers.ts`): free to import anything. */
+export const isTestFile = (f: string): boolean =>
+  /\.test\.ts$/.test(f) || /(^|\/)(test|fixtures)\//.test(f) || /(^|\/)test-helpers\.ts$/.test(f);
 
 /**
  * The import cycles: strongly connected components of the graph of static, dynamic and
@@ -282,6 +284,10 @@ export function layerViolations(g: Map<string, Module>): string[] {
     const rule = MAY_IMPORT[from];
     if (rule === undefined || rule === 'everything') continue;
     for (const e of m.edges) {
+      if (isTestFile(e.to)) {
+        out.push(`${f}:${e.line} imports ${e.to}: a test or test fixture, which only tests may import`);
+        continue;
+      }
       const to = folderOf(e.to);
       if (to === from || rule.includes(to) || (MAY_IMPORT_FILES[from] ?? []).includes(e.to)) continue;
       if (from === 'reports' && e.typeOnly) continue;

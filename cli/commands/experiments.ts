@@ -14,7 +14,7 @@ import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, ty
 import { DatasetError } from '../../gpu-runs/data/dataset.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 import { PRESETS, runExperiments, type PresetName } from '../../gpu-runs/experiments/index.ts';
-import { freshSeed } from '../../gpu-runs/rng.ts';
+import { freshSeed } from '../../numeric/random.ts';
 
 const NAME = 'experiments';
 
