@@ -6,7 +6,7 @@
  */
 import { UsageError, helpText, parseArgs, type Parsed } from './args.ts';
 import type { Command } from './command.ts';
-import { releaseZ3 } from '../properties/prove/z3.ts';
+import { releaseZ3 } from '../properties/index.ts';
 import { oneLine } from '../runtime/escape.ts';
 
 /** Exit code of an internal error: a command file of this install does not load (a bug or a broken install, never bad input). */

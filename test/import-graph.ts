@@ -340,3 +340,21 @@ export function deadExports(g: Map<string, Module>): { file: string; name: strin
   }
   return out.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
+
+/** Folders with a door: other folders import them only through it; their own files never import it (a door imported from inside closes circles). */
+export const DOORS: Record<string, string> = { properties: 'properties/index.ts' };
+
+export function doorViolations(g: Map<string, Module>, doors: Record<string, string> = DOORS): string[] {
+  const out: string[] = [];
+  for (const [f, m] of g) {
+    if (isTestFile(f)) continue;
+    const from = folderOf(f);
+    for (const e of m.edges) {
+      const door = doors[folderOf(e.to)];
+      if (!door) continue;
+      if (from !== folderOf(e.to) && e.to !== door) out.push(`${f}:${e.line} imports ${e.to}: import it through ${door}`);
+      if (from === folderOf(e.to) && e.to === door && f !== door) out.push(`${f}:${e.line} imports its own folder's door ${door}: import the file itself`);
+    }
+  }
+  return out.sort();
+}

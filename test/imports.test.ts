@@ -6,7 +6,7 @@
  * a type cycle still ties two files together for a reader.
  */
 import { describe, expect, it } from 'vitest';
-import { importCycles, layerViolations, loadGraph, parseModule, type Module } from './import-graph.ts';
+import { doorViolations, importCycles, layerViolations, loadGraph, parseModule, type Module } from './import-graph.ts';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,10 @@ describe('import graph', () => {
   it('every import goes down the folder table of README "Layout"', () => {
     expect(layerViolations(graph)).toEqual([]);
   });
+
+  it('other folders import properties/ only through properties/index.ts, and properties/ never imports it', () => {
+    expect(doorViolations(graph)).toEqual([]);
+  });
 });
 
 describe('the checker itself', () => {
@@ -82,6 +86,18 @@ describe('the checker itself', () => {
     expect(layerViolations(g)).toEqual([
       'numeric/x.ts:1 imports theory/t.ts: numeric/ may import no other folder',
       'reports/r.ts:2 imports numeric/x.ts: reports/ may import no other folder',
+    ]);
+  });
+
+  it('flags a file past a door, and a door imported from inside its folder', () => {
+    const g = tree({
+      'properties/index.ts': "export { a } from './a.ts';",
+      'properties/a.ts': "import { b } from './index.ts';\nexport const a = 1;",
+      'cli/x.ts': "import { a } from '../properties/index.ts';\nimport { b } from '../properties/a.ts';",
+    });
+    expect(doorViolations(g)).toEqual([
+      'cli/x.ts:2 imports properties/a.ts: import it through properties/index.ts',
+      "properties/a.ts:1 imports its own folder's door properties/index.ts: import the file itself",
     ]);
   });
 

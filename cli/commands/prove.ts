@@ -12,7 +12,7 @@ import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/prove/index.ts';
+import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/index.ts';
 import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
 import { createRequire } from 'node:module';
 
