@@ -12,6 +12,6 @@ export interface Command {
 }
 
 /** What main hands each command: `dispatch` runs another command (argv as on the command line) and returns its exit code. */
-export interface CommandContext {
+interface CommandContext {
   dispatch(argv: string[]): Promise<number>;
 }

@@ -35,7 +35,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
 };
 
 /** A command file that does not load or exports no usable `command`: an internal error, never "unknown command". */
-export class CommandLoadError extends Error {
+class CommandLoadError extends Error {
   constructor(readonly commandName: string, cause: unknown) {
     const why = cause instanceof Error ? `${cause.name === 'Error' ? '' : `${cause.name}: `}${cause.message}` : String(cause);
     super(`internal error: the command file of "${commandName}" (cli/commands/${commandName}.ts) failed to load: ${oneLine(why.split('\n')[0]!)}`, { cause });

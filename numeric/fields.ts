@@ -6,7 +6,7 @@ import { float64 } from './float64.ts';
 import { precise } from './precise.ts';
 import { exact } from './real.ts';
 
-export interface FieldOptions {
+interface FieldOptions {
   /** Significant digits of the precise field (>= 50; default 60). */
   digits?: number;
 }

@@ -8,7 +8,7 @@
  * widens them (drop `L_ge_1`: L in (0, inf); drop `smooth`: L below the true constant;
  * drop `lower_bound`: Lstar above the infimum).
  */
-import type { Field, Num } from './field.ts';
+import type { Num } from './field.ts';
 import type { Matrix } from './matrix.ts';
 
 /** 1/2 <W - C, H (W - C)> with H = Q diag(d) Q^T, Q = product of Householder reflections

@@ -18,7 +18,7 @@ export interface Interval {
 }
 
 /** Below this the field would no longer be "precise" in the sense of SPEC (>= 50 digits). */
-export const MIN_PRECISE_DIGITS = 50;
+const MIN_PRECISE_DIGITS = 50;
 
 /** Directed-rounding interval operations at a fixed number of significant digits. */
 export class IntervalArith {
@@ -265,7 +265,7 @@ export class IntervalArith {
 }
 
 /** The double nearest above a non-negative decimal (an upper bound as a number). */
-export function upNumber(d: Decimal): number {
+function upNumber(d: Decimal): number {
   const n = d.toNumber();
   if (!Number.isFinite(n) || d.lte(n)) return n;
   return n + Math.max(Math.abs(n) * Number.EPSILON, Number.MIN_VALUE);

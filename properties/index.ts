@@ -21,5 +21,4 @@ export { shardText } from './search/seeds.ts';
 export { ablate, ablationPlan, type Skipped } from './search/ablate.ts';
 export { isInequality } from './search/tighten.ts';
 export { tightenClaims } from './search/tighten-run.ts';
-export { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs, proofOf, replayInput, loadZ3, releaseZ3 } from './prove/index.ts';
-export type { Z3 } from './prove/z3.ts';
+export { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs, proofOf, replayInput, releaseZ3 } from './prove/index.ts';

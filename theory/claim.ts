@@ -70,14 +70,14 @@ export type InputKind =
  * 'verified' = confirmed from public code or by algebra that needs no paper; 'reported' = known
  * only from secondary reports of the paper (never presented as printed there).
  */
-export type Provenance = 'verified' | 'reported';
+type Provenance = 'verified' | 'reported';
 
 /**
  * A statistical claim: each case is a Monte-Carlo test. If the claim holds, a case fails with
  * probability at most `delta`; a pass says the claim is consistent with the samples at that
  * level, never that it is verified. Verdict: 'statistical' (theory/results.ts).
  */
-export interface StatisticalTest {
+interface StatisticalTest {
   /** Per-case level: P(a case fails | the claim holds) <= delta. */
   readonly delta: number;
   /** delta as printed, e.g. "2^-20". */
@@ -101,7 +101,7 @@ export interface ConstantPart<T> {
 }
 
 /** What a constant declaration says, as data (claims --json, result files, the report). */
-export interface ConstantInfo {
+interface ConstantInfo {
   /** The printed constant, exact ("1/4", "2"). */
   printed: string;
   /** 'sup': the claim says quantity <= printed on every input; 'inf': quantity >= printed. */
@@ -122,7 +122,7 @@ export interface ConstantSpec<I = any> extends ConstantInfo {
 
 /** Why dropping a hypothesis cannot produce a counterexample (ablation then says so instead of
  *  "not shown"). */
-export type CannotFail = Partial<Record<HypothesisName, string>>;
+type CannotFail = Partial<Record<HypothesisName, string>>;
 
 /** Serialisable description of a claim (what `loracheck claims --json` prints). */
 export interface ClaimInfo {
@@ -176,7 +176,7 @@ export interface Assumption<T> {
  * evaluates it over a field of solver terms: unsat of the negation proves the claim for every
  * input (the variables of a real input satisfy the assumptions).
  */
-export interface ScalarForm {
+interface ScalarForm {
   readonly vars: readonly ScalarVariable[];
   at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>): {
     comparisons: Comparison<T>[];
@@ -198,7 +198,7 @@ export interface Claim<I = any> extends ClaimInfo {
   readonly constant?: ConstantSpec<I>;
 }
 
-export function constantInfo(s: ConstantInfo): ConstantInfo {
+function constantInfo(s: ConstantInfo): ConstantInfo {
   const { printed, direction, quantity, latex, degenerate } = s;
   return { printed, direction, quantity, latex, degenerate };
 }

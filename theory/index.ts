@@ -71,7 +71,6 @@ export function claimById(id: string): Claim | undefined {
 
 export * from './lora.ts';
 export * from './rac.ts';
-export { gaussianSketch, sketchShape, sketchStream, SKETCH_DENOMINATOR } from './sketch.ts';
 export * from './trace-sides.ts';
-export { VACUOUS_TAG, isVacuous } from './_internals/sides.ts';
-export { constantOf, declaresConstant, AS_PRINTED } from './_internals/constant.ts';
+export { isVacuous } from './_internals/sides.ts';
+export { constantOf, declaresConstant } from './_internals/constant.ts';

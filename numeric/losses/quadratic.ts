@@ -44,7 +44,7 @@ export function validateQuadratic(desc: QuadraticLoss, c: Ctx): QuadraticLoss {
   return desc;
 }
 
-export type QuadraticArgs = LossArgs<QuadraticLoss>;
+type QuadraticArgs = LossArgs<QuadraticLoss>;
 
 /**
  * Builds and validates a QuadraticLoss descriptor. Defaults: L = max(1, max |d_i|), the

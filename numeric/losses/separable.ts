@@ -29,7 +29,7 @@ export const KAPPA: Readonly<Record<SeparableFamily, Rational>> = {
 };
 
 /** Which families need exp/log (unavailable in the exact field). */
-export function needsExpLog(family: SeparableFamily): boolean {
+function needsExpLog(family: SeparableFamily): boolean {
   return family !== 'pseudo-huber';
 }
 
@@ -126,7 +126,7 @@ export function validateSeparable(desc: SeparableLoss, c: Ctx): SeparableLoss {
   return desc;
 }
 
-export type SeparableArgs = LossArgs<SeparableLoss, 'family'>;
+type SeparableArgs = LossArgs<SeparableLoss, 'family'>;
 
 /** Builds and validates a SeparableLoss descriptor. Defaults: L = max(1, s a^2 kappa), L* = 0 (= inf L). */
 export function separableLoss(args: SeparableArgs): SeparableLoss {

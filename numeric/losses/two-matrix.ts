@@ -45,7 +45,7 @@ export function validateTwoQuadratic(desc: TwoMatrixLoss, c: Ctx): TwoMatrixLoss
   return desc;
 }
 
-export type TwoQuadraticArgs = LossArgs<TwoMatrixLoss>;
+type TwoQuadraticArgs = LossArgs<TwoMatrixLoss>;
 
 /** Builds and validates a TwoMatrixLoss descriptor. Defaults: L = max(1, max |d_i|), L* = 0. */
 export function twoQuadraticLoss(args: TwoQuadraticArgs): TwoMatrixLoss {

@@ -10,7 +10,7 @@ import type { Claim, ConstantPart, ConstantSpec } from '../claim.ts';
 import { isVacuous } from './sides.ts';
 
 /** lhs / rhs of every '<=' and rhs / lhs of every '>=' the claim checks, against 1. */
-export const AS_PRINTED = {
+const AS_PRINTED = {
   printed: '1',
   direction: 'sup',
   quantity: 'lhs / rhs of each printed relation (rhs / lhs for >=)',
