@@ -301,7 +301,7 @@ export function layerViolations(g: Map<string, Module>): string[] {
  * Exported names that no other file imports (tests, bench, bin, dynamic imports and worker
  * entries count; a name forwarded by an index counts once the index's name is used).
  */
-export function deadExports(g: Map<string, Module>): { file: string; name: string; line: number; usedInFile: boolean }[] {
+export function deadExports(g: Map<string, Module>, root = ROOT): { file: string; name: string; line: number; usedInFile: boolean }[] {
   const used = new Set<string>();
   const key = (f: string, n: string) => `${f}#${n}`;
   const mark = (file: string, name: string, seen = new Set<string>()): boolean => {
@@ -331,7 +331,7 @@ export function deadExports(g: Map<string, Module>): { file: string; name: strin
   const out: { file: string; name: string; line: number; usedInFile: boolean }[] = [];
   for (const [f, m] of g) {
     if (isTestFile(f)) continue;
-    const text = m.exports.some((e) => !used.has(key(f, e.name))) ? readFileSync(join(ROOT, f), 'utf8') : '';
+    const text = m.exports.some((e) => !used.has(key(f, e.name))) ? readFileSync(join(root, f), 'utf8') : '';
     for (const e of m.exports) {
       if (used.has(key(f, e.name)) || e.name === 'default') continue;
       const uses = text.match(new RegExp(`\\b${e.name.replace(/\$/g, '\\$')}\\b`, 'g'))?.length ?? 0;
