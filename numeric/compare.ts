@@ -1,5 +1,5 @@
 /**
- * Certified comparison of two sides of a claim (SPEC "Arithmetic").
+ * Certified comparison of two sides of a claim (README "Claims and arithmetic").
  *
  * In `exact` and `precise` a comparison is decided by the certified sign of one difference
  * (rhs - lhs for '<=', lhs - rhs for '>=' and '='): true, false, or 'undecided' when the

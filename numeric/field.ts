@@ -1,5 +1,5 @@
 /**
- * One interface for every scalar field a claim is evaluated over (SPEC "Arithmetic").
+ * One interface for every scalar field a claim is evaluated over (README "Claims and arithmetic").
  *
  * - `exact`   : lazy exact reals. Rational values stay BigInt rationals; sqrt/cbrt/min/max
  *               of irrational values become nodes that are enclosed in intervals on demand

@@ -1,5 +1,5 @@
 /**
- * One place that maps an arithmetic mode (SPEC "Arithmetic") to its field.
+ * One place that maps an arithmetic mode (README "Claims and arithmetic") to its field.
  */
 import type { Field, Mode } from './field.ts';
 import { float64 } from './float64.ts';

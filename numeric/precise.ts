@@ -1,5 +1,5 @@
 /**
- * The `precise` field (SPEC "Arithmetic"): intervals [lo, hi] of decimal.js values with
+ * The `precise` field (README "Claims and arithmetic"): intervals [lo, hi] of decimal.js values with
  * directed rounding. Every operation rounds lo toward -inf and hi toward +inf, so the true
  * value always lies in the interval; a verdict is certified when the interval excludes 0,
  * and `errorBound` reports the width that was left.
@@ -17,7 +17,7 @@ export interface Interval {
   readonly hi: Decimal;
 }
 
-/** Below this the field would no longer be "precise" in the sense of SPEC (>= 50 digits). */
+/** Below this the field would no longer be "precise" in the sense of README "Claims and arithmetic" (>= 50 digits). */
 const MIN_PRECISE_DIGITS = 50;
 
 /** Directed-rounding interval operations at a fixed number of significant digits. */
@@ -280,7 +280,7 @@ export function arithOf(F: Field<Interval>): IntervalArith | undefined {
 }
 
 /**
- * The precise field at `digits` significant digits (>= 50, SPEC "Arithmetic").
+ * The precise field at `digits` significant digits (>= 50, README "Claims and arithmetic").
  * Inputs are enclosed exactly where they are exact (integers, doubles, rationals with a
  * terminating expansion) and otherwise by one outward rounding.
  */

@@ -1,5 +1,5 @@
 /**
- * The `exact` field (SPEC "Arithmetic"): lazy exact reals.
+ * The `exact` field (README "Claims and arithmetic"): lazy exact reals.
  *
  * A Real is either a BigInt Rational (the common case: rational matrices, squared norms,
  * quadratic losses; these never touch the machinery below) or a RealNode, an expression DAG

@@ -87,7 +87,7 @@ interface StatisticalTest {
 }
 
 /**
- * One place a claim checks, normalised (SPEC "Constants (tightness)"): the quantity num / den
+ * One place a claim checks, normalised (README "Searching, ablation, tightness"): the quantity num / den
  * whose worst case over inputs measures the constant the claim pins. Only parts with den > 0
  * count. `scale` is the size of the terms that cancel in num (e.g. |J(V)| for
  * J(V) - J(V - eta grad J)): a float64 search skips a part whose den is below 1e-9 of it,
@@ -126,7 +126,7 @@ type CannotFail = Partial<Record<HypothesisName, string>>;
 
 /** Serialisable description of a claim (what `loracheck claims --json` prints). */
 export interface ClaimInfo {
-  /** Stable id (SPEC claim catalogue), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
+  /** Stable id (`loracheck claims`; the order: theory/index.ts), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
   readonly id: string;
   /** Paper reference, e.g. "Lemma 3.3", "(22), line 1 of the AM-GM chain". */
   readonly paper: string;
@@ -193,7 +193,7 @@ export interface Claim<I = any> extends ClaimInfo {
   nonTrivial(input: I): boolean;
   /** Which named hypotheses this input satisfies (used to label witnesses found under ablation). */
   hypothesesHold?(input: I): Partial<Record<HypothesisName, boolean>>;
-  /** The constant the inequality pins and its normalised quantity (SPEC "Constants (tightness)");
+  /** The constant the inequality pins and its normalised quantity (README "Searching, ablation, tightness");
    *  without one, tightness measures lhs / rhs against 1 (theory/_internals/constant.ts). */
   readonly constant?: ConstantSpec<I>;
 }
