@@ -4,10 +4,7 @@
  * deadExports). A dead export is either dead code or a name that should not be exported.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { deadExports, loadGraph, parseModule } from './import-graph.ts';
+import { deadExports, graphOfTexts, loadGraph } from './import-graph.ts';
 
 /**
  * Dead exports left in files of other owners (A, B: the two other helpers of this change;
@@ -117,20 +114,14 @@ describe('dead exports', () => {
 
 describe('the dead-export finder itself', () => {
   it('follows named, namespace, dynamic and re-exported uses', () => {
-    const root = mkdtempSync(join(tmpdir(), 'dead-'));
-    const files: Record<string, string> = {
+    const { root, graph: g } = graphOfTexts({
       'numeric/a.ts': 'export const used = 1;\nexport const viaIndex = 2;\nexport const dead = 3;\nexport type T = number;\nexport const local = 4;\nconst x = local;',
       'numeric/b.ts': 'export function all() {}\nexport function too() {}',
       'numeric/c.ts': 'export const lazy = 1;\nexport const notLazy = 2;',
       'numeric/index.ts': "export { viaIndex, dead } from './a.ts';\nexport * from './c.ts';",
       'cli/x.ts': "import { used, type T } from '../numeric/a.ts';\nimport * as B from '../numeric/b.ts';\nimport { viaIndex } from '../numeric/index.ts';\nexport const f = async () => (await import('../numeric/index.ts')).lazy;",
       'cli/x.test.ts': "import { f } from './x.ts';",
-    };
-    for (const [f, text] of Object.entries(files)) {
-      mkdirSync(join(root, f, '..'), { recursive: true });
-      writeFileSync(join(root, f), text);
-    }
-    const g = new Map(Object.keys(files).map((f) => [f, parseModule(f, root)]));
+    });
     expect(deadExports(g, root).map((d) => `${d.file} ${d.name}`)).toEqual(['numeric/a.ts dead', 'numeric/a.ts local', 'numeric/c.ts notLazy', 'numeric/index.ts dead']);
   });
 });

@@ -5,7 +5,8 @@
  * Used by test/imports.test.ts (cycles, the folder rule of README "Layout") and
  * test/dead-exports.test.ts (exported names nothing imports).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -190,6 +191,16 @@ export function parseModule(file: string, root = ROOT): Module {
   };
   visit(sf);
   return mod;
+}
+
+/** The graph of a made-up tree (path -> text), written to a temporary folder: for the checkers' own tests. */
+export function graphOfTexts(files: Record<string, string>): { root: string; graph: Map<string, Module> } {
+  const root = mkdtempSync(join(tmpdir(), 'import-graph-'));
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(root, f, '..'), { recursive: true });
+    writeFileSync(join(root, f), text);
+  }
+  return { root, graph: new Map(Object.keys(files).map((f) => [f, parseModule(f, root)])) };
 }
 
 export function loadGraph(root = ROOT): Map<string, Module> {
