@@ -21,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { claimById } from '../theory/index.ts';
 import type { HypothesisName } from '../theory/claim.ts';
-import { WorkerPool } from '../properties/search/pool.ts';
-import { HANDLER, search } from '../properties/search/search.ts';
-import { tightenClaims } from '../properties/search/tighten-run.ts';
+import { WorkerPool } from '../properties/index.ts';
+import { HANDLER, search } from '../properties/index.ts';
+import { tightenClaims } from '../properties/index.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -4,11 +4,6 @@
  * run on every backend (tfjs' own random ops differ between backends).
  */
 
-/** A 32-bit seed drawn from the clock and Math.random, printed by `train` so a run can be replayed. */
-export function freshSeed(): number {
-  return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0;
-}
-
 /** xoshiro128** (Blackman & Vigna): small state, good 32-bit output, fast in JS. */
 export class Rng {
   private s0: number;

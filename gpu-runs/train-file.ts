@@ -44,7 +44,7 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
 }
 
 /** What `train` was asked for (its flags, parsed). */
-export interface TrainRequest extends Omit<TrainConfig, 'rule' | 'rank' | 'seed' | 'init'> {
+interface TrainRequest extends Omit<TrainConfig, 'rule' | 'rank' | 'seed' | 'init'> {
   workload: WorkloadName;
   /** The rule's text; default theory for lora and cola, 1/L for the others. */
   rule?: string;
@@ -54,7 +54,7 @@ export interface TrainRequest extends Omit<TrainConfig, 'rule' | 'rank' | 'seed'
 }
 
 /** A request checked: the rule parsed, the rank chosen. */
-export interface TrainPlan {
+interface TrainPlan {
   workload: WorkloadName;
   opts: WorkloadOptions;
   cfg: Omit<TrainConfig, 'seed'>;

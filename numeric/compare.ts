@@ -1,5 +1,5 @@
 /**
- * Certified comparison of two sides of a claim (SPEC "Arithmetic").
+ * Certified comparison of two sides of a claim (README "Claims and arithmetic").
  *
  * In `exact` and `precise` a comparison is decided by the certified sign of one difference
  * (rhs - lhs for '<=', lhs - rhs for '>=' and '='): true, false, or 'undecided' when the
@@ -12,9 +12,9 @@
  */
 import type { Field } from './field.ts';
 
-export type Relation = '<=' | '=' | '>=';
+type Relation = '<=' | '=' | '>=';
 
-export interface ScalarComparison<T> {
+interface ScalarComparison<T> {
   label?: string;
   lhs: T;
   rel: Relation;
@@ -33,7 +33,7 @@ export interface Decision {
 }
 
 /** Same field names as theory/results.ts `EvaluatedComparison` (numeric/ may not import theory/). */
-export interface EvaluatedComparisonData extends Decision {
+interface EvaluatedComparisonData extends Decision {
   label?: string;
   lhs: string;
   rel: Relation;
@@ -43,7 +43,7 @@ export interface EvaluatedComparisonData extends Decision {
 /** float64 screening: '=' holds when |lhs - rhs| <= FLOAT64_EQ_TOL * max(1, |lhs|, |rhs|). */
 export const FLOAT64_EQ_TOL = 1e-9;
 /** float64 screening: '<=' holds when lhs <= rhs + FLOAT64_LE_TOL * max(1, |lhs|, |rhs|) ('>=' mirrored). */
-export const FLOAT64_LE_TOL = 1e-12;
+const FLOAT64_LE_TOL = 1e-12;
 
 function checkRel(rel: string): asserts rel is Relation {
   if (rel !== '<=' && rel !== '=' && rel !== '>=')

@@ -1,5 +1,5 @@
 /**
- * One interface for every scalar field a claim is evaluated over (SPEC "Arithmetic").
+ * One interface for every scalar field a claim is evaluated over (README "Claims and arithmetic").
  *
  * - `exact`   : lazy exact reals. Rational values stay BigInt rationals; sqrt/cbrt/min/max
  *               of irrational values become nodes that are enclosed in intervals on demand
@@ -21,6 +21,14 @@ export type Num = Rational | number;
 
 /** Certified sign: -1, 0, 1, or undefined when it could not be decided at the configured precision. */
 export type Sign = -1 | 0 | 1 | undefined;
+
+/** A dense row-major matrix over a field (the kernels: numeric/matrix.ts, the float64 ones numeric/matrix-f64.ts). */
+export interface Matrix<T> {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major entries, length rows * cols. */
+  readonly data: readonly T[];
+}
 
 export interface Field<T> {
   readonly mode: Mode;

@@ -1,12 +1,12 @@
 /**
- * One place that maps an arithmetic mode (SPEC "Arithmetic") to its field.
+ * One place that maps an arithmetic mode (README "Claims and arithmetic") to its field.
  */
 import type { Field, Mode } from './field.ts';
 import { float64 } from './float64.ts';
 import { precise } from './precise.ts';
 import { exact } from './real.ts';
 
-export interface FieldOptions {
+interface FieldOptions {
   /** Significant digits of the precise field (>= 50; default 60). */
   digits?: number;
 }

@@ -41,5 +41,3 @@ export const float64: Field<number> = {
   format: shortest,
   errorBound: () => 0,
 };
-
-export { Rational };

@@ -8,7 +8,7 @@
  * widens them (drop `L_ge_1`: L in (0, inf); drop `smooth`: L below the true constant;
  * drop `lower_bound`: Lstar above the infimum).
  */
-import type { Field, Num } from './field.ts';
+import type { Num } from './field.ts';
 import type { Matrix } from './matrix.ts';
 
 /** 1/2 <W - C, H (W - C)> with H = Q diag(d) Q^T, Q = product of Householder reflections
@@ -18,8 +18,11 @@ export interface QuadraticLoss {
   family: 'quadratic';
   m: number;
   n: number;
+  /** Eigenvalues of H (m n of them). */
   d: Num[];
+  /** Householder vectors (each of length m n, nonzero); [] gives Q = I. */
   u: Num[][];
+  /** Centre C (m x n); the minimiser when every d_i >= 0. */
   C: Matrix<Num>;
   L: Num;
   Lstar: Num;
@@ -33,7 +36,9 @@ export interface SeparableLoss {
   family: 'pseudo-huber' | 'log-cosh' | 'logistic';
   m: number;
   n: number;
+  /** Scale s > 0. */
   s: Num;
+  /** Inner scale a != 0. */
   a: Num;
   C: Matrix<Num>;
   L: Num;
@@ -77,13 +82,22 @@ export interface TwoMatrixLoss {
   n1: number;
   m2: number;
   n2: number;
+  /** Eigenvalues of H (m1 n1 + m2 n2 of them). */
   d: Num[];
+  /** Householder vectors of length m1 n1 + m2 n2, nonzero. */
   u: Num[][];
   C1: Matrix<Num>;
   C2: Matrix<Num>;
   L: Num;
   Lstar: Num;
 }
+
+/**
+ * A descriptor's fields as its builder (numeric/losses/) takes them: `family` implied unless
+ * kept, the stated L and L* optional (each builder says its defaults).
+ */
+export type LossArgs<D extends { family: string; L: Num; Lstar: Num }, Keep extends keyof D = never> = Omit<D, 'family' | 'L' | 'Lstar'> &
+  Pick<D, Keep> & { L?: Num; Lstar?: Num };
 
 /** A loss instantiated over a field. */
 export interface Loss<T> {

@@ -1,10 +1,10 @@
 /**
  * float64 fast path for the matrix kernels of numeric/matrix.ts, for screening at sizes
- * 16..256 (SPEC "Arithmetic": float64 is fast screening only). Same results as the generic
+ * 16..256 (README "Claims and arithmetic": float64 is fast screening only). Same results as the generic
  * kernels over `float64` up to summation order; the generic ones call a Field method per
  * scalar operation, these run tight loops over Float64Arrays.
  */
-import type { Matrix } from './matrix.ts';
+import type { Matrix } from './field.ts';
 
 function toF64(A: Matrix<number>): Float64Array {
   return Float64Array.from(A.data);

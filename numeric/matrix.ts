@@ -3,15 +3,10 @@
  * Notation (paper, Step 1): B is m x r, A is r x n, V = [B; A^T] is (m+n) x r,
  * E1 = [I_m 0] (m x (m+n)), E2 = [0; I_n] ((m+n) x n), g(V) = E1 V V^T E2 = BA.
  */
-import type { Field, Num } from './field.ts';
+import type { Field, Matrix, Num } from './field.ts';
 import { matmulF64 } from './matrix-f64.ts';
 
-export interface Matrix<T> {
-  readonly rows: number;
-  readonly cols: number;
-  /** Row-major entries, length rows * cols. */
-  readonly data: readonly T[];
-}
+export type { Matrix } from './field.ts';
 
 function checkDims(rows: number, cols: number, name: string): void {
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0)

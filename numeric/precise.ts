@@ -1,5 +1,5 @@
 /**
- * The `precise` field (SPEC "Arithmetic"): intervals [lo, hi] of decimal.js values with
+ * The `precise` field (README "Claims and arithmetic"): intervals [lo, hi] of decimal.js values with
  * directed rounding. Every operation rounds lo toward -inf and hi toward +inf, so the true
  * value always lies in the interval; a verdict is certified when the interval excludes 0,
  * and `errorBound` reports the width that was left.
@@ -17,8 +17,8 @@ export interface Interval {
   readonly hi: Decimal;
 }
 
-/** Below this the field would no longer be "precise" in the sense of SPEC (>= 50 digits). */
-export const MIN_PRECISE_DIGITS = 50;
+/** Below this the field would no longer be "precise" in the sense of README "Claims and arithmetic" (>= 50 digits). */
+const MIN_PRECISE_DIGITS = 50;
 
 /** Directed-rounding interval operations at a fixed number of significant digits. */
 export class IntervalArith {
@@ -107,22 +107,22 @@ export class IntervalArith {
       // point times point (the usual case for lifted inputs): one product each way
       return this.fix(this.D.mul(a.lo, b.lo), this.U.mul(a.lo, b.lo));
     }
-    const pairs: [Decimal, Decimal][] = [
-      [a.lo, b.lo],
-      [a.lo, b.hi],
-      [a.hi, b.lo],
-      [a.hi, b.hi],
-    ];
+    return this.endpointHull(a, b, 'mul');
+  }
+
+  /** The hull of op(x, y) over the four endpoint pairs, each rounded outward (a NaN, as from inf * 0, widens to WHOLE's end). */
+  private endpointHull(a: Interval, b: Interval, op: 'mul' | 'div'): Interval {
     let lo: Decimal | undefined;
     let hi: Decimal | undefined;
-    for (const [x, y] of pairs) {
-      let l = this.D.mul(x, y);
-      let h = this.U.mul(x, y);
-      if (l.isNaN()) l = this.WHOLE.lo;
-      if (h.isNaN()) h = this.WHOLE.hi;
-      if (!lo || l.lt(lo)) lo = l;
-      if (!hi || h.gt(hi)) hi = h;
-    }
+    for (const x of [a.lo, a.hi])
+      for (const y of [b.lo, b.hi]) {
+        let l = this.D[op](x, y);
+        let h = this.U[op](x, y);
+        if (l.isNaN()) l = this.WHOLE.lo;
+        if (h.isNaN()) h = this.WHOLE.hi;
+        if (!lo || l.lt(lo)) lo = l;
+        if (!hi || h.gt(hi)) hi = h;
+      }
     return { lo: lo!, hi: hi! };
   }
 
@@ -130,18 +130,7 @@ export class IntervalArith {
   div(a: Interval, b: Interval, what = 'div'): Interval {
     if (b.lo.isZero() && b.hi.isZero()) throw new RangeError(`${what}: division by zero (the divisor is exactly 0)`);
     if (b.lo.lte(0) && b.hi.gte(0)) return this.WHOLE;
-    let lo: Decimal | undefined;
-    let hi: Decimal | undefined;
-    for (const x of [a.lo, a.hi])
-      for (const y of [b.lo, b.hi]) {
-        let l = this.D.div(x, y);
-        let h = this.U.div(x, y);
-        if (l.isNaN()) l = this.WHOLE.lo;
-        if (h.isNaN()) h = this.WHOLE.hi;
-        if (!lo || l.lt(lo)) lo = l;
-        if (!hi || h.gt(hi)) hi = h;
-      }
-    return { lo: lo!, hi: hi! };
+    return this.endpointHull(a, b, 'div');
   }
 
   abs(a: Interval): Interval {
@@ -265,7 +254,7 @@ export class IntervalArith {
 }
 
 /** The double nearest above a non-negative decimal (an upper bound as a number). */
-export function upNumber(d: Decimal): number {
+function upNumber(d: Decimal): number {
   const n = d.toNumber();
   if (!Number.isFinite(n) || d.lte(n)) return n;
   return n + Math.max(Math.abs(n) * Number.EPSILON, Number.MIN_VALUE);
@@ -280,7 +269,7 @@ export function arithOf(F: Field<Interval>): IntervalArith | undefined {
 }
 
 /**
- * The precise field at `digits` significant digits (>= 50, SPEC "Arithmetic").
+ * The precise field at `digits` significant digits (>= 50, README "Claims and arithmetic").
  * Inputs are enclosed exactly where they are exact (integers, doubles, rationals with a
  * terminating expansion) and otherwise by one outward rounding.
  */

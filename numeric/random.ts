@@ -1,3 +1,8 @@
+/** A fresh 31-bit seed from the clock and Math.random, printed with every result so that any run can be replayed. */
+export function freshSeed(): number {
+  return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) & 0x7fffffff;
+}
+
 /** mulberry32: a small seeded generator in [0, 1), for reproducible benchmarks, restarts and tests. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -26,7 +26,7 @@ import { cbrtExact, icbrtFast as icbrt, isqrtFast as isqrt, sqrtExact } from './
 import { Rational, gcd } from './rational.ts';
 
 /** The structural view of a RealNode (numeric/real.ts) this module needs. */
-export interface AlgebraNode {
+interface AlgebraNode {
   readonly op: string;
   readonly a: Rational | AlgebraNode;
   readonly b: Rational | AlgebraNode | undefined;
@@ -377,7 +377,7 @@ function polySign(P: Poly, digits: number): Sign {
 }
 
 /** Pairwise coprime integers > 1 of which every radicand is a product (gcd refinement; no factoring). */
-export function coprimeBase(nums: readonly bigint[]): bigint[] | null {
+function coprimeBase(nums: readonly bigint[]): bigint[] | null {
   const list: bigint[] = [];
   for (const n of nums) if (n > 1n && !list.includes(n)) list.push(n);
   // Each refinement replaces x, y by x/g, g, y/g: the product of the list strictly drops, so this ends.
@@ -804,7 +804,7 @@ function structuralIds(): (a: AlgebraNode) => string {
 }
 
 /** Sign of x by the monomial view, or undefined. */
-export function monomialSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
+function monomialSign(x: AlgebraNode, hooks: AlgebraHooks): Sign {
   // Sums are expanded into terms; but a sum that also occurs as a factor elsewhere (g and
   // sqrt(g) sqrt(g)) must stay whole to meet its twin, so those are kept and it is retried.
   const keep = new Set<AlgebraNode>();

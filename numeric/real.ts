@@ -1,5 +1,5 @@
 /**
- * The `exact` field (SPEC "Arithmetic"): lazy exact reals.
+ * The `exact` field (README "Claims and arithmetic"): lazy exact reals.
  *
  * A Real is either a BigInt Rational (the common case: rational matrices, squared norms,
  * quadratic losses; these never touch the machinery below) or a RealNode, an expression DAG
@@ -30,12 +30,12 @@ import { ratToNumber } from './bigmath.ts';
 
 export type Real = Rational | RealNode;
 
-export type RealOp = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'sqrt' | 'cbrt' | 'min' | 'max' | 'abs' | 'pow';
+type RealOp = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'sqrt' | 'cbrt' | 'min' | 'max' | 'abs' | 'pow';
 
 const WEIGHT_CAP = 1e9;
 
 /** An irrational (or not yet simplified) exact real: an expression node over Reals. */
-export class RealNode {
+class RealNode {
   readonly op: RealOp;
   readonly a: Real;
   readonly b: Real | undefined;
@@ -83,7 +83,7 @@ export function toRational(x: Real): Rational | undefined {
 // ---------------------------------------------------------------------------------------
 // Precision configuration
 
-export interface ExactPrecision {
+interface ExactPrecision {
   /** First enclosure precision (significant digits). */
   startDigits: number;
   /** Largest enclosure precision tried before "undecided". */
@@ -278,7 +278,7 @@ function f64Of(c: Real): I64.F64Interval {
 }
 
 /** The float64 enclosure of x (memoised on each node; iterative like `enclose`). */
-export function encloseF64(x: Real): I64.F64Interval {
+function encloseF64(x: Real): I64.F64Interval {
   if (x instanceof Rational) return f64OfRational(x);
   if (!Number.isNaN(x.flo)) return [x.flo, x.fhi];
   const stack: RealNode[] = [x];

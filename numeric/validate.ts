@@ -12,14 +12,3 @@ export function requireSymmetric<T>(F: Field<T>, M: Matrix<T>, name: string): vo
       if (!F.isZero(F.sub(get(M, i, j), get(M, j, i))))
         throw new RangeError(`${name} must be symmetric (entries (${i}, ${j}) and (${j}, ${i}) differ)`);
 }
-
-/** Throws RangeError("<name> must be > 0") unless x is certainly positive. */
-export function requirePositive<T>(F: Field<T>, x: T, name: string): void {
-  if (F.sign(x) !== 1) throw new RangeError(`${name} must be > 0, got ${F.format(x)}`);
-}
-
-/** Throws RangeError unless A is rows x cols. */
-export function requireShape<T>(A: Matrix<T>, rows: number, cols: number, name: string): void {
-  if (A.rows !== rows || A.cols !== cols)
-    throw new RangeError(`${name} must be ${rows} x ${cols}, got ${A.rows} x ${A.cols}`);
-}

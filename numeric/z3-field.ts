@@ -35,7 +35,7 @@ export interface Sym {
 }
 
 /** Picks one outcome of a branch point (index into the conditions); see SymbolicField.choices. */
-export type Chooser = (what: string, arity: number) => number;
+type Chooser = (what: string, arity: number) => number;
 
 export interface SymbolicField extends Field<Sym> {
   /** Placeholder Rational for an input entry; `lift` turns it into the variable `name`. */

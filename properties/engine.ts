@@ -27,7 +27,7 @@ import type { Claim, HypothesisName } from '../theory/claim.ts';
 import type { ClaimCheckResult, Verdict, Witness } from '../theory/results.ts';
 import { droppedSet } from './_internals/dropped.ts';
 import { confirm, confirmModeFor, evaluateCase, failingFamilies, tighter, type CaseOutcome } from './_internals/evaluate.ts';
-import { freshSeed } from './_internals/seeds.ts';
+import { freshSeed } from '../numeric/random.ts';
 import { SlackHistogram } from './_internals/stats.ts';
 import { stopPlugin, type StopCondition } from './_internals/stop.ts';
 import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';

@@ -1,56 +1,24 @@
 /**
- * properties/: fast-check arbitraries for every claim input, the check engine, and the
- * counterexample corpus. The public surface is this file; internals live in _internals/.
- * See ENGINE.md for how issue 4 (search, ablation, tightness) builds on it.
+ * properties/: the door of the folder (fast-check keeps its public surface in one index the
+ * same way): everything cli/ and bench/ use of the arbitraries, the check engine, the
+ * counterexample corpus, search / ablation / tightness across worker threads (search/) and
+ * the SMT engine (prove/) is re-exported here, and other folders import properties only
+ * through this file (test/imports.test.ts checks it). Files inside properties/ import each
+ * other directly, never this file. ENGINE.md tells how the parts fit.
  */
-export { simpleRational, entry, asNum, factorOneTwo, factorBelowOne, logUniform, shortDyadic, SIMPLE_DENOMINATORS, DYADIC_DENOMINATORS, denominatorsFor, type SignConstraint } from './scalars.ts';
-export { sizes, size, profileFor, type Sizes, type Profile } from './sizes.ts';
-export { matrix, symmetricMatrix, squareMatrix, blockGrids, blockMatrix, headSide, buffer, grid, symmetricGrid, gridVector, type Buffer, type BlockGrids } from './matrices.ts';
-export { lossDesc, lossRaw, buildLoss, twoLossRaw, buildTwoLoss, familiesFor, statedL, statedLstar, type LossFamily, type LossRaw, type TwoLossRaw } from './losses.ts';
-export { freeEta, etaFactor, etaRelativeTo8, steps } from './steps.ts';
-export {
-  claimArbitrary,
-  inputArbitrary,
-  kindProfile,
-  amgmInput,
-  squareInput,
-  blockInput,
-  loraInput,
-  loraPairInput,
-  lossPointInput,
-  loraRunInput,
-  twoPairInput,
-  twoLoraInput,
-  vGrids,
-  vFrom,
-  type ClaimArbitraryOptions,
-  type InputOptions,
-} from './inputs.ts';
-export { setUserLoss, userLoss, resolveUserLoss, lossInfo, lossFlags, lossSkipReason, defaultMode, LossSetupError, type UserLoss, type ResolvedLoss } from './user-loss.ts';
-export { checkClaim, defaultRuns, type CheckOptions, type EngineResult, type Progress, type FailureSnapshot } from './engine.ts';
-export { evaluateCase, confirm, confirmModeFor, failingFamilies, labelFamily, tighter, type CaseOutcome, type CaseStatus, type Confirmation } from './_internals/evaluate.ts';
-export { replayCommand, makeWitness, describeSizes, violated, type ReplaySpec } from './_internals/witness.ts';
-export { freshSeed, deriveSeed, parseShard, shardSeed, type Shard } from './_internals/seeds.ts';
-export { stopPlugin, type StopCondition } from './_internals/stop.ts';
-export { droppedSet, type Dropped } from './_internals/dropped.ts';
-export {
-  CORPUS_DIR,
-  CORPUS_SCHEMA,
-  corpusPath,
-  readCorpus,
-  listCorpora,
-  emptyCorpus,
-  findKnown,
-  knownFailure,
-  correctionOf,
-  entryFromResult,
-  withEntry,
-  replayEntry,
-  replayCorrected,
-  replayMode,
-  CorpusError,
-  type CorpusEntry,
-  type CorpusFile,
-  type KnownVerdict,
-  type ReplayOutcome,
-} from './corpus.ts';
+export { claimArbitrary } from './inputs.ts';
+export { setUserLoss, userLoss, resolveUserLoss, lossInfo, lossSkipReason, defaultMode, LossSetupError, type ResolvedLoss } from './user-loss.ts';
+export { checkClaim, type EngineResult, type Progress } from './engine.ts';
+export { evaluateCase, labelFamily } from './_internals/evaluate.ts';
+export { parseShard, type Shard } from './_internals/seeds.ts';
+export { freshSeed } from '../numeric/random.ts';
+export { stopPlugin } from './_internals/stop.ts';
+export { CORPUS_DIR, corpusPath, readCorpus, knownFailure, entryFromResult, withEntry, replayEntry, CorpusError } from './corpus.ts';
+export { WorkerPool, defaultWorkers } from './search/pool.ts';
+export { HANDLER, search, type SearchOutcome, type SearchProgress } from './search/search.ts';
+export { finishFailure, type Found } from './search/handler.ts';
+export { shardText } from './search/seeds.ts';
+export { ablate, ablationPlan, type Skipped } from './search/ablate.ts';
+export { isInequality } from './search/tighten.ts';
+export { tightenClaims } from './search/tighten-run.ts';
+export { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs, proofOf, replayInput, releaseZ3 } from './prove/index.ts';

@@ -70,14 +70,14 @@ export type InputKind =
  * 'verified' = confirmed from public code or by algebra that needs no paper; 'reported' = known
  * only from secondary reports of the paper (never presented as printed there).
  */
-export type Provenance = 'verified' | 'reported';
+type Provenance = 'verified' | 'reported';
 
 /**
  * A statistical claim: each case is a Monte-Carlo test. If the claim holds, a case fails with
  * probability at most `delta`; a pass says the claim is consistent with the samples at that
  * level, never that it is verified. Verdict: 'statistical' (theory/results.ts).
  */
-export interface StatisticalTest {
+interface StatisticalTest {
   /** Per-case level: P(a case fails | the claim holds) <= delta. */
   readonly delta: number;
   /** delta as printed, e.g. "2^-20". */
@@ -87,7 +87,7 @@ export interface StatisticalTest {
 }
 
 /**
- * One place a claim checks, normalised (SPEC "Constants (tightness)"): the quantity num / den
+ * One place a claim checks, normalised (README "Searching, ablation, tightness"): the quantity num / den
  * whose worst case over inputs measures the constant the claim pins. Only parts with den > 0
  * count. `scale` is the size of the terms that cancel in num (e.g. |J(V)| for
  * J(V) - J(V - eta grad J)): a float64 search skips a part whose den is below 1e-9 of it,
@@ -101,7 +101,7 @@ export interface ConstantPart<T> {
 }
 
 /** What a constant declaration says, as data (claims --json, result files, the report). */
-export interface ConstantInfo {
+interface ConstantInfo {
   /** The printed constant, exact ("1/4", "2"). */
   printed: string;
   /** 'sup': the claim says quantity <= printed on every input; 'inf': quantity >= printed. */
@@ -122,11 +122,11 @@ export interface ConstantSpec<I = any> extends ConstantInfo {
 
 /** Why dropping a hypothesis cannot produce a counterexample (ablation then says so instead of
  *  "not shown"). */
-export type CannotFail = Partial<Record<HypothesisName, string>>;
+type CannotFail = Partial<Record<HypothesisName, string>>;
 
 /** Serialisable description of a claim (what `loracheck claims --json` prints). */
 export interface ClaimInfo {
-  /** Stable id (SPEC claim catalogue), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
+  /** Stable id (`loracheck claims`; the order: theory/index.ts), e.g. "L33", "L34.s22.amgm1", "L34.s22.amgm1.corrected". */
   readonly id: string;
   /** Paper reference, e.g. "Lemma 3.3", "(22), line 1 of the AM-GM chain". */
   readonly paper: string;
@@ -176,7 +176,7 @@ export interface Assumption<T> {
  * evaluates it over a field of solver terms: unsat of the negation proves the claim for every
  * input (the variables of a real input satisfy the assumptions).
  */
-export interface ScalarForm {
+interface ScalarForm {
   readonly vars: readonly ScalarVariable[];
   at<T>(F: Field<T>, v: Readonly<Record<string, T>>, dropped: ReadonlySet<HypothesisName>): {
     comparisons: Comparison<T>[];
@@ -193,12 +193,12 @@ export interface Claim<I = any> extends ClaimInfo {
   nonTrivial(input: I): boolean;
   /** Which named hypotheses this input satisfies (used to label witnesses found under ablation). */
   hypothesesHold?(input: I): Partial<Record<HypothesisName, boolean>>;
-  /** The constant the inequality pins and its normalised quantity (SPEC "Constants (tightness)");
+  /** The constant the inequality pins and its normalised quantity (README "Searching, ablation, tightness");
    *  without one, tightness measures lhs / rhs against 1 (theory/_internals/constant.ts). */
   readonly constant?: ConstantSpec<I>;
 }
 
-export function constantInfo(s: ConstantInfo): ConstantInfo {
+function constantInfo(s: ConstantInfo): ConstantInfo {
   const { printed, direction, quantity, latex, degenerate } = s;
   return { printed, direction, quantity, latex, degenerate };
 }

@@ -1,5 +1,5 @@
 /**
- * The claim catalogue (SPEC "Claim catalogue"), in paper order, and the public names of
+ * The claim catalogue (README "Claims and arithmetic"), in paper order, and the public names of
  * theory/: the shared LoRA computations (lora.ts), the update rules of the RAC-LoRA family
  * (rac.ts: FPFT, LoRA with W0, Asymmetric LoRA, COLA's merge, RAC-LoRA's projected step), the
  * seeded sketches (sketch.ts) and the scalar-level sides the trace verifier uses (trace-sides.ts).
@@ -30,7 +30,7 @@ import { RACT55 } from './claims/rac-t55.ts';
 import { ASYMsubspace } from './claims/asym-subspace.ts';
 import { LORArank } from './claims/lora-rank.ts';
 
-/** In the order of SPEC's catalogue table (A.1 helper lemmas first, then Sec. 3.2 with its proofs,
+/** In paper order (A.1 helper lemmas first, then Sec. 3.2 with its proofs,
  *  then the RAC-LoRA family). */
 export const CATALOGUE: Claim[] = [
   A1,
@@ -71,7 +71,6 @@ export function claimById(id: string): Claim | undefined {
 
 export * from './lora.ts';
 export * from './rac.ts';
-export { gaussianSketch, sketchShape, sketchStream, SKETCH_DENOMINATOR } from './sketch.ts';
 export * from './trace-sides.ts';
-export { VACUOUS_TAG, isVacuous } from './_internals/sides.ts';
-export { constantOf, declaresConstant, AS_PRINTED } from './_internals/constant.ts';
+export { isVacuous } from './_internals/sides.ts';
+export { constantOf, declaresConstant } from './_internals/constant.ts';

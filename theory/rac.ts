@@ -27,7 +27,7 @@ export function sketchGram<T>(F: Field<T>, side: Side, S: Matrix<T>): Matrix<T> 
 }
 
 /** Pivots of the Gram matrix: the independent columns of B_S (left) or rows of A_S (right). */
-export function sketchPivots<T>(F: Field<T>, side: Side, S: Matrix<T>): number[] {
+function sketchPivots<T>(F: Field<T>, side: Side, S: Matrix<T>): number[] {
   return columnPivots(F, side === 'left' ? S : transpose(S));
 }
 

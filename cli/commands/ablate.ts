@@ -4,14 +4,14 @@
  * every (claim, hypothesis) pair, so that Ctrl-C keeps every row so far.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
-import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
-import { defaultWorkers } from '../../properties/search/pool.ts';
+import { ablate, ablationPlan, type Skipped } from '../../properties/index.ts';
+import { defaultWorkers } from '../../properties/index.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
 import { COMMON_FLAGS, SMT_FLAG, claimOrUsage, rowsJob, searchProgressText, witnessLines } from './search.ts';

@@ -3,7 +3,7 @@
  * sees (vendor, architecture, description, Vulkan loader and drivers), and what `train
  * --backend auto` would pick (gpu-runs/backend.ts decides; this only asks it).
  */
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { oneLine } from '../../runtime/escape.ts';
 import { probeBackends } from '../../gpu-runs/backend.ts';
 import { terminalJSON } from '../../gpu-runs/verify-files.ts';

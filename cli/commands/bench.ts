@@ -7,7 +7,7 @@ import { SUITES } from '../../bench/index.ts';
 import type { BenchTable } from '../../bench/types.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const BENCH_SCHEMA = 'loracheck-bench/1';
 

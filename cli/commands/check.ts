@@ -11,7 +11,7 @@
  * corpus file that does not match its name included).
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
@@ -19,8 +19,8 @@ import { MODES, type Mode } from '../../numeric/field.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
 import { decode, type JSONValue } from '../../theory/codec.ts';
-import { proofOf, readProofs } from '../../properties/prove/file.ts';
-import { replayInput } from '../../properties/prove/witness.ts';
+import { proofOf, readProofs } from '../../properties/index.ts';
+import { replayInput } from '../../properties/index.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
 import {
   CORPUS_DIR,

@@ -1,4 +1,4 @@
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import { claimInfo } from '../../theory/claim.ts';
 

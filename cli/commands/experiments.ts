@@ -5,7 +5,7 @@
  * after the current step and keeps what was done (exit 130; SIGTERM 143).
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { usageErrors } from '../train-progress.ts';
@@ -16,7 +16,7 @@ import { progressPrinter } from '../../runtime/progress.ts';
 import { BACKEND_CHOICES, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 import { PRESETS, runExperiments, type PresetName } from '../../gpu-runs/experiments/index.ts';
-import { freshSeed } from '../../gpu-runs/rng.ts';
+import { freshSeed } from '../../numeric/random.ts';
 import { openBackend } from '../../gpu-runs/train-file.ts';
 
 const NAME = 'experiments';

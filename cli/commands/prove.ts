@@ -6,13 +6,13 @@
  * Exit 0: no claim as stated refuted; 1: a claim as stated refuted; 2: bad input.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/prove/index.ts';
+import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/index.ts';
 import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
 import { createRequire } from 'node:module';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { DEFAULT_RESULTS_DIR, writeAtomic } from '../io.ts';
 import { oneLine } from '../../runtime/escape.ts';

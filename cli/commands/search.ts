@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError, type FlagSpec } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import type { Mode } from '../../numeric/field.ts';
@@ -15,10 +15,10 @@ import { CATALOGUE, claimById } from '../../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type SearchResultFile, type Witness } from '../../theory/results.ts';
 import { checkClaim, corpusPath, defaultMode, freshSeed, knownFailure, parseShard, readCorpus, userLoss, withEntry, type Shard } from '../../properties/index.ts';
 import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
-import { finishFailure, type Found } from '../../properties/search/handler.ts';
-import { WorkerPool, defaultWorkers } from '../../properties/search/pool.ts';
-import { shardText } from '../../properties/search/seeds.ts';
-import { HANDLER, search, type SearchOutcome, type SearchProgress } from '../../properties/search/search.ts';
+import { finishFailure, type Found } from '../../properties/index.ts';
+import { WorkerPool, defaultWorkers } from '../../properties/index.ts';
+import { shardText } from '../../properties/index.ts';
+import { HANDLER, search, type SearchOutcome, type SearchProgress } from '../../properties/index.ts';
 
 // ------------------------------------------------------------------ shared with ablate, tighten
 

@@ -5,16 +5,16 @@
  * same way. Writes results/tighten.json after every claim.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
-import { defaultWorkers } from '../../properties/search/pool.ts';
+import { defaultWorkers } from '../../properties/index.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
-import { isInequality } from '../../properties/search/tighten.ts';
-import { tightenClaims } from '../../properties/search/tighten-run.ts';
+import { isInequality } from '../../properties/index.ts';
+import { tightenClaims } from '../../properties/index.ts';
 import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
 import { UsageError } from '../args.ts';
 

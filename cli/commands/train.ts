@@ -5,14 +5,15 @@
  * exit 130 / 143; the trace replaces an earlier one of that name only when the run ends.
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
 import { trainProgress, usageErrors } from '../train-progress.ts';
 import { oneLine } from '../../runtime/escape.ts';
 import { SIGNAL_EXIT } from '../../runtime/interrupt.ts';
 import { BACKEND_CHOICES, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
-import { freshSeed, Rng } from '../../gpu-runs/rng.ts';
+import { Rng } from '../../gpu-runs/rng.ts';
+import { freshSeed } from '../../numeric/random.ts';
 import { openBackend, planTrain, planWorkload, traceTag, trainSummaryLines, trainToFile } from '../../gpu-runs/train-file.ts';
 import { INITS, METHODS, SKETCHES, type Method, type Sketch } from '../../gpu-runs/trainer.ts';
 import { MLP_DATA, WORKLOADS, type WorkloadName } from '../../gpu-runs/workloads/index.ts';

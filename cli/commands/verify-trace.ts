@@ -5,7 +5,7 @@
  * names the file, line and field).
  */
 import { join } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
 import { oneLine } from '../../runtime/escape.ts';

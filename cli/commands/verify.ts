@@ -5,11 +5,11 @@
  * the report. Each stage is the same command a user can run alone, so every stage's
  * result file can be rebuilt on its own.
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { oneLine } from '../../runtime/escape.ts';
+import { checkWritableDir, checkWritableFile } from '../../runtime/atomic.ts';
 import { FMNIST_DEFAULT_DIR, FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 
 /** Whether the Fashion-MNIST stages run: the data is where train looks for it ($LORACHECK_FMNIST_DIR or the Debian package), and --no-fmnist is not given. */
@@ -89,15 +89,16 @@ export const command: Command = {
     },
     details: `Fashion-MNIST runs, and the papers' experiments in short (loracheck experiments --preset quick; tiny under --quick), are added when Fashion-MNIST is found ($LORACHECK_FMNIST_DIR, default ${FMNIST_DEFAULT_DIR}; ${FMNIST_INSTALL_HINT}).`,
   },
-  async run({ flags }) {
-    const { main } = await import('../main.ts');
+  async run({ flags }, ctx) {
+    if (!ctx) throw new Error('verify runs its stages through cli/main.ts (CommandContext.dispatch)');
     const seed: number = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const results = resolve(flags.results);
     const out = resolve(flags.out);
     try {
-      mkdirSync(results, { recursive: true });
+      checkWritableDir(results, '--results');
+      checkWritableFile(out, '--out');
     } catch (e) {
-      throw new UsageError(`verify: cannot create --results folder ${oneLine(results)}: ${oneLine((e as Error).message)}`);
+      throw new UsageError(`verify: ${oneLine((e as Error).message)}`);
     }
     const fmnist = withFmnist(flags['no-fmnist']);
     const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist });
@@ -108,7 +109,7 @@ export const command: Command = {
     for (const [k, st] of stages.entries()) {
       const ts = Date.now();
       console.error(`\n[${k + 1}/${stages.length}] ${st.title}  (loracheck ${oneLine(st.argv.join(' '))})`);
-      const code = await main(st.argv);
+      const code = await ctx.dispatch(st.argv);
       const dt = ((Date.now() - ts) / 1000).toFixed(1);
       if (!st.okCodes.includes(code)) {
         console.error(`loracheck verify: stage "${st.title}" failed with exit code ${code}; earlier results are kept in ${oneLine(results)}`);

@@ -30,14 +30,14 @@ import type { ParsedLoss } from './parse.ts';
 import { mentions, type ENode, type Var } from './tree.ts';
 
 /** Beyond this the half-lines are not split further (2^40, about 1.1e12). */
-export const R_MAX = 2 ** 40;
+const R_MAX = 2 ** 40;
 /** The range of w the generators and runs stay in, for the finiteness of f'. */
-export const R_GEN = 2 ** 16;
+const R_GEN = 2 ** 16;
 /** The default box for c when a bound depends on c beyond w - c. */
 export const C_MAX = 128;
 const DIGITS = 50;
 
-export interface Enclosure {
+interface Enclosure {
   /** Certified: the supremum is >= lo (attained at `at`). */
   lo: Rational;
   /** Certified: the supremum is <= hi on `domain`; null when no finite bound was found. */
@@ -149,10 +149,6 @@ interface MaxResult {
 function keyOf(d: Decimal): number {
   const n = d.toNumber();
   return Number.isNaN(n) ? Number.POSITIVE_INFINITY : n;
-}
-
-function isPoint(b: Box): boolean {
-  return b.every((i) => i.lo.eq(i.hi));
 }
 
 function showBox(vars: Var[], b: Box): string {

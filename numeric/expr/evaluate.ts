@@ -10,7 +10,7 @@ import { arithOf, type Interval } from '../precise.ts';
 import { applyFn, constant } from './intervals.ts';
 import { constExponent, type ENode, type FnName, type Var } from './tree.ts';
 
-export type Env<T> = Partial<Record<Var, T>>;
+type Env<T> = Partial<Record<Var, T>>;
 
 const MATH: Record<FnName, (x: number) => number> = {
   exp: Math.exp,

@@ -34,7 +34,7 @@ export const FUNCTIONS = [
 export type FnName = (typeof FUNCTIONS)[number];
 
 /** Functions that need exp/log-type arithmetic (the exact field has only + - * / and roots). */
-export const TRANSCENDENTAL: ReadonlySet<FnName> = new Set(FUNCTIONS.filter((f) => f !== 'sqrt' && f !== 'cbrt'));
+const TRANSCENDENTAL: ReadonlySet<FnName> = new Set(FUNCTIONS.filter((f) => f !== 'sqrt' && f !== 'cbrt'));
 
 export type ENode =
   | { readonly k: 'num'; readonly q: Rational }
@@ -88,7 +88,7 @@ export function constExponent(b: ENode): [number, 1 | 2 | 3] | undefined {
 }
 
 /** The value of a constant rational subtree (numbers, + - * /, integer powers), else undefined. */
-export function rationalOf(n: ENode): Rational | undefined {
+function rationalOf(n: ENode): Rational | undefined {
   switch (n.k) {
     case 'num':
       return n.q;
@@ -134,22 +134,5 @@ export function substitute(n: ENode, v: Var, by: ENode): ENode {
       return { ...n, a: substitute(n.a, v, by) };
     default:
       return n;
-  }
-}
-
-/** Plain text (mathjs syntax) of a tree, fully parenthesised where needed. */
-export function show(n: ENode): string {
-  switch (n.k) {
-    case 'num':
-      return n.q.den === 1n ? n.q.toString() : `(${n.q.toString()})`;
-    case 'const':
-    case 'var':
-      return n.name;
-    case 'neg':
-      return `-(${show(n.a)})`;
-    case 'fn':
-      return `${n.name}(${show(n.a)})`;
-    case 'bin':
-      return `(${show(n.a)} ${n.op} ${show(n.b)})`;
   }
 }

@@ -43,7 +43,7 @@ export function validateExpr(desc: ExprLoss, c: Ctx): ExprLoss {
 }
 
 /** The c-box of the analysis: [-128, 128] unless some entry of C lies outside (then the next power of two). */
-export function cBoxOf(C: Matrix<Num>): number {
+function cBoxOf(C: Matrix<Num>): number {
   let top = 0;
   for (const x of C.data) {
     const a = numAbs(x);
@@ -60,7 +60,7 @@ export function exprAnalysis(desc: Pick<ExprLoss, 'expr' | 'C'>): LossAnalysis {
   return analyzeLoss(parsed(desc, { fn: 'exprAnalysis', kind: 'field' }), cBoxOf(desc.C));
 }
 
-export interface ExprArgs {
+interface ExprArgs {
   expr: string;
   m: number;
   n: number;

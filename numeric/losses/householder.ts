@@ -7,7 +7,7 @@
  */
 import type { Field, Num } from '../field.ts';
 
-export interface Reflectors<T> {
+interface Reflectors<T> {
   /** u_1 .. u_k, each of length `dim`. */
   readonly u: readonly (readonly T[])[];
   /** 2 / (u_j^T u_j), precomputed. */

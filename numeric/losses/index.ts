@@ -13,12 +13,12 @@ import { cachedSmoothness, softmaxOver, validateSoftmax } from './softmax.ts';
 import { exprInfimum, exprOver, exprSmoothness, validateExpr } from './expression.ts';
 import { twoQuadraticInfimum, twoQuadraticOver, twoQuadraticSmoothness, validateTwoQuadratic } from './two-matrix.ts';
 
-export { quadraticLoss, type QuadraticArgs } from './quadratic.ts';
-export { separableLoss, needsExpLog, SEPARABLE_FAMILIES, KAPPA, type SeparableArgs, type SeparableFamily } from './separable.ts';
-export { softmaxLoss, softmaxSmoothness, type SoftmaxArgs, type SmoothnessBound } from './softmax.ts';
-export { twoQuadraticLoss, type TwoQuadraticArgs } from './two-matrix.ts';
-export { exprLoss, exprAnalysis, exprNeedsPrecise, cBoxOf, LossExprError, type ExprArgs } from './expression.ts';
-export { reflectors, applyQ, applyQT, applyH, eigenvector, type Reflectors } from './householder.ts';
+export { quadraticLoss } from './quadratic.ts';
+export { separableLoss, KAPPA } from './separable.ts';
+export { softmaxLoss, softmaxSmoothness } from './softmax.ts';
+export { twoQuadraticLoss } from './two-matrix.ts';
+export { exprLoss, exprNeedsPrecise } from './expression.ts';
+export { reflectors, applyQ } from './householder.ts';
 
 export const LOSS_FAMILIES = ['quadratic', ...SEPARABLE_FAMILIES, 'softmax-ce', 'expr'] as const;
 
@@ -84,7 +84,7 @@ export function validateLossDesc<D extends LossDesc | TwoMatrixLoss>(desc: D, wh
   }
 }
 
-export interface SmoothnessInfo {
+interface SmoothnessInfo {
   value: Num;
   /** 'exact': the best constant of (4); 'upper-bound': a certified bound (softmax, expr);
    *  'unbounded': no finite constant (expr: f'' grows without bound; `value` is then `lower`). */
@@ -127,7 +127,7 @@ export function trueSmoothness(desc: LossDesc | TwoMatrixLoss): Num {
   return smoothnessInfo(desc).value;
 }
 
-export interface InfimumInfo {
+interface InfimumInfo {
   /** inf L, or a lower bound on it (kind), or null when L is unbounded below. */
   value: Num | null;
   kind: 'exact' | 'lower-bound' | 'unbounded';

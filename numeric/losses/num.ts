@@ -25,11 +25,11 @@ export function fmtNum(x: unknown): string {
   }
 }
 
-export function isNum(x: unknown): x is Num {
+function isNum(x: unknown): x is Num {
   return typeof x === 'number' ? Number.isFinite(x) : x instanceof Rational;
 }
 
-export { toRational, numSign, numCmp, numAbs } from '../num.ts';
+export { toRational, numSign, numAbs } from '../num.ts';
 import { toRational, numSign, numCmp, numAbs } from '../num.ts';
 
 export function maxAbs(xs: readonly Num[]): Num {

@@ -5,7 +5,7 @@
  * top eigenvector Q e_i). Over the rationals both value and gradient are exact.
  */
 import type { Field, Num } from '../field.ts';
-import type { Loss, QuadraticLoss } from '../loss.ts';
+import type { Loss, LossArgs, QuadraticLoss } from '../loss.ts';
 import { lift, type Matrix } from '../matrix.ts';
 import { applyH, quadraticValue, reflectors } from './householder.ts';
 import {
@@ -44,22 +44,12 @@ export function validateQuadratic(desc: QuadraticLoss, c: Ctx): QuadraticLoss {
   return desc;
 }
 
-export interface QuadraticArgs {
-  m: number;
-  n: number;
-  /** Eigenvalues of H (m n of them). */
-  d: Num[];
-  /** Householder vectors (each of length m n, nonzero); [] gives Q = I. */
-  u: Num[][];
-  /** Centre C (m x n); the minimiser when every d_i >= 0. */
-  C: Matrix<Num>;
-  /** Stated smoothness constant; default max(1, max |d_i|), the smallest Assumption 3.1 allows. */
-  L?: Num;
-  /** Stated lower bound; default 0 (= inf L when every d_i >= 0). */
-  Lstar?: Num;
-}
+type QuadraticArgs = LossArgs<QuadraticLoss>;
 
-/** Builds and validates a QuadraticLoss descriptor. */
+/**
+ * Builds and validates a QuadraticLoss descriptor. Defaults: L = max(1, max |d_i|), the
+ * smallest Assumption 3.1 allows; L* = 0 (= inf L when every d_i >= 0).
+ */
 export function quadraticLoss(args: QuadraticArgs): QuadraticLoss {
   const c: Ctx = { fn: 'quadraticLoss', kind: 'argument' };
   const m = checkSize(c, 'm', args.m);

@@ -13,7 +13,7 @@
  * avoid cancellation and overflow (log1p, hypot), since a double field has no log1p.
  */
 import { ModeError, type Field, type Num } from '../field.ts';
-import type { Loss, SeparableLoss } from '../loss.ts';
+import type { Loss, LossArgs, SeparableLoss } from '../loss.ts';
 import { lift, type Matrix } from '../matrix.ts';
 import { Rational } from '../rational.ts';
 import { checkMatrix, checkNonzero, checkNum, checkPositive, checkSize, exactProduct, maxOne, type Ctx } from './num.ts';
@@ -29,7 +29,7 @@ export const KAPPA: Readonly<Record<SeparableFamily, Rational>> = {
 };
 
 /** Which families need exp/log (unavailable in the exact field). */
-export function needsExpLog(family: SeparableFamily): boolean {
+function needsExpLog(family: SeparableFamily): boolean {
   return family !== 'pseudo-huber';
 }
 
@@ -126,21 +126,9 @@ export function validateSeparable(desc: SeparableLoss, c: Ctx): SeparableLoss {
   return desc;
 }
 
-export interface SeparableArgs {
-  family: SeparableFamily;
-  m: number;
-  n: number;
-  /** Scale s > 0. */
-  s: Num;
-  /** Inner scale a != 0. */
-  a: Num;
-  C: Matrix<Num>;
-  /** Stated smoothness; default max(1, s a^2 kappa). */
-  L?: Num;
-  /** Stated lower bound; default 0 (= inf L). */
-  Lstar?: Num;
-}
+type SeparableArgs = LossArgs<SeparableLoss, 'family'>;
 
+/** Builds and validates a SeparableLoss descriptor. Defaults: L = max(1, s a^2 kappa), L* = 0 (= inf L). */
 export function separableLoss(args: SeparableArgs): SeparableLoss {
   const c: Ctx = { fn: 'separableLoss', kind: 'argument' };
   const desc: SeparableLoss = {

@@ -26,7 +26,7 @@ const REL_MARGIN = 1e-9;
 /** Default largest N n^2 / 2 for which forming A = X^T X / N explicitly is acceptable (about 1-2 s in JS). */
 const FORM_A_BUDGET = 2e9;
 
-export interface SmoothnessBound {
+interface SmoothnessBound {
   /** Certified: lambda_max(X^T X / N) / 2 <= L. */
   L: number;
   /** How it was certified (and what the rounding allowance was). */
@@ -249,7 +249,7 @@ export function softmaxSmoothness(X: Matrix<number>, opts: { formBudget?: number
  * nearest double X~ (|X - X~| <= 4 u |X~| entrywise, generous for Rational.toNumber), and
  * sigma_max(X) <= sigma_max(X~) + 4u ||X~||_F gives lambda <= (sqrt(lambda~) + 4u sqrt(tr A~))^2.
  */
-export function softmaxSmoothnessNum(X: Matrix<Num>): SmoothnessBound {
+function softmaxSmoothnessNum(X: Matrix<Num>): SmoothnessBound {
   if (allDoubles(X.data)) return softmaxSmoothness(X as Matrix<number>);
   const Xd: Matrix<number> = { rows: X.rows, cols: X.cols, data: X.data.map((x) => (typeof x === 'number' ? x : x.toNumber())) };
   const b = softmaxSmoothness(Xd);
@@ -280,7 +280,7 @@ export function validateSoftmax(desc: SoftmaxLoss, c: Ctx): SoftmaxLoss {
   return desc;
 }
 
-export interface SoftmaxArgs {
+interface SoftmaxArgs {
   /** Data, N x n (rows = examples). */
   X: Matrix<Num>;
   /** Labels in 0..classes-1, one per row of X. */

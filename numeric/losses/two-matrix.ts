@@ -6,7 +6,7 @@
  * is the Euclidean norm of w, so the constant of Lemma 3.6's hypothesis is ||H||_op = max |d_i|.
  */
 import type { Field, Num } from '../field.ts';
-import type { TwoLoss, TwoMatrixLoss } from '../loss.ts';
+import type { LossArgs, TwoLoss, TwoMatrixLoss } from '../loss.ts';
 import { lift, type Matrix } from '../matrix.ts';
 import { applyH, quadraticValue, reflectors } from './householder.ts';
 import { quadraticInfimum, quadraticSmoothness } from './quadratic.ts';
@@ -45,23 +45,9 @@ export function validateTwoQuadratic(desc: TwoMatrixLoss, c: Ctx): TwoMatrixLoss
   return desc;
 }
 
-export interface TwoQuadraticArgs {
-  m1: number;
-  n1: number;
-  m2: number;
-  n2: number;
-  /** Eigenvalues of H (m1 n1 + m2 n2 of them). */
-  d: Num[];
-  /** Householder vectors of length m1 n1 + m2 n2, nonzero. */
-  u: Num[][];
-  C1: Matrix<Num>;
-  C2: Matrix<Num>;
-  /** Stated smoothness; default max(1, max |d_i|). */
-  L?: Num;
-  /** Stated lower bound; default 0. */
-  Lstar?: Num;
-}
+type TwoQuadraticArgs = LossArgs<TwoMatrixLoss>;
 
+/** Builds and validates a TwoMatrixLoss descriptor. Defaults: L = max(1, max |d_i|), L* = 0. */
 export function twoQuadraticLoss(args: TwoQuadraticArgs): TwoMatrixLoss {
   const c: Ctx = { fn: 'twoQuadraticLoss', kind: 'argument' };
   const desc: TwoMatrixLoss = {

@@ -13,11 +13,6 @@ export function seedFromEnv(name: string, fallback: number): number {
   return x;
 }
 
-/** A fresh seed (printed with every result, so any run can be replayed). */
-export function freshSeed(): number {
-  return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) & 0x7fffffff;
-}
-
 /** The seed of stream `index` derived from `base` (splitmix32-style mixing: distinct, well spread). */
 export function deriveSeed(base: number, index: number): number {
   let h = (base ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;

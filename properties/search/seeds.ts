@@ -11,7 +11,7 @@
  * therefore disjoint whatever number of workers each machine runs, and k machines under any
  * job runner split one search.
  */
-import type { Shard } from '../index.ts';
+import type { Shard } from '../_internals/seeds.ts';
 
 export type { Shard };
 

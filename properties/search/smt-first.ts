@@ -8,7 +8,7 @@
 import type { Mode } from '../../numeric/field.ts';
 import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import type { SmtNote } from '../../theory/results.ts';
-import { confirm, failingFamilies } from '../index.ts';
+import { confirm, failingFamilies } from '../_internals/evaluate.ts';
 import { decode } from '../../theory/codec.ts';
 import { hasEncoding, proveClaim } from '../prove/index.ts';
 import type { SearchOptions, SearchOutcome } from './search.ts';

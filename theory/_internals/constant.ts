@@ -1,5 +1,5 @@
 /**
- * The constant of an inequality claim (SPEC "Constants (tightness)") and the quantity that
+ * The constant of an inequality claim (README "Searching, ablation, tightness") and the quantity that
  * measures it. A claim declares its own next to its sides (`constant` in its claim file: the
  * main lemmas, whose two sides share a large term); every other inequality (the proof lines of
  * (18)-(22), A.1, A.2, T35) is measured "as printed": the ratio of its two sides against 1, the
@@ -10,7 +10,7 @@ import type { Claim, ConstantPart, ConstantSpec } from '../claim.ts';
 import { isVacuous } from './sides.ts';
 
 /** lhs / rhs of every '<=' and rhs / lhs of every '>=' the claim checks, against 1. */
-export const AS_PRINTED = {
+const AS_PRINTED = {
   printed: '1',
   direction: 'sup',
   quantity: 'lhs / rhs of each printed relation (rhs / lhs for >=)',

@@ -14,9 +14,9 @@ export function stencil5<T>(F: Field<T>, f: (t: T) => T, h: T = F.one): T {
 }
 
 /** Largest number of entries for which every unit direction E_ij is used. */
-export const MAX_UNIT_DIRECTIONS = 64;
+const MAX_UNIT_DIRECTIONS = 64;
 
-export interface Direction<T> {
+interface Direction<T> {
   name: string;
   D: Matrix<T>;
 }

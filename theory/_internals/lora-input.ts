@@ -11,7 +11,7 @@ import { G, etaAt, gradJ, pointOf, type JPoint } from '../lora.ts';
 import { lossHypotheses, type Holds } from './hyp.ts';
 import { cheaply } from './num.ts';
 
-export interface LoraAt<T> {
+interface LoraAt<T> {
   loss: Loss<T>;
   L: T;
   point: JPoint<T>;

@@ -29,7 +29,7 @@ export interface Scalars<T> {
 
 /** The scalars from the norms themselves (the scalar form below; scalarsOf computes the same
  *  from a V and a loss). */
-export function scalarsFrom<T>(F: Field<T>, v: { L: T; Vn: T; Gn: T; gJn: T; eta: T }): Scalars<T> {
+function scalarsFrom<T>(F: Field<T>, v: { L: T; Vn: T; Gn: T; gJn: T; eta: T }): Scalars<T> {
   return {
     L: v.L,
     sL: F.mul(sqrt2(F), v.L),
@@ -64,7 +64,7 @@ function lineAssumptions<T>(F: Field<T>, s: Scalars<T>, hyps: readonly Hypothesi
   return out;
 }
 
-export function scalarsOf<T>(F: Field<T>, input: LoraInput): Scalars<T> {
+function scalarsOf<T>(F: Field<T>, input: LoraInput): Scalars<T> {
   const { L, point: p, eta } = loraAt(F, input);
   return {
     L,
@@ -88,7 +88,7 @@ export interface Expr {
 
 export const ETA: Expr = { tex: '\\eta_t', text: 'eta_t', at: (_F, s) => s.eta };
 
-export interface LineSpec {
+interface LineSpec {
   id: string;
   paper: string;
   title: string;

@@ -18,7 +18,7 @@ export function exactly(M: Matrix<Num>): Matrix<ReturnType<typeof toRational>> {
 }
 
 /** Pivots of the sketch's Gram matrix, found exactly over Q on the input (so that float64 runs use the true rank). */
-export function exactPivots(side: Side, S: Matrix<Num>): number[] {
+function exactPivots(side: Side, S: Matrix<Num>): number[] {
   const Q = exactly(S);
   return columnPivots(rationalField, side === 'left' ? Q : transpose(Q));
 }

@@ -17,7 +17,7 @@ import { cheaply, numCmp, toRational } from './num.ts';
 import { stepAtMostOneOverL } from './rac-input.ts';
 import { bernsteinLower, gridRound, gridStep } from './statistics.ts';
 
-export interface RacRunsAt<T> {
+interface RacRunsAt<T> {
   loss: Loss<T>;
   /** lambda_min^H = r/m (left) or r/n (right). */
   lambda: T;

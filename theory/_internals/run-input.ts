@@ -10,7 +10,7 @@ import { runLora, type RunRecord } from '../lora.ts';
 import { gradJNonzero, loraHypotheses } from './lora-input.ts';
 import type { Holds } from './hyp.ts';
 
-export interface RunAt<T> {
+interface RunAt<T> {
   L: T;
   Lstar: T;
   /** Records for t = 0..T. */

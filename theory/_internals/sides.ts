@@ -13,11 +13,11 @@ import { E1, E2, matmul, type Matrix } from '../../numeric/matrix.ts';
 import type { Comparison, Relation } from '../claim.ts';
 
 /** +infinity, the value of 1/0 in a printed bound with a nonnegative denominator. */
-export const INF: unique symbol = Symbol('+infinity');
+const INF: unique symbol = Symbol('+infinity');
 export type Ext<T> = T | typeof INF;
 
 /** Tag carried in the label of every vacuous comparison (see isVacuous). */
-export const VACUOUS_TAG = '[vacuous]';
+const VACUOUS_TAG = '[vacuous]';
 
 /** True for the comparisons that hold only because one side is +infinity or undefined. */
 export function isVacuous(c: { label?: string }): boolean {
@@ -48,7 +48,6 @@ export function relate<T>(F: Field<T>, label: string, lhs: Ext<T>, rel: Relation
   return { label, lhs: lhs as T, rel, rhs: rhs as T };
 }
 
-export const two = <T>(F: Field<T>): T => F.fromInt(2);
 export const sqrt2 = <T>(F: Field<T>): T => F.sqrt(F.fromInt(2));
 
 /** Product of several field values. */
@@ -71,11 +70,6 @@ export function rootOfRecip<T>(F: Field<T>, x: T, k: 2 | 3): Ext<T> {
   const r = recip(F, x);
   if (r === INF) return INF;
   return k === 2 ? F.sqrt(r) : F.cbrt(r);
-}
-
-/** c * x for an extended x and a finite c > 0. */
-export function scaleExt<T>(F: Field<T>, c: T, x: Ext<T>): Ext<T> {
-  return x === INF ? INF : F.mul(c, x);
 }
 
 /** A count (t, T) given as a JS integer or already as a field value. */

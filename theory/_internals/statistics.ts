@@ -18,11 +18,11 @@ import { Rational, bitLength } from '../../numeric/rational.ts';
 import { toRational as realToRational } from '../../numeric/real.ts';
 
 /** Per-case level: P(a case fails | the claim holds) <= DELTA. */
-export const DELTA_LOG2 = 20;
+const DELTA_LOG2 = 20;
 export const DELTA = 2 ** -DELTA_LOG2;
 export const DELTA_TEXT = `2^-${DELTA_LOG2}`;
 /** Samples are rounded to multiples of 2^-GRID_BITS. */
-export const GRID_BITS = 40;
+const GRID_BITS = 40;
 
 /** ln 2 = 0.693147180559945... < LN2_UP. */
 const LN2_UP = Rational.of(6931471806n, 10n ** 10n);

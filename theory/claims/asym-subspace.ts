@@ -44,7 +44,7 @@ function subspaceQuadratic<T>(F: Field<T>, loss: Loss<T>, W0: Matrix<T>, A: Matr
 }
 
 /** min_B f(W0 + B A) over F; the rank of M is found exactly on the input. */
-export function subspaceMinimum<T>(F: Field<T>, input: Pick<AsymRunInput, 'loss' | 'W0' | 'A'>): T {
+function subspaceMinimum<T>(F: Field<T>, input: Pick<AsymRunInput, 'loss' | 'W0' | 'A'>): T {
   const exact = subspaceQuadratic(rationalField, lossOver(rationalField, input.loss), exactly(input.W0), exactly(input.A));
   const loss = lossOver(F, input.loss);
   const W0 = lift(F, input.W0);

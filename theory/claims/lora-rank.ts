@@ -29,7 +29,7 @@ function orthogonal<T>(F: Field<T>, u: readonly (readonly Num[])[], dim: number)
 }
 
 /** f(W) = 1/2 ||W - C||^2 with C = W0 + U diag(s) V^T. */
-export function rankLoss<T>(F: Field<T>, input: LoraRankRunInput): Loss<T> {
+function rankLoss<T>(F: Field<T>, input: LoraRankRunInput): Loss<T> {
   const { rows: m, cols: n } = input.W0;
   const p = Math.min(m, n);
   const S: Matrix<T> = { rows: m, cols: n, data: Array.from({ length: m * n }, (_, k) => (Math.floor(k / n) === k % n && k % n < p ? F.lift(input.s.data[k % n]!) : F.zero)) };
@@ -39,7 +39,7 @@ export function rankLoss<T>(F: Field<T>, input: LoraRankRunInput): Loss<T> {
 }
 
 /** The s_i beyond the r largest in absolute value (exact order). */
-export function tailValues(input: LoraRankRunInput, r: number): Num[] {
+function tailValues(input: LoraRankRunInput, r: number): Num[] {
   return [...input.s.data].sort((a, b) => numCmp(numAbs(b), numAbs(a))).slice(r);
 }
 

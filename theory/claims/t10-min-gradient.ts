@@ -7,7 +7,7 @@
  *   sup min_{t<T} ||grad J(V_t)||^2 sum_{t<T} eta_t / (J(V_0) - L*)   (printed: 4).
  */
 import type { Field } from '../../numeric/field.ts';
-import type { Claim, Comparison, ConstantPart, HypothesisName } from '../claim.ts';
+import type { Claim, ConstantPart, HypothesisName } from '../claim.ts';
 import type { LoraRunInput } from '../inputs.ts';
 import { t10 } from '../trace-sides.ts';
 import { RUN_MODES } from '../_internals/num.ts';

@@ -4,7 +4,7 @@ import { MODES } from '../../numeric/field.ts';
 import { HYPOTHESES, claimInfo, type InputKind } from '../claim.ts';
 import { CATALOGUE, claimById } from '../index.ts';
 
-/** The catalogue of SPEC.md, with one id per printed relation sign of (18), (20), (21), (22), then the
+/** The catalogue in paper order, with one id per printed relation sign of (18), (20), (21), (22), then the
  *  RAC-LoRA family (README, The RAC-LoRA family). */
 const EXPECTED_IDS = [
   'A1',
@@ -69,7 +69,7 @@ const INPUT_KINDS: InputKind[] = [
 ];
 
 describe('claim catalogue', () => {
-  it('has exactly the SPEC ids, in SPEC order, each once', () => {
+  it('has exactly these ids, in this order, each once', () => {
     const ids = CATALOGUE.map((c) => c.id);
     expect(ids).toEqual(EXPECTED_IDS);
     expect(new Set(ids).size).toBe(ids.length);
