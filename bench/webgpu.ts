@@ -24,7 +24,7 @@ import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
+import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
@@ -123,11 +123,20 @@ export function syntheticImages(N: number, n: number, seed: number): Dataset {
 export interface StructureCounts {
   adapter: string;
   size: string;
-  rows: { readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
+  rows: { method: Method; readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
 }
 
+/** The methods counted, with a rule each takes (gpu-runs/methods.ts METHOD_RULES). */
+const COUNTED: [Method, string][] = [
+  ['lora', 'theory'],
+  ['rac', '1/L'],
+  ['full', '1/L'],
+  ['asym', '1/L'],
+  ['cola', 'theory'],
+];
+
 /** Counts what one step costs in launches: GPU dispatches, tfjs kernels, host read-backs. */
-async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
+export async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
   const tf = backend.tf;
   const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
   const counts = { dispatches: 0, reads: 0, kernels: 0 };
@@ -141,23 +150,24 @@ async function countStructure(backend: Backend, m: number, r: number, K: number)
     counts.reads++;
     return origRead.apply(this, a);
   };
-  const run = async (steps: number, readEvery: number) => {
+  const run = async (method: Method, rule: string, steps: number, readEvery: number) => {
     const before = { ...counts };
     const rng = new Rng(2);
     const w = quadraticWorkload(tf, 'quadratic', m, m, r, rng);
     const prof = await tf.profile(async () => {
-      await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity }, new MemorySink());
+      await train(backend, w, rng, { steps, rule: parseRule(rule), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity, method }, new MemorySink());
     });
     w.dispose();
     return { dispatches: counts.dispatches - before.dispatches, reads: counts.reads - before.reads, kernels: prof.kernels.length };
   };
   const rows: StructureCounts['rows'] = [];
   try {
-    for (const readEvery of [K, 1]) {
+    for (const [method, rule] of COUNTED)
+      for (const readEvery of method === 'lora' ? [K, 1] : [K]) {
       // per step = the difference between a run of 2K and one of K steps (set-up cancels)
-      const a = await run(K, readEvery);
-      const b = await run(2 * K, readEvery);
-      rows.push({ readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
+      const a = await run(method, rule, K, readEvery);
+      const b = await run(method, rule, 2 * K, readEvery);
+      rows.push({ method, readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
     }
   } finally {
     gpu.recordAndSubmit = origDispatch;
@@ -323,7 +333,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
   log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}`);
   const structure = await countStructure(backend, a.software ? 8 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
   for (const r of structure.rows)
-    log(`  per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
+    log(`  ${r.method} per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
 
   const forceSoftware = process.env.LORACHECK_BENCH_GPU_SOFTWARE === '1';
   if (a.software && !forceSoftware) {
@@ -428,9 +438,12 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   else
     tables.push({
       title: `webgpu step structure, ${st.size}, on ${st.adapter} (counts, not times)`,
-      columns: ['read-back every', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
-      rows: st.rows.map((x) => [x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
-      notes: ['per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels'],
+      columns: ['method', 'read-back every (at most)', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
+      rows: st.rows.map((x) => [x.method, x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
+      notes: [
+        'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
+        'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
+      ],
     });
   const g = r.gpu;
   if ('skipped' in g) {

@@ -29,12 +29,14 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { float64 } from '../numeric/float64.ts';
 import { pinv } from '../numeric/linalg.ts';
-import { matmul, transpose, type Matrix } from '../numeric/matrix.ts';
-import { sketchGram } from '../theory/rac.ts';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
+import { customKernelsEnabled } from './webgpu-kernels.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
+import { axpyWebgpu, rowSquaresApply, rowSquaresWebgpu } from './step-webgpu.ts';
 import {
+  DEFAULT_READ_AFTER_MS,
+  DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
@@ -98,11 +100,34 @@ function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: num
   const rows = side === 'left' ? m : r;
   const cols = side === 'left' ? r : n;
   const data = rng.gaussian(rows * cols, 1);
-  const S: Matrix<number> = { rows, cols, data: Array.from(data) };
+  // S's entry (long index i, sketch index a): left S[i, a] (m x r), right S[a, i] (r x n). Typed
+  // loops in float64: the generic matrix code took ~25 ms a step at m = 4096, r = 16 (on the host,
+  // so every GPU step waited for it); these take ~2 ms.
+  const len = side === 'left' ? m : n;
+  const is = side === 'left' ? r : 1;
+  const as = side === 'left' ? 1 : n;
+  const gram = new Float64Array(r * r);
+  for (let i = 0; i < len; i++)
+    for (let a = 0; a < r; a++) {
+      const sa = data[i * is + a * as]!;
+      for (let b = a; b < r; b++) gram[a * r + b]! += sa * data[i * is + b * as]!;
+    }
+  for (let a = 0; a < r; a++) for (let b = 0; b < a; b++) gram[a * r + b] = gram[b * r + a]!;
   // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
-  const Gp = pinv(float64, sketchGram(float64, side, S));
-  const P = side === 'left' ? matmul(float64, Gp, transpose(S)) : matmul(float64, transpose(S), Gp);
-  return { S: tf.tensor2d(data, [rows, cols]), P: tf.tensor2d(Float32Array.from(P.data), [P.rows, P.cols]) };
+  const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) }).data;
+  // left: P = Gp S^T (r x m), P[a, i] = sum_b Gp[a, b] S[i, b]; right: P = S^T Gp (n x r), P[i, a] = sum_b S[b, i] Gp[b, a]
+  const P = new Float32Array(r * len);
+  const pa = side === 'left' ? len : 1;
+  const pi = side === 'left' ? 1 : r;
+  const ga = side === 'left' ? r : 1;
+  const gb = side === 'left' ? 1 : r;
+  for (let i = 0; i < len; i++)
+    for (let a = 0; a < r; a++) {
+      let acc = 0;
+      for (let b = 0; b < r; b++) acc += Gp[a * ga + b * gb]! * data[i * is + b * as]!;
+      P[a * pa + i * pi] = acc;
+    }
+  return { S: tf.tensor2d(data, [rows, cols]), P: tf.tensor2d(P, side === 'left' ? [r, m] : [n, r]) };
 }
 
 /** The trained state of one matrix. */
@@ -195,11 +220,90 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const nextBatch = batchOrder(tf, w, rng, cfg.batch);
   const distance = recordsDistance(w, cfg);
   const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
+  // A constant step (every rule of asym, rac, full; cola's const:<lr> and <c>/L) needs nothing of
+  // the record: the update is dispatched at once and, on webgpu, the records come back in
+  // batches (a read-back through Dawn costs milliseconds). Elsewhere, and for cola's rules that
+  // read the record, each record is read back before the update, as before.
+  const etaFixed = rule.kind === 'const' ? roundDownF32(stepSize(rule, alpha, { Vsq: 0, Gnorm: 0, J: 0, gradJsq: 0, L: Ltheory })) : undefined;
+  const webgpu = tf.getBackend() === 'webgpu';
+  const readEvery = webgpu && etaFixed !== undefined ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1;
+  const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
+  const fusedRows = (mats: Tensor2D[]): boolean => webgpu && rowSquaresApply(tf, mats);
   const t0 = performance.now();
+  let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
   let finalW: Float32Array[] | undefined;
+  type Sizes = Record<'J' | 'full' | 'V' | 'G' | 'D' | 'H' | 'dist', number>;
+  const pending: { t: number; packed: Tensor1D; sizes: Sizes; Jscale: number; fullScale: number }[] = [];
+
+  /** Host float64 sums of the float32 partials: one record. */
+  const unpack = (vals: Float32Array, at: number, p: (typeof pending)[number], time_ms: number): StepRecord => {
+    let off = at;
+    const take = (n: number): number => {
+      const v = sum64(vals, off, off + n);
+      off += n;
+      return v;
+    };
+    const { sizes } = p;
+    const Jstep = p.Jscale * take(sizes.J);
+    const Jfull = sizes.full ? p.fullScale * take(sizes.full) : Jstep;
+    const Gsq = take(sizes.G);
+    const Vsq = take(sizes.V);
+    const Gnorm = Math.sqrt(Gsq);
+    // rac and full: the direction's gradient is G itself (the table above), its partials not repeated
+    const gradJsq = method === 'rac' || method === 'full' ? Gsq : take(sizes.D);
+    const eta = etaFixed ?? roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
+    const rec: StepRecord = { type: 'step', t: p.t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+    if (cfg.batch !== undefined) rec.batchJ = Jstep;
+    if (sparseFull && sizes.full) rec.fullJ = Jfull;
+    if (sizes.H) rec.HgradSq = take(sizes.H);
+    if (method === 'rac' || method === 'full') rec.gamma = eta;
+    if (sizes.dist) rec.distSq = take(sizes.dist);
+    return rec;
+  };
+
+  /** Reads the pending records back (one download) and writes them; false when the run ends here (diverged, or stopped after a record). */
+  const readBack = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const vals = (await all.data()) as Float32Array;
+    const time_ms = performance.now() - t0;
+    lastRead = performance.now();
+    if (all !== pending[0]!.packed) all.dispose();
+    const batch = pending.splice(0, pending.length);
+    batch.forEach((p) => p.packed.dispose());
+    let off = 0;
+    for (const p of batch) {
+      const at = off;
+      off += p.packed.shape[0];
+      if (divergence || interrupted) continue;
+      const rec = unpack(vals, at, p, time_ms);
+      const bad = nonFinite(rec);
+      if (bad) {
+        divergence = { type: 'divergence', t: p.t, reason: bad };
+        sink.write(divergence);
+        continue;
+      }
+      sink.write(rec);
+      last = rec;
+      hooks.onRecord?.(rec);
+      // Stop (Ctrl-C) after recording W_t: the summary's steps = the last t; later work is dropped.
+      if (p.t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
+    }
+    return divergence === undefined && !interrupted;
+  };
+
+  /** param <- param - eta dir, simultaneously for every parameter (the directions were computed at W_t). */
+  const update = (targets: { of: State; key: 'W' | 'B' | 'A' }[], dirs: Tensor2D[], eta: number): void =>
+    dirs.forEach((dir, i) => {
+      const { of, key } = targets[i]!;
+      const old = of[key]!;
+      of[key] = tf.tidy(() => (webgpu && customKernelsEnabled() ? axpyWebgpu(tf, old, dir, eta) : (tf.sub(old, tf.mul(dir, eta)) as Tensor2D)));
+      old.dispose();
+      dir.dispose();
+    });
 
   try {
     for (let t = 0; t <= cfg.steps; t++) {
@@ -211,7 +315,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) startLink(t);
       const batch = nextBatch();
       const final = t === cfg.steps;
-      const sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
+      const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
       let Jscale = 1;
       let fullScale = 1;
       // Each parameter and the direction it moves along (param <- param - eta dir): targets[i] moves along dirs[i].
@@ -235,9 +339,9 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
           const W0k = w.W0[k];
           if (method === 'full' || method === 'rac') {
             V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
-            D.push(G);
             let dir = G;
             if (method === 'rac') {
+              // H G without forming H (m x m or n x n): left S (P G), right (G P) S
               const { S, P } = st.sketch!;
               dir = side === 'left' ? matMulT(tf, S, matMulT(tf, P, G, false, false), false, false) : matMulT(tf, matMulT(tf, G, P, false, false), S, false, false);
               H.push(dir);
@@ -255,13 +359,24 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             }
           }
         });
-        const groups: [keyof typeof sizes, Tensor1D[]][] = [
+        // per-row partials in the order J, full, G, V, D, H (unpack reads them so); on webgpu every
+        // matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), sizes split back below
+        const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
+        const rowCount = (ms: Tensor2D[]) => ms.reduce((n, x) => n + x.shape[0], 0);
+        const Gm = lg.GrowSq ? [] : lg.G;
+        const matrices = [...Gm, ...V, ...D, ...H];
+        const fusedAll = matrices.length > 0 && fusedRows(matrices);
+        const groups: [keyof Sizes, Tensor1D[]][] = [
           ['J', [lg.Jterms]],
           ['full', full ? [full.Jterms] : []],
-          ['V', V.map((x) => rowSq(tf, x))],
-          ['G', lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x))],
-          ['D', D.map((x) => rowSq(tf, x))],
-          ['H', H.map((x) => rowSq(tf, x))],
+          ['G', lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G))],
+          ...(fusedAll
+            ? ([['V', [rowSquaresWebgpu(tf, matrices)]]] as [keyof Sizes, Tensor1D[]][])
+            : ([
+                ['V', rowsOf(V)],
+                ['D', rowsOf(D)],
+                ['H', rowsOf(H)],
+              ] as [keyof Sizes, Tensor1D[]][])),
           ['dist', distance ? [distanceRows(tf, W, w.optimum!)] : []],
         ];
         const parts: Tensor1D[] = [];
@@ -270,59 +385,34 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             sizes[g] += v.shape[0];
             parts.push(v);
           }
+        if (fusedAll) {
+          sizes.G += rowCount(Gm);
+          sizes.V = rowCount(V);
+          sizes.D = rowCount(D);
+          sizes.H = rowCount(H);
+        }
         return { packed: tf.concat(parts) as Tensor1D, dirs: final ? [] : dirs };
       });
       batch?.dispose();
-      const vals = (await step.packed.data()) as Float32Array;
-      step.packed.dispose();
-      let off = 0;
-      const take = (n: number): number => {
-        const v = sum64(vals, off, off + n);
-        off += n;
-        return v;
-      };
-      const Jstep = Jscale * take(sizes.J);
-      const Jfull = sizes.full ? fullScale * take(sizes.full) : Jstep;
-      const Vsq = take(sizes.V);
-      const Gnorm = Math.sqrt(take(sizes.G));
-      const gradJsq = take(sizes.D);
-      const eta = roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
-      const rec: StepRecord = { type: 'step', t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms: performance.now() - t0 };
-      if (cfg.batch !== undefined) rec.batchJ = Jstep;
-      if (sparseFull && sizes.full) rec.fullJ = Jfull;
-      if (sizes.H) rec.HgradSq = take(sizes.H);
-      if (method === 'rac' || method === 'full') rec.gamma = eta;
-      if (sizes.dist) rec.distSq = take(sizes.dist);
-      const bad = nonFinite(rec);
-      if (bad) {
-        step.dirs.forEach((d) => d.dispose());
-        divergence = { type: 'divergence', t, reason: bad };
-        sink.write(divergence);
-        break;
+      pending.push({ t, packed: step.packed, sizes, Jscale, fullScale });
+      if (etaFixed !== undefined) update(targets, step.dirs, etaFixed);
+      if (etaFixed === undefined || final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
+        const going = await readBack();
+        if (etaFixed === undefined) {
+          if (going && !final) update(targets, step.dirs, last!.eta);
+          else step.dirs.forEach((d) => d.dispose());
+        }
+        if (!going) break;
       }
-      sink.write(rec);
-      last = rec;
-      hooks.onRecord?.(rec);
-      if (t < cfg.steps && hooks.shouldStop?.()) {
-        interrupted = true;
-        step.dirs.forEach((d) => d.dispose());
-        break;
-      }
-      // The update, simultaneously for every parameter (the directions were computed at W_t).
-      step.dirs.forEach((dir, i) => {
-        const { of, key } = targets[i]!;
-        const old = of[key]!;
-        of[key] = tf.tidy(() => tf.sub(old, tf.mul(dir, eta)) as Tensor2D);
-        old.dispose();
-        dir.dispose();
-      });
     }
+    if (!divergence && !interrupted) await readBack();
     if (cfg.keepFinal) {
       const Wf = tf.tidy(() => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
       finalW = await readWeights(Wf);
       Wf.forEach((x) => x.dispose());
     }
   } finally {
+    pending.forEach((p) => p.packed.dispose());
     for (const st of states) {
       [st.W, st.B, st.A, st.sketch?.S, st.sketch?.P].forEach((x) => x?.dispose());
       if (method === 'cola') st.base?.dispose();

@@ -96,6 +96,11 @@ export function sum64(a: Float32Array, from: number, to: number): number {
   return s;
 }
 
+/** How often (steps) the trainers read their per-step records back on webgpu, at most (trainer.ts, methods.ts). */
+export const DEFAULT_READ_EVERY = 32;
+/** ... and at least this often (ms of host time), so that slow backends still report progress. */
+export const DEFAULT_READ_AFTER_MS = 250;
+
 /** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
 export function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
   return tf.sum(tf.square(M), 1) as Tensor1D;

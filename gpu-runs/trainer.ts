@@ -21,6 +21,8 @@ import type { Rng } from './rng.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
 import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
+  DEFAULT_READ_AFTER_MS,
+  DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
@@ -43,10 +45,7 @@ import type { Workload } from './workloads/types.ts';
 export { roundDownF32 } from './rules.ts';
 export { INITS, METHODS, SKETCHES, TrainError, type Init, type Method, type Sketch, type TrainConfig, type TrainHooks, type TrainResult } from './train-common.ts';
 
-/** How often (steps) the trainer reads its per-step records back, at most; see train(). */
-export const DEFAULT_READ_EVERY = 32;
-/** ... and at least this often (ms of host time), so that slow backends still report progress. */
-export const DEFAULT_READ_AFTER_MS = 250;
+export { DEFAULT_READ_AFTER_MS, DEFAULT_READ_EVERY } from './train-common.ts';
 
 const SECANT_PROBE = 1e-3;
 

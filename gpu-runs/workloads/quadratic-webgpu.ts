@@ -5,6 +5,8 @@
  *   LoracheckQuadraticG      G_ij = H_ij ((B A)_ij - C_ij),  H_ij = 4 h_i k_j
  *                            one pass: reads C (and the small B, A, h, k), writes G; W = BA and
  *                            H are never stored (H is rebuilt from h and k, exactly: dyadic)
+ *   LoracheckQuadraticGW     the same from W itself (the methods that train W: rac, full;
+ *                            and W = W0 + BA where the adapters' kernel does not apply)
  *   LoracheckQuadraticRows   per row i, one workgroup: [ 1/2 sum_j G_ij^2 / H_ij , sum_j G_ij^2 ]
  *                            = the row's loss term 1/2 sum_j H_ij E_ij^2 and its ||G||^2 partial;
  *                            one pass over G
@@ -20,6 +22,7 @@ import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from '
 
 const G_KERNEL = 'LoracheckQuadraticG';
 const ROWS_KERNEL = 'LoracheckQuadraticRows';
+const GW_KERNEL = 'LoracheckQuadraticGW';
 const WG = 256;
 
 /** G = H o (BA - C), one thread per entry (flat dispatch; tfjs folds it to 2-D past 65535 groups). */
@@ -43,6 +46,28 @@ function gProgram(m: number, n: number): WebGPUProgram {
             w = w + B[i * uniforms.r + q] * A[q * uniforms.n + j];
           }
           result[index] = 4.0 * hv[i] * kv[j] * (w - C[index]);
+        }
+      }`,
+  };
+}
+
+/** G = H o (W - C), one thread per entry. */
+function gwProgram(m: number, n: number): WebGPUProgram {
+  return {
+    variableNames: ['W', 'C', 'hv', 'kv'],
+    outputShape: [m, n],
+    shaderKey: 'loracheck_quadratic_gw',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [Math.ceil((m * n) / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    size: true,
+    uniforms: 'n : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let i = index / uniforms.n;
+          let j = index - i * uniforms.n;
+          result[index] = 4.0 * hv[i] * kv[j] * (W[index] - C[index]);
         }
       }`,
   };
@@ -98,6 +123,10 @@ function register(tf: TF): void {
     const [m, n] = C!.shape as [number, number];
     return { program: gProgram(m, n), inputs: [B!, A!, C!, h!, k!], uniforms: [{ type: 'int32', data: [n] }, { type: 'int32', data: [B!.shape[1]!] }] };
   });
+  registerWebgpuKernel(tf, GW_KERNEL, ({ W, C, h, k }) => {
+    const [m, n] = C!.shape as [number, number];
+    return { program: gwProgram(m, n), inputs: [W!, C!, h!, k!], uniforms: [{ type: 'int32', data: [n] }] };
+  });
   registerWebgpuKernel(tf, ROWS_KERNEL, ({ G, h, k }) => {
     const [m, n] = G!.shape as [number, number];
     return { program: rowsProgram(m, n), inputs: [G!, h!, k!], uniforms: [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }] };
@@ -117,6 +146,15 @@ export function quadraticStepWebgpu(tf: TF, B: Tensor2D, A: Tensor2D, C: Tensor2
   register(tf);
   const m = C.shape[0];
   const G = tf.engine().runKernel(G_KERNEL, { B, A, C, h, k } as never, {}) as Tensor2D;
+  const rows = tf.engine().runKernel(ROWS_KERNEL, { G, h, k } as never, {}) as Tensor;
+  return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
+}
+
+/** The same as quadraticStepWebgpu from W itself. Call inside tf.tidy, with the webgpu backend active. */
+export function quadraticStepFromWWebgpu(tf: TF, W: Tensor2D, C: Tensor2D, h: Tensor1D, k: Tensor1D): { G: Tensor2D; rows: Tensor1D } {
+  register(tf);
+  const m = C.shape[0];
+  const G = tf.engine().runKernel(GW_KERNEL, { W, C, h, k } as never, {}) as Tensor2D;
   const rows = tf.engine().runKernel(ROWS_KERNEL, { G, h, k } as never, {}) as Tensor;
   return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
 }

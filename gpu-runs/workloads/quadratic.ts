@@ -12,7 +12,7 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { symmetricEigenvaluesF64 } from '../../numeric/matrix-f64.ts';
 import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
-import { quadraticKernelsAvailable, quadraticStepWebgpu } from './quadratic-webgpu.ts';
+import { quadraticKernelsAvailable, quadraticStepFromWWebgpu, quadraticStepWebgpu } from './quadratic-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type RankBound, type Workload } from './types.ts';
 
 export const QUADRATIC_MAX_SIZE = 8192;
@@ -104,6 +104,24 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
   const kv = fused ? tf.tensor1d(kcol) : undefined;
   const H = tf.tidy(() => tf.mul(tf.mul(tf.tensor2d(h, [m, 1]), tf.tensor2d(kcol, [1, n])), H_SCALE) as Tensor2D);
   const C = tf.tidy(() => tf.mul(tf.matMul(tf.tensor2d(P, [m, rankC]), tf.tensor2d(Q, [rankC, n])), 1 / Math.sqrt(rankC * n)) as Tensor2D);
+  /** A fused step's G and row vector [loss terms | ||G||^2 partials] as a LossGrad. */
+  const rowsGrad = ({ G, rows }: { G: Tensor2D; rows: Tensor1D }): LossGrad => {
+    // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
+    // trainer's record kernel copies straight from `rows`: rowTerms)
+    let J: Tensor1D | undefined;
+    let Gsq: Tensor1D | undefined;
+    return {
+      Jscale: 1,
+      G: [G],
+      get Jterms() {
+        return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
+      },
+      get GrowSq() {
+        return [(Gsq ??= tf.slice(rows, [m], [m]) as Tensor1D)];
+      },
+      rowTerms: { J: { copy: rows, from: 0, length: m }, G: [{ copy: rows, from: m, length: m }] },
+    };
+  };
   const forward = (W: Tensor2D[], withGrad: boolean) => {
     const E = tf.sub(W[0]!, C);
     const HE = tf.mul(H, E) as Tensor2D;
@@ -127,28 +145,12 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
       const Hmin = H_SCALE * Math.min(...h) * Math.min(...kcol);
       return quadraticRankBound(P, Q, m, n, rankC, r, Hmin);
     },
-    lossGrad: (W): LossGrad => forward(W, true),
+    // webgpu: G and the row terms in two dispatches (quadratic-webgpu.ts), as for the adapters below
+    lossGrad: (W): LossGrad => (fused ? rowsGrad(quadraticStepFromWWebgpu(tf, W[0]!, C, hv!, kv!)) : forward(W, true)),
     loss: (W): LossTerms => forward(W, false),
     ...(fused
       ? {
-          lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-            const { G, rows } = quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!);
-            // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
-            // trainer's record kernel copies straight from `rows`: rowTerms)
-            let J: Tensor1D | undefined;
-            let Gsq: Tensor1D | undefined;
-            return {
-              Jscale: 1,
-              G: [G],
-              get Jterms() {
-                return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
-              },
-              get GrowSq() {
-                return [(Gsq ??= tf.slice(rows, [m], [m]) as Tensor1D)];
-              },
-              rowTerms: { J: { copy: rows, from: 0, length: m }, G: [{ copy: rows, from: m, length: m }] },
-            };
-          },
+          lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!)),
         }
       : {}),
     dispose() {
