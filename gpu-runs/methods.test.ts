@@ -154,6 +154,28 @@ describe('the same run on every backend', () => {
         });
       }
     });
+
+  it.skipIf(!HAS_SWIFTSHADER)('webgpu: constant steps with records read back in batches (every 3 steps) agree with wasm, both sketch sides', async () => {
+    const gpu = await chooseBackend('webgpu');
+    for (const [method, sketch] of [
+      ['rac', 'right'],
+      ['rac', 'left'],
+      ['full', undefined],
+    ] as const) {
+      const cfg = { method, steps: 7, rank: 2, ...(sketch ? { sketch } : {}) };
+      const a = (await run(gpu, 'quadratic', { m: 8, n: 8 }, { ...cfg, readEvery: 3, readAfterMs: Infinity })).trace;
+      const b = (await run(wasm, 'quadratic', { m: 8, n: 8 }, cfg)).trace;
+      expect(a.steps.map((s) => s.t)).toEqual(b.steps.map((s) => s.t));
+      // one read-back per group of 3 records: they share their time stamp
+      expect(new Set(a.steps.map((s) => s.time_ms)).size).toBeLessThanOrEqual(3);
+      a.steps.forEach((s, i) => {
+        const t = b.steps[i]!;
+        for (const f of ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'HgradSq'] as const)
+          if (t[f] !== undefined) expect(Math.abs(s[f]! - t[f]!), `${method} ${sketch ?? ''} t=${i} ${f}`).toBeLessThanOrEqual(2 ** -14 * Math.max(Math.abs(s[f]!), Math.abs(t[f]!), 1e-30));
+      });
+      if (method === 'rac') for (const id of ['RAC.step', 'RAC.sum']) expect(verifyTrace(a).claims.find((x) => x.id === id)!.status).toBe('verified');
+    }
+  });
 });
 
 afterAll(() => {

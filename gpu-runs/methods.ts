@@ -1,9 +1,12 @@
 /**
  * The methods of the RAC-LoRA comparison beside LoRA (theory/rac.ts writes each update once over
- * any field; these are the same updates on TensorFlow.js), on every backend with plain tfjs ops:
- * webgpu's fused kernels (step-webgpu.ts) are LoRA's only, so on webgpu these methods run the
- * generic ops too. Each step's record is read back at once (eta is computed on the host from it,
- * as on the CPU path of trainer.ts), as float64 sums of float32 per-row partials.
+ * any field; these are the same updates on TensorFlow.js), on every backend. On webgpu the
+ * per-row partials of a record come from one kernel (step-webgpu.ts rowSquaresWebgpu), the update
+ * is one kernel (axpyWebgpu), and the workload's own kernels give G (quadratic-webgpu.ts). With a
+ * constant step (every rule of asym, rac and full) nothing waits for the record: the update is
+ * dispatched at once and, on webgpu, the records are read back every DEFAULT_READ_EVERY steps;
+ * cola's rules that read the record (theory, adapt, ...) read it back each step and compute eta
+ * on the host, as the CPU path of trainer.ts does. Records are float64 sums of float32 per-row partials.
  *
  *   asym  Asymmetric LoRA: W = W0 + B A, A drawn once (N(0, sigma^2)) and frozen, B from 0:
  *         B <- B - eta G A^T                                           (theory/rac.ts asymStep)
@@ -12,7 +15,8 @@
  *   rac   RAC-LoRA: per chain link of linkSteps steps a Gaussian sketch (entries N(0, 1));
  *         left: B_S (m x r), W <- W - gamma B_S (B_S^T B_S)^+ B_S^T G  = W - gamma H_B G;
  *         right: A_S (r x n), W <- W - gamma G A_S^T (A_S A_S^T)^+ A_S = W - gamma G H_A
- *         (racStep; the r x r pseudo-inverse in float64 on the host, so H is never formed)
+ *         (racStep; the r x r pseudo-inverse in float64 on the host, applied on the device as
+ *         S (Gp (S^T G)) or ((G S^T) Gp) S, so H is never formed)
  *   full  full-parameter gradient descent: W <- W - gamma G              (fpftStep)
  * with G = grad f(W_t) (the batch gradient in mini-batch runs).
  *
@@ -90,19 +94,20 @@ export function checkMethod(cfg: Pick<TrainConfig, 'method' | 'rule' | 'sketch' 
   if (cfg.linkSteps !== undefined && !(Number.isInteger(cfg.linkSteps) && cfg.linkSteps >= 1)) throw new MethodError('link-steps', `${cfg.linkSteps} steps per link: must be an integer >= 1`);
 }
 
-/** A sketch and the factor that applies H without forming it: left, H G = S (P G) with P = (S^T S)^+ S^T; right, G H = (G P) S with P = S^T (S S^T)^+. */
+/** A sketch and the inverse of its Gram matrix, which apply H without forming it: left,
+ *  H G = S (Gp (S^T G)); right, G H = ((G S^T) Gp) S, with Gp = (S^T S)^+ or (S S^T)^+ (r x r). */
 interface SketchPair {
   S: Tensor2D;
-  P: Tensor2D;
+  Gp: Tensor2D;
 }
 
-function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
+export function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
   const rows = side === 'left' ? m : r;
   const cols = side === 'left' ? r : n;
   const data = rng.gaussian(rows * cols, 1);
-  // S's entry (long index i, sketch index a): left S[i, a] (m x r), right S[a, i] (r x n). Typed
-  // loops in float64: the generic matrix code took ~25 ms a step at m = 4096, r = 16 (on the host,
-  // so every GPU step waited for it); these take ~2 ms.
+  // The Gram matrix in float64 in typed loops (the generic matrix code took ~25 ms a step at
+  // m = 4096, r = 16, on the host, which every GPU step then waited for); S's entry (long index
+  // i, sketch index a) is S[i, a] (left, m x r) or S[a, i] (right, r x n).
   const len = side === 'left' ? m : n;
   const is = side === 'left' ? r : 1;
   const as = side === 'left' ? 1 : n;
@@ -114,20 +119,8 @@ function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: num
     }
   for (let a = 0; a < r; a++) for (let b = 0; b < a; b++) gram[a * r + b] = gram[b * r + a]!;
   // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
-  const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) }).data;
-  // left: P = Gp S^T (r x m), P[a, i] = sum_b Gp[a, b] S[i, b]; right: P = S^T Gp (n x r), P[i, a] = sum_b S[b, i] Gp[b, a]
-  const P = new Float32Array(r * len);
-  const pa = side === 'left' ? len : 1;
-  const pi = side === 'left' ? 1 : r;
-  const ga = side === 'left' ? r : 1;
-  const gb = side === 'left' ? 1 : r;
-  for (let i = 0; i < len; i++)
-    for (let a = 0; a < r; a++) {
-      let acc = 0;
-      for (let b = 0; b < r; b++) acc += Gp[a * ga + b * gb]! * data[i * is + b * as]!;
-      P[a * pa + i * pi] = acc;
-    }
-  return { S: tf.tensor2d(data, [rows, cols]), P: tf.tensor2d(P, side === 'left' ? [r, m] : [n, r]) };
+  const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) });
+  return { S: tf.tensor2d(data, [rows, cols]), Gp: tf.tensor2d(Float32Array.from(Gp.data), [r, r]) };
 }
 
 /** The trained state of one matrix. */
@@ -205,7 +198,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const startLink = (t: number): void => {
     for (const [k, st] of states.entries()) {
       if (method === 'rac') {
-        if (st.sketch) [st.sketch.S, st.sketch.P].forEach((x) => x.dispose());
+        if (st.sketch) [st.sketch.S, st.sketch.Gp].forEach((x) => x.dispose());
         st.sketch = drawSketch(tf, rng, side, w.shapes[k]!.m, w.shapes[k]!.n, r);
       } else if (method === 'cola' && t > 0) {
         const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
@@ -341,9 +334,12 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
             let dir = G;
             if (method === 'rac') {
-              // H G without forming H (m x m or n x n): left S (P G), right (G P) S
-              const { S, P } = st.sketch!;
-              dir = side === 'left' ? matMulT(tf, S, matMulT(tf, P, G, false, false), false, false) : matMulT(tf, matMulT(tf, G, P, false, false), S, false, false);
+              // H G without forming H (m x m or n x n): left S (Gp (S^T G)), right ((G S^T) Gp) S
+              const { S, Gp } = st.sketch!;
+              dir =
+                side === 'left'
+                  ? matMulT(tf, S, matMulT(tf, Gp, matMulT(tf, S, G, true, false)))
+                  : matMulT(tf, matMulT(tf, matMulT(tf, G, S, false, true), Gp), S);
               H.push(dir);
             }
             move(st, 'W', dir);
@@ -414,7 +410,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   } finally {
     pending.forEach((p) => p.packed.dispose());
     for (const st of states) {
-      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.P].forEach((x) => x?.dispose());
+      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.Gp].forEach((x) => x?.dispose());
       if (method === 'cola') st.base?.dispose();
     }
   }
