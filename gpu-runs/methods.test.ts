@@ -118,6 +118,16 @@ describe('each update keeps its invariant', () => {
     }
   });
 
+  it('a header whose rank bound was not computed gets LORA.rank "not checked" with the reason, never silence', async () => {
+    const { trace } = await run(wasm, 'quadratic', { m: 8, n: 8 }, { method: 'lora', steps: 3, rank: 1 }, 3);
+    const { rankBound, rankBoundDistSq, ...rest } = trace.header as typeof trace.header & { rankBound: number; rankBoundDistSq: number };
+    expect([rankBound, rankBoundDistSq].every((x) => x > 0)).toBe(true);
+    const header = { ...rest, rankBoundMethod: 'not computed: W has too many entries' };
+    const rank = verifyTrace({ ...trace, header }).claims.find((c) => c.id === 'LORA.rank');
+    expect(rank?.status).toBe('not applicable');
+    expect(rank?.reason).toMatch(/^not checked: the header states no rank-1 bound \(not computed: W has too many entries\)/);
+  });
+
   it('rac and full traces verify RAC.step and RAC.sum; gamma > 1/L makes RAC.sum not applicable', async () => {
     for (const [method, sketch] of [['rac', 'left'], ['rac', 'right'], ['full', undefined]] as const) {
       const { trace } = await run(wasm, 'quadratic', { m: 8, n: 8 }, { method, sketch, steps: 40, rank: 2, linkSteps: method === 'rac' ? 3 : undefined });

@@ -8,7 +8,7 @@ import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
 import type { Rule } from './rules.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceHeader } from './trace.ts';
-import type { RankBound, Workload } from './workloads/types.ts';
+import type { RankBound, RankBoundSkipped, Workload } from './workloads/types.ts';
 
 export type Init = 'paper' | 'random';
 export const INITS: readonly Init[] = ['paper', 'random'];
@@ -160,7 +160,7 @@ export interface HeaderExtras {
   r: number;
   method: Method;
   methodDetail?: Record<string, string | number>;
-  rankBound?: RankBound;
+  rankBound?: RankBound | RankBoundSkipped;
 }
 
 /** The trace header of a run (both trainers). */
@@ -195,7 +195,11 @@ export function traceHeader(backend: Backend, w: Workload, cfg: TrainConfig, x: 
     method: x.method,
     ...(x.methodDetail ?? {}),
     ...(distance ? { distance: 'distSq = ||W_t - W*||^2, W* the minimiser of the loss (the FPFT optimum)' } : {}),
-    ...(x.rankBound ? { rankBound: x.rankBound.J, rankBoundDistSq: x.rankBound.distSq, rankBoundMethod: x.rankBound.method } : {}),
+    ...(x.rankBound === undefined
+      ? {}
+      : 'notComputed' in x.rankBound
+        ? { rankBoundMethod: `not computed: ${x.rankBound.notComputed}` }
+        : { rankBound: x.rankBound.J, rankBoundDistSq: x.rankBound.distSq, rankBoundMethod: x.rankBound.method }),
     backend: backend.name,
     backendDetail: backend.detail,
     backendSkipped: backend.reasonsSkipped,
