@@ -247,7 +247,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const fused = !batch && !estimateAlong && w.lossGradFromAdapters !== undefined;
         const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
         const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
-        const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
+        const { gB, gA } = lg.adapterGrads ?? adapterGrads(tf, lg.G, B_, A_);
         const full = batch && fullLossAt(cfg, t) ? w.loss(W!) : undefined;
         // ||W_t - W*||^2 rows (small runs on a workload that knows W*), read back after the record
         const dist = distance ? distanceRows(tf, W ?? loraWeights(tf, w.W0, B_, A_), w.optimum!) : undefined;

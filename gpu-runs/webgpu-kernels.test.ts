@@ -1,7 +1,7 @@
 /**
  * loracheck's small WebGPU kernels against float64 on the host, on SwiftShader (skipped with a
  * message where its driver is absent): the axpy update (vec4 and scalar layouts), the row squares
- * (one dispatch and several), the quadratic's G from W, and matMulT's forced programs for thin
+ * (one dispatch and several), the quadratic's G from W and its adapter step without G, and matMulT's forced programs for thin
  * products (split-K, small output) with a shared dimension long enough for the rule to pick them.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { chooseBackend, type Backend } from './backend.ts';
 import { Rng } from './rng.ts';
 import { axpyWebgpu, rowSquaresWebgpu } from './step-webgpu.ts';
 import { LONG, MATMUL_PROGRAM, matMulT, matmulProgramFor } from './workloads/matmul.ts';
-import { quadraticStepFromWWebgpu } from './workloads/quadratic-webgpu.ts';
+import { quadraticAdapterStepWebgpu, quadraticStepFromWWebgpu } from './workloads/quadratic-webgpu.ts';
 
 const SWIFTSHADER = process.env.LORACHECK_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
 const HAS_SWIFTSHADER = existsSync(SWIFTSHADER);
@@ -91,6 +91,63 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
       expect(Math.abs(rows[m + i]! - Gsq)).toBeLessThanOrEqual(40 * U * Gsq);
     }
     [W.t, C.t, out.G, out.rows].forEach((t) => t.dispose());
+  });
+
+  it("the quadratic's adapter step without G: loss and ||G||^2 rows, G A^T and B^T G (3 chunks of rows, the last partial) match float64", async () => {
+    const { tf } = await chooseBackend('webgpu');
+    const rng = new Rng(7);
+    const [m, n, r] = [150, 37, 3];
+    const B = mat(tf, rng, m, r);
+    const A = mat(tf, rng, r, n);
+    const C = mat(tf, rng, m, n);
+    const h = Float32Array.from({ length: m }, (_, i) => (1 + (i % 8)) / 8);
+    const k = Float32Array.from({ length: n }, (_, j) => (1 + ((5 * j) % 8)) / 8);
+    const out = tf.tidy(() => quadraticAdapterStepWebgpu(tf, B.t, A.t, C.t, tf.tensor1d(h), tf.tensor1d(k)));
+    const rows = (await out.rows.data()) as Float32Array;
+    const gB = (await out.gB.data()) as Float32Array;
+    const gA = (await out.gA.data()) as Float32Array;
+    expect([out.gB.shape, out.gA.shape]).toEqual([
+      [m, r],
+      [r, n],
+    ]);
+    const G = new Float64Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let w = 0;
+        for (let q = 0; q < r; q++) w += B.x[i * r + q]! * A.x[q * n + j]!;
+        G[i * n + j] = 4 * h[i]! * k[j]! * (w - C.x[i * n + j]!);
+      }
+    const close = (got: number, want: number, scale: number, what: string) => expect(Math.abs(got - want), what).toBeLessThanOrEqual(400 * U * scale);
+    for (let i = 0; i < m; i++) {
+      let J = 0;
+      let G2 = 0;
+      for (let j = 0; j < n; j++) {
+        J += (0.5 * G[i * n + j]! ** 2) / (4 * h[i]! * k[j]!);
+        G2 += G[i * n + j]! ** 2;
+      }
+      close(rows[i]!, J, J, `J row ${i}`);
+      close(rows[m + i]!, G2, G2, `G2 row ${i}`);
+      for (let q = 0; q < r; q++) {
+        let s = 0;
+        let abs = 0;
+        for (let j = 0; j < n; j++) {
+          s += G[i * n + j]! * A.x[q * n + j]!;
+          abs += Math.abs(G[i * n + j]! * A.x[q * n + j]!);
+        }
+        close(gB[i * r + q]!, s, abs, `gB (${i}, ${q})`);
+      }
+    }
+    for (let q = 0; q < r; q++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        let abs = 0;
+        for (let i = 0; i < m; i++) {
+          s += B.x[i * r + q]! * G[i * n + j]!;
+          abs += Math.abs(B.x[i * r + q]! * G[i * n + j]!);
+        }
+        close(gA[q * n + j]!, s, abs, `gA (${q}, ${j})`);
+      }
+    [B.t, A.t, C.t, out.rows, out.gB, out.gA].forEach((t) => t.dispose());
   });
 
   it('matMulT: thin products with a long shared dimension take split-K / small output and match float64', async () => {

@@ -12,7 +12,7 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { symmetricEigenvaluesF64 } from '../../numeric/matrix-f64.ts';
 import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
-import { quadraticKernelsAvailable, quadraticStepFromWWebgpu, quadraticStepWebgpu } from './quadratic-webgpu.ts';
+import { STEP_MAX_RANK, quadraticAdapterStepWebgpu, quadraticKernelsAvailable, quadraticStepFromWWebgpu, quadraticStepWebgpu } from './quadratic-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type RankBound, type RankBoundSkipped, type Workload } from './types.ts';
 
 export const QUADRATIC_MAX_SIZE = 8192;
@@ -123,14 +123,15 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
   const H = tf.tidy(() => tf.mul(tf.mul(tf.tensor2d(h, [m, 1]), tf.tensor2d(kcol, [1, n])), H_SCALE) as Tensor2D);
   const C = tf.tidy(() => tf.mul(tf.matMul(tf.tensor2d(P, [m, rankC]), tf.tensor2d(Q, [rankC, n])), 1 / Math.sqrt(rankC * n)) as Tensor2D);
   /** A fused step's G and row vector [loss terms | ||G||^2 partials] as a LossGrad. */
-  const rowsGrad = ({ G, rows }: { G: Tensor2D; rows: Tensor1D }): LossGrad => {
+  const rowsGrad = ({ G, rows, gB, gA }: { G?: Tensor2D; rows: Tensor1D; gB?: Tensor2D; gA?: Tensor2D }): LossGrad => {
     // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
     // trainer's record kernel copies straight from `rows`: rowTerms)
     let J: Tensor1D | undefined;
     let Gsq: Tensor1D | undefined;
     return {
       Jscale: 1,
-      G: [G],
+      G: G ? [G] : [],
+      ...(gB && gA ? { adapterGrads: { gB: [gB], gA: [gA] } } : {}),
       get Jterms() {
         return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
       },
@@ -168,7 +169,11 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     loss: (W): LossTerms => forward(W, false),
     ...(fused
       ? {
-          lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!)),
+          // r <= STEP_MAX_RANK: G is never stored (three passes, quadratic-webgpu.ts); else G and its rows
+          lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
+            if (B[0]!.shape[1] > STEP_MAX_RANK) return rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
+            return rowsGrad(quadraticAdapterStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
+          },
         }
       : {}),
     dispose() {

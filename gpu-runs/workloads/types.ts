@@ -20,13 +20,16 @@ export interface LossTerms {
 }
 
 export interface LossGrad extends LossTerms {
-  /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W. */
+  /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W (empty where adapterGrads is given). */
   G: Tensor2D[];
   /** Per-row partials of ||G_k||^2, when the workload's kernels produce them anyway. */
   GrowSq?: Tensor1D[];
   /** Where the J terms and the ||G_k||^2 row partials already sit inside one vector (a fused
    *  kernel's output), so that a record can copy them without slicing first. */
   rowTerms?: { J: TermsAt; G: TermsAt[] };
+  /** grad_B = G_k A_k^T and grad_A = B_k^T G_k, where a fused adapter kernel formed them
+   *  (lossGradFromAdapters): G itself is then not stored and `G` is empty. */
+  adapterGrads?: { gB: Tensor2D[]; gA: Tensor2D[] };
 }
 
 /** `length` entries of `copy`, from entry `from`. */
