@@ -359,13 +359,21 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
         // matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), sizes split back below
         const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
         const rowCount = (ms: Tensor2D[]) => ms.reduce((n, x) => n + x.shape[0], 0);
-        const Gm = lg.GrowSq ? [] : lg.G;
+        // a workload kernel's [J terms | ||G||^2 rows] vector, taken whole (no slices) where nothing sits between them
+        const rt = lg.rowTerms;
+        const whole = !full && rt && rt.G.length === 1 && rt.J.copy === rt.G[0]!.copy && rt.J.from === 0 && rt.G[0]!.from === rt.J.length && rt.J.copy.shape[0] === rt.J.length + rt.G[0]!.length;
+        // (GrowSq is a getter that slices: not read when the whole vector is taken)
+        const Gm = whole || lg.GrowSq ? [] : lg.G;
         const matrices = [...Gm, ...V, ...D, ...H];
         const fusedAll = matrices.length > 0 && fusedRows(matrices);
         const groups: [keyof Sizes, Tensor1D[]][] = [
-          ['J', [lg.Jterms]],
-          ['full', full ? [full.Jterms] : []],
-          ['G', lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G))],
+          ...(whole
+            ? ([['J', [rt.J.copy]]] as [keyof Sizes, Tensor1D[]][])
+            : ([
+                ['J', [lg.Jterms]],
+                ['full', full ? [full.Jterms] : []],
+              ] as [keyof Sizes, Tensor1D[]][])),
+          ['G', whole ? [] : (lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G)))],
           ...(fusedAll
             ? ([['V', [rowSquaresWebgpu(tf, matrices)]]] as [keyof Sizes, Tensor1D[]][])
             : ([
@@ -381,6 +389,10 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             sizes[g] += v.shape[0];
             parts.push(v);
           }
+        if (whole) {
+          sizes.J = rt.J.length;
+          sizes.G = rt.G[0]!.length;
+        }
         if (fusedAll) {
           sizes.G += rowCount(Gm);
           sizes.V = rowCount(V);
