@@ -24,7 +24,9 @@ import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { DISTANCE_MAX_ENTRIES } from '../gpu-runs/train-common.ts';
 import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
+import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
@@ -182,6 +184,8 @@ export interface MatmulTiming {
   shape: string;
   /** tfjs' own choice first (-1), then each forced program type. */
   rows: { program: string; ms: number; GBs: number }[];
+  /** The program matMulT forces for this shape (gpu-runs/workloads/matmul.ts), by name. */
+  matMulT: string;
 }
 
 const PROGRAMS: [number, string][] = [
@@ -226,7 +230,9 @@ async function timeMatmuls(backend: Backend, shapes: { name: string; a: [number,
       }
       a.dispose();
       b.dispose();
-      out.push({ shape: sh.name, rows });
+      const [M, K] = sh.ta ? [sh.a[1], sh.a[0]] : sh.a;
+      const program = matmulProgramFor(M, sh.tb ? sh.b[0] : sh.b[1], K);
+      out.push({ shape: sh.name, rows, matMulT: PROGRAMS.find(([t]) => t === program)![1] });
     }
   } finally {
     tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', saved);
@@ -443,6 +449,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
       notes: [
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
+        `runs of at most ${DISTANCE_MAX_ENTRIES} entries also record ||W_t - W*||^2 (3 more kernels a step)`,
       ],
     });
   const g = r.gpu;
@@ -479,7 +486,10 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     title: `GPU: the step's thin products on webgpu, by matMul program (${g.adapter})`,
     columns: ['product', 'program', 'ms', 'GB/s of the big operand'],
     rows: g.matmuls.flatMap((m) => m.rows.map((x, i) => [i === 0 ? m.shape : '', x.program, sig(x.ms), sig(x.GBs)])),
-    notes: ["tfjs' choice is what the trainer gets today; a faster forced program is the next thing to wire into matMulT (gpu-runs/workloads/matmul.ts)"],
+    notes: [
+      `the trainer's products go through matMulT, which forces a program by shape (gpu-runs/workloads/matmul.ts): ${g.matmuls.map((m) => `${m.shape.split(':')[0]}: ${m.matMulT}`).join('; ')}`,
+      "the quadratic's LoRA step forms neither G A^T nor B^T G with matMul on webgpu (its kernels read C instead: gpu-runs/workloads/quadratic-webgpu.ts); rac's S^T G and softmax's dZ^T X do",
+    ],
   });
   return tables;
 }
