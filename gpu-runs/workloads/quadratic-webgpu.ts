@@ -31,8 +31,8 @@ const GW_KERNEL = 'LoracheckQuadraticGW';
 const ROWSTEP_KERNEL = 'LoracheckQuadraticRowStep';
 const COLPART_KERNEL = 'LoracheckQuadraticColPartials';
 const SUMCHUNKS_KERNEL = 'LoracheckSumChunks';
-/** Largest rank the adapter kernels keep in registers (3 r floats a thread). */
-export const STEP_MAX_RANK = 64;
+/** Largest rank of the adapter kernels: (r + 2) sums of 64 threads in 16 KB of workgroup memory. */
+export const STEP_MAX_RANK = 62;
 const WG = 256;
 
 /** G = H o (BA - C), one thread per entry (flat dispatch; tfjs folds it to 2-D past 65535 groups). */
@@ -61,33 +61,26 @@ function gProgram(m: number, n: number): WebGPUProgram {
   };
 }
 
+/** Threads a row in LoracheckQuadraticRowStep: 128 for long rows, else 64 (SwiftShader pays for
+ *  every barrier round), so that the r + 2 reduction arrays fit WebGPU's 16 KB of workgroup memory. */
+const rowStepThreads = (n: number, r: number): number => (n >= 2048 && (r + 2) * 128 <= 4096 ? 128 : 64);
+
 /** Row i of the adapters' step, G never stored: result = [loss terms (m) | ||G||^2 rows (m) |
- *  G A^T (m x r)]. 256 threads a row; each keeps r partial sums of G A^T in registers, reduced
- *  one after another through one shared array (WebGPU's 16 KB of workgroup memory holds no
- *  r + 2 arrays of 256 at r = 64). */
+ *  G A^T (m x r)]. Each thread keeps r partial sums of G A^T in registers; the r + 2 sums are
+ *  reduced together, one tree over the threads (log2 of the threads in barrier rounds). */
 function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
-  const WGS = 256;
+  const WGS = rowStepThreads(n, r);
+  const V = r + 2;
   return {
     variableNames: ['B', 'A', 'C', 'hv', 'kv'],
     outputShape: [2 * m + m * r],
-    shaderKey: `loracheck_quadratic_rowstep_${r}`,
+    shaderKey: `loracheck_quadratic_rowstep_${r}_${WGS}`,
     dispatchLayout: { x: [0] },
     dispatch: [m, 1, 1],
     workgroupSize: [WGS, 1, 1],
     uniforms: 'm : i32, n : i32,',
     getUserCode: () => `
-      var<workgroup> red : array<f32, ${WGS}>;
-      fn reduce(t : i32, v : f32) -> f32 {
-        red[t] = v;
-        workgroupBarrier();
-        for (var s = ${WGS / 2}; s > 0; s = s >> 1) {
-          if (t < s) { red[t] = red[t] + red[t + s]; }
-          workgroupBarrier();
-        }
-        let out = red[0];
-        workgroupBarrier();
-        return out;
-      }
+      var<workgroup> red : array<f32, ${V * WGS}>;
       fn main(index : i32) {
         let i = i32(workgroupId.x);
         let t = i32(localId.x);
@@ -116,15 +109,20 @@ function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
           sG = sG + g2;
           for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + g * aj[q]; }
         }
-        let J = reduce(t, sJ);
-        let G2 = reduce(t, sG);
-        if (t == 0) {
-          result[i] = 0.5 * J;
-          result[m + i] = G2;
+        red[t] = sJ;
+        red[${WGS} + t] = sG;
+        for (var q = 0; q < ${r}; q = q + 1) { red[(2 + q) * ${WGS} + t] = acc[q]; }
+        workgroupBarrier();
+        for (var s = ${WGS / 2}; s > 0; s = s >> 1) {
+          if (t < s) {
+            for (var v = 0; v < ${V}; v = v + 1) { red[v * ${WGS} + t] = red[v * ${WGS} + t] + red[v * ${WGS} + t + s]; }
+          }
+          workgroupBarrier();
         }
-        for (var q = 0; q < ${r}; q = q + 1) {
-          let v = reduce(t, acc[q]);
-          if (t == 0) { result[2 * m + i * ${r} + q] = v; }
+        if (t == 0) {
+          result[i] = 0.5 * red[0];
+          result[m + i] = red[${WGS}];
+          for (var q = 0; q < ${r}; q = q + 1) { result[2 * m + i * ${r} + q] = red[(2 + q) * ${WGS}]; }
         }
       }`,
   };
