@@ -278,6 +278,8 @@ export interface GpuRow {
   oursEveryStep?: StepTiming;
   /** The same with loracheck's custom kernels off (LORACHECK_WEBGPU_KERNELS=0): tfjs ops only. */
   oursPlain?: StepTiming;
+  /** The quadratic with G stored (LORACHECK_QUADRATIC_STORE_G=1: the kernels before the row/column passes). */
+  oursStoreG?: StepTiming;
   eager?: PeerTiming;
   compiled?: PeerTiming;
   peerSkipped?: string;
@@ -396,6 +398,16 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
         else process.env.LORACHECK_WEBGPU_KERNELS = saved;
       }
       log(`  tfjs ops only (custom kernels off): ${row.oursPlain.stepsPerSec.toFixed(1)} steps/s`);
+      if (s.kind === 'quadratic') {
+        // the quadratic's earlier kernels (G stored, then its rows, G A^T and B^T G through matMulT), for comparison
+        process.env.LORACHECK_QUADRATIC_STORE_G = '1';
+        try {
+          row.oursStoreG = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+        } finally {
+          delete process.env.LORACHECK_QUADRATIC_STORE_G;
+        }
+        log(`  G stored (the earlier kernels): ${row.oursStoreG.stepsPerSec.toFixed(1)} steps/s`);
+      }
     }
     if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
     else {
@@ -464,6 +476,8 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     rows.push([x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, sig(x.ours.stepsPerSec), sig(x.ours.msPerStep), x.eager ? sig(x.ours.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.ours.msPerStep)]);
     if (x.oursEveryStep)
       rows.push(['', 'loracheck webgpu, read-back every step', sig(x.oursEveryStep.stepsPerSec), sig(x.oursEveryStep.msPerStep), x.eager ? sig(x.oursEveryStep.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursEveryStep.msPerStep)]);
+    if (x.oursStoreG)
+      rows.push(['', `loracheck webgpu, G stored (earlier kernels), read-back every ${x.oursStoreG.readEvery}`, sig(x.oursStoreG.stepsPerSec), sig(x.oursStoreG.msPerStep), x.eager ? sig(x.oursStoreG.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursStoreG.msPerStep)]);
     if (x.oursPlain)
       rows.push(['', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, sig(x.oursPlain.stepsPerSec), sig(x.oursPlain.msPerStep), x.eager ? sig(x.oursPlain.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursPlain.msPerStep)]);
     if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, share(x.minBytes, x.eager.msPerStep)]);

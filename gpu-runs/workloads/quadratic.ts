@@ -169,9 +169,10 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     loss: (W): LossTerms => forward(W, false),
     ...(fused
       ? {
-          // r <= STEP_MAX_RANK: G is never stored (three passes, quadratic-webgpu.ts); else G and its rows
+          // r <= STEP_MAX_RANK: G is never stored (three passes, quadratic-webgpu.ts); else, or with
+          // LORACHECK_QUADRATIC_STORE_G=1 (the bench compares both), G and its rows
           lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-            if (B[0]!.shape[1] > STEP_MAX_RANK) return rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
+            if (B[0]!.shape[1] > STEP_MAX_RANK || process.env.LORACHECK_QUADRATIC_STORE_G === '1') return rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
             return rowsGrad(quadraticAdapterStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
           },
         }
