@@ -24,7 +24,9 @@ import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
+import { DISTANCE_MAX_ENTRIES } from '../gpu-runs/train-common.ts';
+import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
+import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
@@ -123,11 +125,20 @@ export function syntheticImages(N: number, n: number, seed: number): Dataset {
 export interface StructureCounts {
   adapter: string;
   size: string;
-  rows: { readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
+  rows: { method: Method; readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
 }
 
+/** The methods counted, with a rule each takes (gpu-runs/methods.ts METHOD_RULES). */
+const COUNTED: [Method, string][] = [
+  ['lora', 'theory'],
+  ['rac', '1/L'],
+  ['full', '1/L'],
+  ['asym', '1/L'],
+  ['cola', 'theory'],
+];
+
 /** Counts what one step costs in launches: GPU dispatches, tfjs kernels, host read-backs. */
-async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
+export async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
   const tf = backend.tf;
   const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
   const counts = { dispatches: 0, reads: 0, kernels: 0 };
@@ -141,23 +152,24 @@ async function countStructure(backend: Backend, m: number, r: number, K: number)
     counts.reads++;
     return origRead.apply(this, a);
   };
-  const run = async (steps: number, readEvery: number) => {
+  const run = async (method: Method, rule: string, steps: number, readEvery: number) => {
     const before = { ...counts };
     const rng = new Rng(2);
     const w = quadraticWorkload(tf, 'quadratic', m, m, r, rng);
     const prof = await tf.profile(async () => {
-      await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity }, new MemorySink());
+      await train(backend, w, rng, { steps, rule: parseRule(rule), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity, method }, new MemorySink());
     });
     w.dispose();
     return { dispatches: counts.dispatches - before.dispatches, reads: counts.reads - before.reads, kernels: prof.kernels.length };
   };
   const rows: StructureCounts['rows'] = [];
   try {
-    for (const readEvery of [K, 1]) {
+    for (const [method, rule] of COUNTED)
+      for (const readEvery of method === 'lora' ? [K, 1] : [K]) {
       // per step = the difference between a run of 2K and one of K steps (set-up cancels)
-      const a = await run(K, readEvery);
-      const b = await run(2 * K, readEvery);
-      rows.push({ readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
+      const a = await run(method, rule, K, readEvery);
+      const b = await run(method, rule, 2 * K, readEvery);
+      rows.push({ method, readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
     }
   } finally {
     gpu.recordAndSubmit = origDispatch;
@@ -172,6 +184,8 @@ export interface MatmulTiming {
   shape: string;
   /** tfjs' own choice first (-1), then each forced program type. */
   rows: { program: string; ms: number; GBs: number }[];
+  /** The program matMulT forces for this shape (gpu-runs/workloads/matmul.ts), by name. */
+  matMulT: string;
 }
 
 const PROGRAMS: [number, string][] = [
@@ -216,7 +230,9 @@ async function timeMatmuls(backend: Backend, shapes: { name: string; a: [number,
       }
       a.dispose();
       b.dispose();
-      out.push({ shape: sh.name, rows });
+      const [M, K] = sh.ta ? [sh.a[1], sh.a[0]] : sh.a;
+      const program = matmulProgramFor(M, sh.tb ? sh.b[0] : sh.b[1], K);
+      out.push({ shape: sh.name, rows, matMulT: PROGRAMS.find(([t]) => t === program)![1] });
     }
   } finally {
     tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', saved);
@@ -262,6 +278,8 @@ export interface GpuRow {
   oursEveryStep?: StepTiming;
   /** The same with loracheck's custom kernels off (LORACHECK_WEBGPU_KERNELS=0): tfjs ops only. */
   oursPlain?: StepTiming;
+  /** The quadratic with G stored (LORACHECK_QUADRATIC_STORE_G=1: the kernels before the row/column passes). */
+  oursStoreG?: StepTiming;
   eager?: PeerTiming;
   compiled?: PeerTiming;
   peerSkipped?: string;
@@ -323,7 +341,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
   log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}`);
   const structure = await countStructure(backend, a.software ? 8 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
   for (const r of structure.rows)
-    log(`  per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
+    log(`  ${r.method} per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
 
   const forceSoftware = process.env.LORACHECK_BENCH_GPU_SOFTWARE === '1';
   if (a.software && !forceSoftware) {
@@ -380,6 +398,16 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
         else process.env.LORACHECK_WEBGPU_KERNELS = saved;
       }
       log(`  tfjs ops only (custom kernels off): ${row.oursPlain.stepsPerSec.toFixed(1)} steps/s`);
+      if (s.kind === 'quadratic') {
+        // the quadratic's earlier kernels (G stored, then its rows, G A^T and B^T G through matMulT), for comparison
+        process.env.LORACHECK_QUADRATIC_STORE_G = '1';
+        try {
+          row.oursStoreG = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+        } finally {
+          delete process.env.LORACHECK_QUADRATIC_STORE_G;
+        }
+        log(`  G stored (the earlier kernels): ${row.oursStoreG.stepsPerSec.toFixed(1)} steps/s`);
+      }
     }
     if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
     else {
@@ -428,9 +456,13 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   else
     tables.push({
       title: `webgpu step structure, ${st.size}, on ${st.adapter} (counts, not times)`,
-      columns: ['read-back every', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
-      rows: st.rows.map((x) => [x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
-      notes: ['per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels'],
+      columns: ['method', 'read-back every (at most)', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
+      rows: st.rows.map((x) => [x.method, x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
+      notes: [
+        'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
+        'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
+        `runs of at most ${DISTANCE_MAX_ENTRIES} entries also record ||W_t - W*||^2 (3 more kernels a step)`,
+      ],
     });
   const g = r.gpu;
   if ('skipped' in g) {
@@ -444,6 +476,8 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     rows.push([x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, sig(x.ours.stepsPerSec), sig(x.ours.msPerStep), x.eager ? sig(x.ours.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.ours.msPerStep)]);
     if (x.oursEveryStep)
       rows.push(['', 'loracheck webgpu, read-back every step', sig(x.oursEveryStep.stepsPerSec), sig(x.oursEveryStep.msPerStep), x.eager ? sig(x.oursEveryStep.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursEveryStep.msPerStep)]);
+    if (x.oursStoreG)
+      rows.push(['', `loracheck webgpu, G stored (earlier kernels), read-back every ${x.oursStoreG.readEvery}`, sig(x.oursStoreG.stepsPerSec), sig(x.oursStoreG.msPerStep), x.eager ? sig(x.oursStoreG.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursStoreG.msPerStep)]);
     if (x.oursPlain)
       rows.push(['', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, sig(x.oursPlain.stepsPerSec), sig(x.oursPlain.msPerStep), x.eager ? sig(x.oursPlain.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursPlain.msPerStep)]);
     if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, share(x.minBytes, x.eager.msPerStep)]);
@@ -466,7 +500,10 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     title: `GPU: the step's thin products on webgpu, by matMul program (${g.adapter})`,
     columns: ['product', 'program', 'ms', 'GB/s of the big operand'],
     rows: g.matmuls.flatMap((m) => m.rows.map((x, i) => [i === 0 ? m.shape : '', x.program, sig(x.ms), sig(x.GBs)])),
-    notes: ["tfjs' choice is what the trainer gets today; a faster forced program is the next thing to wire into matMulT (gpu-runs/workloads/matmul.ts)"],
+    notes: [
+      `the trainer's products go through matMulT, which forces a program by shape (gpu-runs/workloads/matmul.ts): ${g.matmuls.map((m) => `${m.shape.split(':')[0]}: ${m.matMulT}`).join('; ')}`,
+      "the quadratic's LoRA step forms neither G A^T nor B^T G with matMul on webgpu (its kernels read C instead: gpu-runs/workloads/quadratic-webgpu.ts); rac's S^T G and softmax's dZ^T X do",
+    ],
   });
   return tables;
 }

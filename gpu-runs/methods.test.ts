@@ -118,6 +118,16 @@ describe('each update keeps its invariant', () => {
     }
   });
 
+  it('a header whose rank bound was not computed gets LORA.rank "not checked" with the reason, never silence', async () => {
+    const { trace } = await run(wasm, 'quadratic', { m: 8, n: 8 }, { method: 'lora', steps: 3, rank: 1 }, 3);
+    const { rankBound, rankBoundDistSq, ...rest } = trace.header as typeof trace.header & { rankBound: number; rankBoundDistSq: number };
+    expect([rankBound, rankBoundDistSq].every((x) => x > 0)).toBe(true);
+    const header = { ...rest, rankBoundMethod: 'not computed: W has too many entries' };
+    const rank = verifyTrace({ ...trace, header }).claims.find((c) => c.id === 'LORA.rank');
+    expect(rank?.status).toBe('not applicable');
+    expect(rank?.reason).toMatch(/^not checked: the header states no rank-1 bound \(not computed: W has too many entries\)/);
+  });
+
   it('rac and full traces verify RAC.step and RAC.sum; gamma > 1/L makes RAC.sum not applicable', async () => {
     for (const [method, sketch] of [['rac', 'left'], ['rac', 'right'], ['full', undefined]] as const) {
       const { trace } = await run(wasm, 'quadratic', { m: 8, n: 8 }, { method, sketch, steps: 40, rank: 2, linkSteps: method === 'rac' ? 3 : undefined });
@@ -154,6 +164,28 @@ describe('the same run on every backend', () => {
         });
       }
     });
+
+  it.skipIf(!HAS_SWIFTSHADER)('webgpu: constant steps with records read back in batches (every 3 steps) agree with wasm, both sketch sides', async () => {
+    const gpu = await chooseBackend('webgpu');
+    for (const [method, sketch] of [
+      ['rac', 'right'],
+      ['rac', 'left'],
+      ['full', undefined],
+    ] as const) {
+      const cfg = { method, steps: 7, rank: 2, ...(sketch ? { sketch } : {}) };
+      const a = (await run(gpu, 'quadratic', { m: 8, n: 8 }, { ...cfg, readEvery: 3, readAfterMs: Infinity })).trace;
+      const b = (await run(wasm, 'quadratic', { m: 8, n: 8 }, cfg)).trace;
+      expect(a.steps.map((s) => s.t)).toEqual(b.steps.map((s) => s.t));
+      // one read-back per group of 3 records: they share their time stamp
+      expect(new Set(a.steps.map((s) => s.time_ms)).size).toBeLessThanOrEqual(3);
+      a.steps.forEach((s, i) => {
+        const t = b.steps[i]!;
+        for (const f of ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'HgradSq'] as const)
+          if (t[f] !== undefined) expect(Math.abs(s[f]! - t[f]!), `${method} ${sketch ?? ''} t=${i} ${f}`).toBeLessThanOrEqual(2 ** -14 * Math.max(Math.abs(s[f]!), Math.abs(t[f]!), 1e-30));
+      });
+      if (method === 'rac') for (const id of ['RAC.step', 'RAC.sum']) expect(verifyTrace(a).claims.find((x) => x.id === id)!.status).toBe('verified');
+    }
+  });
 });
 
 afterAll(() => {

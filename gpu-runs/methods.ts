@@ -1,9 +1,12 @@
 /**
  * The methods of the RAC-LoRA comparison beside LoRA (theory/rac.ts writes each update once over
- * any field; these are the same updates on TensorFlow.js), on every backend with plain tfjs ops:
- * webgpu's fused kernels (step-webgpu.ts) are LoRA's only, so on webgpu these methods run the
- * generic ops too. Each step's record is read back at once (eta is computed on the host from it,
- * as on the CPU path of trainer.ts), as float64 sums of float32 per-row partials.
+ * any field; these are the same updates on TensorFlow.js), on every backend. On webgpu the
+ * per-row partials of a record come from one kernel (step-webgpu.ts rowSquaresWebgpu), the update
+ * is one kernel (axpyWebgpu), and the workload's own kernels give G (quadratic-webgpu.ts). With a
+ * constant step (every rule of asym, rac and full) nothing waits for the record: the update is
+ * dispatched at once and, on webgpu, the records are read back every DEFAULT_READ_EVERY steps;
+ * cola's rules that read the record (theory, adapt, ...) read it back each step and compute eta
+ * on the host, as the CPU path of trainer.ts does. Records are float64 sums of float32 per-row partials.
  *
  *   asym  Asymmetric LoRA: W = W0 + B A, A drawn once (N(0, sigma^2)) and frozen, B from 0:
  *         B <- B - eta G A^T                                           (theory/rac.ts asymStep)
@@ -12,7 +15,8 @@
  *   rac   RAC-LoRA: per chain link of linkSteps steps a Gaussian sketch (entries N(0, 1));
  *         left: B_S (m x r), W <- W - gamma B_S (B_S^T B_S)^+ B_S^T G  = W - gamma H_B G;
  *         right: A_S (r x n), W <- W - gamma G A_S^T (A_S A_S^T)^+ A_S = W - gamma G H_A
- *         (racStep; the r x r pseudo-inverse in float64 on the host, so H is never formed)
+ *         (racStep; the r x r pseudo-inverse in float64 on the host, applied on the device as
+ *         S (Gp (S^T G)) or ((G S^T) Gp) S, so H is never formed)
  *   full  full-parameter gradient descent: W <- W - gamma G              (fpftStep)
  * with G = grad f(W_t) (the batch gradient in mini-batch runs).
  *
@@ -29,12 +33,14 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { float64 } from '../numeric/float64.ts';
 import { pinv } from '../numeric/linalg.ts';
-import { matmul, transpose, type Matrix } from '../numeric/matrix.ts';
-import { sketchGram } from '../theory/rac.ts';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
+import { customKernelsEnabled } from './webgpu-kernels.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
+import { axpyWebgpu, rowSquaresApply, rowSquaresWebgpu } from './step-webgpu.ts';
 import {
+  DEFAULT_READ_AFTER_MS,
+  DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
@@ -88,21 +94,33 @@ export function checkMethod(cfg: Pick<TrainConfig, 'method' | 'rule' | 'sketch' 
   if (cfg.linkSteps !== undefined && !(Number.isInteger(cfg.linkSteps) && cfg.linkSteps >= 1)) throw new MethodError('link-steps', `${cfg.linkSteps} steps per link: must be an integer >= 1`);
 }
 
-/** A sketch and the factor that applies H without forming it: left, H G = S (P G) with P = (S^T S)^+ S^T; right, G H = (G P) S with P = S^T (S S^T)^+. */
+/** A sketch and the inverse of its Gram matrix, which apply H without forming it: left,
+ *  H G = S (Gp (S^T G)); right, G H = ((G S^T) Gp) S, with Gp = (S^T S)^+ or (S S^T)^+ (r x r). */
 interface SketchPair {
   S: Tensor2D;
-  P: Tensor2D;
+  Gp: Tensor2D;
 }
 
-function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
+export function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
   const rows = side === 'left' ? m : r;
   const cols = side === 'left' ? r : n;
   const data = rng.gaussian(rows * cols, 1);
-  const S: Matrix<number> = { rows, cols, data: Array.from(data) };
+  // The Gram matrix in float64 in typed loops (the generic matrix code took ~25 ms a step at
+  // m = 4096, r = 16, on the host, which every GPU step then waited for); S's entry (long index
+  // i, sketch index a) is S[i, a] (left, m x r) or S[a, i] (right, r x n).
+  const len = side === 'left' ? m : n;
+  const is = side === 'left' ? r : 1;
+  const as = side === 'left' ? 1 : n;
+  const gram = new Float64Array(r * r);
+  for (let i = 0; i < len; i++)
+    for (let a = 0; a < r; a++) {
+      const sa = data[i * is + a * as]!;
+      for (let b = a; b < r; b++) gram[a * r + b]! += sa * data[i * is + b * as]!;
+    }
+  for (let a = 0; a < r; a++) for (let b = 0; b < a; b++) gram[a * r + b] = gram[b * r + a]!;
   // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
-  const Gp = pinv(float64, sketchGram(float64, side, S));
-  const P = side === 'left' ? matmul(float64, Gp, transpose(S)) : matmul(float64, transpose(S), Gp);
-  return { S: tf.tensor2d(data, [rows, cols]), P: tf.tensor2d(Float32Array.from(P.data), [P.rows, P.cols]) };
+  const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) });
+  return { S: tf.tensor2d(data, [rows, cols]), Gp: tf.tensor2d(Float32Array.from(Gp.data), [r, r]) };
 }
 
 /** The trained state of one matrix. */
@@ -180,7 +198,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const startLink = (t: number): void => {
     for (const [k, st] of states.entries()) {
       if (method === 'rac') {
-        if (st.sketch) [st.sketch.S, st.sketch.P].forEach((x) => x.dispose());
+        if (st.sketch) [st.sketch.S, st.sketch.Gp].forEach((x) => x.dispose());
         st.sketch = drawSketch(tf, rng, side, w.shapes[k]!.m, w.shapes[k]!.n, r);
       } else if (method === 'cola' && t > 0) {
         const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
@@ -195,11 +213,90 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const nextBatch = batchOrder(tf, w, rng, cfg.batch);
   const distance = recordsDistance(w, cfg);
   const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
+  // A constant step (every rule of asym, rac, full; cola's const:<lr> and <c>/L) needs nothing of
+  // the record: the update is dispatched at once and, on webgpu, the records come back in
+  // batches (a read-back through Dawn costs milliseconds). Elsewhere, and for cola's rules that
+  // read the record, each record is read back before the update, as before.
+  const etaFixed = rule.kind === 'const' ? roundDownF32(stepSize(rule, alpha, { Vsq: 0, Gnorm: 0, J: 0, gradJsq: 0, L: Ltheory })) : undefined;
+  const webgpu = tf.getBackend() === 'webgpu';
+  const readEvery = webgpu && etaFixed !== undefined ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1;
+  const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
+  const fusedRows = (mats: Tensor2D[]): boolean => webgpu && rowSquaresApply(tf, mats);
   const t0 = performance.now();
+  let lastRead = performance.now();
   let last: StepRecord | undefined;
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
   let finalW: Float32Array[] | undefined;
+  type Sizes = Record<'J' | 'full' | 'V' | 'G' | 'D' | 'H' | 'dist', number>;
+  const pending: { t: number; packed: Tensor1D; sizes: Sizes; Jscale: number; fullScale: number }[] = [];
+
+  /** Host float64 sums of the float32 partials: one record. */
+  const unpack = (vals: Float32Array, at: number, p: (typeof pending)[number], time_ms: number): StepRecord => {
+    let off = at;
+    const take = (n: number): number => {
+      const v = sum64(vals, off, off + n);
+      off += n;
+      return v;
+    };
+    const { sizes } = p;
+    const Jstep = p.Jscale * take(sizes.J);
+    const Jfull = sizes.full ? p.fullScale * take(sizes.full) : Jstep;
+    const Gsq = take(sizes.G);
+    const Vsq = take(sizes.V);
+    const Gnorm = Math.sqrt(Gsq);
+    // rac and full: the direction's gradient is G itself (the table above), its partials not repeated
+    const gradJsq = method === 'rac' || method === 'full' ? Gsq : take(sizes.D);
+    const eta = etaFixed ?? roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
+    const rec: StepRecord = { type: 'step', t: p.t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+    if (cfg.batch !== undefined) rec.batchJ = Jstep;
+    if (sparseFull && sizes.full) rec.fullJ = Jfull;
+    if (sizes.H) rec.HgradSq = take(sizes.H);
+    if (method === 'rac' || method === 'full') rec.gamma = eta;
+    if (sizes.dist) rec.distSq = take(sizes.dist);
+    return rec;
+  };
+
+  /** Reads the pending records back (one download) and writes them; false when the run ends here (diverged, or stopped after a record). */
+  const readBack = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const vals = (await all.data()) as Float32Array;
+    const time_ms = performance.now() - t0;
+    lastRead = performance.now();
+    if (all !== pending[0]!.packed) all.dispose();
+    const batch = pending.splice(0, pending.length);
+    batch.forEach((p) => p.packed.dispose());
+    let off = 0;
+    for (const p of batch) {
+      const at = off;
+      off += p.packed.shape[0];
+      if (divergence || interrupted) continue;
+      const rec = unpack(vals, at, p, time_ms);
+      const bad = nonFinite(rec);
+      if (bad) {
+        divergence = { type: 'divergence', t: p.t, reason: bad };
+        sink.write(divergence);
+        continue;
+      }
+      sink.write(rec);
+      last = rec;
+      hooks.onRecord?.(rec);
+      // Stop (Ctrl-C) after recording W_t: the summary's steps = the last t; later work is dropped.
+      if (p.t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
+    }
+    return divergence === undefined && !interrupted;
+  };
+
+  /** param <- param - eta dir, simultaneously for every parameter (the directions were computed at W_t). */
+  const update = (targets: { of: State; key: 'W' | 'B' | 'A' }[], dirs: Tensor2D[], eta: number): void =>
+    dirs.forEach((dir, i) => {
+      const { of, key } = targets[i]!;
+      const old = of[key]!;
+      of[key] = tf.tidy(() => (webgpu && customKernelsEnabled() ? axpyWebgpu(tf, old, dir, eta) : (tf.sub(old, tf.mul(dir, eta)) as Tensor2D)));
+      old.dispose();
+      dir.dispose();
+    });
 
   try {
     for (let t = 0; t <= cfg.steps; t++) {
@@ -211,7 +308,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) startLink(t);
       const batch = nextBatch();
       const final = t === cfg.steps;
-      const sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
+      const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
       let Jscale = 1;
       let fullScale = 1;
       // Each parameter and the direction it moves along (param <- param - eta dir): targets[i] moves along dirs[i].
@@ -235,11 +332,14 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
           const W0k = w.W0[k];
           if (method === 'full' || method === 'rac') {
             V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
-            D.push(G);
             let dir = G;
             if (method === 'rac') {
-              const { S, P } = st.sketch!;
-              dir = side === 'left' ? matMulT(tf, S, matMulT(tf, P, G, false, false), false, false) : matMulT(tf, matMulT(tf, G, P, false, false), S, false, false);
+              // H G without forming H (m x m or n x n): left S (Gp (S^T G)), right ((G S^T) Gp) S
+              const { S, Gp } = st.sketch!;
+              dir =
+                side === 'left'
+                  ? matMulT(tf, S, matMulT(tf, Gp, matMulT(tf, S, G, true, false)))
+                  : matMulT(tf, matMulT(tf, matMulT(tf, G, S, false, true), Gp), S);
               H.push(dir);
             }
             move(st, 'W', dir);
@@ -255,13 +355,32 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             }
           }
         });
-        const groups: [keyof typeof sizes, Tensor1D[]][] = [
-          ['J', [lg.Jterms]],
-          ['full', full ? [full.Jterms] : []],
-          ['V', V.map((x) => rowSq(tf, x))],
-          ['G', lg.GrowSq ?? lg.G.map((x) => rowSq(tf, x))],
-          ['D', D.map((x) => rowSq(tf, x))],
-          ['H', H.map((x) => rowSq(tf, x))],
+        // per-row partials in the order J, full, G, V, D, H (unpack reads them so); on webgpu every
+        // matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), sizes split back below
+        const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
+        const rowCount = (ms: Tensor2D[]) => ms.reduce((n, x) => n + x.shape[0], 0);
+        // a workload kernel's [J terms | ||G||^2 rows] vector, taken whole (no slices) where nothing sits between them
+        const rt = lg.rowTerms;
+        const whole = !full && rt && rt.G.length === 1 && rt.J.copy === rt.G[0]!.copy && rt.J.from === 0 && rt.G[0]!.from === rt.J.length && rt.J.copy.shape[0] === rt.J.length + rt.G[0]!.length;
+        // (GrowSq is a getter that slices: not read when the whole vector is taken)
+        const Gm = whole || lg.GrowSq ? [] : lg.G;
+        const matrices = [...Gm, ...V, ...D, ...H];
+        const fusedAll = matrices.length > 0 && fusedRows(matrices);
+        const groups: [keyof Sizes, Tensor1D[]][] = [
+          ...(whole
+            ? ([['J', [rt.J.copy]]] as [keyof Sizes, Tensor1D[]][])
+            : ([
+                ['J', [lg.Jterms]],
+                ['full', full ? [full.Jterms] : []],
+              ] as [keyof Sizes, Tensor1D[]][])),
+          ['G', whole ? [] : (lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G)))],
+          ...(fusedAll
+            ? ([['V', [rowSquaresWebgpu(tf, matrices)]]] as [keyof Sizes, Tensor1D[]][])
+            : ([
+                ['V', rowsOf(V)],
+                ['D', rowsOf(D)],
+                ['H', rowsOf(H)],
+              ] as [keyof Sizes, Tensor1D[]][])),
           ['dist', distance ? [distanceRows(tf, W, w.optimum!)] : []],
         ];
         const parts: Tensor1D[] = [];
@@ -270,61 +389,40 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             sizes[g] += v.shape[0];
             parts.push(v);
           }
+        if (whole) {
+          sizes.J = rt.J.length;
+          sizes.G = rt.G[0]!.length;
+        }
+        if (fusedAll) {
+          sizes.G += rowCount(Gm);
+          sizes.V = rowCount(V);
+          sizes.D = rowCount(D);
+          sizes.H = rowCount(H);
+        }
         return { packed: tf.concat(parts) as Tensor1D, dirs: final ? [] : dirs };
       });
       batch?.dispose();
-      const vals = (await step.packed.data()) as Float32Array;
-      step.packed.dispose();
-      let off = 0;
-      const take = (n: number): number => {
-        const v = sum64(vals, off, off + n);
-        off += n;
-        return v;
-      };
-      const Jstep = Jscale * take(sizes.J);
-      const Jfull = sizes.full ? fullScale * take(sizes.full) : Jstep;
-      const Vsq = take(sizes.V);
-      const Gnorm = Math.sqrt(take(sizes.G));
-      const gradJsq = take(sizes.D);
-      const eta = roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
-      const rec: StepRecord = { type: 'step', t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms: performance.now() - t0 };
-      if (cfg.batch !== undefined) rec.batchJ = Jstep;
-      if (sparseFull && sizes.full) rec.fullJ = Jfull;
-      if (sizes.H) rec.HgradSq = take(sizes.H);
-      if (method === 'rac' || method === 'full') rec.gamma = eta;
-      if (sizes.dist) rec.distSq = take(sizes.dist);
-      const bad = nonFinite(rec);
-      if (bad) {
-        step.dirs.forEach((d) => d.dispose());
-        divergence = { type: 'divergence', t, reason: bad };
-        sink.write(divergence);
-        break;
+      pending.push({ t, packed: step.packed, sizes, Jscale, fullScale });
+      if (etaFixed !== undefined) update(targets, step.dirs, etaFixed);
+      if (etaFixed === undefined || final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
+        const going = await readBack();
+        if (etaFixed === undefined) {
+          if (going && !final) update(targets, step.dirs, last!.eta);
+          else step.dirs.forEach((d) => d.dispose());
+        }
+        if (!going) break;
       }
-      sink.write(rec);
-      last = rec;
-      hooks.onRecord?.(rec);
-      if (t < cfg.steps && hooks.shouldStop?.()) {
-        interrupted = true;
-        step.dirs.forEach((d) => d.dispose());
-        break;
-      }
-      // The update, simultaneously for every parameter (the directions were computed at W_t).
-      step.dirs.forEach((dir, i) => {
-        const { of, key } = targets[i]!;
-        const old = of[key]!;
-        of[key] = tf.tidy(() => tf.sub(old, tf.mul(dir, eta)) as Tensor2D);
-        old.dispose();
-        dir.dispose();
-      });
     }
+    if (!divergence && !interrupted) await readBack();
     if (cfg.keepFinal) {
       const Wf = tf.tidy(() => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
       finalW = await readWeights(Wf);
       Wf.forEach((x) => x.dispose());
     }
   } finally {
+    pending.forEach((p) => p.packed.dispose());
     for (const st of states) {
-      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.P].forEach((x) => x?.dispose());
+      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.Gp].forEach((x) => x?.dispose());
       if (method === 'cola') st.base?.dispose();
     }
   }

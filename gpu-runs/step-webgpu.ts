@@ -13,6 +13,8 @@
  *                        refined by one correction step, ETA_MARGIN below it, into the last entry.
  *   LoracheckStepUpdate  X - rec[last] * gX: step (3) with the eta the record holds (one dispatch
  *                        per matrix instead of a multiply and a subtraction).
+ *   LoracheckAxpy        X - eta * D with eta a uniform (the methods' constant steps, methods.ts):
+ *                        one dispatch, four entries a thread (vec4 loads) where the size allows.
  *
  * Rounding: see ETA_MARGIN (gpu-runs/rules.ts). The trainer checks every record's eta against
  * the rule evaluated in float64 on the recorded scalars, so a device whose arithmetic is worse
@@ -27,6 +29,7 @@ const ROWS_KERNEL = 'LoracheckRowSquares';
 const RECORD_KERNEL = 'LoracheckStepRecord';
 const ROWS_WG = 64;
 const UPDATE_KERNEL = 'LoracheckStepUpdate';
+const AXPY_KERNEL = 'LoracheckAxpy';
 const WG = 256;
 /** Largest segment the record kernel sums: the compensated sums err by about (1 + k 2^-24) units. */
 export const RECORD_MAX_SUM = 2 ** 20;
@@ -218,6 +221,44 @@ function updateProgram(shape: number[]): WebGPUProgram {
   };
 }
 
+/** X - eta D, one thread per 4 entries (vec4 views of the buffers) when the size is a multiple of 4. */
+function axpyProgram(shape: number[]): WebGPUProgram {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const vec = size % 4 === 0;
+  const threads = vec ? size / 4 : size;
+  return {
+    variableNames: ['X', 'D'],
+    outputShape: shape,
+    shaderKey: `loracheck_axpy_${vec ? 'vec4' : 'scalar'}`,
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [Math.ceil(threads / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    size: true,
+    uniforms: 'eta : f32, threads : i32,',
+    getUserCode: () =>
+      vec
+        ? `
+      fn main(index : i32) {
+        if (index < uniforms.threads) {
+          let q = 4 * index;
+          let x = vec4<f32>(X[q], X[q + 1], X[q + 2], X[q + 3]);
+          let d = vec4<f32>(D[q], D[q + 1], D[q + 2], D[q + 3]);
+          let y = x - uniforms.eta * d;
+          result[q] = y.x;
+          result[q + 1] = y.y;
+          result[q + 2] = y.z;
+          result[q + 3] = y.w;
+        }
+      }`
+        : `
+      fn main(index : i32) {
+        if (index < uniforms.threads) {
+          result[index] = X[index] - uniforms.eta * D[index];
+        }
+      }`,
+  };
+}
+
 interface RecordAttrs {
   plan: CopyPlan;
   rule: Rule;
@@ -247,6 +288,17 @@ function register(tf: TF): void {
       .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)))
       .map((k) => inputs[k]!);
     return { program: rowsProgram(xs.map((x) => x.shape)), inputs: xs };
+  });
+  registerWebgpuKernel(tf, AXPY_KERNEL, ({ X, D }, attrs) => {
+    const size = X!.shape.reduce((a, b) => a * b, 1);
+    return {
+      program: axpyProgram(X!.shape),
+      inputs: [X!, D!],
+      uniforms: [
+        { type: 'float32', data: [(attrs as { eta: number }).eta] },
+        { type: 'int32', data: [size % 4 === 0 ? size / 4 : size] },
+      ],
+    };
   });
   registerWebgpuKernel(tf, UPDATE_KERNEL, ({ X, GX, R }, attrs) => ({
     program: updateProgram(X!.shape),
@@ -319,4 +371,27 @@ export function stepRecordWebgpu(tf: TF, plan: RecordPlan, rule: Rule, alpha: nu
 export function updateWebgpu(tf: TF, X: Tensor2D, gX: Tensor2D, record: Tensor1D, etaIndex: number): Tensor2D {
   register(tf);
   return tf.engine().runKernel(UPDATE_KERNEL, { X, GX: gX, R: record } as never, { etaIndex } as never) as Tensor2D;
+}
+
+/** X - eta D with eta a host number (float32, as tf.mul would round it): one dispatch. Call inside tf.tidy. */
+export function axpyWebgpu(tf: TF, X: Tensor2D, D: Tensor2D, eta: number): Tensor2D {
+  register(tf);
+  return tf.engine().runKernel(AXPY_KERNEL, { X, D } as never, { eta } as never) as Tensor2D;
+}
+
+/** The sums of squares of every row of the matrices, in order, as one vector: one dispatch per 7 matrices. Call inside tf.tidy. */
+export function rowSquaresWebgpu(tf: TF, mats: Tensor2D[]): Tensor1D {
+  register(tf);
+  const parts: Tensor1D[] = [];
+  for (let i = 0; i < mats.length; i += MAX_BINDINGS - 1) {
+    const inputs: Record<string, Tensor> = {};
+    mats.slice(i, i + MAX_BINDINGS - 1).forEach((x, j) => (inputs[`X${j}`] = x));
+    parts.push(tf.engine().runKernel(ROWS_KERNEL, inputs as never, {}) as Tensor1D);
+  }
+  return parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
+}
+
+/** Whether rowSquaresWebgpu applies to these matrices (webgpu, kernels on, rows within one dispatch). */
+export function rowSquaresApply(tf: TF, mats: Tensor2D[]): boolean {
+  return tf.getBackend() === 'webgpu' && customKernelsEnabled() && mats.reduce((n, x) => n + x.shape[0], 0) <= MAX_GROUPS;
 }

@@ -8,7 +8,7 @@ import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
 import type { Rule } from './rules.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceHeader } from './trace.ts';
-import type { RankBound, Workload } from './workloads/types.ts';
+import type { RankBound, RankBoundSkipped, Workload } from './workloads/types.ts';
 
 export type Init = 'paper' | 'random';
 export const INITS: readonly Init[] = ['paper', 'random'];
@@ -96,6 +96,11 @@ export function sum64(a: Float32Array, from: number, to: number): number {
   return s;
 }
 
+/** How often (steps) the trainers read their per-step records back on webgpu, at most (trainer.ts, methods.ts). */
+export const DEFAULT_READ_EVERY = 32;
+/** ... and at least this often (ms of host time), so that slow backends still report progress. */
+export const DEFAULT_READ_AFTER_MS = 250;
+
 /** Row sums of squares: ||M||^2 as short float32 partials (one per row: the reduction runs rows-first). */
 export function rowSq(tf: Backend['tf'], M: Tensor2D): Tensor1D {
   return tf.sum(tf.square(M), 1) as Tensor1D;
@@ -155,7 +160,7 @@ export interface HeaderExtras {
   r: number;
   method: Method;
   methodDetail?: Record<string, string | number>;
-  rankBound?: RankBound;
+  rankBound?: RankBound | RankBoundSkipped;
 }
 
 /** The trace header of a run (both trainers). */
@@ -190,7 +195,11 @@ export function traceHeader(backend: Backend, w: Workload, cfg: TrainConfig, x: 
     method: x.method,
     ...(x.methodDetail ?? {}),
     ...(distance ? { distance: 'distSq = ||W_t - W*||^2, W* the minimiser of the loss (the FPFT optimum)' } : {}),
-    ...(x.rankBound ? { rankBound: x.rankBound.J, rankBoundDistSq: x.rankBound.distSq, rankBoundMethod: x.rankBound.method } : {}),
+    ...(x.rankBound === undefined
+      ? {}
+      : 'notComputed' in x.rankBound
+        ? { rankBoundMethod: `not computed: ${x.rankBound.notComputed}` }
+        : { rankBound: x.rankBound.J, rankBoundDistSq: x.rankBound.distSq, rankBoundMethod: x.rankBound.method }),
     backend: backend.name,
     backendDetail: backend.detail,
     backendSkipped: backend.reasonsSkipped,

@@ -21,6 +21,8 @@ import type { Rng } from './rng.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
 import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
 import {
+  DEFAULT_READ_AFTER_MS,
+  DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
@@ -43,10 +45,7 @@ import type { Workload } from './workloads/types.ts';
 export { roundDownF32 } from './rules.ts';
 export { INITS, METHODS, SKETCHES, TrainError, type Init, type Method, type Sketch, type TrainConfig, type TrainHooks, type TrainResult } from './train-common.ts';
 
-/** How often (steps) the trainer reads its per-step records back, at most; see train(). */
-export const DEFAULT_READ_EVERY = 32;
-/** ... and at least this often (ms of host time), so that slow backends still report progress. */
-export const DEFAULT_READ_AFTER_MS = 250;
+export { DEFAULT_READ_AFTER_MS, DEFAULT_READ_EVERY } from './train-common.ts';
 
 const SECANT_PROBE = 1e-3;
 
@@ -248,7 +247,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         const fused = !batch && !estimateAlong && w.lossGradFromAdapters !== undefined;
         const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
         const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
-        const { gB, gA } = adapterGrads(tf, lg.G, B_, A_);
+        const { gB, gA } = lg.adapterGrads ?? adapterGrads(tf, lg.G, B_, A_);
         const full = batch && fullLossAt(cfg, t) ? w.loss(W!) : undefined;
         // ||W_t - W*||^2 rows (small runs on a workload that knows W*), read back after the record
         const dist = distance ? distanceRows(tf, W ?? loraWeights(tf, w.W0, B_, A_), w.optimum!) : undefined;

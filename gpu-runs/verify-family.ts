@@ -8,6 +8,8 @@
  *             sum_{t<T} ||H_t grad f(W_t)||^2 <= 2 (f(W^0) - f*) / gamma
  *   LORA.rank every record of a lora or asym trace whose header states the rank-r bound
  *             (quadratic workloads): J_t >= rankBound and ||W_t - W*||^2 >= rankBoundDistSq;
+ *             a header whose rankBoundMethod says the bound was not computed gets "not checked"
+ *             with that reason;
  *             for cola, rac and full (not bound by it) the first step below it is reported.
  * L is the loss's own constant (the header's Lloss, else L); f* is the header's L*.
  *
@@ -190,6 +192,10 @@ export class FamilyVerifier {
         const info = where ? `it goes below LoRA's rank-${this.h.r} bound (${where})` : `it stays above LoRA's rank-${this.h.r} bound at all ${k.checked} records`;
         out.push(this.notApplicable('LORA.rank', `method ${this.method} is not bound by the rank of one adapter (rank(W - W0) can exceed r); for information, ${info}`));
       }
+    }
+    else if (typeof this.h.rankBoundMethod === 'string') {
+      // the workload could state the bound but the trainer did not compute it: say so, never omit the claim
+      out.push(this.notApplicable('LORA.rank', `not checked: the header states no rank-${this.h.r} bound (${this.h.rankBoundMethod})`));
     }
     if (truncatedNote) for (const c of out) c.reason = c.reason ? `${truncatedNote}; ${c.reason}` : truncatedNote;
     return out;

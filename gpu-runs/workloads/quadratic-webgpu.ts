@@ -5,6 +5,13 @@
  *   LoracheckQuadraticG      G_ij = H_ij ((B A)_ij - C_ij),  H_ij = 4 h_i k_j
  *                            one pass: reads C (and the small B, A, h, k), writes G; W = BA and
  *                            H are never stored (H is rebuilt from h and k, exactly: dyadic)
+ *   LoracheckQuadraticStep   the adapters' step in ONE pass over C, one workgroup per row i: G's
+ *                            row (written: B^T G still needs it), the row's loss term and ||G||^2
+ *                            partial, and row i of grad_B = G A^T (r sums), reduced in the
+ *                            workgroup; replaces the G and rows kernels and the G A^T product
+ *                            (three passes over G fewer: it is read once more, by B^T G)
+ *   LoracheckQuadraticGW     the same as LoracheckQuadraticG from W itself (the methods that train W: rac, full;
+ *                            and W = W0 + BA where the adapters' kernel does not apply)
  *   LoracheckQuadraticRows   per row i, one workgroup: [ 1/2 sum_j G_ij^2 / H_ij , sum_j G_ij^2 ]
  *                            = the row's loss term 1/2 sum_j H_ij E_ij^2 and its ||G||^2 partial;
  *                            one pass over G
@@ -20,6 +27,12 @@ import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from '
 
 const G_KERNEL = 'LoracheckQuadraticG';
 const ROWS_KERNEL = 'LoracheckQuadraticRows';
+const GW_KERNEL = 'LoracheckQuadraticGW';
+const ROWSTEP_KERNEL = 'LoracheckQuadraticRowStep';
+const COLPART_KERNEL = 'LoracheckQuadraticColPartials';
+const SUMCHUNKS_KERNEL = 'LoracheckSumChunks';
+/** Largest rank of the adapter kernels: (r + 2) sums of 64 threads in 16 KB of workgroup memory. */
+export const STEP_MAX_RANK = 62;
 const WG = 256;
 
 /** G = H o (BA - C), one thread per entry (flat dispatch; tfjs folds it to 2-D past 65535 groups). */
@@ -43,6 +56,157 @@ function gProgram(m: number, n: number): WebGPUProgram {
             w = w + B[i * uniforms.r + q] * A[q * uniforms.n + j];
           }
           result[index] = 4.0 * hv[i] * kv[j] * (w - C[index]);
+        }
+      }`,
+  };
+}
+
+/** Threads a row in LoracheckQuadraticRowStep: 128 for long rows, else 64 (SwiftShader pays for
+ *  every barrier round), so that the r + 2 reduction arrays fit WebGPU's 16 KB of workgroup memory. */
+const rowStepThreads = (n: number, r: number): number => (n >= 2048 && (r + 2) * 128 <= 4096 ? 128 : 64);
+
+/** Row i of the adapters' step, G never stored: result = [loss terms (m) | ||G||^2 rows (m) |
+ *  G A^T (m x r)]. Each thread keeps r partial sums of G A^T in registers; the r + 2 sums are
+ *  reduced together, one tree over the threads (log2 of the threads in barrier rounds). */
+function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
+  const WGS = rowStepThreads(n, r);
+  const V = r + 2;
+  return {
+    variableNames: ['B', 'A', 'C', 'hv', 'kv'],
+    outputShape: [2 * m + m * r],
+    shaderKey: `loracheck_quadratic_rowstep_${r}_${WGS}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [m, 1, 1],
+    workgroupSize: [WGS, 1, 1],
+    uniforms: 'm : i32, n : i32,',
+    getUserCode: () => `
+      var<workgroup> red : array<f32, ${V * WGS}>;
+      fn main(index : i32) {
+        let i = i32(workgroupId.x);
+        let t = i32(localId.x);
+        let n = uniforms.n;
+        let m = uniforms.m;
+        var b : array<f32, ${r}>;
+        var acc : array<f32, ${r}>;
+        var aj : array<f32, ${r}>;
+        for (var q = 0; q < ${r}; q = q + 1) {
+          b[q] = B[i * ${r} + q];
+          acc[q] = 0.0;
+        }
+        var sJ = 0.0;
+        var sG = 0.0;
+        let hi = 4.0 * hv[i];
+        for (var j = t; j < n; j = j + ${WGS}) {
+          var w = 0.0;
+          for (var q = 0; q < ${r}; q = q + 1) {
+            aj[q] = A[q * n + j];
+            w = w + b[q] * aj[q];
+          }
+          let H = hi * kv[j];
+          let g = H * (w - C[i * n + j]);
+          let g2 = g * g;
+          sJ = sJ + g2 / H;
+          sG = sG + g2;
+          for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + g * aj[q]; }
+        }
+        red[t] = sJ;
+        red[${WGS} + t] = sG;
+        for (var q = 0; q < ${r}; q = q + 1) { red[(2 + q) * ${WGS} + t] = acc[q]; }
+        workgroupBarrier();
+        for (var s = ${WGS / 2}; s > 0; s = s >> 1) {
+          if (t < s) {
+            for (var v = 0; v < ${V}; v = v + 1) { red[v * ${WGS} + t] = red[v * ${WGS} + t] + red[v * ${WGS} + t + s]; }
+          }
+          workgroupBarrier();
+        }
+        if (t == 0) {
+          result[i] = 0.5 * red[0];
+          result[m + i] = red[${WGS}];
+          for (var q = 0; q < ${r}; q = q + 1) { result[2 * m + i * ${r} + q] = red[(2 + q) * ${WGS}]; }
+        }
+      }`,
+  };
+}
+
+/** Rows per chunk of the B^T G partials: at least 64, and 4 r (the partials then take at most a quarter of C's size). */
+const chunkRows = (r: number): number => Math.max(64, 4 * r);
+
+/** Partial sums of B^T G over chunks of rows, G recomputed from C: result[s, q, j] = sum_{i in chunk s} B_iq G_ij.
+ *  One thread per (chunk, column): A's column in registers, B's rows read by all threads alike. */
+function colPartialsProgram(m: number, n: number, r: number): WebGPUProgram {
+  const R = chunkRows(r);
+  const S = Math.ceil(m / R);
+  return {
+    variableNames: ['B', 'A', 'C', 'hv', 'kv'],
+    outputShape: [S * r * n],
+    shaderKey: `loracheck_quadratic_colpartials_${r}_${R}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil((S * n) / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    uniforms: 'm : i32, n : i32, S : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        let n = uniforms.n;
+        if (index >= uniforms.S * n) { return; }
+        let s = index / n;
+        let j = index - s * n;
+        var a : array<f32, ${r}>;
+        var acc : array<f32, ${r}>;
+        for (var q = 0; q < ${r}; q = q + 1) {
+          a[q] = A[q * n + j];
+          acc[q] = 0.0;
+        }
+        let kj = 4.0 * kv[j];
+        let end = min(uniforms.m, (s + 1) * ${R});
+        for (var i = s * ${R}; i < end; i = i + 1) {
+          var w = 0.0;
+          for (var q = 0; q < ${r}; q = q + 1) { w = w + B[i * ${r} + q] * a[q]; }
+          let g = (kj * hv[i]) * (w - C[i * n + j]);
+          for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + B[i * ${r} + q] * g; }
+        }
+        for (var q = 0; q < ${r}; q = q + 1) { result[(s * ${r} + q) * n + j] = acc[q]; }
+      }`,
+  };
+}
+
+/** result[e] = sum_s X[s * size + e]: the chunks' partials summed, one thread per entry. */
+function sumChunksProgram(size: number, S: number, shape: number[]): WebGPUProgram {
+  return {
+    variableNames: ['X'],
+    outputShape: shape,
+    shaderKey: `loracheck_sum_chunks_${S}`,
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [Math.ceil(size / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    size: true,
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          var acc = 0.0;
+          for (var s = 0; s < ${S}; s = s + 1) { acc = acc + X[s * uniforms.size + index]; }
+          result[index] = acc;
+        }
+      }`,
+  };
+}
+
+/** G = H o (W - C), one thread per entry. */
+function gwProgram(m: number, n: number): WebGPUProgram {
+  return {
+    variableNames: ['W', 'C', 'hv', 'kv'],
+    outputShape: [m, n],
+    shaderKey: 'loracheck_quadratic_gw',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [Math.ceil((m * n) / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    size: true,
+    uniforms: 'n : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let i = index / uniforms.n;
+          let j = index - i * uniforms.n;
+          result[index] = 4.0 * hv[i] * kv[j] * (W[index] - C[index]);
         }
       }`,
   };
@@ -98,6 +262,25 @@ function register(tf: TF): void {
     const [m, n] = C!.shape as [number, number];
     return { program: gProgram(m, n), inputs: [B!, A!, C!, h!, k!], uniforms: [{ type: 'int32', data: [n] }, { type: 'int32', data: [B!.shape[1]!] }] };
   });
+  registerWebgpuKernel(tf, ROWSTEP_KERNEL, ({ B, A, C, h, k }) => {
+    const [m, n] = C!.shape as [number, number];
+    return { program: rowStepProgram(m, n, B!.shape[1]!), inputs: [B!, A!, C!, h!, k!], uniforms: [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }] };
+  });
+  registerWebgpuKernel(tf, COLPART_KERNEL, ({ B, A, C, h, k }) => {
+    const [m, n] = C!.shape as [number, number];
+    const r = B!.shape[1]!;
+    const S = Math.ceil(m / chunkRows(r));
+    return { program: colPartialsProgram(m, n, r), inputs: [B!, A!, C!, h!, k!], uniforms: [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }, { type: 'int32', data: [S] }] };
+  });
+  registerWebgpuKernel(tf, SUMCHUNKS_KERNEL, ({ X }, attrs) => {
+    const shape = (attrs as { shape: number[] }).shape;
+    const size = shape.reduce((a, b) => a * b, 1);
+    return { program: sumChunksProgram(size, X!.shape[0]! / size, shape), inputs: [X!] };
+  });
+  registerWebgpuKernel(tf, GW_KERNEL, ({ W, C, h, k }) => {
+    const [m, n] = C!.shape as [number, number];
+    return { program: gwProgram(m, n), inputs: [W!, C!, h!, k!], uniforms: [{ type: 'int32', data: [n] }] };
+  });
   registerWebgpuKernel(tf, ROWS_KERNEL, ({ G, h, k }) => {
     const [m, n] = G!.shape as [number, number];
     return { program: rowsProgram(m, n), inputs: [G!, h!, k!], uniforms: [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }] };
@@ -119,4 +302,30 @@ export function quadraticStepWebgpu(tf: TF, B: Tensor2D, A: Tensor2D, C: Tensor2
   const G = tf.engine().runKernel(G_KERNEL, { B, A, C, h, k } as never, {}) as Tensor2D;
   const rows = tf.engine().runKernel(ROWS_KERNEL, { G, h, k } as never, {}) as Tensor;
   return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
+}
+
+/** The same as quadraticStepWebgpu from W itself. Call inside tf.tidy, with the webgpu backend active. */
+export function quadraticStepFromWWebgpu(tf: TF, W: Tensor2D, C: Tensor2D, h: Tensor1D, k: Tensor1D): { G: Tensor2D; rows: Tensor1D } {
+  register(tf);
+  const m = C.shape[0];
+  const G = tf.engine().runKernel(GW_KERNEL, { W, C, h, k } as never, {}) as Tensor2D;
+  const rows = tf.engine().runKernel(ROWS_KERNEL, { G, h, k } as never, {}) as Tensor;
+  return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
+}
+
+/**
+ * The adapters' step without storing G: [loss terms | ||G||^2 rows] (2m entries, a slice of the row
+ * kernel's output: `rows` with offset 0), grad_B = G A^T (m x r) and grad_A = B^T G (r x n), in
+ * three passes: LoracheckQuadraticRowStep over C by rows, LoracheckQuadraticColPartials over C by
+ * columns (chunks of rows), LoracheckSumChunks over the small partials. Call inside tf.tidy, with
+ * the webgpu backend active and r <= STEP_MAX_RANK.
+ */
+export function quadraticAdapterStepWebgpu(tf: TF, B: Tensor2D, A: Tensor2D, C: Tensor2D, h: Tensor1D, k: Tensor1D): { rows: Tensor1D; gB: Tensor2D; gA: Tensor2D } {
+  register(tf);
+  const [m, n] = C.shape;
+  const r = B.shape[1];
+  const out = tf.engine().runKernel(ROWSTEP_KERNEL, { B, A, C, h, k } as never, {}) as Tensor1D;
+  const parts = tf.engine().runKernel(COLPART_KERNEL, { B, A, C, h, k } as never, {}) as Tensor1D;
+  const gA = tf.engine().runKernel(SUMCHUNKS_KERNEL, { X: parts } as never, { shape: [r, n] } as never) as Tensor2D;
+  return { rows: out, gB: tf.reshape(tf.slice(out, [2 * m], [m * r]), [m, r]) as Tensor2D, gA };
 }

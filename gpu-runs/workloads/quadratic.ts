@@ -12,13 +12,14 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { symmetricEigenvaluesF64 } from '../../numeric/matrix-f64.ts';
 import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
-import { quadraticKernelsAvailable, quadraticStepWebgpu } from './quadratic-webgpu.ts';
-import { WorkloadError, type LossGrad, type LossTerms, type RankBound, type Workload } from './types.ts';
+import { STEP_MAX_RANK, quadraticAdapterStepWebgpu, quadraticKernelsAvailable, quadraticStepFromWWebgpu, quadraticStepWebgpu } from './quadratic-webgpu.ts';
+import { WorkloadError, type LossGrad, type LossTerms, type RankBound, type RankBoundSkipped, type Workload } from './types.ts';
 
 export const QUADRATIC_MAX_SIZE = 8192;
 const H_SCALE = 4;
-/** The rank bound is computed up to this many entries of W (it costs a pass over P and Q only). */
-export const RANK_BOUND_MAX_ENTRIES = 2 ** 24;
+/** The rank bound is computed up to this many entries of W: every size the workload takes (it
+ *  costs passes over P and Q only: about 0.1 s at 4096 x 4096, r = 16, 0.6 s at 8192 x 8192, r = 64). */
+export const RANK_BOUND_MAX_ENTRIES = QUADRATIC_MAX_SIZE ** 2;
 
 /**
  * LORA.rank for this quadratic (W0 = 0, so rank(W) <= r): ||W - C||^2 >= sum_{i>r} sigma_i(C)^2
@@ -28,25 +29,34 @@ export const RANK_BOUND_MAX_ENTRIES = 2 ** 24;
  * inequality the tail's square root moves by at most ||C32 - C||_F <= (k + 3) u ||P||_F ||Q||_F / s,
  * which is subtracted, as is 1e-12 of the trace for the eigenvalue solver.
  */
-export function quadraticRankBound(P: Float32Array, Q: Float32Array, m: number, n: number, k: number, r: number, Hmin: number): RankBound | undefined {
+export function quadraticRankBound(P: Float32Array, Q: Float32Array, m: number, n: number, k: number, r: number, Hmin: number): RankBound | RankBoundSkipped {
   if (r >= k) return { distSq: 0, J: 0, method: `rank(C) = ${k} <= r: LoRA can reach C` };
+  // the Gram matrices P^T P and Q Q^T (float64; loops along P's rows and Q's rows, so that
+  // m = n = 8192, k = 128 takes a fraction of a second)
   const GP = new Float64Array(k * k);
   const GQ = new Float64Array(k * k);
+  for (let i = 0; i < m; i++)
+    for (let a = 0; a < k; a++) {
+      const pa = P[i * k + a]!;
+      for (let b = a; b < k; b++) GP[a * k + b]! += pa * P[i * k + b]!;
+    }
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {
-      let sp = 0;
-      for (let i = 0; i < m; i++) sp += P[i * k + a]! * P[i * k + b]!;
       let sq = 0;
       for (let j = 0; j < n; j++) sq += Q[a * n + j]! * Q[b * n + j]!;
-      GP[a * k + b] = GP[b * k + a] = sp;
-      GQ[a * k + b] = GQ[b * k + a] = sq;
+      GQ[a * k + b] = sq;
+    }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < a; b++) {
+      GP[a * k + b] = GP[b * k + a]!;
+      GQ[a * k + b] = GQ[b * k + a]!;
     }
   // Cholesky GP = R^T R (R upper triangular)
   const R = new Float64Array(k * k);
   for (let j = 0; j < k; j++) {
     let d = GP[j * k + j]!;
     for (let l = 0; l < j; l++) d -= R[l * k + j]! ** 2;
-    if (!(d > 0)) return undefined; // P rank-deficient (probability 0): no bound stated
+    if (!(d > 0)) return { notComputed: 'the factor P of C is rank-deficient in float64 (probability 0)' };
     R[j * k + j] = Math.sqrt(d);
     for (let i = j + 1; i < k; i++) {
       let s = GP[j * k + i]!;
@@ -55,11 +65,19 @@ export function quadraticRankBound(P: Float32Array, Q: Float32Array, m: number, 
     }
   }
   const scale2 = k * n; // s^2
+  // M = R GQ R^T / s^2, as T = R GQ and then T R^T (k^3, not k^4)
+  const T = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let d = 0; d < k; d++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += R[a * k + c]! * GQ[c * k + d]!;
+      T[a * k + d] = s;
+    }
   const M = new Array<number>(k * k).fill(0);
   for (let a = 0; a < k; a++)
     for (let b = 0; b < k; b++) {
       let s = 0;
-      for (let c = 0; c < k; c++) for (let d = 0; d < k; d++) s += R[a * k + c]! * GQ[c * k + d]! * R[b * k + d]!;
+      for (let d = 0; d < k; d++) s += T[a * k + d]! * R[b * k + d]!;
       M[a * k + b] = s / scale2;
     }
   const ev = symmetricEigenvaluesF64({ rows: k, cols: k, data: M });
@@ -104,6 +122,25 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
   const kv = fused ? tf.tensor1d(kcol) : undefined;
   const H = tf.tidy(() => tf.mul(tf.mul(tf.tensor2d(h, [m, 1]), tf.tensor2d(kcol, [1, n])), H_SCALE) as Tensor2D);
   const C = tf.tidy(() => tf.mul(tf.matMul(tf.tensor2d(P, [m, rankC]), tf.tensor2d(Q, [rankC, n])), 1 / Math.sqrt(rankC * n)) as Tensor2D);
+  /** A fused step's G and row vector [loss terms | ||G||^2 partials] as a LossGrad. */
+  const rowsGrad = ({ G, rows, gB, gA }: { G?: Tensor2D; rows: Tensor1D; gB?: Tensor2D; gA?: Tensor2D }): LossGrad => {
+    // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
+    // trainer's record kernel copies straight from `rows`: rowTerms)
+    let J: Tensor1D | undefined;
+    let Gsq: Tensor1D | undefined;
+    return {
+      Jscale: 1,
+      G: G ? [G] : [],
+      ...(gB && gA ? { adapterGrads: { gB: [gB], gA: [gA] } } : {}),
+      get Jterms() {
+        return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
+      },
+      get GrowSq() {
+        return [(Gsq ??= tf.slice(rows, [m], [m]) as Tensor1D)];
+      },
+      rowTerms: { J: { copy: rows, from: 0, length: m }, G: [{ copy: rows, from: m, length: m }] },
+    };
+  };
   const forward = (W: Tensor2D[], withGrad: boolean) => {
     const E = tf.sub(W[0]!, C);
     const HE = tf.mul(H, E) as Tensor2D;
@@ -123,31 +160,20 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     supportsBatch: false,
     optimum: [C],
     rankBound: (r: number) => {
-      if (m * n > RANK_BOUND_MAX_ENTRIES) return undefined;
+      if (m * n > RANK_BOUND_MAX_ENTRIES) return { notComputed: `W has ${m * n} entries, more than the ${RANK_BOUND_MAX_ENTRIES} the bound is computed for` };
       const Hmin = H_SCALE * Math.min(...h) * Math.min(...kcol);
       return quadraticRankBound(P, Q, m, n, rankC, r, Hmin);
     },
-    lossGrad: (W): LossGrad => forward(W, true),
+    // webgpu: G and the row terms in two dispatches (quadratic-webgpu.ts), as for the adapters below
+    lossGrad: (W): LossGrad => (fused ? rowsGrad(quadraticStepFromWWebgpu(tf, W[0]!, C, hv!, kv!)) : forward(W, true)),
     loss: (W): LossTerms => forward(W, false),
     ...(fused
       ? {
+          // r <= STEP_MAX_RANK: G is never stored (three passes, quadratic-webgpu.ts); else, or with
+          // LORACHECK_QUADRATIC_STORE_G=1 (the bench compares both), G and its rows
           lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-            const { G, rows } = quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!);
-            // Jterms and GrowSq are slices of `rows`, formed only if a caller reads them (the
-            // trainer's record kernel copies straight from `rows`: rowTerms)
-            let J: Tensor1D | undefined;
-            let Gsq: Tensor1D | undefined;
-            return {
-              Jscale: 1,
-              G: [G],
-              get Jterms() {
-                return (J ??= tf.slice(rows, [0], [m]) as Tensor1D);
-              },
-              get GrowSq() {
-                return [(Gsq ??= tf.slice(rows, [m], [m]) as Tensor1D)];
-              },
-              rowTerms: { J: { copy: rows, from: 0, length: m }, G: [{ copy: rows, from: m, length: m }] },
-            };
+            if (B[0]!.shape[1] > STEP_MAX_RANK || process.env.LORACHECK_QUADRATIC_STORE_G === '1') return rowsGrad(quadraticStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
+            return rowsGrad(quadraticAdapterStepWebgpu(tf, B[0]!, A[0]!, C, hv!, kv!));
           },
         }
       : {}),

@@ -20,13 +20,16 @@ export interface LossTerms {
 }
 
 export interface LossGrad extends LossTerms {
-  /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W. */
+  /** G_k = grad_{W_k} L(W_1, ..., W_K), same shapes as W (empty where adapterGrads is given). */
   G: Tensor2D[];
   /** Per-row partials of ||G_k||^2, when the workload's kernels produce them anyway. */
   GrowSq?: Tensor1D[];
   /** Where the J terms and the ||G_k||^2 row partials already sit inside one vector (a fused
    *  kernel's output), so that a record can copy them without slicing first. */
   rowTerms?: { J: TermsAt; G: TermsAt[] };
+  /** grad_B = G_k A_k^T and grad_A = B_k^T G_k, where a fused adapter kernel formed them
+   *  (lossGradFromAdapters): G itself is then not stored and `G` is empty. */
+  adapterGrads?: { gB: Tensor2D[]; gA: Tensor2D[] };
 }
 
 /** `length` entries of `copy`, from entry `from`. */
@@ -64,9 +67,10 @@ export interface Workload {
   readonly optimum?: readonly Tensor2D[];
   /**
    * A lower bound on ||W - W*||^2 over every W with rank(W - W0) <= r, and the bound it implies
-   * on L(W), where the workload can state one (quadratic: Eckart-Young); undefined otherwise.
+   * on L(W), where the workload can state one (quadratic: Eckart-Young); why not, where it
+   * could but did not compute it (the header then says so, and verify-trace: "not checked").
    */
-  rankBound?(r: number): RankBound | undefined;
+  rankBound?(r: number): RankBound | RankBoundSkipped;
   /** Optional fused full-batch path: loss and G straight from the adapters (W = W0 + BA is
    *  never stored), where the active backend has kernels for it. Call inside tf.tidy. */
   lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[]): LossGrad;
@@ -74,6 +78,11 @@ export interface Workload {
 }
 
 /** What LoRA (rank r, any steps) cannot go below: LORA.rank on a trace. */
+/** A rank bound the workload could state but did not compute, and why. */
+export interface RankBoundSkipped {
+  notComputed: string;
+}
+
 export interface RankBound {
   /** min over rank-r updates of ||W0 + D - W*||^2 (a certified lower bound of it). */
   distSq: number;
