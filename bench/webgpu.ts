@@ -138,7 +138,7 @@ const COUNTED: [Method, string][] = [
 ];
 
 /** Counts what one step costs in launches: GPU dispatches, tfjs kernels, host read-backs. */
-export async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
+async function countStructure(backend: Backend, m: number, r: number, K: number): Promise<StructureCounts> {
   const tf = backend.tf;
   const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
   const counts = { dispatches: 0, reads: 0, kernels: 0 };

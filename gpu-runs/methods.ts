@@ -101,7 +101,7 @@ interface SketchPair {
   Gp: Tensor2D;
 }
 
-export function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
+function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
   const rows = side === 'left' ? m : r;
   const cols = side === 'left' ? r : n;
   const data = rng.gaussian(rows * cols, 1);

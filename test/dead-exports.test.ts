@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string> = {
   'gpu-runs/rules.ts': 'GPU: RULE_NAMES DEFAULT_ALPHA isConstantRule StepScalars',
   'gpu-runs/step-webgpu.ts': 'GPU: RECORD_MAX_SUM',
   'gpu-runs/trace-reader.ts': 'B: streamTraceText',
-  'gpu-runs/train-common.ts': 'GPU: DISTANCE_MAX_ENTRIES HeaderExtras',
+  'gpu-runs/train-common.ts': 'GPU: HeaderExtras',
   'gpu-runs/train-file.ts': 'B: TrainFileHooks TrainFileResult',
   'gpu-runs/trainer.ts': 'GPU: TrainHooks DEFAULT_READ_AFTER_MS',
   'gpu-runs/verify-family.ts': 'B: FAMILY_CLAIMS FamilyClaimId',

@@ -22,7 +22,7 @@ import type { Side } from './inputs.ts';
 import { loraGrads } from './lora.ts';
 
 /** The r x r Gram matrix of a sketch: B_S^T B_S (left) or A_S A_S^T (right). */
-export function sketchGram<T>(F: Field<T>, side: Side, S: Matrix<T>): Matrix<T> {
+function sketchGram<T>(F: Field<T>, side: Side, S: Matrix<T>): Matrix<T> {
   return side === 'left' ? matmul(F, transpose(S), S) : matmul(F, S, transpose(S));
 }
 

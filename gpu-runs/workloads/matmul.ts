@@ -16,7 +16,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
 
 /** An output side this short is thin (r and the class count are <= 64 in the workloads). */
-export const THIN = 64;
+const THIN = 64;
 /** A shared dimension this long is worth splitting (tfjs' own split-K threshold is 2000). */
 export const LONG = 2000;
 
