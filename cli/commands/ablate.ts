@@ -29,7 +29,7 @@ export const command: Command = {
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       smt: SMT_FLAG,
-      seconds: { type: 'number', arg: 'S', help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
+      seconds: { type: 'number', arg: 'S', duration: true, help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
       mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
     },
     details: [

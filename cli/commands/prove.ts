@@ -37,7 +37,7 @@ export const command: Command = {
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to prove (repeatable; default: every claim with an encoding)' },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis (repeatable; with no --claim: the claims that name it)' },
-      timeout: { type: 'number', arg: 'S', gt: 0, default: 10, help: 'solver time per claim in seconds, all encodings and branch paths together' },
+      timeout: { type: 'number', arg: 'S', duration: true, gt: 0, default: 10, help: 'solver time per claim in seconds, all encodings and branch paths together' },
       json: { type: 'boolean', help: 'print one JSON document (ProveResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
     },

@@ -23,7 +23,7 @@ import { HANDLER, search, type SearchOutcome, type SearchProgress } from '../../
 // ------------------------------------------------------------------ shared with ablate, tighten
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
-  seconds: { type: 'number', arg: 'S', help: 'time budget in seconds', gt: 0 },
+  seconds: { type: 'number', arg: 'S', duration: true, help: 'time budget in seconds', gt: 0 },
   workers: { type: 'int', arg: 'K', help: 'worker threads (default: all cores)', min: 1 },
   seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run)', min: 0, max: SEED_MAX },
   json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
@@ -32,7 +32,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Solver time before sampling (search, ablate): a refutation is a confirmed minimal witness. */
-export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };
+export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', duration: true, min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };
 
 export function claimOrUsage(cmd: string, id: string): Claim {
   const c = claimById(id);
@@ -360,14 +360,14 @@ export const command: Command = {
       claim: { type: 'string', arg: 'ID', help: "claim id (see 'loracheck claims')" },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },
       ...COMMON_FLAGS,
-      seconds: { type: 'number', arg: 'S', help: 'time budget in seconds (default 10)', gt: 0 },
+      seconds: { type: 'number', arg: 'S', duration: true, help: 'time budget in seconds (default 10)', gt: 0 },
       seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run); with --path, the fast-check batch seed a replay prints (-2^31..2^31-1)', min: -(2 ** 31), max: SEED_MAX },
       runs: { type: 'int', arg: 'N', help: 'case budget instead of time (per shard, split over the workers)', min: 1 },
       shard: { type: 'string', arg: 'i/k', help: 'search slice i of k of the seed space (k machines split one search)' },
       mode: { type: 'string', arg: 'M', help: "arithmetic (default: the claim's first mode)", choices: ['exact', 'precise', 'float64'] },
       path: { type: 'string', arg: 'P', help: 'replay: with --seed S, rerun the fast-check batch S along path P (as a witness replay prints)' },
       'no-corpus': { type: 'boolean', help: 'do not save the counterexample in the corpus' },
-      'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
+      'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
       smt: SMT_FLAG,
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },

@@ -36,8 +36,8 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
-      seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
-      smt: { type: 'number', arg: 'S', min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
+      seconds: { type: 'number', arg: 'S', duration: true, help: 'search time per claim in seconds (default 10)', gt: 0 },
+      smt: { type: 'number', arg: 'S', duration: true, min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
     },
     details: [
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
