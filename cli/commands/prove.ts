@@ -8,12 +8,14 @@
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { environment, resultsDir } from '../io.ts';
+import { rowsJob } from '../../properties/rows-job.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
+import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/prove/index.ts';
-import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
+import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims } from '../../properties/prove/index.ts';
+import { claimOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
+import { witnessLines } from '../claim-text.ts';
 import { createRequire } from 'node:module';
 
 function z3Version(): string | undefined {
@@ -53,7 +55,7 @@ export const command: Command = {
     const cmd = 'prove';
     const ids: string[] = flags.claim;
     const drops: string[] = flags.drop;
-    for (const h of drops) if (!(h in HYPOTHESES)) throw new UsageError(`${cmd}: --drop ${h}: unknown hypothesis (known: ${Object.keys(HYPOTHESES).join(', ')})`);
+    for (const h of drops) hypothesisOrUsage(cmd, h);
     let claims: Claim[];
     if (ids.length) claims = [...new Set(ids)].map((id) => claimOrUsage(cmd, id));
     else claims = CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
@@ -63,34 +65,33 @@ export const command: Command = {
     const file = join(dir, PROVE_FILE);
     const budgetMs = flags.timeout * 1000;
     const order = CATALOGUE.map((c) => c.id);
-    const earlier = readProofs(dir);
-    const fresh: ClaimProofResult[] = [];
-    const doc = (interrupted: boolean): ProveResultFile => ({
-      kind: 'prove',
-      schema: RESULT_SCHEMA_VERSION,
-      env: environment(),
-      solver: { name: 'z3-solver', ...(z3Version() ? { version: z3Version()! } : {}) },
-      budgetMs,
-      claims: mergeProofs(earlier, fresh, order),
-      ...(interrupted ? { interrupted: true } : {}),
-    });
     if (!flags.json) console.log(`prove: ${claims.length} claim${claims.length === 1 ? '' : 's'}, ${flags.timeout} s solver time each${drops.length ? `, without ${drops.join(', ')}` : ''}`);
-    const out = await withInterrupt((signal) =>
-      proveClaims(claims, {
+    // prove.json is a store: a run replaces the entries it re-proved and keeps the others
+    const out = await rowsJob<ClaimProofResult, ProveResultFile>({
+      file,
+      kind: 'prove',
+      rowsField: 'claims',
+      key: (r) => (typeof r.id === 'string' && Array.isArray(r.dropped) ? `${r.id} ${[...r.dropped].sort().join(',')}` : undefined),
+      keepEarlier: 'always',
+      doc: (rows, interrupted) => ({
+        kind: 'prove',
+        schema: RESULT_SCHEMA_VERSION,
+        env: environment(),
+        solver: { name: 'z3-solver', ...(z3Version() ? { version: z3Version()! } : {}) },
         budgetMs,
-        signal,
-        dropped: (c) => dropped.get(c.id) ?? [],
-        onClaim: (r) => {
-          fresh.push(r);
-          writeJSONAtomic(file, doc(false));
-          if (flags.json) return;
-          console.log(line(r));
-          if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
-        },
+        claims: mergeProofs([], rows, order),
+        ...(interrupted ? { interrupted: true } : {}),
       }),
-    );
-    writeJSONAtomic(file, doc(out.interrupted));
-    if (flags.json) console.log(JSON.stringify({ ...doc(out.interrupted), claims: fresh }, null, 2));
+      onFirstSignal: stopLine,
+      printRow: (r) => {
+        if (flags.json) return;
+        console.log(line(r));
+        if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
+      },
+      run: ({ signal, onRow }) => proveClaims(claims, { budgetMs, signal, dropped: (c) => dropped.get(c.id) ?? [], onClaim: onRow }),
+    });
+    const fresh = out.rows;
+    if (flags.json) console.log(JSON.stringify({ ...out.doc, claims: fresh }, null, 2));
     else {
       const n = (v: string) => fresh.filter((r) => r.verdict === v).length;
       console.log(`\n${fresh.length} claims: ${n('proved')} proved, ${n('refuted')} refuted, ${n('unknown')} unknown, ${n('no encoding')} without an encoding${out.interrupted ? ' (interrupted)' : ''}. Results: ${file}`);

@@ -7,15 +7,17 @@
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { environment, resultsDir } from '../io.ts';
+import { rowsJob } from '../../properties/rows-job.ts';
+import { progressPrinter } from '../../runtime/progress.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
-import { defaultWorkers } from '../../properties/search/pool.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
-import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
+import { COMMON_FLAGS, claimOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { witnessLines } from '../claim-text.ts';
 import { UsageError } from '../args.ts';
 
 /** "worst ratio in [1/3 (witness, m = n = r = 1 quadratics), 171/512 (proved, all inputs)]" */
@@ -43,6 +45,7 @@ export const command: Command = {
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
       'violation. Equalities have no ratio and are skipped. The worst point is snapped to simple values where',
       'that does not lower its ratio, then re-evaluated in exact arithmetic (precise for runs and long doubles).',
+      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true.',
     ].join('\n'),
   },
   async run({ flags }) {
@@ -56,29 +59,32 @@ export const command: Command = {
       .map((c) => ({ claim: c.id, reason: isInequality(c) ? `it ${lossSkipReason(c)} (--loss)` : 'an equality: no ratio to tighten' }));
     if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
     const seconds: number = flags.seconds ?? 10;
-    const workers: number = flags.workers ?? defaultWorkers();
+    const workers = workersFlag(cmd, flags.workers);
     const seed: number = flags.seed ?? freshSeed();
     const file = join(resultsDir(flags.results), 'tighten.json');
-    const rows: TightnessRow[] = [];
-    const doc = (interrupted: boolean): TightnessDoc => ({
-      kind: 'tighten',
-      schema: RESULT_SCHEMA_VERSION,
-      env: environment(),
-      ...(loss ? { loss: loss.info } : {}),
-      rows,
-      seed,
-      secondsPerClaim: seconds,
-      skipped,
-      ...(interrupted ? { interrupted: true } : {}),
-    });
     if (!flags.json) console.log(`tighten: ${claims.length} inequalities, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
-    await rowsJob<TightnessRow, TightnessDoc>({
+    const progress = progressPrinter();
+    const out = await rowsJob<TightnessRow, TightnessDoc>({
       file,
-      json: flags.json,
+      kind: 'tighten',
+      rowsField: 'rows',
+      key: (r) => (typeof r.claim === 'string' ? r.claim : undefined),
       workers,
-      doc,
-      rows,
+      doc: (rows, interrupted) => ({
+        kind: 'tighten',
+        schema: RESULT_SCHEMA_VERSION,
+        env: environment(),
+        ...(loss ? { loss: loss.info } : {}),
+        rows,
+        seed,
+        secondsPerClaim: seconds,
+        skipped,
+        ...(interrupted ? { interrupted: true } : {}),
+      }),
+      onFirstSignal: stopLine,
       printRow: (row) => {
+        progress.done();
+        if (flags.json) return;
         const k = row.constant;
         console.log(
           `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
@@ -94,7 +100,7 @@ export const command: Command = {
         if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
       },
-      run: ({ pool, signal, progress, onRow }) =>
+      run: ({ pool, signal, onRow }) =>
         tightenClaims({
           claims,
           seconds,
@@ -107,12 +113,15 @@ export const command: Command = {
           onRow,
         }),
     });
-    if (!flags.json) {
+    progress.done();
+    if (flags.json) console.log(JSON.stringify(out.doc, null, 2));
+    else {
       for (const s of skipped) console.log(`skipped ${s.claim}: ${s.reason}`);
+      if (out.interrupted) console.log('interrupted: the earlier rows not redone are kept');
       console.log(`written: ${file}`);
     }
     // a certified ratio above 1 is a counterexample to the claim as stated
-    const above = rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
+    const above = out.rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
     return above ? 1 : 0;
   },
 };
