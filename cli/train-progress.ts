@@ -1,7 +1,7 @@
 /** The progress line of a training run (train, experiments). */
 import { duration } from '../reports/format.ts';
 import type { StepRecord } from '../gpu-runs/trace.ts';
-import { progressPrinter } from './commands/search.ts';
+import { progressPrinter } from '../runtime/progress.ts';
 
 /**
  * Progress on stderr (one line, redrawn on a terminal at most every 100 ms, a plain line every

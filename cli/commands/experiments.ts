@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
-import { progressPrinter, withInterrupt } from './search.ts';
+import { progressPrinter } from '../../runtime/progress.ts';
+import { withInterrupt } from '../../runtime/interrupt.ts';
 import { duration } from '../../reports/format.ts';
 import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { DatasetError } from '../../gpu-runs/data/dataset.ts';
@@ -58,7 +59,7 @@ export const command: Command = {
     const t0 = performance.now();
     let doc;
     try {
-      doc = await withInterrupt((signal) =>
+      doc = await withInterrupt(({ signal }) =>
         runExperiments(
           backend,
           environment({ backend: backend.name }),
@@ -75,6 +76,7 @@ export const command: Command = {
             },
           },
         ),
+        { onFirst: () => process.stderr.write('\nloracheck: interrupted; stopping and keeping what was found (Ctrl-C again to quit now)\n') },
       );
     } catch (e) {
       if (e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);

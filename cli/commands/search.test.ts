@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main.ts';
-import { mergeSearchFiles, saveToCorpus, searchFileName } from './search.ts';
+import { mergeSearchFiles, searchFileName } from '../../properties/search/search-run.ts';
+import { saveFailure } from '../../properties/corpus-save.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
 import { labelFamily, readCorpus, replayEntry } from '../../properties/index.ts';
@@ -77,7 +78,7 @@ describe('search --merge', () => {
     const f2 = join(results, 's2.json');
     writeJSONAtomic(f1, { ...base, shard: '1/2', cases: 10, casesPerSecond: 5, timeMs: 2000, counterexample: w(['0', '17/3', '0', '0']), timeToFirstMs: 100 });
     writeJSONAtomic(f2, { ...base, shard: '2/2', cases: 30, casesPerSecond: 15, timeMs: 2500, counterexample: w(['0', '1', '0', '0']), timeToFirstMs: 900 });
-    const m = mergeSearchFiles([f1, f2]);
+    const m = mergeSearchFiles([f1, f2], {} as never);
     expect(m.cases).toBe(40);
     expect(m.casesPerSecond).toBe(20);
     expect(m.timeMs).toBe(2500);
@@ -90,7 +91,7 @@ describe('search --merge', () => {
     writeJSONAtomic(f3, { kind: 'search', claim: 'L33', dropped: [], seed: 3, cases: 1, timeMs: 1 });
     const r = await runMain(['search', '--merge', join(results, 's1.json'), f3, '--results', results]);
     expect(r.code).toBe(2);
-    expect(r.err[0]).toMatch(/s3\.json: claim\/seed\/dropped/);
+    expect(r.err[0]).toMatch(/s3\.json: field claim\/seed\/dropped/);
   });
 });
 
@@ -119,15 +120,15 @@ describe('the real binary', () => {
     const claim = claimById('A2.sym')!;
     const failing = witness!.comparisons.filter((c) => c.holds === false).map((c) => labelFamily(c.label ?? ''));
     const found = { witness: witness!, input: witness!.input, simplifySteps: 0, batchCases: 1, failing };
-    expect(saveToCorpus(claim, found, false, corpus)).toMatchObject({ known: false, saved: false });
-    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: false, saved: true });
-    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: true, stored: true, saved: false });
+    expect(saveFailure(claim, found, { write: false, dir: corpus })).toMatchObject({ known: false, saved: false });
+    expect(saveFailure(claim, found, { write: true, dir: corpus })).toMatchObject({ known: false, saved: true });
+    expect(saveFailure(claim, found, { write: true, dir: corpus })).toMatchObject({ known: true, stored: true, saved: false });
     const file = readCorpus('A2.sym', corpus);
     expect(file.entries).toHaveLength(1);
     // the same failure with every hypothesis in place refutes the claim as stated: never known
     const asStated = { ...found, witness: { ...witness!, dropped: [] } };
-    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, saved: true });
-    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, stored: true, saved: false });
+    expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, saved: true });
+    expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, stored: true, saved: false });
     // what npm test does with it: the stored witness still fails exactly as recorded
     expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
   });
