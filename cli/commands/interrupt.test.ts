@@ -4,9 +4,9 @@
  * earlier entries (marked fromEarlierRun), the claim in progress stays as a partial entry, and
  * the file says interrupted: true.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -77,5 +77,31 @@ describe('Ctrl-C keeps what was there', () => {
     expect(doc.interrupted).toBe(true);
     expect(doc.rows.length).toBeGreaterThanOrEqual(2);
     expect(doc.rows.find((x: { claim: string }) => x.claim === 'L33')).toMatchObject({ fromEarlierRun: true });
+  });
+
+  it('search --workers 1000: capped at the cores (one line), keeps its budget, and the first Ctrl-C stops it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-int-'));
+    const t0 = Date.now();
+    // L33 holds: nothing is found, so the search runs to its budget; generous bounds (the fault took minutes and 10 GB)
+    const r = await interrupted(['search', '--claim', 'L33', '--workers', '1000', '--seconds', '60', '--smt', '0', '--seed', '1', '--no-corpus', '--results', dir], /L33: \d+ cases/, 1000);
+    expect(r.stderr).toMatch(new RegExp(`--workers 1000 capped at ${availableParallelism()}, the cores of this machine`));
+    expect(r.stopMs).toBeLessThan(8000);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'search-L33.json'), 'utf8'));
+    expect(doc.interrupted).toBe(true);
+    expect(doc.workers).toBe(availableParallelism());
+    expect(doc.cases).toBeGreaterThan(0);
+  });
+
+  it('search --workers 1000 --seconds 2 keeps its budget (wall clock, worker start-up included)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-int-'));
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [BIN, 'search', '--claim', 'L33', '--workers', '1000', '--seconds', '2', '--smt', '0', '--seed', '1', '--no-corpus', '--json', '--results', dir], { encoding: 'utf8', timeout: 60_000 });
+    const wall = Date.now() - t0;
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.timeMs).toBeLessThan(2000 + 3000); // the grace a stuck worker gets (search.ts graceSeconds)
+    expect(wall).toBeLessThan(20_000); // process start-up included; the fault took minutes
   });
 });

@@ -102,6 +102,7 @@ export async function runSearch(o: SearchRunOptions): Promise<SearchRun> {
       ...(o.shrinkSeconds !== undefined ? { shrinkSeconds: o.shrinkSeconds / 3, simplifySeconds: (2 * o.shrinkSeconds) / 3 } : {}),
       // the whole search asks the solver; a shard of a split search samples only
       smtSeconds: o.shard.count > 1 ? 0 : o.smtSeconds,
+      withinBudget: true,
       onProgress: (p) => {
         o.onProgress?.(p);
         // a checkpoint every 10 s: a search killed outright still leaves its counts behind
