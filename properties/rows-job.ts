@@ -7,7 +7,8 @@
  * - while it runs and when it is interrupted, the file holds the rows done now followed by the
  *   earlier file's rows that were not redone, each marked `fromEarlierRun: true`, and the
  *   document says `interrupted: true` (a run killed outright leaves the same);
- * - a run that finishes replaces the file with its own rows (it redid what it was asked).
+ * - a run that finishes replaces the file with its own rows (it redid what it was asked), unless
+ *   it produced none: then the earlier rows stay (an empty result never replaces a full one).
  *
  * Printing is the caller's (onRow); this module writes files only.
  */
@@ -106,7 +107,9 @@ export async function rowsJob<R, D>(opts: RowsJobOptions<R, D>): Promise<RowsJob
       onSecond: () => writeJSONAtomic(opts.file, partialDoc()),
     },
   );
-  const doc = result.interrupted ? partialDoc() : opts.keepEarlier === 'always' ? opts.doc(mergeRows(rows, earlier, opts.key) as R[], false) : opts.doc(rows, false);
+  // a run that produced no row replaces nothing
+  const keep = opts.keepEarlier === 'always' || rows.length === 0;
+  const doc = result.interrupted ? partialDoc() : keep ? opts.doc(mergeRows(rows, earlier, opts.key) as R[], false) : opts.doc(rows, false);
   writeJSONAtomic(opts.file, doc);
   return { interrupted: result.interrupted, rows, doc };
 }

@@ -110,7 +110,8 @@ export const command: Command = {
           signal,
           onProgress: (c, p) =>
             progress.line(`${c.id}: best score ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'} (1 = the printed constant), ${(p.elapsedMs / 1000).toFixed(1)} s`),
-          onRow,
+          // a claim that got no evaluation in its budget has no result: its earlier row stays
+          onRow: (row) => (row.evaluations > 0 || row.smt ? onRow(row) : console.error(`tighten: ${row.claim}: no evaluation within the budget; nothing recorded`)),
         }),
     });
     progress.done();
