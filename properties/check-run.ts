@@ -9,7 +9,7 @@
  */
 import type { Mode } from '../numeric/field.ts';
 import { HYPOTHESES, claimInfo, type Claim } from '../theory/claim.ts';
-import { decode, type JSONValue } from '../theory/codec.ts';
+import { decode } from '../theory/codec.ts';
 import { CATALOGUE, claimById } from '../theory/index.ts';
 import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult, type Environment, type UserLossInfo } from '../theory/results.ts';
 import type { StopSignal } from '../runtime/interrupt.ts';
@@ -41,7 +41,7 @@ export function selectClaims(ids: readonly string[], mode: Mode | undefined): Se
       if (!claim) throw new SelectionError(`unknown claim "${id}" (run 'loracheck claims' for the list of ids)`);
       if (mode && !claim.modes.includes(mode)) throw new SelectionError(`claim ${id} does not run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
       const noLoss = lossSkipReason(claim);
-      if (noLoss) throw new SelectionError(`claim ${id} ${noLoss}`);
+      if (noLoss) throw new SelectionError(`claim ${id} cannot run with --loss: it ${noLoss}`);
       out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
     }
     return out;
@@ -61,15 +61,10 @@ export type CheckEntry = ClaimCheckResult & { partial?: true; fromEarlierRun?: t
 
 export type CheckDoc = CheckResultFile & { results: CheckEntry[]; skipped?: { id: string; reason: string }[]; seed: number; interrupted?: true };
 
-export interface CheckRunOptions {
+/** The budget and replay fields of a check job (seed, runs or seconds, path, input: one input
+ *  to check, replayed and never saved to the corpus, shrinkSeconds). */
+export interface CheckRunOptions extends Omit<CheckJob, 'kind' | 'claim' | 'mode'> {
   selection: Selection;
-  seed: number;
-  runs?: number;
-  seconds?: number;
-  path?: string;
-  /** One input to check (JSON-encoded, theory/codec.ts): replayed, never saved to the corpus. */
-  input?: JSONValue;
-  shrinkSeconds?: number;
   /** The corpus file of each selected claim, read before the run (a bad one is bad input). */
   corpora: Map<string, CorpusFile>;
   corpusDir: string;
@@ -150,17 +145,9 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
 }
 
 function checkJob(o: CheckRunOptions, claim: Claim, mode: Mode): CheckJob {
-  return {
-    kind: 'check',
-    claim: claim.id,
-    mode,
-    seed: o.seed,
-    ...(o.runs !== undefined ? { runs: o.runs } : {}),
-    ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
-    ...(o.path !== undefined ? { path: o.path } : {}),
-    ...(o.input !== undefined ? { input: o.input } : {}),
-    ...(o.shrinkSeconds !== undefined ? { shrinkSeconds: o.shrinkSeconds } : {}),
-  };
+  const job: CheckJob = { kind: 'check', claim: claim.id, mode, seed: o.seed };
+  for (const k of ['runs', 'seconds', 'path', 'input', 'shrinkSeconds'] as const) if (o[k] !== undefined) Object.assign(job, { [k]: o[k] });
+  return job;
 }
 
 /** A claim's entry: the proof beside it, the corpus verdict (known or new, saved), partial or not. */

@@ -9,23 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { describe, expect, it } from 'vitest';
+import { runMain } from '../run-main.test-helper.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'loracheck.js');
 
-async function runMain(argv: string[]): Promise<{ code: number; err: string[]; out: string[] }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  try {
-    return { code: await main(argv), err, out };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-}
 
 const COMMANDS: string[][] = [
   ['check', '--claim', 'A1', '--runs', '2'],

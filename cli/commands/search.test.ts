@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMain } from '../run-main.test-helper.ts';
 import { mergeSearchFiles, searchFileName } from '../../properties/search/search-run.ts';
 import { saveFailure } from '../../properties/corpus-save.ts';
 import { claimById } from '../../theory/index.ts';
@@ -21,19 +21,6 @@ import { writeJSONAtomic } from '../io.ts';
 const results = mkdtempSync(join(tmpdir(), 'loracheck-search-test-'));
 afterAll(() => rmSync(results, { recursive: true, force: true }));
 
-async function runMain(argv: string[]): Promise<{ code: number; err: string[]; out: string[] }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, err, out };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-}
 
 describe('bad input: one line, exit 2', () => {
   const cases: [string[], RegExp][] = [

@@ -8,7 +8,7 @@ import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CORPUS_DIR, defaultMode, freshSeed, parseShard, readCorpus, type Shard } from '../../properties/index.ts';
-import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
+import { applyLossFlags, claimForLoss } from '../loss.ts';
 import { shardText } from '../../properties/search/seeds.ts';
 import { mergeSearchFiles, runSearch, searchFileName, type SearchRun } from '../../properties/search/search-run.ts';
 import { writeJSONAtomic } from '../../runtime/atomic.ts';

@@ -10,7 +10,7 @@ import type { Claim, HypothesisName } from '../../theory/claim.ts';
 import { decode, encode, type JSONValue } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
-import { checkClaim, confirm, confirmModeFor, failingFamilies, makeWitness, type EngineResult, type Progress } from '../index.ts';
+import { checkClaim, confirm, confirmModeFor, failingFamilies, makeWitness, type EngineResult, type Progress, type ReplaySpec } from '../index.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
 import { ascentBatch, repairer } from './violation.ts';
@@ -37,14 +37,8 @@ export interface SearchJob extends LoopJob, ClaimSearchSpec {
 
 /** One claim of `check` (check-run.ts): the engine in a worker, so that the main thread sees a
  *  Ctrl-C at once and the engine stops at its next case (shouldStop), keeping its counts. */
-export interface CheckJob {
+export interface CheckJob extends Omit<ReplaySpec, 'command' | 'dropped'> {
   kind: 'check';
-  claim: string;
-  mode: Mode;
-  seed: number;
-  runs?: number;
-  seconds?: number;
-  path?: string;
   /** JSON-encoded input to check once (theory/codec.ts). */
   input?: JSONValue;
   shrinkSeconds?: number;
