@@ -7,7 +7,7 @@ import { SEED_MAX, UsageError, type FlagSpec } from './args.ts';
 import { LOSS_FLAGS } from './loss.ts';
 import type { Mode } from '../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../theory/claim.ts';
-import { claimById } from '../theory/index.ts';
+import { CATALOGUE, claimById } from '../theory/index.ts';
 import { capWorkers } from '../properties/search/pool.ts';
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
@@ -27,6 +27,11 @@ export function claimOrUsage(cmd: string, id: string): Claim {
   const c = claimById(id);
   if (!c) throw new UsageError(`${cmd}: --claim ${id}: unknown claim (see 'loracheck claims')`);
   return c;
+}
+
+/** The claims named by --claim (each once, in order), or every claim when none is named. */
+export function claimsOrUsage(cmd: string, ids: readonly string[]): readonly Claim[] {
+  return ids.length ? [...new Set(ids)].map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
 }
 
 export function hypothesisOrUsage(cmd: string, h: string): HypothesisName {

@@ -9,14 +9,13 @@ import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
 import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
 import { CORPUS_DIR, freshSeed, lossSkipReason, readCorpus } from '../../properties/index.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { applyLossFlags } from '../loss.ts';
-import { COMMON_FLAGS, SMT_FLAG, claimOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
@@ -62,7 +61,7 @@ export const command: Command = {
   async run({ flags }) {
     const cmd = 'ablate';
     const ids: string[] = flags.claim;
-    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const selected = claimsOrUsage(cmd, ids);
     const loss = applyLossFlags(cmd, flags, flags.json);
     const claims = selected.filter((c) => !lossSkipReason(c));
     const seconds: number = flags.seconds ?? 5;

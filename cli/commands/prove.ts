@@ -11,10 +11,10 @@ import { UsageError } from '../args.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import type { Claim, HypothesisName } from '../../theory/claim.ts';
+import type { HypothesisName } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
 import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims } from '../../properties/prove/index.ts';
-import { claimOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
+import { claimsOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
 import { witnessLines } from '../claim-text.ts';
 import { createRequire } from 'node:module';
 
@@ -56,9 +56,7 @@ export const command: Command = {
     const ids: string[] = flags.claim;
     const drops: string[] = flags.drop;
     for (const h of drops) hypothesisOrUsage(cmd, h);
-    let claims: Claim[];
-    if (ids.length) claims = [...new Set(ids)].map((id) => claimOrUsage(cmd, id));
-    else claims = CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
+    const claims = ids.length ? claimsOrUsage(cmd, ids) : CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
     const dropped = new Map(claims.map((c) => [c.id, droppedOrUsage(cmd, c, drops)]));
     if (!claims.length) throw new UsageError(`${cmd}: no claim with an encoding names ${drops.join(', ')}`);
     const dir = resultsDir(flags.results);

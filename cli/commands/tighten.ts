@@ -9,14 +9,12 @@ import type { Command } from '../main.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
-import { CATALOGUE } from '../../theory/index.ts';
-import type { Claim } from '../../theory/claim.ts';
 import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
 import { tightenClaims } from '../../properties/search/tighten-run.ts';
-import { COMMON_FLAGS, claimOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { witnessLines } from '../claim-text.ts';
 import { UsageError } from '../args.ts';
 
@@ -51,7 +49,7 @@ export const command: Command = {
   async run({ flags }) {
     const cmd = 'tighten';
     const ids: string[] = flags.claim;
-    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const selected = claimsOrUsage(cmd, ids);
     const loss = applyLossFlags(cmd, flags, flags.json);
     const claims = selected.filter((c) => isInequality(c) && !lossSkipReason(c));
     const skipped = selected
