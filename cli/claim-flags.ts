@@ -16,9 +16,11 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', arg: 'N', help: 'seed, 0..2^32-1 (printed; the same seed replays the run)', min: 0, max: SEED_MAX },
   json: { type: 'boolean', help: 'print one JSON document on stdout (progress stays on stderr)' },
   results: { type: 'string', arg: 'DIR', help: 'results folder (default: results, or $LORACHECK_RESULTS); checked writable before any work' },
-  corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
   ...LOSS_FLAGS,
 };
+
+/** The counterexample corpus (check, search, ablate). */
+export const CORPUS_FLAG: FlagSpec = { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' };
 
 /** Solver time before sampling (search, ablate): a refutation is a confirmed minimal witness. */
 export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', duration: true, min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };

@@ -15,7 +15,7 @@ import { CORPUS_DIR, freshSeed, lossSkipReason, readCorpus } from '../../propert
 import { rowsJob } from '../../properties/rows-job.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { applyLossFlags } from '../loss.ts';
-import { COMMON_FLAGS, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
 
 /** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
@@ -46,6 +46,7 @@ export const command: Command = {
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
       smt: SMT_FLAG,
+      corpus: CORPUS_FLAG,
       seconds: { type: 'number', arg: 'S', duration: true, help: 'search budget per (claim, hypothesis) in seconds (default 5)', gt: 0 },
       mode: { type: 'string', arg: 'M', help: "arithmetic where a claim supports it (default: each claim's first mode)", choices: ['exact', 'precise', 'float64'] },
     },

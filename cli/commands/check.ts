@@ -16,7 +16,7 @@ import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags } from '../loss.ts';
-import { stopLine } from '../claim-flags.ts';
+import { CORPUS_FLAG, stopLine } from '../claim-flags.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import type { JSONValue } from '../../theory/codec.ts';
 import { decode } from '../../theory/codec.ts';
@@ -180,7 +180,7 @@ export const command: Command = {
       'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default 30)' },
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
-      corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
+      corpus: CORPUS_FLAG,
       ...LOSS_FLAGS,
       input: { type: 'string', arg: 'JSON', help: "check exactly this input once (a witness's input, as `prove` prints it); one --claim" },
     },

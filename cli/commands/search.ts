@@ -15,7 +15,7 @@ import { writeJSONAtomic } from '../../runtime/atomic.ts';
 import { withInterrupt } from '../../runtime/interrupt.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { safeText } from '../../runtime/escape.ts';
-import { COMMON_FLAGS, SMT_FLAG, claimOrUsage, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimOrUsage, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
 
 function merge(files: string[], dir: string, json: boolean): number {
@@ -69,6 +69,7 @@ export const command: Command = {
       'no-corpus': { type: 'boolean', help: 'do not read or save the corpus' },
       'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default: from the budget, at most 15 s)' },
       smt: SMT_FLAG,
+      corpus: CORPUS_FLAG,
       merge: { type: 'boolean', help: 'merge the result files of the shards of one search (FILE...)' },
     },
     positionals: 'FILE...',
