@@ -17,6 +17,7 @@ import { writeJSONAtomic } from '../runtime/atomic.ts';
 import { withInterrupt, type StopSignal } from '../runtime/interrupt.ts';
 import { HANDLER } from './search/search.ts';
 import { WorkerPool } from './search/pool.ts';
+import type { RowsFileSpec } from './result-files.ts';
 
 /** A row carried over from the file an interrupted run replaced. */
 export type Carried<R> = R & { fromEarlierRun: true };
@@ -30,15 +31,9 @@ export interface RowsJobContext<R> {
   onRow: (row: R) => void;
 }
 
-export interface RowsJobOptions<R, D> {
+export interface RowsJobOptions<R, D> extends RowsFileSpec<R> {
   /** The result file. */
   file: string;
-  /** Its `kind` and the field that holds the rows, to read the earlier file. */
-  kind: string;
-  rowsField: string;
-  /** Identity of a row (a row done now replaces the earlier row with the same key); undefined
-   *  for an earlier row that is not one of this kind (it is not carried over). */
-  key: (row: R) => string | undefined;
   /** The document around the rows. */
   doc: (rows: R[], interrupted: boolean) => D;
   /** 'always': a finished run keeps the earlier rows it did not redo too (prove.json is a

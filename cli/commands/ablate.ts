@@ -9,17 +9,15 @@ import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow } from '../../theory/results.ts';
-import { ablate, ablationPlan, type Skipped } from '../../properties/search/ablate.ts';
+import type { AblationRow } from '../../theory/results.ts';
+import { ablate, ablationPlan } from '../../properties/search/ablate.ts';
+import { ABLATE_ROWS, ablationDoc, type AblationDoc } from '../../properties/result-files.ts';
 import { CORPUS_DIR, freshSeed, lossSkipReason, readCorpus } from '../../properties/index.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { applyLossFlags } from '../loss.ts';
 import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
-
-/** The result file, plus the claims skipped and why (the schema's readers ignore extra fields). */
-type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
 
 function rowText(row: AblationRow, verbose: boolean): string[] {
   const found = row.foundBy === 'smt' || row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
@@ -82,26 +80,14 @@ export const command: Command = {
     const progress = progressPrinter();
     const out = await rowsJob<AblationRow, AblationDoc>({
       file,
-      kind: 'ablate',
-      rowsField: 'rows',
-      key: (r) => (typeof r.claim === 'string' && typeof r.hypothesis === 'string' ? `${r.claim} ${r.hypothesis}` : undefined),
+      ...ABLATE_ROWS,
       workers,
-      doc: (rows, interrupted) => ({
-        kind: 'ablate',
-        schema: RESULT_SCHEMA_VERSION,
-        env: environment(),
-        ...(loss ? { loss: loss.info } : {}),
-        rows,
-        skipped,
-        seed,
-        secondsPerPair: seconds,
-        ...(interrupted ? { interrupted: true } : {}),
-      }),
+      doc: (rows, interrupted) => ablationDoc(rows, interrupted, { env: environment(), ...(loss ? { loss: loss.info } : {}), skipped, seed, secondsPerPair: seconds }),
+      onFirstSignal: stopLine,
       printRow: (row) => {
         progress.done();
         if (!flags.json) for (const l of rowText(row, flags.verbose)) console.log(l);
       },
-      onFirstSignal: stopLine,
       run: ({ pool, signal, onRow }) =>
         ablate({
           pairs,

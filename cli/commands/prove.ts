@@ -12,19 +12,11 @@ import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import type { HypothesisName } from '../../theory/claim.ts';
-import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims } from '../../properties/prove/index.ts';
+import type { ClaimProofResult, ProveResultFile } from '../../theory/results.ts';
+import { PROVE_FILE, hasEncoding, proveClaims } from '../../properties/prove/index.ts';
+import { PROVE_ROWS, proveDoc } from '../../properties/result-files.ts';
 import { claimsOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
 import { witnessLines } from '../claim-text.ts';
-import { createRequire } from 'node:module';
-
-function z3Version(): string | undefined {
-  try {
-    return (createRequire(import.meta.url)('z3-solver/package.json') as { version: string }).version;
-  } catch {
-    return undefined;
-  }
-}
 
 function line(r: ClaimProofResult): string {
   const tried = r.attempts.map((a) => `${a.class}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
@@ -67,19 +59,9 @@ export const command: Command = {
     // prove.json is a store: a run replaces the entries it re-proved and keeps the others
     const out = await rowsJob<ClaimProofResult, ProveResultFile>({
       file,
-      kind: 'prove',
-      rowsField: 'claims',
-      key: (r) => (typeof r.id === 'string' && Array.isArray(r.dropped) ? `${r.id} ${[...r.dropped].sort().join(',')}` : undefined),
+      ...PROVE_ROWS,
       keepEarlier: 'always',
-      doc: (rows, interrupted) => ({
-        kind: 'prove',
-        schema: RESULT_SCHEMA_VERSION,
-        env: environment(),
-        solver: { name: 'z3-solver', ...(z3Version() ? { version: z3Version()! } : {}) },
-        budgetMs,
-        claims: mergeProofs([], rows, order),
-        ...(interrupted ? { interrupted: true } : {}),
-      }),
+      doc: (rows, interrupted) => proveDoc(rows, interrupted, { env: environment(), budgetMs, order }),
       onFirstSignal: stopLine,
       printRow: (r) => {
         if (flags.json) return;

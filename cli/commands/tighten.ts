@@ -9,7 +9,8 @@ import type { Command } from '../main.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/rows-job.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
-import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
+import type { SmtBracket, TightnessRow } from '../../theory/results.ts';
+import { TIGHTEN_ROWS, tightnessDoc, type TightnessDoc } from '../../properties/result-files.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/search/tighten.ts';
@@ -25,7 +26,6 @@ export function bracketText(b: SmtBracket): string {
   return `worst ratio in [${lo}, ${hi}]${b.stoppedAt ? `; stopped at ${b.stoppedAt}` : ''} (${(b.timeMs / 1000).toFixed(1)} s)`;
 }
 
-type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
 
 export const command: Command = {
   spec: {
@@ -64,21 +64,9 @@ export const command: Command = {
     const progress = progressPrinter();
     const out = await rowsJob<TightnessRow, TightnessDoc>({
       file,
-      kind: 'tighten',
-      rowsField: 'rows',
-      key: (r) => (typeof r.claim === 'string' ? r.claim : undefined),
+      ...TIGHTEN_ROWS,
       workers,
-      doc: (rows, interrupted) => ({
-        kind: 'tighten',
-        schema: RESULT_SCHEMA_VERSION,
-        env: environment(),
-        ...(loss ? { loss: loss.info } : {}),
-        rows,
-        seed,
-        secondsPerClaim: seconds,
-        skipped,
-        ...(interrupted ? { interrupted: true } : {}),
-      }),
+      doc: (rows, interrupted) => tightnessDoc(rows, interrupted, { env: environment(), ...(loss ? { loss: loss.info } : {}), skipped, seed, secondsPerClaim: seconds }),
       onFirstSignal: stopLine,
       printRow: (row) => {
         progress.done();
