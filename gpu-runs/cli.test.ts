@@ -107,6 +107,33 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(u.stdout).toMatch(/1 truncated trace/);
   });
 
+  it('a header nested 100,000 levels deep: exit 2, one line naming file, line and field (no stack overflow)', async () => {
+    const header = { type: 'header', format: 'loracheck-trace', schema: 1, workload: 'w', m: 1, n: 1, r: 1, L: 1, Lstar: 0, rule: 'theory', batch: 'full', dtype: 'float32' };
+    const deep = join(dir, 'deep.jsonl');
+    writeFileSync(deep, `${JSON.stringify(header).slice(0, -1)},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`);
+    const r = await inproc(['verify-trace', deep]);
+    expect(r.code, r.stderr).toBe(2);
+    oneLineError(r, /deep\.jsonl:1: field 'x' is nested deeper than 32 levels/);
+  });
+
+  it('escape sequences in a trace (workload, name, file name) reach the terminal only as visible text', async () => {
+    const evil = '\x1b]0;PWNED\x07\x1b[2J';
+    const header = { type: 'header', format: 'loracheck-trace', schema: 1, workload: `w${evil}`, name: evil, m: 1, n: 1, r: 1, L: 1, Lstar: 0, rule: `theory${evil}`, batch: 'full', dtype: 'float32' };
+    const st = (t: number) => ({ type: 'step', t, J: 1 - t / 10, Vsq: 1, Gnorm: 1, gradJsq: 1, eta: 0.01, time_ms: t });
+    const file = join(dir, `evil${evil}.jsonl`);
+    writeFileSync(file, [header, st(0), st(1), { type: 'summary', steps: 1, finalJ: 0.9, diverged: false, wall_ms: 1 }].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const r = await inproc(['verify-trace', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(r.stdout).toContain('w\\x1b]0;PWNED\\x07\\x1b[2J');
+    // a bad field in such a file: the one-line error is escaped too
+    writeFileSync(file, `${JSON.stringify({ ...header, m: 0 })}\n`);
+    const e = await inproc(['verify-trace', file]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    oneLineError(e, /evil\\x1b\]0;PWNED\\x07\\x1b\[2J\.jsonl:1: field 'm'/);
+  });
+
   /** Starts a long `train` into `trace`; resolves when it has printed its workload line and `waitMs` more have passed. */
   function longTrain(trace: string, seed: number, waitMs: number) {
     const child = spawn(process.execPath, [BIN, 'train', '--steps', '1000000', '--quiet', '--backend', 'wasm', '--seed', String(seed), '--out', trace], {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceFormatError, parseTrace, readTrace, streamTrace } from './trace-reader.ts';
+import { MAX_NESTING, TraceFormatError, parseTrace, readTrace, streamTrace } from './trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type StepRecord, type TraceHeader } from './trace.ts';
 
 const header: TraceHeader = {
@@ -137,4 +137,22 @@ describe('trace reader', () => {
     expect(tr.divergence?.t).toBe(2);
     expect(errorOf(lines(header, step(0), div, step(1))).message).toBe('trace.jsonl:4: is a step after the divergence record');
   });
+
+  it('rejects a field nested deeper than MAX_NESTING (100,000 levels: no stack overflow), naming file, line and field', () => {
+    const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
+    const head = JSON.stringify(header).slice(0, -1);
+    const e = errorOf(`${head},"extra":${deep(100_000)}}\n${JSON.stringify(step(0))}\n`);
+    expect(e.message).toBe(`trace.jsonl:1: field 'extra' is nested deeper than ${MAX_NESTING} levels`);
+    const stepLine = JSON.stringify(step(1)).slice(0, -1);
+    expect(errorOf(`${lines(header, step(0))}${stepLine},"x":{"y":${deep(100_000)}}}\n`).message).toBe(
+      `trace.jsonl:3: field 'x' is nested deeper than ${MAX_NESTING} levels`,
+    );
+    // a required field holding a deep value: the same message, before its type is shown
+    expect(errorOf(`${head.replace('"workload":"unit"', `"workload":${deep(100_000)}`)}}\n`).field).toBe('workload');
+    // at the limit it is kept, one level more is not
+    const ok = parseTrace(`${head},"extra":${deep(MAX_NESTING)}}\n`, 'x.jsonl');
+    expect(JSON.stringify(ok.header.extra).length).toBe(2 * MAX_NESTING);
+    expect(errorOf(`${head},"extra":${deep(MAX_NESTING + 1)}}\n`).field).toBe('extra');
+  });
 });
+

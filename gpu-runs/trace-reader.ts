@@ -10,6 +10,8 @@
  * A trace without a summary line is *truncated* (the run was killed, or is still running);
  * its last line, when it has no newline and is not valid JSON, was cut mid-write and is
  * ignored (`partialLastLine`), never an error.
+ * A field nested deeper than MAX_NESTING levels of arrays and objects is an error too (it would
+ * overflow the stack of whatever serialises the result); the check walks values without recursion.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
@@ -201,9 +203,34 @@ const SUMMARY_FIELDS: Record<string, FieldRule> = {
   steps: { kind: 'nonnegInt', required: true },
   diverged: { kind: 'bool', required: true },
   interrupted: { kind: 'bool' },
+  stepDropped: { kind: 'bool' },
   wall_ms: { kind: 'nonneg', required: true },
   Lfinal: { kind: 'positive' },
 };
+
+/** Levels of arrays and objects a field's value may hold (README, "Trace format"). */
+export const MAX_NESTING = 32;
+
+/** Whether `v` holds more than `limit` levels of arrays/objects (iterative: any depth is safe). */
+function nestedDeeper(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > limit) return true;
+    for (const c of Object.values(x as object)) if (typeof c === 'object' && c !== null) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+/** Rejects any field of a record nested deeper than MAX_NESTING (before any value is shown). */
+function checkNesting(rec: Record<string, unknown>, file: string, line: number): void {
+  for (const k in rec) {
+    const v = rec[k];
+    if (typeof v === 'object' && v !== null && nestedDeeper(v, MAX_NESTING))
+      throw new TraceFormatError(file, line, k, `is nested deeper than ${MAX_NESTING} levels`);
+  }
+}
 
 /** A short rendering of a bad value for messages. */
 function show(v: unknown): string {
@@ -261,6 +288,7 @@ class LineParser {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
       throw new TraceFormatError(file, line, undefined, `must be a JSON object, got ${show(obj)}`);
     const rec = obj as Record<string, unknown>;
+    checkNesting(rec, file, line);
     const type = rec.type;
     if (line === 1) {
       if (type !== 'header')

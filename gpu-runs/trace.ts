@@ -118,6 +118,9 @@ export interface SummaryRecord {
   diverged: boolean;
   /** True when the run was stopped (Ctrl-C) before the planned number of steps. */
   interrupted?: boolean;
+  /** True when the step in flight at the stop took longer than the grace (train-file.ts GRACE_MS)
+   *  and was dropped: the summary was written from the records already in the file. */
+  stepDropped?: boolean;
   wall_ms: number;
   /** Estimated-L runs: the largest estimate seen. */
   Lfinal?: number;

@@ -11,15 +11,21 @@ describe('esc', () => {
     expect(esc(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
   });
 
-  it('leaves no markup character and loses no information, for any string', () => {
+  it('leaves no markup or control character, and loses no information from text without control characters', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const e = esc(s);
-        expect(e).not.toMatch(/[<>"']/);
-        expect(unescape(e)).toBe(s);
+        expect(e).not.toMatch(/[<>"'\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+        // eslint-disable-next-line no-control-regex
+        if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) expect(unescape(e)).toBe(s);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('shows terminal control sequences (from file names, workloads) as visible escapes', () => {
+    expect(esc('w\x1b]0;PWNED\x07\x1b[2J\u0085<')).toBe('w\\x1b]0;PWNED\\x07\\x1b[2J\\x85&lt;');
+    expect(html`<td title="${'a\x00b'}">${'\x9b'}</td>`.value).toBe('<td title="a\\x00b">\\x9b</td>');
   });
 });
 

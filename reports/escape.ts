@@ -7,6 +7,7 @@
  * template (whose interpolations are escaped unless they are `Html` themselves) and
  * `trusted()`, which is reserved for output of renderers we control (KaTeX, our CSS).
  */
+import { safeText } from '../runtime/escape.ts';
 
 export class Html {
   constructor(readonly value: string) {}
@@ -20,9 +21,13 @@ export type Part = Html | string | number | boolean | null | undefined | readonl
 
 const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML text, attribute values (always written in double quotes) and SVG text. */
+/**
+ * Escapes text for HTML text, attribute values (always written in double quotes) and SVG text.
+ * Control characters (C0 but tab and newline, DEL, C1), which HTML cannot carry, are shown as
+ * visible escapes such as \x1b, the same as on a terminal (runtime/escape.ts safeText).
+ */
 export function esc(x: unknown): string {
-  return String(x).replace(/[&<>"']/g, (c) => ENTITY[c]!);
+  return safeText(String(x)).replace(/[&<>"']/g, (c) => ENTITY[c]!);
 }
 
 function part(v: Part): string {

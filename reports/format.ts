@@ -4,6 +4,7 @@
  * user copies out of a witness or hovers in a table is never silently altered.
  */
 import { html, type Html } from './escape.ts';
+import { invalidField } from './load.ts';
 
 /** Shortest round-trip text of a double. */
 export function shortest(x: number): string {
@@ -55,6 +56,25 @@ export function ratio(x: unknown, digits = 4): Html {
 export function count(x: unknown): Html {
   if (typeof x !== 'number' || !Number.isFinite(x)) return num(x);
   return html`<span class="num">${x.toLocaleString('en-US')}</span>`;
+}
+
+/** The mark of a count the loader removed as invalid (what the file held is in the tooltip). */
+function invalidMark(held: string): Html {
+  return html`<span class="badge warn" title="the result file holds ${held} here, not a count (see Warnings)">invalid</span>`;
+}
+
+/** A count field of a loaded entry, or the mark where the file held no valid count (reports/load.ts). */
+export function countOf<T extends object>(entry: T, field: keyof T & string): Html {
+  const held = invalidField(entry, field);
+  return held === undefined ? count(entry[field]) : invalidMark(held);
+}
+
+/** The sum of a count field over entries; the valid ones summed, marked when any was invalid. */
+export function countSum<T extends object>(entries: readonly T[], field: keyof T & string): Html {
+  const bad = entries.map((e) => invalidField(e, field)).filter((x): x is string => x !== undefined);
+  const vals = entries.map((e) => e[field]).filter((x): x is T[keyof T & string] & number => typeof x === 'number');
+  const total = vals.length ? count(vals.reduce((a, b) => a + b, 0)) : bad.length ? html`` : count(undefined);
+  return bad.length ? html`${total} ${invalidMark(bad.join(', '))}` : total;
 }
 
 export function duration(ms: unknown): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from './fixtures/make.ts';
-import { loadResults, validate, type Warning } from './load.ts';
+import { invalidField, loadResults, validate, type Warning } from './load.ts';
 
 const dirs: string[] = [];
 function tmp(files: Record<string, string | object> = {}): string {
@@ -55,8 +55,8 @@ describe('validate', () => {
     expect(v?.kind).toBe('check');
     expect(v?.kind === 'check' && v.results.length).toBe(check.results.length - 2);
     expect(ws.map((w) => w.message)).toEqual([
-      'results[1].verdict: expected one of "verified", "counterexample", "undecided", "error", "statistical", got "probably"',
-      'results[2].cases: missing',
+      `results[1] (claim ${check.results[1].id}, exact).verdict: expected one of "verified", "counterexample", "undecided", "error", "statistical", got "probably"`,
+      `results[2] (claim ${check.results[2].id}, exact).cases: missing`,
     ]);
   });
 
@@ -69,16 +69,46 @@ describe('validate', () => {
     const r = v?.kind === 'check' ? v.results[i]! : undefined;
     expect(r?.id).toBe(check.results[i].id);
     expect(r?.counterexample).toBeUndefined();
-    expect(ws[0]!.message).toBe(`results[${i}].counterexample: expected an object, got "not a witness"`);
+    expect(ws[0]!.message).toBe(`results[${i}] (claim ${check.results[i].id}, exact).counterexample: expected an object, got "not a witness"`);
   });
 
-  it('keeps only the fields the schema names', () => {
+  it('keeps only the fields the schema names, and warns about each one it drops', () => {
     const ab = fixture('ablate.json');
     ab.rows[0].extra = '<script>';
     ab.sneaky = 1;
-    const v = validate('a.json', ab, []);
+    const ws: Warning[] = [];
+    const v = validate('a.json', ab, ws);
     expect(v && 'sneaky' in v).toBe(false);
     expect(v?.kind === 'ablate' && 'extra' in v.rows[0]!).toBe(false);
+    expect(ws.map((w) => w.message)).toEqual([
+      `rows[0] (claim ${ab.rows[0].claim}, ${ab.rows[0].hypothesis}).extra: not in the schema (theory/results.ts); dropped`,
+      'sneaky: not in the schema (theory/results.ts); dropped',
+    ]);
+  });
+
+  it('counts must be integers >= 0: cases 1e400 (Infinity), nonTrivial -5, undecided 1.5 are removed, warned and marked', () => {
+    const check = fixture('check-exact.json');
+    const id = check.results[0].id;
+    const text = JSON.stringify(check).replace('"cases":' + check.results[0].cases + ',', '"cases":1e400,');
+    const doc = JSON.parse(text);
+    expect(doc.results[0].cases).toBe(Infinity);
+    doc.results[0].nonTrivial = -5;
+    doc.results[0].undecided = 1.5;
+    const ws: Warning[] = [];
+    const v = validate('check.json', doc, ws);
+    const r = v?.kind === 'check' ? v.results[0]! : undefined;
+    expect(r?.id).toBe(id); // the entry is kept
+    expect([r?.cases, r?.nonTrivial, r?.undecided]).toEqual([undefined, undefined, undefined]);
+    expect(ws.map((w) => `${w.file}: ${w.message}`)).toEqual([
+      `check.json: results[0] (claim ${id}, exact).cases: expected a count (an integer >= 0), got Infinity (a number beyond a double, e.g. 1e400 in the file); shown as invalid`,
+      `check.json: results[0] (claim ${id}, exact).nonTrivial: expected a count (an integer >= 0), got -5; shown as invalid`,
+      `check.json: results[0] (claim ${id}, exact).undecided: expected a count (an integer >= 0), got 1.5; shown as invalid`,
+    ]);
+    expect(ws.some((w) => /got null/.test(w.message))).toBe(false);
+    expect(invalidField(r, 'cases')).toMatch(/^Infinity/);
+    expect(invalidField(r, 'nonTrivial')).toBe('-5');
+    expect(invalidField(r, 'undecided')).toBe('1.5');
+    expect(invalidField(v?.kind === 'check' ? v.results[1] : undefined, 'cases')).toBeUndefined();
   });
 
   it('reads null and the codec texts in series as non-finite numbers, and cuts ragged series', () => {

@@ -1,17 +1,17 @@
 /**
  * Reads every *.json in the results folder, dispatches on `kind` and validates each file
- * against a small schema (theory/results.ts, restated here as data because reports/ may
- * import only types). Nothing read here is trusted: a file that cannot be read, is not JSON,
- * has an unknown kind or a missing field becomes a warning naming the file and the field
- * path; a bad entry is dropped, a bad optional field is removed, the rest is kept.
+ * against its schema (theory/results.ts RESULT_SCHEMAS, the one definition the writers use).
+ * Nothing read here is trusted: a file that cannot be read, is not JSON, has an unknown kind or
+ * a missing field becomes a warning naming the file, the entry (claim) and the field path; a
+ * bad entry is dropped, a bad optional field or a field the schema does not name is removed,
+ * the rest is kept, one warning line each. A count that is not a non-negative integer (cases:
+ * 1e400, which JSON reads as Infinity; nonTrivial: -5; undecided: 1.5) is removed from an
+ * entry that is kept, and marked: `invalidField` says what it held, and the report shows it.
  * The values returned contain only the fields the schema names.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultFile } from '../theory/results.ts';
-
-/** theory/results.ts RESULT_SCHEMA_VERSION (a value: reports/ may import only types). */
-export const SUPPORTED_SCHEMA = 1;
+import { RESULT_SCHEMAS, RESULT_SCHEMA_VERSION, type ResultFile, type Spec } from '../theory/results.ts';
 
 export interface Warning {
   file: string;
@@ -32,361 +32,6 @@ export interface Loaded {
 /** Warnings kept per file; more are summarised as a count. */
 const MAX_WARNINGS_PER_FILE = 12;
 
-// ---------------------------------------------------------------- schema as data
-
-type Spec =
-  | 'string'
-  | 'number'
-  | 'boolean'
-  | 'any'
-  | 'series'
-  | { enum: readonly (string | boolean)[] }
-  | { obj: Record<string, Spec> }
-  | { arr: Spec }
-  | { record: Spec }
-  | { opt: Spec }
-  | { oneOf: readonly Spec[] };
-
-const opt = (s: Spec): Spec => ({ opt: s });
-const arr = (s: Spec): Spec => ({ arr: s });
-const obj = (o: Record<string, Spec>): Spec => ({ obj: o });
-const oneOf = (...s: Spec[]): Spec => ({ oneOf: s });
-const en = (...v: (string | boolean)[]): Spec => ({ enum: v });
-
-const MODE = en('exact', 'precise', 'float64');
-const BUDGET = obj({ runs: opt('number'), seconds: opt('number') });
-
-const ENV = obj({
-  node: opt('string'),
-  platform: opt('string'),
-  arch: opt('string'),
-  cpus: opt('number'),
-  loracheck: opt('string'),
-  versions: opt({ record: 'string' }),
-  date: opt('string'),
-  backend: opt('string'),
-});
-
-const COMPARISON = obj({
-  label: opt('string'),
-  lhs: oneOf('string', 'number'),
-  rel: en('<=', '=', '>='),
-  rhs: oneOf('string', 'number'),
-  holds: en(true, false, 'undecided'),
-  slack: opt('number'),
-  ratio: opt('number'),
-  errorBound: opt('number'),
-});
-
-const WITNESS = obj({
-  claim: opt('string'),
-  foundIn: opt(MODE),
-  confirmedIn: opt(MODE),
-  input: 'any',
-  comparisons: arr(COMPARISON),
-  dropped: opt(arr('string')),
-  violates: opt(arr('string')),
-  seed: opt('number'),
-  path: opt('string'),
-  shrunk: opt('boolean'),
-  replay: opt('string'),
-  sizes: opt('string'),
-  foundBy: opt(en('smt')),
-});
-
-const HISTOGRAM = obj({ of: opt('string'), edges: arr('number'), counts: arr('number') });
-
-const CLAIM_INFO = obj({
-  id: 'string',
-  paper: opt('string'),
-  title: opt('string'),
-  latex: opt('string'),
-  hypotheses: opt(arr('string')),
-  inputKind: opt('string'),
-  modes: opt(arr('string')),
-  correctedOf: opt('string'),
-  note: opt('string'),
-  provenance: opt(en('verified', 'reported')),
-  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), method: opt('string') })),
-});
-
-const CHECK_RESULT = obj({
-  id: 'string',
-  mode: MODE,
-  verdict: en('verified', 'counterexample', 'undecided', 'error', 'statistical'),
-  cases: 'number',
-  nonTrivial: opt('number'),
-  undecided: opt('number'),
-  worstSlack: opt(obj({ slack: 'number', ratio: opt('number'), witness: opt(WITNESS) })),
-  slackHistogram: opt(HISTOGRAM),
-  counterexample: opt(WITNESS),
-  known: opt('boolean'),
-  seed: opt('number'),
-  budget: opt(BUDGET),
-  timeMs: opt('number'),
-  replay: opt('string'),
-  error: opt('string'),
-  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), confidence: opt('number'), familywiseDelta: opt('number'), method: opt('string') })),
-});
-
-const BOUND = obj({ lo: 'string', hi: opt('string'), status: 'string', domain: 'string', note: 'string' });
-/** A user's own loss (`--loss`, theory/results.ts UserLossInfo). */
-const USER_LOSS = obj({
-  expr: 'string',
-  tex: 'string',
-  df: 'string',
-  d2f: 'string',
-  dfTex: opt('string'),
-  d2fTex: opt('string'),
-  L: obj({ value: 'string', source: en('stated', 'certified') }),
-  Lstar: obj({ value: 'string', source: en('stated', 'certified') }),
-  smooth: BOUND,
-  lower: BOUND,
-  notes: arr('string'),
-});
-
-const HEAD = { kind: 'string', schema: 'number', env: ENV, loss: opt(USER_LOSS) } as const;
-
-const SMT_NOTE = obj({ verdict: en('proved', 'refuted', 'unknown', 'no encoding'), text: 'string', class: opt('string'), timeMs: opt('number') });
-
-const PROOF_ATTEMPT = obj({
-  encoding: en('scalar', 'class'),
-  class: 'string',
-  result: en('unsat', 'sat', 'unknown', 'error'),
-  paths: opt('number'),
-  timeMs: opt('number'),
-  reason: opt('string'),
-  assumes: opt(arr('string')),
-  model: opt({ record: 'string' }),
-  scalarModel: opt(obj({ values: { record: 'string' }, comparisons: arr(COMPARISON) })),
-});
-
-const TRACE_CLAIM = obj({
-  id: 'string',
-  status: en('verified', 'violated', 'undecided', 'not applicable'),
-  reason: opt('string'),
-  stepsChecked: opt('number'),
-  checked: opt('number'),
-  resolved: opt('number'),
-  unresolved: opt('number'),
-  firstUnresolved: opt('number'),
-  violations: opt('number'),
-  firstViolation: opt('number'),
-  worstSlack: opt('number'),
-  estimated: opt('boolean'),
-});
-
-/** Table cells: strings, numbers or null (anything else is shown as a dash). */
-const CELL: Spec = 'any';
-
-const EXPERIMENT_SERIES = obj({ name: 'string', x: 'series', y: 'series', dashed: opt('boolean'), run: opt('string'), key: opt('string') });
-
-const SCHEMAS: Record<ResultFile['kind'], Spec> = {
-  experiments: obj({
-    ...HEAD,
-    preset: 'string',
-    seed: 'number',
-    backend: 'string',
-    data: arr('string'),
-    timeMs: 'number',
-    interrupted: opt('boolean'),
-    runs: arr(
-      obj({
-        id: 'string',
-        label: 'string',
-        method: 'string',
-        rule: 'string',
-        rank: 'number',
-        batch: oneOf('number', en('full')),
-        epochs: opt('number'),
-        steps: 'number',
-        stepsDone: 'number',
-        seed: opt('number'),
-        trace: opt('string'),
-        seconds: opt('number'),
-        finalJ: opt('number'),
-        testAccuracy: opt('number'),
-        diverged: opt('boolean'),
-        interrupted: opt('boolean'),
-      }),
-    ),
-    figures: arr(
-      obj({
-        id: 'string',
-        title: 'string',
-        paper: 'string',
-        setting: 'string',
-        panels: arr(
-          obj({ title: 'string', xLabel: 'string', yLabel: 'string', logY: opt('boolean'), logX: opt('boolean'), smoothing: opt('string'), series: arr(EXPERIMENT_SERIES) }),
-        ),
-      }),
-    ),
-    tables: arr(obj({ id: 'string', title: 'string', columns: arr('string'), rows: arr(arr(CELL)), note: opt('string') })),
-    statements: arr(
-      obj({
-        id: 'string',
-        figure: opt('string'),
-        source: 'string',
-        provenance: en('printed', 'reported'),
-        claim: 'string',
-        finding: 'string',
-        outcome: en('reproduced', 'partly reproduced', 'not reproduced', 'not tested'),
-        criterion: 'string',
-        numbers: opt({ record: 'any' }),
-      }),
-    ),
-    traceClaims: opt(arr(obj({ file: 'string', label: 'string', claims: arr(TRACE_CLAIM) }))),
-  }),
-  prove: obj({
-    ...HEAD,
-    solver: opt(obj({ name: 'string', version: opt('string') })),
-    budgetMs: opt('number'),
-    interrupted: opt('boolean'),
-    claims: arr(
-      obj({
-        id: 'string',
-        dropped: opt(arr('string')),
-        verdict: en('proved', 'refuted', 'unknown', 'no encoding'),
-        class: opt('string'),
-        text: 'string',
-        assumes: opt(arr('string')),
-        witness: opt(WITNESS),
-        attempts: arr(PROOF_ATTEMPT),
-        timeMs: opt('number'),
-        budgetMs: opt('number'),
-      }),
-    ),
-  }),
-  check: obj({ ...HEAD, claims: arr(CLAIM_INFO), hypotheses: opt({ record: 'string' }), results: arr(CHECK_RESULT) }),
-  search: obj({
-    ...HEAD,
-    claim: 'string',
-    dropped: opt(arr('string')),
-    seed: opt('number'),
-    shard: opt('string'),
-    workers: opt('number'),
-    budget: opt(BUDGET),
-    cases: 'number',
-    casesPerSecond: opt('number'),
-    timeMs: opt('number'),
-    counterexample: opt(WITNESS),
-    timeToFirstMs: opt('number'),
-    interrupted: opt('boolean'),
-    smt: opt(SMT_NOTE),
-  }),
-  ablate: obj({
-    ...HEAD,
-    rows: arr(
-      obj({
-        claim: 'string',
-        hypothesis: 'string',
-        status: en('load-bearing', 'not-shown', 'not-needed', 'cannot-fail', 'error'),
-        smt: opt(SMT_NOTE),
-        witness: opt(WITNESS),
-        cases: opt('number'),
-        ascents: opt('number'),
-        evaluations: opt('number'),
-        seconds: opt('number'),
-        reason: opt('string'),
-        foundBy: opt(en('smt', 'sampling', 'ascent', 'corpus')),
-        error: opt('string'),
-      }),
-    ),
-  }),
-  tighten: obj({
-    ...HEAD,
-    rows: arr(
-      obj({
-        claim: 'string',
-        label: opt('string'),
-        worstRatio: 'number',
-        worstRatioCertified: opt('string'),
-        paperRatio: opt('number'),
-        witness: opt(WITNESS),
-        restarts: opt('number'),
-        evaluations: opt('number'),
-        seconds: opt('number'),
-        constant: opt(
-          obj({
-            printed: 'string',
-            printedValue: 'number',
-            direction: en('sup', 'inf'),
-            quantity: 'string',
-            degenerate: opt('string'),
-            declared: 'boolean',
-            found: 'number',
-            certified: opt('string'),
-            certifiedIn: opt(MODE),
-            digits: opt('string'),
-            gap: opt('number'),
-            conjecture: opt(obj({ form: 'string', matchedDigits: 'number' })),
-            better: opt(obj({ value: 'string', holdsOnTried: 'boolean', tried: 'number', worstTried: opt('number') })),
-            witness: opt(WITNESS),
-            label: opt('string'),
-          }),
-        ),
-        smt: opt(
-          obj({
-            class: 'string',
-            lower: opt(obj({ ratio: 'string', value: 'number', class: 'string', input: opt('any') })),
-            upper: opt(obj({ ratio: 'string', value: 'number', class: 'string' })),
-            steps: opt('number'),
-            timeMs: opt('number'),
-            stoppedAt: opt('string'),
-          }),
-        ),
-      }),
-    ),
-  }),
-  'verify-trace': obj({
-    ...HEAD,
-    tolerance: opt(obj({ relative: opt('number'), absolute: opt('number') })),
-    traces: arr(
-      obj({
-        file: 'string',
-        header: { record: 'any' },
-        claims: arr(TRACE_CLAIM),
-        fits: opt(
-          obj({
-            vsqSlope: opt('number'),
-            gvSlope: opt('number'),
-            minGradVsInvLogT: opt('number'),
-            minGradVsInvT: opt('number'),
-            note: opt('string'),
-          }),
-        ),
-        series: obj({
-          t: 'series',
-          J: 'series',
-          Vsq: 'series',
-          eta: 'series',
-          minGradJsq: 'series',
-          gvBound: opt('series'),
-          t10Bound: opt('series'),
-          distSq: opt('series'),
-        }),
-        summary: opt({ record: 'any' }),
-        truncated: opt('boolean'),
-        partialLastLine: opt('boolean'),
-        interrupted: opt('boolean'),
-        records: opt('number'),
-        precision: opt(obj({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
-        optimum: opt(
-          obj({
-            distSq0: 'number',
-            distSqFinal: 'number',
-            distSqMin: 'number',
-            tMin: 'number',
-            rankBoundJ: opt('number'),
-            rankBoundDistSq: opt('number'),
-            note: opt('string'),
-          }),
-        ),
-      }),
-    ),
-  }),
-};
-
 // ---------------------------------------------------------------- validator
 
 class Ctx {
@@ -405,14 +50,37 @@ class Ctx {
   }
 }
 
-/** Short, printable description of a bad value for a message. */
+/** Short, printable description of a bad value for a message (numbers JSON cannot hold named). */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
   if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return Number.isNaN(v) ? 'NaN' : `${v > 0 ? '' : '-'}Infinity (a number beyond a double, e.g. ${v > 0 ? '' : '-'}1e400 in the file)`;
   const s = JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/** Counts (cases, steps, seeds): safe integers >= 0. */
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** On a loaded entry: its fields that held an invalid count, with what they held. A symbol key,
+ *  so the report's copies of an entry ({ ...r, file }) keep it and JSON never shows it. */
+const INVALID = Symbol('invalid counts');
+
+/** What an entry's field held when the loader removed it as an invalid count; undefined if valid. */
+export function invalidField(entry: object | undefined, field: string): string | undefined {
+  return (entry as { [INVALID]?: Record<string, string> } | undefined)?.[INVALID]?.[field];
+}
+
+/** An array entry named by what identifies it, for warnings: `results[3] (claim L34)`. */
+function entryPath(path: string, i: number, e: unknown): string {
+  const o = (e && typeof e === 'object' ? e : {}) as Record<string, unknown>;
+  const name = (k: string) => (typeof o[k] === 'string' ? String(o[k]).slice(0, 60) : undefined);
+  const label = name('id') ?? name('claim') ?? name('file');
+  const extra = [name('mode'), name('hypothesis')].filter(Boolean).join(', ');
+  return `${path}[${i}]${label ? ` (claim ${label}${extra ? `, ${extra}` : ''})` : ''}`;
 }
 
 /** Series entries: numbers; null and the codec's "NaN"/"Infinity" texts become NaN/±Infinity. */
@@ -428,6 +96,11 @@ const FAIL = Symbol('fail');
 
 function check(v: unknown, spec: Spec, path: string, ctx: Ctx): unknown {
   if (spec === 'any') return v;
+  if (spec === 'count') {
+    if (isCount(v)) return v;
+    ctx.warn(path, `expected a count (an integer >= 0), got ${show(v)}`);
+    return FAIL;
+  }
   if (spec === 'number' && typeof v === 'string' && /^-?Infinity$/.test(v)) return Number(v); // codec text
   if (spec === 'string' || spec === 'number' || spec === 'boolean') {
     if (typeof v === spec && !(spec === 'number' && Number.isNaN(v))) return v;
@@ -472,7 +145,7 @@ function check(v: unknown, spec: Spec, path: string, ctx: Ctx): unknown {
     }
     const out: unknown[] = [];
     v.forEach((e, i) => {
-      const r = check(e, spec.arr, `${path}[${i}]`, ctx);
+      const r = check(e, spec.arr, entryPath(path, i, e), ctx);
       if (r !== FAIL) out.push(r);
     });
     return out;
@@ -491,24 +164,34 @@ function check(v: unknown, spec: Spec, path: string, ctx: Ctx): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
+  const at = (k: string) => (path ? `${path}.${k}` : k);
   let ok = true;
   for (const [k, s] of Object.entries(spec.obj)) {
     const optional = typeof s === 'object' && 'opt' in s;
     // JSON.stringify writes a non-finite optional number as null: read that as absent.
     if (o[k] === undefined || (optional && o[k] === null)) {
       if (!optional) {
-        ctx.warn(path ? `${path}.${k}` : k, 'missing');
+        ctx.warn(at(k), 'missing');
         ok = false;
       }
       continue;
     }
-    const r = check(o[k], s, path ? `${path}.${k}` : k, ctx);
+    const inner = optional ? (s as { opt: Spec }).opt : s;
+    if (inner === 'count' && !isCount(o[k])) {
+      // an invalid count: removed, the entry kept, and the field marked for the report
+      ctx.warn(at(k), `expected a count (an integer >= 0), got ${show(o[k])}; shown as invalid`);
+      const marked = out as { [INVALID]?: Record<string, string> };
+      (marked[INVALID] ??= {})[k] = show(o[k]);
+      continue;
+    }
+    const r = check(o[k], s, at(k), ctx);
     if (r === FAIL) {
       if (!optional) ok = false;
       continue;
     }
     out[k] = r;
   }
+  for (const k of Object.keys(o)) if (!Object.hasOwn(spec.obj, k)) ctx.warn(at(k), `not in the schema (theory/results.ts); dropped`);
   return ok ? out : FAIL;
 }
 
@@ -534,16 +217,16 @@ export function validate(name: string, doc: unknown, warnings: Warning[]): Resul
       return undefined;
     }
     const kind = (doc as { kind?: unknown }).kind;
-    if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
-      ctx.warn('kind', `unknown kind ${show(kind)} (expected one of ${Object.keys(SCHEMAS).join(', ')}); skipped`);
+    if (typeof kind !== 'string' || !Object.hasOwn(RESULT_SCHEMAS, kind)) {
+      ctx.warn('kind', `unknown kind ${show(kind)} (expected one of ${Object.keys(RESULT_SCHEMAS).join(', ')}); skipped`);
       return undefined;
     }
     const schema = (doc as { schema?: unknown }).schema;
-    if (schema !== SUPPORTED_SCHEMA) {
-      ctx.warn('schema', `version ${show(schema)}, this report reads version ${SUPPORTED_SCHEMA}; skipped`);
+    if (schema !== RESULT_SCHEMA_VERSION) {
+      ctx.warn('schema', `version ${show(schema)}, this report reads version ${RESULT_SCHEMA_VERSION}; skipped`);
       return undefined;
     }
-    const out = check(doc, SCHEMAS[kind as ResultFile['kind']], '', ctx);
+    const out = check(doc, RESULT_SCHEMAS[kind as ResultFile['kind']], '', ctx);
     if (out === FAIL) {
       ctx.warn('(file)', 'required fields are missing or malformed; skipped');
       return undefined;

@@ -136,6 +136,24 @@ describe('sections appear only when their results exist', () => {
     });
   }
 
+  it('an interrupted check or ablate, and the entries it kept from the earlier file, are shown as such', () => {
+    const d = tmp();
+    const all = fixtures() as Record<string, { interrupted?: boolean; results?: object[]; rows?: object[] }>;
+    const check = structuredClone(all['check-exact.json']!);
+    const ablate = structuredClone(all['ablate.json']!);
+    check.interrupted = true;
+    Object.assign(check.results![0]!, { fromEarlierRun: true });
+    ablate.interrupted = true;
+    for (const r of ablate.rows!) Object.assign(r, { fromEarlierRun: true });
+    writeFileSync(join(d, 'check.json'), JSON.stringify(check));
+    writeFileSync(join(d, 'ablate.json'), JSON.stringify(ablate));
+    const r = buildReport(d, { now: NOW });
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('(from an earlier run)');
+    expect(r.html).toMatch(/\(interrupted\); 1 entry kept from an earlier run/);
+    expect(r.html).toMatch(new RegExp(`\\(interrupted\\); ${ablate.rows!.length} entries kept from an earlier run`));
+  });
+
   it('an empty folder gives a page that says how to make results', () => {
     const r = buildReport(tmp(), { now: NOW });
     expect(r.sections).toEqual(['empty']);

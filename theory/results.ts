@@ -1,13 +1,16 @@
 /**
  * Result files: every command writes one of these JSON documents into the results folder
- * (default ./results); `loracheck report` reads them and nothing else. Types only, so that
- * reports/ may import them. Numbers a user may copy out are round-trip strings: exact values
- * as "p/q", doubles as shortest round-trip text.
+ * (default ./results); `loracheck report` reads them and nothing else. The one definition of
+ * each kind: its type (the interfaces below, imported by the writers) and its schema as data
+ * (RESULT_SCHEMAS at the end, which reports/load.ts validates against). This file imports only
+ * types, so reports/ may import it. Numbers a user may copy out are round-trip strings: exact
+ * values as "p/q", doubles as shortest round-trip text.
  */
 import type { JSONValue } from './codec.ts';
 import type { ClaimInfo, Relation } from './claim.ts';
 import type { Mode } from '../numeric/field.ts';
 
+/** The version every writer stamps into `schema` and the report reads. */
 export const RESULT_SCHEMA_VERSION = 1;
 
 export interface Environment {
@@ -109,6 +112,8 @@ export interface ClaimCheckResult {
   statistical?: StatisticalConfidence;
   /** The claim's proof from results/prove.json when check ran (the strongest verdict it has). */
   proof?: { verdict: ProofVerdict; text: string };
+  /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
+  fromEarlierRun?: boolean;
 }
 
 /** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
@@ -148,6 +153,9 @@ export interface CheckResultFile {
   /** Statement of each named hypothesis (theory/claim.ts HYPOTHESES), for the report. */
   hypotheses?: Record<string, string>;
   results: ClaimCheckResult[];
+  /** The run was stopped (Ctrl-C, SIGTERM) before every claim ran; entries of the earlier file
+   *  it did not reach are kept with `fromEarlierRun`. */
+  interrupted?: boolean;
 }
 
 export interface SearchResultFile {
@@ -200,6 +208,8 @@ export interface AblationRow {
    *  ascent, or none within the budget but a witness stored in the corpus, replayed exactly now. */
   foundBy?: 'smt' | 'sampling' | 'ascent' | 'corpus';
   error?: string;
+  /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
+  fromEarlierRun?: boolean;
 }
 
 export interface AblationResultFile {
@@ -208,6 +218,9 @@ export interface AblationResultFile {
   env: Environment;
   loss?: UserLossInfo;
   rows: AblationRow[];
+  /** The run was stopped before every pair ran; rows of the earlier file it did not reach are
+   *  kept with `fromEarlierRun`. */
+  interrupted?: boolean;
 }
 
 /**
@@ -556,3 +569,373 @@ export type ResultFile =
   | TightnessResultFile
   | TraceVerifyResultFile
   | ExperimentsResultFile;
+
+// ---------------------------------------------------------------- the schema as data
+
+/**
+ * What a field may hold: `count` is a non-negative safe integer (cases, steps, seeds); `number`
+ * any number but NaN (the codec's "Infinity" texts included); `series` an array of numbers where
+ * null and "NaN" stand for NaN; `any` anything (inputs, headers). `opt` marks an optional field.
+ */
+export type Spec =
+  | 'string'
+  | 'number'
+  | 'count'
+  | 'boolean'
+  | 'any'
+  | 'series'
+  | { enum: readonly (string | boolean)[] }
+  | { obj: Readonly<Record<string, Spec>> }
+  | { arr: Spec }
+  | { record: Spec }
+  | { opt: Spec }
+  | { oneOf: readonly Spec[] };
+
+/** The fields of T, each with a spec; a field optional in T must be `opt` here (checked by tsc). */
+type Fields<T> = { readonly [K in keyof T]-?: unknown extends T[K] ? Spec : undefined extends T[K] ? { opt: Spec } : Spec };
+
+const opt = (s: Spec): { opt: Spec } => ({ opt: s });
+const arr = (s: Spec): Spec => ({ arr: s });
+const obj = <T = Record<string, unknown>>(o: Fields<T>): Spec => ({ obj: o as Record<string, Spec> });
+const oneOf = (...s: Spec[]): Spec => ({ oneOf: s });
+const en = (...v: (string | boolean)[]): Spec => ({ enum: v });
+const record = (s: Spec): Spec => ({ record: s });
+
+const MODE = en('exact', 'precise', 'float64');
+const BUDGET = obj<ClaimCheckResult['budget']>({ runs: opt('count'), seconds: opt('number') });
+const PROOF_VERDICT = en('proved', 'refuted', 'unknown', 'no encoding');
+
+const ENV = obj<Environment>({
+  node: opt('string'),
+  platform: opt('string'),
+  arch: opt('string'),
+  cpus: opt('count'),
+  loracheck: opt('string'),
+  versions: opt(record('string')),
+  date: opt('string'),
+  backend: opt('string'),
+});
+
+const COMPARISON = obj<EvaluatedComparison>({
+  label: opt('string'),
+  lhs: oneOf('string', 'number'),
+  rel: en('<=', '=', '>='),
+  rhs: oneOf('string', 'number'),
+  holds: en(true, false, 'undecided'),
+  slack: opt('number'),
+  ratio: opt('number'),
+  errorBound: opt('number'),
+});
+
+const WITNESS = obj<Witness>({
+  claim: opt('string'),
+  foundIn: opt(MODE),
+  confirmedIn: opt(MODE),
+  input: 'any',
+  comparisons: arr(COMPARISON),
+  dropped: opt(arr('string')),
+  violates: opt(arr('string')),
+  seed: opt('count'),
+  path: opt('string'),
+  shrunk: opt('boolean'),
+  replay: opt('string'),
+  sizes: opt('string'),
+  foundBy: opt(en('smt')),
+});
+
+const HISTOGRAM = obj<Histogram>({ of: opt('string'), edges: arr('number'), counts: arr('count') });
+
+const CLAIM_INFO = obj<ClaimInfo>({
+  id: 'string',
+  paper: opt('string'),
+  title: opt('string'),
+  latex: opt('string'),
+  hypotheses: opt(arr('string')),
+  inputKind: opt('string'),
+  modes: opt(arr('string')),
+  correctedOf: opt('string'),
+  note: opt('string'),
+  constant: opt('any'),
+  cannotFail: opt('any'),
+  provenance: opt(en('verified', 'reported')),
+  statistical: opt(obj({ delta: 'number', deltaText: opt('string'), method: opt('string') })),
+});
+
+const CHECK_RESULT = obj<ClaimCheckResult>({
+  id: 'string',
+  mode: MODE,
+  verdict: en('verified', 'counterexample', 'undecided', 'error', 'statistical'),
+  cases: 'count',
+  nonTrivial: opt('count'),
+  undecided: opt('count'),
+  worstSlack: opt(obj({ slack: 'number', ratio: opt('number'), witness: opt(WITNESS) })),
+  slackHistogram: opt(HISTOGRAM),
+  counterexample: opt(WITNESS),
+  known: opt('boolean'),
+  seed: opt('count'),
+  budget: opt(BUDGET),
+  timeMs: opt('number'),
+  replay: opt('string'),
+  error: opt('string'),
+  statistical: opt(
+    obj<StatisticalConfidence>({ delta: 'number', deltaText: opt('string'), confidence: opt('number'), familywiseDelta: opt('number'), method: opt('string') }),
+  ),
+  proof: opt(obj({ verdict: PROOF_VERDICT, text: 'string' })),
+  fromEarlierRun: opt('boolean'),
+});
+
+// hi: null (none found) reads as absent
+const BOUND = obj<CertifiedBound>({ lo: 'string', hi: opt('string'), status: en('bounded', 'unbounded', 'undefined'), domain: 'string', note: 'string' });
+
+const USER_LOSS = obj<UserLossInfo>({
+  expr: 'string',
+  tex: 'string',
+  df: 'string',
+  d2f: 'string',
+  dfTex: opt('string'),
+  d2fTex: opt('string'),
+  L: obj({ value: 'string', source: en('stated', 'certified') }),
+  Lstar: obj({ value: 'string', source: en('stated', 'certified') }),
+  smooth: BOUND,
+  lower: BOUND,
+  notes: arr('string'),
+});
+
+/** Fields every kind has. */
+const HEAD = { kind: 'string', schema: 'count', env: ENV } as const;
+
+const SMT_NOTE = obj<SmtNote>({ verdict: PROOF_VERDICT, text: 'string', class: opt('string'), timeMs: opt('number') });
+
+const PROOF_ATTEMPT = obj<ProofAttempt>({
+  encoding: en('scalar', 'class'),
+  class: 'string',
+  result: en('unsat', 'sat', 'unknown', 'error'),
+  paths: opt('count'),
+  timeMs: opt('number'),
+  reason: opt('string'),
+  assumes: opt(arr('string')),
+  model: opt(record('string')),
+  scalarModel: opt(obj({ values: record('string'), comparisons: arr(COMPARISON) })),
+});
+
+const TRACE_CLAIM = obj<TraceClaimResult>({
+  id: 'string',
+  status: en('verified', 'violated', 'undecided', 'not applicable'),
+  reason: opt('string'),
+  stepsChecked: opt('count'),
+  checked: opt('count'),
+  resolved: opt('count'),
+  unresolved: opt('count'),
+  firstUnresolved: opt('count'),
+  violations: opt('count'),
+  firstViolation: opt('count'),
+  worstSlack: opt('number'),
+  estimated: opt('boolean'),
+});
+
+const EXPERIMENT_SERIES = obj<ExperimentSeries>({ name: 'string', x: 'series', y: 'series', dashed: opt('boolean'), run: opt('string'), key: opt('string') });
+
+const CONSTANT = obj<ConstantResult>({
+  printed: 'string',
+  printedValue: 'number',
+  direction: en('sup', 'inf'),
+  quantity: 'string',
+  degenerate: opt('string'),
+  declared: 'boolean',
+  found: 'number',
+  certified: opt('string'),
+  certifiedIn: opt(MODE),
+  digits: opt('string'),
+  gap: opt('number'),
+  conjecture: opt(obj({ form: 'string', matchedDigits: 'count' })),
+  better: opt(obj({ value: 'string', holdsOnTried: 'boolean', tried: 'count', worstTried: opt('number') })),
+  witness: opt(WITNESS),
+  label: opt('string'),
+});
+
+const SMT_BRACKET = obj<SmtBracket>({
+  class: 'string',
+  lower: opt(obj({ ratio: 'string', value: 'number', class: 'string', input: opt('any') })),
+  upper: opt(obj({ ratio: 'string', value: 'number', class: 'string' })),
+  steps: opt('count'),
+  timeMs: opt('number'),
+  stoppedAt: opt('string'),
+});
+
+const TRACE_ENTRY = obj<TraceVerifyEntry>({
+  file: 'string',
+  header: record('any'),
+  claims: arr(TRACE_CLAIM),
+  fits: opt(obj({ vsqSlope: opt('number'), gvSlope: opt('number'), minGradVsInvLogT: opt('number'), minGradVsInvT: opt('number'), note: opt('string') })),
+  series: obj<TraceSeries>({
+    t: 'series',
+    J: 'series',
+    Vsq: 'series',
+    eta: 'series',
+    minGradJsq: 'series',
+    gvBound: opt('series'),
+    t10Bound: opt('series'),
+    distSq: opt('series'),
+  }),
+  summary: opt(record('any')),
+  truncated: opt('boolean'),
+  partialLastLine: opt('boolean'),
+  interrupted: opt('boolean'),
+  records: opt('count'),
+  precision: opt(obj<TracePrecision>({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
+  optimum: opt(
+    obj<TraceOptimum>({
+      distSq0: 'number',
+      distSqFinal: 'number',
+      distSqMin: 'number',
+      tMin: 'count',
+      rankBoundJ: opt('number'),
+      rankBoundDistSq: opt('number'),
+      note: opt('string'),
+    }),
+  ),
+});
+
+/** Every kind of result file, as data; `report` validates each file against its kind's entry. */
+export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
+  experiments: obj<ExperimentsResultFile>({
+    ...HEAD,
+    preset: 'string',
+    seed: 'count',
+    backend: 'string',
+    data: arr('string'),
+    timeMs: 'number',
+    interrupted: opt('boolean'),
+    runs: arr(
+      obj<ExperimentRun>({
+        id: 'string',
+        label: 'string',
+        method: 'string',
+        rule: 'string',
+        rank: 'count',
+        batch: oneOf('count', en('full')),
+        epochs: opt('count'),
+        steps: 'count',
+        stepsDone: 'count',
+        seed: opt('count'),
+        trace: opt('string'),
+        seconds: opt('number'),
+        finalJ: opt('number'),
+        testAccuracy: opt('number'),
+        diverged: opt('boolean'),
+        interrupted: opt('boolean'),
+      }),
+    ),
+    figures: arr(
+      obj<ExperimentFigure>({
+        id: 'string',
+        title: 'string',
+        paper: 'string',
+        setting: 'string',
+        panels: arr(
+          obj<ExperimentPanel>({ title: 'string', xLabel: 'string', yLabel: 'string', logY: opt('boolean'), logX: opt('boolean'), smoothing: opt('string'), series: arr(EXPERIMENT_SERIES) }),
+        ),
+      }),
+    ),
+    // table cells: strings, numbers or null (anything else is shown as a dash)
+    tables: arr(obj<ExperimentTable>({ id: 'string', title: 'string', columns: arr('string'), rows: arr(arr('any')), note: opt('string') })),
+    statements: arr(
+      obj<ExperimentStatement>({
+        id: 'string',
+        figure: opt('string'),
+        source: 'string',
+        provenance: en('printed', 'reported'),
+        claim: 'string',
+        finding: 'string',
+        outcome: en('reproduced', 'partly reproduced', 'not reproduced', 'not tested'),
+        criterion: 'string',
+        numbers: opt(record('any')),
+      }),
+    ),
+    traceClaims: opt(arr(obj({ file: 'string', label: 'string', claims: arr(TRACE_CLAIM) }))),
+  }),
+  prove: obj<ProveResultFile>({
+    ...HEAD,
+    solver: opt(obj({ name: 'string', version: opt('string') })),
+    budgetMs: opt('number'),
+    interrupted: opt('boolean'),
+    claims: arr(
+      obj<ClaimProofResult>({
+        id: 'string',
+        dropped: opt(arr('string')),
+        verdict: PROOF_VERDICT,
+        class: opt('string'),
+        text: 'string',
+        assumes: opt(arr('string')),
+        witness: opt(WITNESS),
+        attempts: arr(PROOF_ATTEMPT),
+        timeMs: opt('number'),
+        budgetMs: opt('number'),
+      }),
+    ),
+  }),
+  check: obj<CheckResultFile>({ ...HEAD, loss: opt(USER_LOSS), claims: arr(CLAIM_INFO), hypotheses: opt(record('string')), results: arr(CHECK_RESULT), interrupted: opt('boolean') }),
+  search: obj<SearchResultFile>({
+    ...HEAD,
+    loss: opt(USER_LOSS),
+    claim: 'string',
+    dropped: opt(arr('string')),
+    seed: opt('count'),
+    shard: opt('string'),
+    workers: opt('count'),
+    budget: opt(BUDGET),
+    cases: 'count',
+    casesPerSecond: opt('number'),
+    timeMs: opt('number'),
+    counterexample: opt(WITNESS),
+    timeToFirstMs: opt('number'),
+    interrupted: opt('boolean'),
+    smt: opt(SMT_NOTE),
+  }),
+  ablate: obj<AblationResultFile>({
+    ...HEAD,
+    loss: opt(USER_LOSS),
+    interrupted: opt('boolean'),
+    rows: arr(
+      obj<AblationRow>({
+        claim: 'string',
+        hypothesis: 'string',
+        status: en('load-bearing', 'not-shown', 'not-needed', 'cannot-fail', 'error'),
+        smt: opt(SMT_NOTE),
+        witness: opt(WITNESS),
+        cases: opt('count'),
+        ascents: opt('count'),
+        evaluations: opt('count'),
+        seconds: opt('number'),
+        reason: opt('string'),
+        foundBy: opt(en('smt', 'sampling', 'ascent', 'corpus')),
+        error: opt('string'),
+        fromEarlierRun: opt('boolean'),
+      }),
+    ),
+  }),
+  tighten: obj<TightnessResultFile>({
+    ...HEAD,
+    loss: opt(USER_LOSS),
+    rows: arr(
+      obj<TightnessRow>({
+        smt: opt(SMT_BRACKET),
+        claim: 'string',
+        label: opt('string'),
+        worstRatio: 'number',
+        worstRatioCertified: opt('string'),
+        paperRatio: opt('number'),
+        witness: opt(WITNESS),
+        restarts: opt('count'),
+        evaluations: opt('count'),
+        seconds: opt('number'),
+        constant: opt(CONSTANT),
+      }),
+    ),
+  }),
+  'verify-trace': obj<TraceVerifyResultFile>({
+    ...HEAD,
+    tolerance: opt(obj({ relative: opt('number'), absolute: opt('number') })),
+    traces: arr(TRACE_ENTRY),
+  }),
+};

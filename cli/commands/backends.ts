@@ -4,7 +4,9 @@
  * --backend auto` would pick (gpu-runs/backend.ts decides; this only asks it).
  */
 import type { Command } from '../main.ts';
+import { oneLine } from '../../runtime/escape.ts';
 import { probeBackends } from '../../gpu-runs/backend.ts';
+import { terminalJSON } from '../../gpu-runs/verify-files.ts';
 
 export const command: Command = {
   spec: {
@@ -17,19 +19,20 @@ export const command: Command = {
   async run({ flags }) {
     const r = await probeBackends();
     if (flags.json) {
-      console.log(JSON.stringify(r, null, 2));
+      console.log(terminalJSON(r));
       return 0;
     }
     for (const b of r.backends) {
       const note = b.available && !b.autoEligible ? ' (auto skips it: software adapter)' : '';
-      console.log(`${b.name.padEnd(7)} ${b.available ? 'yes' : 'no '}  ${b.detail}${note}`);
+      // the adapter's strings come from the driver: escaped like any text from outside
+      console.log(`${b.name.padEnd(7)} ${b.available ? 'yes' : 'no '}  ${oneLine(b.detail)}${note}`);
       const a = b.adapter;
       if (a) {
-        console.log(`        adapter: vendor "${a.vendor}", architecture "${a.architecture}", device "${a.device}", description "${a.description}"`);
-        if (a.vulkanLoader) console.log(`        Vulkan loader ${a.vulkanLoader}; drivers ${(a.vulkanDrivers ?? []).join(', ')}`);
+        console.log(oneLine(`        adapter: vendor "${a.vendor}", architecture "${a.architecture}", device "${a.device}", description "${a.description}"`));
+        if (a.vulkanLoader) console.log(oneLine(`        Vulkan loader ${a.vulkanLoader}; drivers ${(a.vulkanDrivers ?? []).join(', ')}`));
       }
     }
-    console.log(`auto: ${r.auto}`);
+    console.log(`auto: ${oneLine(r.auto)}`);
     return 0;
   },
 };

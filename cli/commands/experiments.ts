@@ -2,20 +2,22 @@
  * `loracheck experiments`: the papers' experiments (gpu-runs/experiments/): Mu & Klabjan's
  * Section 4 on Fashion-MNIST and RAC-LoRA's comparison. Writes <results>/experiments.json after
  * every run (atomically) and one trace per run under <results>/traces/experiments/; Ctrl-C stops
- * after the current step and keeps what was done (exit 130).
+ * after the current step and keeps what was done (exit 130; SIGTERM 143).
  */
 import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
-import { progressPrinter } from '../../runtime/progress.ts';
-import { withInterrupt } from '../../runtime/interrupt.ts';
+import { usageErrors } from '../train-progress.ts';
 import { duration } from '../../reports/format.ts';
-import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
-import { DatasetError } from '../../gpu-runs/data/dataset.ts';
+import { oneLine } from '../../runtime/escape.ts';
+import { SIGNAL_EXIT, withInterrupt, type StopSignal } from '../../runtime/interrupt.ts';
+import { progressPrinter } from '../../runtime/progress.ts';
+import { BACKEND_CHOICES, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 import { PRESETS, runExperiments, type PresetName } from '../../gpu-runs/experiments/index.ts';
 import { freshSeed } from '../../gpu-runs/rng.ts';
+import { openBackend } from '../../gpu-runs/train-file.ts';
 
 const NAME = 'experiments';
 
@@ -44,28 +46,23 @@ export const command: Command = {
     const seed: number = flags.seed ?? freshSeed();
     const results = resultsDir(flags.results);
     const file = join(results, 'experiments.json');
-    let backend;
-    try {
-      backend = await chooseBackend(flags.backend as BackendChoice);
-    } catch (e) {
-      if (e instanceof BackendUnavailable) throw new UsageError(`${NAME}: ${e.message}`);
-      throw e;
-    }
+    const backend = await usageErrors(NAME, () => openBackend(flags.backend as BackendChoice));
     const fm = fmnistAvailable(flags['fmnist-dir']) ? fmnistDir(flags['fmnist-dir']) : null;
     console.log(`backend: ${describeBackend(backend)}`);
     console.log(`seed: ${seed} (replay: npx loracheck experiments --preset ${preset} --seed ${seed})`);
-    if (!fm) console.log(`Fashion-MNIST not found in ${fmnistDir(flags['fmnist-dir'])}: only the failure demonstration runs; ${FMNIST_INSTALL_HINT}`);
+    if (!fm) console.log(`Fashion-MNIST not found in ${oneLine(fmnistDir(flags['fmnist-dir']))}: only the failure demonstration runs; ${FMNIST_INSTALL_HINT}`);
     const bar = flags.quiet ? undefined : progressPrinter();
     const t0 = performance.now();
-    let doc;
-    try {
-      doc = await withInterrupt(({ signal }) =>
-        runExperiments(
+    let stoppedBy: StopSignal | undefined;
+    const onFirst = (sig: StopSignal) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step; ${oneLine(file)} keeps every run so far (again to quit now)\n`);
+    const doc = await usageErrors(NAME, () =>
+      withInterrupt(async (it) => {
+        const d = await runExperiments(
           backend,
           environment({ backend: backend.name }),
           { preset, seed, traceDir: join(results, 'traces', 'experiments'), fmnistDir: fm },
           {
-            shouldStop: () => signal.aborted,
+            shouldStop: () => it.signal.aborted,
             save: (d) => writeJSONAtomic(file, d),
             onProgress: (p) =>
               bar?.line(`experiments [${p.run}/${p.runs}] ${p.label}: step ${p.t}/${p.steps}; all runs ${(100 * p.fraction).toFixed(1)} %, ETA ${p.etaMs === undefined ? '?' : duration(p.etaMs)} (${duration(performance.now() - t0)})`),
@@ -75,17 +72,13 @@ export const command: Command = {
               console.log(`  ${r.id}: ${r.label}, ${r.stepsDone}/${r.steps} steps in ${r.seconds.toFixed(1)} s${r.finalJ != null ? `, final J ${r.finalJ.toPrecision(5)}` : ''}${acc}${r.diverged ? ' (diverged)' : ''}${r.interrupted ? ' (interrupted)' : ''}`);
             },
           },
-        ),
-        { onFirst: () => process.stderr.write('\nloracheck: interrupted; stopping and keeping what was found (Ctrl-C again to quit now)\n') },
-      );
-    } catch (e) {
-      if (e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);
-      throw e;
-    } finally {
-      bar?.done();
-    }
+        );
+        stoppedBy = it.received;
+        return d;
+      }, { onFirst }).finally(() => bar?.done()),
+    );
     for (const s of doc.statements) console.log(`${s.outcome.padEnd(17)} ${s.id} (${s.provenance}): ${s.finding}`);
-    console.log(`${doc.interrupted ? 'interrupted after' : 'done:'} ${doc.runs.length} runs in ${duration(doc.timeMs)}; results: ${file} (loracheck report draws the figures)`);
-    return doc.interrupted ? 130 : 0;
+    console.log(`${doc.interrupted ? 'interrupted after' : 'done:'} ${doc.runs.length} runs in ${duration(doc.timeMs)}; results: ${oneLine(file)} (loracheck report draws the figures)`);
+    return doc.interrupted ? SIGNAL_EXIT[stoppedBy ?? 'SIGINT'] : 0;
   },
 };

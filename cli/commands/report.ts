@@ -8,12 +8,8 @@ import { relative, resolve } from 'node:path';
 import type { Command } from '../main.ts';
 import { UsageError } from '../args.ts';
 import { DEFAULT_RESULTS_DIR, writeAtomic } from '../io.ts';
+import { oneLine } from '../../runtime/escape.ts';
 import { buildReport } from '../../reports/render.ts';
-
-/** Text from files goes to a terminal here: control characters are shown, not obeyed. */
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 export const command: Command = {
   spec: {
@@ -29,23 +25,23 @@ export const command: Command = {
   async run({ flags }) {
     const t0 = performance.now();
     const dir = resolve(flags.results ?? process.env.LORACHECK_RESULTS ?? DEFAULT_RESULTS_DIR);
-    if (!existsSync(dir)) throw new UsageError(`report: --results folder ${dir} does not exist (run 'loracheck verify' or 'loracheck check' first)`);
-    if (!statSync(dir).isDirectory()) throw new UsageError(`report: --results ${dir} is not a folder`);
+    if (!existsSync(dir)) throw new UsageError(`report: --results folder ${oneLine(dir)} does not exist (run 'loracheck verify' or 'loracheck check' first)`);
+    if (!statSync(dir).isDirectory()) throw new UsageError(`report: --results ${oneLine(dir)} is not a folder`);
     const out = resolve(flags.out);
-    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`report: --out ${out} is a folder; give a file name such as ${out}/report.html`);
+    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`report: --out ${oneLine(out)} is a folder; give a file name such as ${oneLine(out)}/report.html`);
     const label = relative(process.cwd(), dir);
     const report = buildReport(dir, { resultsLabel: label && !label.startsWith('..') ? label : dir });
     try {
       writeAtomic(out, report.html);
     } catch (e) {
-      throw new UsageError(`report: cannot write --out ${out}: ${(e as Error).message}`);
+      throw new UsageError(`report: cannot write --out ${oneLine(out)}: ${oneLine((e as Error).message)}`);
     }
-    for (const w of report.warnings) console.error(`loracheck report: warning: ${printable(w.file)}: ${printable(w.message)}`);
+    for (const w of report.warnings) console.error(`loracheck report: warning: ${oneLine(w.file)}: ${oneLine(w.message)}`);
     const kb = Buffer.byteLength(report.html) / 1024;
     const shown = relative(process.cwd(), out);
     const secs = (performance.now() - t0) / 1000;
     console.log(
-      `wrote ${shown && !shown.startsWith('..') ? shown : out} (${kb < 1024 ? `${kb.toFixed(0)} kB` : `${(kb / 1024).toFixed(1)} MB`}) from ${report.files} result file${report.files === 1 ? '' : 's'} in ${secs.toFixed(2)} s` +
+      `wrote ${oneLine(shown && !shown.startsWith('..') ? shown : out)} (${kb < 1024 ? `${kb.toFixed(0)} kB` : `${(kb / 1024).toFixed(1)} MB`}) from ${report.files} result file${report.files === 1 ? '' : 's'} in ${secs.toFixed(2)} s` +
         (report.warnings.length ? `; ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}` : ''),
     );
     return 0;

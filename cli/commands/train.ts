@@ -8,26 +8,14 @@ import { join } from 'node:path';
 import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { ownVersion, resultsDir } from '../io.ts';
-import { trainProgress } from '../train-progress.ts';
-import { BACKEND_CHOICES, BackendUnavailable, chooseBackend, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
-import { DatasetError } from '../../gpu-runs/data/dataset.ts';
-import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
+import { trainProgress, usageErrors } from '../train-progress.ts';
+import { oneLine } from '../../runtime/escape.ts';
+import { SIGNAL_EXIT } from '../../runtime/interrupt.ts';
+import { BACKEND_CHOICES, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { freshSeed, Rng } from '../../gpu-runs/rng.ts';
-import { RuleError, parseRule, type Rule } from '../../gpu-runs/rules.ts';
-import { SIGNAL_EXIT, trainToFile } from '../../gpu-runs/train-file.ts';
-import { MethodError, checkMethod } from '../../gpu-runs/methods.ts';
-import { INITS, METHODS, SKETCHES, TrainError, type Init, type Method, type Sketch } from '../../gpu-runs/trainer.ts';
-import {
-  DEFAULT_RANK,
-  MLP_DATA,
-  WORKLOADS,
-  WorkloadError,
-  checkWorkloadOptions,
-  createWorkload,
-  needsFashionMNIST,
-  type WorkloadName,
-  type WorkloadOptions,
-} from '../../gpu-runs/workloads/index.ts';
+import { openBackend, planTrain, planWorkload, traceTag, trainSummaryLines, trainToFile } from '../../gpu-runs/train-file.ts';
+import { INITS, METHODS, SKETCHES, type Method, type Sketch } from '../../gpu-runs/trainer.ts';
+import { MLP_DATA, WORKLOADS, type WorkloadName } from '../../gpu-runs/workloads/index.ts';
 import { QUADRATIC_MAX_SIZE } from '../../gpu-runs/workloads/quadratic.ts';
 import { LOSS_FLAGS, trainLoss } from '../loss.ts';
 
@@ -83,106 +71,39 @@ export const command: Command = {
   async run({ flags }) {
     // --loss trains your own loss (the expr workload) unless another workload is named
     const loss = trainLoss(NAME, flags);
-    const name = (loss && flags.workload === 'penguins-logreg' ? 'expr' : flags.workload) as WorkloadName;
-    if (loss && name !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${name}`);
-    let rule: Rule;
-    try {
-      rule = parseRule(flags.rule ?? (flags.method === 'lora' || flags.method === 'cola' ? 'theory' : '1/L'));
-    } catch (e) {
-      throw new UsageError(`${NAME}: flag --rule: ${(e as Error).message}`);
-    }
-    const method = flags.method as Method;
-    try {
-      checkMethod({ method, rule, sketch: flags.sketch as Sketch | undefined, linkSteps: flags['link-steps'] });
-    } catch (e) {
-      if (e instanceof MethodError) throw new UsageError(`${NAME}: flag --${e.option}: ${e.message}`);
-      throw e;
-    }
-    if (flags['full-loss-every'] !== undefined && flags.batch === undefined) throw new UsageError(`${NAME}: flag --full-loss-every applies to mini-batch runs (--batch)`);
-    if (flags.alpha !== undefined && (rule.kind === 'theory' || rule.kind === 'const' || rule.kind === 'overL'))
-      throw new UsageError(`${NAME}: flag --alpha applies to the rules adapt, adapt2 and norm, not ${rule.text}`);
-    if (flags.size !== undefined && name !== 'quadratic' && name !== 'expr') throw new UsageError(`${NAME}: flag --size applies to the quadratic and expr workloads only`);
-    if ((flags.hidden !== undefined || flags.data !== undefined) && name !== 'mlp')
-      throw new UsageError(`${NAME}: flags --hidden and --data apply to the mlp workload only`);
-    if ((flags.samples !== undefined || flags.batch !== undefined) && (name === 'quadratic' || name === 'expr'))
-      throw new UsageError(`${NAME}: flags --samples and --batch apply to data workloads, not ${name}`);
-    const opts: WorkloadOptions = {
-      samples: flags.samples,
-      hidden: flags.hidden,
-      data: flags.data,
-      fmnistDir: flags['fmnist-dir'],
-      ...(flags.size !== undefined ? parseSize(flags.size) : {}),
-      ...(loss ? { loss } : {}),
-    };
-    const rank: number = flags.rank ?? DEFAULT_RANK[name];
-    try {
-      checkWorkloadOptions(name, opts, rank);
-    } catch (e) {
-      if (e instanceof WorkloadError) throw new UsageError(`${NAME}: ${e.message}`);
-      throw e;
-    }
-    if (needsFashionMNIST(name, opts) && !fmnistAvailable(opts.fmnistDir))
-      throw new UsageError(`${NAME}: Fashion-MNIST not found in ${fmnistDir(opts.fmnistDir)}; ${FMNIST_INSTALL_HINT}`);
-    if (flags.batch !== undefined && flags.samples !== undefined && flags.batch > flags.samples)
-      throw new UsageError(`${NAME}: flag --batch (${flags.batch}) is larger than --samples (${flags.samples})`);
-
+    const workload = (loss && flags.workload === 'penguins-logreg' ? 'expr' : flags.workload) as WorkloadName;
+    if (loss && workload !== 'expr') throw new UsageError(`${NAME}: flag --loss goes with the expr workload, not ${workload}`);
+    const opts = { samples: flags.samples, hidden: flags.hidden, data: flags.data, fmnistDir: flags['fmnist-dir'], ...(flags.size !== undefined ? parseSize(flags.size) : {}), ...(loss ? { loss } : {}) };
     const seed: number = flags.seed ?? freshSeed();
-    const tag = `${method === 'lora' ? '' : `${method}-`}${rule.text.replace(/[^A-Za-z0-9.]+/g, '_')}`;
-    const out: string = flags.out ?? join(resultsDir(flags.results), 'traces', `${name}-${tag}-${seed}.jsonl`);
-
-    let backend;
-    try {
-      backend = await chooseBackend(flags.backend as BackendChoice);
-    } catch (e) {
-      if (e instanceof BackendUnavailable) throw new UsageError(`${NAME}: ${e.message}`);
-      throw e;
-    }
-    console.log(`backend: ${describeBackend(backend)}`);
-    console.log(`seed: ${seed}`);
-
-    const rng = new Rng(seed);
-    let workload;
-    try {
-      // the CPU backends gather mini-batches faster on the host (workloads/softmax.ts)
-      workload = createWorkload(backend.tf, name, { ...opts, hostRows: flags.batch !== undefined && (backend.name === 'wasm' || backend.name === 'cpu') }, rank, rng);
-    } catch (e) {
-      if (e instanceof WorkloadError || e instanceof DatasetError) throw new UsageError(`${NAME}: ${e.message}`);
-      throw e;
-    }
-
-    const bar = flags.quiet ? undefined : trainProgress(flags.steps);
-    let run;
-    try {
-      console.log(`workload: ${workload.description}`);
-      const cfg = {
-        ...{ steps: flags.steps, rule, alpha: flags.alpha, rank, batch: flags.batch, sigma: flags.sigma, init: flags.init as Init, seed, name: flags.name, versions: { loracheck: ownVersion() } },
-        ...{ method, sketch: flags.sketch as Sketch | undefined, linkSteps: flags['link-steps'], fullJEvery: flags['full-loss-every'] },
-      };
-      run = await trainToFile(backend, workload, rng, cfg, out, {
-        onRecord: (r) => bar?.update(r),
-        onSignal: (sig) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and writing the summary (again to quit now; ${out} is replaced only by a finished trace)\n`),
-      });
-    } catch (e) {
-      if (e instanceof TrainError) throw new UsageError(`${NAME}: ${e.message}`);
-      const sys = (e as { syscall?: string }).syscall;
-      if (sys && ['open', 'mkdir', 'write', 'fsync', 'rename'].includes(sys)) throw new UsageError(`${NAME}: cannot write the trace --out ${out}: ${(e as Error).message}`);
-      throw e;
-    } finally {
-      bar?.done();
-      workload.dispose();
-    }
-    const res = run.result;
-    const h = res.header;
-    console.log(
-      `L = ${h.L} (theory constant; loss L = ${h.Lloss}, ${h.Lestimated ? 'estimated' : 'certified/exact'}), L* = ${h.Lstar}; method ${h.method}, rule ${h.rule}${h.alpha != null ? ` (alpha ${h.alpha})` : ''}, ${h.batch === 'full' ? 'full batch' : `batch ${h.batch}`}, rank ${h.r}`,
-    );
-    const s = res.summary;
-    const dist = res.last?.distSq !== undefined ? `, ||W - W*||^2 ${res.last.distSq.toPrecision(4)}${h.rankBound !== undefined ? ` (rank-${h.r} bound: J >= ${Number(h.rankBound).toPrecision(4)})` : ''}` : '';
-    const first = res.last ? `J ${res.last.J.toPrecision(6)}, ||V||^2 ${res.last.Vsq.toPrecision(6)}${dist}` : 'no finite record';
-    const rate = s.steps / Math.max(1e-9, s.wall_ms / 1000);
-    if (res.divergence) console.log(`diverged: ${res.divergence.reason}; the trace ends with a divergence record`);
-    console.log(`${s.interrupted ? 'interrupted after' : 'done:'} ${s.steps} steps in ${(s.wall_ms / 1000).toFixed(2)} s (${rate.toFixed(1)} steps/s); last ${first}`);
-    console.log(`trace: ${out}`);
-    return run.signal ? SIGNAL_EXIT[run.signal] : 0;
+    const versions = { loracheck: ownVersion() };
+    const { steps, rank, batch, alpha, sigma, init, name } = flags;
+    const request = { workload, opts, steps, rule: flags.rule, rank, batch, alpha, sigma, init, name, versions, method: flags.method as Method, sketch: flags.sketch as Sketch | undefined, linkSteps: flags['link-steps'], fullJEvery: flags['full-loss-every'] };
+    return usageErrors(NAME, async () => {
+      const plan = planTrain(request);
+      const out: string = flags.out ?? join(resultsDir(flags.results), 'traces', `${workload}-${traceTag(plan)}-${seed}.jsonl`);
+      const backend = await openBackend(flags.backend as BackendChoice);
+      console.log(`backend: ${describeBackend(backend)}`);
+      console.log(`seed: ${seed}`);
+      const rng = new Rng(seed);
+      const w = planWorkload(backend, plan, rng);
+      const bar = flags.quiet ? undefined : trainProgress(flags.steps);
+      let run;
+      try {
+        console.log(`workload: ${oneLine(w.description)}`);
+        run = await trainToFile(backend, w, rng, { ...plan.cfg, seed }, out, {
+          onRecord: (r) => bar?.update(r),
+          onSignal: (sig) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and writing the summary (again to quit now; ${oneLine(out)} is replaced only by a finished trace)\n`),
+        });
+      } catch (e) {
+        const sys = (e as { syscall?: string }).syscall;
+        if (sys && ['open', 'mkdir', 'write', 'fsync', 'rename'].includes(sys)) throw new UsageError(`${NAME}: cannot write the trace --out ${oneLine(out)}: ${oneLine((e as Error).message)}`);
+        throw e;
+      } finally {
+        bar?.done();
+        w.dispose();
+      }
+      console.log(trainSummaryLines(run, out).join('\n'));
+      return run.signal ? SIGNAL_EXIT[run.signal] : 0;
+    });
   },
 };

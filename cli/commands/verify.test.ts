@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.ts';
-import { plan } from './verify.ts';
+import { plan, withFmnist } from './verify.ts';
+import { fmnistAvailable } from '../../gpu-runs/data/fmnist.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 
 describe('loracheck verify (the main job)', () => {
@@ -34,6 +35,20 @@ describe('loracheck verify (the main job)', () => {
     for (const c of CATALOGUE) expect(html).toContain(c.id);
     expect(html).toContain('Content-Security-Policy');
   }, 240_000);
+
+  it('looks for Fashion-MNIST where train does: $LORACHECK_FMNIST_DIR', () => {
+    const saved = process.env.LORACHECK_FMNIST_DIR;
+    try {
+      process.env.LORACHECK_FMNIST_DIR = mkdtempSync(join(tmpdir(), 'loracheck-nofmnist-'));
+      expect(withFmnist(false)).toBe(false);
+      delete process.env.LORACHECK_FMNIST_DIR;
+      expect(withFmnist(false)).toBe(fmnistAvailable('/usr/share/datasets/fashion-mnist'));
+      expect(withFmnist(true)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.LORACHECK_FMNIST_DIR;
+      else process.env.LORACHECK_FMNIST_DIR = saved;
+    }
+  });
 
   it('rejects bad flags with exit code 2', async () => {
     expect(await main(['verify', '--budget', '-1'])).toBe(2);

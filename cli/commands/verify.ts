@@ -5,12 +5,17 @@
  * the report. Each stage is the same command a user can run alone, so every stage's
  * result file can be rebuilt on its own.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../main.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
+import { oneLine } from '../../runtime/escape.ts';
+import { FMNIST_DEFAULT_DIR, FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 
-const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
+/** Whether the Fashion-MNIST stages run: the data is where train looks for it ($LORACHECK_FMNIST_DIR or the Debian package), and --no-fmnist is not given. */
+export function withFmnist(noFmnist: boolean): boolean {
+  return !noFmnist && fmnistAvailable();
+}
 const RULES = ['theory', 'adapt', 'adapt2', 'norm', 'const:0.5'];
 
 interface Stage {
@@ -82,7 +87,7 @@ export const command: Command = {
       out: { type: 'string', arg: 'FILE', help: 'report file', default: 'out/report.html' },
       'no-fmnist': { type: 'boolean', help: 'skip Fashion-MNIST even when its package is installed' },
     },
-    details: `Fashion-MNIST runs, and the papers' experiments in short (loracheck experiments --preset quick; tiny under --quick), are added when ${FMNIST_DIR} exists (apt-get install dataset-fashion-mnist).`,
+    details: `Fashion-MNIST runs, and the papers' experiments in short (loracheck experiments --preset quick; tiny under --quick), are added when Fashion-MNIST is found ($LORACHECK_FMNIST_DIR, default ${FMNIST_DEFAULT_DIR}; ${FMNIST_INSTALL_HINT}).`,
   },
   async run({ flags }) {
     const { main } = await import('../main.ts');
@@ -92,28 +97,28 @@ export const command: Command = {
     try {
       mkdirSync(results, { recursive: true });
     } catch (e) {
-      throw new UsageError(`verify: cannot create --results folder ${results}: ${(e as Error).message}`);
+      throw new UsageError(`verify: cannot create --results folder ${oneLine(results)}: ${oneLine((e as Error).message)}`);
     }
-    const fmnist = !flags['no-fmnist'] && existsSync(FMNIST_DIR);
+    const fmnist = withFmnist(flags['no-fmnist']);
     const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist });
     const t0 = Date.now();
-    console.error(`loracheck verify: seed ${seed}, budget ${flags.quick ? 'quick' : flags.budget}, ${stages.length} stages, results in ${results}`);
-    if (!fmnist && !flags['no-fmnist']) console.error(`  (Fashion-MNIST not found at ${FMNIST_DIR}: its runs are skipped; apt-get install dataset-fashion-mnist adds them)`);
+    console.error(`loracheck verify: seed ${seed}, budget ${flags.quick ? 'quick' : flags.budget}, ${stages.length} stages, results in ${oneLine(results)}`);
+    if (!fmnist && !flags['no-fmnist']) console.error(`  (Fashion-MNIST not found in ${oneLine(fmnistDir())}: its runs are skipped; ${FMNIST_INSTALL_HINT})`);
     const findings: string[] = [];
     for (const [k, st] of stages.entries()) {
       const ts = Date.now();
-      console.error(`\n[${k + 1}/${stages.length}] ${st.title}  (loracheck ${st.argv.join(' ')})`);
+      console.error(`\n[${k + 1}/${stages.length}] ${st.title}  (loracheck ${oneLine(st.argv.join(' '))})`);
       const code = await main(st.argv);
       const dt = ((Date.now() - ts) / 1000).toFixed(1);
       if (!st.okCodes.includes(code)) {
-        console.error(`loracheck verify: stage "${st.title}" failed with exit code ${code}; earlier results are kept in ${results}`);
+        console.error(`loracheck verify: stage "${st.title}" failed with exit code ${code}; earlier results are kept in ${oneLine(results)}`);
         return code === 2 ? 2 : 1;
       }
       if (code === 1) findings.push(st.title);
       console.error(`    done in ${dt} s${code === 1 ? ' (findings: see the report)' : ''}`);
     }
     const total = ((Date.now() - t0) / 1000).toFixed(1);
-    console.log(`\nReport: ${out}`);
+    console.log(`\nReport: ${oneLine(out)}`);
     console.log(`Finished in ${total} s with seed ${seed}. ${findings.length ? `Stages with findings: ${findings.join('; ')}.` : 'No stage reported a finding.'}`);
     console.log(`Replay: npx loracheck verify --seed ${seed}${flags.quick ? ' --quick' : flags.budget !== 1 ? ` --budget ${flags.budget}` : ''}`);
     return 0;

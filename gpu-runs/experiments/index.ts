@@ -7,7 +7,7 @@
  * ExperimentsResultFile, handed to `save` after every run (the CLI writes it atomically), so an
  * interrupted run keeps what was done.
  */
-import type { Environment, ExperimentsResultFile } from '../../theory/results.ts';
+import { RESULT_SCHEMA_VERSION, type Environment, type ExperimentsResultFile } from '../../theory/results.ts';
 import type { Backend } from '../backend.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { loadFashionMNIST } from '../data/fmnist.ts';
@@ -49,7 +49,7 @@ export async function runExperiments(backend: Backend, env: Environment, opts: E
   const out: Collected = { figures: [], tables: [], statements: [], traceClaims: [], data: [] };
   const doc = (lab: Lab | undefined): ExperimentsResultFile => ({
     kind: 'experiments',
-    schema: 1,
+    schema: RESULT_SCHEMA_VERSION,
     env,
     preset: opts.preset,
     seed: opts.seed,

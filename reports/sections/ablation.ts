@@ -5,15 +5,15 @@
 import type { AblationRow } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { count, duration } from '../format.ts';
+import { count, countOf, duration } from '../format.ts';
 import type { Model, Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
 import { witnessBlock } from '../witness.ts';
 
 function cell(r: Sourced<AblationRow> | undefined): Html {
   if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
-  const cost = html`<div class="small dim">${count(r.cases)} cases${typeof r.ascents === 'number' ? html` · ${count(r.ascents)} ascents` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
-  const smt = r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : '';
+  const cost = html`<div class="small dim">${countOf(r, 'cases')} cases${typeof r.ascents === 'number' ? html` · ${countOf(r, 'ascents')} ascents` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
+  const smt = html`${r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : ''}${r.fromEarlierRun ? html`<div class="small dim">from an earlier run</div>` : ''}`;
   if (r.status === 'load-bearing')
     return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}</td>`;
   if (r.status === 'error') return html`<td>${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}</td>`;

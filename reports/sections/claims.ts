@@ -7,7 +7,7 @@ import type { ClaimCheckResult } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { histogram } from '../charts.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { budget, count, duration, num, ratio } from '../format.ts';
+import { budget, count, countOf, duration, num, ratio } from '../format.ts';
 import { math } from '../katex.ts';
 import type { ClaimView, Model, Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
@@ -20,10 +20,14 @@ function runsTable(c: ClaimView): Html {
   return table(
     [
       { head: 'mode', cell: (r: Sourced<ClaimCheckResult>) => r.mode },
-      { head: 'verdict', cell: (r) => html`${badge(r.verdict)}${r.known ? html` <span class="small dim">(known, in corpus)</span>` : ''}` },
-      { head: 'cases', cell: (r) => count(r.cases), cls: 'num' },
-      { head: 'non-trivial', cell: (r) => count(r.nonTrivial), cls: 'num' },
-      { head: 'undecided', cell: (r) => count(r.undecided), cls: 'num' },
+      {
+        head: 'verdict',
+        cell: (r) =>
+          html`${badge(r.verdict)}${r.known ? html` <span class="small dim">(known, in corpus)</span>` : ''}${r.fromEarlierRun ? html` <span class="small dim" title="an interrupted run kept this entry of the earlier ${r.file}">(from an earlier run)</span>` : ''}`,
+      },
+      { head: 'cases', cell: (r) => countOf(r, 'cases'), cls: 'num' },
+      { head: 'non-trivial', cell: (r) => countOf(r, 'nonTrivial'), cls: 'num' },
+      { head: 'undecided', cell: (r) => countOf(r, 'undecided'), cls: 'num' },
       { head: 'worst slack', cell: (r) => num(r.worstSlack?.slack), cls: 'num' },
       { head: 'ratio', cell: (r) => ratio(r.worstSlack?.ratio), cls: 'num' },
       { head: 'seed', cell: (r) => (r.seed !== undefined ? String(r.seed) : '—'), cls: 'num' },
@@ -41,11 +45,11 @@ function searchesTable(c: ClaimView): Html {
     [
       { head: 'hypotheses dropped', cell: (s: ClaimView['searches'][number]) => (s.dropped?.length ? s.dropped.map((h) => html`<code class="hyp">${h}</code> `) : html`<span class="dim">none</span>`) },
       { head: 'result', cell: (s) => html`${badge(s.counterexample ? 'found' : 'none found')}${s.interrupted ? html` <span class="small dim">(interrupted)</span>` : ''}` },
-      { head: 'cases', cell: (s) => count(s.cases), cls: 'num' },
+      { head: 'cases', cell: (s) => countOf(s, 'cases'), cls: 'num' },
       { head: 'cases/s', cell: (s) => num(s.casesPerSecond, 3), cls: 'num' },
       { head: 'first found after', cell: (s) => (s.timeToFirstMs !== undefined ? duration(s.timeToFirstMs) : '—'), cls: 'num' },
       { head: 'seed', cell: (s) => (s.seed !== undefined ? String(s.seed) : '—'), cls: 'num' },
-      { head: 'workers', cell: (s) => count(s.workers), cls: 'num' },
+      { head: 'workers', cell: (s) => countOf(s, 'workers'), cls: 'num' },
       { head: 'budget', cell: (s) => budget(s.budget) },
       { head: 'time', cell: (s) => duration(s.timeMs), cls: 'num' },
       { head: 'file', cell: (s) => html`<span class="dim">${s.file}</span>` },

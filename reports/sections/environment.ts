@@ -23,7 +23,7 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
       return {
         what: `check: ${plural(d.results.length, 'claim')} (${distinct(d.results.map((r) => r.mode)).join(', ')})`,
         seeds: distinct(d.results.map((r) => r.seed)).join(', ') || '—',
-        budget: distinct(d.results.map((r) => budget(r.budget))).join('; '),
+        budget: distinct(d.results.map((r) => budget(r.budget))).join('; ') + stopped(d.interrupted, d.results),
       };
     case 'search':
       return {
@@ -38,7 +38,7 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
         budget: d.budgetMs !== undefined ? `${(d.budgetMs / 1000).toFixed(1)} s solver time per claim` : '—',
       };
     case 'ablate':
-      return { what: `ablation: ${plural(d.rows.length, 'pair')}`, seeds: '—', budget: `${d.rows.reduce((a, r) => a + (r.cases ?? 0), 0).toLocaleString('en-US')} cases in total` };
+      return { what: `ablation: ${plural(d.rows.length, 'pair')}`, seeds: '—', budget: `${d.rows.reduce((a, r) => a + (r.cases ?? 0), 0).toLocaleString('en-US')} cases in total${stopped(d.interrupted, d.rows)}` };
     case 'tighten':
       return { what: `tightness: ${plural(d.rows.length, 'relation')}`, seeds: '—', budget: `${d.rows.reduce((a, r) => a + (r.evaluations ?? 0), 0).toLocaleString('en-US')} evaluations in total` };
     case 'verify-trace':
@@ -54,6 +54,12 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
         budget: `${d.runs.reduce((a, r) => a + r.stepsDone, 0).toLocaleString('en-US')} steps, ${(d.timeMs / 1000).toFixed(0)} s${d.interrupted ? ' (interrupted)' : ''}`,
       };
   }
+}
+
+/** An interrupted run (check, ablate), and how many entries it kept from the earlier file. */
+function stopped(interrupted: boolean | undefined, entries: readonly { fromEarlierRun?: boolean }[]): string {
+  const kept = entries.filter((e) => e.fromEarlierRun).length;
+  return `${interrupted ? ' (interrupted)' : ''}${kept ? `; ${plural(kept, 'entry', 'entries')} kept from an earlier run` : ''}`;
 }
 
 export function environmentSection(m: Model): Section | undefined {

@@ -4,7 +4,7 @@
  */
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { count, duration, num, plural, ratio } from '../format.ts';
+import { count, countSum, duration, num, plural, ratio } from '../format.ts';
 import { failing, type ClaimView, type Model, type OverallVerdict } from '../model.ts';
 import { table } from '../tables.ts';
 import { relText } from '../witness.ts';
@@ -181,9 +181,9 @@ export function summarySection(m: Model): Section | undefined {
       { head: 'verdict', cell: (c) => badge(c.verdict), title: 'sampling (check, search), or a refutation by the SMT engine' },
       { head: 'proof', cell: (c) => proofCell(c), cls: 'wrap', title: 'SMT (prove): proved = the negation is unsat, for every input or the fixed-size class named; refuted = an exact counterexample; unknown = no answer in the time' },
       { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
-      { head: 'cases', cell: (c) => count(sum([...c.checks.map((r) => r.cases), ...c.searches.map((s) => s.cases)])), cls: 'num' },
-      { head: 'non-trivial', cell: (c) => count(sum(c.checks.map((r) => r.nonTrivial))), cls: 'num', title: 'cases that exercise the claim (d ≠ 0, ∇J ≠ 0, G ≠ 0, …)' },
-      { head: 'undecided', cell: (c) => count(sum(c.checks.map((r) => r.undecided))), cls: 'num' },
+      { head: 'cases', cell: (c) => countSum<{ cases?: number }>([...c.checks, ...c.searches], 'cases'), cls: 'num' },
+      { head: 'non-trivial', cell: (c) => countSum(c.checks, 'nonTrivial'), cls: 'num', title: 'cases that exercise the claim (d ≠ 0, ∇J ≠ 0, G ≠ 0, …)' },
+      { head: 'undecided', cell: (c) => countSum(c.checks, 'undecided'), cls: 'num' },
       { head: 'worst slack', cell: (c) => num(worstSlack(c)), cls: 'num', title: 'smallest rhs − lhs seen; negative means violated' },
       { head: 'tightness ratio', cell: (c) => ratio(c.worstRatio), cls: 'num', title: 'worst lhs / rhs found by tightness search or check; the paper allows 1' },
       { head: 'time', cell: (c) => duration(sum([...c.checks.map((r) => r.timeMs), ...c.searches.map((s) => s.timeMs)])), cls: 'num' },

@@ -7,7 +7,7 @@
 import type { AblationRow, CertifiedBound, ClaimCheckResult, SearchResultFile, TightnessRow, UserLossInfo } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { budget, count, duration, ratio } from '../format.ts';
+import { budget, count, countOf, duration, ratio } from '../format.ts';
 import { math } from '../katex.ts';
 import type { Model, Sourced, UserLossView } from '../model.ts';
 import type { Section } from '../page.ts';
@@ -45,9 +45,9 @@ function checks(v: UserLossView): Html {
       { head: 'mode', cell: (r) => r.mode },
       { head: 'verdict', cell: (r) => badge(r.verdict) },
       { head: 'violates', cell: (r) => (r.counterexample?.violates?.length ? html`<code class="hyp">${r.counterexample.violates.join(', ')}</code>` : '—') },
-      { head: 'cases', cell: (r) => count(r.cases), cls: 'num' },
-      { head: 'non-trivial', cell: (r) => count(r.nonTrivial), cls: 'num' },
-      { head: 'undecided', cell: (r) => count(r.undecided), cls: 'num' },
+      { head: 'cases', cell: (r) => countOf(r, 'cases'), cls: 'num' },
+      { head: 'non-trivial', cell: (r) => countOf(r, 'nonTrivial'), cls: 'num' },
+      { head: 'undecided', cell: (r) => countOf(r, 'undecided'), cls: 'num' },
       { head: 'ratio', cell: (r) => ratio(r.worstSlack?.ratio), cls: 'num' },
       { head: 'budget', cell: (r) => budget(r.budget) },
       { head: 'time', cell: (r) => duration(r.timeMs), cls: 'num' },
@@ -67,7 +67,7 @@ function searches(v: UserLossView): Html {
       { head: 'dropped', cell: (s) => (s.dropped?.length ? html`<code class="hyp">${s.dropped.join(', ')}</code>` : '—') },
       { head: 'result', cell: (s) => (s.counterexample ? badge('found') : badge('none found')) },
       { head: 'violates', cell: (s) => (s.counterexample?.violates?.length ? html`<code class="hyp">${s.counterexample.violates.join(', ')}</code>` : '—') },
-      { head: 'cases', cell: (s) => count(s.cases), cls: 'num' },
+      { head: 'cases', cell: (s) => countOf(s, 'cases'), cls: 'num' },
     ],
     v.searches,
   )}${v.searches.filter((s) => s.counterexample).map((s) => html`<details><summary><code class="id">${s.claim}</code>: counterexample</summary>${witnessBlock(s.counterexample!, { from: s.file })}</details>`)}`;
@@ -80,7 +80,7 @@ function ablation(v: UserLossView): Html {
       { head: 'claim', cell: (r: Sourced<AblationRow>) => html`<code class="id">${r.claim}</code>` },
       { head: 'dropped', cell: (r) => html`<code class="hyp">${r.hypothesis}</code>` },
       { head: 'status', cell: (r) => badge(r.status, r.error) },
-      { head: 'cases', cell: (r) => count(r.cases), cls: 'num' },
+      { head: 'cases', cell: (r) => countOf(r, 'cases'), cls: 'num' },
     ],
     v.ablation,
   )}`;
