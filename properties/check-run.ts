@@ -55,11 +55,19 @@ export function selectClaims(ids: readonly string[], mode: Mode | undefined): Se
   return out;
 }
 
-/** An entry of check.json: a claim's result, `partial` when Ctrl-C stopped it, `fromEarlierRun`
- *  when an interrupted run carried it over from the file it replaced. */
-export type CheckEntry = ClaimCheckResult & { partial?: true; fromEarlierRun?: true; dropped?: string[]; failing?: string[] };
+/** A claim's result as the run has it: the engine's (with its internal counts, printed by the
+ *  CLI), `partial` when Ctrl-C stopped it, `fromEarlierRun` when an interrupted run carried it
+ *  over from the file it replaced. check.json holds `forFile` of it. */
+export type CheckEntry = ClaimCheckResult & Partial<Omit<EngineResult, keyof ClaimCheckResult>>;
 
-export type CheckDoc = CheckResultFile & { results: CheckEntry[]; skipped?: { id: string; reason: string }[]; seed: number; interrupted?: true };
+/** The entry as check.json has it (theory/results.ts ClaimCheckResult): the engine's internal
+ *  counts stay out; the input a claim threw on (errorWitness) stays in. */
+export function forFile(r: CheckEntry): ClaimCheckResult {
+  const { dropped: _d, falseAlarms: _f, undecidedComparisons: _u, errors: _e, shrinkSteps: _s, interrupted: _i, confirmMode: _c, failing: _g, counterexampleInput: _r, ...rest } = r;
+  return rest;
+}
+
+export type CheckDoc = CheckResultFile & { skipped?: { id: string; reason: string }[] };
 
 /** The budget and replay fields of a check job (seed, runs or seconds, path, input: one input
  *  to check, replayed and never saved to the corpus, shrinkSeconds). */
@@ -100,7 +108,7 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
       claims: CATALOGUE.filter((c) => ids.has(c.id)).map(claimInfo),
       hypotheses: { ...HYPOTHESES },
       ...(o.loss ? { loss: o.loss.info } : {}),
-      results,
+      results: results.map(forFile),
       ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
       seed: o.seed,
       ...(interrupted ? { interrupted: true as const } : {}),

@@ -1,9 +1,8 @@
 /**
  * The result files of rows (`check.json`, `ablate.json`, `tighten.json`, `prove.json`): for each
  * kind, the one builder of the document and how rows-job.ts finds its rows and tells them apart
- * (the key a row done now replaces an earlier one by). Extra fields beside the schema of
- * theory/results.ts (seed, budgets, skipped claims, interrupted, fromEarlierRun, partial) are
- * listed in each type.
+ * (the key a row done now replaces an earlier one by). The documents follow the one schema,
+ * theory/results.ts.
  */
 import { createRequire } from 'node:module';
 import { RESULT_SCHEMA_VERSION, type AblationResultFile, type AblationRow, type ClaimProofResult, type Environment, type ProveResultFile, type TightnessResultFile, type TightnessRow, type UserLossInfo } from '../theory/results.ts';
@@ -27,7 +26,7 @@ const head = (kind: string, h: RowsHead) => ({ kind, schema: RESULT_SCHEMA_VERSI
 const flag = (interrupted: boolean) => (interrupted ? { interrupted: true } : {});
 const str = (x: unknown): x is string => typeof x === 'string';
 
-export type AblationDoc = AblationResultFile & { skipped: Skipped[]; seed: number; secondsPerPair: number; interrupted?: boolean };
+export type AblationDoc = AblationResultFile;
 
 export const ABLATE_ROWS: RowsFileSpec<AblationRow> = { kind: 'ablate', rowsField: 'rows', key: (r) => (str(r.claim) && str(r.hypothesis) ? `${r.claim} ${r.hypothesis}` : undefined) };
 
@@ -35,7 +34,7 @@ export function ablationDoc(rows: AblationRow[], interrupted: boolean, h: RowsHe
   return { ...head('ablate', h), kind: 'ablate', rows, skipped: h.skipped, seed: h.seed, secondsPerPair: h.secondsPerPair, ...flag(interrupted) };
 }
 
-export type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
+export type TightnessDoc = TightnessResultFile;
 
 export const TIGHTEN_ROWS: RowsFileSpec<TightnessRow> = { kind: 'tighten', rowsField: 'rows', key: (r) => (str(r.claim) ? r.claim : undefined) };
 

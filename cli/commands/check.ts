@@ -48,7 +48,7 @@ function statisticalText(r: EngineResult): string {
   return ` (confidence 1 - ${s.deltaText} per case; if the claim holds, all ${r.cases} cases pass with probability >= ${fmtNum(1 - s.familywiseDelta)})`;
 }
 
-function summaryLine(r: EngineResult & { partial?: true }, replayed: boolean): string {
+function summaryLine(r: EngineResult, replayed: boolean): string {
   const base = r.verdict === 'counterexample' ? `counterexample${replayed ? ' (the input given)' : r.known ? ' (known)' : ' (NEW)'}` : r.verdict;
   let verdict = r.statistical ? `${base}${statisticalText(r)}` : base;
   // the strongest verdict first: a proof beats sampling (README, "Verdicts")
