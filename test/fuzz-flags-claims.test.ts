@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'lc-fuzz-'));
@@ -83,7 +83,13 @@ async function run(argv: string[]): Promise<{ code: number; text: string }> {
 }
 
 describe('fuzz: flags of check, search, ablate, tighten, prove, claims', () => {
-  afterAll(() => delete process.env.LORACHECK_LOSS);
+  // relative paths among the values (λ, 1/2, '.') land in a scratch folder, never in the repo
+  const cwd = process.cwd();
+  beforeAll(() => process.chdir(base));
+  afterAll(() => {
+    process.chdir(cwd);
+    delete process.env.LORACHECK_LOSS;
+  });
   it('exit 0, 1 or 2, and no stack trace', async () => {
     const seen = new Map<number, number>();
     await fc.assert(
