@@ -2,6 +2,8 @@
  * A small, strict flag parser shared by every command. Unknown flags, missing values and
  * malformed numbers raise UsageError, which main() prints as one line and exits with 2.
  */
+import { oneLine } from '../runtime/escape.ts';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,11 +28,17 @@ export interface FlagSpec {
   gt?: number;
   /** For int/number: inclusive upper bound. */
   max?: number;
+  /** A duration in seconds: capped at MAX_SECONDS (timers beyond 2^31 - 1 ms overflow). */
+  duration?: boolean;
 }
 
 /** Seeds are 32-bit words: fast-check and pure-rand keep only the low 32 bits of a seed, so a
  *  larger one would silently replay another seed's run. Seed flags reject it instead. */
 export const SEED_MAX = 2 ** 32 - 1;
+
+/** The longest duration a flag accepts, in seconds (one week; Node's timers overflow at about
+ *  24.8 days, and a longer budget is a typo). README "Commands" states it. */
+export const MAX_SECONDS = 604_800;
 
 export interface CommandSpec {
   name: string;
@@ -67,7 +75,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       const eq = a.indexOf('=');
       const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
       const f = spec.flags[name];
-      if (!f) throw new UsageError(`${spec.name}: unknown flag --${name} (see 'loracheck ${spec.name} --help')`);
+      if (!f) throw new UsageError(`${spec.name}: unknown flag --${oneLine(name)} (see 'loracheck ${spec.name} --help')`);
       if (f.type === 'boolean') {
         if (eq >= 0) throw new UsageError(`${spec.name}: flag --${name} takes no value`);
         flags[name] = true;
@@ -85,9 +93,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       if (f.type === 'string[]') flags[name].push(val);
       else flags[name] = val;
     } else if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
-      throw new UsageError(`${spec.name}: unknown flag ${a} (flags are spelled --name)`);
+      throw new UsageError(`${spec.name}: unknown flag ${oneLine(a)} (flags are spelled --name)`);
     } else {
-      if (!spec.positionals) throw new UsageError(`${spec.name}: unexpected argument "${a}"`);
+      if (!spec.positionals) throw new UsageError(`${spec.name}: unexpected argument "${oneLine(a)}"`);
       positionals.push(a);
     }
   }
@@ -97,17 +105,28 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
 function convert(cmd: string, name: string, f: FlagSpec, v: string): unknown {
   if (f.type === 'int' || f.type === 'number') {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || (f.type === 'int' && !Number.isInteger(x)))
-      throw new UsageError(`${cmd}: flag --${name} must be ${f.type === 'int' ? 'an integer' : 'a number'}, got "${v}"`);
-    if (f.min !== undefined && x < f.min) throw new UsageError(`${cmd}: flag --${name} must be >= ${f.min}, got ${v}`);
-    if (f.gt !== undefined && !(x > f.gt)) throw new UsageError(`${cmd}: flag --${name} must be > ${f.gt}, got ${v}`);
-    if (f.max !== undefined && x > f.max)
-      throw new UsageError(`${cmd}: flag --${name} must be <= ${f.max}${f.max === SEED_MAX ? ' (seeds are 32-bit)' : ''}, got ${v}`);
+    const shown = oneLine(v);
+    const kind = f.type === 'int' ? 'an integer' : 'a number';
+    if (v.trim() === '' || Number.isNaN(x)) throw new UsageError(`${cmd}: flag --${name} must be ${kind}, got "${shown}"`);
+    if (!Number.isFinite(x)) throw new UsageError(`${cmd}: flag --${name} must be ${kind}, got ${shown}, which is not a finite number`);
+    if (f.type === 'int' && !Number.isInteger(x)) throw new UsageError(`${cmd}: flag --${name} must be an integer, got ${shown}`);
+    if (f.type === 'int' && !Number.isSafeInteger(x)) throw new UsageError(`${cmd}: flag --${name} must be an integer of at most 2^53 in size, got ${shown}`);
+    const range = rangeText(f);
+    if (f.min !== undefined && x < f.min) throw new UsageError(`${cmd}: flag --${name} must be >= ${f.min}${range}, got ${shown}`);
+    if (f.gt !== undefined && !(x > f.gt)) throw new UsageError(`${cmd}: flag --${name} must be > ${f.gt}${range}, got ${shown}`);
+    if (f.max !== undefined && x > f.max) throw new UsageError(`${cmd}: flag --${name} must be <= ${f.max}${range}, got ${shown}`);
+    if (f.duration && x > MAX_SECONDS)
+      throw new UsageError(`${cmd}: flag --${name} must be <= ${MAX_SECONDS} seconds (one week, the longest budget loracheck takes), got ${shown}`);
     return x;
   }
   if (f.choices && !f.choices.includes(v))
-    throw new UsageError(`${cmd}: flag --${name} must be one of ${f.choices.join(', ')}; got "${v}"`);
+    throw new UsageError(`${cmd}: flag --${name} must be one of ${f.choices.join(', ')}; got "${oneLine(v)}"`);
   return v;
+}
+
+/** " (seeds are 32-bit: 0..4294967295)" for seed flags, "" otherwise. */
+function rangeText(f: FlagSpec): string {
+  return f.max === SEED_MAX ? ` (seeds are 32-bit: ${f.min ?? 0}..${SEED_MAX})` : '';
 }
 
 export function helpText(spec: CommandSpec): string {
@@ -120,7 +139,8 @@ export function helpText(spec: CommandSpec): string {
     entries.forEach(([, f], k) => {
       const def = f.default !== undefined && f.type !== 'boolean' ? ` (default: ${String(f.default)})` : '';
       const ch = f.choices ? ` [${f.choices.join('|')}]` : '';
-      lines.push(left[k]!.padEnd(w) + f.help + ch + def);
+      const cap = f.duration ? ` (at most ${MAX_SECONDS} s)` : '';
+      lines.push(left[k]!.padEnd(w) + f.help + ch + def + cap);
     });
   }
   if (spec.details) lines.push('', spec.details);

@@ -2,18 +2,39 @@
  * Side effects at the edge: results folder, atomic writes (temporary file, then rename, so
  * an interrupted run never destroys earlier results), and the environment record.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Environment } from '../theory/results.ts';
+import { NotWritable, checkWritableDir } from '../runtime/atomic.ts';
+import { oneLine } from '../runtime/escape.ts';
+import { BadFile } from '../runtime/bad-file.ts';
+import { CorpusError } from '../properties/index.ts';
+import { UsageError } from './args.ts';
 
 export const DEFAULT_RESULTS_DIR = 'results';
 
-export function resultsDir(dir?: string): string {
+/**
+ * The results folder, made and proved writable before any work starts (runtime/atomic.ts
+ * checkWritableDir): a folder that cannot be written, or a path that is (or lies below) a file,
+ * is bad input naming `flag` (exit 2), never a failure after the budget is spent.
+ */
+export function resultsDir(dir?: string, flag = '--results'): string {
   const d = resolve(dir ?? process.env.LORACHECK_RESULTS ?? DEFAULT_RESULTS_DIR);
-  mkdirSync(d, { recursive: true });
-  return d;
+  const what = dir === undefined && process.env.LORACHECK_RESULTS !== undefined ? '$LORACHECK_RESULTS' : flag;
+  return asUsage(() => checkWritableDir(d, what));
+}
+
+/** Runs `fn`, turning the errors that mean bad input (a place that cannot be written, a
+ *  malformed corpus or result file) into a UsageError (one line, exit 2). */
+export function asUsage<T>(fn: () => T, prefix = ''): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof NotWritable || e instanceof CorpusError || e instanceof BadFile) throw new UsageError(`${prefix}${oneLine(e.message)}`);
+    throw e;
+  }
 }
 
 export { writeAtomic, writeJSONAtomic } from '../runtime/atomic.ts';

@@ -168,13 +168,6 @@ export function knownFailure(
   return { known: true, entry, why: `in the corpus (${what})` };
 }
 
-/** A corpus entry for a confirmed counterexample of a check or search result (undefined if none). */
-export function entryFromResult(r: Pick<EngineResult, 'counterexample' | 'failing'>, date = new Date()): CorpusEntry | undefined {
-  const w = r.counterexample;
-  if (!w || !w.confirmedIn || !r.failing) return undefined;
-  return { recordedAt: date.toISOString(), failing: [...r.failing], witness: w };
-}
-
 /** The file with one more entry (pure: the caller writes it). */
 export function withEntry(file: CorpusFile, entry: CorpusEntry): CorpusFile {
   return { ...file, entries: [...file.entries, entry] };

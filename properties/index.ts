@@ -7,18 +7,22 @@
  * other directly, never this file. ENGINE.md tells how the parts fit.
  */
 export { claimArbitrary } from './inputs.ts';
-export { setUserLoss, userLoss, resolveUserLoss, lossInfo, lossSkipReason, defaultMode, LossSetupError, type ResolvedLoss } from './user-loss.ts';
-export { checkClaim, type EngineResult, type Progress } from './engine.ts';
+export { setUserLoss, resolveUserLoss, lossInfo, lossSkipReason, defaultMode, LossSetupError, type ResolvedLoss } from './user-loss.ts';
+export { type EngineResult } from './engine.ts';
 export { evaluateCase, labelFamily } from './_internals/evaluate.ts';
 export { parseShard, type Shard } from './_internals/seeds.ts';
 export { freshSeed } from '../numeric/random.ts';
 export { stopPlugin } from './_internals/stop.ts';
-export { CORPUS_DIR, corpusPath, readCorpus, knownFailure, entryFromResult, withEntry, replayEntry, CorpusError } from './corpus.ts';
-export { WorkerPool, defaultWorkers } from './search/pool.ts';
-export { HANDLER, search, type SearchOutcome, type SearchProgress } from './search/search.ts';
-export { finishFailure, type Found } from './search/handler.ts';
+export { CORPUS_DIR, readCorpus, replayEntry, CorpusError } from './corpus.ts';
+export { WorkerPool } from './search/pool.ts';
+export { HANDLER, search, type SearchProgress } from './search/search.ts';
 export { shardText } from './search/seeds.ts';
-export { ablate, ablationPlan, type Skipped } from './search/ablate.ts';
+export { ablate, ablationPlan } from './search/ablate.ts';
 export { isInequality } from './search/tighten.ts';
 export { tightenClaims } from './search/tighten-run.ts';
-export { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs, proofOf, replayInput, releaseZ3 } from './prove/index.ts';
+export { PROVE_FILE, hasEncoding, proveClaims, readProofs, releaseZ3 } from './prove/index.ts';
+export { capWorkers } from './search/pool.ts';
+export { ABLATE_ROWS, type AblationDoc, PROVE_ROWS, TIGHTEN_ROWS, type TightnessDoc, ablationDoc, proveDoc, tightnessDoc } from './result-files.ts';
+export { rowsJob } from './rows-job.ts';
+export { type CheckEntry, SelectionError, runCheck, selectClaims } from './check-run.ts';
+export { type SearchRun, mergeSearchFiles, runSearch, searchFileName } from './search/search-run.ts';

@@ -114,6 +114,8 @@ export interface ClaimCheckResult {
   proof?: { verdict: ProofVerdict; text: string };
   /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
   fromEarlierRun?: boolean;
+  /** The claim Ctrl-C stopped part way: its counts cover the cases it ran. */
+  partial?: boolean;
 }
 
 /** A certified enclosure [lo, hi] from numeric/expr/bounds.ts (hi null: none found) and where it holds. */
@@ -156,6 +158,10 @@ export interface CheckResultFile {
   /** The run was stopped (Ctrl-C, SIGTERM) before every claim ran; entries of the earlier file
    *  it did not reach are kept with `fromEarlierRun`. */
   interrupted?: boolean;
+  /** The seed of the run (each entry has its own too). */
+  seed?: number;
+  /** Claims the run left out, and why. */
+  skipped?: { id: string; reason: string }[];
 }
 
 export interface SearchResultFile {
@@ -221,6 +227,12 @@ export interface AblationResultFile {
   /** The run was stopped before every pair ran; rows of the earlier file it did not reach are
    *  kept with `fromEarlierRun`. */
   interrupted?: boolean;
+  /** Claims the run left out, and why (e.g. no hypothesis to drop, an equality, not on the user's loss). */
+  skipped?: { claim: string; reason: string }[];
+  /** The run's seed (its replay). */
+  seed?: number;
+  /** Search budget per (claim, hypothesis), seconds. */
+  secondsPerPair?: number;
 }
 
 /**
@@ -291,6 +303,8 @@ export interface TightnessRow {
   seconds: number;
   /** The constant the claim pins, measured (absent in result files written before it existed). */
   constant?: ConstantResult;
+  /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
+  fromEarlierRun?: boolean;
 }
 
 export interface TightnessResultFile {
@@ -299,6 +313,15 @@ export interface TightnessResultFile {
   env: Environment;
   loss?: UserLossInfo;
   rows: TightnessRow[];
+  /** The run was stopped before every claim ran; rows of the earlier file it did not reach are
+   *  kept with `fromEarlierRun`. */
+  interrupted?: boolean;
+  /** Claims the run left out, and why (e.g. no hypothesis to drop, an equality, not on the user's loss). */
+  skipped?: { claim: string; reason: string }[];
+  /** The run's seed (its replay). */
+  seed?: number;
+  /** Search time per claim, seconds. */
+  secondsPerClaim?: number;
 }
 
 /** `undecided`: too few steps resolved by the recorded precision (README, "Precision"). */
@@ -682,6 +705,7 @@ const CHECK_RESULT = obj<ClaimCheckResult>({
   ),
   proof: opt(obj({ verdict: PROOF_VERDICT, text: 'string' })),
   fromEarlierRun: opt('boolean'),
+  partial: opt('boolean'),
 });
 
 // hi: null (none found) reads as absent
@@ -874,7 +898,7 @@ export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
       }),
     ),
   }),
-  check: obj<CheckResultFile>({ ...HEAD, loss: opt(USER_LOSS), claims: arr(CLAIM_INFO), hypotheses: opt(record('string')), results: arr(CHECK_RESULT), interrupted: opt('boolean') }),
+  check: obj<CheckResultFile>({ ...HEAD, loss: opt(USER_LOSS), claims: arr(CLAIM_INFO), hypotheses: opt(record('string')), results: arr(CHECK_RESULT), interrupted: opt('boolean'), seed: opt('count'), skipped: opt(arr(obj({ id: 'string', reason: 'string' }))) }),
   search: obj<SearchResultFile>({
     ...HEAD,
     loss: opt(USER_LOSS),
@@ -896,6 +920,8 @@ export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
     ...HEAD,
     loss: opt(USER_LOSS),
     interrupted: opt('boolean'),
+    skipped: opt(arr(obj({ claim: 'string', reason: 'string' }))), seed: opt('count'),
+    secondsPerPair: opt('number'),
     rows: arr(
       obj<AblationRow>({
         claim: 'string',
@@ -930,8 +956,12 @@ export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
         evaluations: opt('count'),
         seconds: opt('number'),
         constant: opt(CONSTANT),
+        fromEarlierRun: opt('boolean'),
       }),
     ),
+    interrupted: opt('boolean'),
+    skipped: opt(arr(obj({ claim: 'string', reason: 'string' }))), seed: opt('count'),
+    secondsPerClaim: opt('number'),
   }),
   'verify-trace': obj<TraceVerifyResultFile>({
     ...HEAD,

@@ -1,73 +1,32 @@
 /**
- * `loracheck check`: runs claims as properties at a budget and prints, per claim, the verdict
- * (verified / statistical / counterexample / undecided / error), cases, non-trivial cases, undecided cases,
- * the worst slack, the seed and a replay command. Writes results/check.json (atomically, after
- * every claim, so an interrupted run keeps what it finished) and saves NEW confirmed
- * counterexamples to the corpus (properties/corpus/<id>.json).
+ * `loracheck check`: runs claims as properties at a budget (properties/check-run.ts) and prints,
+ * per claim, the verdict (verified / statistical / counterexample / undecided / error), cases,
+ * non-trivial cases, undecided cases, the worst slack, the seed and a replay command. Writes
+ * results/check.json after every claim; Ctrl-C stops the claim in progress at its next case and
+ * keeps it as a partial entry, merged with the claims of the earlier file not redone.
  * Exit 0: every selected claim verified (a statistical claim: statistical), or failing as already
  * recorded in the corpus where a failure may be known at all (a printed line the catalogue
  * corrects; properties/corpus.ts knownFailure); 1: a new counterexample (saved), any
  * counterexample to a claim stated as true, or a claim undecided or in error; 2: bad input (a
- * corpus file that does not match its name included).
+ * corpus file that does not match its name, a results folder that cannot be written included);
+ * 130 (143) interrupted by Ctrl-C (SIGTERM) with no new counterexample.
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
-import { LOSS_FLAGS, applyLossFlags, claimForLoss } from '../loss.ts';
+import { asUsage, environment, resultsDir } from '../io.ts';
+import { LOSS_FLAGS, applyLossFlags } from '../loss.ts';
+import { CORPUS_FLAG, stopLine } from '../claim-flags.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
-import { CATALOGUE, claimById } from '../../theory/index.ts';
-import { HYPOTHESES, claimInfo, type Claim } from '../../theory/claim.ts';
-import { decode, type JSONValue } from '../../theory/codec.ts';
-import { proofOf, readProofs } from '../../properties/index.ts';
-import { replayInput } from '../../properties/index.ts';
-import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult } from '../../theory/results.ts';
-import {
-  CORPUS_DIR,
-  CorpusError,
-  checkClaim,
-  corpusPath,
-  entryFromResult,
-  freshSeed,
-  knownFailure,
-  readCorpus,
-  withEntry,
-  defaultMode,
-  lossSkipReason,
-  type EngineResult,
-  type Progress,
-} from '../../properties/index.ts';
-
-interface Selection {
-  claims: { claim: Claim; mode: Mode }[];
-  skipped: { id: string; reason: string }[];
-}
-
-/** Which claims run in which mode; a named claim that cannot run in --mode is a usage error. */
-export function selectClaims(ids: readonly string[], mode: Mode | undefined): Selection {
-  const out: Selection = { claims: [], skipped: [] };
-  if (ids.length) {
-    const seen = new Set<string>();
-    for (const id of ids) {
-      const claim = claimById(id);
-      if (!claim) throw new UsageError(`check: unknown claim "${id}" (run 'loracheck claims' for the list of ids)`);
-      if (mode && !claim.modes.includes(mode))
-        throw new UsageError(`check: claim ${id} does not run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
-      claimForLoss('check', claim);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
-    }
-    return out;
-  }
-  for (const claim of CATALOGUE) {
-    const noLoss = lossSkipReason(claim);
-    if (noLoss) out.skipped.push({ id: claim.id, reason: `it ${noLoss}` });
-    else if (mode && !claim.modes.includes(mode)) out.skipped.push({ id: claim.id, reason: `no ${mode} mode (supports ${claim.modes.join(', ')})` });
-    else out.claims.push({ claim, mode: mode ?? defaultMode(claim) });
-  }
-  return out;
-}
+import type { JSONValue } from '../../theory/codec.ts';
+import { decode } from '../../theory/codec.ts';
+import type { ClaimCheckResult } from '../../theory/results.ts';
+import { CORPUS_DIR, freshSeed, readCorpus, type EngineResult } from '../../properties/index.ts';
+import { readProofs } from '../../properties/index.ts';
+import { SelectionError, runCheck, selectClaims, type CheckEntry } from '../../properties/index.ts';
+import { progressPrinter } from '../../runtime/progress.ts';
+import { SIGNAL_EXIT, type StopSignal } from '../../runtime/interrupt.ts';
+import { safeText } from '../../runtime/escape.ts';
 
 function fmtNum(x: number | undefined): string {
   if (x === undefined) return '-';
@@ -97,7 +56,7 @@ function summaryLine(r: EngineResult, replayed: boolean): string {
   else if (r.proof?.verdict === 'refuted') verdict = `${verdict}; SMT: refuted`;
   const pct = r.cases ? ` (${Math.round((100 * r.nonTrivial) / r.cases)}%)` : '';
   const fa = r.mode === 'float64' ? `, float64 false alarms ${r.falseAlarms}` : '';
-  return `${r.id} [${r.mode}] ${verdict}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
+  return `${r.id} [${r.mode}] ${verdict}${r.partial ? ' (partial: interrupted)' : ''}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
 }
 
 function details(r: EngineResult): string[] {
@@ -119,145 +78,91 @@ function details(r: EngineResult): string[] {
   return lines;
 }
 
-/** What a result file carries: the engine's raw input stays out (the witness has it encoded). */
-function forFile(r: EngineResult): ClaimCheckResult {
-  const { counterexampleInput: _raw, ...rest } = r;
-  return rest;
-}
 
-function progressPrinter(index: number, total: number): { update(p: Progress): void; done(): void } {
-  const tty = Boolean(process.stderr.isTTY);
-  // Not a terminal (CI logs): one line every 5 s of a long claim, none for quick ones.
-  let last = tty ? 0 : Date.now();
-  let wrote = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (!tty && now - last < 5000) return;
-      last = now;
-      const ratio = p.worstRatio !== undefined ? `, worst ratio ${fmtNum(p.worstRatio)}` : '';
-      const line = `[${index + 1}/${total}] ${p.claim} ${p.mode} ${p.phase}: ${p.cases} cases, ${p.undecided} undecided${p.shrinkSteps ? `, ${p.shrinkSteps} shrink steps` : ''}${ratio}, ${(p.elapsedMs / 1000).toFixed(1)}s`;
-      if (tty) {
-        process.stderr.write(`\r\x1b[2K${line}`);
-        wrote = true;
-      } else process.stderr.write(`${line}\n`);
-    },
-    done() {
-      if (tty && wrote) process.stderr.write('\r\x1b[2K');
-    },
-  };
-}
-
-/** A claim's corpus file, read and checked before any case runs (a bad file is bad input). */
-function corpusOrUsage(id: string, dir: string) {
-  try {
-    return readCorpus(id, dir);
-  } catch (e) {
-    if (e instanceof CorpusError) throw new UsageError(`check: ${e.message}`);
-    throw e;
-  }
-}
-
-function inputOrUsage(text: string, claims: number): { value: unknown } {
+function inputOrUsage(text: string, claims: number): JSONValue {
   if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
   try {
-    return { value: decode(JSON.parse(text) as JSONValue) };
+    const json = JSON.parse(text) as JSONValue;
+    decode(json);
+    return json;
   } catch (e) {
     throw new UsageError(`check: flag --input must be the JSON of a claim input: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
 async function run({ flags }: Parsed): Promise<number> {
-  if (flags.runs !== undefined && flags.seconds !== undefined)
-    throw new UsageError('check: give either --runs or --seconds, not both');
+  if (flags.runs !== undefined && flags.seconds !== undefined) throw new UsageError('check: give either --runs or --seconds, not both');
   const mode = flags.mode as Mode | undefined;
-  const ids = flags.claim as string[];
   const loss = applyLossFlags('check', flags);
   if (loss && mode === 'exact' && loss.resolved.precise)
     throw new UsageError(`check: --loss ${loss.resolved.expr} uses exp/log/trig: the exact mode cannot evaluate it (use --mode precise or float64)`);
-  const sel = selectClaims(ids, mode);
+  let sel;
+  try {
+    sel = selectClaims(flags.claim as string[], mode);
+  } catch (e) {
+    if (e instanceof SelectionError) throw new UsageError(`check: ${e.message}`);
+    throw e;
+  }
   if (flags.path !== undefined) {
     if (sel.claims.length !== 1) throw new UsageError('check: --path replays one failure: name exactly one --claim');
     if (flags.seed === undefined) throw new UsageError('check: --path needs the --seed it was found with');
-    if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${flags.path}"`);
+    if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${safeText(flags.path)}"`);
   }
   const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims.length) : undefined;
   const seed: number = flags.seed ?? freshSeed();
   const corpusDir: string = flags.corpus ?? CORPUS_DIR;
-  const outPath = join(resultsDir(flags.results), 'check.json');
-  const proofs = readProofs(resultsDir(flags.results));
-  const file: CheckResultFile & { skipped?: { id: string; reason: string }[] } = {
-    kind: 'check',
-    schema: RESULT_SCHEMA_VERSION,
-    env: environment(),
-    claims: sel.claims.map((c) => claimInfo(c.claim)),
-    hypotheses: { ...HYPOTHESES },
-    ...(loss ? { loss: loss.info } : {}),
-    results: [],
-    ...(sel.skipped.length ? { skipped: sel.skipped } : {}),
-  };
+  const dir = resultsDir(flags.results); // writable, before any work
+  const file = join(dir, 'check.json');
+  // every corpus file read and checked before any case runs (a bad file is bad input)
+  const corpora = new Map(sel.claims.map(({ claim }) => [claim.id, asUsage(() => readCorpus(claim.id, corpusDir), 'check: ')]));
   for (const s of sel.skipped) process.stderr.write(`check: skipping ${s.id}: ${s.reason}\n`);
-  const corpora = new Map(sel.claims.map(({ claim }) => [claim.id, corpusOrUsage(claim.id, corpusDir)]));
-
-  let exit = 0;
-  const total = sel.claims.length;
-  for (const [i, { claim, mode: m }] of sel.claims.entries()) {
-    const pp = progressPrinter(i, total);
-    let r: EngineResult;
-    try {
-      r = checkClaim(claim, {
-        mode: m,
-        seed,
-        ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-        ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
-        ...(flags.path !== undefined ? { path: flags.path } : {}),
-        ...(input !== undefined ? { input: input.value } : {}),
-        ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] } : {}),
-        onProgress: (p) => pp.update(p),
-      });
-    } finally {
-      pp.done();
-    }
-    if (input) {
-      r.replay = replayInput(claim.id, input.value);
-      if (r.counterexample) r.counterexample.replay = r.replay;
-    }
-    const proof = proofOf(proofs, claim.id);
-    if (proof) r.proof = { verdict: proof.verdict, text: proof.text };
-    if (r.verdict === 'counterexample' && input) exit = 1; // a replayed input: nothing goes to the corpus
-    else if (r.verdict === 'counterexample') {
-      const corpus = corpora.get(claim.id)!;
-      const v = knownFailure(claim, { dropped: r.dropped, failing: r.failing ?? [], ...(loss ? { loss: loss.resolved.expr } : {}) }, corpus);
-      r.known = v.known;
-      if (!v.known) {
-        const entry = entryFromResult(r);
-        if (entry && !v.entry) {
-          const next = withEntry(corpus, entry);
-          writeJSONAtomic(corpusPath(claim.id, corpusDir), next);
-          corpora.set(claim.id, next);
-        }
-        exit = 1;
-      }
-    } else if (r.verdict !== 'verified' && r.verdict !== 'statistical') exit = 1;
-    file.results.push(forFile(r));
-    writeJSONAtomic(outPath, file);
-    if (!flags.json) {
-      console.log(summaryLine(r, input !== undefined));
-      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r)) console.log(l);
+  let signal: StopSignal | undefined;
+  const bar = progressPrinter();
+  const out = await runCheck({
+    selection: sel,
+    seed,
+    ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+    ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
+    ...(flags.path !== undefined ? { path: flags.path } : {}),
+    ...(input !== undefined ? { input } : {}),
+    ...(flags['shrink-seconds'] !== undefined ? { shrinkSeconds: flags['shrink-seconds'] } : {}),
+    corpora,
+    corpusDir,
+    proofs: readProofs(dir),
+    ...(loss ? { loss: { info: loss.info, expr: loss.resolved.expr } } : {}),
+    file,
+    env: environment(),
+    onProgress: (i, total, p) => {
+      const ratio = p.worstRatio !== undefined ? `, worst ratio ${fmtNum(p.worstRatio)}` : '';
+      bar.line(`[${i + 1}/${total}] ${p.claim} ${p.mode} ${p.phase}: ${p.cases} cases, ${p.undecided} undecided${p.shrinkSteps ? `, ${p.shrinkSteps} shrink steps` : ''}${ratio}, ${(p.elapsedMs / 1000).toFixed(1)}s`);
+    },
+    onClaim: (r, corpus) => {
+      bar.done();
+      if (flags.json) return;
+      console.log(summaryLine(r as EngineResult & CheckEntry, input !== undefined));
+      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r as EngineResult)) console.log(l);
       else console.log(`  replay: ${r.replay}`);
-    }
-    await new Promise((res) => setImmediate(res)); // let signals and output through between claims
-  }
-  writeJSONAtomic(outPath, file);
-  if (flags.json) console.log(JSON.stringify(file, null, 2));
+      if (corpus?.error) console.log(`  NOT saved in the corpus: ${corpus.error}; the witness is above and in ${file}`);
+    },
+    onFirstSignal: (s) => {
+      signal = s;
+      stopLine();
+    },
+  });
+  bar.done();
+  if (flags.json) console.log(JSON.stringify(out.doc, null, 2));
   else {
-    const by = (v: string) => file.results.filter((r) => r.verdict === v).length;
-    const known = file.results.filter((r) => r.verdict === 'counterexample' && r.known).length;
+    const rs = out.results;
+    const by = (v: string) => rs.filter((r) => r.verdict === v).length;
+    const known = rs.filter((r) => r.verdict === 'counterexample' && r.known).length;
+    const carried = out.doc.results.length - rs.length;
     console.log(
-      `\n${file.results.length} claims: ${by('verified')} verified, ${by('statistical') ? `${by('statistical')} statistical, ` : ''}${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error. Results: ${outPath}`,
+      `\n${rs.length} claims: ${by('verified')} verified, ${by('statistical') ? `${by('statistical')} statistical, ` : ''}${by('counterexample')} counterexample (${known} known), ${by('undecided')} undecided, ${by('error')} error` +
+        `${out.interrupted ? ` (interrupted${rs.some((r) => r.partial) ? `; ${rs.find((r) => r.partial)!.id} partial` : ''}${carried ? `; ${carried} claims kept from the earlier file` : ''})` : ''}. Results: ${file}`,
     );
   }
-  return exit;
+  if (out.failed) return 1;
+  return out.interrupted ? SIGNAL_EXIT[signal ?? 'SIGINT'] : 0;
 }
 
 export const command: Command = {
@@ -269,18 +174,18 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
       runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see ENGINE.md)' },
-      seconds: { type: 'number', arg: 'S', gt: 0, help: 'time budget per claim instead of --runs' },
+      seconds: { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time budget per claim instead of --runs' },
       seed: { type: 'int', arg: 'N', min: 0, max: SEED_MAX, help: 'fast-check seed, 0..2^32-1 (default: fresh, printed)' },
       path: { type: 'string', arg: 'P', help: 'replay a failure: the fast-check path printed with it (needs --seed, one --claim)' },
-      'shrink-seconds': { type: 'number', arg: 'S', gt: 0, help: 'time for shrinking a failure (default 30)' },
+      'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default 30)' },
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
-      corpus: { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' },
+      corpus: CORPUS_FLAG,
       ...LOSS_FLAGS,
       input: { type: 'string', arg: 'JSON', help: "check exactly this input once (a witness's input, as `prove` prints it); one --claim" },
     },
     details:
-      'Exit codes: 0 every claim verified (statistical claims: statistical), or a printed line the catalogue corrects failing as recorded in the corpus; 1 a new counterexample (saved to the corpus), any counterexample to a claim stated as true (never "known", whatever the corpus holds), or a claim undecided or in error; 2 bad input (a corpus file whose claim does not match its name included).',
+      'Ctrl-C stops the claim in progress at its next case; results/check.json then keeps it as a partial entry and keeps the claims of the earlier file not redone (fromEarlierRun), with interrupted: true. Exit codes: 0 every claim verified (statistical claims: statistical), or a printed line the catalogue corrects failing as recorded in the corpus; 1 a new counterexample (saved to the corpus), any counterexample to a claim stated as true (never "known", whatever the corpus holds), or a claim undecided or in error; 2 bad input (a corpus file whose claim does not match its name, a results folder that cannot be written included); 130 interrupted.',
   },
   run,
 };

@@ -8,21 +8,15 @@
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { environment, resultsDir } from '../io.ts';
+import { rowsJob } from '../../properties/index.ts';
 import { CATALOGUE } from '../../theory/index.ts';
-import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
-import { RESULT_SCHEMA_VERSION, type ClaimProofResult, type ProveResultFile } from '../../theory/results.ts';
-import { PROVE_FILE, hasEncoding, mergeProofs, proveClaims, readProofs } from '../../properties/index.ts';
-import { claimOrUsage, droppedOrUsage, witnessLines, withInterrupt } from './search.ts';
-import { createRequire } from 'node:module';
-
-function z3Version(): string | undefined {
-  try {
-    return (createRequire(import.meta.url)('z3-solver/package.json') as { version: string }).version;
-  } catch {
-    return undefined;
-  }
-}
+import type { HypothesisName } from '../../theory/claim.ts';
+import type { ClaimProofResult, ProveResultFile } from '../../theory/results.ts';
+import { PROVE_FILE, hasEncoding, proveClaims } from '../../properties/index.ts';
+import { PROVE_ROWS, proveDoc } from '../../properties/index.ts';
+import { claimsOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
+import { witnessLines } from '../claim-text.ts';
 
 function line(r: ClaimProofResult): string {
   const tried = r.attempts.map((a) => `${a.class}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
@@ -37,7 +31,7 @@ export const command: Command = {
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to prove (repeatable; default: every claim with an encoding)' },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis (repeatable; with no --claim: the claims that name it)' },
-      timeout: { type: 'number', arg: 'S', gt: 0, default: 10, help: 'solver time per claim in seconds, all encodings and branch paths together' },
+      timeout: { type: 'number', arg: 'S', duration: true, gt: 0, default: 10, help: 'solver time per claim in seconds, all encodings and branch paths together' },
       json: { type: 'boolean', help: 'print one JSON document (ProveResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
     },
@@ -53,44 +47,31 @@ export const command: Command = {
     const cmd = 'prove';
     const ids: string[] = flags.claim;
     const drops: string[] = flags.drop;
-    for (const h of drops) if (!(h in HYPOTHESES)) throw new UsageError(`${cmd}: --drop ${h}: unknown hypothesis (known: ${Object.keys(HYPOTHESES).join(', ')})`);
-    let claims: Claim[];
-    if (ids.length) claims = [...new Set(ids)].map((id) => claimOrUsage(cmd, id));
-    else claims = CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
+    for (const h of drops) hypothesisOrUsage(cmd, h);
+    const claims = ids.length ? claimsOrUsage(cmd, ids) : CATALOGUE.filter((c) => hasEncoding(c) && drops.every((h) => c.hypotheses.includes(h as HypothesisName)));
     const dropped = new Map(claims.map((c) => [c.id, droppedOrUsage(cmd, c, drops)]));
     if (!claims.length) throw new UsageError(`${cmd}: no claim with an encoding names ${drops.join(', ')}`);
     const dir = resultsDir(flags.results);
     const file = join(dir, PROVE_FILE);
     const budgetMs = flags.timeout * 1000;
     const order = CATALOGUE.map((c) => c.id);
-    const earlier = readProofs(dir);
-    const fresh: ClaimProofResult[] = [];
-    const doc = (interrupted: boolean): ProveResultFile => ({
-      kind: 'prove',
-      schema: RESULT_SCHEMA_VERSION,
-      env: environment(),
-      solver: { name: 'z3-solver', ...(z3Version() ? { version: z3Version()! } : {}) },
-      budgetMs,
-      claims: mergeProofs(earlier, fresh, order),
-      ...(interrupted ? { interrupted: true } : {}),
-    });
     if (!flags.json) console.log(`prove: ${claims.length} claim${claims.length === 1 ? '' : 's'}, ${flags.timeout} s solver time each${drops.length ? `, without ${drops.join(', ')}` : ''}`);
-    const out = await withInterrupt((signal) =>
-      proveClaims(claims, {
-        budgetMs,
-        signal,
-        dropped: (c) => dropped.get(c.id) ?? [],
-        onClaim: (r) => {
-          fresh.push(r);
-          writeJSONAtomic(file, doc(false));
-          if (flags.json) return;
-          console.log(line(r));
-          if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
-        },
-      }),
-    );
-    writeJSONAtomic(file, doc(out.interrupted));
-    if (flags.json) console.log(JSON.stringify({ ...doc(out.interrupted), claims: fresh }, null, 2));
+    // prove.json is a store: a run replaces the entries it re-proved and keeps the others
+    const out = await rowsJob<ClaimProofResult, ProveResultFile>({
+      file,
+      ...PROVE_ROWS,
+      keepEarlier: 'always',
+      doc: (rows, interrupted) => proveDoc(rows, interrupted, { env: environment(), budgetMs, order }),
+      onFirstSignal: stopLine,
+      printRow: (r) => {
+        if (flags.json) return;
+        console.log(line(r));
+        if (r.witness) for (const l of witnessLines(r.witness, '    ')) console.log(l);
+      },
+      run: ({ signal, onRow }) => proveClaims(claims, { budgetMs, signal, dropped: (c) => dropped.get(c.id) ?? [], onClaim: onRow }),
+    });
+    const fresh = out.rows;
+    if (flags.json) console.log(JSON.stringify({ ...out.doc, claims: fresh }, null, 2));
     else {
       const n = (v: string) => fresh.filter((r) => r.verdict === v).length;
       console.log(`\n${fresh.length} claims: ${n('proved')} proved, ${n('refuted')} refuted, ${n('unknown')} unknown, ${n('no encoding')} without an encoding${out.interrupted ? ' (interrupted)' : ''}. Results: ${file}`);

@@ -7,9 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
-import { mergeSearchFiles, saveToCorpus, searchFileName } from './search.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMain } from '../run-main.test-helper.ts';
+import { mergeSearchFiles, searchFileName } from '../../properties/search/search-run.ts';
+import { saveFailure } from '../../properties/corpus-save.ts';
 import { claimById } from '../../theory/index.ts';
 import type { Witness } from '../../theory/results.ts';
 import { labelFamily, readCorpus, replayEntry } from '../../properties/index.ts';
@@ -20,19 +21,6 @@ import { writeJSONAtomic } from '../io.ts';
 const results = mkdtempSync(join(tmpdir(), 'loracheck-search-test-'));
 afterAll(() => rmSync(results, { recursive: true, force: true }));
 
-async function runMain(argv: string[]): Promise<{ code: number; err: string[]; out: string[] }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, err, out };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-}
 
 describe('bad input: one line, exit 2', () => {
   const cases: [string[], RegExp][] = [
@@ -50,12 +38,12 @@ describe('bad input: one line, exit 2', () => {
     [['tighten', '--claim', 'A2.embed'], /no inequality among the selected claims/],
     [['tighten', '--claim', 'A2.sym', '--workers', '0'], /--workers must be >= 1/],
     // seeds are 32-bit words: a larger one would silently replay another seed's run
-    [['search', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit\), got 4294967296/],
+    [['search', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit.*\), got 4294967296/],
     [['search', '--claim', 'A2.sym', '--seed', '-1'], /--seed -1: a negative seed is a fast-check batch seed, for --path replays only/],
     [['search', '--claim', 'A2.sym', '--seed', '-2147483649', '--path', '0'], /--seed must be >= -2147483648/],
     [['ablate', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295/],
     [['tighten', '--claim', 'A2.sym', '--seed', '-1'], /--seed must be >= 0/],
-    [['check', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit\)/],
+    [['check', '--claim', 'A2.sym', '--seed', '4294967296'], /--seed must be <= 4294967295 \(seeds are 32-bit/],
     [['verify', '--seed', '4294967296'], /--seed must be <= 4294967295/],
     [['train', '--seed', '4294967296'], /--seed must be <= 4294967295/],
   ];
@@ -77,7 +65,7 @@ describe('search --merge', () => {
     const f2 = join(results, 's2.json');
     writeJSONAtomic(f1, { ...base, shard: '1/2', cases: 10, casesPerSecond: 5, timeMs: 2000, counterexample: w(['0', '17/3', '0', '0']), timeToFirstMs: 100 });
     writeJSONAtomic(f2, { ...base, shard: '2/2', cases: 30, casesPerSecond: 15, timeMs: 2500, counterexample: w(['0', '1', '0', '0']), timeToFirstMs: 900 });
-    const m = mergeSearchFiles([f1, f2]);
+    const m = mergeSearchFiles([f1, f2], {} as never);
     expect(m.cases).toBe(40);
     expect(m.casesPerSecond).toBe(20);
     expect(m.timeMs).toBe(2500);
@@ -90,7 +78,7 @@ describe('search --merge', () => {
     writeJSONAtomic(f3, { kind: 'search', claim: 'L33', dropped: [], seed: 3, cases: 1, timeMs: 1 });
     const r = await runMain(['search', '--merge', join(results, 's1.json'), f3, '--results', results]);
     expect(r.code).toBe(2);
-    expect(r.err[0]).toMatch(/s3\.json: claim\/seed\/dropped/);
+    expect(r.err[0]).toMatch(/s3\.json: field claim\/seed\/dropped/);
   });
 });
 
@@ -119,15 +107,15 @@ describe('the real binary', () => {
     const claim = claimById('A2.sym')!;
     const failing = witness!.comparisons.filter((c) => c.holds === false).map((c) => labelFamily(c.label ?? ''));
     const found = { witness: witness!, input: witness!.input, simplifySteps: 0, batchCases: 1, failing };
-    expect(saveToCorpus(claim, found, false, corpus)).toMatchObject({ known: false, saved: false });
-    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: false, saved: true });
-    expect(saveToCorpus(claim, found, true, corpus)).toMatchObject({ known: true, stored: true, saved: false });
+    expect(saveFailure(claim, found, { write: false, dir: corpus })).toMatchObject({ known: false, saved: false });
+    expect(saveFailure(claim, found, { write: true, dir: corpus })).toMatchObject({ known: false, saved: true });
+    expect(saveFailure(claim, found, { write: true, dir: corpus })).toMatchObject({ known: true, stored: true, saved: false });
     const file = readCorpus('A2.sym', corpus);
     expect(file.entries).toHaveLength(1);
     // the same failure with every hypothesis in place refutes the claim as stated: never known
     const asStated = { ...found, witness: { ...witness!, dropped: [] } };
-    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, saved: true });
-    expect(saveToCorpus(claim, asStated, true, corpus)).toMatchObject({ known: false, stored: true, saved: false });
+    expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, saved: true });
+    expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, stored: true, saved: false });
     // what npm test does with it: the stored witness still fails exactly as recorded
     expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
   });

@@ -7,15 +7,16 @@
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { environment, resultsDir } from '../io.ts';
-import { CATALOGUE } from '../../theory/index.ts';
-import type { Claim } from '../../theory/claim.ts';
-import { RESULT_SCHEMA_VERSION, type SmtBracket, type TightnessResultFile, type TightnessRow } from '../../theory/results.ts';
-import { defaultWorkers } from '../../properties/index.ts';
+import { rowsJob } from '../../properties/index.ts';
+import { progressPrinter } from '../../runtime/progress.ts';
+import type { SmtBracket, TightnessRow } from '../../theory/results.ts';
+import { TIGHTEN_ROWS, tightnessDoc, type TightnessDoc } from '../../properties/index.ts';
 import { freshSeed, lossSkipReason } from '../../properties/index.ts';
 import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/index.ts';
 import { tightenClaims } from '../../properties/index.ts';
-import { COMMON_FLAGS, claimOrUsage, rowsJob, witnessLines } from './search.ts';
+import { COMMON_FLAGS, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { witnessLines } from '../claim-text.ts';
 import { UsageError } from '../args.ts';
 
 /** "worst ratio in [1/3 (witness, m = n = r = 1 quadratics), 171/512 (proved, all inputs)]" */
@@ -25,7 +26,6 @@ export function bracketText(b: SmtBracket): string {
   return `worst ratio in [${lo}, ${hi}]${b.stoppedAt ? `; stopped at ${b.stoppedAt}` : ''} (${(b.timeMs / 1000).toFixed(1)} s)`;
 }
 
-type TightnessDoc = TightnessResultFile & { seed: number; secondsPerClaim: number; skipped: { claim: string; reason: string }[]; interrupted?: boolean };
 
 export const command: Command = {
   spec: {
@@ -36,19 +36,20 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
       ...COMMON_FLAGS,
       verbose: { type: 'boolean', help: 'print each witness (input, both sides, replay command)' },
-      seconds: { type: 'number', arg: 'S', help: 'search time per claim in seconds (default 10)', gt: 0 },
-      smt: { type: 'number', arg: 'S', min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
+      seconds: { type: 'number', arg: 'S', duration: true, help: 'search time per claim in seconds (default 10)', gt: 0 },
+      smt: { type: 'number', arg: 'S', duration: true, min: 0, default: 5, help: 'solver seconds per claim for the SMT bracket [witnessed, proved] beside the sampled best (0: none)' },
     },
     details: [
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
       'violation. Equalities have no ratio and are skipped. The worst point is snapped to simple values where',
       'that does not lower its ratio, then re-evaluated in exact arithmetic (precise for runs and long doubles).',
+      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true.',
     ].join('\n'),
   },
   async run({ flags }) {
     const cmd = 'tighten';
     const ids: string[] = flags.claim;
-    const selected: Claim[] = ids.length ? ids.map((id) => claimOrUsage(cmd, id)) : CATALOGUE;
+    const selected = claimsOrUsage(cmd, ids);
     const loss = applyLossFlags(cmd, flags, flags.json);
     const claims = selected.filter((c) => isInequality(c) && !lossSkipReason(c));
     const skipped = selected
@@ -56,29 +57,20 @@ export const command: Command = {
       .map((c) => ({ claim: c.id, reason: isInequality(c) ? `it ${lossSkipReason(c)} (--loss)` : 'an equality: no ratio to tighten' }));
     if (claims.length === 0) throw new UsageError(`${cmd}: no inequality among the selected claims (${selected.map((c) => c.id).join(', ')})`);
     const seconds: number = flags.seconds ?? 10;
-    const workers: number = flags.workers ?? defaultWorkers();
+    const workers = workersFlag(cmd, flags.workers);
     const seed: number = flags.seed ?? freshSeed();
     const file = join(resultsDir(flags.results), 'tighten.json');
-    const rows: TightnessRow[] = [];
-    const doc = (interrupted: boolean): TightnessDoc => ({
-      kind: 'tighten',
-      schema: RESULT_SCHEMA_VERSION,
-      env: environment(),
-      ...(loss ? { loss: loss.info } : {}),
-      rows,
-      seed,
-      secondsPerClaim: seconds,
-      skipped,
-      ...(interrupted ? { interrupted: true } : {}),
-    });
     if (!flags.json) console.log(`tighten: ${claims.length} inequalities, ${seconds} s each, seed ${seed}, ${workers} worker${workers === 1 ? '' : 's'}`);
-    await rowsJob<TightnessRow, TightnessDoc>({
+    const progress = progressPrinter();
+    const out = await rowsJob<TightnessRow, TightnessDoc>({
       file,
-      json: flags.json,
+      ...TIGHTEN_ROWS,
       workers,
-      doc,
-      rows,
+      doc: (rows, interrupted) => tightnessDoc(rows, interrupted, { env: environment(), ...(loss ? { loss: loss.info } : {}), skipped, seed, secondsPerClaim: seconds }),
+      onFirstSignal: stopLine,
       printRow: (row) => {
+        progress.done();
+        if (flags.json) return;
         const k = row.constant;
         console.log(
           `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
@@ -94,7 +86,7 @@ export const command: Command = {
         if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
       },
-      run: ({ pool, signal, progress, onRow }) =>
+      run: ({ pool, signal, onRow }) =>
         tightenClaims({
           claims,
           seconds,
@@ -104,15 +96,19 @@ export const command: Command = {
           signal,
           onProgress: (c, p) =>
             progress.line(`${c.id}: best score ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'} (1 = the printed constant), ${(p.elapsedMs / 1000).toFixed(1)} s`),
-          onRow,
+          // a claim that got no evaluation in its budget has no result: its earlier row stays
+          onRow: (row) => (row.evaluations > 0 || row.smt ? onRow(row) : console.error(`tighten: ${row.claim}: no evaluation within the budget; nothing recorded`)),
         }),
     });
-    if (!flags.json) {
+    progress.done();
+    if (flags.json) console.log(JSON.stringify(out.doc, null, 2));
+    else {
       for (const s of skipped) console.log(`skipped ${s.claim}: ${s.reason}`);
+      if (out.interrupted) console.log('interrupted: the earlier rows not redone are kept');
       console.log(`written: ${file}`);
     }
     // a certified ratio above 1 is a counterexample to the claim as stated
-    const above = rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
+    const above = out.rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
     return above ? 1 : 0;
   },
 };

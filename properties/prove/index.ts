@@ -7,7 +7,6 @@
 export { proveClaim, proveClaims, unionText, type ProveOptions } from './prove.ts';
 export { hasEncoding, encodingsFor, type Encoding } from './encode.ts';
 export { classesFor, AMGM_WEIGHTS, type ClassTemplate } from './classes.ts';
-export { replayInput } from './witness.ts';
 export { loadZ3, releaseZ3, z3Loaded } from './z3.ts';
-export { PROVE_FILE, mergeProofs, readProofs, proofOf } from './file.ts';
+export { PROVE_FILE, mergeProofs, readProofs } from './file.ts';
 export { bracketConstant } from './bracket.ts';

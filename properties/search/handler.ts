@@ -13,6 +13,8 @@ import type { Witness } from '../../theory/results.ts';
 import { checkClaim, type EngineResult } from '../engine.ts';
 import { confirm, confirmModeFor, failingFamilies } from '../_internals/evaluate.ts';
 import { makeWitness } from '../_internals/witness.ts';
+import type { Progress } from '../engine.ts';
+import type { ReplaySpec } from '../_internals/witness.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
 import { ascentBatch, repairer } from './violation.ts';
@@ -35,6 +37,38 @@ export interface SearchJob extends LoopJob, ClaimSearchSpec {
   ascent?: { restarts: number; evals: number };
   /** The command that replays the whole search (a witness found by an ascent has no fast-check path). */
   replay?: string;
+}
+
+/** One claim of `check` (check-run.ts): the engine in a worker, so that the main thread sees a
+ *  Ctrl-C at once and the engine stops at its next case (shouldStop), keeping its counts. */
+export interface CheckJob extends Omit<ReplaySpec, 'command' | 'dropped'> {
+  kind: 'check';
+  /** JSON-encoded input to check once (theory/codec.ts). */
+  input?: JSONValue;
+  shrinkSeconds?: number;
+}
+
+/** What a check job posts while it runs. */
+export interface CheckProgressMsg {
+  type: 'check-progress';
+  progress: Progress;
+}
+
+function checkJob(job: CheckJob, ctx: HandlerContext): EngineResult {
+  const r = checkClaim(lookupClaim(job.claim), {
+    mode: job.mode,
+    seed: job.seed,
+    ...(job.runs !== undefined ? { runs: job.runs } : {}),
+    ...(job.seconds !== undefined ? { seconds: job.seconds } : {}),
+    ...(job.path !== undefined ? { path: job.path } : {}),
+    ...(job.input !== undefined ? { input: decode(job.input) } : {}),
+    ...(job.shrinkSeconds !== undefined ? { shrinkSeconds: job.shrinkSeconds } : {}),
+    shouldStop: ctx.shouldStop,
+    onProgress: (progress) => ctx.post({ type: 'check-progress', progress } satisfies CheckProgressMsg),
+  });
+  // the raw input holds class instances that do not cross threads; the witness has it encoded
+  const { counterexampleInput: _raw, ...rest } = r;
+  return rest;
 }
 
 export interface TightenJobMsg extends TightenJob {
@@ -225,8 +259,9 @@ export function claimBatcher(spec: ClaimSearchSpec & Pick<SearchJob, 'ascent' | 
   };
 }
 
-export function handle(job: SearchJob | TightenJobMsg | CertifyJob, ctx: HandlerContext): LoopResult<Found> | TightenWorkerResult | CertifyResult {
+export function handle(job: SearchJob | TightenJobMsg | CertifyJob | CheckJob, ctx: HandlerContext): LoopResult<Found> | TightenWorkerResult | CertifyResult | EngineResult {
   if (job.kind === 'certify') return certifyJob(job);
+  if (job.kind === 'check') return checkJob(job, ctx);
   if (job.kind === 'search') return runLoop(job, claimBatcher(job), ctx);
   if (job.kind === 'tighten') {
     const claim = lookupClaim(job.claim);

@@ -37,8 +37,16 @@ export type WorkerMessage =
   | { type: 'done'; id: number; result: unknown }
   | { type: 'fail'; id: number; error: string };
 
-export function defaultWorkers(): number {
+function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** The workers a command asks for, at most the cores: each thread loads the whole engine
+ *  (tens of MB) and starts within the budget, so more threads than cores cost memory and time
+ *  and find nothing sooner. */
+export function capWorkers(requested: number | undefined, cores = defaultWorkers()): { workers: number; capped: boolean } {
+  if (requested === undefined) return { workers: cores, capped: false };
+  return requested > cores ? { workers: cores, capped: true } : { workers: requested, capped: false };
 }
 
 interface Pending {

@@ -58,6 +58,9 @@ export interface SearchOptions {
    *  A refutation is the search's counterexample (confirmed exactly, minimal by construction)
    *  and a proof for every input ends the search: no counterexample exists. */
   smtSeconds?: number;
+  /** `seconds` is the wall clock of the whole search, the SMT engine's share (at most half)
+   *  included (the search command); otherwise the solver's time comes before it (ablate). */
+  withinBudget?: boolean;
 }
 
 /** One ascent batch in two: 16 restarts of 80 evaluations (bench/search.ts measured 16 x 80 fastest
@@ -131,9 +134,13 @@ function countsOf(c: Counts): Counts {
 
 /** The SMT engine first, then sampling (unless the solver settled it). */
 export async function search(opts: SearchOptions): Promise<SearchOutcome> {
-  const smt = opts.smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], opts.smtSeconds, opts.mode) : undefined;
+  const t0 = Date.now();
+  // within the budget: the solver gets at most half of a time budget, sampling the rest
+  const smtSeconds = opts.smtSeconds && opts.withinBudget && opts.seconds !== undefined ? Math.min(opts.smtSeconds, opts.seconds / 2) : opts.smtSeconds;
+  const smt = smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], smtSeconds, opts.mode) : undefined;
   if (smt?.settled) return smt.settled(opts);
-  const out = await sampleSearch(opts);
+  const left = opts.withinBudget && opts.seconds !== undefined ? Math.max(0.01, opts.seconds - (Date.now() - t0) / 1000) : undefined;
+  const out = await sampleSearch(left !== undefined ? { ...opts, seconds: left } : opts);
   return smt ? { ...out, smt: smt.verdict } : out;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * Terminal text for the claims side: a witness (sizes, input fields, each comparison, violated
+ * hypotheses, replay line) and a search's progress line. File-borne text goes through
+ * runtime/escape.ts (a corpus or result file cannot move the cursor).
+ */
+import type { Witness } from '../theory/results.ts';
+import { type SearchProgress } from '../properties/index.ts';
+import { safeText } from '../runtime/escape.ts';
+
+export function searchProgressText(label: string, p: SearchProgress): string {
+  return `${label}: ${p.cases} cases, ${p.casesPerSecond.toFixed(0)} cases/s, ${p.failures} failure${p.failures === 1 ? '' : 's'}${
+    p.falseAlarms ? ` (${p.falseAlarms} float64 false alarms)` : ''
+  }${p.worstRatio !== undefined ? `, worst ratio ${p.worstRatio.toPrecision(6)}` : ''}${p.shrinking ? ', shrinking' : ''}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+function matrixText(x: unknown): string | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  const m = x as { rows?: number; cols?: number; data?: unknown[] };
+  if (typeof m.rows !== 'number' || typeof m.cols !== 'number' || !Array.isArray(m.data)) return undefined;
+  const rows: string[] = [];
+  for (let i = 0; i < m.rows; i++) rows.push(`[${m.data.slice(i * m.cols, (i + 1) * m.cols).map(String).join(', ')}]`);
+  return `[${rows.join(', ')}]`;
+}
+
+/** Human lines for a witness: sizes, input fields, each comparison, violated hypotheses, replay. */
+export function witnessLines(w: Witness, indent = '  '): string[] {
+  const out: string[] = [];
+  const inp = w.input as Record<string, unknown> | null;
+  if (inp && typeof inp === 'object') {
+    for (const [k, v] of Object.entries(inp)) {
+      if (k === 'loss' && v && typeof v === 'object') {
+        const l = v as Record<string, unknown>;
+        out.push(`${indent}loss: ${String(l.family ?? '?')}${typeof l.expr === 'string' ? ` f(w, c) = ${l.expr}` : ''} (L = ${String(l.L ?? '?')}, L* = ${String(l.Lstar ?? '?')}; full data in the JSON)`);
+        continue;
+      }
+      const mt = matrixText(v);
+      out.push(`${indent}${k} = ${mt ?? (typeof v === 'string' ? v : JSON.stringify(v))}`);
+    }
+  }
+  for (const c of w.comparisons) {
+    const verdict = c.holds === true ? 'holds' : c.holds === false ? 'FALSE' : 'undecided';
+    const ratio = c.ratio !== undefined ? `, ratio ${c.ratio.toPrecision(6)}` : '';
+    out.push(`${indent}${c.label ?? 'comparison'}: ${c.lhs} ${c.rel} ${c.rhs}  ${verdict}${ratio}`);
+  }
+  if (w.violates?.length) out.push(`${indent}violates: ${w.violates.join(', ')}`);
+  out.push(`${indent}replay: ${w.replay}`);
+  return out.map(safeText);
+}
