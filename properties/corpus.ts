@@ -18,7 +18,6 @@ import { CATALOGUE } from '../theory/index.ts';
 import type { Witness } from '../theory/results.ts';
 import { evaluateCase, failingFamilies } from './_internals/evaluate.ts';
 import { violated } from './_internals/witness.ts';
-import type { EngineResult } from './engine.ts';
 
 export const CORPUS_SCHEMA = 1;
 
