@@ -1,5 +1,5 @@
 /**
- * Bench suite `gpu-runs` (issue 5 targets):
+ * Bench suite `gpu-runs` (targets: README "Benchmarks"):
  *  - fmnist-logreg, full batch, N = 60000, r = 8, float32: loracheck's trainer steps/s against
  *    a PyTorch 1.13 CPU peer (bench/peers/torch_lora.py: 2 threads, autograd, same model and
  *    data, same per-step scalars and rule (8)), measured one after the other in this run;

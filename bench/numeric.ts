@@ -1,5 +1,5 @@
 /**
- * Throughput of the matrix kernels (issue 2, "npm run bench"): exact rationals at the sizes
+ * Throughput of the matrix kernels (README "Benchmarks"): exact rationals at the sizes
  * property checks use (2..8), float64 at screening sizes (16..256) through the generic
  * Field path, the Float64Array fast path (numeric/matrix-f64.ts) and ml-matrix for scale.
  */

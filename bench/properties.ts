@@ -1,5 +1,5 @@
 /**
- * Bench suite `properties` (issue 3): checks per second for every claim in exact and float64
+ * Bench suite `properties` (README "Benchmarks"): checks per second for every claim in exact and float64
  * mode (precise where that is a claim's certified mode, e.g. the multi-step runs). One check is
  * what the engine does per case: draw an input with the claim's arbitrary, evaluate every
  * comparison and decide it, and evaluate nonTrivial. Counterexamples are not shrunk here (the

@@ -1,5 +1,5 @@
 /**
- * The one place that decides which TensorFlow.js backend runs a trace (SPEC "Training
+ * The one place that decides which TensorFlow.js backend runs a trace (README "Backends"; "Training
  * traces"): auto tries, in order,
  *   gpu    @tensorflow/tfjs-node-gpu, only if it loads AND TensorFlow reports a CUDA device,
  *   webgpu @tensorflow/tfjs-backend-webgpu on Dawn (npm `webgpu`), only with a HARDWARE

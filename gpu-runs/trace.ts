@@ -1,5 +1,5 @@
 /**
- * Trace files (SPEC "Training traces"): JSON Lines, one object per line, each with a `type`:
+ * Trace files (README "Trace format"): JSON Lines, one object per line, each with a `type`:
  *
  *   {"type":"header", ...}        line 1: what ran (workload, sizes, L, L*, rule, seed, backend)
  *   {"type":"step", "t":0, ...}   one per iterate V_t, t = 0, 1, 2, ... (consecutive)

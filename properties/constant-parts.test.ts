@@ -1,5 +1,5 @@
 /**
- * The declared constants (theory/claims: `constant`, SPEC "Constants (tightness)") measure
+ * The declared constants (theory/claims: `constant`, README "Searching, ablation, tightness") measure
  * what the claim asserts: one part per comparison, labelled like it, and the quantity lies on
  * the printed constant's side exactly when the comparison holds. Checked in certified
  * arithmetic on the claim's own samples (where it holds) and on the stored witnesses of the
@@ -55,7 +55,7 @@ function checkConsistent(claim: Claim, input: unknown, mode?: Mode): number {
 }
 
 describe('declared constants measure what the claim asserts', () => {
-  it('every main lemma of SPEC "Constants (tightness)" declares one', () => {
+  it('every main lemma of README "Searching, ablation, tightness" declares one', () => {
     expect(declared.map((c) => c.id).sort()).toEqual(['E19', 'E23', 'GV', 'GV.step', 'L33', 'L34', 'L36', 'T10'].sort());
   });
 

@@ -1,7 +1,7 @@
 /**
  * Worst cases by optimisation, on every inequality of the catalogue: the ascent on the claim's
- * normalised quantity (properties/search/violation.ts; the constants of SPEC "Constants
- * (tightness)") must not find a confirmed failure of a claim the paper states as true, and
+ * normalised quantity (properties/search/violation.ts; the constants of README "Searching, ablation,
+ * tightness") must not find a confirmed failure of a claim the paper states as true, and
  * must find one of each printed line the catalogue corrects. Random sampling cannot tell a
  * lemma from one with a constant off by a small factor (a descent lemma whose ||G|| ||d||^2
  * term is divided by 4 passes hundreds of sampled cases); this budget can (planted-l33.test.ts

@@ -86,7 +86,7 @@ export interface CheckOptions {
   onProgress?: (p: Progress) => void;
   /** Called with every confirmed failing input: the first, then each smaller one the shrinker finds. */
   onFailure?: (f: FailureSnapshot) => void;
-  /** CLI command for replay strings ('check'; issue 4 passes 'search'). */
+  /** CLI command for replay strings ('check'; properties/search/ passes 'search'). */
   command?: string;
 }
 

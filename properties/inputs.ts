@@ -262,7 +262,7 @@ export interface ClaimArbitraryOptions {
 
 /**
  * The arbitrary of a claim: its InputKind's generator, honouring the hypotheses the claim
- * names except the dropped ones (which it widens). Issue 4's search and ablation use this.
+ * names except the dropped ones (which it widens). The search and ablation (properties/search/) use this.
  */
 export function claimArbitrary(claim: Claim, opts: ClaimArbitraryOptions): fc.Arbitrary<unknown> {
   const p = profileFor(opts.mode, opts.profile);

@@ -236,7 +236,7 @@ export interface AblationResultFile {
 }
 
 /**
- * The constant an inequality pins, measured (SPEC "Constants (tightness)"): the printed value
+ * The constant an inequality pins, measured (README "Searching, ablation, tightness"): the printed value
  * beside the worst case of the claim's normalised quantity that targeted search found, with
  * the witness, certified in exact (or precise) arithmetic. PEPit sets "worst case found"
  * beside "theory" the same way. A search result bounds the true worst case from one side only:

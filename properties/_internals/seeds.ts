@@ -1,6 +1,6 @@
 /**
  * Seeds: one 31-bit seed per run, derived seeds for the workers of a search, and disjoint
- * slices of the seed space for shards (issue 4: k machines split one search).
+ * slices of the seed space for shards (k machines split one search: `search --shard`).
  */
 
 /** A seed from an environment variable (tests: LORACHECK_SEED), checked to be a 32-bit word

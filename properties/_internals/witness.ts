@@ -7,7 +7,7 @@ import { evaluatedComparisons } from './evaluate.ts';
 import { lossFlags } from '../user-loss.ts';
 
 export interface ReplaySpec {
-  /** The CLI command that reruns it: 'check' (default) or issue 4's 'search'. */
+  /** The CLI command that reruns it: 'check' (default) or 'search'. */
   command?: string;
   claim: string;
   mode: Mode;

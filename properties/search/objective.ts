@@ -1,6 +1,6 @@
 /**
  * What tightness and ablation-by-optimisation maximise: a claim's normalised quantity
- * (theory/_internals/constant.ts; SPEC "Constants (tightness)") turned into one score per
+ * (theory/_internals/constant.ts; README "Searching, ablation, tightness") turned into one score per
  * input, with "> 1" meaning "the claim fails here":
  *
  *   sup constant c (quantity <= c):  score = q / c
