@@ -11,10 +11,10 @@ import type { SmtNote } from '../../theory/results.ts';
 import { confirm, failingFamilies } from '../_internals/evaluate.ts';
 import { decode } from '../../theory/codec.ts';
 import { hasEncoding, proveClaim } from '../prove/index.ts';
-import type { SearchOptions, SearchOutcome } from './search.ts';
+import type { SearchOptions, SearchOutcome } from './search-types.ts';
 import { WHOLE } from './seeds.ts';
 
-export type SmtVerdict = SmtNote;
+type SmtVerdict = SmtNote;
 
 export async function smtFirst(
   claim: Claim,
