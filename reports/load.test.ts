@@ -72,6 +72,20 @@ describe('validate', () => {
     expect(ws[0]!.message).toBe(`results[${i}] (claim ${check.results[i].id}, exact).counterexample: expected an object, got "not a witness"`);
   });
 
+  it("a witness's fast-check seed may be negative (signed 32-bit); a non-integer one is warned", () => {
+    const check = fixture('check-exact.json');
+    const i = check.results.findIndex((r: { counterexample?: unknown }) => r.counterexample);
+    check.results[i].counterexample.seed = -611133566;
+    const ws: Warning[] = [];
+    const v = validate('c.json', check, ws);
+    expect(ws).toEqual([]);
+    expect(v?.kind === 'check' ? v.results[i]!.counterexample?.seed : undefined).toBe(-611133566);
+    check.results[i].counterexample.seed = 1.5;
+    const ws2: Warning[] = [];
+    validate('c.json', check, ws2);
+    expect(ws2.map((w) => w.message)).toEqual([`results[${i}] (claim ${check.results[i].id}, exact).counterexample.seed: expected an integer, got 1.5`]);
+  });
+
   it('keeps only the fields the schema names, and warns about each one it drops', () => {
     const ab = fixture('ablate.json');
     ab.rows[0].extra = '<script>';

@@ -101,6 +101,11 @@ function check(v: unknown, spec: Spec, path: string, ctx: Ctx): unknown {
     ctx.warn(path, `expected a count (an integer >= 0), got ${show(v)}`);
     return FAIL;
   }
+  if (spec === 'integer') {
+    if (Number.isSafeInteger(v)) return v;
+    ctx.warn(path, `expected an integer, got ${show(v)}`);
+    return FAIL;
+  }
   if (spec === 'number' && typeof v === 'string' && /^-?Infinity$/.test(v)) return Number(v); // codec text
   if (spec === 'string' || spec === 'number' || spec === 'boolean') {
     if (typeof v === spec && !(spec === 'number' && Number.isNaN(v))) return v;

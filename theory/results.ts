@@ -305,6 +305,8 @@ export interface TightnessRow {
   constant?: ConstantResult;
   /** Kept from the earlier file when an interrupted run merged into it (not re-run this time). */
   fromEarlierRun?: boolean;
+  /** float64 optima that certified arithmetic did not bear out (rounding artefacts), when any. */
+  floatArtefacts?: number;
 }
 
 export interface TightnessResultFile {
@@ -596,7 +598,8 @@ export type ResultFile =
 // ---------------------------------------------------------------- the schema as data
 
 /**
- * What a field may hold: `count` is a non-negative safe integer (cases, steps, seeds); `number`
+ * What a field may hold: `count` is a non-negative safe integer (cases, steps, seeds);
+ * `integer` a safe integer of either sign (fast-check's seeds of a witness are signed 32-bit); `number`
  * any number but NaN (the codec's "Infinity" texts included); `series` an array of numbers where
  * null and "NaN" stand for NaN; `any` anything (inputs, headers). `opt` marks an optional field.
  */
@@ -604,6 +607,7 @@ export type Spec =
   | 'string'
   | 'number'
   | 'count'
+  | 'integer'
   | 'boolean'
   | 'any'
   | 'series'
@@ -658,7 +662,7 @@ const WITNESS = obj<Witness>({
   comparisons: arr(COMPARISON),
   dropped: opt(arr('string')),
   violates: opt(arr('string')),
-  seed: opt('count'),
+  seed: opt('integer'),
   path: opt('string'),
   shrunk: opt('boolean'),
   replay: opt('string'),
@@ -950,6 +954,7 @@ export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
         label: opt('string'),
         worstRatio: 'number',
         worstRatioCertified: opt('string'),
+        floatArtefacts: opt('count'),
         paperRatio: opt('number'),
         witness: opt(WITNESS),
         restarts: opt('count'),

@@ -82,7 +82,7 @@ export const command: Command = {
         if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
         if (row.label) console.log(`  ${row.label}`);
         if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
-        const artefacts = (row as { floatArtefacts?: number }).floatArtefacts;
+        const artefacts = row.floatArtefacts;
         if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
         if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
       },
