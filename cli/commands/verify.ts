@@ -79,8 +79,8 @@ export const command: Command = {
     summary: 'The main job: check every claim, ablate, tighten, train and verify traces, write the HTML report.',
     usage: 'verify [--quick] [--budget X] [--seed N] [--workers K] [--results DIR] [--out FILE] [--no-fmnist]',
     flags: {
-      quick: { type: 'boolean', help: 'a one-minute pass (about a tenth of the default budget)' },
-      budget: { type: 'number', arg: 'X', help: 'scale every budget by X (1 = about 10 minutes on 2 cores)', default: 1, gt: 0 },
+      quick: { type: 'boolean', help: 'a short pass (about a tenth of the default budget; about 1.5 min on 2 cores)' },
+      budget: { type: 'number', arg: 'X', help: 'scale every budget by X (1 = about 7 minutes on 2 cores)', default: 1, gt: 0 },
       seed: { type: 'int', arg: 'N', help: 'seed for every stage, 0..2^32-1 (printed, so a run can be replayed)', min: 0, max: SEED_MAX },
       workers: { type: 'int', arg: 'K', help: 'worker threads for search stages (default: all cores)', min: 1 },
       results: { type: 'string', arg: 'DIR', help: 'results folder', default: 'results' },
