@@ -34,7 +34,9 @@ function betterRational(found: number, c: number, direction: 'sup' | 'inf'): Rat
   const margin = 0.01 * Math.abs(found);
   const [lo, hi] = direction === 'sup' ? [found, Math.min(c, found + margin)] : [Math.max(c, found - margin), found];
   if (!(lo < hi)) return undefined;
-  return simplestIn(Rational.fromNumber(lo), Rational.fromNumber(hi));
+  const q = simplestIn(Rational.fromNumber(lo), Rational.fromNumber(hi));
+  // the printed constant itself is no better constant (the interval may end at it)
+  return q.toNumber() === c ? undefined : q;
 }
 
 export function constantResult(

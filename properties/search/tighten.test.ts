@@ -9,6 +9,7 @@ import { WorkerPool } from './pool.ts';
 import { HANDLER } from './search.ts';
 import { isInequality, ratioOf } from './tighten.ts';
 import { tightenClaims } from './tighten-run.ts';
+import { constantResult } from './constant.ts';
 
 describe('ascent on a ratio of two sides', () => {
   it('climbs a smooth ratio to its maximum (2xy / (x^2 + y^2) <= 1, attained at x = y)', () => {
@@ -46,6 +47,17 @@ describe('claim ratios', () => {
     expect(ratioOf(A2sym, { m: 1, n: 1, M: { rows: 2, cols: 2, data: [1, 1, 1, 1] } }).value).toBeCloseTo(Math.SQRT1_2, 12);
     expect(isInequality(A2sym)).toBe(true);
     expect(isInequality(claimById('A2.embed')!)).toBe(false);
+  });
+});
+
+describe('a better constant', () => {
+  it('is never the printed constant itself (found just below 1 for RAC.sum: no "better constant 1")', () => {
+    const claim = claimById('RAC.sum')!;
+    const r = constantResult(claim, { best: { type: 'best', score: 0.99996, q: 0.99996, input: null }, evaluations: 10, worstTried: 1 + 1e-9 });
+    expect(r.better).toBeUndefined();
+    const lower = constantResult(claim, { best: { type: 'best', score: 0.5, q: 0.5, input: null }, evaluations: 10, worstTried: 0.5 });
+    expect(lower.better?.value).toBe('1/2');
+    expect(lower.better?.holdsOnTried).toBe(true);
   });
 });
 
