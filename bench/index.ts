@@ -11,6 +11,8 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,
   // the GPU part of gpu-runs alone (what gpu-runs/device/run.sh runs on a GPU machine)
   webgpu: async () => (await import('./webgpu.ts')).suite,
+  // where one LoRA step's time goes on webgpu: each dispatch alone, overheads, the whole step
+  'webgpu-profile': async () => (await import('./webgpu-profile.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
   traces: async () => (await import('./traces.ts')).suite,
