@@ -21,6 +21,7 @@
  * piece is also timed by GPU timestamps through tf.time (kernelMs: one compute pass per dispatch).
  * Runs only on a HARDWARE adapter; LORACHECK_BENCH_GPU_SOFTWARE=1 runs it at a toy size on a
  * software adapter (SwiftShader): a plumbing check that measures nothing of a GPU.
+ * LORACHECK_PROFILE_SIZES=MxR,... (e.g. 512x16) replaces the sizes.
  */
 import type { Tensor } from '@tensorflow/tfjs';
 import { BackendUnavailable, chooseBackend, type Backend } from '../gpu-runs/backend.ts';
@@ -103,7 +104,7 @@ async function timePiece(backend: Backend, be: WebGPUBackendInternals, once: () 
 
 // ------------------------------------------------------------ the step's dispatches
 
-interface Captured {
+export interface Captured {
   name: string;
   key: string;
   /** What identifies the dispatch in the sequence: program key and shapes. */
@@ -181,7 +182,7 @@ function release(be: WebGPUBackendInternals, calls: Captured[]): void {
  * right after itself; the middle one of the three is taken. `periodic` false: none repeats (the
  * last round(P0) dispatches but round(P0) are taken: maybe not one step).
  */
-function stepWindow(short: Captured[], long: Captured[], S: number): { window: Captured[]; perStep: number; periodic: boolean } {
+export function stepWindow(short: Captured[], long: Captured[], S: number): { window: Captured[]; perStep: number; periodic: boolean } {
   const P0 = (long.length - short.length) / S;
   const same = (P: number, i: number, j: number) => {
     for (let k = 0; k < P; k++) if (long[i + k]!.sig !== long[j + k]!.sig) return false;
@@ -435,7 +436,19 @@ export async function runProfile(opts: { quick: boolean; log: (s: string) => voi
     return { skipped: `the only WebGPU adapter is a software rasteriser (${a.label}): the profile needs a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs it at a toy size)` };
   const be = backend.tf.backend() as unknown as WebGPUBackendInternals;
   log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}; timestamp-query: ${be.supportTimestampQuery ? 'yes' : 'no'}`);
-  const sizes: [number, number][] = a.software ? [[64, 4]] : quick ? [[4096, 16]] : [[4096, 16], [8192, 32]];
+  // LORACHECK_PROFILE_SIZES=MxR,... (e.g. 512x16) overrides the sizes: a rehearsal at the real code path
+  const env = process.env.LORACHECK_PROFILE_SIZES;
+  const sizes: [number, number][] = env
+    ? env.split(',').map((x) => {
+        const [m, r] = x.split('x').map(Number);
+        if (!(Number.isInteger(m) && Number.isInteger(r) && m! > 0 && r! > 0)) throw new Error(`LORACHECK_PROFILE_SIZES: '${x}' is not MxR (e.g. 4096x16)`);
+        return [m!, r!] as [number, number];
+      })
+    : a.software
+      ? [[64, 4]]
+      : quick
+        ? [[4096, 16]]
+        : [[4096, 16], [8192, 32]];
   const n = a.software ? 5 : 50;
   const out: ProfileSize[] = [];
   const failures: string[] = [];
