@@ -10,6 +10,7 @@
 #   quadratic-<size>-{rac,full}.jsonl  RAC-LoRA and full GD at the same size and seed, verified
 #   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
 #   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
+#   profile.txt, profile.json   where one step's time goes, dispatch by dispatch (last stage)
 #   all.tar.xz                  all of the above in one archive
 # Each stage has its own time limit, so one that hangs cannot eat the others' time.
 # Usage (repo root, .device/ carried along):  OUT=/some/dir bash gpu-runs/device/run.sh
@@ -18,6 +19,7 @@
 #   LORACHECK_DEVICE_SIZE=N, _STEPS=T quadratic size and steps of the trace stage (4096, 300)
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
+#   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -130,6 +132,19 @@ if ! hardware && [ -z "${LORACHECK_DEVICE_ICD:-}" ] && [ "$(id -u)" = 0 ]; then
 fi
 if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardware adapter (see backends.json, backends.log)"; fi
 
+finish() {
+  note "done; results in $OUT"
+  # everything again as one archive (a device tool may hand back only a few files: all.tar.xz sorts first)
+  tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
+}
+# where one LoRA step's time goes, dispatch by dispatch (bench/webgpu-profile.ts)
+profile() { stage profile 120 "$OUT/profile.txt" bench --suite webgpu-profile --out "$OUT/profile.json"; }
+if [ "${LORACHECK_DEVICE_ONLY:-}" = profile ]; then
+  profile
+  finish
+  exit 0
+fi
+
 # --- the checks, most important first ---------------------------------------------------------
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
@@ -154,6 +169,5 @@ if [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ]; then
   stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 100 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
     stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
 fi
-note "done; results in $OUT"
-# everything again as one archive (a device tool may hand back only a few files: all.tar.xz sorts first)
-tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
+profile
+finish
