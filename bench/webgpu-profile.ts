@@ -72,7 +72,7 @@ async function sync(be: WebGPUBackendInternals): Promise<void> {
   await be.device.queue.onSubmittedWorkDone();
 }
 
-export interface PieceTiming {
+interface PieceTiming {
   piece: string;
   /** Workgroups dispatched and the workgroup's size, where one program is timed. */
   dispatch?: number[];
@@ -352,7 +352,7 @@ async function overheads(backend: Backend, be: WebGPUBackendInternals, m: number
 
 // ------------------------------------------------------------ the suite
 
-export interface ProfileSize {
+interface ProfileSize {
   name: string;
   m: number;
   r: number;
@@ -369,7 +369,7 @@ export interface ProfileSize {
   overheads: PieceTiming[];
 }
 
-export interface ProfileResult {
+interface ProfileResult {
   adapter: string;
   software: boolean;
   timestampQuery: boolean;
@@ -422,7 +422,7 @@ async function profileSize(backend: Backend, be: WebGPUBackendInternals, m: numb
   };
 }
 
-export async function runProfile(opts: { quick: boolean; log: (s: string) => void }): Promise<ProfileResult | { skipped: string }> {
+async function runProfile(opts: { quick: boolean; log: (s: string) => void }): Promise<ProfileResult | { skipped: string }> {
   const { quick, log } = opts;
   let backend: Backend;
   try {
