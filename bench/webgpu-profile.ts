@@ -24,7 +24,7 @@
  * LORACHECK_PROFILE_SIZES=MxR,... (e.g. 512x16) replaces the sizes.
  */
 import type { Tensor } from '@tensorflow/tfjs';
-import { BackendUnavailable, chooseBackend, type Backend } from '../gpu-runs/backend.ts';
+import type { Backend } from '../gpu-runs/backend.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink } from '../gpu-runs/trace.ts';
@@ -32,7 +32,7 @@ import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
 import type { TensorInfoLike, Uniform, WebGPUProgram } from '../gpu-runs/webgpu-kernels.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-import { timeWorkload } from './webgpu.ts';
+import { openWebgpu, timeWorkload } from './webgpu.ts';
 
 // ------------------------------------------------------------ the parts of Dawn and tfjs used
 
@@ -424,13 +424,9 @@ async function profileSize(backend: Backend, be: WebGPUBackendInternals, m: numb
 
 async function runProfile(opts: { quick: boolean; log: (s: string) => void }): Promise<ProfileResult | { skipped: string }> {
   const { quick, log } = opts;
-  let backend: Backend;
-  try {
-    backend = await chooseBackend('webgpu');
-  } catch (e) {
-    if (!(e instanceof BackendUnavailable)) throw e;
-    return { skipped: `no WebGPU adapter (${e.message.replace(/^backend webgpu is not available: /, '')})` };
-  }
+  const opened = await openWebgpu();
+  if ('skipped' in opened) return opened;
+  const backend: Backend = opened;
   const a = backend.adapter!;
   if (a.software && process.env.LORACHECK_BENCH_GPU_SOFTWARE !== '1')
     return { skipped: `the only WebGPU adapter is a software rasteriser (${a.label}): the profile needs a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs it at a toy size)` };

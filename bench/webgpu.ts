@@ -326,17 +326,24 @@ function sizes(quick: boolean, software: boolean): Size[] {
   ];
 }
 
-export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) => void }): Promise<WebgpuBenchResult> {
-  const { quick, log } = opts;
-  let backend: Backend;
+/** The webgpu backend, or why there is none (the GPU suites' skip line). */
+export async function openWebgpu(): Promise<Backend | { skipped: string }> {
   try {
-    backend = await chooseBackend('webgpu');
+    return await chooseBackend('webgpu');
   } catch (e) {
     if (!(e instanceof BackendUnavailable)) throw e;
-    const why = `no WebGPU adapter (${e.message.replace(/^backend webgpu is not available: /, '')})`;
-    log(`GPU part skipped: ${why}`);
-    return { structure: { skipped: why }, gpu: { skipped: why } };
+    return { skipped: `no WebGPU adapter (${e.message.replace(/^backend webgpu is not available: /, '')})` };
   }
+}
+
+export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) => void }): Promise<WebgpuBenchResult> {
+  const { quick, log } = opts;
+  const opened = await openWebgpu();
+  if ('skipped' in opened) {
+    log(`GPU part skipped: ${opened.skipped}`);
+    return { structure: { skipped: opened.skipped }, gpu: { skipped: opened.skipped } };
+  }
+  const backend: Backend = opened;
   const a = backend.adapter!;
   log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}`);
   const structure = await countStructure(backend, a.software ? 8 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
