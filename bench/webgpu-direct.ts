@@ -120,7 +120,8 @@ async function check(device: GPUDevice, what: string, f: () => void): Promise<vo
   if (oom || val) throw new Error(`${what}: ${(val ?? oom).message}`);
 }
 
-async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Array, h: Float32Array, k: Float32Array, A0: Float32Array, L: number): Promise<Direct> {
+/** numScale scales eta's numerator: 1 is the trainer's step; the tests pass another value to see the check fail. */
+async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Array, h: Float32Array, k: Float32Array, A0: Float32Array, L: number, numScale = 1): Promise<Direct> {
   const n = m;
   const U = g().GPUBufferUsage;
   const STORAGE = U.STORAGE | U.COPY_SRC | U.COPY_DST;
@@ -183,7 +184,7 @@ async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Arr
     kCol = kernel(colPartialsProgram(m, n, r), [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }, { type: 'int32', data: [S] }]);
     kSum = kernel(sumChunksProgram(r * n, S, [r, n]), []);
     kSq = kernel(rowsProgram([[m, r], [r, n], [m, r], [r, n]]), []);
-    const num = 1 - ETA_MARGIN; // rule (8): stepRecordWebgpu's num and c for 'theory'
+    const num = numScale * (1 - ETA_MARGIN); // rule (8): stepRecordWebgpu's num and c for 'theory'
     kRec = kernel(rec.program, [{ type: 'float32', data: [num] }, { type: 'float32', data: [roundUpF32(4 * Math.SQRT2 * L)] }, { type: 'float32', data: [1] }]);
     kUpB = kernel(updateProgram([m, r]), [{ type: 'int32', data: [total] }]);
     kUpA = kernel(updateProgram([r, n]), [{ type: 'int32', data: [total] }]);
@@ -297,7 +298,7 @@ async function inputs(backend: Backend, m: number, r: number): Promise<{ C: Floa
 
 const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 
-interface Check {
+export interface Check {
   size: string;
   steps: number;
   maxRel: number;
@@ -309,7 +310,7 @@ interface Check {
 }
 
 /** The direct records against the tfjs trainer's, t = 0..CHECK_STEPS, and eta against (8) in float64. */
-async function checkSize(backend: Backend, device: GPUDevice, m: number, r: number): Promise<Check> {
+export async function checkSize(backend: Backend, device: GPUDevice, m: number, r: number, numScale = 1): Promise<Check> {
   const size = `${m} x ${m}, r = ${r}`;
   const rng = new Rng(SEED);
   const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
@@ -321,7 +322,7 @@ async function checkSize(backend: Backend, device: GPUDevice, m: number, r: numb
   }
   const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
   const inp = await inputs(backend, m, r);
-  const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
+  const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
   let mine: StepRecord[];
   try {
     mine = await d.run(CHECK_STEPS + 1);
