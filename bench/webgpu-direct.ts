@@ -50,7 +50,8 @@ type GPUDevice = any;
 type GPUBuffer = any;
 
 const READ_EVERY = DEFAULT_READ_EVERY;
-const CHECK_STEPS = 20;
+/** Steps compared (t = 0..CHECK_STEPS): past one read-back batch, so that both halves of the record slots are used. */
+export const CHECK_STEPS = 40;
 /** Relative agreement asked of the direct records against the trainer's: the same float32 kernels in the same order (on
  *  SwiftShader they agree bit for bit; a driver may contract a * b + c differently in the rebuilt shaders). */
 const CHECK_TOL = 1e-5;
@@ -106,8 +107,9 @@ interface Kernel {
 
 /** The direct step at one size: buffers, pipelines and bind groups made once. */
 interface Direct {
-  /** Runs `count` more steps (each updates B and A after its record), READ_EVERY a submit; their records. */
-  run(records: number): Promise<StepRecord[]>;
+  /** Runs `count` more steps (each updates B and A after its record), READ_EVERY a submit, and reads their records back;
+   *  pipelined: the next READ_EVERY steps are submitted before each read-back. */
+  run(count: number, pipelined?: boolean): Promise<StepRecord[]>;
   destroy(): void;
 }
 
@@ -191,7 +193,7 @@ async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Arr
   });
 
   const slotBytes = Math.ceil(((total + 1) * 4) / align) * align;
-  let Cb!: GPUBuffer, hb!: GPUBuffer, kb!: GPUBuffer, Bb!: GPUBuffer[], Ab!: GPUBuffer[], rowOut!: GPUBuffer, parts!: GPUBuffer, gA!: GPUBuffer, sq!: GPUBuffer, records!: GPUBuffer, staging!: GPUBuffer;
+  let Cb!: GPUBuffer, hb!: GPUBuffer, kb!: GPUBuffer, Bb!: GPUBuffer[], Ab!: GPUBuffer[], rowOut!: GPUBuffer, parts!: GPUBuffer, gA!: GPUBuffer, sq!: GPUBuffer, records!: GPUBuffer, staging!: GPUBuffer[];
   await check(device, `buffers at ${m} x ${n}, r = ${r}`, () => {
     Cb = upload(C);
     hb = upload(h);
@@ -202,8 +204,8 @@ async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Arr
     parts = buffer(S * r * n * 4);
     gA = buffer(r * n * 4);
     sq = buffer((2 * m + 2 * r) * 4);
-    records = buffer(READ_EVERY * slotBytes);
-    staging = buffer(READ_EVERY * slotBytes, U.MAP_READ | U.COPY_DST);
+    records = buffer(2 * READ_EVERY * slotBytes); // two halves: a batch in flight while the other is read
+    staging = [buffer(READ_EVERY * slotBytes, U.MAP_READ | U.COPY_DST), buffer(READ_EVERY * slotBytes, U.MAP_READ | U.COPY_DST)];
   });
   const gB: Range = { buffer: rowOut, offset: 2 * m * 4, size: m * r * 4 };
   const slot = (s: number): Range => ({ buffer: records, offset: s * slotBytes, size: (total + 1) * 4 });
@@ -218,9 +220,9 @@ async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Arr
         col: bind(kCol, { buffer: parts }, ins),
         sum: bind(kSum, { buffer: gA }, [{ buffer: parts }]),
         sq: bind(kSq, { buffer: sq }, [{ buffer: Bb[p] }, { buffer: Ab[p] }, gB, { buffer: gA }]),
-        rec: Array.from({ length: READ_EVERY }, (_, s) => bind(kRec, slot(s), [{ buffer: rowOut }, { buffer: sq }])),
-        upB: Array.from({ length: READ_EVERY }, (_, s) => bind(kUpB, { buffer: Bb[1 - p] }, [{ buffer: Bb[p] }, gB, slot(s)])),
-        upA: Array.from({ length: READ_EVERY }, (_, s) => bind(kUpA, { buffer: Ab[1 - p] }, [{ buffer: Ab[p] }, { buffer: gA }, slot(s)])),
+        rec: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kRec, slot(s), [{ buffer: rowOut }, { buffer: sq }])),
+        upB: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kUpB, { buffer: Bb[1 - p] }, [{ buffer: Bb[p] }, gB, slot(s)])),
+        upA: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kUpA, { buffer: Ab[1 - p] }, [{ buffer: Ab[p] }, { buffer: gA }, slot(s)])),
       });
     }
   });
@@ -231,45 +233,67 @@ async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Arr
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(...kk.program.dispatch);
   };
+  /** Encodes and submits `batch` steps into half `half` of the record slots (one pass, one submit, one copy to staging[half]). */
+  const submit = (batch: number, half: number): { batch: number; half: number; t0: number } => {
+    const t0 = t;
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    for (let s = 0; s < batch; s++, t++) {
+      const G = groups[t % 2]!;
+      const at = half * READ_EVERY + s;
+      dispatch(pass, kRow, G.row);
+      dispatch(pass, kCol, G.col);
+      dispatch(pass, kSum, G.sum);
+      dispatch(pass, kSq, G.sq);
+      dispatch(pass, kRec, G.rec[at]);
+      dispatch(pass, kUpB, G.upB[at]);
+      dispatch(pass, kUpA, G.upA[at]);
+    }
+    pass.end();
+    enc.copyBufferToBuffer(records, half * READ_EVERY * slotBytes, staging[half], 0, batch * slotBytes);
+    device.queue.submit([enc.finish()]);
+    return { batch, half, t0 };
+  };
+  /** Maps a submitted batch's records back and unpacks them as trainer.ts unpack does (float64 sums, the device's eta). */
+  const read = async (b: { batch: number; half: number; t0: number }, start: number): Promise<StepRecord[]> => {
+    const st = staging[b.half];
+    await st.mapAsync(g().GPUMapMode.READ, 0, b.batch * slotBytes);
+    const vals = new Float32Array(st.getMappedRange(0, b.batch * slotBytes).slice(0));
+    st.unmap();
+    const time_ms = performance.now() - start;
+    const out: StepRecord[] = [];
+    for (let s = 0; s < b.batch; s++) {
+      let off = (s * slotBytes) / 4;
+      const take = (len: number): number => {
+        const v = sum64(vals, off, off + len);
+        off += len;
+        return v;
+      };
+      const J = take(m);
+      const Vsq = take(m + r);
+      const Gnorm = Math.sqrt(take(m));
+      const gradJsq = take(m + r);
+      out.push({ type: 'step', t: b.t0 + s, J, Vsq, Gnorm, gradJsq, eta: vals[off]!, time_ms });
+    }
+    return out;
+  };
   return {
-    async run(count: number): Promise<StepRecord[]> {
+    async run(count: number, pipelined = false): Promise<StepRecord[]> {
+      const start = performance.now();
       const out: StepRecord[] = [];
-      const t0 = performance.now();
-      while (out.length < count) {
-        const batch = Math.min(READ_EVERY, count - out.length);
-        const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        for (let s = 0; s < batch; s++, t++) {
-          const G = groups[t % 2]!;
-          dispatch(pass, kRow, G.row);
-          dispatch(pass, kCol, G.col);
-          dispatch(pass, kSum, G.sum);
-          dispatch(pass, kSq, G.sq);
-          dispatch(pass, kRec, G.rec[s]);
-          dispatch(pass, kUpB, G.upB[s]);
-          dispatch(pass, kUpA, G.upA[s]);
-        }
-        pass.end();
-        enc.copyBufferToBuffer(records, 0, staging, 0, batch * slotBytes);
-        device.queue.submit([enc.finish()]);
-        await staging.mapAsync(g().GPUMapMode.READ, 0, batch * slotBytes);
-        const vals = new Float32Array(staging.getMappedRange(0, batch * slotBytes).slice(0));
-        staging.unmap();
-        const time_ms = performance.now() - t0;
-        for (let s = 0; s < batch; s++) {
-          // as trainer.ts unpack: float64 sums of the float32 partials, eta the device's
-          let off = (s * slotBytes) / 4;
-          const take = (len: number): number => {
-            const v = sum64(vals, off, off + len);
-            off += len;
-            return v;
-          };
-          const J = take(m);
-          const Vsq = take(m + r);
-          const Gnorm = Math.sqrt(take(m));
-          const gradJsq = take(m + r);
-          out.push({ type: 'step', t: t - batch + s, J, Vsq, Gnorm, gradJsq, eta: vals[off]!, time_ms });
-        }
+      let submitted = 0;
+      let k = 0;
+      const next = () => {
+        const b = Math.min(READ_EVERY, count - submitted);
+        submitted += b;
+        return submit(b, k++ % 2);
+      };
+      let cur: ReturnType<typeof submit> | undefined = next();
+      while (cur) {
+        // pipelined: the next batch is queued before this one's read-back (the GPU never waits for the host)
+        const ahead: ReturnType<typeof submit> | undefined = pipelined && submitted < count ? next() : undefined;
+        out.push(...(await read(cur, start)));
+        cur = ahead ?? (submitted < count ? next() : undefined);
       }
       return out;
     },
@@ -322,31 +346,34 @@ export async function checkSize(backend: Backend, device: GPUDevice, m: number, 
   }
   const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
   const inp = await inputs(backend, m, r);
-  const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
-  let mine: StepRecord[];
-  try {
-    mine = await d.run(CHECK_STEPS + 1);
-  } finally {
-    d.destroy();
-  }
   const res: Check = { size, steps: ref.length, maxRel: 0, values: 0, exact: 0, worst: '-' };
   if (ref.length !== CHECK_STEPS + 1) res.wrong = `the trainer wrote ${ref.length} records, expected ${CHECK_STEPS + 1}`;
-  for (let i = 0; i < Math.min(ref.length, mine.length); i++)
-    for (const f of FIELDS) {
-      const a = ref[i]![f];
-      const b = mine[i]![f];
-      const rel = a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-30);
-      res.values++;
-      if (a === b) res.exact++;
-      if (!(rel <= res.maxRel)) {
-        res.maxRel = Number.isNaN(rel) ? NaN : rel;
-        res.worst = `${f} at t = ${i}: trainer ${a}, direct ${b}`;
-      }
-      if (Number.isNaN(res.maxRel)) break;
+  // both ways of running: read-back after each batch, and pipelined (the next batch queued first)
+  for (const pipelined of [false, true]) {
+    const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
+    let mine: StepRecord[];
+    try {
+      mine = await d.run(CHECK_STEPS + 1, pipelined);
+    } finally {
+      d.destroy();
     }
+    if (mine.length !== ref.length) res.wrong ??= `direct${pipelined ? ' (pipelined)' : ''} gave ${mine.length} records, the trainer ${ref.length}`;
+    for (let i = 0; i < Math.min(ref.length, mine.length); i++)
+      for (const f of FIELDS) {
+        const x = ref[i]![f];
+        const y = mine[i]![f];
+        const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
+        res.values++;
+        if (x === y) res.exact++;
+        if (!(rel <= res.maxRel) && !Number.isNaN(res.maxRel)) {
+          res.maxRel = Number.isNaN(rel) ? NaN : rel;
+          res.worst = `${f} at t = ${i}${pipelined ? ' (pipelined)' : ''}: trainer ${x}, direct ${y}`;
+        }
+      }
+    const bad = etaAboveRule(mine, inp.L);
+    if (bad) res.wrong ??= bad;
+  }
   if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
-  const bad = etaAboveRule(mine, inp.L);
-  if (bad) res.wrong ??= bad;
   return res;
 }
 
@@ -360,12 +387,21 @@ function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
   return undefined;
 }
 
+interface DirectTiming {
+  msPerStep: number;
+  stepsPerSec: number;
+  steps: number;
+  J: number;
+}
+
 interface Timed {
   name: string;
   m: number;
   r: number;
   check: Check;
-  direct?: { msPerStep: number; stepsPerSec: number; steps: number; J: number };
+  direct?: DirectTiming;
+  /** The same with the next READ_EVERY steps submitted before each read-back. */
+  directPipelined?: DirectTiming;
   trainer?: StepTiming;
   eager?: PeerTiming;
   peerSkipped?: string;
@@ -404,15 +440,19 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
       const inp = await inputs(backend, m, r);
       const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
       try {
-        await d.run(2 * READ_EVERY); // warm-up: pipelines compiled, clocks up
+        await d.run(2 * READ_EVERY, true); // warm-up: pipelines compiled, clocks up
         const batches = a.software ? 2 : 16;
-        const t0 = performance.now();
-        const recs = await d.run(batches * READ_EVERY);
-        const ms = (performance.now() - t0) / recs.length;
-        const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
-        if (bad) row.failed = `timed run: ${bad}`;
-        row.direct = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J };
-        log(`  direct: ${row.direct.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps, read-back every ${READ_EVERY})`);
+        for (const pipelined of [false, true]) {
+          const t0 = performance.now();
+          const recs = await d.run(batches * READ_EVERY, pipelined);
+          const ms = (performance.now() - t0) / recs.length;
+          const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
+          if (bad) row.failed = `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}`;
+          const timing = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J };
+          if (pipelined) row.directPipelined = timing;
+          else row.direct = timing;
+          log(`  direct${pipelined ? ', pipelined' : ''}: ${timing.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps, read-back every ${READ_EVERY})`);
+        }
       } finally {
         d.destroy();
       }
@@ -449,6 +489,8 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
     else if (x.failed && !x.direct) rows.push([x.name, `loracheck direct: FAILED: ${x.failed}`, '-', '-', '-']);
     else if (x.direct)
       rows.push([x.name, `loracheck direct Dawn, ${READ_EVERY} steps a submit, read-back every ${READ_EVERY}${x.failed ? ` (wrong: ${x.failed})` : ''}`, x.failed ? '-' : sig(x.direct.stepsPerSec), x.failed ? '-' : sig(x.direct.msPerStep), x.failed ? '-' : ratio(x.direct.stepsPerSec)]);
+    if (x.directPipelined && !x.check.wrong && !x.failed)
+      rows.push(['', `loracheck direct Dawn, pipelined (next ${READ_EVERY} steps submitted before each read-back)`, sig(x.directPipelined.stepsPerSec), sig(x.directPipelined.msPerStep), ratio(x.directPipelined.stepsPerSec)]);
     if (x.trainer) rows.push(['', `loracheck trainer (tfjs webgpu), read-back every ${x.trainer.readEvery}`, sig(x.trainer.stepsPerSec), sig(x.trainer.msPerStep), ratio(x.trainer.stepsPerSec)]);
     if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1]);
     if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-']);
@@ -458,14 +500,14 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
       title: `webgpu direct: records vs the tfjs trainer (same seed and inputs) on ${res.adapter}`,
       columns: ['size', 'records compared', 'values equal', 'max relative difference', 'where', 'verdict'],
       rows: checkRows,
-      notes: [`fields J, ||V||^2, ||G||, ||grad J||^2, eta of t = 0..${CHECK_STEPS}; tolerance ${CHECK_TOL} relative; also every direct eta <= (8) on its float64 scalars`],
+      notes: [`fields J, ||V||^2, ||G||, ||grad J||^2, eta of t = 0..${CHECK_STEPS}, the direct step run both ways (read-back after each batch, and pipelined); tolerance ${CHECK_TOL} relative; also every direct eta <= (8) on its float64 scalars`],
     },
     {
       title: `${title} on ${res.adapter}${res.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}`,
       columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager'],
       rows,
       notes: [
-        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps after 64 warm-up steps, read-backs included',
+        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps after 64 warm-up steps, read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
         'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (target >= 1)',
       ],
     },
