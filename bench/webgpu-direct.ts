@@ -435,7 +435,7 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
     if (!time) continue;
     const row: Timed = { name, m, r, check: c };
     timed.push(row);
-    if (c.wrong) continue; // a fast wrong step is worth nothing
+    // a fast wrong step is worth nothing: when the check fails, the time is still taken (for diagnosis) but shown only as a note
     try {
       const inp = await inputs(backend, m, r);
       const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
@@ -483,9 +483,13 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
   if ('skipped' in res) return [{ title, columns: ['status'], rows: [['skipped']], notes: [res.skipped] }];
   const checkRows = res.checks.map((c) => [c.size, c.steps, `${c.exact} / ${c.values}`, sig(c.maxRel), c.worst, c.wrong ? `wrong: ${c.wrong}` : 'ok']);
   const rows: (string | number)[][] = [];
+  const measuredWrong: string[] = [];
   for (const x of res.timed) {
     const ratio = (s: number) => (x.eager ? sig(s / x.eager.stepsPerSec) : '-');
-    if (x.check.wrong) rows.push([x.name, `loracheck direct: wrong: ${x.check.wrong}`, '-', '-', '-']);
+    if (x.check.wrong) {
+      rows.push([x.name, `loracheck direct: wrong: ${x.check.wrong}`, '-', '-', '-']);
+      if (x.direct) measuredWrong.push(`${x.name}: the WRONG direct step ran at ${sig(x.direct.stepsPerSec)} steps/s${x.directPipelined ? ` (pipelined ${sig(x.directPipelined.stepsPerSec)})` : ''}: not a result, its records disagree with the trainer's`);
+    }
     else if (x.failed && !x.direct) rows.push([x.name, `loracheck direct: FAILED: ${x.failed}`, '-', '-', '-']);
     else if (x.direct)
       rows.push([x.name, `loracheck direct Dawn, ${READ_EVERY} steps a submit, read-back every ${READ_EVERY}${x.failed ? ` (wrong: ${x.failed})` : ''}`, x.failed ? '-' : sig(x.direct.stepsPerSec), x.failed ? '-' : sig(x.direct.msPerStep), x.failed ? '-' : ratio(x.direct.stepsPerSec)]);
@@ -509,6 +513,8 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
       notes: [
         'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps after 64 warm-up steps, read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
         'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (target >= 1)',
+        ...res.checks.filter((c) => c.wrong).map((c) => `WRONG at ${c.size}: ${c.wrong}`),
+        ...measuredWrong,
       ],
     },
   ];
