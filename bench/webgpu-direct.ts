@@ -322,7 +322,7 @@ async function inputs(backend: Backend, m: number, r: number): Promise<{ C: Floa
 
 const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 
-export interface Check {
+interface Check {
   size: string;
   steps: number;
   maxRel: number;
