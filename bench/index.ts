@@ -13,6 +13,8 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   webgpu: async () => (await import('./webgpu.ts')).suite,
   // where one LoRA step's time goes on webgpu: each dispatch alone, overheads, the whole step
   'webgpu-profile': async () => (await import('./webgpu-profile.ts')).suite,
+  // the trainer's quadratic step dispatched straight on Dawn (no tfjs per dispatch), checked against the trainer
+  'webgpu-direct': async () => (await import('./webgpu-direct.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
   traces: async () => (await import('./traces.ts')).suite,

@@ -260,7 +260,7 @@ export function torchCuda(python = process.env.LORACHECK_PYTHON ?? 'python3'): {
   return { ok: true };
 }
 
-function runPeer(args: string[], device: string, compile: boolean): PeerTiming | { skipped: string } {
+export function runPeer(args: string[], device: string, compile: boolean): PeerTiming | { skipped: string } {
   const python = process.env.LORACHECK_PYTHON ?? (device === 'cpu' ? '/usr/bin/python3' : 'python3');
   const p = spawnSync(python, [join(HERE, 'peers', 'torch_cuda_lora.py'), ...args, '--device', device, ...(compile ? ['--compile'] : [])], { encoding: 'utf8', timeout: 600_000 });
   if (p.status !== 0) return { skipped: `peer failed: ${(p.stderr || p.error?.message || '').trim().split('\n').pop()}` };

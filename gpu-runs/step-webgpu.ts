@@ -49,7 +49,7 @@ export interface RecordPlan {
 const pieceLength = (p: Piece): number => ('copy' in p ? p.length : p.rowsOf.shape[0]);
 
 /** Sums of squares of each row of up to 7 matrices, one workgroup per row, into one vector. */
-function rowsProgram(shapes: number[][]): WebGPUProgram {
+export function rowsProgram(shapes: number[][]): WebGPUProgram {
   let off = 0;
   const branches = shapes.map(([rows, cols], i) => {
     const from = off;
@@ -91,10 +91,10 @@ interface Copy {
   from: number;
   length: number;
 }
-type CopyPlan = Record<'J' | 'full' | 'V' | 'G' | 'D', Copy[]>;
+export type CopyPlan = Record<'J' | 'full' | 'V' | 'G' | 'D', Copy[]>;
 
 /** The shader for one record layout (shapes are baked in: they are fixed for a run). */
-function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: number; program: WebGPUProgram } {
+export function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: number; program: WebGPUProgram } {
   const groups = ['J', 'full', 'V', 'G', 'D'] as const;
   const seg: Record<(typeof groups)[number], { from: number; length: number }> = {} as never;
   let at = 0;
@@ -201,7 +201,7 @@ function recordProgram(plan: CopyPlan, inputs: number, rule: Rule): { total: num
   };
 }
 
-function updateProgram(shape: number[]): WebGPUProgram {
+export function updateProgram(shape: number[]): WebGPUProgram {
   const size = shape.reduce((a, b) => a * b, 1);
   return {
     variableNames: ['X', 'GX', 'R'],

@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string> = {
   'bench/properties.ts': 'GPU: Throughput throughput',
   'bench/search.ts': 'GPU: SEEDS FirstCounterexample PeerResult SearchBenchResult median runSearchBench searchTables',
   'bench/traces.ts': 'GPU: TARGET_SECONDS TARGET_RSS_MB writeSyntheticTrace TracesBenchResult benchTraces',
-  'bench/webgpu.ts': 'GPU: StepTiming syntheticImages StructureCounts MatmulTiming PeerTiming torchCuda GpuRow',
+  'bench/webgpu.ts': 'GPU: syntheticImages StructureCounts MatmulTiming GpuRow',
   'cli/args.ts': 'A: FlagType',
   'cli/loss.ts': 'B: AppliedLoss',
   'gpu-runs/backend.ts': 'GPU: AdapterDescription AUTO_ORDER BackendProbe',

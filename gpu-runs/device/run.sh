@@ -20,6 +20,7 @@
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage
+#   LORACHECK_DEVICE_ONLY=direct     after the set-up, run only the direct-Dawn stage (direct.txt, direct.json)
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -141,6 +142,12 @@ finish() {
 profile() { stage profile 120 "$OUT/profile.txt" bench --suite webgpu-profile --out "$OUT/profile.json"; }
 if [ "${LORACHECK_DEVICE_ONLY:-}" = profile ]; then
   profile
+  finish
+  exit 0
+fi
+# the trainer's step dispatched straight on Dawn, checked against the trainer (bench/webgpu-direct.ts)
+if [ "${LORACHECK_DEVICE_ONLY:-}" = direct ]; then
+  stage direct 180 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
   finish
   exit 0
 fi

@@ -68,7 +68,7 @@ const rowStepThreads = (n: number, r: number): number => (n >= 2048 && (r + 2) *
 /** Row i of the adapters' step, G never stored: result = [loss terms (m) | ||G||^2 rows (m) |
  *  G A^T (m x r)]. Each thread keeps r partial sums of G A^T in registers; the r + 2 sums are
  *  reduced together, one tree over the threads (log2 of the threads in barrier rounds). */
-function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
+export function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
   const WGS = rowStepThreads(n, r);
   const V = r + 2;
   return {
@@ -129,11 +129,11 @@ function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
 }
 
 /** Rows per chunk of the B^T G partials: at least 64, and 4 r (the partials then take at most a quarter of C's size). */
-const chunkRows = (r: number): number => Math.max(64, 4 * r);
+export const chunkRows = (r: number): number => Math.max(64, 4 * r);
 
 /** Partial sums of B^T G over chunks of rows, G recomputed from C: result[s, q, j] = sum_{i in chunk s} B_iq G_ij.
  *  One thread per (chunk, column): A's column in registers, B's rows read by all threads alike. */
-function colPartialsProgram(m: number, n: number, r: number): WebGPUProgram {
+export function colPartialsProgram(m: number, n: number, r: number): WebGPUProgram {
   const R = chunkRows(r);
   const S = Math.ceil(m / R);
   return {
@@ -170,7 +170,7 @@ function colPartialsProgram(m: number, n: number, r: number): WebGPUProgram {
 }
 
 /** result[e] = sum_s X[s * size + e]: the chunks' partials summed, one thread per entry. */
-function sumChunksProgram(size: number, S: number, shape: number[]): WebGPUProgram {
+export function sumChunksProgram(size: number, S: number, shape: number[]): WebGPUProgram {
   return {
     variableNames: ['X'],
     outputShape: shape,

@@ -97,7 +97,7 @@ export function quadraticRankBound(P: Float32Array, Q: Float32Array, m: number, 
   };
 }
 
-function levels(rng: Rng, k: number): Float32Array {
+export function levels(rng: Rng, k: number): Float32Array {
   const v = new Float32Array(k);
   for (let i = 0; i < k; i++) v[i] = (1 + rng.int(8)) / 8;
   v[0] = 1;

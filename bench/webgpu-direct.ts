@@ -1,0 +1,530 @@
+/**
+ * Bench suite `webgpu-direct`: the trainer's LoRA step on the quadratic (rule (8), full batch,
+ * paper init), dispatched straight on Dawn's GPUDevice instead of through tfjs-backend-webgpu.
+ *
+ * bench/webgpu-profile.ts measured where the trainer's step goes at 4096 x 4096, r = 16 on an
+ * H200: its 8 dispatches take 0.315 ms of GPU time, the step 1.89 ms of wall time, because each
+ * dispatch through tfjs costs about 0.1 ms of host work. Here the same WGSL (the programs of
+ * gpu-runs/workloads/quadratic-webgpu.ts and gpu-runs/step-webgpu.ts, their getUserCode
+ * verbatim; only tfjs' preamble, bindings and uniform struct are rebuilt below) runs with
+ * pipelines, buffers and bind groups made ONCE, and READ_EVERY steps encoded into one command
+ * encoder, one compute pass and one queue.submit; each step's record (the J, ||V||^2, ||G||^2,
+ * ||grad J||^2 partials and eta (8)) is written into its slot of one GPU buffer, copied to a
+ * mappable buffer and read back once per READ_EVERY steps, then summed on the host in float64
+ * as the trainer does (gpu-runs/trainer.ts unpack).
+ *
+ * One step, 7 dispatches (the trainer's 8 less tfjs' SliceProgram: grad_B is bound as a range
+ * of the row kernel's output instead of copied out of it):
+ *   rowstep      [loss terms | ||G||^2 rows | G A^T]  (LoracheckQuadraticRowStep)
+ *   colpartials  B^T G over chunks of rows            (LoracheckQuadraticColPartials)
+ *   sumchunks    grad_A = the chunks summed           (LoracheckSumChunks)
+ *   rowsquares   rows of B, A, grad_B, grad_A squared (LoracheckRowSquares)
+ *   record       the record and eta (8), into the step's slot (LoracheckStepRecord)
+ *   update x 2   B, A <- B, A - eta grad  (3), ping-pong buffers (LoracheckStepUpdate)
+ *
+ * CORRECTNESS: the first CHECK_STEPS + 1 records are compared with the tfjs trainer's on the
+ * same seed and inputs (train() on a fresh workload); a disagreement beyond CHECK_TOL (relative)
+ * makes the size's rows say "wrong: ..." and its time is not reported. Every direct record's eta
+ * is also checked against rule (8) evaluated in float64 on its recorded scalars (as the trainer's
+ * checkEta does).
+ * Runs on a HARDWARE adapter at 4096 x 4096, r = 16 (the check also at 64 x 64, r = 4), with the
+ * tfjs trainer and PyTorch eager (bench/peers/torch_cuda_lora.py) timed in the same run;
+ * LORACHECK_BENCH_GPU_SOFTWARE=1 runs it on a software adapter (SwiftShader) at toy sizes, no
+ * peer: a plumbing and correctness check that measures nothing of a GPU.
+ */
+import type { Backend } from '../gpu-runs/backend.ts';
+import { Rng } from '../gpu-runs/rng.ts';
+import { ETA_MARGIN, parseRule, roundUpF32, stepSize } from '../gpu-runs/rules.ts';
+import { recordProgram, rowsProgram, updateProgram, type CopyPlan } from '../gpu-runs/step-webgpu.ts';
+import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { DEFAULT_READ_EVERY, sum64 } from '../gpu-runs/train-common.ts';
+import { train } from '../gpu-runs/trainer.ts';
+import type { WebGPUProgram } from '../gpu-runs/webgpu-kernels.ts';
+import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
+import { chunkRows, colPartialsProgram, rowStepProgram, STEP_MAX_RANK, sumChunksProgram } from '../gpu-runs/workloads/quadratic-webgpu.ts';
+import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { openWebgpu, runPeer, timeWorkload, torchCuda, type PeerTiming, type StepTiming } from './webgpu.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type GPUDevice = any;
+type GPUBuffer = any;
+
+const READ_EVERY = DEFAULT_READ_EVERY;
+/** Steps compared (t = 0..CHECK_STEPS): past one read-back batch, so that both halves of the record slots are used. */
+export const CHECK_STEPS = 40;
+/** Relative agreement asked of the direct records against the trainer's: the same float32 kernels in the same order (on
+ *  SwiftShader they agree bit for bit; a driver may contract a * b + c differently in the rebuilt shaders). */
+const CHECK_TOL = 1e-5;
+const SEED = 1;
+
+const g = (): any => globalThis as any;
+
+/** tfjs' shader preamble, cut to what these programs use (webgpu_program.js makeShader):
+ *  the builtins as private variables, the flat index, the uniform struct, the bindings, _start. */
+function shaderOf(p: WebGPUProgram): string {
+  const flat = p.workgroupSize[0] * p.workgroupSize[1] * p.workgroupSize[2];
+  const inputs = p.variableNames.map((x, i) => `@group(0) @binding(${1 + i}) var<storage, read> ${x}: array<f32>;`).join('\n');
+  return `
+var<private> localId: vec3<u32>;
+var<private> localIndex: u32;
+var<private> globalId: vec3<u32>;
+var<private> numWorkgroups: vec3<u32>;
+var<private> workgroupId: vec3<u32>;
+fn getGlobalIndex() -> i32 {
+  return i32((workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x) * ${flat}u + localIndex);
+}
+struct Uniforms { NAN : f32, INFINITY : f32, ${p.size ? 'size : i32, ' : ''}${p.uniforms ?? ''} };
+@group(0) @binding(0) var<storage, read_write> result: array<f32>;
+${inputs}
+@group(0) @binding(${1 + p.variableNames.length}) var<uniform> uniforms: Uniforms;
+${p.getUserCode()}
+@compute @workgroup_size(${p.workgroupSize.join(', ')})
+fn _start(@builtin(local_invocation_id) LocalId : vec3<u32>, @builtin(global_invocation_id) GlobalId : vec3<u32>,
+          @builtin(local_invocation_index) LocalIndex : u32, @builtin(workgroup_id) WorkgroupId : vec3<u32>,
+          @builtin(num_workgroups) NumWorkgroups : vec3<u32>) {
+  localId = LocalId;
+  localIndex = LocalIndex;
+  globalId = GlobalId;
+  numWorkgroups = NumWorkgroups;
+  workgroupId = WorkgroupId;
+  main(getGlobalIndex());
+}`;
+}
+
+/** A buffer range bound to a slot. */
+interface Range {
+  buffer: GPUBuffer;
+  offset?: number;
+  size?: number;
+}
+
+interface Kernel {
+  program: WebGPUProgram;
+  pipeline: any;
+  layout: any;
+  uniforms: GPUBuffer;
+}
+
+/** The direct step at one size: buffers, pipelines and bind groups made once. */
+interface Direct {
+  /** Runs `count` more steps (each updates B and A after its record), READ_EVERY a submit, and reads their records back;
+   *  pipelined: the next READ_EVERY steps are submitted before each read-back. */
+  run(count: number, pipelined?: boolean): Promise<StepRecord[]>;
+  destroy(): void;
+}
+
+async function check(device: GPUDevice, what: string, f: () => void): Promise<void> {
+  device.pushErrorScope('validation');
+  device.pushErrorScope('out-of-memory');
+  f();
+  const oom = await device.popErrorScope();
+  const val = await device.popErrorScope();
+  if (oom || val) throw new Error(`${what}: ${(val ?? oom).message}`);
+}
+
+/** numScale scales eta's numerator: 1 is the trainer's step; the tests pass another value to see the check fail. */
+async function makeDirect(device: GPUDevice, m: number, r: number, C: Float32Array, h: Float32Array, k: Float32Array, A0: Float32Array, L: number, numScale = 1): Promise<Direct> {
+  const n = m;
+  const U = g().GPUBufferUsage;
+  const STORAGE = U.STORAGE | U.COPY_SRC | U.COPY_DST;
+  const align = device.limits?.minStorageBufferOffsetAlignment ?? 256;
+  if ((2 * m * 4) % align !== 0) throw new Error(`m = ${m}: grad_B's offset in the row kernel's output (${8 * m} bytes) is not a multiple of ${align}`);
+  if (r > STEP_MAX_RANK) throw new Error(`r = ${r} > ${STEP_MAX_RANK}`);
+  const made: GPUBuffer[] = [];
+  const buffer = (bytes: number, usage = STORAGE): GPUBuffer => {
+    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+    made.push(b);
+    return b;
+  };
+  const upload = (data: Float32Array): GPUBuffer => {
+    const b = buffer(data.byteLength);
+    device.queue.writeBuffer(b, 0, data);
+    return b;
+  };
+
+  // the trainer's record layout for one adapter pair (trainer.ts plan; X0 = the row kernel's output, X1 = the row squares)
+  const plan: CopyPlan = {
+    J: [{ input: 0, from: 0, length: m }],
+    full: [],
+    V: [{ input: 1, from: 0, length: m }, { input: 1, from: m, length: r }],
+    G: [{ input: 0, from: m, length: m }],
+    D: [{ input: 1, from: m + r, length: m }, { input: 1, from: 2 * m + r, length: r }],
+  };
+  const rule = parseRule('theory');
+  const rec = recordProgram(plan, 2, rule);
+  const total = rec.total; // eta at [total]
+  const S = Math.ceil(m / chunkRows(r));
+
+  const kernel = (program: WebGPUProgram, uni: { type: 'int32' | 'float32'; data: number[] }[]): Kernel => {
+    const sizeU = program.size ? [{ type: 'int32' as const, data: [program.outputShape.reduce((a, b) => a * b, 1)] }] : [];
+    const vals = [{ type: 'float32' as const, data: [NaN] }, { type: 'float32' as const, data: [Infinity] }, ...sizeU, ...uni];
+    const ab = new ArrayBuffer(Math.max(16, Math.ceil((vals.length * 4) / 16) * 16));
+    vals.forEach((v, i) => (v.type === 'int32' ? new Int32Array(ab, i * 4, 1).set(v.data) : new Float32Array(ab, i * 4, 1).set(v.data)));
+    const uniforms = buffer(ab.byteLength, U.UNIFORM | U.COPY_DST);
+    device.queue.writeBuffer(uniforms, 0, ab);
+    const COMPUTE = g().GPUShaderStage.COMPUTE;
+    const layout = device.createBindGroupLayout({
+      entries: [
+        { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } },
+        ...program.variableNames.map((_, i) => ({ binding: 1 + i, visibility: COMPUTE, buffer: { type: 'read-only-storage' } })),
+        { binding: 1 + program.variableNames.length, visibility: COMPUTE, buffer: { type: 'uniform' } },
+      ],
+    });
+    const module = device.createShaderModule({ code: shaderOf(program) });
+    const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: '_start' } });
+    return { program, pipeline, layout, uniforms };
+  };
+  const bind = (kk: Kernel, out: Range, ins: Range[]): any =>
+    device.createBindGroup({
+      layout: kk.layout,
+      entries: [out, ...ins, { buffer: kk.uniforms }].map((x, i) => ({ binding: i, resource: x })),
+    });
+
+  let kRow!: Kernel, kCol!: Kernel, kSum!: Kernel, kSq!: Kernel, kRec!: Kernel, kUpB!: Kernel, kUpA!: Kernel;
+  await check(device, `pipelines at ${m} x ${n}, r = ${r}`, () => {
+    kRow = kernel(rowStepProgram(m, n, r), [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }]);
+    kCol = kernel(colPartialsProgram(m, n, r), [{ type: 'int32', data: [m] }, { type: 'int32', data: [n] }, { type: 'int32', data: [S] }]);
+    kSum = kernel(sumChunksProgram(r * n, S, [r, n]), []);
+    kSq = kernel(rowsProgram([[m, r], [r, n], [m, r], [r, n]]), []);
+    const num = numScale * (1 - ETA_MARGIN); // rule (8): stepRecordWebgpu's num and c for 'theory'
+    kRec = kernel(rec.program, [{ type: 'float32', data: [num] }, { type: 'float32', data: [roundUpF32(4 * Math.SQRT2 * L)] }, { type: 'float32', data: [1] }]);
+    kUpB = kernel(updateProgram([m, r]), [{ type: 'int32', data: [total] }]);
+    kUpA = kernel(updateProgram([r, n]), [{ type: 'int32', data: [total] }]);
+  });
+
+  const slotBytes = Math.ceil(((total + 1) * 4) / align) * align;
+  let Cb!: GPUBuffer, hb!: GPUBuffer, kb!: GPUBuffer, Bb!: GPUBuffer[], Ab!: GPUBuffer[], rowOut!: GPUBuffer, parts!: GPUBuffer, gA!: GPUBuffer, sq!: GPUBuffer, records!: GPUBuffer, staging!: GPUBuffer[];
+  await check(device, `buffers at ${m} x ${n}, r = ${r}`, () => {
+    Cb = upload(C);
+    hb = upload(h);
+    kb = upload(k);
+    Bb = [upload(new Float32Array(m * r)), buffer(m * r * 4)]; // paper init: B = 0
+    Ab = [upload(A0), buffer(r * n * 4)];
+    rowOut = buffer((2 * m + m * r) * 4);
+    parts = buffer(S * r * n * 4);
+    gA = buffer(r * n * 4);
+    sq = buffer((2 * m + 2 * r) * 4);
+    records = buffer(2 * READ_EVERY * slotBytes); // two halves: a batch in flight while the other is read
+    staging = [buffer(READ_EVERY * slotBytes, U.MAP_READ | U.COPY_DST), buffer(READ_EVERY * slotBytes, U.MAP_READ | U.COPY_DST)];
+  });
+  const gB: Range = { buffer: rowOut, offset: 2 * m * 4, size: m * r * 4 };
+  const slot = (s: number): Range => ({ buffer: records, offset: s * slotBytes, size: (total + 1) * 4 });
+  // bind groups: by parity p (B_p, A_p are the iterates read) and record slot s
+  type Groups = { row: any; col: any; sum: any; sq: any; rec: any[]; upB: any[]; upA: any[] };
+  const groups: Groups[] = [];
+  await check(device, `bind groups at ${m} x ${n}, r = ${r}`, () => {
+    for (const p of [0, 1]) {
+      const ins = [{ buffer: Bb[p] }, { buffer: Ab[p] }, { buffer: Cb }, { buffer: hb }, { buffer: kb }];
+      groups.push({
+        row: bind(kRow, { buffer: rowOut }, ins),
+        col: bind(kCol, { buffer: parts }, ins),
+        sum: bind(kSum, { buffer: gA }, [{ buffer: parts }]),
+        sq: bind(kSq, { buffer: sq }, [{ buffer: Bb[p] }, { buffer: Ab[p] }, gB, { buffer: gA }]),
+        rec: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kRec, slot(s), [{ buffer: rowOut }, { buffer: sq }])),
+        upB: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kUpB, { buffer: Bb[1 - p] }, [{ buffer: Bb[p] }, gB, slot(s)])),
+        upA: Array.from({ length: 2 * READ_EVERY }, (_, s) => bind(kUpA, { buffer: Ab[1 - p] }, [{ buffer: Ab[p] }, { buffer: gA }, slot(s)])),
+      });
+    }
+  });
+
+  let t = 0; // the next step's index (parity = which B, A hold the iterate)
+  const dispatch = (pass: any, kk: Kernel, group: any): void => {
+    pass.setPipeline(kk.pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(...kk.program.dispatch);
+  };
+  /** Encodes and submits `batch` steps into half `half` of the record slots (one pass, one submit, one copy to staging[half]). */
+  const submit = (batch: number, half: number): { batch: number; half: number; t0: number } => {
+    const t0 = t;
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    for (let s = 0; s < batch; s++, t++) {
+      const G = groups[t % 2]!;
+      const at = half * READ_EVERY + s;
+      dispatch(pass, kRow, G.row);
+      dispatch(pass, kCol, G.col);
+      dispatch(pass, kSum, G.sum);
+      dispatch(pass, kSq, G.sq);
+      dispatch(pass, kRec, G.rec[at]);
+      dispatch(pass, kUpB, G.upB[at]);
+      dispatch(pass, kUpA, G.upA[at]);
+    }
+    pass.end();
+    enc.copyBufferToBuffer(records, half * READ_EVERY * slotBytes, staging[half], 0, batch * slotBytes);
+    device.queue.submit([enc.finish()]);
+    return { batch, half, t0 };
+  };
+  /** Maps a submitted batch's records back and unpacks them as trainer.ts unpack does (float64 sums, the device's eta). */
+  const read = async (b: { batch: number; half: number; t0: number }, start: number): Promise<StepRecord[]> => {
+    const st = staging[b.half];
+    await st.mapAsync(g().GPUMapMode.READ, 0, b.batch * slotBytes);
+    const vals = new Float32Array(st.getMappedRange(0, b.batch * slotBytes).slice(0));
+    st.unmap();
+    const time_ms = performance.now() - start;
+    const out: StepRecord[] = [];
+    for (let s = 0; s < b.batch; s++) {
+      let off = (s * slotBytes) / 4;
+      const take = (len: number): number => {
+        const v = sum64(vals, off, off + len);
+        off += len;
+        return v;
+      };
+      const J = take(m);
+      const Vsq = take(m + r);
+      const Gnorm = Math.sqrt(take(m));
+      const gradJsq = take(m + r);
+      out.push({ type: 'step', t: b.t0 + s, J, Vsq, Gnorm, gradJsq, eta: vals[off]!, time_ms });
+    }
+    return out;
+  };
+  return {
+    async run(count: number, pipelined = false): Promise<StepRecord[]> {
+      const start = performance.now();
+      const out: StepRecord[] = [];
+      let submitted = 0;
+      let k = 0;
+      const next = () => {
+        const b = Math.min(READ_EVERY, count - submitted);
+        submitted += b;
+        return submit(b, k++ % 2);
+      };
+      let cur: ReturnType<typeof submit> | undefined = next();
+      while (cur) {
+        // pipelined: the next batch is queued before this one's read-back (the GPU never waits for the host)
+        const ahead: ReturnType<typeof submit> | undefined = pipelined && submitted < count ? next() : undefined;
+        out.push(...(await read(cur, start)));
+        cur = ahead ?? (submitted < count ? next() : undefined);
+      }
+      return out;
+    },
+    destroy() {
+      made.forEach((b) => b.destroy());
+    },
+  };
+}
+
+/** The inputs the trainer sees on seed SEED (timeWorkload / train: the workload, then A from the same rng). */
+async function inputs(backend: Backend, m: number, r: number): Promise<{ C: Float32Array; h: Float32Array; k: Float32Array; A0: Float32Array; L: number }> {
+  const rng = new Rng(SEED);
+  const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
+  try {
+    const A0 = Float32Array.from(rng.gaussian(r * m, 1 / Math.sqrt(m)));
+    const C = (await w.optimum![0]!.data()) as Float32Array;
+    // h and k: quadraticWorkload's first two draws
+    const again = new Rng(SEED);
+    const h = levels(again, m);
+    const k = levels(again, m);
+    return { C, h, k, A0, L: Math.max(w.Lloss!, 1) };
+  } finally {
+    w.dispose();
+  }
+}
+
+const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
+
+interface Check {
+  size: string;
+  steps: number;
+  maxRel: number;
+  /** Values compared, and how many agree bit for bit. */
+  values: number;
+  exact: number;
+  worst: string;
+  wrong?: string;
+}
+
+/** The direct records against the tfjs trainer's, t = 0..CHECK_STEPS, and eta against (8) in float64. */
+export async function checkSize(backend: Backend, device: GPUDevice, m: number, r: number, numScale = 1): Promise<Check> {
+  const size = `${m} x ${m}, r = ${r}`;
+  const rng = new Rng(SEED);
+  const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
+  const sink = new MemorySink();
+  try {
+    await train(backend, w, rng, { steps: CHECK_STEPS, rule: parseRule('theory'), rank: r, init: 'paper', seed: SEED, readEvery: READ_EVERY, readAfterMs: Infinity }, sink);
+  } finally {
+    w.dispose();
+  }
+  const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+  const inp = await inputs(backend, m, r);
+  const res: Check = { size, steps: ref.length, maxRel: 0, values: 0, exact: 0, worst: '-' };
+  if (ref.length !== CHECK_STEPS + 1) res.wrong = `the trainer wrote ${ref.length} records, expected ${CHECK_STEPS + 1}`;
+  // both ways of running: read-back after each batch, and pipelined (the next batch queued first)
+  for (const pipelined of [false, true]) {
+    const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
+    let mine: StepRecord[];
+    try {
+      mine = await d.run(CHECK_STEPS + 1, pipelined);
+    } finally {
+      d.destroy();
+    }
+    if (mine.length !== ref.length) res.wrong ??= `direct${pipelined ? ' (pipelined)' : ''} gave ${mine.length} records, the trainer ${ref.length}`;
+    for (let i = 0; i < Math.min(ref.length, mine.length); i++)
+      for (const f of FIELDS) {
+        const x = ref[i]![f];
+        const y = mine[i]![f];
+        const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
+        res.values++;
+        if (x === y) res.exact++;
+        if (!(rel <= res.maxRel) && !Number.isNaN(res.maxRel)) {
+          res.maxRel = Number.isNaN(rel) ? NaN : rel;
+          res.worst = `${f} at t = ${i}${pipelined ? ' (pipelined)' : ''}: trainer ${x}, direct ${y}`;
+        }
+      }
+    const bad = etaAboveRule(mine, inp.L);
+    if (bad) res.wrong ??= bad;
+  }
+  if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
+  return res;
+}
+
+/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta), or undefined. */
+function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
+  const rule = parseRule('theory');
+  for (const x of recs) {
+    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.J, gradJsq: x.gradJsq, L });
+    if (!(x.eta <= exact)) return `t = ${x.t}: the direct eta ${x.eta} exceeds (8)'s ${exact}`;
+  }
+  return undefined;
+}
+
+interface DirectTiming {
+  msPerStep: number;
+  stepsPerSec: number;
+  steps: number;
+  J: number;
+}
+
+interface Timed {
+  name: string;
+  m: number;
+  r: number;
+  check: Check;
+  direct?: DirectTiming;
+  /** The same with the next READ_EVERY steps submitted before each read-back. */
+  directPipelined?: DirectTiming;
+  trainer?: StepTiming;
+  eager?: PeerTiming;
+  peerSkipped?: string;
+  failed?: string;
+}
+
+async function runDirect(opts: BenchOptions): Promise<{ adapter: string; software: boolean; checks: Check[]; timed: Timed[] } | { skipped: string }> {
+  const { log } = opts;
+  const opened = await openWebgpu();
+  if ('skipped' in opened) return opened;
+  const backend: Backend = opened;
+  const a = backend.adapter!;
+  if (a.software && process.env.LORACHECK_BENCH_GPU_SOFTWARE !== '1')
+    return { skipped: `the only WebGPU adapter is a software rasteriser (${a.label}): timings need a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs it at toy sizes)` };
+  const device: GPUDevice = (backend.tf.backend() as any).device;
+  log(`webgpu-direct on ${a.label}${a.software ? ' (software)' : ''}`);
+  const checks: Check[] = [];
+  const timed: Timed[] = [];
+  // [m, r, timed]: the check alone at 64 x 64, r = 4; then the check and the timing at the size
+  const sizes: [number, number, boolean][] = a.software ? [[64, 4, false], [128, 16, true]] : [[64, 4, false], [4096, 16, true]];
+  for (const [m, r, time] of sizes) {
+    const name = `quadratic ${m} x ${m}, r = ${r}`;
+    let c: Check;
+    try {
+      c = await checkSize(backend, device, m, r);
+    } catch (e) {
+      c = { size: `${m} x ${m}, r = ${r}`, steps: 0, maxRel: NaN, values: 0, exact: 0, worst: '-', wrong: `failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    checks.push(c);
+    log(`${name}: records vs the trainer over ${c.steps} steps: max relative difference ${c.maxRel}, ${c.exact} of ${c.values} values equal${c.wrong ? `; WRONG: ${c.wrong}` : ''}`);
+    if (!time) continue;
+    const row: Timed = { name, m, r, check: c };
+    timed.push(row);
+    // a fast wrong step is worth nothing: when the check fails, the time is still taken (for diagnosis) but shown only as a note
+    try {
+      const inp = await inputs(backend, m, r);
+      const d = await makeDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
+      try {
+        await d.run(2 * READ_EVERY, true); // warm-up: pipelines compiled, clocks up
+        const batches = a.software ? 2 : 16;
+        for (const pipelined of [false, true]) {
+          const t0 = performance.now();
+          const recs = await d.run(batches * READ_EVERY, pipelined);
+          const ms = (performance.now() - t0) / recs.length;
+          const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
+          if (bad) row.failed = `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}`;
+          const timing = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J };
+          if (pipelined) row.directPipelined = timing;
+          else row.direct = timing;
+          log(`  direct${pipelined ? ', pipelined' : ''}: ${timing.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps, read-back every ${READ_EVERY})`);
+        }
+      } finally {
+        d.destroy();
+      }
+      row.trainer = await timeWorkload(backend, (rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng), r, a.software ? 32 : 128, a.software ? 2 : 8);
+      log(`  tfjs trainer: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
+      if (!a.software) {
+        const cuda = torchCuda();
+        if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
+        else {
+          const eager = runPeer(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), '--steps', '128', '--warmup', '8'], 'cuda', false);
+          if ('skipped' in eager) row.peerSkipped = eager.skipped;
+          else row.eager = eager;
+        }
+        log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
+      } else row.peerSkipped = 'not run on a software adapter';
+    } catch (e) {
+      row.failed = e instanceof Error ? e.message : String(e);
+      log(`  FAILED: ${row.failed}`);
+    }
+  }
+  return { adapter: a.label, software: a.software, checks, timed };
+}
+
+const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
+
+export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchTable[] {
+  const title = 'webgpu direct (Dawn, no tfjs per dispatch) vs the tfjs trainer and PyTorch eager, rule (8)';
+  if ('skipped' in res) return [{ title, columns: ['status'], rows: [['skipped']], notes: [res.skipped] }];
+  const checkRows = res.checks.map((c) => [c.size, c.steps, `${c.exact} / ${c.values}`, sig(c.maxRel), c.worst, c.wrong ? `wrong: ${c.wrong}` : 'ok']);
+  const rows: (string | number)[][] = [];
+  const measuredWrong: string[] = [];
+  for (const x of res.timed) {
+    const ratio = (s: number) => (x.eager ? sig(s / x.eager.stepsPerSec) : '-');
+    if (x.check.wrong) {
+      rows.push([x.name, `loracheck direct: wrong: ${x.check.wrong}`, '-', '-', '-']);
+      if (x.direct) measuredWrong.push(`${x.name}: the WRONG direct step ran at ${sig(x.direct.stepsPerSec)} steps/s${x.directPipelined ? ` (pipelined ${sig(x.directPipelined.stepsPerSec)})` : ''}: not a result, its records disagree with the trainer's`);
+    }
+    else if (x.failed && !x.direct) rows.push([x.name, `loracheck direct: FAILED: ${x.failed}`, '-', '-', '-']);
+    else if (x.direct)
+      rows.push([x.name, `loracheck direct Dawn, ${READ_EVERY} steps a submit, read-back every ${READ_EVERY}${x.failed ? ` (wrong: ${x.failed})` : ''}`, x.failed ? '-' : sig(x.direct.stepsPerSec), x.failed ? '-' : sig(x.direct.msPerStep), x.failed ? '-' : ratio(x.direct.stepsPerSec)]);
+    if (x.directPipelined && !x.check.wrong && !x.failed)
+      rows.push(['', `loracheck direct Dawn, pipelined (next ${READ_EVERY} steps submitted before each read-back)`, sig(x.directPipelined.stepsPerSec), sig(x.directPipelined.msPerStep), ratio(x.directPipelined.stepsPerSec)]);
+    if (x.trainer) rows.push(['', `loracheck trainer (tfjs webgpu), read-back every ${x.trainer.readEvery}`, sig(x.trainer.stepsPerSec), sig(x.trainer.msPerStep), ratio(x.trainer.stepsPerSec)]);
+    if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1]);
+    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-']);
+  }
+  return [
+    {
+      title: `webgpu direct: records vs the tfjs trainer (same seed and inputs) on ${res.adapter}`,
+      columns: ['size', 'records compared', 'values equal', 'max relative difference', 'where', 'verdict'],
+      rows: checkRows,
+      notes: [`fields J, ||V||^2, ||G||, ||grad J||^2, eta of t = 0..${CHECK_STEPS}, the direct step run both ways (read-back after each batch, and pipelined); tolerance ${CHECK_TOL} relative; also every direct eta <= (8) on its float64 scalars`],
+    },
+    {
+      title: `${title} on ${res.adapter}${res.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}`,
+      columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager'],
+      rows,
+      notes: [
+        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps after 64 warm-up steps, read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
+        'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (target >= 1)',
+        ...res.checks.filter((c) => c.wrong).map((c) => `WRONG at ${c.size}: ${c.wrong}`),
+        ...measuredWrong,
+      ],
+    },
+  ];
+}
+
+export const suite: BenchSuite = {
+  name: 'webgpu-direct',
+  async run(opts: BenchOptions): Promise<BenchTable[]> {
+    const res = await runDirect(opts);
+    if ('skipped' in res) opts.log(`webgpu-direct skipped: ${res.skipped}`);
+    return directTables(res);
+  },
+};
