@@ -48,7 +48,7 @@ function compare(a: Trace, b: Trace): { rel: number; values: number; where: stri
   return out;
 }
 
-async function run(m: number, r: number, extra: Partial<TrainConfig> & { rule?: string }, hooks: TrainHooks = {}) {
+async function run(m: number, r: number, extra: Omit<Partial<TrainConfig>, 'rule'> & { rule?: string }, hooks: TrainHooks = {}) {
   const backend = await chooseBackend('webgpu');
   const rng = new Rng(5);
   const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
