@@ -34,7 +34,7 @@ type GPUDevice = any;
 type GPUBuffer = any;
 
 /** Most steps in one submit (the record slots are 2 x this: one batch in flight while the other is read). */
-export const DIRECT_MAX_BATCH = 64;
+const DIRECT_MAX_BATCH = 64;
 
 const g = (): any => globalThis as any;
 
@@ -62,7 +62,7 @@ export function directUnsupported(device: GPUDevice | undefined, m: number, n: n
 
 /** tfjs' shader preamble, cut to what these programs use (webgpu_program.js makeShader):
  *  the builtins as private variables, the flat index, the uniform struct, the bindings, _start. */
-export function shaderOf(p: WebGPUProgram): string {
+function shaderOf(p: WebGPUProgram): string {
   const flat = p.workgroupSize[0] * p.workgroupSize[1] * p.workgroupSize[2];
   const inputs = p.variableNames.map((x, i) => `@group(0) @binding(${1 + i}) var<storage, read> ${x}: array<f32>;`).join('\n');
   return `
@@ -141,7 +141,7 @@ interface Kernel {
   uniforms: GPUBuffer;
 }
 
-export interface DirectInputs {
+interface DirectInputs {
   m: number;
   n: number;
   r: number;
@@ -172,7 +172,7 @@ export interface DirectBatch {
 }
 
 /** The direct step at one size: buffers, pipelines and bind groups made once. */
-export interface DirectStep {
+interface DirectStep {
   /** Values a step's record has: [J m | V m + r | G m | D m + r | eta], then m distance rows where asked. */
   readonly recordLength: number;
   /** The index of eta in a record. */
