@@ -6,7 +6,7 @@
  * H200: its 8 dispatches take 0.315 ms of GPU time, the step 1.89 ms of wall time, because each
  * dispatch through tfjs costs about 0.1 ms of host work. Here the same WGSL (the programs of
  * gpu-runs/workloads/quadratic-webgpu.ts and gpu-runs/step-webgpu.ts, their getUserCode
- * verbatim; only tfjs' preamble, bindings and uniform struct are rebuilt below) runs with
+ * verbatim; only tfjs' preamble, bindings and uniform struct are rebuilt: gpu-runs/direct-webgpu.ts) runs with
  * pipelines, buffers and bind groups made ONCE, and READ_EVERY steps encoded into one command
  * encoder, one compute pass and one queue.submit; each step's record (the J, ||V||^2, ||G||^2,
  * ||grad J||^2 partials and eta (8)) is written into its slot of one GPU buffer, copied to a
@@ -28,7 +28,8 @@
  * is also checked against rule (8) evaluated in float64 on its recorded scalars (as the trainer's
  * checkEta does).
  * Runs on a HARDWARE adapter at 4096 x 4096, r = 16 (the check also at 64 x 64, r = 4), with the
- * tfjs trainer and PyTorch eager (bench/peers/torch_cuda_lora.py) timed in the same run;
+ * trainer (its direct path, and its tfjs path: LORACHECK_WEBGPU_DIRECT off) and PyTorch eager
+ * (bench/peers/torch_cuda_lora.py) timed in the same run;
  * LORACHECK_BENCH_GPU_SOFTWARE=1 runs it on a software adapter (SwiftShader) at toy sizes, no
  * peer: a plumbing and correctness check that measures nothing of a GPU.
  */
