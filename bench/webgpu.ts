@@ -51,7 +51,7 @@ export interface StepTiming {
  * groups that share a read-back time; the window runs from the read-back that returned record
  * `warmup` to the last one, over the steps in between.
  */
-export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, steps: number, warmup: number, readEvery = DEFAULT_READ_EVERY): Promise<StepTiming> {
+export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, steps: number, warmup: number, readEvery = DEFAULT_READ_EVERY, direct?: boolean): Promise<StepTiming> {
   const tf = backend.tf;
   const rng = new Rng(1);
   const w = make(rng);
@@ -60,7 +60,7 @@ export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workloa
   let warm: { numTensors: number; numBytesAllocatedInGPU?: number } | undefined;
   let end: typeof warm;
   try {
-    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity }, sink, {
+    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...(direct !== undefined ? { direct } : {}) }, sink, {
       onRecord: (r) => {
         if (r.t === warmup) warm = mem();
         end = mem();

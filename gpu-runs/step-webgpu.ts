@@ -324,6 +324,12 @@ export function recordKernelApplies(tf: TF, plan: RecordPlan): boolean {
   return (['J', 'full', 'V', 'G', 'D'] as const).every((g) => plan[g].reduce((n, p) => n + pieceLength(p), 0) <= RECORD_MAX_SUM);
 }
 
+/** The record kernel's uniforms for a rule: num (its numerator, ETA_MARGIN below) and c (theory: 4 sqrt(2) L, rounded up). */
+export function recordUniforms(rule: Rule, alpha: number | null, L: number): { num: number; c: number } {
+  const num = rule.kind === 'const' ? roundDownF32(rule.lr!) : rule.kind === 'theory' ? 1 - ETA_MARGIN : alpha! * (1 - ETA_MARGIN);
+  return { num, c: rule.kind === 'theory' ? roundUpF32(4 * Math.SQRT2 * L) : 1 };
+}
+
 /**
  * The step's record (per-row partials and eta, laid out as the trainer's Layout): the row
  * squares in one dispatch per 7 matrices, the record in one more. L: the theory's constant
@@ -361,8 +367,7 @@ export function stepRecordWebgpu(tf: TF, plan: RecordPlan, rule: Rule, alpha: nu
     });
   const named: Record<string, Tensor> = {};
   inputs.forEach((t, i) => (named[`X${i}`] = t));
-  const num = rule.kind === 'const' ? roundDownF32(rule.lr!) : rule.kind === 'theory' ? 1 - ETA_MARGIN : alpha! * (1 - ETA_MARGIN);
-  const attrs: RecordAttrs = { plan: copyPlan, rule, num, c: rule.kind === 'theory' ? roundUpF32(4 * Math.SQRT2 * L) : 1, jscale };
+  const attrs: RecordAttrs = { plan: copyPlan, rule, ...recordUniforms(rule, alpha, L), jscale };
   const record = tf.engine().runKernel(RECORD_KERNEL, named as never, attrs as never) as Tensor1D;
   return { record, etaIndex: record.shape[0] - 1 };
 }

@@ -59,6 +59,8 @@ export interface TrainConfig {
   /** Record ||W_t - W*||^2 where the workload knows W* (default: when W has at most
    *  DISTANCE_MAX_ENTRIES entries in all). */
   distance?: boolean;
+  /** false: never the direct webgpu step (direct-webgpu.ts), whatever LORACHECK_WEBGPU_DIRECT says (the bench's reference). */
+  direct?: boolean;
   /** Return the final weights W (for a test-set evaluation). */
   keepFinal?: boolean;
 }

@@ -16,6 +16,7 @@
  */
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
+import { directEnabled, directUnsupported, makeDirect, webgpuDevice } from './direct-webgpu.ts';
 import { checkMethod, trainMethod } from './methods.ts';
 import type { Rng } from './rng.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
@@ -113,6 +114,19 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   const Lfactor = K > 1 ? 2 : 1;
   const Ltheory = (Ll: number): number => Math.max(Lfactor * Ll, 1);
 
+  // webgpu, quadratic, full batch: the whole step on Dawn's device without tfjs (direct-webgpu.ts),
+  // unless turned off (LORACHECK_WEBGPU_DIRECT=0, cfg.direct false, LORACHECK_QUADRATIC_STORE_G=1)
+  const qi = w.quadraticInputs;
+  const device = webgpuDevice(tf);
+  const direct =
+    cfg.direct !== false &&
+    directEnabled() &&
+    qi !== undefined &&
+    K === 1 &&
+    cfg.batch === undefined &&
+    !w.Lestimated &&
+    process.env.LORACHECK_QUADRATIC_STORE_G !== '1' &&
+    directUnsupported(device, w.shapes[0]!.m, w.shapes[0]!.n, r) === undefined;
   const header = traceHeader(backend, w, cfg, {
     r,
     L: Ltheory(Lloss),
@@ -124,6 +138,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     // LoRA's iterates keep rank(W - W0) <= r (LORA.rank)
     rankBound: w.rankBound?.(r),
   });
+  if (direct) header.kernels = 'direct';
   sink.write(header);
   const nextBatch = batchOrder(tf, w, rng, cfg.batch);
   const distance = recordsDistance(w, cfg);
@@ -227,11 +242,77 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
   };
 
+  /**
+   * The direct path: batches of up to readEvery steps (fewer when a batch took longer than
+   * readAfterMs), each one submit; the next batch is queued before a batch's records are read
+   * (pipelined). Records are unpacked, checked and written as readBack does; a stop (Ctrl-C)
+   * is seen after each record read, so the run ends within the current batch, the queued batch's
+   * work dropped (as readBack drops the steps the device ran ahead).
+   */
+  const runDirect = async (): Promise<void> => {
+    const { m, n } = w.shapes[0]!;
+    const distance = recordsDistance(w, cfg);
+    const [C, h, k, B0, A0] = (await Promise.all([qi!.C, qi!.h, qi!.k, B_[0]!, A_[0]!].map((x) => x.data()))) as Float32Array[];
+    const maxBatch = Math.min(readEvery, 64);
+    const d = await makeDirect(device, { m, n, r, C: C!, h: h!, k: k!, B0: B0!, A0: A0!, rule, alpha, L: Ltheory(Lcur), distance, maxBatch });
+    lastRead = performance.now(); // (pipelines compiled)
+    const layout: Layout = { J: m, Jscale: 1, full: 0, V: m + r, G: m, D: m + r, etaOnDevice: true, secant: false, dist: distance ? m : 0, total: d.recordLength };
+    try {
+      let submitted = 0; // steps t < submitted are queued
+      let size = maxBatch;
+      const next = () => {
+        if (submitted > cfg.steps || hooks.shouldStop?.()) return undefined;
+        const count = Math.min(size, cfg.steps + 1 - submitted);
+        submitted += count;
+        // the final record (t = steps) takes no step (3)
+        return d.submit(count, submitted <= cfg.steps);
+      };
+      if (hooks.shouldStop?.()) interrupted = true;
+      let cur = interrupted ? undefined : next();
+      while (cur) {
+        await new Promise<void>((res) => setImmediate(res)); // signal handlers (Ctrl-C)
+        const ahead = next();
+        const recs = await d.read(cur);
+        const time_ms = performance.now() - t0;
+        const took = performance.now() - lastRead;
+        lastRead = performance.now();
+        if (took > readAfterMs) size = Math.max(1, Math.floor((cur.count * readAfterMs) / took));
+        for (let s = 0; s < recs.length && !divergence && !interrupted; s++) {
+          const t = cur.t0 + s;
+          const rec = unpack(recs[s]!, 0, t, layout, time_ms);
+          const bad = nonFinite(rec);
+          if (bad) {
+            divergence = { type: 'divergence', t, reason: bad };
+            sink.write(divergence);
+            break;
+          }
+          checkEta(rec);
+          sink.write(rec);
+          last = rec;
+          hooks.onRecord?.(rec);
+          if (t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
+        }
+        if (divergence || interrupted) break;
+        if (!ahead && submitted <= cfg.steps) interrupted = true; // next() saw a stop
+        cur = ahead;
+      }
+      if (cfg.keepFinal) {
+        const { B: Bf, A: Af } = await d.weights();
+        const Wf = tf.tidy(() => loraWeights(tf, w.W0, [tf.tensor2d(Bf, [m, r])], [tf.tensor2d(Af, [r, n])]));
+        finalW = await readWeights(Wf);
+        Wf.forEach((x) => x.dispose());
+      }
+    } finally {
+      d.destroy();
+    }
+  };
+
   let finalW: Float32Array[] | undefined;
   let B_: Tensor2D[] = B;
   let A_: Tensor2D[] = A;
   try {
-    for (let t = 0; t <= cfg.steps; t++) {
+    if (direct) await runDirect();
+    else for (let t = 0; t <= cfg.steps; t++) {
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise<void>((res) => setImmediate(res));
       // A stop asked between read-backs: no further update; the pending records are still written.
@@ -330,7 +411,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
       }
     }
     if (!divergence) await readBack(false);
-    if (cfg.keepFinal) {
+    if (cfg.keepFinal && !direct) {
       const Wf = tf.tidy(() => loraWeights(tf, w.W0, B_, A_));
       finalW = await readWeights(Wf);
       Wf.forEach((x) => x.dispose());

@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string> = {
   'gpu-runs/trace-reader.ts': 'B: streamTraceText',
   'gpu-runs/train-common.ts': 'GPU: HeaderExtras',
   'gpu-runs/train-file.ts': 'B: TrainFileHooks TrainFileResult',
-  'gpu-runs/trainer.ts': 'GPU: TrainHooks DEFAULT_READ_AFTER_MS',
+  'gpu-runs/trainer.ts': 'GPU: DEFAULT_READ_AFTER_MS',
   'gpu-runs/verify-family.ts': 'B: FAMILY_CLAIMS FamilyClaimId',
   'gpu-runs/verify-tally.ts': 'GPU: Judged VerdictContext',
   'gpu-runs/verify.ts': 'B: TRACE_CLAIMS TraceClaimId VerifyOptions TraceVerifier',

@@ -169,6 +169,7 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     loss: (W): LossTerms => forward(W, false),
     ...(fused
       ? {
+          quadraticInputs: { C, h: hv!, k: kv! },
           // r <= STEP_MAX_RANK: G is never stored (three passes, quadratic-webgpu.ts); else, or with
           // LORACHECK_QUADRATIC_STORE_G=1 (the bench compares both), G and its rows
           lossGradFromAdapters: (B: Tensor2D[], A: Tensor2D[]): LossGrad => {

@@ -74,6 +74,9 @@ export interface Workload {
   /** Optional fused full-batch path: loss and G straight from the adapters (W = W0 + BA is
    *  never stored), where the active backend has kernels for it. Call inside tf.tidy. */
   lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[]): LossGrad;
+  /** The quadratic's C = W* and levels h, k (H_ij = 4 h_i k_j), where the webgpu kernels hold them:
+   *  the trainer's direct step (direct-webgpu.ts) uploads them once. */
+  readonly quadraticInputs?: { C: Tensor2D; h: Tensor1D; k: Tensor1D };
   dispose(): void;
 }
 

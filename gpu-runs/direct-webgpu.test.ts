@@ -1,0 +1,138 @@
+/**
+ * The trainer's direct webgpu step (direct-webgpu.ts) on SwiftShader against its tfjs path
+ * (LORACHECK_WEBGPU_DIRECT=0 / cfg.direct false): the same records (the same float32 kernels in the
+ * same order), the header saying which path ran, interrupts, divergence, the final weights.
+ * Skipped (with a message) only where the SwiftShader driver is absent.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from './backend.ts';
+import { Rng } from './rng.ts';
+import { parseRule } from './rules.ts';
+import { parseTrace, type Trace } from './trace-reader.ts';
+import { MemorySink } from './trace.ts';
+import { train, type TrainConfig, type TrainHooks } from './trainer.ts';
+import { quadraticWorkload } from './workloads/quadratic.ts';
+
+const SWIFTSHADER = process.env.LORACHECK_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
+const HAS_SWIFTSHADER = existsSync(SWIFTSHADER);
+if (!HAS_SWIFTSHADER) console.warn(`gpu-runs/direct-webgpu.test.ts: ${SWIFTSHADER} not found (apt-get install chromium): skipped`);
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'loracheck-direct-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'distSq'] as const;
+/** Asked of the two paths: the same kernels in the same order (measured here: bit-equal). */
+const TOL = 1e-5;
+
+/** The largest relative difference of two traces' records, and how many values were compared. */
+function compare(a: Trace, b: Trace): { rel: number; values: number; where: string } {
+  expect(a.steps.length).toBe(b.steps.length);
+  let out = { rel: 0, values: 0, where: '' };
+  for (let i = 0; i < a.steps.length; i++)
+    for (const f of FIELDS) {
+      const x = a.steps[i]![f];
+      const y = b.steps[i]![f];
+      if (x === undefined && y === undefined) continue;
+      expect(typeof x, `${f} at t = ${i}`).toBe('number');
+      expect(typeof y, `${f} at t = ${i}`).toBe('number');
+      out.values++;
+      const rel = x === y ? 0 : Math.abs(x! - y!) / Math.max(Math.abs(x!), Math.abs(y!), 1e-30);
+      if (!(rel <= out.rel)) out = { ...out, rel, where: `${f} at t = ${i}: ${x} vs ${y}` };
+    }
+  return out;
+}
+
+async function run(m: number, r: number, extra: Omit<Partial<TrainConfig>, 'rule'> & { rule?: string }, hooks: TrainHooks = {}) {
+  const backend = await chooseBackend('webgpu');
+  const rng = new Rng(5);
+  const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
+  const sink = new MemorySink();
+  try {
+    const res = await train(backend, w, rng, { steps: 40, rank: r, init: 'paper', seed: 5, ...extra, rule: parseRule(extra.rule ?? 'theory') }, sink, hooks);
+    return { trace: parseTrace(sink.text(), 'direct.jsonl'), res };
+  } finally {
+    w.dispose();
+  }
+}
+
+describe.skipIf(!HAS_SWIFTSHADER)('the trainer\'s direct webgpu step on SwiftShader', () => {
+  it('CLI: train 64x64, r = 4, 40 steps: the direct trace says so, equals LORACHECK_WEBGPU_DIRECT=0\'s record for record, and verifies', () => {
+    const env = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER, LORACHECK_RESULTS: join(dir, 'results') };
+    const traces: Trace[] = [];
+    for (const [name, off] of [['direct', false], ['tfjs', true]] as const) {
+      const out = join(dir, `${name}.jsonl`);
+      const t = spawnSync(
+        process.execPath,
+        [join(ROOT, 'bin', 'loracheck.js'), 'train', '--backend', 'webgpu', '--workload', 'quadratic', '--size', '64x64', '--rank', '4', '--steps', '40', '--seed', '1', '--out', out],
+        { cwd: ROOT, env: { ...env, ...(off ? { LORACHECK_WEBGPU_DIRECT: '0' } : {}) }, encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(t.status, t.stderr).toBe(0);
+      traces.push(parseTrace(readFileSync(out, 'utf8'), out));
+    }
+    const [d, t] = traces as [Trace, Trace];
+    expect(d.header.kernels).toBe('direct');
+    expect(t.header.kernels).toBeUndefined();
+    expect(d.steps.map((s) => s.t)).toEqual(Array.from({ length: 41 }, (_, i) => i));
+    const c = compare(d, t);
+    expect(c.values).toBe(41 * 6); // distSq recorded too (64 x 64 is under DISTANCE_MAX_ENTRIES)
+    expect(c.rel, c.where).toBeLessThanOrEqual(TOL);
+    console.log(`direct vs tfjs path, 64 x 64, r = 4: max relative difference ${c.rel} over ${c.values} values`);
+    expect(d.summary).toMatchObject({ steps: 40, diverged: false, finalJ: t.summary!.finalJ });
+    const v = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'verify-trace', join(dir, 'direct.jsonl')], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout.match(/ verified: /g)).toHaveLength(5);
+  }, 120_000);
+
+  it('a constant step, a random init, batches cut by readAfterMs and the final weights agree with the tfjs path', async () => {
+    const extra = { rule: 'const:0.05', init: 'random' as const, steps: 12, keepFinal: true, readEvery: 5 };
+    const d = await run(32, 2, extra);
+    const t = await run(32, 2, { ...extra, direct: false });
+    expect(d.trace.header.kernels).toBe('direct');
+    const c = compare(d.trace, t.trace);
+    expect(c.values).toBe(13 * 6);
+    expect(c.rel, c.where).toBeLessThanOrEqual(TOL);
+    const fd = d.res.finalW![0]!;
+    const ft = t.res.finalW![0]!;
+    expect(fd.length).toBe(32 * 32);
+    let worst = 0;
+    for (let i = 0; i < fd.length; i++) worst = Math.max(worst, Math.abs(fd[i]! - ft[i]!) / Math.max(Math.abs(ft[i]!), 1e-6));
+    expect(worst).toBeLessThanOrEqual(TOL);
+    // readAfterMs 0: every batch is cut to one step; the records stay the same
+    const one = await run(32, 2, { ...extra, readAfterMs: 0 });
+    expect(compare(one.trace, t.trace).rel).toBeLessThanOrEqual(TOL);
+  }, 60_000);
+
+  it('a stop (Ctrl-C) ends the run at the record it followed, within the current batch; the summary is written', async () => {
+    let seen = 0;
+    const { trace } = await run(32, 2, { steps: 100 }, { onRecord: () => seen++, shouldStop: () => seen >= 5 });
+    expect(trace.header.kernels).toBe('direct');
+    expect(trace.steps.map((s) => s.t)).toEqual([0, 1, 2, 3, 4]);
+    expect(trace.summary).toMatchObject({ interrupted: true, steps: 4, diverged: false });
+    const none = await run(32, 2, { steps: 100 }, { shouldStop: () => true });
+    expect(none.trace.steps).toHaveLength(0);
+    expect(none.trace.summary).toMatchObject({ interrupted: true, steps: 0 });
+  }, 60_000);
+
+  it('a diverging constant step ends with the tfjs path\'s divergence record', async () => {
+    const extra = { rule: 'const:20', init: 'random' as const, steps: 60 };
+    const d = (await run(32, 2, extra)).trace;
+    const t = (await run(32, 2, { ...extra, direct: false })).trace;
+    expect(d.header.kernels).toBe('direct');
+    expect(d.divergence?.reason).toMatch(/is (NaN|Infinity|-Infinity) at step \d+/);
+    expect(d.divergence).toEqual(t.divergence);
+    expect(d.summary).toMatchObject({ diverged: true, steps: d.divergence!.t });
+    expect(compare(d, t).rel).toBeLessThanOrEqual(TOL);
+  }, 60_000);
+
+  it('where it does not apply (m not a multiple of 32, r above the row kernel\'s limit), the tfjs path runs', async () => {
+    expect((await run(24, 2, { steps: 1 })).trace.header.kernels).toBeUndefined();
+    expect((await run(64, 63, { steps: 1 })).trace.header.kernels).toBeUndefined();
+    expect((await run(64, 62, { steps: 1 })).trace.header.kernels).toBe('direct');
+  }, 60_000);
+});
