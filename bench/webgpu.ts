@@ -320,8 +320,10 @@ function sizes(quick: boolean, software: boolean): Size[] {
     ];
   const s = quick ? 0.25 : 1;
   return [
-    { name: `quadratic ${4096 * s} x ${4096 * s}, r = 16`, kind: 'quadratic', m: 4096 * s, r: 16, steps: 128, warmup: 8 },
-    { name: `quadratic ${8192 * s} x ${8192 * s}, r = 32`, kind: 'quadratic', m: 8192 * s, r: 32, steps: 64, warmup: 4 },
+    // warm-up: two read-back periods (the direct path's first batches include pipeline set-up and
+    // its pipelining starts with the second), as bench/webgpu-direct.ts does
+    { name: `quadratic ${4096 * s} x ${4096 * s}, r = 16`, kind: 'quadratic', m: 4096 * s, r: 16, steps: 256, warmup: 64 },
+    { name: `quadratic ${8192 * s} x ${8192 * s}, r = 32`, kind: 'quadratic', m: 8192 * s, r: 32, steps: 128, warmup: 64 },
     { name: `softmax regression ${60000 * s} x 784, r = 8`, kind: 'softmax', m: 784, N: 60000 * s, r: 8, steps: 64, warmup: 4 },
   ];
 }

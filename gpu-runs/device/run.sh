@@ -19,7 +19,7 @@
 #   LORACHECK_DEVICE_SIZE=N, _STEPS=T quadratic size and steps of the trace stage (4096, 300)
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
-#   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage
+#   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage (also: bench, direct)
 #   LORACHECK_DEVICE_ONLY=direct     after the set-up, run only the direct-Dawn stage (direct.txt, direct.json)
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
@@ -146,6 +146,11 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = profile ]; then
   exit 0
 fi
 # the trainer's step dispatched straight on Dawn, checked against the trainer (bench/webgpu-direct.ts)
+if [ "${LORACHECK_DEVICE_ONLY:-}" = bench ]; then
+  stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
+  finish
+  exit 0
+fi
 if [ "${LORACHECK_DEVICE_ONLY:-}" = direct ]; then
   stage direct 180 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
   finish
