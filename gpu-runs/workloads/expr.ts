@@ -12,7 +12,7 @@ import type { TF } from '../backend.ts';
 import type { Rng } from '../rng.ts';
 import { parseLoss } from '../../numeric/expr/parse.ts';
 import { constExponent, type ENode } from '../../numeric/expr/tree.ts';
-import { QUADRATIC_MAX_SIZE } from './quadratic.ts';
+import { checkSize } from './quadratic.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type Workload } from './types.ts';
 
 export interface ExprWorkloadLoss {
@@ -114,12 +114,7 @@ export function tfEvaluate(tf: TF, n: ENode, env: { w: Tensor; c: Tensor }): Ten
 
 export function exprWorkload(tf: TF, name: string, m: number, n: number, r: number, rng: Rng, loss: ExprWorkloadLoss | undefined): Workload {
   if (!loss) throw new WorkloadError(`${name}: give the loss with --loss EXPR`);
-  for (const [k, v] of [
-    ['m', m],
-    ['n', n],
-  ] as const)
-    if (!Number.isInteger(v) || v < 1 || v > QUADRATIC_MAX_SIZE)
-      throw new WorkloadError(`${name}: size ${k} = ${v} must be an integer in 1..${QUADRATIC_MAX_SIZE}`);
+  checkSize(name, m, n);
   const p = parseLoss(loss.expr);
   const rankC = Math.min(2 * r, m, n);
   const P = rng.gaussian(m * rankC, 1);

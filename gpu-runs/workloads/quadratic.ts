@@ -104,13 +104,18 @@ export function levels(rng: Rng, k: number): Float32Array {
   return v;
 }
 
-export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r: number, rng: Rng): Workload {
+/** m x n within 1..QUADRATIC_MAX_SIZE (the quadratic and expr workloads draw W of that shape). */
+export function checkSize(name: string, m: number, n: number): void {
   for (const [k, v] of [
     ['m', m],
     ['n', n],
   ] as const)
     if (!Number.isInteger(v) || v < 1 || v > QUADRATIC_MAX_SIZE)
       throw new WorkloadError(`${name}: size ${k} = ${v} must be an integer in 1..${QUADRATIC_MAX_SIZE}`);
+}
+
+export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r: number, rng: Rng): Workload {
+  checkSize(name, m, n);
   const h = levels(rng, m);
   const kcol = levels(rng, n);
   const rankC = Math.min(2 * r, m, n);
