@@ -42,7 +42,7 @@ import { DEFAULT_READ_EVERY, sum64 } from '../gpu-runs/train-common.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-import { openWebgpu, runPeer, timeWorkload, torchCuda, type PeerTiming, type StepTiming } from './webgpu.ts';
+import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, runPeer, timeWorkload, timedText, torchCuda, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type GPUDevice = any;
@@ -54,6 +54,8 @@ export const CHECK_STEPS = 40;
  *  SwiftShader they agree bit for bit; a driver may contract a * b + c differently in the rebuilt shaders). */
 const CHECK_TOL = 1e-5;
 const SEED = 1;
+/** On a software adapter: a plumbing check over a few read-back periods, no clock. */
+const SOFTWARE_PLAN: TimingPlan = { warmupSteps: 2, warmupMs: 0, minSteps: 32, minMs: 0, maxSteps: 96 };
 
 /** The direct step at one size (gpu-runs/direct-webgpu.ts), with `run` as the bench drives it. */
 interface Direct {
@@ -248,11 +250,17 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
       const inp = await inputs(backend, m, r);
       const d = await makeBenchDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
       try {
-        await d.run(2 * READ_EVERY, true); // warm-up: pipelines compiled, clocks up
-        const batches = a.software ? 2 : 16;
+        // warm-up as the plan asks (steps and wall time), then a window of at least plan.minMs
+        const plan: TimingPlan = a.software ? SOFTWARE_PLAN : GPU_PLAN;
+        const w0 = performance.now();
+        let warmed = 0;
+        while (warmed < plan.warmupSteps || performance.now() - w0 < plan.warmupMs) warmed += (await d.run(2 * READ_EVERY, true)).length;
+        // the window's length in steps, from the warm-up's rate, whole read-back periods
+        const rate = warmed / Math.max(performance.now() - w0, 1e-3);
+        const count = READ_EVERY * Math.max(2, Math.ceil(Math.max(plan.minSteps, rate * plan.minMs) / READ_EVERY));
         for (const pipelined of [false, true]) {
           const t0 = performance.now();
-          const recs = await d.run(batches * READ_EVERY, pipelined);
+          const recs = await d.run(count, pipelined);
           const ms = (performance.now() - t0) / recs.length;
           const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
           if (bad) row.failed = `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}`;
@@ -265,15 +273,15 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
         d.destroy();
       }
       const make = (rng: Rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
-      row.trainer = await timeWorkload(backend, make, r, a.software ? 32 : 128, a.software ? 2 : 8, READ_EVERY, false);
+      row.trainer = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, false);
       log(`  tfjs trainer: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
-      row.trainerDirect = await timeWorkload(backend, make, r, a.software ? 32 : 1024, a.software ? 2 : 64, READ_EVERY, true);
+      row.trainerDirect = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, true);
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
       if (!a.software) {
         const cuda = torchCuda();
         if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
         else {
-          const eager = runPeer(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), '--steps', '128', '--warmup', '8'], 'cuda', false);
+          const eager = runPeer(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), ...peerPlanArgs(GPU_PLAN)], 'cuda', false);
           if ('skipped' in eager) row.peerSkipped = eager.skipped;
           else row.eager = eager;
         }
@@ -298,18 +306,18 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
   for (const x of res.timed) {
     const ratio = (s: number) => (x.eager ? sig(s / x.eager.stepsPerSec) : '-');
     if (x.check.wrong) {
-      rows.push([x.name, `loracheck direct: wrong: ${x.check.wrong}`, '-', '-', '-']);
+      rows.push([x.name, `loracheck direct: wrong: ${x.check.wrong}`, '-', '-', '-', '-']);
       if (x.direct) measuredWrong.push(`${x.name}: the WRONG direct step ran at ${sig(x.direct.stepsPerSec)} steps/s${x.directPipelined ? ` (pipelined ${sig(x.directPipelined.stepsPerSec)})` : ''}: not a result, its records disagree with the trainer's`);
     }
-    else if (x.failed && !x.direct) rows.push([x.name, `loracheck direct: FAILED: ${x.failed}`, '-', '-', '-']);
+    else if (x.failed && !x.direct) rows.push([x.name, `loracheck direct: FAILED: ${x.failed}`, '-', '-', '-', '-']);
     else if (x.direct)
-      rows.push([x.name, `loracheck direct Dawn, ${READ_EVERY} steps a submit, read-back every ${READ_EVERY}${x.failed ? ` (wrong: ${x.failed})` : ''}`, x.failed ? '-' : sig(x.direct.stepsPerSec), x.failed ? '-' : sig(x.direct.msPerStep), x.failed ? '-' : ratio(x.direct.stepsPerSec)]);
+      rows.push([x.name, `loracheck direct Dawn, ${READ_EVERY} steps a submit, read-back every ${READ_EVERY}${x.failed ? ` (wrong: ${x.failed})` : ''}`, x.failed ? '-' : sig(x.direct.stepsPerSec), x.failed ? '-' : sig(x.direct.msPerStep), x.failed ? '-' : ratio(x.direct.stepsPerSec), `${x.direct.steps} steps`]);
     if (x.directPipelined && !x.check.wrong && !x.failed)
-      rows.push(['', `loracheck direct Dawn, pipelined (next ${READ_EVERY} steps submitted before each read-back)`, sig(x.directPipelined.stepsPerSec), sig(x.directPipelined.msPerStep), ratio(x.directPipelined.stepsPerSec)]);
-    if (x.trainerDirect) rows.push(['', `loracheck trainer, direct path (train --backend webgpu), read-back every ${x.trainerDirect.readEvery}`, sig(x.trainerDirect.stepsPerSec), sig(x.trainerDirect.msPerStep), ratio(x.trainerDirect.stepsPerSec)]);
-    if (x.trainer) rows.push(['', `loracheck trainer, tfjs path (LORACHECK_WEBGPU_DIRECT=0), read-back every ${x.trainer.readEvery}`, sig(x.trainer.stepsPerSec), sig(x.trainer.msPerStep), ratio(x.trainer.stepsPerSec)]);
-    if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1]);
-    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-']);
+      rows.push(['', `loracheck direct Dawn, pipelined (next ${READ_EVERY} steps submitted before each read-back)`, sig(x.directPipelined.stepsPerSec), sig(x.directPipelined.msPerStep), ratio(x.directPipelined.stepsPerSec), `${x.directPipelined.steps} steps`]);
+    if (x.trainerDirect) rows.push(['', `loracheck trainer, direct path (train --backend webgpu), read-back every ${x.trainerDirect.readEvery}`, sig(x.trainerDirect.stepsPerSec), sig(x.trainerDirect.msPerStep), ratio(x.trainerDirect.stepsPerSec), timedText(x.trainerDirect)]);
+    if (x.trainer) rows.push(['', `loracheck trainer, tfjs path (LORACHECK_WEBGPU_DIRECT=0), read-back every ${x.trainer.readEvery}`, sig(x.trainer.stepsPerSec), sig(x.trainer.msPerStep), ratio(x.trainer.stepsPerSec), timedText(x.trainer)]);
+    if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, timedText(x.eager)]);
+    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-', '-']);
   }
   return [
     {
@@ -320,11 +328,12 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
     },
     {
       title: `${title} on ${res.adapter}${res.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}`,
-      columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager'],
+      columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', TIMED_COLUMN],
       rows,
       notes: [
-        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps after 64 warm-up steps, read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
+        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps (at least 1 s, after at least 0.5 s and 64 steps of warm-up; every row and the PyTorch peer on that plan, bench/webgpu.ts GPU_PLAN), read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
         'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (target >= 1)',
+        TIMED_NOTE,
         ...res.checks.filter((c) => c.wrong).map((c) => `WRONG at ${c.size}: ${c.wrong}`),
         ...measuredWrong,
       ],

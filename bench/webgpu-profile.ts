@@ -32,7 +32,7 @@ import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
 import type { TensorInfoLike, Uniform, WebGPUProgram } from '../gpu-runs/webgpu-kernels.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-import { openWebgpu, timeWorkload } from './webgpu.ts';
+import { openWebgpu, GPU_PLAN, timeWorkload } from './webgpu.ts';
 
 // ------------------------------------------------------------ the parts of Dawn and tfjs used
 
@@ -379,9 +379,9 @@ interface ProfileResult {
 
 async function profileSize(backend: Backend, be: WebGPUBackendInternals, m: number, r: number, n: number, software: boolean, log: (s: string) => void): Promise<ProfileSize> {
   const name = `quadratic ${m} x ${m}, r = ${r}`;
-  // the trainer as it runs: read-back every DEFAULT_READ_EVERY steps, timed after a warm-up of one period
-  const steps = (software ? 3 : m > 4096 ? 4 : 8) * DEFAULT_READ_EVERY;
-  const whole = await timeWorkload(backend, (rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng), r, steps, DEFAULT_READ_EVERY);
+  // the trainer as it runs: read-back every DEFAULT_READ_EVERY steps, timed as the GPU table times it (GPU_PLAN)
+  const plan = software ? { warmupSteps: DEFAULT_READ_EVERY, warmupMs: 0, minSteps: DEFAULT_READ_EVERY, minMs: 0, maxSteps: 3 * DEFAULT_READ_EVERY } : GPU_PLAN;
+  const whole = await timeWorkload(backend, (rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng), r, plan, DEFAULT_READ_EVERY);
   log(`${name}: whole step ${whole.msPerStep.toFixed(4)} ms (read-back every ${whole.readEvery}, ${whole.steps} steps)`);
   const S = 8;
   const a = await capture(backend, be, m, r, S, true);

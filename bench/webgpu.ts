@@ -25,6 +25,7 @@ import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { DISTANCE_MAX_ENTRIES } from '../gpu-runs/train-common.ts';
+import { directCounts } from '../gpu-runs/direct-webgpu.ts';
 import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
 import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
@@ -37,8 +38,17 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export interface StepTiming {
   msPerStep: number;
   stepsPerSec: number;
+  /** Steps in the timed window, and the wall time it spans (ms). */
   steps: number;
+  windowMs: number;
+  /** Steps run before the window (warm-up). */
+  warmupSteps: number;
   readEvery: number;
+  /** Steps/s over the first and the last quarter of the window's read-backs (a clock or pipeline ramp shows as first < last). */
+  firstQuarter: number;
+  lastQuarter: number;
+  /** The step cap was reached before the window was as long as the plan asked. */
+  short: boolean;
   J0: number;
   Lloss: number;
   /** tfjs tensors and pooled GPU bytes after the warm-up and at the end (equal: nothing leaks). */
@@ -47,44 +57,103 @@ export interface StepTiming {
 }
 
 /**
- * Times the trainer (rule (8), full batch) from the trace's own clock. Records come back in
- * groups that share a read-back time; the window runs from the read-back that returned record
- * `warmup` to the last one, over the steps in between.
+ * How long a timing runs: at least warmupSteps steps AND warmupMs of wall time (from the first
+ * read-back) of warm-up, then a window of at least minSteps steps AND minMs of wall time; at
+ * most maxSteps steps in all. Every timed row of the GPU suites (trainer and PyTorch peer alike,
+ * bench/peers/torch_cuda_lora.py --seconds/--warmup-seconds) uses one plan, so that a row is
+ * never timed over a shorter or colder window than the row it is compared with.
  */
-export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, steps: number, warmup: number, readEvery = DEFAULT_READ_EVERY, direct?: boolean): Promise<StepTiming> {
+export interface TimingPlan {
+  warmupSteps: number;
+  warmupMs: number;
+  minSteps: number;
+  minMs: number;
+  maxSteps: number;
+}
+
+/** On a hardware adapter: half a second of warm-up, a window of a second or more. */
+export const GPU_PLAN: TimingPlan = { warmupSteps: 64, warmupMs: 500, minSteps: 64, minMs: 1000, maxSteps: 200_000 };
+
+/** The peer's arguments for a plan (the same warm-up and window). */
+export function peerPlanArgs(plan: TimingPlan): string[] {
+  return ['--steps', String(plan.minSteps), '--warmup', String(plan.warmupSteps), '--seconds', String(plan.minMs / 1000), '--warmup-seconds', String(plan.warmupMs / 1000)];
+}
+
+/**
+ * Times the trainer (rule (8), full batch) from the trace's own clock. Records come back in
+ * groups that share a read-back time; the window runs from the last record of a read-back
+ * (once the plan's warm-up is over) to the last record of a later read-back (once the window is
+ * long enough), over the steps in between; the run is then stopped (the trainer's shouldStop).
+ */
+export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, plan: TimingPlan, readEvery = DEFAULT_READ_EVERY, direct?: boolean): Promise<StepTiming> {
   const tf = backend.tf;
   const rng = new Rng(1);
   const w = make(rng);
   const sink = new MemorySink();
   const mem = () => tf.memory() as { numTensors: number; numBytesAllocatedInGPU?: number };
-  let warm: { numTensors: number; numBytesAllocatedInGPU?: number } | undefined;
-  let end: typeof warm;
+  type Mem = { numTensors: number; numBytesAllocatedInGPU?: number };
+  let warm: Mem | undefined;
+  let atEnd: Mem | undefined;
+  let start: StepRecord | undefined;
+  let end: StepRecord | undefined;
+  let first: StepRecord | undefined;
+  let prev: StepRecord | undefined;
+  /** The last record of every read-back inside the window (its start included). */
+  const marks: StepRecord[] = [];
   try {
-    await train(backend, w, rng, { steps: warmup + steps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...(direct !== undefined ? { direct } : {}) }, sink, {
+    await train(backend, w, rng, { steps: plan.maxSteps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...(direct !== undefined ? { direct } : {}) }, sink, {
       onRecord: (r) => {
-        if (r.t === warmup) warm = mem();
-        end = mem();
+        first ??= r;
+        // a new read-back: `prev` closed the one before (all its records are in)
+        if (prev && r.time_ms !== prev.time_ms && !end) {
+          if (!start) {
+            if (prev.t >= plan.warmupSteps && prev.time_ms - first.time_ms >= plan.warmupMs) {
+              start = prev;
+              marks.push(prev);
+              warm = mem();
+            }
+          } else {
+            marks.push(prev);
+            atEnd = mem();
+            if (prev.t - start.t >= plan.minSteps && prev.time_ms - start.time_ms >= plan.minMs) end = prev;
+          }
+        }
+        prev = r;
       },
+      shouldStop: () => end !== undefined,
     });
   } finally {
     w.dispose();
   }
-  const recs = sink.lines.filter((l): l is StepRecord => l.type === 'step');
-  let i = warmup;
-  while (i + 1 < recs.length && recs[i + 1]!.time_ms === recs[warmup]!.time_ms) i++;
-  const a = recs[i]!;
-  const b = recs[recs.length - 1]!;
-  if (b.t <= a.t) throw new Error(`timeWorkload: no read-back after the warm-up (steps ${steps}, readEvery ${readEvery})`);
-  const ms = (b.time_ms - a.time_ms) / (b.t - a.t);
+  const short = end === undefined;
+  // the step cap came first: the last read-back (the run's end) closes the window
+  if (!end && prev && start && prev.t > start.t) {
+    end = prev;
+    if (marks[marks.length - 1] !== prev) marks.push(prev);
+  }
+  if (!start || !end || end.t <= start.t) throw new Error(`timeWorkload: no read-back after the warm-up (${plan.maxSteps} steps at most, warm-up ${plan.warmupSteps} steps and ${plan.warmupMs} ms, read-back every ${readEvery})`);
+  const ms = (end.time_ms - start.time_ms) / (end.t - start.t);
+  const quarter = (from: number, to: number): number => {
+    const a = marks[from]!;
+    const b = marks[to]!;
+    return b.t > a.t ? (1000 * (b.t - a.t)) / (b.time_ms - a.time_ms) : NaN;
+  };
+  const k = marks.length - 1;
+  const q = Math.max(1, Math.round(k / 4));
   return {
     msPerStep: ms,
     stepsPerSec: 1000 / ms,
-    steps: b.t - a.t,
+    steps: end.t - start.t,
+    windowMs: end.time_ms - start.time_ms,
+    warmupSteps: start.t,
     readEvery,
-    J0: recs[0]!.J,
+    firstQuarter: quarter(0, Math.min(q, k)),
+    lastQuarter: quarter(Math.max(0, k - q), k),
+    short,
+    J0: first!.J,
     Lloss: (sink.lines[0] as { Lloss: number }).Lloss,
-    tensors: [warm?.numTensors ?? NaN, end?.numTensors ?? NaN],
-    gpuBytes: [warm?.numBytesAllocatedInGPU ?? NaN, end?.numBytesAllocatedInGPU ?? NaN],
+    tensors: [warm?.numTensors ?? NaN, atEnd?.numTensors ?? NaN],
+    gpuBytes: [warm?.numBytesAllocatedInGPU ?? NaN, atEnd?.numBytesAllocatedInGPU ?? NaN],
   };
 }
 
@@ -125,7 +194,7 @@ export function syntheticImages(N: number, n: number, seed: number): Dataset {
 export interface StructureCounts {
   adapter: string;
   size: string;
-  rows: { method: Method; readEvery: number; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number }[];
+  rows: { method: Method; readEvery: number; path: 'direct' | 'tfjs'; dispatchesPerStep: number; kernelsPerStep: number; readsPerStep: number; submitsPerStep?: number }[];
 }
 
 /** The methods counted, with a rule each takes (gpu-runs/methods.ts METHOD_RULES). */
@@ -154,13 +223,24 @@ async function countStructure(backend: Backend, m: number, r: number, K: number)
   };
   const run = async (method: Method, rule: string, steps: number, readEvery: number) => {
     const before = { ...counts };
+    const dBefore = { ...directCounts };
     const rng = new Rng(2);
     const w = quadraticWorkload(tf, 'quadratic', m, m, r, rng);
+    const sink = new MemorySink();
     const prof = await tf.profile(async () => {
-      await train(backend, w, rng, { steps, rule: parseRule(rule), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity, method }, new MemorySink());
+      await train(backend, w, rng, { steps, rule: parseRule(rule), rank: r, init: 'paper', seed: 2, readEvery, readAfterMs: Infinity, method }, sink);
     });
     w.dispose();
-    return { dispatches: counts.dispatches - before.dispatches, reads: counts.reads - before.reads, kernels: prof.kernels.length };
+    const direct = (sink.lines[0] as { kernels?: string }).kernels === 'direct';
+    // the direct path (gpu-runs/direct-webgpu.ts) dispatches on Dawn's device itself: its own counters
+    const dd = directCounts.dispatches - dBefore.dispatches;
+    return {
+      direct,
+      dispatches: counts.dispatches - before.dispatches + dd,
+      reads: counts.reads - before.reads + directCounts.reads - dBefore.reads,
+      submits: directCounts.submits - dBefore.submits,
+      kernels: prof.kernels.length,
+    };
   };
   const rows: StructureCounts['rows'] = [];
   try {
@@ -169,7 +249,15 @@ async function countStructure(backend: Backend, m: number, r: number, K: number)
       // per step = the difference between a run of 2K and one of K steps (set-up cancels)
       const a = await run(method, rule, K, readEvery);
       const b = await run(method, rule, 2 * K, readEvery);
-      rows.push({ method, readEvery, dispatchesPerStep: (b.dispatches - a.dispatches) / K, kernelsPerStep: (b.kernels - a.kernels) / K, readsPerStep: (b.reads - a.reads) / K });
+      rows.push({
+        method,
+        readEvery,
+        path: b.direct ? 'direct' : 'tfjs',
+        dispatchesPerStep: (b.dispatches - a.dispatches) / K,
+        kernelsPerStep: (b.kernels - a.kernels) / K,
+        readsPerStep: (b.reads - a.reads) / K,
+        ...(b.direct ? { submitsPerStep: (b.submits - a.submits) / K } : {}),
+      });
     }
   } finally {
     gpu.recordAndSubmit = origDispatch;
@@ -250,6 +338,9 @@ export interface PeerTiming {
   stepsPerSec: number;
   copyGBs: number;
   J0: number;
+  steps: number;
+  firstQuarter: number;
+  lastQuarter: number;
 }
 
 /** python3 with PyTorch that sees CUDA (the issue's check), or why not. */
@@ -265,7 +356,7 @@ export function runPeer(args: string[], device: string, compile: boolean): PeerT
   const p = spawnSync(python, [join(HERE, 'peers', 'torch_cuda_lora.py'), ...args, '--device', device, ...(compile ? ['--compile'] : [])], { encoding: 'utf8', timeout: 600_000 });
   if (p.status !== 0) return { skipped: `peer failed: ${(p.stderr || p.error?.message || '').trim().split('\n').pop()}` };
   const o = JSON.parse(p.stdout.trim().split('\n').pop()!) as Record<string, any>;
-  return { peer: o.peer, torch: o.torch, device: o.device, msPerStep: o.ms_per_step, stepsPerSec: o.steps_per_s, copyGBs: o.copy_GBs, J0: o.J0 };
+  return { peer: o.peer, torch: o.torch, device: o.device, msPerStep: o.ms_per_step, stepsPerSec: o.steps_per_s, copyGBs: o.copy_GBs, J0: o.J0, steps: o.steps, firstQuarter: o.first_quarter_steps_per_s, lastQuarter: o.last_quarter_steps_per_s };
 }
 
 // ------------------------------------------------------------ the GPU table
@@ -307,24 +398,24 @@ interface Size {
   m: number;
   r: number;
   N?: number;
-  steps: number;
-  warmup: number;
+  plan: TimingPlan;
   readEvery?: number;
 }
+
+/** On a software adapter: a few steps, no clock (a plumbing check). */
+const SOFTWARE_PLAN: TimingPlan = { warmupSteps: 2, warmupMs: 0, minSteps: 4, minMs: 0, maxSteps: 16 };
 
 function sizes(quick: boolean, software: boolean): Size[] {
   if (software)
     return [
-      { name: 'quadratic 32 x 32, r = 4', kind: 'quadratic', m: 32, r: 4, steps: 8, warmup: 2, readEvery: 4 },
-      { name: 'softmax regression 200 x 784, r = 8', kind: 'softmax', m: 784, N: 200, r: 8, steps: 4, warmup: 1, readEvery: 2 },
+      { name: 'quadratic 32 x 32, r = 4', kind: 'quadratic', m: 32, r: 4, plan: SOFTWARE_PLAN, readEvery: 4 },
+      { name: 'softmax regression 200 x 784, r = 8', kind: 'softmax', m: 784, N: 200, r: 8, plan: { ...SOFTWARE_PLAN, warmupSteps: 1, minSteps: 2, maxSteps: 8 }, readEvery: 2 },
     ];
   const s = quick ? 0.25 : 1;
   return [
-    // warm-up: two read-back periods (the direct path's first batches include pipeline set-up and
-    // its pipelining starts with the second), as bench/webgpu-direct.ts does
-    { name: `quadratic ${4096 * s} x ${4096 * s}, r = 16`, kind: 'quadratic', m: 4096 * s, r: 16, steps: 256, warmup: 64 },
-    { name: `quadratic ${8192 * s} x ${8192 * s}, r = 32`, kind: 'quadratic', m: 8192 * s, r: 32, steps: 128, warmup: 64 },
-    { name: `softmax regression ${60000 * s} x 784, r = 8`, kind: 'softmax', m: 784, N: 60000 * s, r: 8, steps: 64, warmup: 4 },
+    { name: `quadratic ${4096 * s} x ${4096 * s}, r = 16`, kind: 'quadratic', m: 4096 * s, r: 16, plan: GPU_PLAN },
+    { name: `quadratic ${8192 * s} x ${8192 * s}, r = 32`, kind: 'quadratic', m: 8192 * s, r: 32, plan: GPU_PLAN },
+    { name: `softmax regression ${60000 * s} x 784, r = 8`, kind: 'softmax', m: 784, N: 60000 * s, r: 8, plan: { ...GPU_PLAN, warmupSteps: 4, minSteps: 16 } },
   ];
 }
 
@@ -348,7 +439,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
   const backend: Backend = opened;
   const a = backend.adapter!;
   log(`webgpu adapter: ${a.label}${a.software ? ' (software)' : ''}`);
-  const structure = await countStructure(backend, a.software ? 8 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
+  const structure = await countStructure(backend, a.software ? 32 : 256, 4, a.software ? 8 : DEFAULT_READ_EVERY);
   for (const r of structure.rows)
     log(`  ${r.method} per step (read-back every ${r.readEvery}): ${r.dispatchesPerStep} dispatches, ${r.kernelsPerStep} tfjs kernels, ${r.readsPerStep} read-backs`);
 
@@ -385,7 +476,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     }
     let ours: StepTiming;
     try {
-      ours = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+      ours = await timeWorkload(backend, make, s.r, s.plan, s.readEvery);
     } catch (e) {
       // one size failing (out of memory, a device eta above the rule) must not lose the others
       const why = e instanceof Error ? e.message : String(e);
@@ -396,12 +487,12 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     log(`${s.name}: webgpu ${ours.stepsPerSec.toFixed(1)} steps/s (${ours.msPerStep.toFixed(3)} ms/step, read-back every ${ours.readEvery})`);
     const row: GpuRow = { name: s.name, minBytes, ours };
     if (rows.length === 0) {
-      row.oursEveryStep = await timeWorkload(backend, make, s.r, Math.min(s.steps, 32), s.warmup, 1);
+      row.oursEveryStep = await timeWorkload(backend, make, s.r, s.plan, 1);
       log(`  read-back every step: ${row.oursEveryStep.stepsPerSec.toFixed(1)} steps/s`);
       const saved = process.env.LORACHECK_WEBGPU_KERNELS;
       process.env.LORACHECK_WEBGPU_KERNELS = '0';
       try {
-        row.oursPlain = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+        row.oursPlain = await timeWorkload(backend, make, s.r, s.plan, s.readEvery);
       } finally {
         if (saved === undefined) delete process.env.LORACHECK_WEBGPU_KERNELS;
         else process.env.LORACHECK_WEBGPU_KERNELS = saved;
@@ -411,7 +502,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
         // the quadratic's earlier kernels (G stored, then its rows, G A^T and B^T G through matMulT), for comparison
         process.env.LORACHECK_QUADRATIC_STORE_G = '1';
         try {
-          row.oursStoreG = await timeWorkload(backend, make, s.r, s.steps, s.warmup, s.readEvery);
+          row.oursStoreG = await timeWorkload(backend, make, s.r, s.plan, s.readEvery);
         } finally {
           delete process.env.LORACHECK_QUADRATIC_STORE_G;
         }
@@ -420,7 +511,7 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     }
     if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
     else {
-      const common = [...peerArgs, '--steps', String(s.steps), '--warmup', String(s.warmup), ...(s.kind === 'softmax' ? ['--L', String(ours.Lloss)] : [])];
+      const common = [...peerArgs, ...peerPlanArgs(s.plan), ...(s.kind === 'softmax' ? ['--L', String(ours.Lloss)] : [])];
       const eager = runPeer(common, peerDevice, false);
       if ('skipped' in eager) row.peerSkipped = eager.skipped;
       else {
@@ -458,6 +549,17 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
 
 const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
+export const TIMED_COLUMN = 'timed window: steps, s; steps/s first -> last quarter';
+export const TIMED_NOTE =
+  'every row is timed on one plan (on a hardware adapter bench/webgpu.ts GPU_PLAN: at least 0.5 s and 64 steps of warm-up, then at least 1 s and 64 steps, the PyTorch peer with --warmup-seconds 0.5 --seconds 1; on a software adapter a few steps); the last column shows the window and the rate over its first and last quarter: a first quarter well below the last means the GPU (clocks) or the pipeline was still ramping up';
+
+/** The timed-window cell: steps, seconds, and the first / last quarter's rate (ramp-up shows); "short" when the step cap ended it. */
+export function timedText(t: StepTiming | PeerTiming): string {
+  const secs = 'windowMs' in t ? t.windowMs / 1000 : (t.steps * t.msPerStep) / 1000;
+  const short = 'short' in t && t.short ? ' (short: step cap)' : '';
+  return `${t.steps}, ${sig(secs, 2)} s; ${sig(t.firstQuarter)} -> ${sig(t.lastQuarter)}${short}`;
+}
+
 export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   const tables: BenchTable[] = [];
   const st = r.structure;
@@ -465,11 +567,12 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   else
     tables.push({
       title: `webgpu step structure, ${st.size}, on ${st.adapter} (counts, not times)`,
-      columns: ['method', 'read-back every (at most)', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step'],
-      rows: st.rows.map((x) => [x.method, x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep)]),
+      columns: ['method', 'path', 'read-back every (at most)', 'GPU dispatches / step', 'tfjs kernels / step', 'host read-backs / step', 'submits / step'],
+      rows: st.rows.map((x) => [x.method, x.path, x.readEvery, sig(x.dispatchesPerStep), sig(x.kernelsPerStep), sig(x.readsPerStep), x.submitsPerStep !== undefined ? sig(x.submitsPerStep) : '-']),
       notes: [
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
+        'path direct: the step dispatched on Dawn\'s device by gpu-runs/direct-webgpu.ts (no tfjs kernels; its dispatches, submits and read-backs counted by that file), where it applies (quadratic LoRA, full batch, m a multiple of 32); tfjs: through tfjs-backend-webgpu (submits are tfjs\' own)',
         `runs of at most ${DISTANCE_MAX_ENTRIES} entries also record ||W_t - W*||^2 (3 more kernels a step)`,
       ],
     });
@@ -481,24 +584,24 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   const bw = Math.max(g.bandwidthGBs, g.peerBandwidthGBs ?? 0);
   const share = (bytes: number, ms: number) => `${sig((100 * bytes) / (ms / 1000) / (bw * 1e9), 2)}%`;
   const rows: (string | number)[][] = [];
+  const ratio = (x: GpuRow, t: { stepsPerSec: number }) => (x.eager ? sig(t.stepsPerSec / x.eager.stepsPerSec) : '-');
+  const row = (x: GpuRow, name: string, label: string, t: StepTiming | PeerTiming) => [name, label, sig(t.stepsPerSec), sig(t.msPerStep), ratio(x, t), share(x.minBytes, t.msPerStep), timedText(t)];
   for (const x of g.rows) {
-    rows.push([x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, sig(x.ours.stepsPerSec), sig(x.ours.msPerStep), x.eager ? sig(x.ours.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.ours.msPerStep)]);
-    if (x.oursEveryStep)
-      rows.push(['', 'loracheck webgpu, read-back every step', sig(x.oursEveryStep.stepsPerSec), sig(x.oursEveryStep.msPerStep), x.eager ? sig(x.oursEveryStep.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursEveryStep.msPerStep)]);
-    if (x.oursStoreG)
-      rows.push(['', `loracheck webgpu, G stored (earlier kernels), read-back every ${x.oursStoreG.readEvery}`, sig(x.oursStoreG.stepsPerSec), sig(x.oursStoreG.msPerStep), x.eager ? sig(x.oursStoreG.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursStoreG.msPerStep)]);
-    if (x.oursPlain)
-      rows.push(['', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, sig(x.oursPlain.stepsPerSec), sig(x.oursPlain.msPerStep), x.eager ? sig(x.oursPlain.stepsPerSec / x.eager.stepsPerSec) : '-', share(x.minBytes, x.oursPlain.msPerStep)]);
-    if (x.eager) rows.push(['', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, sig(x.eager.stepsPerSec), sig(x.eager.msPerStep), 1, share(x.minBytes, x.eager.msPerStep)]);
-    if (x.compiled) rows.push(['', `PyTorch ${x.compiled.torch} torch.compile`, sig(x.compiled.stepsPerSec), sig(x.compiled.msPerStep), sig(x.compiled.stepsPerSec / x.eager!.stepsPerSec), share(x.minBytes, x.compiled.msPerStep)]);
-    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-', '-']);
+    rows.push(row(x, x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, x.ours));
+    if (x.oursEveryStep) rows.push(row(x, '', 'loracheck webgpu, read-back every step', x.oursEveryStep));
+    if (x.oursStoreG) rows.push(row(x, '', `loracheck webgpu, G stored (earlier kernels), read-back every ${x.oursStoreG.readEvery}`, x.oursStoreG));
+    if (x.oursPlain) rows.push(row(x, '', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, x.oursPlain));
+    if (x.eager) rows.push(row(x, '', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, x.eager));
+    if (x.compiled) rows.push(row(x, '', `PyTorch ${x.compiled.torch} torch.compile`, x.compiled));
+    if (x.peerSkipped) rows.push(['', `PyTorch: ${x.peerSkipped}`, '-', '-', '-', '-', '-']);
   }
   const first = g.rows[0];
   tables.push({
     title: `GPU: loracheck webgpu vs PyTorch on ${g.adapter}${g.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}, rule (8), every step's scalars kept`,
-    columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', 'bandwidth share'],
+    columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', 'bandwidth share', TIMED_COLUMN],
     rows,
     notes: [
+      TIMED_NOTE,
       `bandwidth share: the bytes a step must move at least (quadratic: C and H read once; softmax: X read twice) over the step time, against ${sig(bw)} GB/s measured here (tf.add ${sig(g.bandwidthGBs)} GB/s${g.peerBandwidthGBs ? `, torch copy ${sig(g.peerBandwidthGBs)} GB/s` : ''})`,
       ...(first?.eager ? [`target: webgpu steps/s >= PyTorch eager on ${first.name}: ratio ${sig(first.ours.stepsPerSec / first.eager.stepsPerSec)}x`] : []),
       ...g.failures.map((f) => `FAILED on webgpu: ${f}`),

@@ -164,6 +164,9 @@ interface DirectInputs {
   numScale?: number;
 }
 
+/** Work done on the direct path since the process began (the bench's step-structure table counts with these, as it counts tfjs' dispatches). */
+export const directCounts = { dispatches: 0, submits: 0, reads: 0 };
+
 /** A submitted batch of steps t0 .. t0 + count - 1. */
 export interface DirectBatch {
   t0: number;
@@ -314,6 +317,7 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
     pass.setPipeline(kk.pipeline);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(...kk.program.dispatch);
+    directCounts.dispatches++;
   };
   const recordLength = total + 1 + (x.distance ? m : 0);
   const readBuffer = async (src: GPUBuffer, bytes: number): Promise<Float32Array> => {
@@ -353,10 +357,12 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
       pass.end();
       enc.copyBufferToBuffer(records, half * maxBatch * slotBytes, staging[half], 0, count * slotBytes);
       device.queue.submit([enc.finish()]);
+      directCounts.submits++;
       return { t0, count, half };
     },
     async read(b: DirectBatch): Promise<Float32Array[]> {
       const st = staging[b.half];
+      directCounts.reads++;
       await st.mapAsync(g().GPUMapMode.READ, 0, b.count * slotBytes);
       const vals = new Float32Array(st.getMappedRange(0, b.count * slotBytes).slice(0));
       st.unmap();

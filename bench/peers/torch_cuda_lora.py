@@ -15,8 +15,13 @@ back to the host with one .tolist() (PyTorch's natural loop), and keeps them in 
 --compile wraps the step's GPU work in torch.compile (default mode).
 Prints one JSON object with the timing and the device's measured copy bandwidth.
 
+Timing: at least --warmup steps and --warmup-seconds of warm-up, then at least --steps steps and
+--seconds of timed steps (the same plan as loracheck's side, bench/webgpu.ts TimingPlan); the
+rates of the first and last quarter of the timed steps are printed too (a clock ramp shows there).
+
 usage: torch_cuda_lora.py --workload quadratic|softmax [--m M --n N] [--samples N --features n]
-                          --rank R --steps S --warmup W [--L L] [--device cuda|cpu] [--compile]
+                          --rank R --steps S --warmup W [--seconds S] [--warmup-seconds S]
+                          [--L L] [--device cuda|cpu] [--compile]
 """
 import argparse, json, math, sys, time
 
@@ -100,6 +105,8 @@ def main():
     p.add_argument('--rank', type=int, default=16)
     p.add_argument('--steps', type=int, default=100)
     p.add_argument('--warmup', type=int, default=10)
+    p.add_argument('--seconds', type=float, default=0.0)
+    p.add_argument('--warmup-seconds', type=float, default=0.0)
     p.add_argument('--L', type=float, default=None)
     p.add_argument('--device', default='cuda')
     p.add_argument('--compile', action='store_true')
@@ -113,29 +120,49 @@ def main():
     if a.compile:
         work = torch.compile(work)
     records = []
+    stamps = []  # (step, time) of every timed step, after its read-back
     t0 = None
+    w0 = None
     with torch.no_grad():
-        for t in range(a.warmup + a.steps):
-            if t == a.warmup:
-                sync(dev)
-                t0 = time.perf_counter()
+        t = 0
+        while True:
+            if t0 is None:
+                if w0 is None:
+                    sync(dev)
+                    w0 = time.perf_counter()
+                if t >= a.warmup and time.perf_counter() - w0 >= a.warmup_seconds:
+                    sync(dev)
+                    t0 = time.perf_counter()
+                    t_start = t
+            elif t - t_start >= a.steps and time.perf_counter() - t0 >= a.seconds:
+                break
             s, gB, gA = work(B, A)
             J, Vsq, Gsq, gJsq = s.tolist()                                  # one read-back per step
             eta = min(1 / (4 * math.sqrt(2) * L * (Vsq + math.sqrt(Gsq))), 1.0)  # (8)
             records.append((t, J, Vsq, math.sqrt(Gsq), gJsq, eta))
             B = B - eta * gB
             A = A - eta * gA
+            t += 1
+            if t0 is not None:
+                stamps.append(time.perf_counter())
         sync(dev)
     dt = time.perf_counter() - t0
+    steps = t - t_start
+    q = max(1, steps // 4)
+    first_q = q / (stamps[q - 1] - t0)
+    last_q = q / (stamps[-1] - stamps[-1 - q]) if steps > q else first_q
     print(json.dumps({
         'peer': 'pytorch-' + dev.type + ('-compile' if a.compile else '-eager'),
         'torch': torch.__version__,
         'device': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
         'workload': a.workload,
-        'steps': a.steps,
+        'steps': steps,
+        'warmup_steps': t_start,
         'seconds': dt,
-        'steps_per_s': a.steps / dt,
-        'ms_per_step': 1000 * dt / a.steps,
+        'steps_per_s': steps / dt,
+        'ms_per_step': 1000 * dt / steps,
+        'first_quarter_steps_per_s': first_q,
+        'last_quarter_steps_per_s': last_q,
         'J0': records[0][1],
         'J_last': records[-1][1],
         'copy_GBs': copy_bandwidth(dev),
