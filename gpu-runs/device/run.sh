@@ -21,6 +21,9 @@
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage (also: bench, direct)
 #   LORACHECK_DEVICE_ONLY=direct     after the set-up, run only the direct-Dawn stage (direct.txt, direct.json)
+#   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
+#                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
+#                                    at 4096 and a cola trace, each verified (about 4 min)
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -156,10 +159,24 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = direct ]; then
   finish
   exit 0
 fi
-
-# --- the checks, most important first ---------------------------------------------------------
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
+# the softmax step's own suite, where this checkout has it (bench/webgpu-softmax.ts)
+softmax_suite() { [ -f "$ROOT/bench/webgpu-softmax.ts" ] && stage softmax 150 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"; }
+if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
+  stage bench 200 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
+  stage direct 120 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
+  softmax_suite
+  stage "train-$SIZE-2000" 60 "$OUT/train-$SIZE-2000.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps 2000 --seed 1 --quiet --out "$OUT/quadratic-$SIZE-2000.jsonl" &&
+    stage "verify-$SIZE-2000" 40 "$OUT/verify-$SIZE-2000.txt" verify-trace "$OUT/quadratic-$SIZE-2000.jsonl" --results "$OUT/results-2000"
+  stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps 1000 --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
+    stage "verify-$SIZE-cola" 40 "$OUT/verify-$SIZE-cola.txt" verify-trace "$OUT/quadratic-$SIZE-cola.jsonl" --results "$OUT/results-cola"
+  xz -f "$OUT"/*.jsonl 2> /dev/null
+  finish
+  exit 0
+fi
+
+# --- the checks, most important first ---------------------------------------------------------
 TRACE="$OUT/quadratic-$SIZE.jsonl"
 if ! stage "train-$SIZE" 90 "$OUT/train-$SIZE.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "$STEPS" --seed 1 --quiet --out "$TRACE"; then
   # the same with loracheck's custom kernels off (tfjs ops only, eta on the host)
@@ -169,6 +186,8 @@ fi
 [ -s "$TRACE" ] && stage "verify-$SIZE" 40 "$OUT/verify-$SIZE.txt" verify-trace "$TRACE" --results "$OUT/results"
 # the bench's progress lines (bench.log) survive a timeout; its tables come at the end
 stage bench 300 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
+stage direct 120 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
+softmax_suite
 # the other methods at the same size and seed (issue 12): RAC-LoRA and full fine-tuning reach
 # below LoRA's rank-r bound, LoRA cannot; verify-trace says which claims bind each method
 if [ "${LORACHECK_DEVICE_METHODS:-1}" = 1 ]; then
