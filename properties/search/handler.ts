@@ -177,9 +177,11 @@ export function finishAscentFailure(claim: Claim, spec: ClaimSearchSpec, failing
     steps = s.steps;
     complete = !s.timedOut;
   }
-  const witness = makeWitness({ claim, input, foundIn: 'float64', evaluatedIn: confirmMode, confirmed: true, dropped: spec.dropped, seed, shrunk: complete, replay });
-  const failingNow = failingFamilies(confirm(claim, input, confirmMode).outcome);
-  return { witness, input: encode(input), simplifySteps: steps, batchCases: 0, failing: failingNow };
+  // the mode the failure is certified in: exact, or precise where exact cannot evaluate the input
+  // (a log-cosh or logistic loss needs exp/log: confirm falls back, and so must the witness)
+  const c = confirm(claim, input, confirmMode);
+  const witness = makeWitness({ claim, input, foundIn: 'float64', evaluatedIn: c.mode, confirmed: true, dropped: spec.dropped, seed, shrunk: complete, replay });
+  return { witness, input: encode(input), simplifySteps: steps, batchCases: 0, failing: failingFamilies(c.outcome) };
 }
 
 /** After fast-check's shrinking: the greedy pass, and the witness of the final input. */
@@ -199,6 +201,7 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
     steps = s.steps;
   }
   const base = r.counterexample;
+  const c = confirm(claim, input, confirmMode);
   const witness =
     steps === 0
       ? base
@@ -206,7 +209,7 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
           claim,
           input,
           foundIn: base.foundIn,
-          evaluatedIn: base.confirmedIn ?? confirmMode,
+          evaluatedIn: c.mode,
           confirmed: true,
           dropped: spec.dropped,
           seed: base.seed,
@@ -214,8 +217,7 @@ export function finishFailure(claim: Claim, spec: ClaimSearchSpec, r: EngineResu
           shrunk: base.shrunk,
           replay: base.replay,
         });
-  const failing = failingFamilies(confirm(claim, input, confirmMode).outcome);
-  return { witness, input: encode(input), simplifySteps: steps, batchCases: r.cases, failing };
+  return { witness, input: encode(input), simplifySteps: steps, batchCases: r.cases, failing: failingFamilies(c.outcome) };
 }
 
 function countsOf(r: { cases: number; nonTrivial: number; undecided: number; falseAlarms: number }): Counts {
