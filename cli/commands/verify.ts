@@ -27,7 +27,7 @@ interface Stage {
 
 export function plan(opts: { quick: boolean; budget: number; results: string; out: string; seed: number; workers?: number; fmnist: boolean }): Stage[] {
   const b = opts.quick ? 0.08 : opts.budget;
-  const secs = (x: number) => String(Math.max(0.2, Math.round(x * b * 100) / 100));
+  const secs = (x: number) => String(Math.max(0.05, Math.round(x * b * 100) / 100));
   const res = ['--results', opts.results];
   const seed = ['--seed', String(opts.seed)];
   const workers = opts.workers ? ['--workers', String(opts.workers)] : [];
