@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chooseBackend, type BackendName } from './backend.ts';
 import { fmnistAvailable } from './data/fmnist.ts';
 import { Rng } from './rng.ts';
-import { parseRule } from './rules.ts';
+import { ETA_MARGIN, parseRule, stepSize } from './rules.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
 import { MemorySink, type StepRecord } from './trace.ts';
 import { train, type TrainConfig } from './trainer.ts';
@@ -155,6 +155,40 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
       } finally {
         delete process.env.LORACHECK_WEBGPU_KERNELS;
       }
+    }
+  });
+
+  it('cola: eta on the device, records read back 4 at a time, across chain links, against the host-eta path', async () => {
+    const cfg: Partial<TrainConfig> = { method: 'cola', linkSteps: 3, readEvery: 4, readAfterMs: Infinity };
+    const u = 2 ** -24;
+    // (8), and norm (the rule that reads grad J's rows), each across one chain-link merge at least
+    for (const [rule, steps] of [['theory', 10], ['norm', 4]] as const) {
+      const c: Case = { name: 'quadratic', opts: { m: 6, n: 5 }, rank: 2, steps };
+      const dev = (await runOn('webgpu', c, rule, cfg)).trace;
+      process.env.LORACHECK_COLA_HOST_ETA = '1';
+      let host: Trace;
+      try {
+        host = (await runOn('webgpu', c, rule, cfg)).trace;
+      } finally {
+        delete process.env.LORACHECK_COLA_HOST_ETA;
+      }
+      expect(dev.summary).toMatchObject({ steps: c.steps, diverged: false });
+      // one read-back per 4 records (they share its time stamp); the host path reads every step
+      expect(new Set(dev.steps.map((s) => s.time_ms)).size).toBe(Math.ceil((c.steps + 1) / 4));
+      expect(new Set(host.steps.map((s) => s.time_ms)).size).toBe(c.steps + 1);
+      // the same start: the first record's scalars bit for bit (its eta differs by the margin)
+      for (const f of ['J', 'Vsq', 'Gnorm', 'gradJsq', 'distSq'] as const) expect(dev.steps[0]![f], f).toBe(host.steps[0]![f]);
+      // every eta against the rule on its own recorded float64 scalars: the host's is the rule
+      // rounded down to float32 (within 2 units of 2^-24), the device's ETA_MARGIN (12 units) and
+      // its float32 evaluation (8 units) below it, never above
+      const ratios = (tr: Trace) =>
+        tr.steps.map((s) => s.eta / stepSize(parseRule(rule), tr.header.alpha ?? null, { Vsq: s.Vsq, Gnorm: s.Gnorm, J: s.J, gradJsq: s.gradJsq, L: tr.header.L }));
+      for (const [i, q] of ratios(dev).entries()) expect(q, `${rule} device t = ${i}`).toBeGreaterThanOrEqual(1 - ETA_MARGIN - 8 * u), expect(q).toBeLessThanOrEqual(1);
+      for (const q of ratios(host)) expect(q).toBeGreaterThanOrEqual(1 - 2 * u), expect(q).toBeLessThanOrEqual(1);
+      // from there on the two trajectories differ only through that margin
+      const d = worstRelDiff(dev, host);
+      console.log(`cola ${rule}, device vs host eta: worst relative difference ${d.rel.toExponential(2)} (${d.where})`);
+      expect(d.rel, d.where).toBeLessThan(2 ** -18);
     }
   });
 
