@@ -38,7 +38,7 @@ export const RECORD_MAX_SUM = 2 ** 20;
 /** One piece of the record: a vector copied (from an offset of its tensor), or per-row sums of squares. */
 export type Piece = { copy: Tensor; from: number; length: number } | { rowsOf: Tensor2D };
 
-export interface RecordPlan {
+interface RecordPlan {
   /** In record order: J terms, full-J terms (mini-batch), V rows, G rows, grad J rows. */
   J: Piece[];
   full: Piece[];
