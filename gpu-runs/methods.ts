@@ -4,9 +4,18 @@
  * per-row partials of a record come from one kernel (step-webgpu.ts rowSquaresWebgpu), the update
  * is one kernel (axpyWebgpu), and the workload's own kernels give G (quadratic-webgpu.ts). With a
  * constant step (every rule of asym, rac and full) nothing waits for the record: the update is
- * dispatched at once and, on webgpu, the records are read back every DEFAULT_READ_EVERY steps;
- * cola's rules that read the record (theory, adapt, ...) read it back each step and compute eta
- * on the host, as the CPU path of trainer.ts does. Records are float64 sums of float32 per-row partials.
+ * dispatched at once and, on webgpu, the records are read back every DEFAULT_READ_EVERY steps.
+ * cola's rules that read the record (theory (8), adapt, adapt2, norm) do the same on webgpu as
+ * LoRA's trainer (trainer.ts) does: step-webgpu.ts's record kernel computes eta on the device from
+ * the link's record (V = (B, A) of the current link; (8) with the L the host uses), ETA_MARGIN
+ * below the rule, and step (3) takes it from there (updateWebgpu); the records come back in
+ * batches and every device eta is checked against the rule on the recorded float64 scalars
+ * (deviceEtaAboveRule: a run whose eta exceeds it ends with an error). Chain-link merges need no
+ * read-back (W0' + BA on the device, the new link's (B, A) drawn on the host). Where the record
+ * kernel does not apply (other backends, LORACHECK_WEBGPU_KERNELS=0, more inputs or rows than
+ * one dispatch takes) and with LORACHECK_COLA_HOST_ETA=1 (the reference the tests compare with),
+ * each record is read back before its update and eta computed on the host, as the CPU path of
+ * trainer.ts does. Records are float64 sums of float32 per-row partials.
  *
  *   asym  Asymmetric LoRA: W = W0 + B A, A drawn once (N(0, sigma^2)) and frozen, B from 0:
  *         B <- B - eta G A^T                                           (theory/rac.ts asymStep)
@@ -37,14 +46,16 @@ import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
-import { axpyWebgpu, rowSquaresApply, rowSquaresWebgpu } from './step-webgpu.ts';
+import { axpyWebgpu, planSizes, recordKernelApplies, recordPlan, rowSquaresApply, rowSquaresWebgpu, stepRecordWebgpu, updateWebgpu } from './step-webgpu.ts';
 import {
   DEFAULT_READ_AFTER_MS,
   DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
+  deviceEtaAboveRule,
   distanceRows,
+  etaAboveRuleError,
   fullLossAt,
   nonFinite,
   readWeights,
@@ -122,6 +133,14 @@ function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: num
   const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) });
   return { S: tf.tensor2d(data, [rows, cols]), Gp: tf.tensor2d(Float32Array.from(Gp.data), [r, r]) };
 }
+
+/**
+ * The order of a record's segments as read back: the packed partials of the host-eta path (J
+ * next to G, so that a workload kernel's [J terms | ||G||^2 rows] vector is taken whole), or
+ * the record kernel's [J | full | V | G | D | eta] (step-webgpu.ts); ||W_t - W*||^2 rows last.
+ */
+const HOST_ORDER = ['J', 'full', 'G', 'V', 'D', 'H', 'dist'] as const;
+const DEVICE_ORDER = ['J', 'full', 'V', 'G', 'D', 'eta', 'dist'] as const;
 
 /** The trained state of one matrix. */
 interface State {
@@ -215,11 +234,13 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
   // A constant step (every rule of asym, rac, full; cola's const:<lr> and <c>/L) needs nothing of
   // the record: the update is dispatched at once and, on webgpu, the records come back in
-  // batches (a read-back through Dawn costs milliseconds). Elsewhere, and for cola's rules that
-  // read the record, each record is read back before the update, as before.
+  // batches (a read-back through Dawn costs milliseconds). cola's rules that read the record do
+  // the same on webgpu with eta from the record kernel (deviceEta). Elsewhere each record is read
+  // back before the update, as before.
   const etaFixed = rule.kind === 'const' ? roundDownF32(stepSize(rule, alpha, { Vsq: 0, Gnorm: 0, J: 0, gradJsq: 0, L: Ltheory })) : undefined;
   const webgpu = tf.getBackend() === 'webgpu';
-  const readEvery = webgpu && etaFixed !== undefined ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1;
+  const deviceEta = method === 'cola' && etaFixed === undefined && webgpu && customKernelsEnabled() && process.env.LORACHECK_COLA_HOST_ETA !== '1';
+  const readEvery = webgpu && (etaFixed !== undefined || deviceEta) ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1;
   const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
   const fusedRows = (mats: Tensor2D[]): boolean => webgpu && rowSquaresApply(tf, mats);
   const t0 = performance.now();
@@ -228,49 +249,54 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   let divergence: DivergenceRecord | undefined;
   let interrupted = false;
   let finalW: Float32Array[] | undefined;
-  type Sizes = Record<'J' | 'full' | 'V' | 'G' | 'D' | 'H' | 'dist', number>;
-  const pending: { t: number; packed: Tensor1D; sizes: Sizes; Jscale: number; fullScale: number }[] = [];
+  let etaAboveRule: string | undefined;
+  type Segment = (typeof HOST_ORDER)[number] | (typeof DEVICE_ORDER)[number];
+  type Sizes = Record<Segment, number>;
+  const pending: { t: number; packed: Tensor1D; extra?: Tensor1D; sizes: Sizes; Jscale: number; fullScale: number; etaOnDevice: boolean }[] = [];
 
-  /** Host float64 sums of the float32 partials: one record. */
+  /** Host float64 sums of the float32 partials, and eta (the device's, or the rule's here): one record. */
   const unpack = (vals: Float32Array, at: number, p: (typeof pending)[number], time_ms: number): StepRecord => {
-    let off = at;
-    const take = (n: number): number => {
-      const v = sum64(vals, off, off + n);
-      off += n;
-      return v;
-    };
     const { sizes } = p;
-    const Jstep = p.Jscale * take(sizes.J);
-    const Jfull = sizes.full ? p.fullScale * take(sizes.full) : Jstep;
-    const Gsq = take(sizes.G);
-    const Vsq = take(sizes.V);
-    const Gnorm = Math.sqrt(Gsq);
+    const sum = {} as Sizes;
+    let off = at;
+    for (const g of p.etaOnDevice ? DEVICE_ORDER : HOST_ORDER) {
+      sum[g] = sum64(vals, off, off + sizes[g]);
+      off += sizes[g];
+    }
+    const Jstep = p.Jscale * sum.J;
+    const Jfull = sizes.full ? p.fullScale * sum.full : Jstep;
+    const Vsq = sum.V;
+    const Gnorm = Math.sqrt(sum.G);
     // rac and full: the direction's gradient is G itself (the table above), its partials not repeated
-    const gradJsq = method === 'rac' || method === 'full' ? Gsq : take(sizes.D);
-    const eta = etaFixed ?? roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory }));
+    const gradJsq = method === 'rac' || method === 'full' ? sum.G : sum.D;
+    const eta = p.etaOnDevice ? sum.eta : (etaFixed ?? roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory })));
     const rec: StepRecord = { type: 'step', t: p.t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
     if (cfg.batch !== undefined) rec.batchJ = Jstep;
     if (sparseFull && sizes.full) rec.fullJ = Jfull;
-    if (sizes.H) rec.HgradSq = take(sizes.H);
+    if (sizes.H) rec.HgradSq = sum.H;
     if (method === 'rac' || method === 'full') rec.gamma = eta;
-    if (sizes.dist) rec.distSq = take(sizes.dist);
+    if (sizes.dist) rec.distSq = sum.dist;
     return rec;
   };
 
   /** Reads the pending records back (one download) and writes them; false when the run ends here (diverged, or stopped after a record). */
   const readBack = async (): Promise<boolean> => {
     if (pending.length === 0) return true;
-    const all = pending.length === 1 ? pending[0]!.packed : (tf.concat(pending.map((p) => p.packed)) as Tensor1D);
+    const parts = pending.flatMap((p) => (p.extra ? [p.packed, p.extra] : [p.packed]));
+    const all = parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
     const vals = (await all.data()) as Float32Array;
     const time_ms = performance.now() - t0;
     lastRead = performance.now();
-    if (all !== pending[0]!.packed) all.dispose();
+    if (all !== parts[0]) all.dispose();
     const batch = pending.splice(0, pending.length);
-    batch.forEach((p) => p.packed.dispose());
+    batch.forEach((p) => {
+      p.packed.dispose();
+      p.extra?.dispose();
+    });
     let off = 0;
     for (const p of batch) {
       const at = off;
-      off += p.packed.shape[0];
+      off += p.packed.shape[0] + (p.extra?.shape[0] ?? 0);
       if (divergence || interrupted) continue;
       const rec = unpack(vals, at, p, time_ms);
       const bad = nonFinite(rec);
@@ -279,6 +305,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
         sink.write(divergence);
         continue;
       }
+      if (p.etaOnDevice) etaAboveRule ??= deviceEtaAboveRule(rule, alpha, rec, Ltheory);
       sink.write(rec);
       last = rec;
       hooks.onRecord?.(rec);
@@ -308,7 +335,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) startLink(t);
       const batch = nextBatch();
       const final = t === cfg.steps;
-      const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, dist: 0 };
+      const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, eta: 0, dist: 0 };
       let Jscale = 1;
       let fullScale = 1;
       // Each parameter and the direction it moves along (param <- param - eta dir): targets[i] moves along dirs[i].
@@ -355,6 +382,18 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
             }
           }
         });
+        if (deviceEta) {
+          const plan = recordPlan(lg, full, V, D);
+          if (recordKernelApplies(tf, plan)) {
+            // cola on webgpu: the record with eta (the rule on this link's V, L = Ltheory), and
+            // step (3) with that eta, without waiting for the host
+            const { record, etaIndex } = stepRecordWebgpu(tf, plan, rule, alpha, Ltheory, lg.Jscale);
+            const extra = distance ? distanceRows(tf, W, w.optimum!) : undefined;
+            Object.assign(sizes, planSizes(plan), { eta: 1, dist: extra?.shape[0] ?? 0 });
+            const next = final ? [] : targets.map(({ of, key }, i) => updateWebgpu(tf, of[key]!, dirs[i]!, record, etaIndex));
+            return { packed: record, extra, dirs: [], next, etaOnDevice: true };
+          }
+        }
         // per-row partials in the order J, full, G, V, D, H (unpack reads them so); on webgpu every
         // matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), sizes split back below
         const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
@@ -399,14 +438,22 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
           sizes.D = rowCount(D);
           sizes.H = rowCount(H);
         }
-        return { packed: tf.concat(parts) as Tensor1D, dirs: final ? [] : dirs };
+        return { packed: tf.concat(parts) as Tensor1D, extra: undefined, dirs: final ? [] : dirs, next: undefined, etaOnDevice: false };
       });
       batch?.dispose();
-      pending.push({ t, packed: step.packed, sizes, Jscale, fullScale });
+      pending.push({ t, packed: step.packed, ...(step.extra ? { extra: step.extra } : {}), sizes, Jscale, fullScale, etaOnDevice: step.etaOnDevice });
+      // the device already took step (3) (deviceEta): the new (B, A) replace the old
+      step.next?.forEach((x, i) => {
+        const { of, key } = targets[i]!;
+        of[key]!.dispose();
+        of[key] = x;
+      });
       if (etaFixed !== undefined) update(targets, step.dirs, etaFixed);
-      if (etaFixed === undefined || final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
+      // eta is the host's rule on this record: read it back now (free on the CPU backends)
+      const waits = etaFixed === undefined && !step.etaOnDevice;
+      if (waits || final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
         const going = await readBack();
-        if (etaFixed === undefined) {
+        if (waits) {
           if (going && !final) update(targets, step.dirs, last!.eta);
           else step.dirs.forEach((d) => d.dispose());
         }
@@ -420,12 +467,17 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       Wf.forEach((x) => x.dispose());
     }
   } finally {
-    pending.forEach((p) => p.packed.dispose());
+    pending.forEach((p) => {
+      p.packed.dispose();
+      p.extra?.dispose();
+    });
     for (const st of states) {
       [st.W, st.B, st.A, st.sketch?.S, st.sketch?.Gp].forEach((x) => x?.dispose());
       if (method === 'cola') st.base?.dispose();
     }
   }
+
+  if (etaAboveRule) throw etaAboveRuleError(etaAboveRule);
 
   const summary: SummaryRecord = {
     type: 'summary',

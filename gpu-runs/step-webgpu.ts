@@ -24,6 +24,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from './backend.ts';
 import { ETA_MARGIN, roundDownF32, roundUpF32, type Rule } from './rules.ts';
 import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from './webgpu-kernels.ts';
+import type { LossGrad, LossTerms } from './workloads/types.ts';
 
 const ROWS_KERNEL = 'LoracheckRowSquares';
 const RECORD_KERNEL = 'LoracheckStepRecord';
@@ -37,7 +38,7 @@ export const RECORD_MAX_SUM = 2 ** 20;
 /** One piece of the record: a vector copied (from an offset of its tensor), or per-row sums of squares. */
 export type Piece = { copy: Tensor; from: number; length: number } | { rowsOf: Tensor2D };
 
-export interface RecordPlan {
+interface RecordPlan {
   /** In record order: J terms, full-J terms (mini-batch), V rows, G rows, grad J rows. */
   J: Piece[];
   full: Piece[];
@@ -47,6 +48,30 @@ export interface RecordPlan {
 }
 
 const pieceLength = (p: Piece): number => ('copy' in p ? p.length : p.rowsOf.shape[0]);
+
+/** A whole vector as a piece of the record. */
+const whole = (t: Tensor1D): Piece => ({ copy: t, from: 0, length: t.shape[0] });
+
+/**
+ * The record of a LoRA step (LoRA's trainer.ts, cola in methods.ts): the loss's J terms and
+ * ||G||^2 rows where its kernels made them (else G's rows), the full-data J terms (mini-batch),
+ * and the rows of V = (B, A) and of grad J = (grad_B, grad_A), (7), in the caller's order.
+ */
+export function recordPlan(lg: LossGrad, full: LossTerms | undefined, V: Tensor2D[], D: Tensor2D[]): RecordPlan {
+  return {
+    J: [lg.rowTerms?.J ?? whole(lg.Jterms)],
+    full: full ? [whole(full.Jterms)] : [],
+    V: V.map((x) => ({ rowsOf: x })),
+    G: lg.rowTerms?.G ?? lg.GrowSq?.map(whole) ?? lg.G.map((x) => ({ rowsOf: x })),
+    D: D.map((x) => ({ rowsOf: x })),
+  };
+}
+
+/** How many entries each segment of a plan's record holds (the record kernel's layout, eta after them). */
+export function planSizes(plan: RecordPlan): Record<keyof RecordPlan, number> {
+  const size = (ps: Piece[]) => ps.reduce((n, p) => n + pieceLength(p), 0);
+  return { J: size(plan.J), full: size(plan.full), V: size(plan.V), G: size(plan.G), D: size(plan.D) };
+}
 
 /** Sums of squares of each row of up to 7 matrices, one workgroup per row, into one vector. */
 export function rowsProgram(shapes: number[][]): WebGPUProgram {

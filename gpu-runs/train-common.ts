@@ -6,7 +6,7 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import type { Rule } from './rules.ts';
+import { stepSize, type Rule } from './rules.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceHeader } from './trace.ts';
 import type { RankBound, RankBoundSkipped, Workload } from './workloads/types.ts';
 
@@ -233,6 +233,22 @@ export function nonFinite(rec: StepRecord): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A device eta (step-webgpu.ts's record kernel) must not exceed the rule evaluated in float64 on
+ * the recorded scalars (see ETA_MARGIN in rules.ts): why it does, else undefined. L: the
+ * theory's constant of that step.
+ */
+export function deviceEtaAboveRule(rule: Rule, alpha: number | null, rec: StepRecord, L: number): string | undefined {
+  if (rule.kind === 'const') return undefined;
+  const exact = stepSize(rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L });
+  return rec.eta > exact ? `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars` : undefined;
+}
+
+/** The error a run ends with (after its records, before its summary) when a device eta was above the rule. */
+export function etaAboveRuleError(why: string): TrainError {
+  return new TrainError(`internal: ${why} (ETA_MARGIN too small for this device)`);
 }
 
 /** The final weights as host arrays (keepFinal). */

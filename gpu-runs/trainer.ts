@@ -20,14 +20,16 @@ import { directEnabled, directUnsupported, makeDirect, webgpuDevice } from './di
 import { checkMethod, trainMethod } from './methods.ts';
 import type { Rng } from './rng.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
-import { recordKernelApplies, stepRecordWebgpu, updateWebgpu, type Piece, type RecordPlan } from './step-webgpu.ts';
+import { planSizes, recordKernelApplies, recordPlan, stepRecordWebgpu, updateWebgpu, type Piece } from './step-webgpu.ts';
 import {
   DEFAULT_READ_AFTER_MS,
   DEFAULT_READ_EVERY,
   TrainError,
   batchOrder,
   checkBatch,
+  deviceEtaAboveRule,
   distanceRows,
+  etaAboveRuleError,
   fullLossAt,
   nonFinite,
   readWeights,
@@ -237,9 +239,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
 
   /** The device's eta must not exceed the rule on the recorded float64 scalars (see ETA_MARGIN). */
   const checkEta = (rec: StepRecord): void => {
-    if (etaAboveRule || rule.kind === 'const') return;
-    const exact = stepSize(rule, alpha, { Vsq: rec.Vsq, Gnorm: rec.Gnorm, J: rec.batchJ ?? rec.J, gradJsq: rec.gradJsq, L: Ltheory(Lcur) });
-    if (rec.eta > exact) etaAboveRule = `step ${rec.t}: the device's eta ${rec.eta} exceeds the rule's ${exact} on the recorded scalars`;
+    etaAboveRule ??= deviceEtaAboveRule(rule, alpha, rec, Ltheory(Lcur));
   };
 
   /**
@@ -333,22 +333,16 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         // ||W_t - W*||^2 rows (small runs on a workload that knows W*), read back after the record
         const dist = distance ? distanceRows(tf, W ?? loraWeights(tf, w.W0, B_, A_), w.optimum!) : undefined;
         // The record [J | full J | V rows | G rows | grad J rows | eta or secant ratio]
-        const plan: RecordPlan = {
-          J: [lg.rowTerms?.J ?? piece(lg.Jterms)],
-          full: full ? [piece(full.Jterms)] : [],
-          V: [...B_, ...A_].map((x) => ({ rowsOf: x })),
-          G: lg.rowTerms?.G ?? lg.GrowSq?.map(piece) ?? lg.G.map((x) => ({ rowsOf: x })),
-          D: [...gB, ...gA].map((x) => ({ rowsOf: x })),
-        };
-        const size = (ps: Piece[]) => ps.reduce((n, p) => n + ('copy' in p ? p.length : p.rowsOf.shape[0]), 0);
+        const plan = recordPlan(lg, full, [...B_, ...A_], [...gB, ...gA]);
+        const sizes = planSizes(plan);
         layout = {
-          J: size(plan.J),
+          J: sizes.J,
           Jscale: lg.Jscale,
-          full: full ? full.Jterms.shape[0] : 0,
+          full: sizes.full,
           fullScale: full?.Jscale,
-          V: size(plan.V),
-          G: size(plan.G),
-          D: size(plan.D),
+          V: sizes.V,
+          G: sizes.G,
+          D: sizes.D,
           etaOnDevice: false,
           secant: false,
           dist: dist ? dist.shape[0] : 0,
@@ -424,7 +418,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     [...B_, ...A_].forEach((x) => x.dispose());
     if (prev) [...prev.W, ...prev.G].forEach((x) => x.dispose());
   }
-  if (etaAboveRule) throw new TrainError(`internal: ${etaAboveRule} (ETA_MARGIN too small for this device)`);
+  if (etaAboveRule) throw etaAboveRuleError(etaAboveRule);
 
   // Steps applied: the updates that led to recorded iterates (records t = 0..T: T steps).
   const applied = divergence ? divergence.t : (last?.t ?? 0);
@@ -439,11 +433,6 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   };
   sink.write(summary);
   return { header, summary, last, divergence, ...(finalW ? { finalW } : {}) };
-}
-
-/** A whole vector as a piece of the record. */
-function piece(t: Tensor1D): Piece {
-  return { copy: t, from: 0, length: t.shape[0] };
 }
 
 /** Where each quantity sits in a step's packed record. */

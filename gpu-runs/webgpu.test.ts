@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chooseBackend, type BackendName } from './backend.ts';
 import { fmnistAvailable } from './data/fmnist.ts';
 import { Rng } from './rng.ts';
-import { parseRule } from './rules.ts';
+import { ETA_MARGIN, parseRule, stepSize } from './rules.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
 import { MemorySink, type StepRecord } from './trace.ts';
 import { train, type TrainConfig } from './trainer.ts';
@@ -41,13 +41,13 @@ interface Case {
   fmnist?: boolean;
 }
 
-async function runOn(backendName: BackendName, c: Case, rule: string, extra: Partial<TrainConfig> = {}, onRecord?: (r: StepRecord) => void) {
+async function runOn(backendName: BackendName, c: Case, rule: string, extra: Partial<TrainConfig> = {}, onRecord?: (r: StepRecord) => void, shouldStop?: () => boolean) {
   const backend = await chooseBackend(backendName);
   const rng = new Rng(21);
   const w = createWorkload(backend.tf, c.name, c.opts, c.rank, rng);
   const sink = new MemorySink();
   try {
-    await train(backend, w, rng, { steps: c.steps, rule: parseRule(rule), rank: c.rank, init: 'paper', seed: 21, batch: c.batch, ...extra }, sink, { onRecord });
+    await train(backend, w, rng, { steps: c.steps, rule: parseRule(rule), rank: c.rank, init: 'paper', seed: 21, batch: c.batch, ...extra }, sink, { onRecord, shouldStop });
   } finally {
     w.dispose();
   }
@@ -156,6 +156,61 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
         delete process.env.LORACHECK_WEBGPU_KERNELS;
       }
     }
+  });
+
+  it('cola: eta on the device, records read back 4 at a time, across chain links, against the host-eta path', async () => {
+    const cfg: Partial<TrainConfig> = { method: 'cola', linkSteps: 3, readEvery: 4, readAfterMs: Infinity };
+    const u = 2 ** -24;
+    const onHost = async (run: () => Promise<Trace>): Promise<Trace> => {
+      process.env.LORACHECK_COLA_HOST_ETA = '1';
+      try {
+        return await run();
+      } finally {
+        delete process.env.LORACHECK_COLA_HOST_ETA;
+      }
+    };
+    // (8), and norm (the rule that reads grad J's rows), each across one chain-link merge at least
+    for (const [rule, steps] of [['theory', 10], ['norm', 4]] as const) {
+      const c: Case = { name: 'quadratic', opts: { m: 6, n: 5 }, rank: 2, steps };
+      const dev = (await runOn('webgpu', c, rule, cfg)).trace;
+      const host = await onHost(async () => (await runOn('webgpu', c, rule, cfg)).trace);
+      expect(dev.summary).toMatchObject({ steps: c.steps, diverged: false });
+      // one read-back per 4 records (they share its time stamp); the host path reads every step
+      expect(new Set(dev.steps.map((s) => s.time_ms)).size).toBe(Math.ceil((c.steps + 1) / 4));
+      expect(new Set(host.steps.map((s) => s.time_ms)).size).toBe(c.steps + 1);
+      // the same start: the first record's scalars bit for bit (its eta differs by the margin)
+      for (const f of ['J', 'Vsq', 'Gnorm', 'gradJsq', 'distSq'] as const) expect(dev.steps[0]![f], f).toBe(host.steps[0]![f]);
+      // every eta against the rule on its own recorded float64 scalars: the host's is the rule
+      // rounded down to float32 (within 2 units of 2^-24), the device's ETA_MARGIN (12 units) and
+      // its float32 evaluation (8 units) below it, never above
+      const ratios = (tr: Trace) =>
+        tr.steps.map((s) => s.eta / stepSize(parseRule(rule), tr.header.alpha ?? null, { Vsq: s.Vsq, Gnorm: s.Gnorm, J: s.J, gradJsq: s.gradJsq, L: tr.header.L }));
+      for (const [i, q] of ratios(dev).entries()) {
+        expect(q, `${rule} device t = ${i}`).toBeGreaterThanOrEqual(1 - ETA_MARGIN - 8 * u);
+        expect(q, `${rule} device t = ${i}`).toBeLessThanOrEqual(1);
+      }
+      for (const [i, q] of ratios(host).entries()) {
+        expect(q, `${rule} host t = ${i}`).toBeGreaterThanOrEqual(1 - 2 * u);
+        expect(q, `${rule} host t = ${i}`).toBeLessThanOrEqual(1);
+      }
+      // from there on the two trajectories differ only through that margin
+      const d = worstRelDiff(dev, host);
+      console.log(`cola ${rule}, device vs host eta: worst relative difference ${d.rel.toExponential(2)} (${d.where})`);
+      expect(d.rel, d.where).toBeLessThan(2 ** -18);
+    }
+    // divergence (norm, alpha 5, from a random start): found at a batched read-back, at the step the host path finds it
+    const wild: Case = { name: 'quadratic', opts: { m: 6, n: 5 }, rank: 2, steps: 40 };
+    const div = { ...cfg, alpha: 5, init: 'random' } as const;
+    const a = (await runOn('webgpu', wild, 'norm', div)).trace;
+    const b = await onHost(async () => (await runOn('webgpu', wild, 'norm', div)).trace);
+    expect(a.divergence?.reason).toMatch(/is (NaN|Infinity|-Infinity) at step \d+/);
+    expect(a.summary).toMatchObject({ diverged: true, steps: a.divergence!.t });
+    expect(a.divergence!.t).toBe(b.divergence!.t);
+    // Ctrl-C after the third record: the fourth, already computed and read back with it, is dropped
+    let seen = 0;
+    const stopped = (await runOn('webgpu', { ...wild, steps: 20 }, 'theory', cfg, () => seen++, () => seen >= 3)).trace;
+    expect(stopped.steps.map((s) => s.t)).toEqual([0, 1, 2]);
+    expect(stopped.summary).toMatchObject({ interrupted: true, steps: 2, diverged: false });
   });
 
   it('a diverging constant step ends with a divergence record, as on wasm', async () => {
