@@ -88,7 +88,6 @@ const ALLOWED: Record<string, string> = {
   'reports/sections/summary.ts': 'B: proofCell',
   'reports/tables.ts': 'B: TableOptions MatrixLike',
   'reports/witness.ts': 'B: inputTree comparisonsTable WitnessOptions',
-  'runtime/interrupt.ts': 'A (runtime): Interrupt',
   'runtime/progress.ts': 'A (runtime): ProgressPrinter',
   'theory/results.ts': 'B: StatisticalConfidence TraceClaimStatus ProofVerdict',
 };
