@@ -106,6 +106,14 @@ describe('Ctrl-C keeps what was there', () => {
     expect(doc.cases).toBeGreaterThan(0);
   });
 
+  it('verify: Ctrl-C in a stage stops the whole job with 130 and names the stage (it used to go on, or call it a failure)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-int-'));
+    const r = await interrupted(['verify', '--budget', '0.02', '--no-fmnist', '--seed', '5', '--results', dir, '--out', join(dir, 'r.html')], /Check every claim/, 300);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted during "Check every claim"/);
+    expect(r.stderr).not.toMatch(/\[3\/\d+\]/);
+  });
+
   it('search --workers 1000 --seconds 2 keeps its budget (wall clock, worker start-up included)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lc-int-'));
     const t0 = Date.now();
