@@ -16,7 +16,8 @@
  */
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
-import { directEnabled, directUnsupported, makeDirect, webgpuDevice } from './direct-webgpu.ts';
+import { directEnabled, webgpuDevice } from './direct-dawn.ts';
+import { directUnsupported, makeDirect } from './direct-webgpu.ts';
 import { checkMethod, trainMethod } from './methods.ts';
 import type { Rng } from './rng.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
