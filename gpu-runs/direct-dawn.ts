@@ -86,6 +86,9 @@ export interface Kernel {
 
 type UniformValue = { type: 'int32' | 'float32'; data: number[] };
 
+/** Pipelines by device and shader text (SwiftShader takes about a second to compile a big one). */
+const compiled = new WeakMap<GPUDevice, Map<string, { layout: any; pipeline: any }>>();
+
 /** Runs f with Dawn's validation and out-of-memory errors caught, thrown as one Error naming `what`. */
 export async function check(device: GPUDevice, what: string, f: () => void): Promise<void> {
   device.pushErrorScope('validation');
@@ -93,7 +96,10 @@ export async function check(device: GPUDevice, what: string, f: () => void): Pro
   f();
   const oom = await device.popErrorScope();
   const val = await device.popErrorScope();
-  if (oom || val) throw new Error(`${what}: ${(val ?? oom).message}`);
+  if (oom || val) {
+    compiled.delete(device); // a pipeline made in f may be the invalid one
+    throw new Error(`${what}: ${(val ?? oom).message}`);
+  }
 }
 
 /** Work a direct step has encoded: dispatches, submits and read-backs (mapAsync), for the bench's counts. */
@@ -135,18 +141,26 @@ export class DawnKit {
     return u;
   }
 
+  /** The program's pipeline (compiled once per device and shader: later steps of the same size reuse it) and a uniform buffer. */
   kernel(program: WebGPUProgram, values: UniformValue[]): Kernel {
-    const COMPUTE = g().GPUShaderStage.COMPUTE;
-    const layout = this.device.createBindGroupLayout({
-      entries: [
-        { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } },
-        ...program.variableNames.map((_, i) => ({ binding: 1 + i, visibility: COMPUTE, buffer: { type: 'read-only-storage' } })),
-        { binding: 1 + program.variableNames.length, visibility: COMPUTE, buffer: { type: 'uniform' } },
-      ],
-    });
-    const module = this.device.createShaderModule({ code: shaderOf(program) });
-    const pipeline = this.device.createComputePipeline({ layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: '_start' } });
-    return { program, pipeline, layout, uniforms: this.uniforms(program, values) };
+    const code = shaderOf(program);
+    let cache = compiled.get(this.device);
+    if (!cache) compiled.set(this.device, (cache = new Map()));
+    let made = cache.get(code);
+    if (!made) {
+      const COMPUTE = g().GPUShaderStage.COMPUTE;
+      const layout = this.device.createBindGroupLayout({
+        entries: [
+          { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } },
+          ...program.variableNames.map((_, i) => ({ binding: 1 + i, visibility: COMPUTE, buffer: { type: 'read-only-storage' } })),
+          { binding: 1 + program.variableNames.length, visibility: COMPUTE, buffer: { type: 'uniform' } },
+        ],
+      });
+      const module = this.device.createShaderModule({ code });
+      const pipeline = this.device.createComputePipeline({ layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: '_start' } });
+      cache.set(code, (made = { layout, pipeline }));
+    }
+    return { program, ...made, uniforms: this.uniforms(program, values) };
   }
 
   bind(k: Kernel, out: Range, ins: Range[], uniforms: GPUBuffer = k.uniforms): any {

@@ -107,11 +107,12 @@ const LOGITS_KERNEL = 'LoracheckSoftmaxLogits';
 const PARTIALS_KERNEL = 'LoracheckSoftmaxGradPartials';
 const ADAPTER_KERNEL = 'LoracheckSoftmaxAdapterGrads';
 
-/** Most classes of the LoRA kernels (their logits and partial sums live in registers, CP / 4 vec4s). */
+/** Most classes of the LoRA kernels (their logits and partial sums live in registers, CP / 4 vec4s;
+ *  a W^T tile, TILE x CP / 4 vec4s, is loaded one vec4 a thread). */
 export const SOFTMAX_MAX_CLASSES = 16;
 /** Rows a logits workgroup takes (a thread each), and the columns of X one tile of workgroup memory holds. */
 const LOGITS_ROWS = 64;
-const TILE = 32;
+const TILE = 16;
 /** Columns of X a partials workgroup takes (a thread each), and the rows a thread loads before it adds them. */
 const PART_COLS = 64;
 const UNROLL = 4;
@@ -153,8 +154,9 @@ export function weightProgram(n: number, C: number, r: number): WebGPUProgram {
 /**
  * Row i -> result[i * CP + c] = (softmax(Z_i)_c - Y_ic) / N (zero for c >= C) and
  * result[jOff + i] = logsumexp(Z_i) - <Z_i, Y_i>, with Z_i = W x_i summed over the columns in
- * order. Tiles of X (LOGITS_ROWS rows x TILE columns, read row by row: coalesced) and of W^T in
- * workgroup memory; each thread keeps its row's logits in CP / 4 vec4s.
+ * order. Tiles of X (LOGITS_ROWS rows x TILE columns, read row by row: coalesced) and of W^T go
+ * through workgroup memory; each thread loads its share of the next tile into registers while it
+ * works on the current one, and keeps its row's logits in CP / 4 vec4s.
  */
 export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
   const CP = paddedClasses(C);
@@ -172,32 +174,40 @@ export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
     getUserCode: () => `
       var<workgroup> xs : array<f32, ${LOGITS_ROWS * (TILE + 1)}>;
       var<workgroup> ws : array<vec4<f32>, ${TILE * C4}>;
+      var<private> px : array<f32, ${TILE}>;
+      var<private> pw : vec4<f32>;
+      // this thread's share of the tile at column k0: entries t, t + ${LOGITS_ROWS}, ... of X's and of W^T's
+      fn fetch(row0 : i32, k0 : i32, t : i32) {
+        for (var u = 0; u < ${TILE}; u = u + 1) {
+          let e = t + u * ${LOGITS_ROWS};
+          let gi = row0 + e / ${TILE};
+          let gc = k0 + e % ${TILE};
+          var v = 0.0;
+          if (gi < ${N} && gc < ${n}) { v = X[gi * ${n} + gc]; }
+          px[u] = v;
+        }
+        let k = k0 * ${C4} + t;
+        pw = vec4<f32>(0.0);
+        if (t < ${TILE * C4} && k < ${n * C4}) { pw = vec4<f32>(Wt[4 * k], Wt[4 * k + 1], Wt[4 * k + 2], Wt[4 * k + 3]); }
+      }
       fn main(index : i32) {
         let t = i32(localId.x);
         let row0 = i32(workgroupId.x) * ${LOGITS_ROWS};
         ${each((c) => `var z${c} = vec4<f32>(0.0);`)}
+        fetch(row0, 0, t);
         for (var k0 = 0; k0 < ${n}; k0 = k0 + ${TILE}) {
-          for (var e = t; e < ${LOGITS_ROWS * TILE}; e = e + ${LOGITS_ROWS}) {
-            let rr = e / ${TILE};
-            let cc = e - rr * ${TILE};
-            let gi = row0 + rr;
-            let gc = k0 + cc;
-            var v = 0.0;
-            if (gi < ${N} && gc < ${n}) { v = X[gi * ${n} + gc]; }
-            xs[rr * ${TILE + 1} + cc] = v;
-          }
-          for (var e = t; e < ${TILE * C4}; e = e + ${LOGITS_ROWS}) {
-            let k = k0 * ${C4} + e;
-            var w = vec4<f32>(0.0);
-            if (k < ${n * C4}) { w = vec4<f32>(Wt[4 * k], Wt[4 * k + 1], Wt[4 * k + 2], Wt[4 * k + 3]); }
-            ws[e] = w;
-          }
           workgroupBarrier();
+          for (var u = 0; u < ${TILE}; u = u + 1) {
+            let e = t + u * ${LOGITS_ROWS};
+            xs[(e / ${TILE}) * ${TILE + 1} + e % ${TILE}] = px[u];
+          }
+          if (t < ${TILE * C4}) { ws[t] = pw; }
+          workgroupBarrier();
+          if (k0 + ${TILE} < ${n}) { fetch(row0, k0 + ${TILE}, t); }
           for (var cc = 0; cc < ${TILE}; cc = cc + 1) {
             let x = xs[t * ${TILE + 1} + cc];
             ${each((c) => `z${c} = z${c} + ws[cc * ${C4} + ${c}] * x;`)}
           }
-          workgroupBarrier();
         }
         let i = row0 + t;
         if (i < ${N}) {
