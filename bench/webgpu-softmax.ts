@@ -210,7 +210,7 @@ interface Counts {
  * set-up cancels. tfjs submits a command buffer per dispatch or per batch of them (its own
  * policy): its submits are not counted, its dispatches are.
  */
-export async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EVERY): Promise<Counts[]> {
+async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EVERY): Promise<Counts[]> {
   const tf = backend.tf;
   const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
   const seen = { dispatches: 0, reads: 0 };

@@ -103,7 +103,7 @@ export async function check(device: GPUDevice, what: string, f: () => void): Pro
 }
 
 /** Work a direct step has encoded: dispatches, submits and read-backs (mapAsync), for the bench's counts. */
-export interface DirectCounts {
+interface DirectCounts {
   dispatches: number;
   submits: number;
   reads: number;
@@ -203,7 +203,7 @@ export interface DirectBatch {
 }
 
 /** Where the trainer finds each quantity in a direct step's record (trainer.ts unpack). */
-export interface DirectLayout {
+interface DirectLayout {
   J: number;
   Jscale: number;
   V: number;
@@ -232,7 +232,7 @@ export interface DirectStep {
 }
 
 /** Slot s of a region lies at base + s * stride bytes of its buffer (2 maxBatch slots: a batch uses one half). */
-export interface SlotRegion {
+interface SlotRegion {
   buffer: GPUBuffer;
   base: number;
   stride: number;
