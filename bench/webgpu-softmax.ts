@@ -21,16 +21,17 @@
 import type { Backend } from '../gpu-runs/backend.ts';
 import type { Dataset } from '../gpu-runs/data/dataset.ts';
 import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
-import { webgpuDevice, type DirectBatch, type DirectStep } from '../gpu-runs/direct-dawn.ts';
+import { webgpuDevice, type DirectStep } from '../gpu-runs/direct-dawn.ts';
 import { makeSoftmaxDirect } from '../gpu-runs/direct-softmax.ts';
 import { Rng } from '../gpu-runs/rng.ts';
-import { parseRule, stepSize } from '../gpu-runs/rules.ts';
+import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { DEFAULT_READ_EVERY, sum64 } from '../gpu-runs/train-common.ts';
+import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
+import { compareRecords, cudaEager, etaAboveRule, RECORD_FIELDS, runDirect, trainerReference, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-import { openWebgpu, runPeer, syntheticImages, timeWorkload, torchCuda, type PeerTiming, type StepTiming } from './webgpu.ts';
+import { openWebgpu, syntheticImages, timeWorkload, type PeerTiming, type StepTiming } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type GPUDevice = any;
@@ -43,7 +44,6 @@ const CHECK_STEPS = 40;
  *  shaders, about 1e-7 an operation, compounding over the steps. A 0.1% change of eta is caught (bench/webgpu-softmax.test.ts). */
 const CHECK_TOL = 1e-5;
 const SEED = 1;
-const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 
 /** The first N rows of Fashion-MNIST's training set, or seeded synthetic images of that shape. */
 function images(N: number): Dataset {
@@ -75,77 +75,12 @@ async function inputs(backend: Backend, d: Dataset, r: number): Promise<Inputs> 
   }
 }
 
-/** The direct step driven as the trainer drives it: READ_EVERY steps a submit, records unpacked in float64 (trainer.ts unpack). */
-interface Runner {
-  /** Runs `count` more steps and reads their records; pipelined: the next batch is submitted before each read-back. */
-  run(count: number, pipelined?: boolean): Promise<StepRecord[]>;
-  readonly step: DirectStep;
-}
-
-async function runner(device: GPUDevice, d: Dataset, inp: Inputs, r: number, numScale: number): Promise<Runner> {
-  const step = await makeSoftmaxDirect(device, {
+/** The direct step on the inputs the trainer sees, READ_EVERY steps a submit at most. */
+function direct(device: GPUDevice, d: Dataset, inp: Inputs, r: number, numScale: number): Promise<DirectStep> {
+  return makeSoftmaxDirect(device, {
     N: d.N, n: d.n, C: d.classes, r, X: inp.X, Y: inp.Y, W0: inp.W0, B0: new Float32Array(d.classes * r), A0: inp.A0,
     rule: parseRule('theory'), alpha: null, L: inp.L, maxBatch: READ_EVERY, numScale,
   });
-  const lay = step.layout;
-  const read = async (b: DirectBatch, start: number): Promise<StepRecord[]> => {
-    const recs = await step.read(b);
-    const time_ms = performance.now() - start;
-    return recs.map((vals, s) => {
-      let off = 0;
-      const take = (len: number): number => {
-        const v = sum64(vals, off, off + len);
-        off += len;
-        return v;
-      };
-      const J = lay.Jscale * take(lay.J);
-      const Vsq = take(lay.V);
-      const Gnorm = Math.sqrt(take(lay.G));
-      const gradJsq = take(lay.D);
-      return { type: 'step' as const, t: b.t0 + s, J, Vsq, Gnorm, gradJsq, eta: vals[step.etaIndex]!, time_ms };
-    });
-  };
-  return {
-    step,
-    async run(count: number, pipelined = false): Promise<StepRecord[]> {
-      const start = performance.now();
-      const out: StepRecord[] = [];
-      let submitted = 0;
-      const next = () => {
-        const b = Math.min(READ_EVERY, count - submitted);
-        submitted += b;
-        return step.submit(b);
-      };
-      let cur: DirectBatch | undefined = next();
-      while (cur) {
-        const ahead: DirectBatch | undefined = pipelined && submitted < count ? next() : undefined;
-        out.push(...(await read(cur, start)));
-        cur = ahead ?? (submitted < count ? next() : undefined);
-      }
-      return out;
-    },
-  };
-}
-
-/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta), or undefined. */
-function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
-  const rule = parseRule('theory');
-  for (const x of recs) {
-    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.J, gradJsq: x.gradJsq, L });
-    if (!(x.eta <= exact)) return `t = ${x.t}: the direct eta ${x.eta} exceeds (8)'s ${exact}`;
-  }
-  return undefined;
-}
-
-interface Check {
-  size: string;
-  steps: number;
-  maxRel: number;
-  /** Values compared, and how many agree bit for bit. */
-  values: number;
-  exact: number;
-  worst: string;
-  wrong?: string;
 }
 
 /**
@@ -153,42 +88,20 @@ interface Check {
  * pipelined), and every direct eta against (8) in float64. numScale scales the direct eta's
  * numerator: 1 is the trainer's step; the tests pass another value to see the check fail.
  */
-export async function checkSoftmax(backend: Backend, d: Dataset, r: number, steps = CHECK_STEPS, numScale = 1): Promise<Check> {
+export async function checkSoftmax(backend: Backend, d: Dataset, r: number, steps = CHECK_STEPS, numScale = 1): Promise<RecordCheck> {
   const size = `${d.N} x ${d.n}, ${d.classes} classes, r = ${r}`;
   const device = webgpuDevice(backend.tf);
-  const rng = new Rng(SEED);
-  const w = logregWorkload(backend.tf, d.name, d, rng);
-  const sink = new MemorySink();
-  try {
-    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: SEED, readEvery: READ_EVERY, readAfterMs: Infinity, direct: false }, sink);
-  } finally {
-    w.dispose();
-  }
-  const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+  const { ref, res } = await trainerReference(backend, (rng) => logregWorkload(backend.tf, d.name, d, rng), size, r, steps, SEED, READ_EVERY);
   const inp = await inputs(backend, d, r);
-  const res: Check = { size, steps: ref.length, maxRel: 0, values: 0, exact: 0, worst: '-' };
-  if (ref.length !== steps + 1) res.wrong = `the trainer wrote ${ref.length} records, expected ${steps + 1}`;
   for (const pipelined of [false, true]) {
-    const dr = await runner(device, d, inp, r, numScale);
+    const step = await direct(device, d, inp, r, numScale);
     let mine: StepRecord[];
     try {
-      mine = await dr.run(steps + 1, pipelined);
+      mine = await runDirect(step, steps + 1, READ_EVERY, pipelined);
     } finally {
-      dr.step.destroy();
+      step.destroy();
     }
-    if (mine.length !== ref.length) res.wrong ??= `direct${pipelined ? ' (pipelined)' : ''} gave ${mine.length} records, the trainer ${ref.length}`;
-    for (let i = 0; i < Math.min(ref.length, mine.length); i++)
-      for (const f of FIELDS) {
-        const x = ref[i]![f];
-        const y = mine[i]![f];
-        const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
-        res.values++;
-        if (x === y) res.exact++;
-        if (!(rel <= res.maxRel) && !Number.isNaN(res.maxRel)) {
-          res.maxRel = Number.isNaN(rel) ? NaN : rel;
-          res.worst = `${f} at t = ${i}${pipelined ? ' (pipelined)' : ''}: trainer ${x}, direct ${y}`;
-        }
-      }
+    compareRecords(res, ref, mine, pipelined ? ' (pipelined)' : '');
     res.wrong ??= etaAboveRule(mine, inp.L);
   }
   if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
@@ -262,15 +175,15 @@ async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EV
     gpu.read = origRead;
   }
   const inp = await inputs(backend, d, r);
-  const dr = await runner(webgpuDevice(tf), d, inp, r, 1);
+  const step = await direct(webgpuDevice(tf), d, inp, r, 1);
   try {
-    await dr.run(K, true);
-    const a = { ...dr.step.counts };
-    await dr.run(K, true);
-    const c = dr.step.counts;
+    await runDirect(step, K, K, true);
+    const a = { ...step.counts };
+    await runDirect(step, K, K, true);
+    const c = step.counts;
     out.push({ path: `direct step (train's default on webgpu), ${K} steps a submit`, dispatches: (c.dispatches - a.dispatches) / K, submits: (c.submits - a.submits) / K, reads: (c.reads - a.reads) / K });
   } finally {
-    dr.step.destroy();
+    step.destroy();
   }
   return out;
 }
@@ -283,7 +196,7 @@ interface DirectTiming {
 
 interface Timed {
   name: string;
-  check: Check;
+  check: RecordCheck;
   direct?: DirectTiming;
   trainerDirect?: StepTiming;
   trainer?: StepTiming;
@@ -292,7 +205,7 @@ interface Timed {
   failed?: string;
 }
 
-type Result = { adapter: string; software: boolean; counts: Counts[]; countSize: string; checks: Check[]; timed: Timed[] } | { skipped: string };
+type Result = { adapter: string; software: boolean; counts: Counts[]; countSize: string; checks: RecordCheck[]; timed: Timed[] } | { skipped: string };
 
 async function runSoftmax(opts: BenchOptions): Promise<Result> {
   const { log } = opts;
@@ -311,13 +224,13 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
   for (const c of counts) log(`  ${c.path}: ${c.dispatches} dispatches, ${Number.isNaN(c.submits) ? "" : `${c.submits} submits, `}${c.reads} read-backs a step`);
   if (soft && !forced)
     return { adapter: a.label, software: true, counts, countSize, checks: [], timed: [] };
-  const checks: Check[] = [];
+  const checks: RecordCheck[] = [];
   const timed: Timed[] = [];
   // [N, r, timed]: the check alone at a small size; then the check and the timing at the size
   const sizes: [number, number, boolean][] = soft ? [[200, 4, false], [256, 8, true]] : [[512, 4, false], [opts.quick ? 15000 : 60000, 8, true]];
   for (const [N, rk, time] of sizes) {
     const d = images(N);
-    let c: Check;
+    let c: RecordCheck;
     try {
       c = await checkSoftmax(backend, d, rk);
     } catch (e) {
@@ -330,19 +243,19 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
     timed.push(row);
     try {
       const inp = await inputs(backend, d, rk);
-      const dr = await runner(webgpuDevice(backend.tf), d, inp, rk, 1);
+      const step = await direct(webgpuDevice(backend.tf), d, inp, rk, 1);
       try {
-        await dr.run(2 * READ_EVERY, true); // warm-up: clocks up, both halves used
+        await runDirect(step, 2 * READ_EVERY, READ_EVERY, true); // warm-up: clocks up, both halves used
         const count = (soft ? 2 : 16) * READ_EVERY;
         const t0 = performance.now();
-        const recs = await dr.run(count, true);
+        const recs = await runDirect(step, count, READ_EVERY, true);
         const ms = (performance.now() - t0) / recs.length;
-        const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
+        const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => RECORD_FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
         if (bad) row.failed = `timed run: ${bad}`;
         row.direct = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length };
         log(`  direct, pipelined: ${row.direct.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps)`);
       } finally {
-        dr.step.destroy();
+        step.destroy();
       }
       const make = (rng: Rng) => logregWorkload(backend.tf, d.name, d, rng);
       row.trainerDirect = await timeWorkload(backend, make, rk, soft ? 32 : 1024, soft ? 2 * 4 : 2 * READ_EVERY, soft ? 4 : READ_EVERY, true);
@@ -350,13 +263,9 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
       row.trainer = await timeWorkload(backend, make, rk, soft ? 8 : 128, soft ? 4 : READ_EVERY, soft ? 4 : READ_EVERY, false);
       log(`  trainer, tfjs path: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
       if (!soft) {
-        const cuda = torchCuda();
-        if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
-        else {
-          const eager = runPeer(['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), '--steps', '256', '--warmup', '16', '--L', String(inp.Lloss)], 'cuda', false);
-          if ('skipped' in eager) row.peerSkipped = eager.skipped;
-          else row.eager = eager;
-        }
+        const eager = cudaEager(['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), '--steps', '256', '--warmup', '16', '--L', String(inp.Lloss)]);
+        if ('skipped' in eager) row.peerSkipped = eager.skipped;
+        else row.eager = eager;
         log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
       } else row.peerSkipped = 'not run on a software adapter';
     } catch (e) {

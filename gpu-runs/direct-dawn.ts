@@ -11,6 +11,7 @@
  * more than the GPU time of a whole step at the sizes the bench times.
  */
 import type { TF } from './backend.ts';
+import type { Rule } from './rules.ts';
 import type { WebGPUProgram } from './webgpu-kernels.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -211,6 +212,21 @@ interface DirectLayout {
   D: number;
   /** Rows of ||W_t - W*||^2 after the record (0: none). */
   dist: number;
+}
+
+/** What every direct step is given besides its workload's data. */
+export interface DirectStepInputs {
+  /** The iterate at t = 0. */
+  B0: Float32Array;
+  A0: Float32Array;
+  rule: Rule;
+  alpha: number | null;
+  /** The theory's constant (fixed for the run). */
+  L: number;
+  /** Steps a submit at most (<= DIRECT_MAX_BATCH). */
+  maxBatch: number;
+  /** Scales eta's numerator: 1 is the trainer's step; the benches' tests pass another value to see their checks fail. */
+  numScale?: number;
 }
 
 /** A direct step at one size: buffers, pipelines and bind groups made once. */

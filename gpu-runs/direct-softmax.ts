@@ -22,7 +22,7 @@
  * which the batch's read-back copies out with the records (the rule adapt2, which sums them on
  * the device, also gives them to the record kernel).
  */
-import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
+import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type DirectStepInputs, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
 import type { Rule } from './rules.ts';
 import { RECORD_MAX_SUM, recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
@@ -47,7 +47,7 @@ export function softmaxDirectUnsupported(device: GPUDevice | undefined, N: numbe
   return undefined;
 }
 
-interface SoftmaxDirectInputs {
+interface SoftmaxDirectInputs extends DirectStepInputs {
   N: number;
   n: number;
   C: number;
@@ -56,17 +56,6 @@ interface SoftmaxDirectInputs {
   X: Float32Array;
   Y: Float32Array;
   W0: Float32Array;
-  /** The iterate at t = 0. */
-  B0: Float32Array;
-  A0: Float32Array;
-  rule: Rule;
-  alpha: number | null;
-  /** The theory's constant (fixed for the run). */
-  L: number;
-  /** Steps a submit at most (<= DIRECT_MAX_BATCH). */
-  maxBatch: number;
-  /** Scales eta's numerator: 1 is the trainer's step; a test passes another value to see the eta check fail. */
-  numScale?: number;
 }
 
 const alignUp = (bytes: number, align: number): number => Math.ceil(bytes / align) * align;

@@ -23,8 +23,7 @@
  *   distance     rows of ||BA - C||^2 (small runs: train-common.ts recordsDistance)
  *   update x 2   B, A <- B, A - eta grad  (3), ping-pong buffers (LoracheckStepUpdate)
  */
-import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
-import type { Rule } from './rules.ts';
+import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type DirectStepInputs, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
 import { recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
 import { customKernelsEnabled, type WebGPUProgram } from './webgpu-kernels.ts';
 import { chunkRows, colPartialsProgram, rowStepProgram, STEP_MAX_RANK, sumChunksProgram } from './workloads/quadratic-webgpu.ts';
@@ -78,7 +77,7 @@ function distanceProgram(m: number, n: number, r: number): WebGPUProgram {
   };
 }
 
-interface DirectInputs {
+interface DirectInputs extends DirectStepInputs {
   m: number;
   n: number;
   r: number;
@@ -86,19 +85,8 @@ interface DirectInputs {
   C: Float32Array;
   h: Float32Array;
   k: Float32Array;
-  /** The iterate at t = 0. */
-  B0: Float32Array;
-  A0: Float32Array;
-  rule: Rule;
-  alpha: number | null;
-  /** The theory's constant (fixed for the run). */
-  L: number;
   /** Also the rows of ||W_t - C||^2 after each record. */
   distance: boolean;
-  /** Steps a submit at most (<= DIRECT_MAX_BATCH). */
-  maxBatch: number;
-  /** Scales eta's numerator: 1 is the trainer's step; the bench's test passes another value to see its check fail. */
-  numScale?: number;
 }
 
 export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<DirectStep> {
