@@ -21,6 +21,7 @@
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage (also: bench, direct)
 #   LORACHECK_DEVICE_ONLY=direct     after the set-up, run only the direct-Dawn stage (direct.txt, direct.json)
+#   LORACHECK_DEVICE_ONLY=softmax    after the set-up, run only the softmax-regression stage (softmax.txt, softmax.json)
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -153,6 +154,12 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = bench ]; then
 fi
 if [ "${LORACHECK_DEVICE_ONLY:-}" = direct ]; then
   stage direct 180 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
+  finish
+  exit 0
+fi
+# softmax regression 60000 x 784, r = 8: direct vs the tfjs trainer vs PyTorch eager (bench/webgpu-softmax.ts)
+if [ "${LORACHECK_DEVICE_ONLY:-}" = softmax ]; then
+  stage softmax 240 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"
   finish
   exit 0
 fi
