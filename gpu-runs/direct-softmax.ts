@@ -6,7 +6,7 @@
  * and bind groups made once and up to `maxBatch` steps a submit (direct-dawn.ts). The records
  * come back once per batch: eta (8) is computed on the device, so no step waits for the host.
  *
- * One step, 8 dispatches (the tfjs path: 11, and about 0.1 ms of host work each on an H200):
+ * One step, 8 dispatches (the tfjs path: 12, and about 0.1 ms of host work each on an H200):
  *   weight        W^T = (W0 + BA)^T, padded (LoracheckSoftmaxWeight)
  *   logits        Z = X W^T by tiles, the loss terms into the step's J slot, dZ
  *                 (LoracheckSoftmaxLogits: one pass over X)
@@ -27,7 +27,7 @@ import type { Rule } from './rules.ts';
 import { RECORD_MAX_SUM, recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
 import { STEP_MAX_RANK, sumChunksProgram } from './workloads/quadratic-webgpu.ts';
-import { adapterGradsProgram, gradPartialsProgram, logitsProgram, paddedClasses, partialRows, SOFTMAX_MAX_CLASSES, weightProgram } from './workloads/softmax-webgpu.ts';
+import { adapterGradsProgram, gradPartialsProgram, logitsProgram, paddedClasses, partialRows, SOFTMAX_MAX_CLASSES, softmaxDispatchGroups, weightProgram } from './workloads/softmax-webgpu.ts';
 
 /** WebGPU's default limit on workgroups along one dispatch dimension. */
 const MAX_GROUPS = 65535;
@@ -38,8 +38,7 @@ export function softmaxDirectUnsupported(device: GPUDevice | undefined, N: numbe
   if (!customKernelsEnabled()) return 'custom kernels off (LORACHECK_WEBGPU_KERNELS=0)';
   if (C > SOFTMAX_MAX_CLASSES) return `${C} classes > ${SOFTMAX_MAX_CLASSES}`;
   if (r > STEP_MAX_RANK) return `r = ${r} > ${STEP_MAX_RANK}`;
-  const groups = [Math.ceil(N / 64), Math.ceil(N / partialRows(N)), Math.ceil(n / 64), C + Math.ceil((r * n) / 64), Math.ceil((C * n) / 256), Math.ceil((r * n + 64) / 256)];
-  if (Math.max(...groups) > MAX_GROUPS) return `N = ${N}, n = ${n}: more workgroups than one dispatch dimension has`;
+  if (softmaxDispatchGroups(N, n, C, r) > MAX_GROUPS) return `N = ${N}, n = ${n}: more workgroups than one dispatch dimension has`;
   const most = device.limits?.maxStorageBufferBindingSize ?? 2 ** 27;
   const biggest = Math.max(N * n, N * paddedClasses(C) + 2 * DIRECT_MAX_BATCH * (N + 64)) * 4;
   if (biggest > most) return `a buffer of ${biggest} bytes is over the device's binding limit (${most})`;

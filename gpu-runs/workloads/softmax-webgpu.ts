@@ -350,9 +350,17 @@ function registerAdapters(tf: TF): void {
   });
 }
 
-/** Whether the LoRA kernels apply: webgpu with the kernels on, at most SOFTMAX_MAX_CLASSES classes, r <= STEP_MAX_RANK. */
-export function softmaxAdapterKernelsApply(tf: TF, C: number, r: number): boolean {
-  return crossEntropyKernelsAvailable(tf) && C <= SOFTMAX_MAX_CLASSES && r <= STEP_MAX_RANK;
+/** The most workgroups along one dimension of the LoRA kernels' dispatches (WebGPU allows 65535):
+ *  weight, logits, partials (columns, chunks), sumchunks, adapter, and the [B | A] update. */
+export function softmaxDispatchGroups(N: number, n: number, C: number, r: number): number {
+  const CP = paddedClasses(C);
+  return Math.max(Math.ceil((n * CP) / 256), Math.ceil(N / LOGITS_ROWS), Math.ceil(n / PART_COLS), Math.ceil(N / partialRows(N)), Math.ceil((C * n) / 256), C + Math.ceil((r * n) / 64), Math.ceil((r * n + 64) / 256));
+}
+
+/** Whether the LoRA kernels apply: webgpu with the kernels on, at most SOFTMAX_MAX_CLASSES classes, r <= STEP_MAX_RANK,
+ *  dispatches within WebGPU's limit. */
+export function softmaxAdapterKernelsApply(tf: TF, N: number, n: number, C: number, r: number): boolean {
+  return crossEntropyKernelsAvailable(tf) && C <= SOFTMAX_MAX_CLASSES && r <= STEP_MAX_RANK && softmaxDispatchGroups(N, n, C, r) <= 65535;
 }
 
 /**

@@ -105,7 +105,7 @@ export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng, opts:
   // webgpu: the full-batch LoRA step from the adapters in four kernels (softmax-webgpu.ts), W never
   // stored; where they do not apply (too many classes, r too large), W = W0 + BA as elsewhere
   const fromAdapters = (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-    if (!softmaxAdapterKernelsApply(tf, shape.m, B[0]!.shape[1])) return forward([tf.add(W0, tf.matMul(B[0]!, A[0]!)) as Tensor2D], undefined, true);
+    if (!softmaxAdapterKernelsApply(tf, data.N, data.n, shape.m, B[0]!.shape[1])) return forward([tf.add(W0, tf.matMul(B[0]!, A[0]!)) as Tensor2D], undefined, true);
     const s = softmaxAdapterStepWebgpu(tf, data.X, data.Y, W0, B[0]!, A[0]!);
     return { Jterms: s.Jterms, Jscale: 1 / data.N, G: [s.G], adapterGrads: { gB: [s.gB], gA: [s.gA] } };
   };
