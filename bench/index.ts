@@ -13,6 +13,8 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'webgpu-profile': async () => (await import('./webgpu-profile.ts')).suite,
   // the trainer's quadratic step dispatched straight on Dawn (no tfjs per dispatch), checked against the trainer
   'webgpu-direct': async () => (await import('./webgpu-direct.ts')).suite,
+  // the trainer's softmax-regression step dispatched straight on Dawn, checked against the trainer, with counts
+  'webgpu-softmax': async () => (await import('./webgpu-softmax.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
   traces: async () => (await import('./traces.ts')).suite,

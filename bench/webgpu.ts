@@ -25,7 +25,7 @@ import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { DISTANCE_MAX_ENTRIES } from '../gpu-runs/train-common.ts';
-import { directCounts } from '../gpu-runs/direct-webgpu.ts';
+import { directTotals as directCounts } from '../gpu-runs/direct-dawn.ts';
 import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
 import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';

@@ -16,10 +16,12 @@
  */
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
-import { directEnabled, directUnsupported, makeDirect, webgpuDevice } from './direct-webgpu.ts';
+import { DIRECT_MAX_BATCH, directEnabled, webgpuDevice, type DirectStep, type GPUDevice } from './direct-dawn.ts';
+import { makeSoftmaxDirect, softmaxDirectUnsupported } from './direct-softmax.ts';
+import { directUnsupported, makeDirect } from './direct-webgpu.ts';
 import { checkMethod, trainMethod } from './methods.ts';
 import type { Rng } from './rng.ts';
-import { constantRule, roundDownF32, ruleAlpha, stepSize } from './rules.ts';
+import { constantRule, roundDownF32, ruleAlpha, stepSize, type Rule } from './rules.ts';
 import { planSizes, recordKernelApplies, recordPlan, stepRecordWebgpu, updateWebgpu, type Piece } from './step-webgpu.ts';
 import {
   DEFAULT_READ_AFTER_MS,
@@ -116,19 +118,11 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   const Lfactor = K > 1 ? 2 : 1;
   const Ltheory = (Ll: number): number => Math.max(Lfactor * Ll, 1);
 
-  // webgpu, quadratic, full batch: the whole step on Dawn's device without tfjs (direct-webgpu.ts),
-  // unless turned off (LORACHECK_WEBGPU_DIRECT=0, cfg.direct false, LORACHECK_QUADRATIC_STORE_G=1)
-  const qi = w.quadraticInputs;
+  // webgpu, full batch, quadratic or softmax regression: the whole step on Dawn's device without
+  // tfjs (direct-webgpu.ts, direct-softmax.ts), unless turned off (LORACHECK_WEBGPU_DIRECT=0,
+  // cfg.direct false; the quadratic's LORACHECK_QUADRATIC_STORE_G=1)
   const device = webgpuDevice(tf);
-  const direct =
-    cfg.direct !== false &&
-    directEnabled() &&
-    qi !== undefined &&
-    K === 1 &&
-    cfg.batch === undefined &&
-    !w.Lestimated &&
-    process.env.LORACHECK_QUADRATIC_STORE_G !== '1' &&
-    directUnsupported(device, w.shapes[0]!.m, w.shapes[0]!.n, r) === undefined;
+  const direct = cfg.direct !== false && directEnabled() && K === 1 && cfg.batch === undefined && !w.Lestimated ? directKind(w, device, r, rule) : undefined;
   const header = traceHeader(backend, w, cfg, {
     r,
     L: Ltheory(Lloss),
@@ -251,12 +245,21 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
    */
   const runDirect = async (): Promise<void> => {
     const { m, n } = w.shapes[0]!;
-    const distance = recordsDistance(w, cfg);
-    const [C, h, k, B0, A0] = (await Promise.all([qi!.C, qi!.h, qi!.k, B_[0]!, A_[0]!].map((x) => x.data()))) as Float32Array[];
-    const maxBatch = Math.min(readEvery, 64);
-    const d = await makeDirect(device, { m, n, r, C: C!, h: h!, k: k!, B0: B0!, A0: A0!, rule, alpha, L: Ltheory(Lcur), distance, maxBatch });
+    const [B0, A0] = (await Promise.all([B_[0]!.data(), A_[0]!.data()])) as Float32Array[];
+    const maxBatch = Math.min(readEvery, DIRECT_MAX_BATCH);
+    const common = { r, B0: B0!, A0: A0!, rule, alpha, L: Ltheory(Lcur), maxBatch };
+    let d: DirectStep;
+    if (direct === 'quadratic') {
+      const qi = w.quadraticInputs!;
+      const [C, h, k] = (await Promise.all([qi.C.data(), qi.h.data(), qi.k.data()])) as Float32Array[];
+      d = await makeDirect(device, { ...common, m, n, C: C!, h: h!, k: k!, distance: recordsDistance(w, cfg) });
+    } else {
+      const si = w.softmaxInputs!;
+      const [X, Y, W0] = (await Promise.all([si.X.data(), si.Y.data(), w.W0[0]!.data()])) as Float32Array[];
+      d = await makeSoftmaxDirect(device, { ...common, N: si.X.shape[0], n, C: m, X: X!, Y: Float32Array.from(Y!), W0: W0! });
+    }
     lastRead = performance.now(); // (pipelines compiled)
-    const layout: Layout = { J: m, Jscale: 1, full: 0, V: m + r, G: m, D: m + r, etaOnDevice: true, secant: false, dist: distance ? m : 0, total: d.recordLength };
+    const layout: Layout = { ...d.layout, full: 0, etaOnDevice: true, secant: false, total: d.recordLength };
     try {
       let submitted = 0; // steps t < submitted are queued
       let size = maxBatch;
@@ -433,6 +436,14 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   };
   sink.write(summary);
   return { header, summary, last, divergence, ...(finalW ? { finalW } : {}) };
+}
+
+/** Which direct step (direct-webgpu.ts, direct-softmax.ts) runs this workload here, or undefined (the tfjs path). */
+function directKind(w: Workload, device: GPUDevice | undefined, r: number, rule: Rule): 'quadratic' | 'softmax' | undefined {
+  const { m, n } = w.shapes[0]!;
+  if (w.quadraticInputs) return process.env.LORACHECK_QUADRATIC_STORE_G !== '1' && directUnsupported(device, m, n, r) === undefined ? 'quadratic' : undefined;
+  if (w.softmaxInputs) return softmaxDirectUnsupported(device, w.softmaxInputs.X.shape[0], n, m, r, rule) === undefined ? 'softmax' : undefined;
+  return undefined;
 }
 
 /** Where each quantity sits in a step's packed record. */

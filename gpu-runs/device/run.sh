@@ -22,6 +22,7 @@
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage (also: bench, direct)
 #   LORACHECK_DEVICE_ONLY=direct     after the set-up, run only the direct-Dawn stage (direct.txt, direct.json)
+#   LORACHECK_DEVICE_ONLY=softmax    after the set-up, run only the softmax-regression stage (softmax.txt, softmax.json)
 #   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
 #                                    at 4096 and a cola trace, each verified (about 4 min)
@@ -160,10 +161,16 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = direct ]; then
   finish
   exit 0
 fi
+# softmax regression 60000 x 784, r = 8: direct vs the tfjs trainer vs PyTorch eager (bench/webgpu-softmax.ts)
+if [ "${LORACHECK_DEVICE_ONLY:-}" = softmax ]; then
+  stage softmax 240 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"
+  finish
+  exit 0
+fi
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
-# the softmax step's own suite, where this checkout has it (bench/webgpu-softmax.ts)
-softmax_suite() { [ -f "$ROOT/bench/webgpu-softmax.ts" ] && stage softmax 150 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"; }
+# the softmax step's own suite (bench/webgpu-softmax.ts)
+softmax_suite() { stage softmax 150 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"; }
 if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
   stage bench 200 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
   stage direct 120 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"

@@ -313,6 +313,12 @@ export function quadraticStepFromWWebgpu(tf: TF, W: Tensor2D, C: Tensor2D, h: Te
   return { G, rows: tf.reshape(rows, [2 * m]) as Tensor1D };
 }
 
+/** result[e] = sum_s X[s * size + e] over the S = X.size / size chunks (LoracheckSumChunks). Call inside tf.tidy. */
+export function sumChunksWebgpu(tf: TF, X: Tensor1D, shape: number[]): Tensor {
+  register(tf);
+  return tf.engine().runKernel(SUMCHUNKS_KERNEL, { X } as never, { shape } as never) as Tensor;
+}
+
 /**
  * The adapters' step without storing G: [loss terms | ||G||^2 rows] (2m entries, a slice of the row
  * kernel's output: `rows` with offset 0), grad_B = G A^T (m x r) and grad_A = B^T G (r x n), in

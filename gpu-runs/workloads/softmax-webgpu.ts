@@ -7,10 +7,24 @@
  * logsumexp shifted by the row maximum, as tfjs' logSumExp does. Y is read through f32(): tfjs may
  * keep the one-hot labels in an int32 buffer after casting them. The SwiftShader tests compare
  * the traces with the wasm backend's and with these kernels turned off.
+ *
+ * The LoRA step of softmax regression from the adapters (full batch), five kernels instead of
+ * W = W0 + BA, Z = X W^T, the two above, dZ^T X, G A^T and B^T G:
+ *   LoracheckSoftmaxWeight        W^T = (W0 + BA)^T, rows padded to CP entries
+ *   LoracheckSoftmaxLogits        one pass over X: per row, Z_i = W x_i (tiles of X and W^T in
+ *                                 workgroup memory), its loss term and dZ_i = (softmax(Z_i) - Y_i) / N
+ *   LoracheckSoftmaxGradPartials  one pass over X: dZ^T X over chunks of rows (split-K), one
+ *                                 thread per column of X and chunk
+ *   LoracheckSumChunks            G = the chunks summed (quadratic-webgpu.ts)
+ *   LoracheckSoftmaxAdapterGrads  grad_B = G A^T (one workgroup per row of G) and grad_A = B^T G
+ * The classes are packed four to a vec4 (CP = 4 ceil(C / 4)): dZ rows have CP entries, padded
+ * with zeros. The trainer's tfjs path runs them through tfjs (softmaxAdapterStepWebgpu), its
+ * direct path straight on Dawn (direct-softmax.ts): the same WGSL, the same records.
  */
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
 import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from '../webgpu-kernels.ts';
+import { STEP_MAX_RANK, sumChunksWebgpu } from './quadratic-webgpu.ts';
 
 const TERMS_KERNEL = 'LoracheckCrossEntropyTerms';
 const GRAD_KERNEL = 'LoracheckCrossEntropyGrad';
@@ -86,4 +100,288 @@ export function crossEntropyWebgpu(tf: TF, Z: Tensor2D, Y: Tensor2D, Nb: number,
   const Jterms = tf.engine().runKernel(TERMS_KERNEL, { Z, Y } as never, {}) as Tensor1D;
   if (!withGrad) return { Jterms };
   return { Jterms, dZ: tf.engine().runKernel(GRAD_KERNEL, { Z, Y } as never, { invN: 1 / Nb } as never) as Tensor2D };
+}
+
+const WEIGHT_KERNEL = 'LoracheckSoftmaxWeight';
+const LOGITS_KERNEL = 'LoracheckSoftmaxLogits';
+const PARTIALS_KERNEL = 'LoracheckSoftmaxGradPartials';
+const ADAPTER_KERNEL = 'LoracheckSoftmaxAdapterGrads';
+
+/** Most classes of the LoRA kernels (their logits and partial sums live in registers, CP / 4 vec4s;
+ *  a W^T tile, TILE x CP / 4 vec4s, is loaded one vec4 a thread). */
+export const SOFTMAX_MAX_CLASSES = 16;
+/** Rows a logits workgroup takes (a thread each), and the columns of X one tile of workgroup memory holds. */
+const LOGITS_ROWS = 64;
+const TILE = 16;
+/** Columns of X a partials workgroup takes (a thread each), and the rows a thread loads before it adds them. */
+const PART_COLS = 64;
+const UNROLL = 4;
+
+/** Classes padded to whole vec4s. */
+export const paddedClasses = (C: number): number => 4 * Math.ceil(C / 4);
+
+/** Rows per chunk of the dZ^T X partials: about 128 chunks (at least 64 rows, a multiple of UNROLL). */
+export const partialRows = (N: number): number => Math.max(64, UNROLL * Math.ceil(N / (128 * UNROLL)));
+
+/** W^T = (W0 + BA)^T, its rows padded to CP entries (zeros), for the logits kernel: one thread an entry. */
+export function weightProgram(n: number, C: number, r: number): WebGPUProgram {
+  const CP = paddedClasses(C);
+  return {
+    variableNames: ['W0', 'B', 'A'],
+    outputShape: [n * CP],
+    shaderKey: `loracheck_softmax_weight_${n}_${C}_${r}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil((n * CP) / 256), 1, 1],
+    workgroupSize: [256, 1, 1],
+    size: true,
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let k = index / ${CP};
+          let c = index - k * ${CP};
+          var w = 0.0;
+          if (c < ${C}) {
+            var ba = 0.0;
+            for (var q = 0; q < ${r}; q = q + 1) { ba = ba + B[c * ${r} + q] * A[q * ${n} + k]; }
+            w = W0[c * ${n} + k] + ba;
+          }
+          result[index] = w;
+        }
+      }`,
+  };
+}
+
+/**
+ * Row i -> result[i * CP + c] = (softmax(Z_i)_c - Y_ic) / N (zero for c >= C) and
+ * result[jOff + i] = logsumexp(Z_i) - <Z_i, Y_i>, with Z_i = W x_i summed over the columns in
+ * order. Tiles of X (LOGITS_ROWS rows x TILE columns, read row by row: coalesced) and of W^T go
+ * through workgroup memory; each thread loads its share of the next tile into registers while it
+ * works on the current one, and keeps its row's logits in CP / 4 vec4s.
+ */
+export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
+  const CP = paddedClasses(C);
+  const C4 = CP / 4;
+  const zs = Array.from({ length: C }, (_, c) => `z${c >> 2}[${c & 3}]`);
+  const each = (f: (c: number) => string, sep = ' ') => Array.from({ length: C4 }, (_, c) => f(c)).join(sep);
+  return {
+    variableNames: ['X', 'Y', 'Wt'],
+    outputShape: [N * CP + N],
+    shaderKey: `loracheck_softmax_logits_${N}_${n}_${C}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil(N / LOGITS_ROWS), 1, 1],
+    workgroupSize: [LOGITS_ROWS, 1, 1],
+    uniforms: 'jOff : i32, invN : f32,',
+    getUserCode: () => `
+      var<workgroup> xs : array<f32, ${LOGITS_ROWS * (TILE + 1)}>;
+      var<workgroup> ws : array<vec4<f32>, ${TILE * C4}>;
+      var<private> px : array<f32, ${TILE}>;
+      var<private> pw : vec4<f32>;
+      // this thread's share of the tile at column k0: entries t, t + ${LOGITS_ROWS}, ... of X's and of W^T's
+      fn fetch(row0 : i32, k0 : i32, t : i32) {
+        for (var u = 0; u < ${TILE}; u = u + 1) {
+          let e = t + u * ${LOGITS_ROWS};
+          let gi = row0 + e / ${TILE};
+          let gc = k0 + e % ${TILE};
+          var v = 0.0;
+          if (gi < ${N} && gc < ${n}) { v = X[gi * ${n} + gc]; }
+          px[u] = v;
+        }
+        let k = k0 * ${C4} + t;
+        pw = vec4<f32>(0.0);
+        if (t < ${TILE * C4} && k < ${n * C4}) { pw = vec4<f32>(Wt[4 * k], Wt[4 * k + 1], Wt[4 * k + 2], Wt[4 * k + 3]); }
+      }
+      fn main(index : i32) {
+        let t = i32(localId.x);
+        let row0 = i32(workgroupId.x) * ${LOGITS_ROWS};
+        ${each((c) => `var z${c} = vec4<f32>(0.0);`)}
+        fetch(row0, 0, t);
+        for (var k0 = 0; k0 < ${n}; k0 = k0 + ${TILE}) {
+          workgroupBarrier();
+          for (var u = 0; u < ${TILE}; u = u + 1) {
+            let e = t + u * ${LOGITS_ROWS};
+            xs[(e / ${TILE}) * ${TILE + 1} + e % ${TILE}] = px[u];
+          }
+          if (t < ${TILE * C4}) { ws[t] = pw; }
+          workgroupBarrier();
+          if (k0 + ${TILE} < ${n}) { fetch(row0, k0 + ${TILE}, t); }
+          for (var cc = 0; cc < ${TILE}; cc = cc + 1) {
+            let x = xs[t * ${TILE + 1} + cc];
+            ${each((c) => `z${c} = z${c} + ws[cc * ${C4} + ${c}] * x;`)}
+          }
+        }
+        let i = row0 + t;
+        if (i < ${N}) {
+          var mx = ${zs[0]};
+          ${zs.slice(1).map((v) => `mx = max(mx, ${v});`).join(' ')}
+          var s = 0.0;
+          ${zs.map((v) => `s = s + exp(${v} - mx);`).join(' ')}
+          let lse = log(s) + mx;
+          var zy = 0.0;
+          ${zs.map((v, c) => `zy = zy + ${v} * f32(Y[i * ${C} + ${c}]);`).join(' ')}
+          result[uniforms.jOff + i] = lse - zy;
+          ${zs.map((v, c) => `result[i * ${CP} + ${c}] = (exp(${v} - lse) - f32(Y[i * ${C} + ${c}])) * uniforms.invN;`).join('\n          ')}
+          ${Array.from({ length: CP - C }, (_, k) => `result[i * ${CP} + ${C + k}] = 0.0;`).join(' ')}
+        }
+      }`,
+  };
+}
+
+/**
+ * Partial sums of dZ^T X over chunks of R rows: result[(s * C + c) * n + j] = sum_{i in chunk s} dZ_ic X_ij,
+ * the rows in order. One thread a column j of a chunk (64 a workgroup: each row read coalesced),
+ * UNROLL rows loaded before they are added; dZ read as vec4s (rows padded to CP entries).
+ */
+export function gradPartialsProgram(N: number, n: number, C: number): WebGPUProgram {
+  const CP = paddedClasses(C);
+  const C4 = CP / 4;
+  const R = partialRows(N);
+  const S = Math.ceil(N / R);
+  const each = (f: (c: number) => string, sep = ' ') => Array.from({ length: C4 }, (_, c) => f(c)).join(sep);
+  const rows = (f: (u: number) => string, sep = ' ') => Array.from({ length: UNROLL }, (_, u) => f(u)).join(sep);
+  return {
+    variableNames: ['D', 'X'],
+    outputShape: [S * C * n],
+    shaderKey: `loracheck_softmax_partials_${N}_${n}_${C}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil(n / PART_COLS), S, 1],
+    workgroupSize: [PART_COLS, 1, 1],
+    size: true, // (the shader must read `uniforms`, or its binding is dropped from the layout)
+    getUserCode: () => `
+      fn dz(i : i32, c : i32) -> vec4<f32> {
+        let b = i * ${CP} + 4 * c;
+        return vec4<f32>(D[b], D[b + 1], D[b + 2], D[b + 3]);
+      }
+      fn main(index : i32) {
+        let j = i32(workgroupId.x) * ${PART_COLS} + i32(localId.x);
+        let s = i32(workgroupId.y);
+        if (j >= ${n} || uniforms.size == 0) { return; }
+        let i1 = min(${N}, (s + 1) * ${R});
+        ${each((c) => `var acc${c} = vec4<f32>(0.0);`)}
+        var i = s * ${R};
+        for (; i + ${UNROLL - 1} < i1; i = i + ${UNROLL}) {
+          ${rows((u) => `let x${u} = X[(i + ${u}) * ${n} + j];`)}
+          ${rows((u) => each((c) => `acc${c} = acc${c} + dz(i + ${u}, ${c}) * x${u};`), '\n          ')}
+        }
+        for (; i < i1; i = i + 1) {
+          let x = X[i * ${n} + j];
+          ${each((c) => `acc${c} = acc${c} + dz(i, ${c}) * x;`)}
+        }
+        ${Array.from({ length: C }, (_, c) => `result[(s * ${C} + ${c}) * ${n} + j] = acc${c >> 2}[${c & 3}];`).join('\n        ')}
+      }`,
+  };
+}
+
+/**
+ * result[g * r + q] = (G A^T)_gq for g < C (one workgroup a row of G: each thread r sums over its
+ * columns, then a tree), and result[aOff + q * n + j] = (B^T G)_qj (one thread an entry, the C
+ * terms in order) in the workgroups after them.
+ */
+export function adapterGradsProgram(C: number, n: number, r: number): WebGPUProgram {
+  const WG = 64;
+  return {
+    variableNames: ['G', 'B', 'A'],
+    outputShape: [C * r + r * n],
+    shaderKey: `loracheck_softmax_adapter_${C}_${n}_${r}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [C + Math.ceil((r * n) / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    uniforms: 'aOff : i32,',
+    getUserCode: () => `
+      var<workgroup> red : array<f32, ${r * WG}>;
+      fn main(index : i32) {
+        let g = i32(workgroupId.x);
+        let t = i32(localId.x);
+        var acc : array<f32, ${r}>;
+        for (var q = 0; q < ${r}; q = q + 1) { acc[q] = 0.0; }
+        if (g < ${C}) {
+          for (var j = t; j < ${n}; j = j + ${WG}) {
+            let gv = G[g * ${n} + j];
+            for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + gv * A[q * ${n} + j]; }
+          }
+        }
+        for (var q = 0; q < ${r}; q = q + 1) { red[q * ${WG} + t] = acc[q]; }
+        workgroupBarrier();
+        for (var s = ${WG / 2}; s > 0; s = s >> 1) {
+          if (t < s) {
+            for (var q = 0; q < ${r}; q = q + 1) { red[q * ${WG} + t] = red[q * ${WG} + t] + red[q * ${WG} + t + s]; }
+          }
+          workgroupBarrier();
+        }
+        if (g < ${C}) {
+          if (t == 0) {
+            for (var q = 0; q < ${r}; q = q + 1) { result[g * ${r} + q] = red[q * ${WG}]; }
+          }
+        } else {
+          let e = (g - ${C}) * ${WG} + t;
+          if (e < ${r * n}) {
+            let q = e / ${n};
+            let j = e - q * ${n};
+            var v = 0.0;
+            for (var c = 0; c < ${C}; c = c + 1) { v = v + B[c * ${r} + q] * G[c * ${n} + j]; }
+            result[uniforms.aOff + e] = v;
+          }
+        }
+      }`,
+  };
+}
+
+function registerAdapters(tf: TF): void {
+  registerWebgpuKernel(tf, WEIGHT_KERNEL, ({ W0, B, A }) => {
+    const [C, n] = W0!.shape as [number, number];
+    return { program: weightProgram(n, C, B!.shape[1]!), inputs: [W0!, B!, A!] };
+  });
+  registerWebgpuKernel(tf, LOGITS_KERNEL, ({ X, Y, Wt }, attrs) => {
+    const [N, n] = X!.shape as [number, number];
+    const C = (attrs as { classes: number }).classes;
+    return {
+      program: logitsProgram(N, n, C),
+      inputs: [X!, Y!, Wt!],
+      uniforms: [{ type: 'int32', data: [N * paddedClasses(C)] }, { type: 'float32', data: [1 / N] }],
+    };
+  });
+  registerWebgpuKernel(tf, PARTIALS_KERNEL, ({ D, X }, attrs) => {
+    const [N, n] = X!.shape as [number, number];
+    return { program: gradPartialsProgram(N, n, (attrs as { classes: number }).classes), inputs: [D!, X!] };
+  });
+  registerWebgpuKernel(tf, ADAPTER_KERNEL, ({ G, B, A }) => {
+    const [C, n] = G!.shape as [number, number];
+    const r = B!.shape[1]!;
+    return { program: adapterGradsProgram(C, n, r), inputs: [G!, B!, A!], uniforms: [{ type: 'int32', data: [C * r] }] };
+  });
+}
+
+/** The most workgroups along one dimension of the LoRA kernels' dispatches (WebGPU allows 65535):
+ *  weight, logits, partials (columns, chunks), sumchunks, adapter, and the [B | A] update. */
+export function softmaxDispatchGroups(N: number, n: number, C: number, r: number): number {
+  const CP = paddedClasses(C);
+  return Math.max(Math.ceil((n * CP) / 256), Math.ceil(N / LOGITS_ROWS), Math.ceil(n / PART_COLS), Math.ceil(N / partialRows(N)), Math.ceil((C * n) / 256), C + Math.ceil((r * n) / 64), Math.ceil((r * n + 64) / 256));
+}
+
+/** Whether the LoRA kernels apply: webgpu with the kernels on, at most SOFTMAX_MAX_CLASSES classes, r <= STEP_MAX_RANK,
+ *  dispatches within WebGPU's limit. */
+export function softmaxAdapterKernelsApply(tf: TF, N: number, n: number, C: number, r: number): boolean {
+  return crossEntropyKernelsAvailable(tf) && C <= SOFTMAX_MAX_CLASSES && r <= STEP_MAX_RANK && softmaxDispatchGroups(N, n, C, r) <= 65535;
+}
+
+/**
+ * The full-batch LoRA step's loss terms and gradients from the adapters (W^T formed padded, dZ as
+ * the logits kernel leaves it): Jterms (N), G (C x n), grad_B = G A^T and grad_A = B^T G, in five kernels (and slices).
+ * Call inside tf.tidy, where softmaxAdapterKernelsApply.
+ */
+export function softmaxAdapterStepWebgpu(tf: TF, X: Tensor2D, Y: Tensor2D, W0: Tensor2D, B: Tensor2D, A: Tensor2D): { Jterms: Tensor1D; G: Tensor2D; gB: Tensor2D; gA: Tensor2D } {
+  registerAdapters(tf);
+  const [N, n] = X.shape;
+  const C = W0.shape[0];
+  const r = B.shape[1];
+  const Wt = tf.engine().runKernel(WEIGHT_KERNEL, { W0, B, A } as never, {}) as Tensor1D;
+  const out = tf.engine().runKernel(LOGITS_KERNEL, { X, Y, Wt } as never, { classes: C } as never) as Tensor1D;
+  const parts = tf.engine().runKernel(PARTIALS_KERNEL, { D: out, X } as never, { classes: C } as never) as Tensor1D;
+  const G = sumChunksWebgpu(tf, parts, [C, n]) as Tensor2D;
+  const grads = tf.engine().runKernel(ADAPTER_KERNEL, { G, B, A } as never, {}) as Tensor1D;
+  return {
+    Jterms: tf.slice(out, [N * paddedClasses(C)], [N]) as Tensor1D,
+    G,
+    gB: tf.reshape(tf.slice(grads, [0], [C * r]), [C, r]) as Tensor2D,
+    gA: tf.reshape(tf.slice(grads, [C * r], [r * n]), [r, n]) as Tensor2D,
+  };
 }

@@ -12,7 +12,7 @@ import type { TF } from '../backend.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Rng } from '../rng.ts';
 import { matMulT } from './matmul.ts';
-import { crossEntropyKernelsAvailable, crossEntropyWebgpu } from './softmax-webgpu.ts';
+import { crossEntropyKernelsAvailable, crossEntropyWebgpu, softmaxAdapterKernelsApply, softmaxAdapterStepWebgpu } from './softmax-webgpu.ts';
 import { WorkloadError, type LossGrad, type LossTerms, type MatrixShape, type Workload } from './types.ts';
 
 /** The data as tensors, and the cross-entropy pieces every softmax workload shares. */
@@ -102,6 +102,13 @@ export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng, opts:
     const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
     return { Jterms, Jscale: 1 / Nb, G: dZ ? [matMulT(tf, dZ, Xb, true, false)] : [] };
   };
+  // webgpu: the full-batch LoRA step from the adapters in four kernels (softmax-webgpu.ts), W never
+  // stored; where they do not apply (too many classes, r too large), W = W0 + BA as elsewhere
+  const fromAdapters = (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
+    if (!softmaxAdapterKernelsApply(tf, data.N, data.n, shape.m, B[0]!.shape[1])) return forward([tf.add(W0, tf.matMul(B[0]!, A[0]!)) as Tensor2D], undefined, true);
+    const s = softmaxAdapterStepWebgpu(tf, data.X, data.Y, W0, B[0]!, A[0]!);
+    return { Jterms: s.Jterms, Jscale: 1 / data.N, G: [s.G], adapterGrads: { gB: [s.gB], gA: [s.gA] } };
+  };
   return {
     name,
     description: `softmax regression ${d.n} -> ${d.classes} on ${d.name} (N = ${d.N})${opts.W0 ? ', W0 given' : ''}`,
@@ -116,6 +123,7 @@ export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng, opts:
     supportsBatch: true,
     lossGrad: (W, batch): LossGrad => forward(W, batch, true),
     loss: (W): LossTerms => forward(W, undefined, false),
+    ...(crossEntropyKernelsAvailable(tf) ? { lossGradFromAdapters: fromAdapters, softmaxInputs: { X: data.X, Y: data.Y } } : {}),
     dispose() {
       data.dispose();
       W0.dispose();

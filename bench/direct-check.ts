@@ -1,0 +1,121 @@
+/**
+ * What the benches of the direct webgpu steps (gpu-runs/direct-dawn.ts) need to check and time
+ * one: the step driven as the trainer drives it (batches of `perSubmit` steps, the next batch
+ * queued before each read-back where pipelined), its records unpacked in float64 as trainer.ts
+ * unpack does, compared value by value with the trainer's, and every eta held against rule (8) on
+ * its own recorded scalars (the trainer's checkEta). Used by bench/webgpu-softmax.ts; the
+ * quadratic's bench/webgpu-direct.ts has the same pieces inline.
+ */
+import type { Backend } from '../gpu-runs/backend.ts';
+import type { DirectBatch, DirectStep } from '../gpu-runs/direct-dawn.ts';
+import { Rng } from '../gpu-runs/rng.ts';
+import { parseRule, stepSize } from '../gpu-runs/rules.ts';
+import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { sum64 } from '../gpu-runs/train-common.ts';
+import { train } from '../gpu-runs/trainer.ts';
+import type { Workload } from '../gpu-runs/workloads/types.ts';
+import { runPeer, torchCuda, type PeerTiming } from './webgpu.ts';
+
+export const RECORD_FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
+
+/** One record of a direct step as the trainer writes it: the partials summed in float64 (step.layout), the device's eta. */
+function unpack(step: DirectStep, vals: Float32Array, t: number, time_ms: number): StepRecord {
+  const lay = step.layout;
+  let off = 0;
+  const take = (len: number): number => {
+    const v = sum64(vals, off, off + len);
+    off += len;
+    return v;
+  };
+  const J = lay.Jscale * take(lay.J);
+  const Vsq = take(lay.V);
+  const Gnorm = Math.sqrt(take(lay.G));
+  const gradJsq = take(lay.D);
+  return { type: 'step', t, J, Vsq, Gnorm, gradJsq, eta: vals[step.etaIndex]!, time_ms };
+}
+
+/** Runs `count` more steps (each followed by its update (3)), `perSubmit` a submit, and returns their records. */
+export async function runDirect(step: DirectStep, count: number, perSubmit: number, pipelined = false): Promise<StepRecord[]> {
+  const start = performance.now();
+  const out: StepRecord[] = [];
+  let submitted = 0;
+  const next = (): DirectBatch => {
+    const b = Math.min(perSubmit, count - submitted);
+    submitted += b;
+    return step.submit(b);
+  };
+  let cur: DirectBatch | undefined = next();
+  while (cur) {
+    // pipelined: the next batch is queued before this one's read-back (the GPU never waits for the host)
+    const ahead: DirectBatch | undefined = pipelined && submitted < count ? next() : undefined;
+    const recs = await step.read(cur);
+    const time_ms = performance.now() - start;
+    out.push(...recs.map((v, s) => unpack(step, v, cur!.t0 + s, time_ms)));
+    cur = ahead ?? (submitted < count ? next() : undefined);
+  }
+  return out;
+}
+
+/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta), or undefined. */
+export function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
+  const rule = parseRule('theory');
+  for (const x of recs) {
+    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.J, gradJsq: x.gradJsq, L });
+    if (!(x.eta <= exact)) return `t = ${x.t}: the direct eta ${x.eta} exceeds (8)'s ${exact}`;
+  }
+  return undefined;
+}
+
+/** Direct records against the trainer's: values compared, how many agree bit for bit, the largest relative difference. */
+export interface RecordCheck {
+  size: string;
+  steps: number;
+  maxRel: number;
+  values: number;
+  exact: number;
+  worst: string;
+  wrong?: string;
+}
+
+/**
+ * The reference: the tfjs trainer's records (its direct path off) of t = 0..steps, rule (8), paper
+ * init, on seed `seed` (the workload drawn first from the rng), and a check of `size` begun with
+ * them (already wrong where the trainer wrote another number of records).
+ */
+export async function trainerReference(backend: Backend, make: (rng: Rng) => Workload, size: string, r: number, steps: number, seed: number, readEvery: number): Promise<{ ref: StepRecord[]; res: RecordCheck }> {
+  const rng = new Rng(seed);
+  const w = make(rng);
+  const sink = new MemorySink();
+  try {
+    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed, readEvery, readAfterMs: Infinity, direct: false }, sink);
+  } finally {
+    w.dispose();
+  }
+  const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+  const res: RecordCheck = { size, steps: ref.length, maxRel: 0, values: 0, exact: 0, worst: '-' };
+  if (ref.length !== steps + 1) res.wrong = `the trainer wrote ${ref.length} records, expected ${steps + 1}`;
+  return { ref, res };
+}
+
+/** Adds the comparison of `mine` with `ref` (the trainer's) to `res`; `tag` names the run in `worst`. */
+export function compareRecords(res: RecordCheck, ref: StepRecord[], mine: StepRecord[], tag: string): void {
+  if (mine.length !== ref.length) res.wrong ??= `direct${tag} gave ${mine.length} records, the trainer ${ref.length}`;
+  for (let i = 0; i < Math.min(ref.length, mine.length); i++)
+    for (const f of RECORD_FIELDS) {
+      const x = ref[i]![f];
+      const y = mine[i]![f];
+      const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
+      res.values++;
+      if (x === y) res.exact++;
+      if (!(rel <= res.maxRel) && !Number.isNaN(res.maxRel)) {
+        res.maxRel = Number.isNaN(rel) ? NaN : rel;
+        res.worst = `${f} at t = ${i}${tag}: trainer ${x}, direct ${y}`;
+      }
+    }
+}
+
+/** PyTorch eager on CUDA (bench/peers/torch_cuda_lora.py with `args`), or why it did not run. */
+export function cudaEager(args: string[]): PeerTiming | { skipped: string } {
+  const cuda = torchCuda();
+  return 'skipped' in cuda ? cuda : runPeer(args, 'cuda', false);
+}
