@@ -33,10 +33,13 @@ const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'distSq'] as const;
 const TOL = 1e-5;
 /**
  * Asked of the direct path against the G-stored kernels (LORACHECK_QUADRATIC_STORE_G=1: G, its
- * rows, then G A^T and B^T G by tfjs' matMul): the same float32 values summed in other orders. The
- * record's sums are of nonnegative terms (J, ||V||^2, ||G||^2 rows, grad J's squares), each within
- * k u of its exact value for k <= 96 terms (u = 2^-24: 5.7e-6), and eta is their quotient; measured
- * on SwiftShader at 64 x 64 r = 64, 96 x 96 r = 100, 64 x 64 r = 256 over 40 steps: <= 1.5e-7.
+ * rows, then G A^T and B^T G by tfjs' matMul): the same float32 products summed in other orders.
+ * A float32 sum of k nonnegative terms (J, ||V||^2 and ||G||^2 rows) is within k u of exact
+ * (u = 2^-24; 3.8e-6 at k = 64); grad J's entries are signed sums, within k u of the sum of their
+ * terms' magnitudes; eta is a quotient of such sums, and the iterates then differ by that much a
+ * step. Measured on SwiftShader over 40 steps at 64 x 64 r = 64, 96 x 96 r = 100 and 64 x 64
+ * r = 256: at most 1.5e-7, 60x inside; an eta off by 1e-4 (a wrong kernel's size of error) lands
+ * 10x outside.
  */
 const STORED_TOL = 1e-5;
 
@@ -162,7 +165,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('the trainer\'s direct webgpu step on SwiftSha
     expect(near.values).toBe(5 * 6);
     expect(near.rel, near.where).toBeLessThanOrEqual(STORED_TOL);
     const far = compare(d.trace, off.trace);
-    expect(far.rel, far.where).toBeGreaterThan(10 * STORED_TOL);
+    expect(far.rel, far.where).toBeGreaterThan(5 * STORED_TOL);
     console.log(`64 x 64, r = 64: direct vs G stored ${near.rel}, vs G stored with alpha 1 + 1e-4 ${far.rel} (${far.values} values)`);
     expect((await run(24, 2, { steps: 1 })).trace.header.kernels).toBeUndefined();
   }, 60_000);
