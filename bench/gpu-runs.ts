@@ -28,7 +28,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const MB = 1024 * 1024;
 
-export interface TrainerTiming {
+interface TrainerTiming {
   backend: string;
   stepsPerSec: number;
   msPerStep: number;
@@ -40,7 +40,7 @@ export interface TrainerTiming {
   rssEndMB: number;
 }
 
-export interface GpuRunsBenchResult {
+interface GpuRunsBenchResult {
   quick: boolean;
   fmnist:
     | {
@@ -72,7 +72,7 @@ export interface GpuRunsBenchResult {
 const rssMB = () => process.memoryUsage().rss / MB;
 
 /** Copy bandwidth of this machine: Float32Array.set (memcpy) and a plain JS loop, bytes read + written per second. */
-export function measureBandwidth(quick: boolean): { memcpyGBs: number; loopGBs: number } {
+function measureBandwidth(quick: boolean): { memcpyGBs: number; loopGBs: number } {
   const n = quick ? 4 * MB : 16 * MB; // floats: 16 or 64 MB per array
   const src = new Float32Array(n).fill(1);
   const dst = new Float32Array(n);
@@ -88,7 +88,7 @@ export function measureBandwidth(quick: boolean): { memcpyGBs: number; loopGBs: 
 }
 
 /** Times the real trainer (rule (8), full batch) from the trace's own clock, after `warmup` steps. */
-export async function timeTrainer(
+async function timeTrainer(
   backend: Backend,
   name: WorkloadName,
   opts: WorkloadOptions,
@@ -152,7 +152,7 @@ function runTorchPeer(N: number, r: number, L: number, steps: number): { ok: Non
   };
 }
 
-export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<GpuRunsBenchResult> {
+async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<GpuRunsBenchResult> {
   const quick = opts.quick ?? false;
   const log = opts.log ?? (() => {});
   const bandwidth = measureBandwidth(quick);
@@ -222,7 +222,7 @@ export async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: stri
 const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 /** The result as the bench command's tables. */
-export function benchTables(r: GpuRunsBenchResult): BenchTable[] {
+function benchTables(r: GpuRunsBenchResult): BenchTable[] {
   const tables: BenchTable[] = [];
   const f = r.fmnist;
   if ('skipped' in f) tables.push({ title: 'fmnist-logreg vs PyTorch', columns: ['status'], rows: [['skipped']], notes: [f.skipped] });

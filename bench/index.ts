@@ -4,8 +4,6 @@
  */
 import type { BenchSuite } from './types.ts';
 
-export type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-
 export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   numeric: async () => (await import('./numeric.ts')).suite,
   'gpu-runs': async () => (await import('./gpu-runs.ts')).suite,

@@ -13,7 +13,7 @@ import type { Claim } from '../theory/claim.ts';
 import { claimArbitrary, evaluateCase, stopPlugin } from '../properties/index.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 
-export interface Throughput {
+interface Throughput {
   checks: number;
   seconds: number;
   perSecond: number;
@@ -21,7 +21,7 @@ export interface Throughput {
 }
 
 /** Checks per second of one claim in one mode for about `ms` milliseconds (at most maxChecks). */
-export function throughput(claim: Claim, mode: Mode, ms: number, maxChecks = 100_000, seed = 1): Throughput {
+function throughput(claim: Claim, mode: Mode, ms: number, maxChecks = 100_000, seed = 1): Throughput {
   const F = fieldFor(mode);
   const arb = claimArbitrary(claim, { mode });
   let checks = 0;

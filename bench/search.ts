@@ -29,9 +29,9 @@ import type { BenchSuite, BenchTable } from './types.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 const PYTHON = '/usr/bin/python3';
-export const SEEDS = [1, 2, 3, 4, 5];
+const SEEDS = [1, 2, 3, 4, 5];
 
-export interface FirstCounterexample {
+interface FirstCounterexample {
   claim: string;
   dropped: string;
   workers: number;
@@ -46,7 +46,7 @@ export interface FirstCounterexample {
   witnesses: unknown[];
 }
 
-export interface PeerResult {
+interface PeerResult {
   hypothesis?: string;
   numpy?: string;
   ms: (number | null)[];
@@ -58,7 +58,7 @@ export interface PeerResult {
   skipped?: string;
 }
 
-export interface SearchBenchResult {
+interface SearchBenchResult {
   quick: boolean;
   first: FirstCounterexample[];
   peer: PeerResult;
@@ -76,7 +76,7 @@ export interface SearchBenchResult {
   tightness: { claim: string; shortSeconds: number; longSeconds: number; short: number; long: number; shortCertified?: string; longCertified?: string; gapPercent: number }[];
 }
 
-export function median(xs: (number | null)[]): number | null {
+function median(xs: (number | null)[]): number | null {
   const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
   if (v.length === 0) return null;
   const h = Math.floor(v.length / 2);
@@ -240,7 +240,7 @@ async function tightness(ids: string[], short: number, long: number, log: (s: st
   return out;
 }
 
-export async function runSearchBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<SearchBenchResult> {
+async function runSearchBench(opts: { quick?: boolean; log?: (line: string) => void } = {}): Promise<SearchBenchResult> {
   const quick = opts.quick ?? false;
   const log = opts.log ?? (() => {});
   const pool = new WorkerPool({ workers: 2, handler: HANDLER });
@@ -289,7 +289,7 @@ export async function runSearchBench(opts: { quick?: boolean; log?: (line: strin
 const fmtMs = (x: number | null | undefined) => (x === null || x === undefined ? '-' : (x / 1000).toFixed(2));
 
 /** The result as the tables `loracheck bench` prints. */
-export function searchTables(r: SearchBenchResult): BenchTable[] {
+function searchTables(r: SearchBenchResult): BenchTable[] {
   const a: BenchTable = {
     title: 'search (a): time to the first confirmed, shrunk counterexample (s), 2 workers',
     columns: ['case', 'seed 1', 'seed 2', 'seed 3', 'seed 4', 'seed 5', 'median', 'shrunk sizes'],

@@ -23,15 +23,15 @@ import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
-export const TARGET_SECONDS = 10;
-export const TARGET_RSS_MB = 300;
+const TARGET_SECONDS = 10;
+const TARGET_RSS_MB = 300;
 
 /**
  * Writes a T-step theory trace that float32 can resolve at every step: (9) promises a decrease
  * of 3e-6 J_t (above the 2 x 16 u = 1.9e-6 J_t the verifier needs), J drops by four times that
  * (J_T ~ J_0 e^-12), ||V||^2 grows slowly. Written in 4 MB chunks.
  */
-export function writeSyntheticTrace(file: string, T: number): void {
+function writeSyntheticTrace(file: string, T: number): void {
   const L = 2;
   const header: TraceHeader = {
     type: 'header',
@@ -101,7 +101,7 @@ function readOnly(file: string): number {
   return n;
 }
 
-export interface TracesBenchResult {
+interface TracesBenchResult {
   steps: number;
   fileMB: number;
   cli: { seconds: number; peakRssMB?: number; code: number | null };
@@ -124,7 +124,7 @@ function jsonParseOnly(file: string): number {
   return (performance.now() - t0) / 1000;
 }
 
-export async function benchTraces(opts: BenchOptions): Promise<TracesBenchResult> {
+async function benchTraces(opts: BenchOptions): Promise<TracesBenchResult> {
   const T = opts.quick ? 100_000 : 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'loracheck-bench-traces-'));
   try {

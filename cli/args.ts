@@ -11,7 +11,7 @@ export class UsageError extends Error {
   }
 }
 
-export type FlagType = 'boolean' | 'string' | 'int' | 'number' | 'string[]';
+type FlagType = 'boolean' | 'string' | 'int' | 'number' | 'string[]';
 
 export interface FlagSpec {
   type: FlagType;

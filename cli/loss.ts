@@ -15,7 +15,7 @@ export const LOSS_FLAGS: Record<string, FlagSpec> = {
   Lstar: { type: 'string', arg: 'V', help: 'with --loss: state a lower bound of f per entry (default: certified inf f; L* = m n V)' },
 };
 
-export interface AppliedLoss {
+interface AppliedLoss {
   resolved: ResolvedLoss;
   info: UserLossInfo;
 }

@@ -19,7 +19,7 @@ import type { Witness } from '../theory/results.ts';
 import { evaluateCase, failingFamilies } from './_internals/evaluate.ts';
 import { violated } from './_internals/witness.ts';
 
-export const CORPUS_SCHEMA = 1;
+const CORPUS_SCHEMA = 1;
 
 export interface CorpusEntry {
   /** ISO date it was recorded. */
@@ -118,23 +118,23 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * The entry a new counterexample repeats: same hypotheses dropped and the same failing
  * comparisons (label families). Whether a repeat may count as "known" is `knownFailure`'s call.
  */
-export function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[]; loss?: string }): CorpusEntry | undefined {
+function findKnown(file: CorpusFile, c: { dropped: readonly string[]; failing: readonly string[]; loss?: string }): CorpusEntry | undefined {
   return file.entries.find((e) => sameSet(e.witness.dropped, c.dropped) && sameSet(e.failing, c.failing) && entryLoss(e) === c.loss);
 }
 
 /** The user's loss expression (`--loss`) a witness was found on, if any: a counterexample on
  *  another loss is another finding. */
-export function entryLoss(e: CorpusEntry): string | undefined {
+function entryLoss(e: CorpusEntry): string | undefined {
   const loss = (e.witness.input as { loss?: { family?: unknown; expr?: unknown } } | null)?.loss;
   return loss && loss.family === 'expr' && typeof loss.expr === 'string' ? loss.expr : undefined;
 }
 
 /** The `.corrected` claim of a printed line that the catalogue shows false, if any. */
-export function correctionOf(claimId: string, catalogue: readonly Claim[] = CATALOGUE): Claim | undefined {
+function correctionOf(claimId: string, catalogue: readonly Claim[] = CATALOGUE): Claim | undefined {
   return catalogue.find((c) => c.correctedOf === claimId);
 }
 
-export interface KnownVerdict {
+interface KnownVerdict {
   /** True when the failure is one the corpus already holds AND one that may be known at all. */
   known: boolean;
   /** The corpus entry it repeats (when it repeats one, known or not). */
@@ -172,7 +172,7 @@ export function withEntry(file: CorpusFile, entry: CorpusEntry): CorpusFile {
   return { ...file, entries: [...file.entries, entry] };
 }
 
-export interface ReplayOutcome {
+interface ReplayOutcome {
   ok: boolean;
   /** Why it is not ok (first difference). */
   reason?: string;
@@ -181,7 +181,7 @@ export interface ReplayOutcome {
 }
 
 /** The mode a witness is replayed in: where it was confirmed (exact or precise). */
-export function replayMode(w: Witness): Mode {
+function replayMode(w: Witness): Mode {
   return w.confirmedIn ?? w.foundIn;
 }
 

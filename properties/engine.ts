@@ -60,7 +60,7 @@ export interface FailureSnapshot {
   shrinkStep: number;
 }
 
-export interface CheckOptions {
+interface CheckOptions {
   /** Arithmetic mode; default claim.modes[0]. */
   mode?: Mode;
   /** Budget: number of cases (default: defaultRuns(claim, mode)) or seconds (then runs is unbounded). */

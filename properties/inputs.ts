@@ -37,7 +37,7 @@ import { profileFor, sizes, size, type Profile } from './sizes.ts';
 import { etaFactor, etaRelativeTo8, freeEta, steps } from './steps.ts';
 import { asymRunInput, loraRankRunInput, racPointInput, racRunInput, racRunsInput, sketchInput, sketchMeanInput } from './rac-inputs.ts';
 
-export interface InputOptions {
+interface InputOptions {
   /** Hypotheses the generated inputs must satisfy (those the claim names). */
   hypotheses?: readonly string[];
   dropped?: Dropped;
@@ -69,7 +69,7 @@ const FLOAT64_CAPS: Partial<Record<InputKind, Partial<Profile>>> = {
 };
 
 /** The profile a kind runs with in a mode (float64 caps the costlier kinds). */
-export function kindProfile(kind: InputKind, p: Profile): Profile {
+function kindProfile(kind: InputKind, p: Profile): Profile {
   if (p.mode !== 'float64') return p;
   const caps = FLOAT64_CAPS[kind] ?? {};
   return {
@@ -123,22 +123,22 @@ export function squareInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<Squ
 }
 
 /** Lemma A.2 (embedding): X is m x n. */
-export function blockInput(p0: Profile): fc.Arbitrary<BlockInput> {
+function blockInput(p0: Profile): fc.Arbitrary<BlockInput> {
   const p = kindProfile('block', p0);
   return fc.tuple(size(p.maxM), size(p.maxN), buffer(p.mode, headSide(p))).map(([m, n, buf]) => ({ X: grid(buf, m, n) }));
 }
 
 /** V = [B; A^T] from two grids (B is m x r, A^T is n x r), so shrinking m leaves A alone, and a
  *  common exponent e: V is scaled by 2^-e one case in three (a small V needs both blocks small). */
-export type VGrids = readonly [Buffer, Buffer, number];
+type VGrids = readonly [Buffer, Buffer, number];
 
-export function vGrids(p: Profile): fc.Arbitrary<VGrids> {
+function vGrids(p: Profile): fc.Arbitrary<VGrids> {
   const b = buffer(p.mode, headSide(p));
   const common = fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) });
   return fc.tuple(b, b, common);
 }
 
-export function vFrom(g: VGrids, m: number, n: number, r: number): Matrix<Num> {
+function vFrom(g: VGrids, m: number, n: number, r: number): Matrix<Num> {
   const B = grid(g[0], m, r);
   const At = grid(g[1], n, r);
   const data = [...B.data, ...At.data];
@@ -173,7 +173,7 @@ export function loraInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraI
 }
 
 /** Lemma 3.3: V1 and V2 = V1 + D (D drawn on its own, so d = V2 - V1 shrinks independently of V1). */
-export function loraPairInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraPairInput> {
+function loraPairInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LoraPairInput> {
   const p = kindProfile('lora-pair', p0);
   const { dropped, arb } = loraParts(p, o);
   return fc.tuple(arb, vGrids(p)).map(([[s, raw, vb], db]) => {
@@ -185,7 +185,7 @@ export function loraPairInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<L
 }
 
 /** (23): one point W of the original loss. */
-export function lossPointInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LossPointInput> {
+function lossPointInput(p0: Profile, o: InputOptions = {}): fc.Arbitrary<LossPointInput> {
   const p = kindProfile('loss-point', p0);
   const dropped = o.dropped ?? NONE_DROPPED;
   return fc
@@ -253,7 +253,7 @@ function addNum(mode: Mode, A: Matrix<Num>, B: Matrix<Num>): Matrix<Num> {
 
 // ------------------------------------------------------------------------------ per claim
 
-export interface ClaimArbitraryOptions {
+interface ClaimArbitraryOptions {
   mode: Mode;
   dropped?: Iterable<string> | Dropped;
   /** Overrides of the mode's generation profile (sizes, steps). */
@@ -276,7 +276,7 @@ export function claimArbitrary(claim: Claim, opts: ClaimArbitraryOptions): fc.Ar
   return inputArbitrary(claim.inputKind, p, o);
 }
 
-export function inputArbitrary(kind: InputKind, p: Profile, o: InputOptions): fc.Arbitrary<unknown> {
+function inputArbitrary(kind: InputKind, p: Profile, o: InputOptions): fc.Arbitrary<unknown> {
   switch (kind) {
     case 'amgm':
       return amgmInput(p, o);
@@ -313,4 +313,3 @@ export function inputArbitrary(kind: InputKind, p: Profile, o: InputOptions): fc
   }
 }
 
-export { entry, type Buffer };

@@ -36,13 +36,13 @@ export type LossFamily = 'quadratic' | SeparableLoss['family'] | 'expr';
 
 /** Families a mode can evaluate (log-cosh and logistic need exp/log); only the user's own
  *  loss (`--loss`, user-loss.ts) when one is set. */
-export function familiesFor(mode: Mode): readonly LossFamily[] {
+function familiesFor(mode: Mode): readonly LossFamily[] {
   if (userLoss()) return ['expr'];
   return mode === 'exact' ? ['quadratic', 'pseudo-huber'] : ['quadratic', 'pseudo-huber', 'log-cosh', 'logistic'];
 }
 
 /** The knobs of the stated constants, drawn once per case. */
-export interface ConstantsRaw {
+interface ConstantsRaw {
   /** [1, 2]: L = max(1, true L) * f12 (and true L = L / f12 when `L_ge_1` is dropped). */
   f12: Rational;
   /** (0, 1]: L = true L * fBelow when `smooth` is dropped. */
@@ -58,7 +58,7 @@ export interface ConstantsRaw {
   gapAbove: Rational;
 }
 
-export function constantsRaw(): fc.Arbitrary<ConstantsRaw> {
+function constantsRaw(): fc.Arbitrary<ConstantsRaw> {
   return fc
     .tuple(
       fc.tuple(factorOneTwo(), factorBelowOne(), fc.integer({ min: 0, max: 10 })),
@@ -95,7 +95,7 @@ function maxR(a: Rational, b: Rational): Rational {
  * The factor c by which the loss is rescaled (true L -> c * true L) before L is stated, and the
  * stated L as a function of the rescaled true constant.
  */
-export function plannedScale(trueL: Rational, k: ConstantsRaw, dropped: Dropped): Rational {
+function plannedScale(trueL: Rational, k: ConstantsRaw, dropped: Dropped): Rational {
   const dropL1 = dropped.has('L_ge_1');
   const dropSmooth = dropped.has('smooth');
   if (dropL1) return k.Lfree.div(dropSmooth ? k.fBelow : k.f12).div(trueL); // true L becomes L / f
@@ -104,7 +104,7 @@ export function plannedScale(trueL: Rational, k: ConstantsRaw, dropped: Dropped)
 }
 
 /** The stated L for a loss whose (final, rescaled) true constant is trueL; kept hypotheses are enforced exactly. */
-export function statedL(mode: Mode, trueL: Rational, k: ConstantsRaw, dropped: Dropped): Num {
+function statedL(mode: Mode, trueL: Rational, k: ConstantsRaw, dropped: Dropped): Num {
   const dropL1 = dropped.has('L_ge_1');
   const dropSmooth = dropped.has('smooth');
   let L: Rational;
@@ -137,14 +137,14 @@ function nextAfter(d: number): number {
 }
 
 /** The stated Lstar given the loss's infimum (0 for every family drawn here). */
-export function statedLstar(mode: Mode, inf: Num | null, k: ConstantsRaw, dropped: Dropped): Num {
+function statedLstar(mode: Mode, inf: Num | null, k: ConstantsRaw, dropped: Dropped): Num {
   const base = inf === null ? Rational.ZERO : toRat(inf);
   return out(mode, dropped.has('lower_bound') ? base.add(k.gapAbove) : base.sub(k.gapBelow));
 }
 
 // ------------------------------------------------------------------------------ one-matrix losses
 
-export interface LossRaw {
+interface LossRaw {
   family: LossFamily;
   /** Eigenvalues of H (quadratic), nonnegative. */
   d: Buffer;
@@ -158,7 +158,7 @@ export interface LossRaw {
   k: ConstantsRaw;
 }
 
-export interface LossDrawOptions {
+interface LossDrawOptions {
   families?: readonly LossFamily[];
   dropped?: Dropped;
 }
@@ -244,7 +244,7 @@ function buildExprLoss(raw: LossRaw, C: Matrix<Num>, m: number, n: number, dropp
 }
 
 /** A loss on m x n matrices with 1 <= m <= maxM, 1 <= n <= maxN (sizes drawn here). */
-export function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; dropped?: Dropped } = {}): fc.Arbitrary<LossDesc> {
+function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; dropped?: Dropped } = {}): fc.Arbitrary<LossDesc> {
   const dropped = opts.dropped ?? NONE_DROPPED;
   return fc
     .tuple(fc.integer({ min: 1, max: p.maxM }), fc.integer({ min: 1, max: p.maxN }), lossRaw(p, { families: opts.families, dropped }))
@@ -253,14 +253,14 @@ export function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; d
 
 // ------------------------------------------------------------------------------ two-matrix losses
 
-export interface TwoSizes {
+interface TwoSizes {
   m1: number;
   n1: number;
   m2: number;
   n2: number;
 }
 
-export interface TwoLossRaw {
+interface TwoLossRaw {
   /** Eigenvalue grids for the W1 and W2 coordinates. */
   d: readonly [Buffer, Buffer];
   u: readonly (readonly Buffer[])[];

@@ -13,7 +13,6 @@ import { buffer, grid, symmetricGrid, type Buffer } from './_internals/buffer.ts
 import type { SignConstraint } from './scalars.ts';
 import { size, type Profile } from './sizes.ts';
 
-export { buffer, grid, symmetricGrid, gridVector, at, type Buffer } from './_internals/buffer.ts';
 
 /** Head side of a mode's grids: the explicit (shrinkable) corner. */
 export function headSide(p: Profile): number {
@@ -21,14 +20,14 @@ export function headSide(p: Profile): number {
 }
 
 /** A rows x cols matrix, 1 <= rows <= maxRows, 1 <= cols <= maxCols. */
-export function matrix(p: Profile, maxRows: number, maxCols: number, sign: SignConstraint = 'any'): fc.Arbitrary<Matrix<Num>> {
+function matrix(p: Profile, maxRows: number, maxCols: number, sign: SignConstraint = 'any'): fc.Arbitrary<Matrix<Num>> {
   return fc
     .tuple(size(maxRows), size(maxCols), buffer(p.mode, headSide(p), sign))
     .map(([rows, cols, buf]) => grid(buf, rows, cols));
 }
 
 /** The four grids of a 2 x 2 block matrix. */
-export type BlockGrids = readonly [Buffer, Buffer, Buffer, Buffer];
+type BlockGrids = readonly [Buffer, Buffer, Buffer, Buffer];
 
 export function blockGrids(p: Profile): fc.Arbitrary<BlockGrids> {
   const b = buffer(p.mode, headSide(p));
@@ -48,12 +47,12 @@ export function blockMatrix(g: BlockGrids, r1: number, r2: number, c1: number, c
 }
 
 /** A symmetric n x n matrix, 1 <= n <= maxSize. */
-export function symmetricMatrix(p: Profile, maxSize: number): fc.Arbitrary<Matrix<Num>> {
+function symmetricMatrix(p: Profile, maxSize: number): fc.Arbitrary<Matrix<Num>> {
   return fc.tuple(size(maxSize), buffer(p.mode, headSide(p))).map(([n, buf]) => symmetricGrid(buf, n));
 }
 
 /** A square n x n matrix, symmetric when asked. */
-export function squareMatrix(p: Profile, maxSize: number, opts: { symmetric: boolean }): fc.Arbitrary<Matrix<Num>> {
+function squareMatrix(p: Profile, maxSize: number, opts: { symmetric: boolean }): fc.Arbitrary<Matrix<Num>> {
   if (opts.symmetric) return symmetricMatrix(p, maxSize);
   return fc.tuple(size(maxSize), buffer(p.mode, headSide(p))).map(([n, buf]) => grid(buf, n, n));
 }

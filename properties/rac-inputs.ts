@@ -38,7 +38,7 @@ import { asNum, factorBelowOne, logUniform, shortDyadic } from './scalars.ts';
 import { size, type Profile } from './sizes.ts';
 import { steps } from './steps.ts';
 
-export interface RacInputOptions {
+interface RacInputOptions {
   hypotheses?: readonly string[];
   dropped?: Dropped;
 }

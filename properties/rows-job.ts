@@ -50,6 +50,8 @@ interface RowsJobOptions<R, D> extends RowsFileSpec<R> {
 
 interface RowsJobResult<R, D> {
   interrupted: boolean;
+  /** The signal that stopped the run (interrupted). */
+  received?: StopSignal;
   /** The rows done now. */
   rows: R[];
   /** The document written last. */
@@ -80,6 +82,7 @@ export async function rowsJob<R, D>(opts: RowsJobOptions<R, D>): Promise<RowsJob
   const rows: R[] = [];
   const partialDoc = () => opts.doc(mergeRows(rows, earlier, opts.key) as R[], true);
   let pool: WorkerPool | undefined;
+  let received: StopSignal | undefined;
   const result = await withInterrupt(
     async (it) => {
       try {
@@ -93,6 +96,7 @@ export async function rowsJob<R, D>(opts: RowsJobOptions<R, D>): Promise<RowsJob
           },
         });
       } finally {
+        received = it.received;
         await pool?.close();
       }
     },
@@ -106,5 +110,5 @@ export async function rowsJob<R, D>(opts: RowsJobOptions<R, D>): Promise<RowsJob
   const keep = opts.keepEarlier === 'always' || rows.length === 0;
   const doc = result.interrupted ? partialDoc() : keep ? opts.doc(mergeRows(rows, earlier, opts.key) as R[], false) : opts.doc(rows, false);
   writeJSONAtomic(opts.file, doc);
-  return { interrupted: result.interrupted, rows, doc };
+  return { interrupted: result.interrupted, ...(received ? { received } : {}), rows, doc };
 }

@@ -12,11 +12,11 @@ import type { Mode, Num } from '../numeric/field.ts';
 import { Rational } from '../numeric/rational.ts';
 
 /** Denominators of the "simple" entries, simplest first (constantFrom shrinks to the first). */
-export const SIMPLE_DENOMINATORS = [1, 2, 4, 3, 8] as const;
+const SIMPLE_DENOMINATORS = [1, 2, 4, 3, 8] as const;
 /** float64 inputs use dyadic denominators: such doubles stay short rationals, so the exact
  *  re-check of a candidate (and theory's exact nonTrivial) stays cheap; 1/3 as a double would
  *  carry a 2^54 denominator into every product. */
-export const DYADIC_DENOMINATORS = [1, 2, 4, 8, 16] as const;
+const DYADIC_DENOMINATORS = [1, 2, 4, 8, 16] as const;
 
 export function denominatorsFor(mode: Mode): readonly number[] {
   return mode === 'float64' ? DYADIC_DENOMINATORS : SIMPLE_DENOMINATORS;

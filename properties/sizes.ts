@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { Mode } from '../numeric/field.ts';
 
-export interface Sizes {
+interface Sizes {
   m: number;
   n: number;
   r: number;

@@ -15,7 +15,7 @@ import type { Mode } from '../numeric/field.ts';
 import type { Claim, InputKind } from '../theory/claim.ts';
 import type { CertifiedBound, UserLossInfo } from '../theory/results.ts';
 
-export { LossSetupError, resolveUserLoss, type ResolvedLoss, type UserLoss } from '../numeric/expr/resolve.ts';
+export { LossSetupError, resolveUserLoss, type ResolvedLoss } from '../numeric/expr/resolve.ts';
 
 const ENV = 'LORACHECK_LOSS';
 let current: UserLoss | null | undefined;

@@ -43,6 +43,6 @@ export function badge(status: unknown, title?: string): Html {
 }
 
 /** The CSS class of a status, for cells and cards that colour a whole block. */
-export function statusClass(status: unknown): string {
+function statusClass(status: unknown): string {
   return (LOOKS[String(status)] ?? { cls: 'na' }).cls;
 }

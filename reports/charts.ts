@@ -19,7 +19,7 @@ export interface Series {
   dashed?: boolean;
 }
 
-export interface LineChartOptions {
+interface LineChartOptions {
   /** Accessible name of the figure (the visible caption is the caller's). */
   title: string;
   xLabel: string;
@@ -35,7 +35,7 @@ export interface LineChartOptions {
   yDomain?: readonly [number, number];
 }
 
-export interface HistogramOptions {
+interface HistogramOptions {
   title: string;
   xLabel: string;
   edges: readonly number[];
@@ -53,7 +53,7 @@ const DECIMATE_PX = 2;
 
 // ---------------------------------------------------------------- scales
 
-export interface Scale {
+interface Scale {
   lo: number;
   hi: number;
   log: boolean;

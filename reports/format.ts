@@ -7,7 +7,7 @@ import { html, type Html } from './escape.ts';
 import { invalidField } from './load.ts';
 
 /** Shortest round-trip text of a double. */
-export function shortest(x: number): string {
+function shortest(x: number): string {
   return Object.is(x, -0) ? '-0' : String(x);
 }
 

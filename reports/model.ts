@@ -202,7 +202,7 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
  * or a decimal enclosure "[lo, hi]"), its order against the constant wins: the displayed
  * ratio is moved to the right side of the constant, never across it.
  */
-export function certifiedRatio<R extends TightnessRow>(r: R): R {
+function certifiedRatio<R extends TightnessRow>(r: R): R {
   const p = r.paperRatio ?? 1;
   const cmp = certifiedCmp(r.worstRatioCertified, p);
   if (typeof r.worstRatio !== 'number') return r;
@@ -221,7 +221,7 @@ function enclosureContains(text: string | undefined, p: number): boolean {
 }
 
 /** Order of a certified ratio text against p: -1, 0, 1, or undefined when it cannot tell. */
-export function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | undefined {
+function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | undefined {
   if (typeof text !== 'string') return undefined;
   const t = text.trim();
   const frac = /^(-?\d+)(?:\/(\d+))?$/.exec(t);

@@ -20,7 +20,7 @@ export interface Section {
  */
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'";
 
-export interface PageOptions {
+interface PageOptions {
   title: string;
   subtitle: Html;
   sections: readonly Section[];

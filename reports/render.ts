@@ -17,14 +17,14 @@ import { tightnessSection } from './sections/tightness.ts';
 import { tracesSection } from './sections/traces.ts';
 import { userLossSection } from './sections/user-loss.ts';
 
-export interface ReportOptions {
+interface ReportOptions {
   /** Shown in the header (the folder the results were read from). */
   resultsLabel?: string;
   /** Fixed date for reproducible output in tests; default now. */
   now?: Date;
 }
 
-export interface Report {
+interface Report {
   html: string;
   warnings: Warning[];
   /** Ids of the sections written, in order. */

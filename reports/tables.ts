@@ -13,7 +13,7 @@ export interface Column<R> {
   title?: string;
 }
 
-export interface TableOptions<R> {
+interface TableOptions<R> {
   caption?: Part;
   cls?: string;
   /** data-* attributes per row (keys are ours, values are escaped), e.g. {claim: id}. */
@@ -32,7 +32,7 @@ export function table<R>(cols: readonly Column<R>[], rows: readonly R[], o: Tabl
   return html`<div class="table-wrap"><table class="${o.cls ?? 'data'}">${o.caption ? html`<caption>${o.caption}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-export interface MatrixLike {
+interface MatrixLike {
   rows: number;
   cols: number;
   data: readonly unknown[];

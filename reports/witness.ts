@@ -20,7 +20,7 @@ export function relText(rel: string, holds: unknown = true): string {
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 /** Renders a JSON input tree: matrices as tables, short vectors inline, objects as lists. */
-export function inputTree(v: unknown, depth = 0): Html {
+function inputTree(v: unknown, depth = 0): Html {
   if (isScalar(v)) return html`<code>${entryText(v)}</code>`;
   if (depth > 5) return html`<span class="dim">…</span>`;
   if (isMatrixLike(v)) return html`${matrixTable(v)}<span class="dim size">${v.rows} × ${v.cols}</span>`;
@@ -38,7 +38,7 @@ export function inputTree(v: unknown, depth = 0): Html {
   return html`<dl class="input">${entries.map(([k, e]) => html`<div><dt>${k}</dt><dd>${inputTree(e, depth + 1)}</dd></div>`)}</dl>`;
 }
 
-export function comparisonsTable(cs: readonly EvaluatedComparison[]): Html {
+function comparisonsTable(cs: readonly EvaluatedComparison[]): Html {
   return table(
     [
       { head: 'relation', cell: (c) => (c.label ? c.label : html`<span class="dim">(the statement)</span>`), cls: 'wrap' },
@@ -60,7 +60,7 @@ export function replayBlock(cmd: unknown): Html {
   return html`<div class="replay"><span class="replay-label">replay</span><pre><code>${cmd}</code></pre></div>`;
 }
 
-export interface WitnessOptions {
+interface WitnessOptions {
   /** Where it came from (file and command). */
   from?: string;
 }

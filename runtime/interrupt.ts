@@ -9,6 +9,11 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 /** Exit codes of a run stopped by a signal: 128 + the signal number. */
 export const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
+/** The exit code of a command its first signal stopped: 130 (SIGINT), 143 (SIGTERM). */
+export function stoppedExit(received: StopSignal | undefined): number {
+  return SIGNAL_EXIT[received ?? 'SIGINT'];
+}
+
 export interface Interrupt {
   /** Aborted on the first signal. */
   readonly signal: AbortSignal;

@@ -5,7 +5,7 @@
  */
 import { safeText } from './escape.ts';
 
-export interface ProgressPrinter {
+interface ProgressPrinter {
   line(text: string): void;
   done(): void;
 }

@@ -72,7 +72,7 @@ export interface Witness {
 export type Verdict = 'verified' | 'counterexample' | 'undecided' | 'error' | 'statistical';
 
 /** The confidence behind a statistical claim's verdict (theory/claim.ts StatisticalTest). */
-export interface StatisticalConfidence {
+interface StatisticalConfidence {
   /** Per-case level: P(a case fails | the claim holds) <= delta. */
   delta: number;
   deltaText: string;
@@ -327,7 +327,7 @@ export interface TightnessResultFile {
 }
 
 /** `undecided`: too few steps resolved by the recorded precision (README, "Precision"). */
-export type TraceClaimStatus = 'verified' | 'violated' | 'undecided' | 'not applicable';
+type TraceClaimStatus = 'verified' | 'violated' | 'undecided' | 'not applicable';
 
 export interface TraceClaimResult {
   id: string;
@@ -433,7 +433,7 @@ export interface TraceVerifyResultFile {
  * confirmed by the exact field: a counterexample), `unknown` (timeout or solver limit, with the
  * time spent), `no encoding` (nothing polynomial to give the solver).
  */
-export type ProofVerdict = 'proved' | 'refuted' | 'unknown' | 'no encoding';
+type ProofVerdict = 'proved' | 'refuted' | 'unknown' | 'no encoding';
 
 export interface ProofAttempt {
   /** 'scalar': the claim's scalar form (all inputs); 'class': a fixed-size class of inputs. */

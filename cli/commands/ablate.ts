@@ -18,6 +18,7 @@ import { progressPrinter } from '../../runtime/progress.ts';
 import { applyLossFlags } from '../loss.ts';
 import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
+import { stoppedExit } from '../../runtime/interrupt.ts';
 
 function rowText(row: AblationRow, verbose: boolean): string[] {
   const found = row.foundBy === 'smt' || row.witness?.foundBy === 'smt' ? 'SMT' : `found by ${row.foundBy ?? 'sampling'}`;
@@ -54,7 +55,7 @@ export const command: Command = {
       'name no hypothesis are skipped too. Both are listed under "skipped" in results/ablate.json.',
       'A counterexample that still satisfies the dropped hypothesis is an error row: the claim fails as stated.',
       'Ctrl-C stops the search in progress; ablate.json keeps the rows done and the earlier rows not redone',
-      '(fromEarlierRun), with interrupted: true.',
+      '(fromEarlierRun), with interrupted: true; exit 130 (143 on SIGTERM).',
     ].join('\n'),
   },
   async run({ flags }) {
@@ -112,6 +113,6 @@ export const command: Command = {
       );
       console.log(`written: ${file}`);
     }
-    return 0;
+    return out.interrupted ? stoppedExit(out.received) : 0;
   },
 };

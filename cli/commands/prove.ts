@@ -17,6 +17,7 @@ import { PROVE_FILE, hasEncoding, proveClaims } from '../../properties/index.ts'
 import { PROVE_ROWS, proveDoc } from '../../properties/index.ts';
 import { claimsOrUsage, droppedOrUsage, hypothesisOrUsage, stopLine } from '../claim-flags.ts';
 import { witnessLines } from '../claim-text.ts';
+import { stoppedExit } from '../../runtime/interrupt.ts';
 
 function line(r: ClaimProofResult): string {
   const tried = r.attempts.map((a) => `${a.class}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
@@ -41,6 +42,7 @@ export const command: Command = {
       'then 1x2 and 2x1 with H diagonal, Lemma A.1 at fixed weight ratios). A solver model is called a counterexample',
       'only after loracheck\'s exact field confirms it; `check --claim ID --input JSON` replays it.',
       'Results are merged into results/prove.json (one entry per claim and dropped hypotheses).',
+      'Ctrl-C keeps the claims done (interrupted: true); exit 1 on a refuted claim as stated, else 130 (143 on SIGTERM).',
     ].join('\n'),
   },
   async run({ flags }) {
@@ -76,6 +78,6 @@ export const command: Command = {
       const n = (v: string) => fresh.filter((r) => r.verdict === v).length;
       console.log(`\n${fresh.length} claims: ${n('proved')} proved, ${n('refuted')} refuted, ${n('unknown')} unknown, ${n('no encoding')} without an encoding${out.interrupted ? ' (interrupted)' : ''}. Results: ${file}`);
     }
-    return fresh.some((r) => r.verdict === 'refuted' && r.dropped.length === 0) ? 1 : 0;
+    return fresh.some((r) => r.verdict === 'refuted' && r.dropped.length === 0) ? 1 : out.interrupted ? stoppedExit(out.received) : 0;
   },
 };

@@ -12,7 +12,7 @@ import { applyLossFlags, claimForLoss } from '../loss.ts';
 import { shardText } from '../../properties/index.ts';
 import { mergeSearchFiles, runSearch, searchFileName, type SearchRun } from '../../properties/index.ts';
 import { writeJSONAtomic } from '../../runtime/atomic.ts';
-import { withInterrupt } from '../../runtime/interrupt.ts';
+import { stoppedExit, withInterrupt, type Interrupt } from '../../runtime/interrupt.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { safeText } from '../../runtime/escape.ts';
 import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimOrUsage, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
@@ -75,7 +75,8 @@ export const command: Command = {
     positionals: 'FILE...',
     details: [
       'Stops at the first confirmed counterexample or at the end of the budget. Ctrl-C stops early and keeps',
-      'everything found so far (the result file says interrupted: true).',
+      'everything found so far (the result file says interrupted: true; exit 130, 143 on SIGTERM, unless a',
+      'counterexample sets exit 1); a second Ctrl-C exits at once after writing the counts so far.',
       'Shards: run `--shard i/k` with the same --seed on k machines; each writes',
       'results/search-<claim>[-no-<hyp>]-shard-<i>of<k>.json. `loracheck search --merge FILE...` merges them',
       'into search-<claim>[-no-<hyp>].json (cases add up, the simplest counterexample wins).',
@@ -129,9 +130,12 @@ export const command: Command = {
           `budget ${'runs' in budget ? `${budget.runs} cases` : `${budget.seconds} s`}${shard.count > 1 ? `, shard ${shardText(shard)}` : ''}`,
       );
     const progress = progressPrinter();
+    const checkpoint: { now?: () => void } = {};
+    let stop: Interrupt | undefined;
     const r = await withInterrupt(
-      (it) =>
-        runSearch({
+      (it) => {
+        stop = it;
+        return runSearch({
           claim,
           dropped,
           ...(mode ? { mode } : {}),
@@ -148,8 +152,10 @@ export const command: Command = {
           ...(loss ? { loss: loss.info } : {}),
           ...(corpus ? { corpus } : {}),
           onProgress: (p) => progress.line(searchProgressText(label, p)),
-        }),
-      { onFirst: stopLine },
+          checkpoint,
+        });
+      },
+      { onFirst: stopLine, onSecond: () => checkpoint.now?.() },
     );
     progress.done();
     if (flags.json) console.log(JSON.stringify(r.doc, null, 2));
@@ -162,6 +168,6 @@ export const command: Command = {
       if (r.writeError) return 1;
     }
     if (r.out.found && r.out.found.witness.dropped.length === 0 && !r.corpus?.known) return 1;
-    return 0;
+    return r.out.interrupted ? stoppedExit(stop?.received) : 0;
   },
 };

@@ -18,6 +18,7 @@ import { tightenClaims } from '../../properties/index.ts';
 import { COMMON_FLAGS, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { witnessLines } from '../claim-text.ts';
 import { UsageError } from '../args.ts';
+import { stoppedExit } from '../../runtime/interrupt.ts';
 
 /** "worst ratio in [1/3 (witness, m = n = r = 1 quadratics), 171/512 (proved, all inputs)]" */
 export function bracketText(b: SmtBracket): string {
@@ -43,7 +44,8 @@ export const command: Command = {
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
       'violation. Equalities have no ratio and are skipped. The worst point is snapped to simple values where',
       'that does not lower its ratio, then re-evaluated in exact arithmetic (precise for runs and long doubles).',
-      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true.',
+      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true;',
+      'exit 1 when a certified ratio exceeds 1 (a counterexample to the claim as stated), else 130 (143 on SIGTERM).',
     ].join('\n'),
   },
   async run({ flags }) {
@@ -109,6 +111,6 @@ export const command: Command = {
     }
     // a certified ratio above 1 is a counterexample to the claim as stated
     const above = out.rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
-    return above ? 1 : 0;
+    return above ? 1 : out.interrupted ? stoppedExit(out.received) : 0;
   },
 };

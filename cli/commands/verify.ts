@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { oneLine } from '../../runtime/escape.ts';
+import { SIGNAL_EXIT } from '../../runtime/interrupt.ts';
 import { checkWritableDir, checkWritableFile } from '../../runtime/atomic.ts';
 import { FMNIST_DEFAULT_DIR, FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
 
@@ -111,6 +112,10 @@ export const command: Command = {
       console.error(`\n[${k + 1}/${stages.length}] ${st.title}  (loracheck ${oneLine(st.argv.join(' '))})`);
       const code = await ctx.dispatch(st.argv);
       const dt = ((Date.now() - ts) / 1000).toFixed(1);
+      if (Object.values(SIGNAL_EXIT).includes(code)) {
+        console.error(`loracheck verify: interrupted during "${st.title}"; what was done is kept in ${oneLine(results)} (no report written)`);
+        return code;
+      }
       if (!st.okCodes.includes(code)) {
         console.error(`loracheck verify: stage "${st.title}" failed with exit code ${code}; earlier results are kept in ${oneLine(results)}`);
         return code === 2 ? 2 : 1;

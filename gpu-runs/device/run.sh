@@ -17,6 +17,7 @@
 # Knobs for a local rehearsal on a CPU machine (SwiftShader standing in for the GPU):
 #   LORACHECK_DEVICE_ICD=<icd.json>  the Vulkan driver to use (default: the NVIDIA ICD found)
 #   LORACHECK_DEVICE_SIZE=N, _STEPS=T quadratic size and steps of the trace stage (4096, 300)
+#   LORACHECK_DEVICE_LONG_STEPS=T    steps of settle's LoRA and cola traces (2000 and 1000)
 #   LORACHECK_DEVICE_BIG=0           skip the 8192 x 8192, r = 64 stage
 #   LORACHECK_DEVICE_METHODS=0       skip the rac and full stages
 #   LORACHECK_DEVICE_ONLY=profile    after the set-up, run only the profile stage (also: bench, direct)
@@ -167,9 +168,9 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
   stage bench 200 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
   stage direct 120 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
   softmax_suite
-  stage "train-$SIZE-2000" 60 "$OUT/train-$SIZE-2000.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps 2000 --seed 1 --quiet --out "$OUT/quadratic-$SIZE-2000.jsonl" &&
+  stage "train-$SIZE-2000" 60 "$OUT/train-$SIZE-2000.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-2000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-2000.jsonl" &&
     stage "verify-$SIZE-2000" 40 "$OUT/verify-$SIZE-2000.txt" verify-trace "$OUT/quadratic-$SIZE-2000.jsonl" --results "$OUT/results-2000"
-  stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps 1000 --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
+  stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-1000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
     stage "verify-$SIZE-cola" 40 "$OUT/verify-$SIZE-cola.txt" verify-trace "$OUT/quadratic-$SIZE-cola.jsonl" --results "$OUT/results-cola"
   xz -f "$OUT"/*.jsonl 2> /dev/null
   finish

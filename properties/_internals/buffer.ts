@@ -60,7 +60,7 @@ function rawAt(buf: Buffer, i: number, j: number): Num {
 }
 
 /** Entry (i, j) of the grid. */
-export function at(buf: Buffer, i: number, j: number): Num {
+function at(buf: Buffer, i: number, j: number): Num {
   const x = rawAt(buf, i, j);
   if (buf.scaleExp === 0) return x;
   // A power of two: exact for doubles too.

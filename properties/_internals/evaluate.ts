@@ -9,7 +9,7 @@ import type { Claim } from '../../theory/claim.ts';
 import type { EvaluatedComparison } from '../../theory/results.ts';
 import { isVacuous } from '../../theory/_internals/sides.ts';
 
-export type CaseStatus = 'pass' | 'fail' | 'undecided' | 'error';
+type CaseStatus = 'pass' | 'fail' | 'undecided' | 'error';
 
 export interface CaseOutcome {
   status: CaseStatus;
@@ -75,7 +75,7 @@ export function confirmModeFor(claim: Claim): Mode | undefined {
   return undefined;
 }
 
-export interface Confirmation {
+interface Confirmation {
   /** 'fail': certified counterexample; 'pass' / 'undecided': a float64 false alarm; 'error': could not re-check. */
   status: CaseStatus;
   mode: Mode;

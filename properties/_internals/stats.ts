@@ -9,7 +9,7 @@ import type { Decision } from '../../numeric/compare.ts';
 import type { Histogram } from '../../theory/results.ts';
 
 export const LOG_RATIO_EDGES = [-12, -6, -4, -3, -2, -1, -0.5, -0.2, -0.1, -0.05, -0.01, -0.001, 0, 0.001, 0.01, 0.1, 1, 12];
-export const SLACK_EDGES = [-1e6, -1e3, -1, -1e-3, -1e-6, -1e-12, 0, 1e-12, 1e-6, 1e-3, 1, 1e3, 1e6];
+const SLACK_EDGES = [-1e6, -1e3, -1, -1e-3, -1e-6, -1e-12, 0, 1e-12, 1e-6, 1e-3, 1, 1e3, 1e6];
 
 export class SlackHistogram {
   private readonly ratio = new Array<number>(LOG_RATIO_EDGES.length - 1).fill(0);

@@ -11,7 +11,7 @@ export interface StopCondition {
   shouldStop?: () => boolean;
 }
 
-export function stopped(c: StopCondition): boolean {
+function stopped(c: StopCondition): boolean {
   return (c.deadline !== undefined && performance.now() >= c.deadline) || (c.shouldStop?.() ?? false);
 }
 

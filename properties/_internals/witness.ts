@@ -67,7 +67,7 @@ export function violated(claim: Claim, input: unknown): HypothesisName[] | undef
   }
 }
 
-export interface WitnessSpec {
+interface WitnessSpec {
   claim: Claim;
   input: unknown;
   foundIn: Mode;

@@ -17,7 +17,7 @@ import type { Field, Num } from '../../numeric/field.ts';
 import type { Matrix } from '../../numeric/matrix.ts';
 import type { Assumption, Claim, HypothesisName, ScalarVariable } from '../../theory/claim.ts';
 
-export type V = (name: string) => Num;
+type V = (name: string) => Num;
 
 export interface ClassTemplate {
   /** e.g. "m = n = r = 1 quadratics" */
@@ -198,7 +198,7 @@ function blockClasses(): ClassTemplate[] {
 }
 
 /** Weight ratios w1 : w2 of Lemma A.1 tried, each its own class (only the ratio matters). */
-export const AMGM_WEIGHTS: readonly [number, number][] = [
+const AMGM_WEIGHTS: readonly [number, number][] = [
   [1, 1],
   [1, 2],
   [2, 1],

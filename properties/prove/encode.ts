@@ -21,7 +21,7 @@ export interface Encoding {
   input?(values: Readonly<Record<string, Rational>>): unknown;
 }
 
-export interface Built {
+interface Built {
   comparisons: Comparison<Sym>[];
   assumptions: Assumption<Sym>[];
 }
@@ -121,7 +121,7 @@ export interface Exploration {
 }
 
 /** Nominal values of placeholders (never seen by the solver; see `valueIndependent`). */
-export const NOMINAL = (v: ScalarVariable, i: number): Rational => Rational.of(i + 2, i + 3);
+const NOMINAL = (v: ScalarVariable, i: number): Rational => Rational.of(i + 2, i + 3);
 
 /**
  * Runs the encoding over the symbolic field once per branch path (depth first over the choices

@@ -4,9 +4,8 @@
  * inputs (classes.ts), decided by Z3's nlsat; models become exact counterexamples only after
  * the exact field confirms them. z3-solver loads on first use (z3.ts).
  */
-export { proveClaim, proveClaims, unionText, type ProveOptions } from './prove.ts';
-export { hasEncoding, encodingsFor, type Encoding } from './encode.ts';
-export { classesFor, AMGM_WEIGHTS, type ClassTemplate } from './classes.ts';
-export { loadZ3, releaseZ3, z3Loaded } from './z3.ts';
+export { proveClaim, proveClaims, unionText } from './prove.ts';
+export { hasEncoding } from './encode.ts';
+export { releaseZ3 } from './z3.ts';
 export { PROVE_FILE, mergeProofs, readProofs } from './file.ts';
 export { bracketConstant } from './bracket.ts';

@@ -19,7 +19,7 @@ import { solve, type ModelValue } from './solve.ts';
 import { classWitness, modelText, scalarModel } from './witness.ts';
 import { loadZ3, type Z3 } from './z3.ts';
 
-export interface ProveOptions {
+interface ProveOptions {
   dropped?: readonly HypothesisName[];
   /** Solver time for the claim, all encodings and paths together (ms). */
   budgetMs: number;

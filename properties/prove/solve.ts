@@ -14,7 +14,7 @@ export type SolverAnswer = 'sat' | 'unsat' | 'unknown';
 /** A model value: exact, or algebraic with enclosures [lo, hi] of growing precision. */
 export type ModelValue = { exact: Rational } | { algebraic: string; enclosures: [Rational, Rational][] };
 
-export interface SolveOutcome {
+interface SolveOutcome {
   answer: SolverAnswer;
   ms: number;
   /** Values of the named input variables (sat only). */

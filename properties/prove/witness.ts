@@ -72,7 +72,7 @@ function failsExactly(claim: Claim, input: unknown, dropped: ReadonlySet<Hypothe
   return confirm(claim, input, 'exact').status === 'fail' && inClass(claim, input, dropped);
 }
 
-export interface ClassWitness {
+interface ClassWitness {
   input: unknown;
   values: Record<string, string>;
   witness: Witness;
@@ -145,7 +145,7 @@ function simplifyPoint(claim: Claim, enc: Encoding, point: Record<string, Ration
   return cur;
 }
 
-export interface ScalarModel {
+interface ScalarModel {
   values: Record<string, string>;
   /** The claim's comparisons at the point, evaluated exactly. */
   comparisons: EvaluatedComparison[];

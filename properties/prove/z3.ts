@@ -28,7 +28,7 @@ export function loadZ3(): Promise<Z3> {
 }
 
 /** Whether z3 has been loaded in this process. */
-export function z3Loaded(): boolean {
+function z3Loaded(): boolean {
   return loading !== undefined;
 }
 

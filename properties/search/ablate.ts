@@ -22,7 +22,7 @@ import { readCorpus, replayEntry } from '../corpus.ts';
 import type { WorkerPool } from './pool.ts';
 import { search, type SearchOutcome, type SearchProgress } from './search.ts';
 
-export interface AblationPlanEntry {
+interface AblationPlanEntry {
   claim: Claim;
   hypothesis: HypothesisName;
 }
@@ -98,7 +98,7 @@ function decodeSafe(input: unknown): unknown {
   }
 }
 
-export interface AblateOptions {
+interface AblateOptions {
   pairs: AblationPlanEntry[];
   /** Budget per pair; the time a pair leaves unspent (found early) goes to the pairs not shown
    *  in a second round (see ablate). */

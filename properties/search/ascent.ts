@@ -9,7 +9,7 @@
  * collapses at a local maximum, which ends the ascent.
  */
 
-export interface AscentOptions {
+interface AscentOptions {
   /** performance.now() deadline. */
   deadline: number;
   /** Uniform random numbers in [0, 1). */

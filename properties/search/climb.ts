@@ -42,7 +42,7 @@ export function keptHold(claim: Claim, kept: readonly string[], input: unknown):
 }
 
 /** The kept hypotheses the claim certainly confirms on the input (=== true, not merely not refuted). */
-export function confirmedKept(claim: Claim, kept: readonly string[], input: unknown): string[] | undefined {
+function confirmedKept(claim: Claim, kept: readonly string[], input: unknown): string[] | undefined {
   if (!claim.hypothesesHold) return undefined;
   try {
     const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
@@ -70,14 +70,14 @@ function toFloat(x: Num): number {
 /** The coordinates a restart point moves: its free entries (a kept `symmetric` or `nonneg`
  *  constrains them, slots.ts), and the loss's numbers as well when every kept hypothesis is
  *  confirmed there (a hypothesis the claim cannot decide keeps the loss fixed). */
-export function restartCoords(claim: Claim, kept: readonly string[], base: unknown): Coord[] {
+function restartCoords(claim: Claim, kept: readonly string[], base: unknown): Coord[] {
   const held = confirmedKept(claim, kept, base);
   const loss = held !== undefined && held.length === kept.length;
   return coordinates(base, { enforced: new Set(kept), loss });
 }
 
 /** The objective of one restart point as a function of its coordinate vector. */
-export function objective(claim: Claim, kept: readonly string[], base: unknown, coords: Coord[]) {
+function objective(claim: Claim, kept: readonly string[], base: unknown, coords: Coord[]) {
   const vals: Num[] = new Array(coords.length);
   const movesLoss = coords.some((c) => c.slots.some((s) => s.path !== undefined));
   const need = movesLoss ? (confirmedKept(claim, kept, base) ?? []) : [];
@@ -113,7 +113,7 @@ export function signProjection(coords: Coord[]): ((x: Float64Array) => void) | u
 /** A run input is also tried at the longest run the profile allows (the claims are checked at
  *  every prefix, so the longer run contains the shorter one's comparisons); kept where its score
  *  is not smaller. */
-export function longestRun(claim: Claim, base: unknown, maxT = CLIMB_PROFILE.maxT): unknown {
+function longestRun(claim: Claim, base: unknown, maxT = CLIMB_PROFILE.maxT): unknown {
   const T = (base as { T?: unknown } | undefined)?.T;
   if (typeof T !== 'number' || maxT === undefined || T >= maxT) return base;
   const longer = { ...(base as object), T: maxT };

@@ -12,7 +12,7 @@ import { Decimal } from 'decimal.js';
 
 const D = Decimal.clone({ precision: 60 });
 
-export interface ClosedForm {
+interface ClosedForm {
   form: string;
   /** Significant digits to which it agrees with the value (>= 30). */
   matchedDigits: number;
@@ -75,7 +75,7 @@ function candidates(): Candidate[] {
 }
 
 /** Significant digits to which a and b agree (0 when they differ in the first). */
-export function agreeingDigits(a: Decimal, b: Decimal): number {
+function agreeingDigits(a: Decimal, b: Decimal): number {
   if (a.eq(b)) return Infinity;
   const scale = Decimal.max(a.abs(), b.abs());
   if (scale.isZero()) return Infinity;

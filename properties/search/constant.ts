@@ -15,7 +15,7 @@ import { simplestIn } from './simplify.ts';
 import type { TightenBest } from './tighten.ts';
 
 /** Significant digits of an enclosure that its two ends share, as text (at most 40). */
-export function sharedDigits(lo: string, hi: string): string | undefined {
+function sharedDigits(lo: string, hi: string): string | undefined {
   const a = Number(lo);
   const b = Number(hi);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;

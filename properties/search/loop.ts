@@ -28,7 +28,7 @@ export interface Counts {
 }
 
 /** Callbacks a batcher calls while its batch runs. */
-export interface BatchHooks {
+interface BatchHooks {
   /** The counts of the running batch so far (absolute within the batch), and the largest
    *  ratio of the two sides seen in it (> 1 is a violation), when the claim has ratios. */
   report(batch: Counts, worstRatio?: number): void;
@@ -40,7 +40,7 @@ export interface BatchHooks {
   onCandidate(candidate: unknown): void;
 }
 
-export interface BatchOutcome<W> {
+interface BatchOutcome<W> {
   counts: Counts;
   /** A failure, shrunk and confirmed in exact or precise arithmetic. */
   confirmed?: W;
@@ -55,7 +55,7 @@ export interface Batcher<W> {
   runBatch(seed: number, runs: number, deadline: number | undefined, hooks: BatchHooks, info: BatchInfo): BatchOutcome<W>;
 }
 
-export interface BatchInfo {
+interface BatchInfo {
   /** The batch's number in its shard (0, 1, 2, ...). */
   ordinal: number;
   kind: 'cases' | 'ascent';
@@ -66,7 +66,7 @@ export interface BatchInfo {
  * its kind, and for a case batch its index among the case batches (which fixes its share of a
  * case budget); an ascent batch runs while the case batch before it still had cases to run.
  */
-export function batchPlan(ordinal: number, every: number | undefined): { kind: 'cases' | 'ascent'; caseIndex: number } {
+function batchPlan(ordinal: number, every: number | undefined): { kind: 'cases' | 'ascent'; caseIndex: number } {
   if (!every || every < 2) return { kind: 'cases', caseIndex: ordinal };
   const ascentsBefore = Math.floor((ordinal + 1) / every);
   // an ascent batch: caseIndex is the index of the case batch just before it
@@ -85,7 +85,7 @@ export function newBound(): Int32Array {
 }
 
 /** Lowers the bound to `ordinal` unless it is already lower (atomic). */
-export function lowerBound(bound: Int32Array, ordinal: number): void {
+function lowerBound(bound: Int32Array, ordinal: number): void {
   for (;;) {
     const cur = Atomics.load(bound, 0);
     if (cur <= ordinal || Atomics.compareExchange(bound, 0, cur, ordinal) === cur) return;
@@ -93,7 +93,7 @@ export function lowerBound(bound: Int32Array, ordinal: number): void {
 }
 
 /** Cases of the batch with this ordinal under a case budget (batches of `batchRuns`, the last one partial). */
-export function casesOfBatch(ordinal: number, batchRuns: number, totalRuns: number | undefined): number {
+function casesOfBatch(ordinal: number, batchRuns: number, totalRuns: number | undefined): number {
   if (totalRuns === undefined) return batchRuns;
   return Math.max(0, Math.min(batchRuns, totalRuns - ordinal * batchRuns));
 }

@@ -18,7 +18,7 @@ import type { Claim, Comparison, ConstantSpec } from '../../theory/claim.ts';
 import { constantOf, isVacuous } from '../../theory/index.ts';
 
 /** Float64 resolution guard: a part whose denominator is below this share of its scale is skipped. */
-export const RESOLUTION = 1e-9;
+const RESOLUTION = 1e-9;
 
 export interface Score {
   /** The largest score over the parts (> 1: the claim fails there); -Infinity when none is defined. */

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { workerEntry, type WorkerEntry } from './bundle.ts';
 
-export interface PoolOptions {
+interface PoolOptions {
   /** Number of worker threads (default: all cores). */
   workers?: number;
   /** URL of the handler module (TypeScript). */

@@ -75,6 +75,8 @@ interface SearchRunOptions {
   /** The claim's corpus as read before the run; `write` false only looks the failure up. */
   corpus?: { file: CorpusFile; dir: string; write: boolean };
   onProgress?: (p: SearchProgress) => void;
+  /** Filled in while the search runs: writes the counts so far at once (a second Ctrl-C, before the process exits). */
+  checkpoint?: { now?: () => void };
 }
 
 export interface SearchRun {
@@ -90,6 +92,12 @@ export async function runSearch(o: SearchRunOptions): Promise<SearchRun> {
   if (o.path !== undefined) out = replay(o.claim, o.mode, o.dropped, o.seed, o.path, 'runs' in o.budget ? o.budget.runs : undefined);
   else {
     let lastCheckpoint = Date.now();
+    let latest: SearchProgress | undefined;
+    const write = (p: SearchProgress): void => {
+      const c = { claim: o.claim.id, dropped: o.dropped, seed: o.seed, shard: o.shard, workers: o.workers, budget: o.budget, cases: p.cases, casesPerSecond: p.casesPerSecond, timeMs: p.elapsedMs, interrupted: true };
+      tryWrite(o.file, searchResultFile(c, o.env, o.loss));
+    };
+    if (o.checkpoint) o.checkpoint.now = () => latest && write(latest);
     out = await search({
       claim: o.claim,
       dropped: o.dropped,
@@ -105,13 +113,14 @@ export async function runSearch(o: SearchRunOptions): Promise<SearchRun> {
       withinBudget: true,
       onProgress: (p) => {
         o.onProgress?.(p);
+        latest = p;
         // a checkpoint every 10 s: a search killed outright still leaves its counts behind
         if (Date.now() - lastCheckpoint < 10_000) return;
         lastCheckpoint = Date.now();
-        const c = { claim: o.claim.id, dropped: o.dropped, seed: o.seed, shard: o.shard, workers: o.workers, budget: o.budget, cases: p.cases, casesPerSecond: p.casesPerSecond, timeMs: p.elapsedMs, interrupted: true };
-        tryWrite(o.file, searchResultFile(c, o.env, o.loss));
+        write(p);
       },
     });
+    if (o.checkpoint) delete o.checkpoint.now;
   }
   const doc = searchResultFile(out, o.env, o.loss);
   const writeError = tryWrite(o.file, doc);

@@ -33,11 +33,11 @@ export const HANDLER = new URL('./handler.ts', import.meta.url);
 
 /** One ascent batch in two: 16 restarts of 80 evaluations (bench/search.ts measured 16 x 80 fastest
  *  to the first failure of L34 without L >= 1, against 8 x 150, 4 x 300 and 2 x 600). */
-export const DEFAULT_ASCENT = { every: 2, restarts: 16, evals: 80 };
+const DEFAULT_ASCENT = { every: 2, restarts: 16, evals: 80 };
 
 /** Cases per batch: short batches (a quarter of the engine's default run), because a failure
  *  waits for the batches numbered below it to finish (loop.ts: the lowest failing batch wins). */
-export function defaultBatchRuns(claim: Claim, mode: Mode): number {
+function defaultBatchRuns(claim: Claim, mode: Mode): number {
   return Math.max(4, Math.ceil(defaultRuns(claim, mode) / 4));
 }
 
@@ -305,7 +305,7 @@ function fromCandidate(claim: Claim, mode: Mode, dropped: HypothesisName[], c: {
 }
 
 /** The command line that reruns a whole search (same seed, shard, workers and budget). */
-export function searchCommand(s: {
+function searchCommand(s: {
   claim: string;
   mode: Mode;
   dropped: readonly string[];

@@ -27,7 +27,7 @@ import type { Matrix } from '../../numeric/matrix.ts';
 import { Rational } from '../../numeric/rational.ts';
 import { coordinates, getCoord, isMatrix, setCoords, type Coord } from './slots.ts';
 
-export interface SimplifyOptions {
+interface SimplifyOptions {
   enforced: ReadonlySet<string>;
   /** True when the candidate input is still a confirmed failure (and keeps the hypotheses). */
   stillFails(input: unknown): boolean;
@@ -41,7 +41,7 @@ export interface SimplifyOptions {
   repair?(input: unknown): unknown | undefined;
 }
 
-export interface Simplified {
+interface Simplified {
   input: unknown;
   /** Accepted replacements. */
   steps: number;

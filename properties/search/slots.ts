@@ -28,7 +28,7 @@ const NONNEG_KEYS = new Set(['x1', 'x2', 'w1', 'w2']);
 const POSITIVE_KEYS = new Set(['eta', 'etaScale']);
 
 /** One place in the input: a scalar field, or entry k of a matrix field. */
-export interface Slot {
+interface Slot {
   key: string;
   k?: number;
   /** A place inside a nested field (the loss descriptor): keys/indices below input[key]. */
@@ -44,7 +44,7 @@ export interface Coord {
   positive?: boolean;
 }
 
-export interface CoordOptions {
+interface CoordOptions {
   /** Hypotheses enforced on the input (the claim's, minus the dropped ones). */
   enforced: ReadonlySet<string>;
   /** Also the loss descriptor's numbers (its data and its stated L, L*): only for callers that
@@ -80,7 +80,7 @@ function cloneTree(x: unknown): unknown {
   return x;
 }
 
-export function isNum(x: unknown): x is Num {
+function isNum(x: unknown): x is Num {
   return typeof x === 'number' || x instanceof Rational;
 }
 
@@ -95,7 +95,7 @@ export function isMatrix(x: unknown): x is Matrix<Num> {
   );
 }
 
-export function numEquals(a: Num, b: Num): boolean {
+function numEquals(a: Num, b: Num): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   const ra = typeof a === 'number' ? Rational.fromNumber(a) : a;
   const rb = typeof b === 'number' ? Rational.fromNumber(b) : b;

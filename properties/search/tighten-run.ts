@@ -14,7 +14,7 @@ import type { WorkerPool } from './pool.ts';
 import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
 import { bracketConstant } from '../prove/bracket.ts';
 
-export interface TightenRunOptions {
+interface TightenRunOptions {
   claims: readonly Claim[];
   /** Seconds per claim. */
   seconds: number;
@@ -32,7 +32,7 @@ export interface TightenRunOptions {
   onRow?: (row: TightnessRow) => void;
 }
 
-export function tightenReplay(claim: string, seed: number, seconds: number, workers: number): string {
+function tightenReplay(claim: string, seed: number, seconds: number, workers: number): string {
   return `npx loracheck tighten --claim ${claim} --seed ${seed} --seconds ${seconds} --workers ${workers}`;
 }
 
@@ -46,7 +46,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'>
   }
 }
 
-export async function tightenOne(
+async function tightenOne(
   claim: Claim,
   opts: Omit<TightenRunOptions, 'claims' | 'onRow' | 'onStart'>,
   pool: WorkerPool,

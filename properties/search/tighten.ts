@@ -33,9 +33,9 @@ import { coordinates, getCoord, setCoords } from './slots.ts';
 import { complexity, simplerValues, smallerSizes } from './simplify.ts';
 
 /** The restart profile (climb.ts). */
-export const TIGHTEN_PROFILE = CLIMB_PROFILE;
+const TIGHTEN_PROFILE = CLIMB_PROFILE;
 
-export interface RatioValue {
+interface RatioValue {
   /** Largest ratio over the comparisons (-Infinity when none is defined). */
   value: number;
   label?: string;
@@ -72,7 +72,7 @@ export function isInequality(claim: Claim, seed = 1): boolean {
 }
 
 /** Each hypothesis the claim names holds on the input (where the claim can tell). */
-export function hypothesesKept(claim: Claim, input: unknown): boolean {
+function hypothesesKept(claim: Claim, input: unknown): boolean {
   return keptHold(claim, claim.hypotheses, input);
 }
 
@@ -115,7 +115,7 @@ function agrees(a: number, b: number): boolean {
 
 /** The score in certified arithmetic, as a double: precise where the claim has it (bounded
  *  cost), else exact; undefined when neither can evaluate the input. */
-export function trustedScore(claim: Claim, input: unknown): { score: number; q: number } | undefined {
+function trustedScore(claim: Claim, input: unknown): { score: number; q: number } | undefined {
   // a statistical claim's case is a whole Monte-Carlo experiment: too costly to certify at every
   // new best (its float64 score repeats the same seeded samples); the final point is certified
   if (claim.statistical) return undefined;

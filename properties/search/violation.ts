@@ -23,12 +23,12 @@ import { fmix32 } from './seeds.ts';
 /** Size caps of the ascent's restart points: small matrices (climb.ts), and runs up to 40 steps
  *  (the precise profile's), since a run claim can need many steps to fail without a hypothesis
  *  ((10) without L >= 1 fails at T = 40 with L = 1/50, C = 100, V_0 = [2; -2], not at T <= 12). */
-export const VIOLATION_PROFILE: Partial<Omit<Profile, 'mode'>> = { ...CLIMB_PROFILE, maxT: 40 };
+const VIOLATION_PROFILE: Partial<Omit<Profile, 'mode'>> = { ...CLIMB_PROFILE, maxT: 40 };
 
 /** float64 score a point must pass to be confirmed: above 1 by more than rounding. */
-export const VIOLATION_TARGET = 1 + 1e-9;
+const VIOLATION_TARGET = 1 + 1e-9;
 
-export interface AscentSpec {
+interface AscentSpec {
   claim: Claim;
   dropped: readonly string[];
   /** Restart points per batch. */
@@ -39,7 +39,7 @@ export interface AscentSpec {
   profile?: Partial<Omit<Profile, 'mode'>>;
 }
 
-export interface AscentOutcome {
+interface AscentOutcome {
   ascents: number;
   evaluations: number;
   /** Restarts whose start point exercises the claim (claim.nonTrivial). */
@@ -55,7 +55,7 @@ export interface AscentOutcome {
 /** The input with every movable number (entries and the loss's numbers) as an exact rational:
  *  a double is a dyadic rational, so nothing changes but the type, and the shrinker may then
  *  move entries to any simple fraction (not only those a double holds). */
-export function exactInput(input: unknown): unknown {
+function exactInput(input: unknown): unknown {
   const coords = coordinates(input, { enforced: new Set(), loss: true });
   const values: Num[] = coords.map((c) => {
     const v = getCoord(input, c);

@@ -23,7 +23,7 @@ const CARD_TEXT: Readonly<Record<string, string>> = {
 };
 
 /** The SMT verdict of a claim: proved (for every input, or the class), refuted, unknown (time). */
-export function proofCell(c: ClaimView): Html {
+function proofCell(c: ClaimView): Html {
   const p = c.proof;
   if (!p) return html`<span class="dim">—</span>`;
   if (p.verdict === 'proved')
