@@ -26,8 +26,8 @@ import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type 
 import type { Rule } from './rules.ts';
 import { RECORD_MAX_SUM, recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
-import { STEP_MAX_RANK, sumChunksProgram } from './workloads/quadratic-webgpu.ts';
-import { adapterGradsProgram, gradPartialsProgram, logitsProgram, paddedClasses, partialRows, SOFTMAX_MAX_CLASSES, softmaxDispatchGroups, weightProgram } from './workloads/softmax-webgpu.ts';
+import { sumChunksProgram } from './workloads/quadratic-webgpu.ts';
+import { adapterGradsProgram, gradPartialsProgram, logitsProgram, paddedClasses, partialRows, SOFTMAX_MAX_CLASSES, SOFTMAX_MAX_RANK, softmaxDispatchGroups, weightProgram } from './workloads/softmax-webgpu.ts';
 
 /** WebGPU's default limit on workgroups along one dispatch dimension. */
 const MAX_GROUPS = 65535;
@@ -37,7 +37,7 @@ export function softmaxDirectUnsupported(device: GPUDevice | undefined, N: numbe
   if (!device) return 'not on webgpu';
   if (!customKernelsEnabled()) return 'custom kernels off (LORACHECK_WEBGPU_KERNELS=0)';
   if (C > SOFTMAX_MAX_CLASSES) return `${C} classes > ${SOFTMAX_MAX_CLASSES}`;
-  if (r > STEP_MAX_RANK) return `r = ${r} > ${STEP_MAX_RANK}`;
+  if (r > SOFTMAX_MAX_RANK) return `r = ${r} > ${SOFTMAX_MAX_RANK}`;
   if (softmaxDispatchGroups(N, n, C, r) > MAX_GROUPS) return `N = ${N}, n = ${n}: more workgroups than one dispatch dimension has`;
   const most = device.limits?.maxStorageBufferBindingSize ?? 2 ** 27;
   const biggest = Math.max(N * n, N * paddedClasses(C) + 2 * DIRECT_MAX_BATCH * (N + 64)) * 4;

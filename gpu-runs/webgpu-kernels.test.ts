@@ -1,9 +1,12 @@
 /**
  * loracheck's small WebGPU kernels against float64 on the host, on SwiftShader (skipped with a
  * message where its driver is absent): the axpy update (vec4 and scalar layouts), the row squares
- * (one dispatch and several), the quadratic's G from W and its adapter step without G, and matMulT's forced programs for thin
- * products (split-K, small output) with a shared dimension long enough for the rule to pick them.
+ * (one dispatch and several), the quadratic's G from W and its adapter step without G (r = 3 and
+ * 256), and matMulT's forced programs for thin products (split-K, small output) with a shared
+ * dimension long enough for the rule to pick them. Without a GPU: the adapter kernels' WGSL for
+ * r <= 62 against a digest of it taken before larger ranks were added.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Tensor2D } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +14,7 @@ import { chooseBackend, type Backend } from './backend.ts';
 import { Rng } from './rng.ts';
 import { axpyWebgpu, rowSquaresWebgpu } from './step-webgpu.ts';
 import { LONG, MATMUL_PROGRAM, matMulT, matmulProgramFor } from './workloads/matmul.ts';
-import { quadraticAdapterStepWebgpu, quadraticStepFromWWebgpu } from './workloads/quadratic-webgpu.ts';
+import { chunkRows, colPartialsProgram, quadraticAdapterStepWebgpu, quadraticStepFromWWebgpu, rowStepProgram, sumChunksProgram } from './workloads/quadratic-webgpu.ts';
 
 const SWIFTSHADER = process.env.LORACHECK_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
 const HAS_SWIFTSHADER = existsSync(SWIFTSHADER);
@@ -93,10 +96,15 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
     [W.t, C.t, out.G, out.rows].forEach((t) => t.dispose());
   });
 
-  it("the quadratic's adapter step without G: loss and ||G||^2 rows, G A^T and B^T G (3 chunks of rows, the last partial) match float64", async () => {
+  // r = 3: 3 chunks of rows in B^T G, the last partial; r = 256 (STEP_MAX_RANK): the row kernel's
+  // r + 2 sums in 5 reduction rounds (64 + 3 x 64 + 2). (r = 64, 2 rounds: direct-webgpu.test.ts.)
+  it.each([
+    [150, 37, 3, 1],
+    [64, 77, 256, 5],
+  ])("the quadratic's adapter step without G at %i x %i, r = %i (%i reduction rounds): loss and ||G||^2 rows, G A^T and B^T G match float64", async (m, n, r, rounds) => {
     const { tf } = await chooseBackend('webgpu');
+    expect(rowStepProgram(m, n, r).getUserCode().match(/if \(t == 0\)/g)).toHaveLength(rounds);
     const rng = new Rng(7);
-    const [m, n, r] = [150, 37, 3];
     const B = mat(tf, rng, m, r);
     const A = mat(tf, rng, r, n);
     const C = mat(tf, rng, m, n);
@@ -183,5 +191,22 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
         }
       [a.t, b.t, p].forEach((t) => t.dispose());
     }
+  });
+});
+
+describe('the adapter kernels up to r = 62: the WGSL measured on the H200 (README, GPU section)', () => {
+  it('is the same text, workgroup size and dispatch as before ranks above 62 were added (a SHA-256 over r = 1..62, four row lengths, two heights)', () => {
+    const h = createHash('sha256');
+    let programs = 0;
+    for (let r = 1; r <= 62; r++)
+      for (const n of [64, 2047, 2048, 4096])
+        for (const m of [64, 4096])
+          for (const p of [rowStepProgram(m, n, r), colPartialsProgram(m, n, r), sumChunksProgram(r * n, Math.ceil(m / chunkRows(r)), [r, n])]) {
+            h.update(JSON.stringify([p.getUserCode(), p.workgroupSize, p.dispatch, p.variableNames, p.uniforms ?? '', p.outputShape]));
+            programs++;
+          }
+    expect(programs).toBe(62 * 4 * 2 * 3);
+    // taken from the programs of main at 1fc3dce (r <= 62 only, 64 or 128 threads a row)
+    expect(h.digest('hex')).toBe('6d2972294dbdf32630e61948fd9e2e1938d125e255be025e637bf20d3ca2a856');
   });
 });

@@ -31,8 +31,11 @@ const GW_KERNEL = 'LoracheckQuadraticGW';
 const ROWSTEP_KERNEL = 'LoracheckQuadraticRowStep';
 const COLPART_KERNEL = 'LoracheckQuadraticColPartials';
 const SUMCHUNKS_KERNEL = 'LoracheckSumChunks';
-/** Largest rank of the adapter kernels: (r + 2) sums of 64 threads in 16 KB of workgroup memory. */
-export const STEP_MAX_RANK = 62;
+/** Largest rank of the adapter kernels (LoracheckQuadraticRowStep, ColPartials): workgroup memory
+ *  does not bound it (the row kernel reduces its r + 2 sums in rounds, rowStepProgram), each
+ *  thread's r-long arrays grow with it (3 r floats in the row kernel, 3 KB at r = 256). Checked up
+ *  to here on SwiftShader (webgpu-kernels.test.ts); larger ranks take the G-stored kernels. */
+export const STEP_MAX_RANK = 256;
 const WG = 256;
 
 /** G = H o (BA - C), one thread per entry (flat dispatch; tfjs folds it to 2-D past 65535 groups). */
@@ -61,16 +64,44 @@ function gProgram(m: number, n: number): WebGPUProgram {
   };
 }
 
-/** Threads a row in LoracheckQuadraticRowStep: 128 for long rows, else 64 (SwiftShader pays for
- *  every barrier round), so that the r + 2 reduction arrays fit WebGPU's 16 KB of workgroup memory. */
-const rowStepThreads = (n: number, r: number): number => (n >= 2048 && (r + 2) * 128 <= 4096 ? 128 : 64);
+/** Floats of workgroup memory a kernel may use: WebGPU's default maxComputeWorkgroupStorageSize, 16 KB. */
+const WG_FLOATS = 4096;
+
+/** Threads a row in LoracheckQuadraticRowStep: 128 for long rows when the r + 2 sums of 128 threads
+ *  fit in one round (r <= 30), else 64 (SwiftShader pays for every barrier round). */
+const rowStepThreads = (n: number, r: number): number => (n >= 2048 && (r + 2) * 128 <= WG_FLOATS ? 128 : 64);
+
+/** One tree over the WGS threads of the first `count` arrays of `red` (log2 WGS barrier rounds). */
+const treeOf = (WGS: number, count: number): string => `
+        for (var s = ${WGS / 2}; s > 0; s = s >> 1) {
+          if (t < s) {
+            for (var v = 0; v < ${count}; v = v + 1) { red[v * ${WGS} + t] = red[v * ${WGS} + t] + red[v * ${WGS} + t + s]; }
+          }
+          workgroupBarrier();
+        }`;
 
 /** Row i of the adapters' step, G never stored: result = [loss terms (m) | ||G||^2 rows (m) |
  *  G A^T (m x r)]. Each thread keeps r partial sums of G A^T in registers; the r + 2 sums are
- *  reduced together, one tree over the threads (log2 of the threads in barrier rounds). */
+ *  reduced by trees over the threads, as many together as 16 KB of workgroup memory holds
+ *  (WG_FLOATS / threads: 64 at 64 threads). Up to r = 62 that is one round, the loss and ||G||^2
+ *  sums with all r columns; above, the first round takes them with the first 62 columns and each
+ *  further round the next 64 (the same tree for every sum, so the rounds change no result). */
 export function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
   const WGS = rowStepThreads(n, r);
-  const V = r + 2;
+  const K = WG_FLOATS / WGS;
+  const q1 = Math.min(r, K - 2);
+  const V = q1 + 2;
+  const rounds: string[] = [];
+  for (let qa = q1; qa < r; qa += K) {
+    const qb = Math.min(r, qa + K);
+    rounds.push(`
+        workgroupBarrier();
+        for (var q = ${qa}; q < ${qb}; q = q + 1) { red[(q - ${qa}) * ${WGS} + t] = acc[q]; }
+        workgroupBarrier();${treeOf(WGS, qb - qa)}
+        if (t == 0) {
+          for (var q = ${qa}; q < ${qb}; q = q + 1) { result[2 * m + i * ${r} + q] = red[(q - ${qa}) * ${WGS}]; }
+        }`);
+  }
   return {
     variableNames: ['B', 'A', 'C', 'hv', 'kv'],
     outputShape: [2 * m + m * r],
@@ -111,19 +142,13 @@ export function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
         }
         red[t] = sJ;
         red[${WGS} + t] = sG;
-        for (var q = 0; q < ${r}; q = q + 1) { red[(2 + q) * ${WGS} + t] = acc[q]; }
-        workgroupBarrier();
-        for (var s = ${WGS / 2}; s > 0; s = s >> 1) {
-          if (t < s) {
-            for (var v = 0; v < ${V}; v = v + 1) { red[v * ${WGS} + t] = red[v * ${WGS} + t] + red[v * ${WGS} + t + s]; }
-          }
-          workgroupBarrier();
-        }
+        for (var q = 0; q < ${q1}; q = q + 1) { red[(2 + q) * ${WGS} + t] = acc[q]; }
+        workgroupBarrier();${treeOf(WGS, V)}
         if (t == 0) {
           result[i] = 0.5 * red[0];
           result[m + i] = red[${WGS}];
-          for (var q = 0; q < ${r}; q = q + 1) { result[2 * m + i * ${r} + q] = red[(2 + q) * ${WGS}]; }
-        }
+          for (var q = 0; q < ${q1}; q = q + 1) { result[2 * m + i * ${r} + q] = red[(2 + q) * ${WGS}]; }
+        }${rounds.join('')}
       }`,
   };
 }

@@ -24,11 +24,16 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TF } from '../backend.ts';
 import { customKernelsEnabled, registerWebgpuKernel, type WebGPUProgram } from '../webgpu-kernels.ts';
-import { STEP_MAX_RANK, sumChunksWebgpu } from './quadratic-webgpu.ts';
+import { sumChunksWebgpu } from './quadratic-webgpu.ts';
 
 const TERMS_KERNEL = 'LoracheckCrossEntropyTerms';
 const GRAD_KERNEL = 'LoracheckCrossEntropyGrad';
 const WG = 64;
+/** Threads of an adapter-gradient workgroup (adapterGradsProgram). */
+const ADAPTER_WG = 64;
+/** Largest rank of the adapter-gradient kernel: its r sums of ADAPTER_WG threads in 16 KB of workgroup
+ *  memory (the quadratic's row kernel reduces in rounds and goes further: quadratic-webgpu.ts STEP_MAX_RANK). */
+export const SOFTMAX_MAX_RANK = Math.floor(16384 / (4 * ADAPTER_WG));
 
 /** WGSL: lse of row `i` of Z (C columns), shifted by the row maximum. */
 const LSE = (C: number) => `
@@ -277,7 +282,7 @@ export function gradPartialsProgram(N: number, n: number, C: number): WebGPUProg
  * terms in order) in the workgroups after them.
  */
 export function adapterGradsProgram(C: number, n: number, r: number): WebGPUProgram {
-  const WG = 64;
+  const WG = ADAPTER_WG;
   return {
     variableNames: ['G', 'B', 'A'],
     outputShape: [C * r + r * n],
@@ -357,10 +362,10 @@ export function softmaxDispatchGroups(N: number, n: number, C: number, r: number
   return Math.max(Math.ceil((n * CP) / 256), Math.ceil(N / LOGITS_ROWS), Math.ceil(n / PART_COLS), Math.ceil(N / partialRows(N)), Math.ceil((C * n) / 256), C + Math.ceil((r * n) / 64), Math.ceil((r * n + 64) / 256));
 }
 
-/** Whether the LoRA kernels apply: webgpu with the kernels on, at most SOFTMAX_MAX_CLASSES classes, r <= STEP_MAX_RANK,
+/** Whether the LoRA kernels apply: webgpu with the kernels on, at most SOFTMAX_MAX_CLASSES classes, r <= SOFTMAX_MAX_RANK,
  *  dispatches within WebGPU's limit. */
 export function softmaxAdapterKernelsApply(tf: TF, N: number, n: number, C: number, r: number): boolean {
-  return crossEntropyKernelsAvailable(tf) && C <= SOFTMAX_MAX_CLASSES && r <= STEP_MAX_RANK && softmaxDispatchGroups(N, n, C, r) <= 65535;
+  return crossEntropyKernelsAvailable(tf) && C <= SOFTMAX_MAX_CLASSES && r <= SOFTMAX_MAX_RANK && softmaxDispatchGroups(N, n, C, r) <= 65535;
 }
 
 /**
