@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // every core: vitest's default leaves one idle (on CI's 2 cores it ran the files one at a time)
+    maxWorkers: Math.max(1, availableParallelism()),
     reporters: ['default'],
   },
 });
