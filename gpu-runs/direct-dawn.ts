@@ -103,20 +103,22 @@ export async function check(device: GPUDevice, what: string, f: () => void): Pro
   }
 }
 
-/** Work a direct step has encoded: dispatches, submits and read-backs (mapAsync), for the bench's counts. */
+/** Work a direct step has encoded: dispatches, submits, read-backs (mapAsync) and host-to-GPU writes
+ *  inside the run (a mini-batch's indices), for the bench's counts. */
 interface DirectCounts {
   dispatches: number;
   submits: number;
   reads: number;
+  writes: number;
 }
 
 /** The same counts over every kit of the process (the bench's step-structure table takes differences of these, as it does of tfjs' dispatches). */
-export const directTotals: DirectCounts = { dispatches: 0, submits: 0, reads: 0 };
+export const directTotals: DirectCounts = { dispatches: 0, submits: 0, reads: 0, writes: 0 };
 
 /** Buffers, pipelines and bind groups on one device, all destroyed together. */
 export class DawnKit {
   private readonly made: GPUBuffer[] = [];
-  readonly counts: DirectCounts = { dispatches: 0, submits: 0, reads: 0 };
+  readonly counts: DirectCounts = { dispatches: 0, submits: 0, reads: 0, writes: 0 };
   readonly usage: any = g().GPUBufferUsage;
 
   constructor(readonly device: GPUDevice) {}
@@ -182,6 +184,13 @@ export class DawnKit {
     directTotals.dispatches++;
   }
 
+  /** Writes `data` into a buffer at `offset` bytes (queue-ordered: before any later submit), counted. */
+  write(dst: GPUBuffer, offset: number, data: Float32Array): void {
+    this.device.queue.writeBuffer(dst, offset, data);
+    this.counts.writes++;
+    directTotals.writes++;
+  }
+
   /** `bytes` of a buffer from `offset`, copied out and mapped (a one-off read, not a batch's). */
   async read(src: GPUBuffer, bytes: number, offset = 0): Promise<Float32Array> {
     const st = this.buffer(bytes, this.usage.MAP_READ | this.usage.COPY_DST);
@@ -211,6 +220,9 @@ export interface DirectBatch {
 interface DirectLayout {
   J: number;
   Jscale: number;
+  /** The full-data loss terms after J (mini-batch runs, steps that evaluate it) and their scale. */
+  full?: number;
+  fullScale?: number;
   V: number;
   G: number;
   D: number;
@@ -235,9 +247,10 @@ export interface DirectStepInputs {
 
 /** A direct step at one size: buffers, pipelines and bind groups made once. */
 export interface DirectStep {
-  /** Values a step's record has: [J terms | V rows | G rows | D rows | eta], then the distance rows where asked. */
+  /** Values a step's record has: [J terms | full-J terms | V rows | G rows | D rows | eta], then the distance rows
+   *  where asked (full-J terms: mini-batch steps that evaluate the full-data loss; the other steps' records are shorter). */
   readonly recordLength: number;
-  /** The index of eta in a record. */
+  /** The index of eta in a record (of a record with every segment: eta is always a record's last value but the distance rows). */
   readonly etaIndex: number;
   readonly layout: DirectLayout;
   /** Dispatches, submits and read-backs so far. */
@@ -269,9 +282,17 @@ interface Batches {
 /**
  * The batch engine: `encodeStep(pass, slot, update)` encodes one step whose record goes into
  * slot `slot` (0 .. 2 maxBatch - 1) of every region, and step (3) unless update is false.
+ * `prepare(slot, count)`, where given, runs before a batch's steps are encoded (slots slot ..
+ * slot + count - 1): its queue writes land before the batch's submit (a mini-batch's indices).
  * Staging: one mappable buffer per half, the regions' slots of a batch one after another.
  */
-export function directBatches(kit: DawnKit, maxBatch: number, regions: SlotRegion[], encodeStep: (pass: any, slot: number, update: boolean) => void): Batches {
+export function directBatches(
+  kit: DawnKit,
+  maxBatch: number,
+  regions: SlotRegion[],
+  encodeStep: (pass: any, slot: number, update: boolean) => void,
+  prepare?: (slot: number, count: number) => void,
+): Batches {
   const { device } = kit;
   const at: number[] = [];
   let bytes = 0;
@@ -287,6 +308,7 @@ export function directBatches(kit: DawnKit, maxBatch: number, regions: SlotRegio
       if (!(count >= 1 && count <= maxBatch)) throw new Error(`direct step: batch of ${count} outside 1..${maxBatch}`);
       const half = k++ % 2;
       const t0 = t;
+      prepare?.(half * maxBatch, count);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       for (let s = 0; s < count; s++, t++) encodeStep(pass, half * maxBatch + s, s < count - 1 || updateLast);

@@ -117,20 +117,31 @@ export function checkBatch(w: Workload, cfg: TrainConfig): void {
     throw new TrainError(`fullJEvery ${cfg.fullJEvery} must be an integer >= 1`);
 }
 
-/** Mini-batch order: a fresh seeded permutation per epoch; undefined batches in full-batch runs. */
-export function batchOrder(tf: Backend['tf'], w: Workload, rng: Rng, batch: number | undefined): () => Tensor1D | undefined {
+/**
+ * Mini-batch order on the host: a fresh seeded permutation of the N rows per epoch, consecutive
+ * batches of it (the rows left over at an epoch's end are skipped); one call per step. The direct
+ * webgpu step (direct-softmax.ts) uploads these indices, the tfjs path (batchOrder) makes a tensor
+ * of them: the same rng stream, the same batches on every backend and path.
+ */
+export function batchIndices(N: number, rng: Rng, batch: number): () => Int32Array {
   let perm: Int32Array | undefined;
   let pos = 0;
   return () => {
-    if (batch === undefined) return undefined;
     if (!perm || pos + batch > perm.length) {
-      perm = rng.permutation(w.N!);
+      perm = rng.permutation(N);
       pos = 0;
     }
     const idx = perm.slice(pos, pos + batch);
     pos += batch;
-    return tf.tensor1d(idx, 'int32');
+    return idx;
   };
+}
+
+/** Mini-batch order as int32 tensors (batchIndices); undefined batches in full-batch runs. */
+export function batchOrder(tf: Backend['tf'], w: Workload, rng: Rng, batch: number | undefined): () => Tensor1D | undefined {
+  if (batch === undefined) return () => undefined;
+  const next = batchIndices(w.N!, rng, batch);
+  return () => tf.tensor1d(next(), 'int32');
 }
 
 /** Whether step t of a mini-batch run evaluates the full-data loss (always in full-batch runs). */

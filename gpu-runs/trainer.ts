@@ -27,6 +27,7 @@ import {
   DEFAULT_READ_AFTER_MS,
   DEFAULT_READ_EVERY,
   TrainError,
+  batchIndices,
   batchOrder,
   checkBatch,
   deviceEtaAboveRule,
@@ -118,11 +119,11 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   const Lfactor = K > 1 ? 2 : 1;
   const Ltheory = (Ll: number): number => Math.max(Lfactor * Ll, 1);
 
-  // webgpu, full batch, quadratic or softmax regression: the whole step on Dawn's device without
-  // tfjs (direct-webgpu.ts, direct-softmax.ts), unless turned off (LORACHECK_WEBGPU_DIRECT=0,
-  // cfg.direct false; the quadratic's LORACHECK_QUADRATIC_STORE_G=1)
+  // webgpu, quadratic (full batch) or softmax regression (full batch or mini-batches): the whole
+  // step on Dawn's device without tfjs (direct-webgpu.ts, direct-softmax.ts), unless turned off
+  // (LORACHECK_WEBGPU_DIRECT=0, cfg.direct false; the quadratic's LORACHECK_QUADRATIC_STORE_G=1)
   const device = webgpuDevice(tf);
-  const direct = cfg.direct !== false && directEnabled() && K === 1 && cfg.batch === undefined && !w.Lestimated ? directKind(w, device, r, rule) : undefined;
+  const direct = cfg.direct !== false && directEnabled() && K === 1 && !w.Lestimated ? directKind(w, device, r, rule, cfg.batch) : undefined;
   const header = traceHeader(backend, w, cfg, {
     r,
     L: Ltheory(Lloss),
@@ -136,6 +137,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
   });
   if (direct) header.kernels = 'direct';
   sink.write(header);
+  // (drawn lazily: the direct path draws the same batches as host indices, batchIndices)
   const nextBatch = batchOrder(tf, w, rng, cfg.batch);
   const distance = recordsDistance(w, cfg);
   const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
@@ -256,10 +258,14 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
     } else {
       const si = w.softmaxInputs!;
       const [X, Y, W0] = (await Promise.all([si.X.data(), si.Y.data(), w.W0[0]!.data()])) as Float32Array[];
-      d = await makeSoftmaxDirect(device, { ...common, N: si.X.shape[0], n, C: m, X: X!, Y: Float32Array.from(Y!), W0: W0! });
+      // mini-batches: the trainer's batch order (one draw per step, the final record's included) and full-data loss steps
+      const batch = cfg.batch === undefined ? undefined : { size: cfg.batch, next: batchIndices(w.N!, rng, cfg.batch), fullAt: (t: number) => fullLossAt(cfg, t) };
+      d = await makeSoftmaxDirect(device, { ...common, N: si.X.shape[0], n, C: m, X: X!, Y: Float32Array.from(Y!), W0: W0!, ...(batch ? { batch } : {}) });
     }
     lastRead = performance.now(); // (pipelines compiled)
-    const layout: Layout = { ...d.layout, full: 0, etaOnDevice: true, secant: false, total: d.recordLength };
+    const layout: Layout = { ...d.layout, full: d.layout.full ?? 0, etaOnDevice: true, secant: false, total: d.recordLength };
+    // steps without the full-data loss (fullJEvery > 1) come back without its terms
+    const layoutAt = (t: number): Layout => (layout.full && !fullLossAt(cfg, t) ? { ...layout, full: 0 } : layout);
     try {
       let submitted = 0; // steps t < submitted are queued
       let size = maxBatch;
@@ -282,7 +288,7 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
         if (took > readAfterMs) size = Math.max(1, Math.floor((cur.count * readAfterMs) / took));
         for (let s = 0; s < recs.length && !divergence && !interrupted; s++) {
           const t = cur.t0 + s;
-          const rec = unpack(recs[s]!, 0, t, layout, time_ms);
+          const rec = unpack(recs[s]!, 0, t, layoutAt(t), time_ms);
           const bad = nonFinite(rec);
           if (bad) {
             divergence = { type: 'divergence', t, reason: bad };
@@ -327,12 +333,14 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
       const final = t === cfg.steps;
       let layout!: Layout;
       const step = tf.tidy(() => {
-        // The workload's fused kernels where it has them (full batch, L known), else W = W0 + BA.
-        const fused = !batch && !estimateAlong && w.lossGradFromAdapters !== undefined;
+        // The workload's fused kernels where it has them (L known; a mini-batch and the full-data
+        // loss at the same W included), else W = W0 + BA.
+        const fused = !estimateAlong && w.lossGradFromAdapters !== undefined;
+        const withFull = batch !== undefined && fullLossAt(cfg, t);
         const W = fused ? undefined : loraWeights(tf, w.W0, B_, A_);
-        const lg = fused ? w.lossGradFromAdapters!(B_, A_) : w.lossGrad(W!, batch);
+        const lg = fused ? w.lossGradFromAdapters!(B_, A_, batch, withFull) : w.lossGrad(W!, batch);
         const { gB, gA } = lg.adapterGrads ?? adapterGrads(tf, lg.G, B_, A_);
-        const full = batch && fullLossAt(cfg, t) ? w.loss(W!) : undefined;
+        const full = withFull ? (lg.full ?? w.loss(W ?? loraWeights(tf, w.W0, B_, A_))) : undefined;
         // ||W_t - W*||^2 rows (small runs on a workload that knows W*), read back after the record
         const dist = distance ? distanceRows(tf, W ?? loraWeights(tf, w.W0, B_, A_), w.optimum!) : undefined;
         // The record [J | full J | V rows | G rows | grad J rows | eta or secant ratio]
@@ -439,10 +447,10 @@ export async function train(backend: Backend, w: Workload, rng: Rng, cfg: TrainC
 }
 
 /** Which direct step (direct-webgpu.ts, direct-softmax.ts) runs this workload here, or undefined (the tfjs path). */
-function directKind(w: Workload, device: GPUDevice | undefined, r: number, rule: Rule): 'quadratic' | 'softmax' | undefined {
+function directKind(w: Workload, device: GPUDevice | undefined, r: number, rule: Rule, batch: number | undefined): 'quadratic' | 'softmax' | undefined {
   const { m, n } = w.shapes[0]!;
-  if (w.quadraticInputs) return process.env.LORACHECK_QUADRATIC_STORE_G !== '1' && directUnsupported(device, m, n, r) === undefined ? 'quadratic' : undefined;
-  if (w.softmaxInputs) return softmaxDirectUnsupported(device, w.softmaxInputs.X.shape[0], n, m, r, rule) === undefined ? 'softmax' : undefined;
+  if (w.quadraticInputs) return batch === undefined && process.env.LORACHECK_QUADRATIC_STORE_G !== '1' && directUnsupported(device, m, n, r) === undefined ? 'quadratic' : undefined;
+  if (w.softmaxInputs) return softmaxDirectUnsupported(device, w.softmaxInputs.X.shape[0], n, m, r, rule, batch) === undefined ? 'softmax' : undefined;
   return undefined;
 }
 

@@ -156,24 +156,40 @@ export function weightProgram(n: number, C: number, r: number): WebGPUProgram {
   };
 }
 
+/** Which rows of X a pass reads: all N in order, or (a mini-batch) the `batch` rows whose indices
+ *  the input I holds (i32 through tfjs, whole floats on the direct path: read as i32(I[k])); and
+ *  whether the logits pass writes dZ (false: the loss terms only, the full-data J of a mini-batch run). */
+export interface SoftmaxRows {
+  batch?: number;
+  grad?: boolean;
+}
+
 /**
  * Row i -> result[i * CP + c] = (softmax(Z_i)_c - Y_ic) / N (zero for c >= C) and
  * result[jOff + i] = logsumexp(Z_i) - <Z_i, Y_i>, with Z_i = W x_i summed over the columns in
  * order. Tiles of X (LOGITS_ROWS rows x TILE columns, read row by row: coalesced) and of W^T go
  * through workgroup memory; each thread loads its share of the next tile into registers while it
- * works on the current one, and keeps its row's logits in CP / 4 vec4s.
+ * works on the current one, and keeps its row's logits in CP / 4 vec4s. A mini-batch (rows.batch)
+ * takes row i from X's row I[i] (invN then 1 / batch); rows.grad false writes the loss terms only
+ * (result[jOff + i], i < N).
  */
-export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
+export function logitsProgram(N: number, n: number, C: number, rows: SoftmaxRows = {}): WebGPUProgram {
   const CP = paddedClasses(C);
   const C4 = CP / 4;
   const zs = Array.from({ length: C }, (_, c) => `z${c >> 2}[${c & 3}]`);
   const each = (f: (c: number) => string, sep = ' ') => Array.from({ length: C4 }, (_, c) => f(c)).join(sep);
+  const grad = rows.grad ?? true;
+  // full data: the text as before mini-batches (its records and pipelines unchanged)
+  const R = rows.batch ?? N;
+  const xRow = rows.batch === undefined ? 'gi' : 'i32(I[gi])';
+  const yRow = rows.batch === undefined ? 'i' : 'yi';
+  const tag = `${rows.batch === undefined ? '' : `_batch${rows.batch}`}${grad ? '' : '_loss'}`;
   return {
-    variableNames: ['X', 'Y', 'Wt'],
-    outputShape: [N * CP + N],
-    shaderKey: `loracheck_softmax_logits_${N}_${n}_${C}`,
+    variableNames: rows.batch === undefined ? ['X', 'Y', 'Wt'] : ['X', 'Y', 'Wt', 'I'],
+    outputShape: grad ? [R * CP + R] : [R],
+    shaderKey: `loracheck_softmax_logits_${N}_${n}_${C}${tag}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(N / LOGITS_ROWS), 1, 1],
+    dispatch: [Math.ceil(R / LOGITS_ROWS), 1, 1],
     workgroupSize: [LOGITS_ROWS, 1, 1],
     uniforms: 'jOff : i32, invN : f32,',
     getUserCode: () => `
@@ -188,7 +204,7 @@ export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
           let gi = row0 + e / ${TILE};
           let gc = k0 + e % ${TILE};
           var v = 0.0;
-          if (gi < ${N} && gc < ${n}) { v = X[gi * ${n} + gc]; }
+          if (gi < ${R} && gc < ${n}) { v = X[${xRow} * ${n} + gc]; }
           px[u] = v;
         }
         let k = k0 * ${C4} + t;
@@ -215,17 +231,17 @@ export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
           }
         }
         let i = row0 + t;
-        if (i < ${N}) {
+        if (i < ${R}) {${rows.batch === undefined ? '' : '\n          let yi = i32(I[i]);'}
           var mx = ${zs[0]};
           ${zs.slice(1).map((v) => `mx = max(mx, ${v});`).join(' ')}
           var s = 0.0;
           ${zs.map((v) => `s = s + exp(${v} - mx);`).join(' ')}
           let lse = log(s) + mx;
           var zy = 0.0;
-          ${zs.map((v, c) => `zy = zy + ${v} * f32(Y[i * ${C} + ${c}]);`).join(' ')}
-          result[uniforms.jOff + i] = lse - zy;
-          ${zs.map((v, c) => `result[i * ${CP} + ${c}] = (exp(${v} - lse) - f32(Y[i * ${C} + ${c}])) * uniforms.invN;`).join('\n          ')}
-          ${Array.from({ length: CP - C }, (_, k) => `result[i * ${CP} + ${C + k}] = 0.0;`).join(' ')}
+          ${zs.map((v, c) => `zy = zy + ${v} * f32(Y[${yRow} * ${C} + ${c}]);`).join(' ')}
+          result[uniforms.jOff + i] = lse - zy;${grad ? `
+          ${zs.map((v, c) => `result[i * ${CP} + ${c}] = (exp(${v} - lse) - f32(Y[${yRow} * ${C} + ${c}])) * uniforms.invN;`).join('\n          ')}
+          ${Array.from({ length: CP - C }, (_, k) => `result[i * ${CP} + ${C + k}] = 0.0;`).join(' ')}` : ''}
         }
       }`,
   };
@@ -234,19 +250,22 @@ export function logitsProgram(N: number, n: number, C: number): WebGPUProgram {
 /**
  * Partial sums of dZ^T X over chunks of R rows: result[(s * C + c) * n + j] = sum_{i in chunk s} dZ_ic X_ij,
  * the rows in order. One thread a column j of a chunk (64 a workgroup: each row read coalesced),
- * UNROLL rows loaded before they are added; dZ read as vec4s (rows padded to CP entries).
+ * UNROLL rows loaded before they are added; dZ read as vec4s (rows padded to CP entries). A
+ * mini-batch (batch): dZ's row i pairs with X's row I[i].
  */
-export function gradPartialsProgram(N: number, n: number, C: number): WebGPUProgram {
+export function gradPartialsProgram(N: number, n: number, C: number, batch?: number): WebGPUProgram {
   const CP = paddedClasses(C);
   const C4 = CP / 4;
-  const R = partialRows(N);
-  const S = Math.ceil(N / R);
+  const rowsIn = batch ?? N;
+  const R = partialRows(rowsIn);
+  const S = Math.ceil(rowsIn / R);
+  const xRow = (i: string) => (batch === undefined ? i : `i32(I[${i}])`);
   const each = (f: (c: number) => string, sep = ' ') => Array.from({ length: C4 }, (_, c) => f(c)).join(sep);
   const rows = (f: (u: number) => string, sep = ' ') => Array.from({ length: UNROLL }, (_, u) => f(u)).join(sep);
   return {
-    variableNames: ['D', 'X'],
+    variableNames: batch === undefined ? ['D', 'X'] : ['D', 'X', 'I'],
     outputShape: [S * C * n],
-    shaderKey: `loracheck_softmax_partials_${N}_${n}_${C}`,
+    shaderKey: `loracheck_softmax_partials_${N}_${n}_${C}${batch === undefined ? '' : `_batch${batch}`}`,
     dispatchLayout: { x: [0] },
     dispatch: [Math.ceil(n / PART_COLS), S, 1],
     workgroupSize: [PART_COLS, 1, 1],
@@ -260,15 +279,15 @@ export function gradPartialsProgram(N: number, n: number, C: number): WebGPUProg
         let j = i32(workgroupId.x) * ${PART_COLS} + i32(localId.x);
         let s = i32(workgroupId.y);
         if (j >= ${n} || uniforms.size == 0) { return; }
-        let i1 = min(${N}, (s + 1) * ${R});
+        let i1 = min(${rowsIn}, (s + 1) * ${R});
         ${each((c) => `var acc${c} = vec4<f32>(0.0);`)}
         var i = s * ${R};
         for (; i + ${UNROLL - 1} < i1; i = i + ${UNROLL}) {
-          ${rows((u) => `let x${u} = X[(i + ${u}) * ${n} + j];`)}
+          ${rows((u) => `let x${u} = X[${xRow(`(i + ${u})`)} * ${n} + j];`)}
           ${rows((u) => each((c) => `acc${c} = acc${c} + dz(i + ${u}, ${c}) * x${u};`), '\n          ')}
         }
         for (; i < i1; i = i + 1) {
-          let x = X[i * ${n} + j];
+          let x = X[${xRow('i')} * ${n} + j];
           ${each((c) => `acc${c} = acc${c} + dz(i, ${c}) * x;`)}
         }
         ${Array.from({ length: C }, (_, c) => `result[(s * ${C} + ${c}) * ${n} + j] = acc${c >> 2}[${c & 3}];`).join('\n        ')}
@@ -335,18 +354,20 @@ function registerAdapters(tf: TF): void {
     const [C, n] = W0!.shape as [number, number];
     return { program: weightProgram(n, C, B!.shape[1]!), inputs: [W0!, B!, A!] };
   });
-  registerWebgpuKernel(tf, LOGITS_KERNEL, ({ X, Y, Wt }, attrs) => {
+  // I (optional): a mini-batch's row indices; attrs.grad false: the loss terms only
+  registerWebgpuKernel(tf, LOGITS_KERNEL, ({ X, Y, Wt, I }, attrs) => {
     const [N, n] = X!.shape as [number, number];
-    const C = (attrs as { classes: number }).classes;
+    const { classes: C, grad } = attrs as { classes: number; grad: boolean };
+    const R = I ? I.shape[0]! : N;
     return {
-      program: logitsProgram(N, n, C),
-      inputs: [X!, Y!, Wt!],
-      uniforms: [{ type: 'int32', data: [N * paddedClasses(C)] }, { type: 'float32', data: [1 / N] }],
+      program: logitsProgram(N, n, C, { ...(I ? { batch: R } : {}), grad }),
+      inputs: I ? [X!, Y!, Wt!, I] : [X!, Y!, Wt!],
+      uniforms: [{ type: 'int32', data: [grad ? R * paddedClasses(C) : 0] }, { type: 'float32', data: [1 / R] }],
     };
   });
-  registerWebgpuKernel(tf, PARTIALS_KERNEL, ({ D, X }, attrs) => {
+  registerWebgpuKernel(tf, PARTIALS_KERNEL, ({ D, X, I }, attrs) => {
     const [N, n] = X!.shape as [number, number];
-    return { program: gradPartialsProgram(N, n, (attrs as { classes: number }).classes), inputs: [D!, X!] };
+    return { program: gradPartialsProgram(N, n, (attrs as { classes: number }).classes, I?.shape[0]), inputs: I ? [D!, X!, I] : [D!, X!] };
   });
   registerWebgpuKernel(tf, ADAPTER_KERNEL, ({ G, B, A }) => {
     const [C, n] = G!.shape as [number, number];
@@ -369,24 +390,39 @@ export function softmaxAdapterKernelsApply(tf: TF, N: number, n: number, C: numb
 }
 
 /**
- * The full-batch LoRA step's loss terms and gradients from the adapters (W^T formed padded, dZ as
- * the logits kernel leaves it): Jterms (N), G (C x n), grad_B = G A^T and grad_A = B^T G, in five kernels (and slices).
- * Call inside tf.tidy, where softmaxAdapterKernelsApply.
+ * The LoRA step's loss terms and gradients from the adapters (W^T formed padded, dZ as the logits
+ * kernel leaves it): Jterms (N, or the batch's rows), G (C x n), grad_B = G A^T and grad_A = B^T G,
+ * in five kernels (and slices). A mini-batch (`batch`: the row indices, int32) reads its rows of X
+ * and Y through them; `withFull` adds the full-data loss terms at the same W (fullJterms, N: one more
+ * pass over X, the loss terms only). Call inside tf.tidy, where softmaxAdapterKernelsApply.
  */
-export function softmaxAdapterStepWebgpu(tf: TF, X: Tensor2D, Y: Tensor2D, W0: Tensor2D, B: Tensor2D, A: Tensor2D): { Jterms: Tensor1D; G: Tensor2D; gB: Tensor2D; gA: Tensor2D } {
+export function softmaxAdapterStepWebgpu(
+  tf: TF,
+  X: Tensor2D,
+  Y: Tensor2D,
+  W0: Tensor2D,
+  B: Tensor2D,
+  A: Tensor2D,
+  batch?: Tensor1D,
+  withFull = false,
+): { Jterms: Tensor1D; G: Tensor2D; gB: Tensor2D; gA: Tensor2D; fullJterms?: Tensor1D } {
   registerAdapters(tf);
   const [N, n] = X.shape;
+  const R = batch ? batch.shape[0] : N;
   const C = W0.shape[0];
   const r = B.shape[1];
+  const I = batch ? { I: batch } : {};
   const Wt = tf.engine().runKernel(WEIGHT_KERNEL, { W0, B, A } as never, {}) as Tensor1D;
-  const out = tf.engine().runKernel(LOGITS_KERNEL, { X, Y, Wt } as never, { classes: C } as never) as Tensor1D;
-  const parts = tf.engine().runKernel(PARTIALS_KERNEL, { D: out, X } as never, { classes: C } as never) as Tensor1D;
+  const out = tf.engine().runKernel(LOGITS_KERNEL, { X, Y, Wt, ...I } as never, { classes: C, grad: true } as never) as Tensor1D;
+  const fullJterms = withFull ? (tf.engine().runKernel(LOGITS_KERNEL, { X, Y, Wt } as never, { classes: C, grad: false } as never) as Tensor1D) : undefined;
+  const parts = tf.engine().runKernel(PARTIALS_KERNEL, { D: out, X, ...I } as never, { classes: C } as never) as Tensor1D;
   const G = sumChunksWebgpu(tf, parts, [C, n]) as Tensor2D;
   const grads = tf.engine().runKernel(ADAPTER_KERNEL, { G, B, A } as never, {}) as Tensor1D;
   return {
-    Jterms: tf.slice(out, [N * paddedClasses(C)], [N]) as Tensor1D,
+    Jterms: tf.slice(out, [R * paddedClasses(C)], [R]) as Tensor1D,
     G,
     gB: tf.reshape(tf.slice(grads, [0], [C * r]), [C, r]) as Tensor2D,
     gA: tf.reshape(tf.slice(grads, [C * r], [r * n]), [r, n]) as Tensor2D,
+    ...(fullJterms ? { fullJterms } : {}),
   };
 }

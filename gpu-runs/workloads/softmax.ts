@@ -102,12 +102,22 @@ export function logregWorkload(tf: TF, name: string, d: Dataset, rng: Rng, opts:
     const { Jterms, dZ } = data.crossEntropy(Z, Yb, Nb, withGrad);
     return { Jterms, Jscale: 1 / Nb, G: dZ ? [matMulT(tf, dZ, Xb, true, false)] : [] };
   };
-  // webgpu: the full-batch LoRA step from the adapters in four kernels (softmax-webgpu.ts), W never
-  // stored; where they do not apply (too many classes, r too large), W = W0 + BA as elsewhere
-  const fromAdapters = (B: Tensor2D[], A: Tensor2D[]): LossGrad => {
-    if (!softmaxAdapterKernelsApply(tf, data.N, data.n, shape.m, B[0]!.shape[1])) return forward([tf.add(W0, tf.matMul(B[0]!, A[0]!)) as Tensor2D], undefined, true);
-    const s = softmaxAdapterStepWebgpu(tf, data.X, data.Y, W0, B[0]!, A[0]!);
-    return { Jterms: s.Jterms, Jscale: 1 / data.N, G: [s.G], adapterGrads: { gB: [s.gB], gA: [s.gA] } };
+  // webgpu: the LoRA step from the adapters in five kernels (softmax-webgpu.ts), W never stored, a
+  // mini-batch's rows read through its indices (and the full-data loss, withFull, in one more pass);
+  // where they do not apply (too many classes, r too large), W = W0 + BA as elsewhere
+  const fromAdapters = (B: Tensor2D[], A: Tensor2D[], batch?: Tensor1D, withFull = false): LossGrad => {
+    if (!softmaxAdapterKernelsApply(tf, data.N, data.n, shape.m, B[0]!.shape[1])) {
+      const W = [tf.add(W0, tf.matMul(B[0]!, A[0]!)) as Tensor2D];
+      return { ...forward(W, batch, true), ...(withFull ? { full: forward(W, undefined, false) } : {}) };
+    }
+    const s = softmaxAdapterStepWebgpu(tf, data.X, data.Y, W0, B[0]!, A[0]!, batch, withFull);
+    return {
+      Jterms: s.Jterms,
+      Jscale: 1 / s.Jterms.shape[0],
+      G: [s.G],
+      adapterGrads: { gB: [s.gB], gA: [s.gA] },
+      ...(s.fullJterms ? { full: { Jterms: s.fullJterms, Jscale: 1 / data.N } } : {}),
+    };
   };
   return {
     name,

@@ -30,6 +30,8 @@ export interface LossGrad extends LossTerms {
   /** grad_B = G_k A_k^T and grad_A = B_k^T G_k, where a fused adapter kernel formed them
    *  (lossGradFromAdapters): G itself is then not stored and `G` is empty. */
   adapterGrads?: { gB: Tensor2D[]; gA: Tensor2D[] };
+  /** The full-data loss at the same W, where lossGradFromAdapters was asked for it (withFull). */
+  full?: LossTerms;
 }
 
 /** `length` entries of `copy`, from entry `from`. */
@@ -71,9 +73,10 @@ export interface Workload {
    * could but did not compute it (the header then says so, and verify-trace: "not checked").
    */
   rankBound?(r: number): RankBound | RankBoundSkipped;
-  /** Optional fused full-batch path: loss and G straight from the adapters (W = W0 + BA is
-   *  never stored), where the active backend has kernels for it. Call inside tf.tidy. */
-  lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[]): LossGrad;
+  /** Optional fused path: loss and G straight from the adapters (W = W0 + BA is never stored),
+   *  where the active backend has kernels for it; on the rows `batch` (workloads with
+   *  supportsBatch), and with withFull the full-data loss at the same W in `full`. Call inside tf.tidy. */
+  lossGradFromAdapters?(B: Tensor2D[], A: Tensor2D[], batch?: Tensor1D, withFull?: boolean): LossGrad;
   /** The quadratic's C = W* and levels h, k (H_ij = 4 h_i k_j), where the webgpu kernels hold them:
    *  the trainer's direct step (direct-webgpu.ts) uploads them once. */
   readonly quadraticInputs?: { C: Tensor2D; h: Tensor1D; k: Tensor1D };
