@@ -18,7 +18,8 @@ import { runPeer, torchCuda, type PeerTiming } from './webgpu.ts';
 
 export const RECORD_FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 
-/** One record of a direct step as the trainer writes it: the partials summed in float64 (step.layout), the device's eta. */
+/** One record of a direct step as the trainer writes it: the partials summed in float64 (step.layout), the device's eta;
+ *  a mini-batch step's J is the full-data loss and batchJ the batch's (every step evaluates the full loss here). */
 function unpack(step: DirectStep, vals: Float32Array, t: number, time_ms: number): StepRecord {
   const lay = step.layout;
   let off = 0;
@@ -27,11 +28,12 @@ function unpack(step: DirectStep, vals: Float32Array, t: number, time_ms: number
     off += len;
     return v;
   };
-  const J = lay.Jscale * take(lay.J);
+  const Jstep = lay.Jscale * take(lay.J);
+  const full = lay.full ? lay.fullScale! * take(lay.full) : undefined;
   const Vsq = take(lay.V);
   const Gnorm = Math.sqrt(take(lay.G));
   const gradJsq = take(lay.D);
-  return { type: 'step', t, J, Vsq, Gnorm, gradJsq, eta: vals[step.etaIndex]!, time_ms };
+  return { type: 'step', t, J: full ?? Jstep, Vsq, Gnorm, gradJsq, eta: vals[step.etaIndex]!, time_ms, ...(full !== undefined ? { batchJ: Jstep } : {}) };
 }
 
 /** Runs `count` more steps (each followed by its update (3)), `perSubmit` a submit, and returns their records. */
@@ -56,11 +58,11 @@ export async function runDirect(step: DirectStep, count: number, perSubmit: numb
   return out;
 }
 
-/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta), or undefined. */
+/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta: the batch's in mini-batch runs), or undefined. */
 export function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
   const rule = parseRule('theory');
   for (const x of recs) {
-    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.J, gradJsq: x.gradJsq, L });
+    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.batchJ ?? x.J, gradJsq: x.gradJsq, L });
     if (!(x.eta <= exact)) return `t = ${x.t}: the direct eta ${x.eta} exceeds (8)'s ${exact}`;
   }
   return undefined;
@@ -79,15 +81,16 @@ export interface RecordCheck {
 
 /**
  * The reference: the tfjs trainer's records (its direct path off) of t = 0..steps, rule (8), paper
- * init, on seed `seed` (the workload drawn first from the rng), and a check of `size` begun with
- * them (already wrong where the trainer wrote another number of records).
+ * init, on seed `seed` (the workload drawn first from the rng), mini-batches of `batch` rows where
+ * given, and a check of `size` begun with them (already wrong where the trainer wrote another
+ * number of records).
  */
-export async function trainerReference(backend: Backend, make: (rng: Rng) => Workload, size: string, r: number, steps: number, seed: number, readEvery: number): Promise<{ ref: StepRecord[]; res: RecordCheck }> {
+export async function trainerReference(backend: Backend, make: (rng: Rng) => Workload, size: string, r: number, steps: number, seed: number, readEvery: number, batch?: number): Promise<{ ref: StepRecord[]; res: RecordCheck }> {
   const rng = new Rng(seed);
   const w = make(rng);
   const sink = new MemorySink();
   try {
-    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed, readEvery, readAfterMs: Infinity, direct: false }, sink);
+    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed, readEvery, readAfterMs: Infinity, direct: false, ...(batch !== undefined ? { batch } : {}) }, sink);
   } finally {
     w.dispose();
   }
@@ -97,13 +100,14 @@ export async function trainerReference(backend: Backend, make: (rng: Rng) => Wor
   return { ref, res };
 }
 
-/** Adds the comparison of `mine` with `ref` (the trainer's) to `res`; `tag` names the run in `worst`. */
+/** Adds the comparison of `mine` with `ref` (the trainer's) to `res`; `tag` names the run in `worst`. Mini-batch
+ *  records (the trainer's with batchJ) also compare batchJ. */
 export function compareRecords(res: RecordCheck, ref: StepRecord[], mine: StepRecord[], tag: string): void {
   if (mine.length !== ref.length) res.wrong ??= `direct${tag} gave ${mine.length} records, the trainer ${ref.length}`;
   for (let i = 0; i < Math.min(ref.length, mine.length); i++)
-    for (const f of RECORD_FIELDS) {
-      const x = ref[i]![f];
-      const y = mine[i]![f];
+    for (const f of ref[i]!.batchJ === undefined ? RECORD_FIELDS : [...RECORD_FIELDS, 'batchJ' as const]) {
+      const x = ref[i]![f] ?? NaN;
+      const y = mine[i]![f] ?? NaN;
       const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
       res.values++;
       if (x === y) res.exact++;

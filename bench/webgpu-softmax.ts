@@ -5,7 +5,10 @@
  * through tfjs (the trainer with LORACHECK_WEBGPU_DIRECT off: the same WGSL,
  * gpu-runs/workloads/softmax-webgpu.ts) and PyTorch eager on the same GPU
  * (bench/peers/torch_cuda_lora.py --workload softmax). Fashion-MNIST when installed, else seeded
- * synthetic images of that shape (the same work).
+ * synthetic images of that shape (the same work). Mini-batches too (`train --batch B`: the batch's
+ * rows read through their indices, uploaded once per submit; the full-data loss every step, the
+ * trainer's default), against the trainer's tfjs path with the same batches and PyTorch eager with
+ * `--batch` (the same sampling scheme: a seeded permutation per epoch, consecutive batches).
  *
  * CORRECTNESS first: the direct records of t = 0..CHECK_STEPS (the step run both ways: read back
  * after each batch, and pipelined) are compared with the tfjs trainer's on the same seed and data;
@@ -21,13 +24,14 @@
 import type { Backend } from '../gpu-runs/backend.ts';
 import type { Dataset } from '../gpu-runs/data/dataset.ts';
 import { fmnistAvailable, loadFashionMNIST } from '../gpu-runs/data/fmnist.ts';
-import { webgpuDevice, type DirectStep } from '../gpu-runs/direct-dawn.ts';
+import { directTotals, webgpuDevice, type DirectStep } from '../gpu-runs/direct-dawn.ts';
 import { makeSoftmaxDirect } from '../gpu-runs/direct-softmax.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
-import { train } from '../gpu-runs/trainer.ts';
+import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
+import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
+import type { Workload } from '../gpu-runs/workloads/types.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import { compareRecords, cudaEager, etaAboveRule, RECORD_FIELDS, runDirect, trainerReference, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
@@ -60,9 +64,11 @@ interface Inputs {
   /** The theory's constant max(L, 1), and the loss's own L (the peer's --L). */
   L: number;
   Lloss: number;
+  /** The run's rng after A0: where the trainer draws its mini-batch order. */
+  rng: Rng;
 }
 
-/** What the trainer sees on seed SEED (train(): the workload draws W0, then A ~ N(0, 1/n) from the same rng). */
+/** What the trainer sees on seed SEED (train(): the workload draws W0, then A ~ N(0, 1/n) from the same rng, then the batches). */
 async function inputs(backend: Backend, d: Dataset, r: number): Promise<Inputs> {
   const rng = new Rng(SEED);
   const w = logregWorkload(backend.tf, d.name, d, rng);
@@ -71,32 +77,45 @@ async function inputs(backend: Backend, d: Dataset, r: number): Promise<Inputs> 
     const W0 = (await w.W0[0]!.data()) as Float32Array;
     const Y = new Float32Array(d.N * d.classes);
     d.y.forEach((c, i) => (Y[i * d.classes + c] = 1));
-    return { X: d.X, Y, W0, A0, L: Math.max(w.Lloss!, 1), Lloss: w.Lloss! };
+    return { X: d.X, Y, W0, A0, L: Math.max(w.Lloss!, 1), Lloss: w.Lloss!, rng };
   } finally {
     w.dispose();
   }
 }
 
-/** The direct step on the inputs the trainer sees, READ_EVERY steps a submit at most. */
-function direct(device: GPUDevice, d: Dataset, inp: Inputs, r: number, numScale: number): Promise<DirectStep> {
+/** How a check perturbs the direct step, to see it fail: eta's numerator scaled, a batch's rows changed. */
+interface Perturb {
+  numScale?: number;
+  rows?: (idx: Int32Array) => Int32Array;
+}
+
+/** The direct step on the inputs the trainer sees, READ_EVERY steps a submit at most; with `batch`, the trainer's
+ *  mini-batch order (the full-data loss every step, the trainer's default). */
+function direct(device: GPUDevice, d: Dataset, inp: Inputs, r: number, perturb: Perturb = {}, batch?: number): Promise<DirectStep> {
+  const next = batch === undefined ? undefined : batchIndices(d.N, inp.rng, batch);
+  const rows = perturb.rows ?? ((idx: Int32Array) => idx);
   return makeSoftmaxDirect(device, {
     N: d.N, n: d.n, C: d.classes, r, X: inp.X, Y: inp.Y, W0: inp.W0, B0: new Float32Array(d.classes * r), A0: inp.A0,
-    rule: parseRule('theory'), alpha: null, L: inp.L, maxBatch: READ_EVERY, numScale,
+    rule: parseRule('theory'), alpha: null, L: inp.L, maxBatch: READ_EVERY, ...(perturb.numScale !== undefined ? { numScale: perturb.numScale } : {}),
+    ...(next ? { batch: { size: batch!, next: () => rows(next()), fullAt: () => true } } : {}),
   });
 }
 
 /**
  * The direct records against the tfjs trainer's (t = 0..steps, read back after each batch and
- * pipelined), and every direct eta against (8) in float64. numScale scales the direct eta's
- * numerator: 1 is the trainer's step; the tests pass another value to see the check fail.
+ * pipelined), and every direct eta against (8) in float64 (on the batch's scalars in mini-batch
+ * runs). numScale scales the direct eta's numerator: 1 is the trainer's step; the tests pass
+ * another value to see the check fail. With `batch`: mini-batches of that many rows, the trainer's
+ * order; perturb.rows changes the direct step's rows (the tests again).
  */
-export async function checkSoftmax(backend: Backend, d: Dataset, r: number, steps = CHECK_STEPS, numScale = 1): Promise<RecordCheck> {
-  const size = `${d.N} x ${d.n}, ${d.classes} classes, r = ${r}`;
+export async function checkSoftmax(backend: Backend, d: Dataset, r: number, steps = CHECK_STEPS, numScale = 1, batch?: number, perturb: Pick<Perturb, 'rows'> = {}): Promise<RecordCheck> {
+  const size = `${d.N} x ${d.n}, ${d.classes} classes, r = ${r}${batch === undefined ? '' : `, batch ${batch}`}`;
   const device = webgpuDevice(backend.tf);
-  const { ref, res } = await trainerReference(backend, (rng) => logregWorkload(backend.tf, d.name, d, rng), size, r, steps, SEED, READ_EVERY);
-  const inp = await inputs(backend, d, r);
+  const { ref, res } = await trainerReference(backend, (rng) => logregWorkload(backend.tf, d.name, d, rng), size, r, steps, SEED, READ_EVERY, batch);
   for (const pipelined of [false, true]) {
-    const step = await direct(device, d, inp, r, numScale);
+    // (the inputs again: the batch order starts over)
+    const inp = await inputs(backend, d, r);
+    const step = await direct(device, d, inp, r, { ...perturb, numScale }, batch);
     let mine: StepRecord[];
     try {
       mine = await runDirect(step, steps + 1, READ_EVERY, pipelined);
@@ -110,22 +129,25 @@ export async function checkSoftmax(backend: Backend, d: Dataset, r: number, step
   return res;
 }
 
-/** Per step: GPU dispatches, queue submits, host read-backs (and tfjs kernels, on the tfjs path). */
+/** Per step: GPU dispatches, queue submits, host read-backs, host writes inside the run (the direct path's
+ *  mini-batch indices) and tfjs kernels (the tfjs path). */
 interface Counts {
   path: string;
   dispatches: number;
   submits: number;
   reads: number;
+  writes?: number;
   kernels?: number;
 }
 
 /**
- * Counts per step of the trainer's tfjs path (custom kernels on, and off) and of the direct step:
+ * Counts per step of the trainer's tfjs path (custom kernels on, and off) and of the direct step,
+ * full batch; then of the trainer itself on its three paths with mini-batches of `batch` rows:
  * (counts of a 2K-step run - counts of a K-step run) / K with K = the read-back period, so that
  * set-up cancels. tfjs submits a command buffer per dispatch or per batch of them (its own
  * policy): its submits are not counted, its dispatches are.
  */
-async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EVERY): Promise<Counts[]> {
+async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EVERY, batch?: number): Promise<Counts[]> {
   const tf = backend.tf;
   const gpu = tf.backend() as unknown as { recordAndSubmit: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
   const seen = { dispatches: 0, reads: 0 };
@@ -139,51 +161,72 @@ async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EV
     seen.reads++;
     return origRead.apply(this, a);
   };
-  const trainer = async (steps: number) => {
+  // one trainer run: tfjs' dispatches and reads, the direct path's own (gpu-runs/direct-dawn.ts directTotals)
+  const trainer = async (steps: number, cfg: Partial<TrainConfig>) => {
     const before = { ...seen };
+    const dBefore = { ...directTotals };
     const rng = new Rng(SEED);
     const w = logregWorkload(tf, d.name, d, rng);
+    const sink = new MemorySink();
     try {
       const prof = await tf.profile(async () => {
-        await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: SEED, readEvery: K, readAfterMs: Infinity, direct: false }, new MemorySink());
+        await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: SEED, readEvery: K, readAfterMs: Infinity, ...cfg }, sink);
       });
-      return { dispatches: seen.dispatches - before.dispatches, reads: seen.reads - before.reads, kernels: prof.kernels.length };
+      const dd = (k: keyof typeof directTotals) => directTotals[k] - dBefore[k];
+      return {
+        dispatches: seen.dispatches - before.dispatches + dd('dispatches'),
+        reads: seen.reads - before.reads + dd('reads'),
+        submits: dd('submits'),
+        writes: dd('writes'),
+        kernels: prof.kernels.length,
+        direct: (sink.lines[0] as { kernels?: string }).kernels === 'direct',
+      };
     } finally {
       w.dispose();
     }
   };
+  const perStep = async (path: string, cfg: Partial<TrainConfig>, kernelsOff: boolean): Promise<Counts> => {
+    const saved = process.env.LORACHECK_WEBGPU_KERNELS;
+    if (kernelsOff) process.env.LORACHECK_WEBGPU_KERNELS = '0';
+    try {
+      const a = await trainer(K, cfg);
+      const b = await trainer(2 * K, cfg);
+      const per = (k: 'dispatches' | 'reads' | 'submits' | 'writes' | 'kernels') => (b[k] - a[k]) / K;
+      return {
+        path: cfg.direct === false || b.direct ? path : `${path}: NOT on the direct path`,
+        dispatches: per('dispatches'),
+        submits: b.direct ? per('submits') : NaN,
+        reads: per('reads'),
+        ...(b.direct ? { writes: per('writes') } : {}),
+        kernels: per('kernels'),
+      };
+    } finally {
+      if (saved === undefined) delete process.env.LORACHECK_WEBGPU_KERNELS;
+      else process.env.LORACHECK_WEBGPU_KERNELS = saved;
+    }
+  };
   const out: Counts[] = [];
+  const mini = batch === undefined ? {} : { batch };
   try {
-    for (const kernelsOff of [false, true]) {
-      const saved = process.env.LORACHECK_WEBGPU_KERNELS;
-      if (kernelsOff) process.env.LORACHECK_WEBGPU_KERNELS = '0';
-      try {
-        const a = await trainer(K);
-        const b = await trainer(2 * K);
-        out.push({
-          path: kernelsOff ? 'trainer, tfjs ops only (LORACHECK_WEBGPU_KERNELS=0)' : 'trainer, tfjs path (LORACHECK_WEBGPU_DIRECT=0)',
-          dispatches: (b.dispatches - a.dispatches) / K,
-          submits: NaN,
-          reads: (b.reads - a.reads) / K,
-          kernels: (b.kernels - a.kernels) / K,
-        });
-      } finally {
-        if (saved === undefined) delete process.env.LORACHECK_WEBGPU_KERNELS;
-        else process.env.LORACHECK_WEBGPU_KERNELS = saved;
-      }
+    out.push(await perStep('trainer, tfjs path (LORACHECK_WEBGPU_DIRECT=0)', { direct: false }, false));
+    out.push(await perStep('trainer, tfjs ops only (LORACHECK_WEBGPU_KERNELS=0)', { direct: false }, true));
+    if (batch !== undefined) {
+      out.push(await perStep(`trainer --batch ${batch}, direct path (train's default on webgpu)`, mini, false));
+      out.push(await perStep(`trainer --batch ${batch}, tfjs path (LORACHECK_WEBGPU_DIRECT=0)`, { ...mini, direct: false }, false));
+      out.push(await perStep(`trainer --batch ${batch}, tfjs ops only (LORACHECK_WEBGPU_KERNELS=0)`, { ...mini, direct: false }, true));
     }
   } finally {
     gpu.recordAndSubmit = origDispatch;
     gpu.read = origRead;
   }
   const inp = await inputs(backend, d, r);
-  const step = await direct(webgpuDevice(tf), d, inp, r, 1);
+  const step = await direct(webgpuDevice(tf), d, inp, r);
   try {
     await runDirect(step, K, K, true);
     const a = { ...step.counts };
     await runDirect(step, K, K, true);
     const c = step.counts;
-    out.push({ path: `direct step (train's default on webgpu), ${K} steps a submit`, dispatches: (c.dispatches - a.dispatches) / K, submits: (c.submits - a.submits) / K, reads: (c.reads - a.reads) / K });
+    out.splice(2, 0, { path: `direct step (train's default on webgpu), ${K} steps a submit`, dispatches: (c.dispatches - a.dispatches) / K, submits: (c.submits - a.submits) / K, reads: (c.reads - a.reads) / K, writes: (c.writes - a.writes) / K });
   } finally {
     step.destroy();
   }
@@ -194,6 +237,59 @@ interface DirectTiming {
   msPerStep: number;
   stepsPerSec: number;
   steps: number;
+}
+
+/**
+ * The trainer with `cfg` (mini-batches) timed from its trace's own clock on a plan, as bench/webgpu.ts
+ * timeWorkload times full-batch runs (its configuration has no batch): the window runs from the last
+ * record of the first read-back after the plan's warm-up to the last record of the first read-back
+ * that makes it long enough; the run is then stopped.
+ */
+async function timeTrainer(backend: Backend, make: (rng: Rng) => Workload, rank: number, plan: TimingPlan, readEvery: number, cfg: Partial<TrainConfig>): Promise<StepTiming> {
+  const tf = backend.tf;
+  const rng = new Rng(1);
+  const w = make(rng);
+  const sink = new MemorySink();
+  const mem = () => tf.memory() as { numTensors: number; numBytesAllocatedInGPU?: number };
+  const ends: StepRecord[] = []; // the last record of each read-back, from the window's start
+  let first: StepRecord | undefined;
+  let prev: StepRecord | undefined;
+  let done = false;
+  let warm: ReturnType<typeof mem> | undefined;
+  let atEnd: ReturnType<typeof mem> | undefined;
+  const long = (a: StepRecord, b: StepRecord, steps: number, ms: number) => b.t - a.t >= steps && b.time_ms - a.time_ms >= ms;
+  try {
+    await train(backend, w, rng, { steps: plan.maxSteps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...cfg }, sink, {
+      onRecord: (x) => {
+        first ??= x;
+        if (prev && x.time_ms !== prev.time_ms && !done) {
+          if (ends.length > 0 || long(first, prev, plan.warmupSteps, plan.warmupMs)) ends.push(prev);
+          if (ends.length === 1) warm = mem();
+          atEnd = mem();
+          done = ends.length > 1 && long(ends[0]!, prev, plan.minSteps, plan.minMs);
+        }
+        prev = x;
+      },
+      shouldStop: () => done,
+    });
+  } finally {
+    w.dispose();
+  }
+  // the step cap came first: the run's last read-back closes the window
+  if (!done && prev && ends.length > 0 && prev.t > ends[ends.length - 1]!.t) ends.push(prev);
+  const [a, b] = [ends[0], ends[ends.length - 1]];
+  if (!a || !b || b.t <= a.t) throw new Error(`timeTrainer: no read-back after the warm-up (${plan.maxSteps} steps at most, read-back every ${readEvery})`);
+  const rate = (i: number, j: number) => (1000 * (ends[j]!.t - ends[i]!.t)) / (ends[j]!.time_ms - ends[i]!.time_ms);
+  const k = ends.length - 1;
+  const q = Math.max(1, Math.round(k / 4));
+  const ms = (b.time_ms - a.time_ms) / (b.t - a.t);
+  return {
+    msPerStep: ms, stepsPerSec: 1000 / ms, steps: b.t - a.t, windowMs: b.time_ms - a.time_ms, warmupSteps: a.t, readEvery,
+    firstQuarter: rate(0, Math.min(q, k)), lastQuarter: rate(Math.max(0, k - q), k), short: !done, J0: first!.J,
+    Lloss: (sink.lines[0] as { Lloss: number }).Lloss,
+    tensors: [warm?.numTensors ?? NaN, atEnd?.numTensors ?? NaN],
+    gpuBytes: [warm?.numBytesAllocatedInGPU ?? NaN, atEnd?.numBytesAllocatedInGPU ?? NaN],
+  };
 }
 
 interface Timed {
@@ -221,34 +317,42 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
   // counts at a small size on any adapter (they do not depend on N)
   const countData = images(soft ? 128 : 2048);
   const r = 8;
-  const counts = await countSoftmax(backend, countData, r, soft ? 4 : READ_EVERY);
-  const countSize = `${countData.N} x ${countData.n}, r = ${r}`;
-  for (const c of counts) log(`  ${c.path}: ${c.dispatches} dispatches, ${Number.isNaN(c.submits) ? "" : `${c.submits} submits, `}${c.reads} read-backs a step`);
+  const countBatch = soft ? 32 : 256;
+  const counts = await countSoftmax(backend, countData, r, soft ? 4 : READ_EVERY, countBatch);
+  const countSize = `${countData.N} x ${countData.n}, r = ${r} (mini-batches: ${countBatch} rows, the full-data loss every step)`;
+  for (const c of counts) log(`  ${c.path}: ${c.dispatches} dispatches, ${Number.isNaN(c.submits) ? "" : `${c.submits} submits, `}${c.reads} read-backs${c.writes === undefined ? '' : `, ${c.writes} writes`} a step`);
   if (soft && !forced)
     return { adapter: a.label, software: true, counts, countSize, checks: [], timed: [] };
   const checks: RecordCheck[] = [];
   const timed: Timed[] = [];
-  // [N, r, timed]: the check alone at a small size; then the check and the timing at the size
-  const sizes: [number, number, boolean][] = soft ? [[200, 4, false], [256, 8, true]] : [[512, 4, false], [opts.quick ? 15000 : 60000, 8, true]];
-  for (const [N, rk, time] of sizes) {
+  // [N, r, timed, mini-batch rows]: the check alone at a small size; then the check and the timing at the size;
+  // full batch, then mini-batches (a batch that does not divide the small N: the epochs' leftover rows skipped)
+  const big = opts.quick ? 15000 : 60000;
+  const sizes: [number, number, boolean, number?][] = soft
+    ? [[200, 4, false], [256, 8, true], [200, 4, false, 48], [256, 8, true, 32]]
+    : [[512, 4, false], [big, 8, true], [512, 4, false, 100], [big, 8, true, 256]];
+  const plan = soft ? SOFTWARE_PLAN : GPU_PLAN;
+  const every = soft ? 4 : READ_EVERY;
+  for (const [N, rk, time, batch] of sizes) {
     const d = images(N);
+    const mini = batch === undefined ? {} : { batch };
+    const size = `${N} x ${d.n}, r = ${rk}${batch === undefined ? '' : `, batch ${batch}`}`;
     let c: RecordCheck;
     try {
-      c = await checkSoftmax(backend, d, rk);
+      c = await checkSoftmax(backend, d, rk, CHECK_STEPS, 1, batch);
     } catch (e) {
-      c = { size: `${N} x ${d.n}, r = ${rk}`, steps: 0, maxRel: NaN, values: 0, exact: 0, worst: '-', wrong: `failed: ${e instanceof Error ? e.message : String(e)}` };
+      c = { size, steps: 0, maxRel: NaN, values: 0, exact: 0, worst: '-', wrong: `failed: ${e instanceof Error ? e.message : String(e)}` };
     }
     checks.push(c);
     log(`${c.size}: records vs the trainer over ${c.steps} steps: max relative difference ${c.maxRel}, ${c.exact} of ${c.values} values equal${c.wrong ? `; WRONG: ${c.wrong}` : ''}`);
     if (!time) continue;
-    const row: Timed = { name: `softmax regression ${N} x ${d.n}, r = ${rk}`, check: c };
+    const row: Timed = { name: `softmax regression ${size}`, check: c };
     timed.push(row);
     try {
       const inp = await inputs(backend, d, rk);
-      const step = await direct(webgpuDevice(backend.tf), d, inp, rk, 1);
+      const step = await direct(webgpuDevice(backend.tf), d, inp, rk, {}, batch);
       try {
         // warm-up as the plan asks (steps and wall time), then a window of at least plan.minMs, whole read-back periods
-        const plan = soft ? SOFTWARE_PLAN : GPU_PLAN;
         const w0 = performance.now();
         let warmed = 0;
         while (warmed < plan.warmupSteps || performance.now() - w0 < plan.warmupMs) warmed += (await runDirect(step, 2 * READ_EVERY, READ_EVERY, true)).length;
@@ -265,12 +369,14 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
         step.destroy();
       }
       const make = (rng: Rng) => logregWorkload(backend.tf, d.name, d, rng);
-      row.trainerDirect = await timeWorkload(backend, make, rk, soft ? SOFTWARE_PLAN : GPU_PLAN, soft ? 4 : READ_EVERY, true);
+      const timeRow = (direct: boolean) => (batch === undefined ? timeWorkload(backend, make, rk, plan, every, direct) : timeTrainer(backend, make, rk, plan, every, { ...mini, direct }));
+      row.trainerDirect = await timeRow(true);
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
-      row.trainer = await timeWorkload(backend, make, rk, soft ? SOFTWARE_PLAN : GPU_PLAN, soft ? 4 : READ_EVERY, false);
+      row.trainer = await timeRow(false);
       log(`  trainer, tfjs path: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
       if (!soft) {
-        const eager = cudaEager(['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), ...peerPlanArgs(GPU_PLAN), '--L', String(inp.Lloss)]);
+        const peerBatch = batch === undefined ? [] : ['--batch', String(batch)];
+        const eager = cudaEager(['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), ...peerBatch, ...peerPlanArgs(GPU_PLAN), '--L', String(inp.Lloss)]);
         if ('skipped' in eager) row.peerSkipped = eager.skipped;
         else row.eager = eager;
         log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
@@ -291,10 +397,12 @@ export function softmaxTables(res: Result): BenchTable[] {
   const tables: BenchTable[] = [
     {
       title: `webgpu softmax regression step structure, ${res.countSize}, on ${res.adapter} (counts, not times)`,
-      columns: ['path', 'GPU dispatches / step', 'queue submits / step', 'host read-backs / step', 'tfjs kernels / step'],
-      rows: res.counts.map((c) => [c.path, sig(c.dispatches), Number.isNaN(c.submits) ? '-' : sig(c.submits), sig(c.reads), c.kernels === undefined ? '-' : sig(c.kernels)]),
+      columns: ['path', 'GPU dispatches / step', 'queue submits / step', 'host read-backs / step', 'host writes / step', 'tfjs kernels / step'],
+      rows: res.counts.map((c) => [c.path, sig(c.dispatches), Number.isNaN(c.submits) ? '-' : sig(c.submits), sig(c.reads), c.writes === undefined ? '-' : sig(c.writes), c.kernels === undefined ? '-' : sig(c.kernels)]),
       notes: [
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
+        'host writes: the direct path\'s queue writes inside the run (a mini-batch submit\'s row indices, one write); the tfjs path uploads each step\'s index tensor through tfjs (not counted)',
+        'mini-batch rows: the trainer itself (train --batch), the full-data loss every step (its default: one more pass over X, 1 dispatch)',
         'tfjs path: each dispatch costs about 0.1 ms of host work on an H200 (bench/webgpu-profile.ts); direct: pipelines and bind groups made once, one compute pass and one submit per batch',
       ],
     },
@@ -307,7 +415,10 @@ export function softmaxTables(res: Result): BenchTable[] {
     title: `webgpu softmax direct: records vs the tfjs trainer (same seed and data) on ${res.adapter}`,
     columns: ['size', 'records compared', 'values equal', 'max relative difference', 'where', 'verdict'],
     rows: res.checks.map((c) => [c.size, c.steps, `${c.exact} / ${c.values}`, sig(c.maxRel), c.worst, c.wrong ? `wrong: ${c.wrong}` : 'ok']),
-    notes: [`fields J, ||V||^2, ||G||, ||grad J||^2, eta of t = 0..${CHECK_STEPS}, the direct step run both ways (read back after each batch, and pipelined); tolerance ${CHECK_TOL} relative; also every direct eta <= (8) on its float64 scalars`],
+    notes: [
+      `fields J, ||V||^2, ||G||, ||grad J||^2, eta (and batch J on mini-batch rows) of t = 0..${CHECK_STEPS}, the direct step run both ways (read back after each batch, and pipelined); tolerance ${CHECK_TOL} relative; also every direct eta <= (8) on its float64 scalars (the batch's on mini-batch rows)`,
+      'mini-batch rows: the trainer\'s batch order (one seeded permutation per epoch) drawn again for the direct step, the full-data loss every step',
+    ],
   });
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
@@ -328,9 +439,10 @@ export function softmaxTables(res: Result): BenchTable[] {
     columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', TIMED_COLUMN],
     rows,
     notes: [
-      'time = wall clock over the timed steps after the warm-up, read-backs included; the trainer rows from the trace\'s own clock (bench/webgpu.ts timeWorkload)',
+      'time = wall clock over the timed steps after the warm-up, read-backs included; the trainer rows from the trace\'s own clock (bench/webgpu.ts timeWorkload; mini-batch rows: timeTrainer here, the same plan)',
       TIMED_NOTE,
       'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (its data is synthetic of the same shape; the work per step is the same)',
+      'mini-batch rows (batch B): both sides draw a seeded permutation per epoch and take consecutive batches (bench/peers/torch_cuda_lora.py --batch), compute the step on the batch and the full-data loss every step (equal output: J, batch J, ||V||^2, ||G||, ||grad J||^2, eta)',
       ...(res.software ? ['no GPU was available to measure the webgpu / PyTorch ratio'] : []),
       ...notes,
     ],

@@ -3,7 +3,9 @@
  * against its tfjs path (LORACHECK_WEBGPU_DIRECT=0 / cfg.direct false), which runs the same WGSL
  * through tfjs (workloads/softmax-webgpu.ts): the same records bit for bit, the header saying
  * which path ran, both read-back halves, the rule adapt2 (whose record kernel sums the loss
- * terms), interrupts, divergence, the final weights, and where it does not apply. Small seeded
+ * terms), interrupts, divergence, the final weights, mini-batches (the trainer's batch order, batch
+ * sizes that divide N and not, epoch boundaries, the full-data loss every step or every third), and
+ * where it does not apply. Small seeded
  * data (N = 203 rows of n = 40 features, 10 classes: partial tiles, column blocks and row
  * chunks) keeps it fast; Fashion-MNIST itself runs direct in webgpu.test.ts (against wasm).
  * Skipped (with a message) only where the SwiftShader driver is absent.
@@ -46,12 +48,13 @@ function data(N: number, n: number, classes: number): Dataset {
   return { name: `seeded ${N} x ${n}`, source: 'direct-softmax.test.ts', N, n, classes, X, y };
 }
 
-/** Records of two traces compared exactly: how many values, how many differ, the first difference. */
-function compare(a: Trace, b: Trace): { values: number; differ: number; first: string } {
+/** Records of two traces compared exactly: how many values, how many differ, the first difference. `more`: mini-batch
+ *  fields, compared where either trace has them. */
+function compare(a: Trace, b: Trace, more: ('batchJ' | 'fullJ')[] = []): { values: number; differ: number; first: string } {
   expect(a.steps.length).toBe(b.steps.length);
   let out = { values: 0, differ: 0, first: '' };
   a.steps.forEach((s, i) =>
-    FIELDS.forEach((f) => {
+    [...FIELDS, ...more.filter((f) => s[f] !== undefined || b.steps[i]![f] !== undefined)].forEach((f) => {
       const x = s[f];
       const y = b.steps[i]![f];
       expect(typeof x, `${f} at t = ${i}`).toBe('number');
@@ -137,7 +140,64 @@ describe.skipIf(!HAS_SWIFTSHADER)("the trainer's direct webgpu step for softmax 
     expect(compare(a, b).differ).toBe(0);
   }, 60_000);
 
-  it('where it does not apply (17 classes), the tfjs path runs (mini-batches: webgpu.test.ts)', async () => {
+  it('mini-batches: the tfjs path\'s records bit for bit (batch J, full J, eta on the batch), batches that divide N and not, epoch boundaries, sparse full loss, adapt2', async () => {
+    // N = 203: 29 rows divide it (7 batches an epoch: epochs end after t = 6 and 13), 50 do not (4 batches, 3 rows
+    // skipped an epoch: epochs end after t = 3 and 7)
+    const cases: [number, Omit<Partial<TrainConfig>, 'rule'> & { rule?: string }][] = [
+      [29, { steps: 16, readEvery: 6 }],
+      [50, { steps: 9, readEvery: 4, fullJEvery: 3 }],
+      [50, { steps: 5, readEvery: 4, rule: 'adapt2' }],
+    ];
+    for (const [batch, extra] of cases) {
+      const a = await run(d, 4, { ...extra, batch });
+      const b = await run(d, 4, { ...extra, batch, direct: false });
+      const what = `batch ${batch} ${JSON.stringify(extra)}`;
+      expect(a.trace.header.kernels, what).toBe('direct');
+      expect(b.trace.header.kernels, what).toBeUndefined();
+      const c = compare(a.trace, b.trace, ['batchJ', 'fullJ']);
+      expect(c.differ, `${what}: ${c.first}`).toBe(0);
+      const steps = extra.steps! + 1;
+      const sparse = (extra.fullJEvery ?? 1) > 1;
+      // every record has J and the batch J; fullJ (sparse full loss) on t = 0, 3, 6 and the last
+      expect(c.values, what).toBe(steps * 6 + (sparse ? 4 : 0));
+      if (sparse) expect(a.trace.steps.filter((x) => x.fullJ !== undefined).map((x) => x.t)).toEqual([0, 3, 6, 9]);
+      // the batch loss differs from the full-data loss (else the batches would not be seen)
+      // (fullJEvery > 1: J is the batch loss and fullJ the full-data one, where evaluated)
+      const full = a.trace.steps.flatMap((x) => (sparse ? (x.fullJ === undefined ? [] : [[x.fullJ, x.batchJ]]) : [[x.J, x.batchJ]]));
+      expect(full.filter(([f, bj]) => f === bj), what).toEqual([]);
+      if (sparse) expect(a.trace.steps.every((x) => x.J === x.batchJ)).toBe(true);
+    }
+  }, 60_000);
+
+  it('mini-batches: the bench\'s check passes, and says "wrong" when the direct eta is 0.1% above (8) or one row of each batch is another', async () => {
+    const backend = await chooseBackend('webgpu');
+    const ok = await checkSoftmax(backend, d, 4, 6, 1, 50);
+    expect(ok.wrong).toBeUndefined();
+    // 6 fields a record (batch J too), read back after each batch and pipelined; all equal bit for bit here
+    expect(ok.values).toBe(2 * 6 * 7);
+    expect(ok.exact).toBe(ok.values);
+    expect((await checkSoftmax(backend, d, 4, 6, 1.001, 50)).wrong).toMatch(/exceeds \(8\)/);
+    const moved = await checkSoftmax(backend, d, 4, 6, 1, 50, { rows: (idx) => idx.map((i, k) => (k === 0 ? (i + 1) % 203 : i)) });
+    expect(moved.wrong).toMatch(/max relative difference/);
+    expect(moved.maxRel).toBeGreaterThan(1e-4);
+  }, 60_000);
+
+  it('mini-batches: a stop (Ctrl-C) ends the run at the record it followed; a diverging step ends as the tfjs path does', async () => {
+    let seen = 0;
+    const { trace } = await run(d, 2, { steps: 100, readEvery: 8, batch: 50 }, { onRecord: () => seen++, shouldStop: () => seen >= 5 });
+    expect(trace.header.kernels).toBe('direct');
+    expect(trace.steps.map((s) => s.t)).toEqual([0, 1, 2, 3, 4]);
+    expect(trace.summary).toMatchObject({ interrupted: true, steps: 4, diverged: false });
+    const extra = { rule: 'const:1e25', init: 'random' as const, steps: 30, readEvery: 8, batch: 50 };
+    const a = (await run(d, 2, extra)).trace;
+    const b = (await run(d, 2, { ...extra, direct: false })).trace;
+    expect(a.header.kernels).toBe('direct');
+    expect(a.divergence?.reason).toMatch(/is (NaN|Infinity|-Infinity) at step \d+/);
+    expect(a.divergence).toEqual(b.divergence);
+    expect(compare(a, b, ['batchJ']).differ).toBe(0);
+  }, 60_000);
+
+  it('where it does not apply (17 classes), the tfjs path runs', async () => {
     const many = await run(data(64, 8, 17), 2, { steps: 2 });
     expect(many.trace.header.kernels).toBeUndefined();
     expect(many.trace.steps).toHaveLength(3);

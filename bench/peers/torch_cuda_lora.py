@@ -9,6 +9,10 @@ PyTorch loop with hand-written gradients (what loracheck's trainer computes):
   softmax    softmax regression, W = W0 + B A (classes x n) on N x n data in [0, 1]
              (Fashion-MNIST-sized: 60000 x 784, 10 classes; synthetic, seeded), L given;
              G = (softmax(X W^T) - Y)^T X / N
+             --batch B: mini-batches as loracheck's trainer draws them (train-common.ts
+             batchIndices): a seeded permutation of the N rows per epoch (on the device), consecutive
+             batches of B rows, the rows left at an epoch's end skipped; G, the batch J and eta (8)
+             from the batch, and the full-data J every step (loracheck's default, a second pass over X)
 
 Every step produces J, ||V||^2, ||G||, ||grad J||^2 and eta from (8), reading the four scalars
 back to the host with one .tolist() (PyTorch's natural loop), and keeps them in a list (no file).
@@ -19,7 +23,7 @@ Timing: at least --warmup steps and --warmup-seconds of warm-up, then at least -
 --seconds of timed steps (the same plan as loracheck's side, bench/webgpu.ts TimingPlan); the
 rates of the first and last quarter of the timed steps are printed too (a clock ramp shows there).
 
-usage: torch_cuda_lora.py --workload quadratic|softmax [--m M --n N] [--samples N --features n]
+usage: torch_cuda_lora.py --workload quadratic|softmax [--m M --n N] [--samples N --features n [--batch B]]
                           --rank R --steps S --warmup W [--seconds S] [--warmup-seconds S]
                           [--L L] [--device cuda|cpu] [--compile]
 """
@@ -66,7 +70,7 @@ def quadratic(a, dev, g):
                          gB.square().sum() + gA.square().sum()])
         return s, gB, gA
 
-    return 4.0, (B, A), work
+    return 4.0, (B, A), work, lambda: ()
 
 
 def softmax(a, dev, g):
@@ -90,9 +94,37 @@ def softmax(a, dev, g):
         s = torch.stack([J, B.square().sum() + A.square().sum(), G.square().sum(), gB.square().sum() + gA.square().sum()])
         return s, gB, gA
 
+    def work_batch(B, A, idx):
+        W = W0 + B @ A
+        Xb, Yb = X[idx], Y[idx]
+        Z = Xb @ W.T
+        lse = torch.logsumexp(Z, 1, keepdim=True)
+        Jb = (lse.squeeze(1) - (Z * Yb).sum(1)).mean()
+        dZ = (torch.exp(Z - lse) - Yb) / idx.shape[0]
+        G = dZ.T @ Xb
+        gB = G @ A.T
+        gA = B.T @ G
+        Zf = X @ W.T                                                   # the full-data loss
+        J = (torch.logsumexp(Zf, 1) - (Zf * Y).sum(1)).mean()
+        s = torch.stack([J, B.square().sum() + A.square().sum(), G.square().sum(), gB.square().sum() + gA.square().sum(), Jb])
+        return s, gB, gA
+
+    def batches():
+        perm, pos = None, N
+        while True:
+            if pos + a.batch > N:
+                perm, pos = torch.randperm(N, generator=g).to(dev), 0
+            yield perm[pos:pos + a.batch]
+            pos += a.batch
+
     if a.L is None:
         sys.exit('softmax needs --L (loracheck passes its certified bound)')
-    return a.L, (B, A), work
+    if a.batch is None:
+        return a.L, (B, A), work, lambda: ()
+    if not 1 <= a.batch <= N:
+        sys.exit(f'--batch must be in 1..{N}')
+    order = batches()
+    return a.L, (B, A), work_batch, lambda: (next(order),)
 
 
 def main():
@@ -103,6 +135,7 @@ def main():
     p.add_argument('--samples', type=int, default=60000)
     p.add_argument('--features', type=int, default=784)
     p.add_argument('--rank', type=int, default=16)
+    p.add_argument('--batch', type=int, default=None)
     p.add_argument('--steps', type=int, default=100)
     p.add_argument('--warmup', type=int, default=10)
     p.add_argument('--seconds', type=float, default=0.0)
@@ -115,7 +148,9 @@ def main():
     if dev.type == 'cuda' and not torch.cuda.is_available():
         sys.exit('PyTorch sees no CUDA device')
     g = torch.Generator().manual_seed(0)
-    Lloss, (B, A), work = (quadratic if a.workload == 'quadratic' else softmax)(a, dev, g)
+    if a.batch is not None and a.workload != 'softmax':
+        sys.exit('--batch applies to --workload softmax')
+    Lloss, (B, A), work, extra = (quadratic if a.workload == 'quadratic' else softmax)(a, dev, g)
     L = max(Lloss, 1.0)
     if a.compile:
         work = torch.compile(work)
@@ -136,8 +171,8 @@ def main():
                     t_start = t
             elif t - t_start >= a.steps and time.perf_counter() - t0 >= a.seconds:
                 break
-            s, gB, gA = work(B, A)
-            J, Vsq, Gsq, gJsq = s.tolist()                                  # one read-back per step
+            s, gB, gA = work(B, A, *extra())
+            J, Vsq, Gsq, gJsq = s.tolist()[:4]                              # one read-back per step (and the batch J)
             eta = min(1 / (4 * math.sqrt(2) * L * (Vsq + math.sqrt(Gsq))), 1.0)  # (8)
             records.append((t, J, Vsq, math.sqrt(Gsq), gJsq, eta))
             B = B - eta * gB
@@ -156,6 +191,7 @@ def main():
         'torch': torch.__version__,
         'device': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
         'workload': a.workload,
+        'batch': a.batch,
         'steps': steps,
         'warmup_steps': t_start,
         'seconds': dt,
