@@ -159,7 +159,7 @@ export function weightProgram(n: number, C: number, r: number): WebGPUProgram {
 /** Which rows of X a pass reads: all N in order, or (a mini-batch) the `batch` rows whose indices
  *  the input I holds (i32 through tfjs, whole floats on the direct path: read as i32(I[k])); and
  *  whether the logits pass writes dZ (false: the loss terms only, the full-data J of a mini-batch run). */
-export interface SoftmaxRows {
+interface SoftmaxRows {
   batch?: number;
   grad?: boolean;
 }
