@@ -577,7 +577,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
       notes: [
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
-        'path direct: the step dispatched on Dawn\'s device by gpu-runs/direct-webgpu.ts (no tfjs kernels; its dispatches, submits and read-backs counted by that file), where it applies (quadratic LoRA, full batch, m a multiple of 32); tfjs: through tfjs-backend-webgpu (submits are tfjs\' own)',
+        'path direct: the step dispatched on Dawn\'s device by gpu-runs/direct-webgpu.ts (no tfjs kernels; its dispatches, submits and read-backs counted by gpu-runs/direct-dawn.ts), where it applies (quadratic LoRA, full batch, m a multiple of 32); tfjs: through tfjs-backend-webgpu (submits are tfjs\' own)',
         `runs of at most ${DISTANCE_MAX_ENTRIES} entries also record ||W_t - W*||^2 (3 more kernels a step)`,
       ],
     });
