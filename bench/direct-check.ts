@@ -3,8 +3,8 @@
  * one: the step driven as the trainer drives it (batches of `perSubmit` steps, the next batch
  * queued before each read-back where pipelined), its records unpacked in float64 as trainer.ts
  * unpack does, compared value by value with the trainer's, and every eta held against rule (8) on
- * its own recorded scalars (the trainer's checkEta). Used by bench/webgpu-softmax.ts; the
- * quadratic's bench/webgpu-direct.ts has the same pieces inline.
+ * its own recorded scalars (the trainer's checkEta). Used by bench/webgpu-softmax.ts and
+ * bench/webgpu-direct.ts.
  */
 import type { Backend } from '../gpu-runs/backend.ts';
 import type { DirectBatch, DirectStep } from '../gpu-runs/direct-dawn.ts';

@@ -35,12 +35,12 @@
  */
 import type { Backend } from '../gpu-runs/backend.ts';
 import { Rng } from '../gpu-runs/rng.ts';
-import { makeDirect, type DirectBatch } from '../gpu-runs/direct-webgpu.ts';
-import { parseRule, stepSize } from '../gpu-runs/rules.ts';
-import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { DEFAULT_READ_EVERY, sum64 } from '../gpu-runs/train-common.ts';
-import { train } from '../gpu-runs/trainer.ts';
+import { makeDirect } from '../gpu-runs/direct-webgpu.ts';
+import { parseRule } from '../gpu-runs/rules.ts';
+import type { StepRecord } from '../gpu-runs/trace.ts';
+import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
+import { compareRecords, etaAboveRule, RECORD_FIELDS, runDirect as driveDirect, trainerReference, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, runPeer, timeWorkload, timedText, torchCuda, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
@@ -57,7 +57,7 @@ const SEED = 1;
 /** On a software adapter: a plumbing check over a few read-back periods, no clock. */
 const SOFTWARE_PLAN: TimingPlan = { warmupSteps: 2, warmupMs: 0, minSteps: 32, minMs: 0, maxSteps: 96 };
 
-/** The direct step at one size (gpu-runs/direct-webgpu.ts), with `run` as the bench drives it. */
+/** The direct step at one size (gpu-runs/direct-webgpu.ts), driven as the trainer drives it (bench/direct-check.ts runDirect). */
 interface Direct {
   /** Runs `count` more steps (each updates B and A after its record), READ_EVERY a submit, and reads their records back;
    *  pipelined: the next READ_EVERY steps are submitted before each read-back. */
@@ -70,45 +70,7 @@ async function makeBenchDirect(device: GPUDevice, m: number, r: number, C: Float
   const d = await makeDirect(device, {
     m, n: m, r, C, h, k, B0: new Float32Array(m * r), A0, rule: parseRule('theory'), alpha: null, L, distance: false, maxBatch: READ_EVERY, numScale,
   });
-  /** Maps a submitted batch's records back and unpacks them as trainer.ts unpack does (float64 sums, the device's eta). */
-  const read = async (b: DirectBatch, start: number): Promise<StepRecord[]> => {
-    const recs = await d.read(b);
-    const time_ms = performance.now() - start;
-    return recs.map((vals, s) => {
-      let off = 0;
-      const take = (len: number): number => {
-        const v = sum64(vals, off, off + len);
-        off += len;
-        return v;
-      };
-      const J = take(m);
-      const Vsq = take(m + r);
-      const Gnorm = Math.sqrt(take(m));
-      const gradJsq = take(m + r);
-      return { type: 'step' as const, t: b.t0 + s, J, Vsq, Gnorm, gradJsq, eta: vals[d.etaIndex]!, time_ms };
-    });
-  };
-  return {
-    async run(count: number, pipelined = false): Promise<StepRecord[]> {
-      const start = performance.now();
-      const out: StepRecord[] = [];
-      let submitted = 0;
-      const next = () => {
-        const b = Math.min(READ_EVERY, count - submitted);
-        submitted += b;
-        return d.submit(b);
-      };
-      let cur: DirectBatch | undefined = next();
-      while (cur) {
-        // pipelined: the next batch is queued before this one's read-back (the GPU never waits for the host)
-        const ahead: DirectBatch | undefined = pipelined && submitted < count ? next() : undefined;
-        out.push(...(await read(cur, start)));
-        cur = ahead ?? (submitted < count ? next() : undefined);
-      }
-      return out;
-    },
-    destroy: () => d.destroy(),
-  };
+  return { run: (count, pipelined = false) => driveDirect(d, count, READ_EVERY, pipelined), destroy: () => d.destroy() };
 }
 
 /** The inputs the trainer sees on seed SEED (timeWorkload / train: the workload, then A from the same rng). */
@@ -128,34 +90,11 @@ async function inputs(backend: Backend, m: number, r: number): Promise<{ C: Floa
   }
 }
 
-const FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
-
-interface Check {
-  size: string;
-  steps: number;
-  maxRel: number;
-  /** Values compared, and how many agree bit for bit. */
-  values: number;
-  exact: number;
-  worst: string;
-  wrong?: string;
-}
-
 /** The direct records against the tfjs trainer's, t = 0..CHECK_STEPS, and eta against (8) in float64. */
-export async function checkSize(backend: Backend, device: GPUDevice, m: number, r: number, numScale = 1): Promise<Check> {
-  const size = `${m} x ${m}, r = ${r}`;
-  const rng = new Rng(SEED);
-  const w = quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
-  const sink = new MemorySink();
-  try {
-    await train(backend, w, rng, { steps: CHECK_STEPS, rule: parseRule('theory'), rank: r, init: 'paper', seed: SEED, readEvery: READ_EVERY, readAfterMs: Infinity, direct: false }, sink);
-  } finally {
-    w.dispose();
-  }
-  const ref = sink.lines.filter((l): l is StepRecord => l.type === 'step');
+export async function checkSize(backend: Backend, device: GPUDevice, m: number, r: number, numScale = 1): Promise<RecordCheck> {
+  const make = (rng: Rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
+  const { ref, res } = await trainerReference(backend, make, `${m} x ${m}, r = ${r}`, r, CHECK_STEPS, SEED, READ_EVERY);
   const inp = await inputs(backend, m, r);
-  const res: Check = { size, steps: ref.length, maxRel: 0, values: 0, exact: 0, worst: '-' };
-  if (ref.length !== CHECK_STEPS + 1) res.wrong = `the trainer wrote ${ref.length} records, expected ${CHECK_STEPS + 1}`;
   // both ways of running: read-back after each batch, and pipelined (the next batch queued first)
   for (const pipelined of [false, true]) {
     const d = await makeBenchDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
@@ -165,34 +104,12 @@ export async function checkSize(backend: Backend, device: GPUDevice, m: number, 
     } finally {
       d.destroy();
     }
-    if (mine.length !== ref.length) res.wrong ??= `direct${pipelined ? ' (pipelined)' : ''} gave ${mine.length} records, the trainer ${ref.length}`;
-    for (let i = 0; i < Math.min(ref.length, mine.length); i++)
-      for (const f of FIELDS) {
-        const x = ref[i]![f];
-        const y = mine[i]![f];
-        const rel = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-30);
-        res.values++;
-        if (x === y) res.exact++;
-        if (!(rel <= res.maxRel) && !Number.isNaN(res.maxRel)) {
-          res.maxRel = Number.isNaN(rel) ? NaN : rel;
-          res.worst = `${f} at t = ${i}${pipelined ? ' (pipelined)' : ''}: trainer ${x}, direct ${y}`;
-        }
-      }
+    compareRecords(res, ref, mine, pipelined ? ' (pipelined)' : '');
     const bad = etaAboveRule(mine, inp.L);
     if (bad) res.wrong ??= bad;
   }
   if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
   return res;
-}
-
-/** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta), or undefined. */
-function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
-  const rule = parseRule('theory');
-  for (const x of recs) {
-    const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.J, gradJsq: x.gradJsq, L });
-    if (!(x.eta <= exact)) return `t = ${x.t}: the direct eta ${x.eta} exceeds (8)'s ${exact}`;
-  }
-  return undefined;
 }
 
 interface DirectTiming {
@@ -206,7 +123,7 @@ interface Timed {
   name: string;
   m: number;
   r: number;
-  check: Check;
+  check: RecordCheck;
   direct?: DirectTiming;
   /** The same with the next READ_EVERY steps submitted before each read-back. */
   directPipelined?: DirectTiming;
@@ -218,7 +135,7 @@ interface Timed {
   failed?: string;
 }
 
-async function runDirect(opts: BenchOptions): Promise<{ adapter: string; software: boolean; checks: Check[]; timed: Timed[] } | { skipped: string }> {
+async function runDirect(opts: BenchOptions): Promise<{ adapter: string; software: boolean; checks: RecordCheck[]; timed: Timed[] } | { skipped: string }> {
   const { log } = opts;
   const opened = await openWebgpu();
   if ('skipped' in opened) return opened;
@@ -228,13 +145,13 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
     return { skipped: `the only WebGPU adapter is a software rasteriser (${a.label}): timings need a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs it at toy sizes)` };
   const device: GPUDevice = (backend.tf.backend() as any).device;
   log(`webgpu-direct on ${a.label}${a.software ? ' (software)' : ''}`);
-  const checks: Check[] = [];
+  const checks: RecordCheck[] = [];
   const timed: Timed[] = [];
   // [m, r, timed]: the check alone at 64 x 64, r = 4; then the check and the timing at the size
   const sizes: [number, number, boolean][] = a.software ? [[64, 4, false], [128, 16, true]] : [[64, 4, false], [4096, 16, true]];
   for (const [m, r, time] of sizes) {
     const name = `quadratic ${m} x ${m}, r = ${r}`;
-    let c: Check;
+    let c: RecordCheck;
     try {
       c = await checkSize(backend, device, m, r);
     } catch (e) {
@@ -262,7 +179,7 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
           const t0 = performance.now();
           const recs = await d.run(count, pipelined);
           const ms = (performance.now() - t0) / recs.length;
-          const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
+          const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => RECORD_FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
           if (bad) row.failed = `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}`;
           const timing = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J };
           if (pipelined) row.directPipelined = timing;

@@ -34,4 +34,10 @@ describe('timeWorkload: the timing plan', () => {
     expect(t.steps).toBe(17);
     expect(timedText(t)).toMatch(/short: step cap/);
   });
+
+  it('flags a window that was still speeding up', () => {
+    const base = { msPerStep: 1, stepsPerSec: 1000, steps: 2000, windowMs: 2000, warmupSteps: 64, readEvery: 32, short: false, J0: 1, Lloss: 1, tensors: [7, 7] as [number, number], gpuBytes: [0, 0] as [number, number] };
+    expect(timedText({ ...base, firstQuarter: 800, lastQuarter: 1100 })).toMatch(/RAMPING/);
+    expect(timedText({ ...base, firstQuarter: 1000, lastQuarter: 1050 })).not.toMatch(/RAMPING/);
+  });
 });

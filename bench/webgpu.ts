@@ -551,13 +551,18 @@ const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : 
 
 export const TIMED_COLUMN = 'timed window: steps, s; steps/s first -> last quarter';
 export const TIMED_NOTE =
-  'every row is timed on one plan (on a hardware adapter bench/webgpu.ts GPU_PLAN: at least 0.5 s and 64 steps of warm-up, then at least 1 s and 64 steps, the PyTorch peer with --warmup-seconds 0.5 --seconds 1; on a software adapter a few steps); the last column shows the window and the rate over its first and last quarter: a first quarter well below the last means the GPU (clocks) or the pipeline was still ramping up';
+  'every row is timed on one plan (on a hardware adapter bench/webgpu.ts GPU_PLAN: at least 0.5 s and 64 steps of warm-up, then at least 1 s and 64 steps, the PyTorch peer with --warmup-seconds 0.5 --seconds 1; on a software adapter a few steps); the last column shows the window and the rate over its first and last quarter: a first quarter well below the last means the GPU (clocks) or the pipeline was still ramping up (flagged RAMPING above 15 %)';
+
+/** A window whose last quarter ran this much faster than its first is flagged as still warming up. */
+const RAMP = 1.15;
 
 /** The timed-window cell: steps, seconds, and the first / last quarter's rate (ramp-up shows); "short" when the step cap ended it. */
 export function timedText(t: StepTiming | PeerTiming): string {
   const secs = 'windowMs' in t ? t.windowMs / 1000 : (t.steps * t.msPerStep) / 1000;
   const short = 'short' in t && t.short ? ' (short: step cap)' : '';
-  return `${t.steps}, ${sig(secs, 2)} s; ${sig(t.firstQuarter)} -> ${sig(t.lastQuarter)}${short}`;
+  // a last quarter 15 % above the first: still warming up inside the window (the whole-window rate is then low)
+  const ramp = t.lastQuarter > RAMP * t.firstQuarter ? ' (RAMPING: still speeding up)' : '';
+  return `${t.steps}, ${sig(secs, 2)} s; ${sig(t.firstQuarter)} -> ${sig(t.lastQuarter)}${short}${ramp}`;
 }
 
 export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
@@ -572,7 +577,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
       notes: [
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'rules: lora and cola (8), the others 1/L; cola merges every 50 steps (not within these runs)',
-        'path direct: the step dispatched on Dawn\'s device by gpu-runs/direct-webgpu.ts (no tfjs kernels; its dispatches, submits and read-backs counted by that file), where it applies (quadratic LoRA, full batch, m a multiple of 32); tfjs: through tfjs-backend-webgpu (submits are tfjs\' own)',
+        'path direct: the step dispatched on Dawn\'s device by gpu-runs/direct-webgpu.ts (no tfjs kernels; its dispatches, submits and read-backs counted by gpu-runs/direct-dawn.ts), where it applies (quadratic LoRA, full batch, m a multiple of 32); tfjs: through tfjs-backend-webgpu (submits are tfjs\' own)',
         `runs of at most ${DISTANCE_MAX_ENTRIES} entries also record ||W_t - W*||^2 (3 more kernels a step)`,
       ],
     });

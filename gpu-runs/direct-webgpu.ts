@@ -28,8 +28,6 @@ import { recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPla
 import { customKernelsEnabled, type WebGPUProgram } from './webgpu-kernels.ts';
 import { chunkRows, colPartialsProgram, rowStepProgram, STEP_MAX_RANK, sumChunksProgram } from './workloads/quadratic-webgpu.ts';
 
-export type { DirectBatch } from './direct-dawn.ts';
-
 /** Why the direct step cannot run m x n, rank r on this device, or undefined when it can. */
 export function directUnsupported(device: GPUDevice | undefined, m: number, n: number, r: number): string | undefined {
   if (!device) return 'not on webgpu';
