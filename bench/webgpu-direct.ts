@@ -190,9 +190,9 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
         d.destroy();
       }
       const make = (rng: Rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
-      row.trainer = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, false);
+      row.trainer = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, { direct: false });
       log(`  tfjs trainer: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
-      row.trainerDirect = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, true);
+      row.trainerDirect = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, { direct: true });
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
       if (!a.software) {
         const cuda = torchCuda();

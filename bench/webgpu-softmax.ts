@@ -31,7 +31,6 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
-import type { Workload } from '../gpu-runs/workloads/types.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import { compareRecords, cudaEager, etaAboveRule, RECORD_FIELDS, runDirect, trainerReference, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
@@ -239,59 +238,6 @@ interface DirectTiming {
   steps: number;
 }
 
-/**
- * The trainer with `cfg` (mini-batches) timed from its trace's own clock on a plan, as bench/webgpu.ts
- * timeWorkload times full-batch runs (its configuration has no batch): the window runs from the last
- * record of the first read-back after the plan's warm-up to the last record of the first read-back
- * that makes it long enough; the run is then stopped.
- */
-async function timeTrainer(backend: Backend, make: (rng: Rng) => Workload, rank: number, plan: TimingPlan, readEvery: number, cfg: Partial<TrainConfig>): Promise<StepTiming> {
-  const tf = backend.tf;
-  const rng = new Rng(1);
-  const w = make(rng);
-  const sink = new MemorySink();
-  const mem = () => tf.memory() as { numTensors: number; numBytesAllocatedInGPU?: number };
-  const ends: StepRecord[] = []; // the last record of each read-back, from the window's start
-  let first: StepRecord | undefined;
-  let prev: StepRecord | undefined;
-  let done = false;
-  let warm: ReturnType<typeof mem> | undefined;
-  let atEnd: ReturnType<typeof mem> | undefined;
-  const long = (a: StepRecord, b: StepRecord, steps: number, ms: number) => b.t - a.t >= steps && b.time_ms - a.time_ms >= ms;
-  try {
-    await train(backend, w, rng, { steps: plan.maxSteps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...cfg }, sink, {
-      onRecord: (x) => {
-        first ??= x;
-        if (prev && x.time_ms !== prev.time_ms && !done) {
-          if (ends.length > 0 || long(first, prev, plan.warmupSteps, plan.warmupMs)) ends.push(prev);
-          if (ends.length === 1) warm = mem();
-          atEnd = mem();
-          done = ends.length > 1 && long(ends[0]!, prev, plan.minSteps, plan.minMs);
-        }
-        prev = x;
-      },
-      shouldStop: () => done,
-    });
-  } finally {
-    w.dispose();
-  }
-  // the step cap came first: the run's last read-back closes the window
-  if (!done && prev && ends.length > 0 && prev.t > ends[ends.length - 1]!.t) ends.push(prev);
-  const [a, b] = [ends[0], ends[ends.length - 1]];
-  if (!a || !b || b.t <= a.t) throw new Error(`timeTrainer: no read-back after the warm-up (${plan.maxSteps} steps at most, read-back every ${readEvery})`);
-  const rate = (i: number, j: number) => (1000 * (ends[j]!.t - ends[i]!.t)) / (ends[j]!.time_ms - ends[i]!.time_ms);
-  const k = ends.length - 1;
-  const q = Math.max(1, Math.round(k / 4));
-  const ms = (b.time_ms - a.time_ms) / (b.t - a.t);
-  return {
-    msPerStep: ms, stepsPerSec: 1000 / ms, steps: b.t - a.t, windowMs: b.time_ms - a.time_ms, warmupSteps: a.t, readEvery,
-    firstQuarter: rate(0, Math.min(q, k)), lastQuarter: rate(Math.max(0, k - q), k), short: !done, J0: first!.J,
-    Lloss: (sink.lines[0] as { Lloss: number }).Lloss,
-    tensors: [warm?.numTensors ?? NaN, atEnd?.numTensors ?? NaN],
-    gpuBytes: [warm?.numBytesAllocatedInGPU ?? NaN, atEnd?.numBytesAllocatedInGPU ?? NaN],
-  };
-}
-
 interface Timed {
   name: string;
   check: RecordCheck;
@@ -369,7 +315,7 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
         step.destroy();
       }
       const make = (rng: Rng) => logregWorkload(backend.tf, d.name, d, rng);
-      const timeRow = (direct: boolean) => (batch === undefined ? timeWorkload(backend, make, rk, plan, every, direct) : timeTrainer(backend, make, rk, plan, every, { ...mini, direct }));
+      const timeRow = (direct: boolean) => timeWorkload(backend, make, rk, plan, every, batch === undefined ? { direct } : { ...mini, direct });
       row.trainerDirect = await timeRow(true);
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
       row.trainer = await timeRow(false);
@@ -439,7 +385,7 @@ export function softmaxTables(res: Result): BenchTable[] {
     columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', TIMED_COLUMN],
     rows,
     notes: [
-      'time = wall clock over the timed steps after the warm-up, read-backs included; the trainer rows from the trace\'s own clock (bench/webgpu.ts timeWorkload; mini-batch rows: timeTrainer here, the same plan)',
+      'time = wall clock over the timed steps after the warm-up, read-backs included; the trainer rows from the trace\'s own clock (bench/webgpu.ts timeWorkload, mini-batch rows too)',
       TIMED_NOTE,
       'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (its data is synthetic of the same shape; the work per step is the same)',
       'mini-batch rows (batch B): both sides draw a seeded permutation per epoch and take consecutive batches (bench/peers/torch_cuda_lora.py --batch), compute the step on the batch and the full-data loss every step (equal output: J, batch J, ||V||^2, ||G||, ||grad J||^2, eta)',

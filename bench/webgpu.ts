@@ -26,7 +26,7 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { DISTANCE_MAX_ENTRIES } from '../gpu-runs/train-common.ts';
 import { directTotals as directCounts } from '../gpu-runs/direct-dawn.ts';
-import { DEFAULT_READ_EVERY, train, type Method } from '../gpu-runs/trainer.ts';
+import { DEFAULT_READ_EVERY, train, type Method, type TrainConfig } from '../gpu-runs/trainer.ts';
 import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
@@ -84,8 +84,9 @@ export function peerPlanArgs(plan: TimingPlan): string[] {
  * groups that share a read-back time; the window runs from the last record of a read-back
  * (once the plan's warm-up is over) to the last record of a later read-back (once the window is
  * long enough), over the steps in between; the run is then stopped (the trainer's shouldStop).
+ * `cfg` adds to the run's configuration (direct on or off, mini-batches).
  */
-export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, plan: TimingPlan, readEvery = DEFAULT_READ_EVERY, direct?: boolean): Promise<StepTiming> {
+export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workload, rank: number, plan: TimingPlan, readEvery = DEFAULT_READ_EVERY, cfg: Partial<TrainConfig> = {}): Promise<StepTiming> {
   const tf = backend.tf;
   const rng = new Rng(1);
   const w = make(rng);
@@ -101,7 +102,7 @@ export async function timeWorkload(backend: Backend, make: (rng: Rng) => Workloa
   /** The last record of every read-back inside the window (its start included). */
   const marks: StepRecord[] = [];
   try {
-    await train(backend, w, rng, { steps: plan.maxSteps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...(direct !== undefined ? { direct } : {}) }, sink, {
+    await train(backend, w, rng, { steps: plan.maxSteps, rule: parseRule('theory'), rank, init: 'paper', seed: 1, readEvery, readAfterMs: Infinity, ...cfg }, sink, {
       onRecord: (r) => {
         first ??= r;
         // a new read-back: `prev` closed the one before (all its records are in)
