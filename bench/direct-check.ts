@@ -14,9 +14,9 @@ import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { sum64 } from '../gpu-runs/train-common.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
-import { runPeer, torchCuda, type PeerTiming } from './webgpu.ts';
+import { runPeer, torchCuda, type PeerTiming, type TimingPlan } from './webgpu.ts';
 
-export const RECORD_FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
+const RECORD_FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 
 /** One record of a direct step as the trainer writes it: the partials summed in float64 (step.layout), the device's eta;
  *  a mini-batch step's J is the full-data loss and batchJ the batch's (every step evaluates the full loss here). */
@@ -59,7 +59,7 @@ export async function runDirect(step: DirectStep, count: number, perSubmit: numb
 }
 
 /** The first record whose eta exceeds rule (8) on its own float64 scalars (trainer.ts checkEta: the batch's in mini-batch runs), or undefined. */
-export function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
+function etaAboveRule(recs: StepRecord[], L: number): string | undefined {
   const rule = parseRule('theory');
   for (const x of recs) {
     const exact = stepSize(rule, null, { Vsq: x.Vsq, Gnorm: x.Gnorm, J: x.batchJ ?? x.J, gradJsq: x.gradJsq, L });
@@ -102,7 +102,7 @@ export async function trainerReference(backend: Backend, make: (rng: Rng) => Wor
 
 /** Adds the comparison of `mine` with `ref` (the trainer's) to `res`; `tag` names the run in `worst`. Mini-batch
  *  records (the trainer's with batchJ) also compare batchJ. */
-export function compareRecords(res: RecordCheck, ref: StepRecord[], mine: StepRecord[], tag: string): void {
+function compareRecords(res: RecordCheck, ref: StepRecord[], mine: StepRecord[], tag: string): void {
   if (mine.length !== ref.length) res.wrong ??= `direct${tag} gave ${mine.length} records, the trainer ${ref.length}`;
   for (let i = 0; i < Math.min(ref.length, mine.length); i++)
     for (const f of ref[i]!.batchJ === undefined ? RECORD_FIELDS : [...RECORD_FIELDS, 'batchJ' as const]) {
@@ -116,6 +116,60 @@ export function compareRecords(res: RecordCheck, ref: StepRecord[], mine: StepRe
         res.worst = `${f} at t = ${i}${tag}: trainer ${x}, direct ${y}`;
       }
     }
+}
+
+/**
+ * Runs a fresh direct step (`open`) both ways, its records read back after each batch and
+ * pipelined (the next batch queued first), `perSubmit` steps a submit; adds the comparison with
+ * the trainer's records `ref` and the eta check (rule (8) on each record's own scalars, with the
+ * L `open` gives) to `res`, then holds the largest difference against `tol`.
+ */
+export async function checkBothWays(res: RecordCheck, ref: StepRecord[], open: () => Promise<{ step: DirectStep; L: number }>, steps: number, perSubmit: number, tol: number): Promise<RecordCheck> {
+  for (const pipelined of [false, true]) {
+    const { step, L } = await open();
+    let mine: StepRecord[];
+    try {
+      mine = await runDirect(step, steps + 1, perSubmit, pipelined);
+    } finally {
+      step.destroy();
+    }
+    compareRecords(res, ref, mine, pipelined ? ' (pipelined)' : '');
+    res.wrong ??= etaAboveRule(mine, L);
+  }
+  if (!(res.maxRel <= tol)) res.wrong ??= `max relative difference ${res.maxRel} > ${tol} (${res.worst})`;
+  return res;
+}
+
+/** A direct step's timing: wall clock over the timed steps, read-backs included; `bad` names a wrong record. */
+export interface DirectTiming {
+  msPerStep: number;
+  stepsPerSec: number;
+  steps: number;
+  J: number;
+  bad?: string;
+}
+
+/**
+ * The step `warmup`s as the timing plan asks (steps and wall time, in runs of two read-back
+ * periods, pipelined), then each of `ways` (pipelined or not) times a window of at least
+ * plan.minSteps and plan.minMs (from the warm-up's rate, whole periods of `perSubmit` steps).
+ * Every timed record is held against rule (8) with `L` and checked finite.
+ */
+export async function timeDirect(step: DirectStep, plan: TimingPlan, perSubmit: number, L: number, ways: readonly boolean[]): Promise<DirectTiming[]> {
+  const w0 = performance.now();
+  let warmed = 0;
+  while (warmed < plan.warmupSteps || performance.now() - w0 < plan.warmupMs) warmed += (await runDirect(step, 2 * perSubmit, perSubmit, true)).length;
+  const rate = warmed / Math.max(performance.now() - w0, 1e-3);
+  const count = perSubmit * Math.max(2, Math.ceil(Math.max(plan.minSteps, rate * plan.minMs) / perSubmit));
+  const out: DirectTiming[] = [];
+  for (const pipelined of ways) {
+    const t0 = performance.now();
+    const recs = await runDirect(step, count, perSubmit, pipelined);
+    const ms = (performance.now() - t0) / recs.length;
+    const bad = etaAboveRule(recs, L) ?? recs.map((x) => RECORD_FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
+    out.push({ msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J, ...(bad ? { bad: `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}` } : {}) });
+  }
+  return out;
 }
 
 /** PyTorch eager on CUDA (bench/peers/torch_cuda_lora.py with `args`), or why it did not run. */

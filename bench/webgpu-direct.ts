@@ -35,14 +35,14 @@
  */
 import type { Backend } from '../gpu-runs/backend.ts';
 import { Rng } from '../gpu-runs/rng.ts';
+import type { DirectStep } from '../gpu-runs/direct-dawn.ts';
 import { makeDirect } from '../gpu-runs/direct-webgpu.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
-import type { StepRecord } from '../gpu-runs/trace.ts';
 import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
-import { compareRecords, etaAboveRule, RECORD_FIELDS, runDirect as driveDirect, trainerReference, type RecordCheck } from './direct-check.ts';
+import { checkBothWays, cudaEager, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
-import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, runPeer, timeWorkload, timedText, torchCuda, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
+import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, timeWorkload, timedText, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type GPUDevice = any;
@@ -57,20 +57,10 @@ const SEED = 1;
 /** On a software adapter: a plumbing check over a few read-back periods, no clock. */
 const SOFTWARE_PLAN: TimingPlan = { warmupSteps: 2, warmupMs: 0, minSteps: 32, minMs: 0, maxSteps: 96 };
 
-/** The direct step at one size (gpu-runs/direct-webgpu.ts), driven as the trainer drives it (bench/direct-check.ts runDirect). */
-interface Direct {
-  /** Runs `count` more steps (each updates B and A after its record), READ_EVERY a submit, and reads their records back;
-   *  pipelined: the next READ_EVERY steps are submitted before each read-back. */
-  run(count: number, pipelined?: boolean): Promise<StepRecord[]>;
-  destroy(): void;
-}
-
-/** numScale scales eta's numerator: 1 is the trainer's step; the tests pass another value to see the check fail. */
-async function makeBenchDirect(device: GPUDevice, m: number, r: number, C: Float32Array, h: Float32Array, k: Float32Array, A0: Float32Array, L: number, numScale = 1): Promise<Direct> {
-  const d = await makeDirect(device, {
-    m, n: m, r, C, h, k, B0: new Float32Array(m * r), A0, rule: parseRule('theory'), alpha: null, L, distance: false, maxBatch: READ_EVERY, numScale,
-  });
-  return { run: (count, pipelined = false) => driveDirect(d, count, READ_EVERY, pipelined), destroy: () => d.destroy() };
+/** The direct step at one size (gpu-runs/direct-webgpu.ts) on the trainer's inputs; numScale scales eta's
+ *  numerator: 1 is the trainer's step; the tests pass another value to see the check fail. */
+function makeBenchDirect(device: GPUDevice, m: number, r: number, C: Float32Array, h: Float32Array, k: Float32Array, A0: Float32Array, L: number, numScale = 1): Promise<DirectStep> {
+  return makeDirect(device, { m, n: m, r, C, h, k, B0: new Float32Array(m * r), A0, rule: parseRule('theory'), alpha: null, L, distance: false, maxBatch: READ_EVERY, numScale });
 }
 
 /** The inputs the trainer sees on seed SEED (timeWorkload / train: the workload, then A from the same rng). */
@@ -95,28 +85,8 @@ export async function checkSize(backend: Backend, device: GPUDevice, m: number, 
   const make = (rng: Rng) => quadraticWorkload(backend.tf, 'quadratic', m, m, r, rng);
   const { ref, res } = await trainerReference(backend, make, `${m} x ${m}, r = ${r}`, r, CHECK_STEPS, SEED, READ_EVERY);
   const inp = await inputs(backend, m, r);
-  // both ways of running: read-back after each batch, and pipelined (the next batch queued first)
-  for (const pipelined of [false, true]) {
-    const d = await makeBenchDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale);
-    let mine: StepRecord[];
-    try {
-      mine = await d.run(CHECK_STEPS + 1, pipelined);
-    } finally {
-      d.destroy();
-    }
-    compareRecords(res, ref, mine, pipelined ? ' (pipelined)' : '');
-    const bad = etaAboveRule(mine, inp.L);
-    if (bad) res.wrong ??= bad;
-  }
-  if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
-  return res;
-}
-
-interface DirectTiming {
-  msPerStep: number;
-  stepsPerSec: number;
-  steps: number;
-  J: number;
+  const open = async () => ({ step: await makeBenchDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L, numScale), L: inp.L });
+  return checkBothWays(res, ref, open, CHECK_STEPS, READ_EVERY, CHECK_TOL);
 }
 
 interface Timed {
@@ -167,24 +137,12 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
       const inp = await inputs(backend, m, r);
       const d = await makeBenchDirect(device, m, r, inp.C, inp.h, inp.k, inp.A0, inp.L);
       try {
-        // warm-up as the plan asks (steps and wall time), then a window of at least plan.minMs
-        const plan: TimingPlan = a.software ? SOFTWARE_PLAN : GPU_PLAN;
-        const w0 = performance.now();
-        let warmed = 0;
-        while (warmed < plan.warmupSteps || performance.now() - w0 < plan.warmupMs) warmed += (await d.run(2 * READ_EVERY, true)).length;
-        // the window's length in steps, from the warm-up's rate, whole read-back periods
-        const rate = warmed / Math.max(performance.now() - w0, 1e-3);
-        const count = READ_EVERY * Math.max(2, Math.ceil(Math.max(plan.minSteps, rate * plan.minMs) / READ_EVERY));
-        for (const pipelined of [false, true]) {
-          const t0 = performance.now();
-          const recs = await d.run(count, pipelined);
-          const ms = (performance.now() - t0) / recs.length;
-          const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => RECORD_FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
-          if (bad) row.failed = `timed run${pipelined ? ' (pipelined)' : ''}: ${bad}`;
-          const timing = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length, J: recs[recs.length - 1]!.J };
-          if (pipelined) row.directPipelined = timing;
-          else row.direct = timing;
-          log(`  direct${pipelined ? ', pipelined' : ''}: ${timing.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps, read-back every ${READ_EVERY})`);
+        const [plain, piped] = await timeDirect(d, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, inp.L, [false, true]);
+        row.direct = plain!;
+        row.directPipelined = piped!;
+        for (const [way, t] of [['', plain!], [', pipelined', piped!]] as const) {
+          if (t.bad) row.failed = t.bad;
+          log(`  direct${way}: ${t.stepsPerSec.toFixed(1)} steps/s (${t.msPerStep.toFixed(4)} ms/step over ${t.steps} steps, read-back every ${READ_EVERY})`);
         }
       } finally {
         d.destroy();
@@ -195,13 +153,9 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
       row.trainerDirect = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, { direct: true });
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
       if (!a.software) {
-        const cuda = torchCuda();
-        if ('skipped' in cuda) row.peerSkipped = cuda.skipped;
-        else {
-          const eager = runPeer(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), ...peerPlanArgs(GPU_PLAN)], 'cuda', false);
-          if ('skipped' in eager) row.peerSkipped = eager.skipped;
-          else row.eager = eager;
-        }
+        const eager = cudaEager(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), ...peerPlanArgs(GPU_PLAN)]);
+        if ('skipped' in eager) row.peerSkipped = eager.skipped;
+        else row.eager = eager;
         log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
       } else row.peerSkipped = 'not run on a software adapter';
     } catch (e) {

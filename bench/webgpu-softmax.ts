@@ -28,11 +28,11 @@ import { directTotals, webgpuDevice, type DirectStep } from '../gpu-runs/direct-
 import { makeSoftmaxDirect } from '../gpu-runs/direct-softmax.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
-import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
+import { MemorySink } from '../gpu-runs/trace.ts';
 import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
-import { compareRecords, cudaEager, etaAboveRule, RECORD_FIELDS, runDirect, trainerReference, type RecordCheck } from './direct-check.ts';
+import { checkBothWays, cudaEager, runDirect, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
 import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, syntheticImages, timedText, timeWorkload, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
@@ -111,21 +111,12 @@ export async function checkSoftmax(backend: Backend, d: Dataset, r: number, step
   const size = `${d.N} x ${d.n}, ${d.classes} classes, r = ${r}${batch === undefined ? '' : `, batch ${batch}`}`;
   const device = webgpuDevice(backend.tf);
   const { ref, res } = await trainerReference(backend, (rng) => logregWorkload(backend.tf, d.name, d, rng), size, r, steps, SEED, READ_EVERY, batch);
-  for (const pipelined of [false, true]) {
-    // (the inputs again: the batch order starts over)
+  // (the inputs again for each run: the batch order starts over)
+  const open = async () => {
     const inp = await inputs(backend, d, r);
-    const step = await direct(device, d, inp, r, { ...perturb, numScale }, batch);
-    let mine: StepRecord[];
-    try {
-      mine = await runDirect(step, steps + 1, READ_EVERY, pipelined);
-    } finally {
-      step.destroy();
-    }
-    compareRecords(res, ref, mine, pipelined ? ' (pipelined)' : '');
-    res.wrong ??= etaAboveRule(mine, inp.L);
-  }
-  if (!(res.maxRel <= CHECK_TOL)) res.wrong ??= `max relative difference ${res.maxRel} > ${CHECK_TOL} (${res.worst})`;
-  return res;
+    return { step: await direct(device, d, inp, r, { ...perturb, numScale }, batch), L: inp.L };
+  };
+  return checkBothWays(res, ref, open, steps, READ_EVERY, CHECK_TOL);
 }
 
 /** Per step: GPU dispatches, queue submits, host read-backs, host writes inside the run (the direct path's
@@ -232,12 +223,6 @@ async function countSoftmax(backend: Backend, d: Dataset, r: number, K = READ_EV
   return out;
 }
 
-interface DirectTiming {
-  msPerStep: number;
-  stepsPerSec: number;
-  steps: number;
-}
-
 interface Timed {
   name: string;
   check: RecordCheck;
@@ -298,19 +283,10 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
       const inp = await inputs(backend, d, rk);
       const step = await direct(webgpuDevice(backend.tf), d, inp, rk, {}, batch);
       try {
-        // warm-up as the plan asks (steps and wall time), then a window of at least plan.minMs, whole read-back periods
-        const w0 = performance.now();
-        let warmed = 0;
-        while (warmed < plan.warmupSteps || performance.now() - w0 < plan.warmupMs) warmed += (await runDirect(step, 2 * READ_EVERY, READ_EVERY, true)).length;
-        const rate = warmed / Math.max(performance.now() - w0, 1e-3);
-        const count = READ_EVERY * Math.max(2, Math.ceil(Math.max(plan.minSteps, rate * plan.minMs) / READ_EVERY));
-        const t0 = performance.now();
-        const recs = await runDirect(step, count, READ_EVERY, true);
-        const ms = (performance.now() - t0) / recs.length;
-        const bad = etaAboveRule(recs, inp.L) ?? recs.map((x) => RECORD_FIELDS.find((f) => !Number.isFinite(x[f]))).find((f) => f !== undefined);
-        if (bad) row.failed = `timed run: ${bad}`;
-        row.direct = { msPerStep: ms, stepsPerSec: 1000 / ms, steps: recs.length };
-        log(`  direct, pipelined: ${row.direct.stepsPerSec.toFixed(1)} steps/s (${ms.toFixed(4)} ms/step over ${recs.length} steps)`);
+        const [t] = await timeDirect(step, plan, READ_EVERY, inp.L, [true]);
+        if (t!.bad) row.failed = t!.bad;
+        row.direct = t!;
+        log(`  direct, pipelined: ${t!.stepsPerSec.toFixed(1)} steps/s (${t!.msPerStep.toFixed(4)} ms/step over ${t!.steps} steps)`);
       } finally {
         step.destroy();
       }
