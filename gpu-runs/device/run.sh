@@ -25,7 +25,7 @@
 #   LORACHECK_DEVICE_ONLY=softmax    after the set-up, run only the softmax-regression stage (softmax.txt, softmax.json)
 #   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
-#                                    at 4096 and a cola trace, each verified (about 4 min)
+#                                    at 4096, a cola trace and 8192 x 8192 r = 64, each verified (about 4-5 min)
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -179,6 +179,9 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
     stage "verify-$SIZE-2000" 40 "$OUT/verify-$SIZE-2000.txt" verify-trace "$OUT/quadratic-$SIZE-2000.jsonl" --results "$OUT/results-2000"
   stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-1000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
     stage "verify-$SIZE-cola" 40 "$OUT/verify-$SIZE-cola.txt" verify-trace "$OUT/quadratic-$SIZE-cola.jsonl" --results "$OUT/results-cola"
+  # r = 64 at 8192 now takes the direct path (the row kernel reduces in rounds): was 107 steps/s through tfjs
+  [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ] && stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 300 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
+    stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
   xz -f "$OUT"/*.jsonl 2> /dev/null
   finish
   exit 0
