@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClaimCheckResult, SearchResultFile } from '../theory/results.ts';
-import { FIXTURE_DIR, fixtures, writeFixtures } from './fixtures/make.ts';
+import { FIXTURE_DIR, fixtures, traceFile, writeFixtures } from './fixtures/make.ts';
 import { writeBigFixture } from './fixtures/synthetic.ts';
 import { math } from './katex.ts';
 import { overallVerdict } from './model.ts';
@@ -114,6 +114,22 @@ describe('the full fixture set', () => {
     expect(glance).toMatch(/with undecided claims \(unresolved steps\)/);
     expect(glance).toMatch(/L34<\/code> in <b>theory<\/b> \(<span class="num">139<\/span> of <span class="num">200<\/span> steps unresolved\)/);
     expect(glance).toMatch(/truncated<\/span> <b>theory<\/b> \(no summary line: verdicts cover a prefix\)/);
+  });
+});
+
+describe('the GPU that made a trace', () => {
+  it('names the adapter (escaped; software said so) and the direct kernels under the backend', () => {
+    const d = tmp();
+    const doc = traceFile();
+    doc.traces = doc.traces.slice(0, 2).map((t, i) => ({
+      ...t,
+      header: { ...t.header, backend: 'webgpu', ...(i === 0 ? { adapter: { label: 'nvidia-h200 <b>x</b>', software: false }, kernels: 'direct' } : { adapter: { label: 'swiftshader', software: true } }) },
+    }));
+    writeFileSync(join(d, 'verify-trace.json'), JSON.stringify(doc));
+    const traces = buildReport(d, { now: NOW }).html;
+    expect(traces).toContain('<div class="small dim">nvidia-h200 &lt;b&gt;x&lt;/b&gt;; direct Dawn kernels</div>');
+    expect(traces).toContain('<div class="small dim">swiftshader (software adapter)</div>');
+    expect(traces).not.toContain('<b>x</b>');
   });
 });
 

@@ -34,6 +34,16 @@ function header(r: TraceRun, key: string): Html | string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** The backend, and under it the adapter that ran a webgpu trace (software adapters said so) and the direct kernels where they ran. */
+function backendCell(r: TraceRun): Html {
+  const h = r.entry.header as Record<string, unknown>;
+  const a = h.adapter as { label?: unknown; software?: unknown } | undefined;
+  const notes: string[] = [];
+  if (a && typeof a === 'object' && typeof a.label === 'string') notes.push(`${a.label}${a.software === true ? ' (software adapter)' : ''}`);
+  if (h.kernels === 'direct') notes.push('direct Dawn kernels');
+  return html`${header(r, 'backend')}${notes.length ? html`<div class="small dim">${notes.join('; ')}</div>` : ''}`;
+}
+
 function last(a: readonly number[]): number | undefined {
   return a.length ? a[a.length - 1] : undefined;
 }
@@ -76,7 +86,7 @@ function runsTable(g: TraceGroup): Html {
           ]
         : []),
       { head: 'seed', cell: (r) => header(r, 'seed'), cls: 'num' },
-      { head: 'backend', cell: (r) => header(r, 'backend') },
+      { head: 'backend', cell: backendCell, title: 'the trace header\'s backend; for webgpu the adapter (GPU) that ran it and whether the step ran as loracheck\'s direct Dawn kernels' },
       { head: 'run', cell: runState },
       { head: 'precision', cell: precision, title: 'dtype of the iterate, of the recorded sums, and the relative resolution the verdicts assumed' },
       { head: 'trace file', cell: (r) => html`<span class="dim">${r.entry.file}</span>`, cls: 'wrap' },
