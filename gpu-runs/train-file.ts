@@ -19,7 +19,7 @@ import { MethodError, checkMethod } from './methods.ts';
 import { Rng } from './rng.ts';
 import { RuleError, parseRule, type Rule } from './rules.ts';
 import { TraceFileWriter, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceLine, type TraceSink } from './trace.ts';
-import { TrainError, train, type Init, type Method, type Sketch, type TrainConfig, type TrainResult } from './trainer.ts';
+import { train, type Init, type Method, type Sketch, type TrainConfig, type TrainResult } from './trainer.ts';
 import { WorkloadError, checkWorkloadOptions, createWorkload, DEFAULT_RANK, needsFashionMNIST, type WorkloadName, type WorkloadOptions } from './workloads/index.ts';
 import type { Workload } from './workloads/types.ts';
 import { oneLine } from '../runtime/escape.ts';

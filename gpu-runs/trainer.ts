@@ -14,7 +14,7 @@
  * On webgpu (L known) the record kernel of step-webgpu.ts computes eta on the device, just below
  * the rule, so the steps run ahead and their records come back in batches (checked on arrival).
  */
-import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import { DIRECT_MAX_BATCH, directEnabled, webgpuDevice, type DirectStep, type GPUDevice } from './direct-dawn.ts';
 import { makeSoftmaxDirect, softmaxDirectUnsupported } from './direct-softmax.ts';

@@ -32,7 +32,7 @@ import { buffer, grid, type Buffer } from './_internals/buffer.ts';
 import { blockGrids, blockMatrix, headSide } from './matrices.ts';
 import { NONE_DROPPED, droppedSet, type Dropped } from './_internals/dropped.ts';
 import { buildLoss, buildTwoLoss, lossRaw, twoLossRaw, type LossFamily } from './losses.ts';
-import { asNum, entry, simpleRational } from './scalars.ts';
+import { asNum, simpleRational } from './scalars.ts';
 import { profileFor, sizes, size, type Profile } from './sizes.ts';
 import { etaFactor, etaRelativeTo8, freeEta, steps } from './steps.ts';
 import { asymRunInput, loraRankRunInput, racPointInput, racRunInput, racRunsInput, sketchInput, sketchMeanInput } from './rac-inputs.ts';

@@ -243,14 +243,6 @@ function buildExprLoss(raw: LossRaw, C: Matrix<Num>, m: number, n: number, dropp
   return { ...proto, L, Lstar };
 }
 
-/** A loss on m x n matrices with 1 <= m <= maxM, 1 <= n <= maxN (sizes drawn here). */
-function lossDesc(p: Profile, opts: { families?: readonly LossFamily[]; dropped?: Dropped } = {}): fc.Arbitrary<LossDesc> {
-  const dropped = opts.dropped ?? NONE_DROPPED;
-  return fc
-    .tuple(fc.integer({ min: 1, max: p.maxM }), fc.integer({ min: 1, max: p.maxN }), lossRaw(p, { families: opts.families, dropped }))
-    .map(([m, n, raw]) => buildLoss(raw, m, n, dropped));
-}
-
 // ------------------------------------------------------------------------------ two-matrix losses
 
 interface TwoSizes {

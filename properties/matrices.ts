@@ -10,20 +10,12 @@ import fc from 'fast-check';
 import type { Num } from '../numeric/field.ts';
 import { hstack, transpose, vstack, type Matrix } from '../numeric/matrix.ts';
 import { buffer, grid, symmetricGrid, type Buffer } from './_internals/buffer.ts';
-import type { SignConstraint } from './scalars.ts';
-import { size, type Profile } from './sizes.ts';
+import type { Profile } from './sizes.ts';
 
 
 /** Head side of a mode's grids: the explicit (shrinkable) corner. */
 export function headSide(p: Profile): number {
   return Math.min(p.headSide, Math.max(p.maxM, p.maxN, p.maxR));
-}
-
-/** A rows x cols matrix, 1 <= rows <= maxRows, 1 <= cols <= maxCols. */
-function matrix(p: Profile, maxRows: number, maxCols: number, sign: SignConstraint = 'any'): fc.Arbitrary<Matrix<Num>> {
-  return fc
-    .tuple(size(maxRows), size(maxCols), buffer(p.mode, headSide(p), sign))
-    .map(([rows, cols, buf]) => grid(buf, rows, cols));
 }
 
 /** The four grids of a 2 x 2 block matrix. */
@@ -46,13 +38,3 @@ export function blockMatrix(g: BlockGrids, r1: number, r2: number, c1: number, c
   return vstack(hstack(grid(g[0], r1, c1), grid(g[1], r1, c2)), hstack(grid(g[2], r2, c1), grid(g[3], r2, c2)));
 }
 
-/** A symmetric n x n matrix, 1 <= n <= maxSize. */
-function symmetricMatrix(p: Profile, maxSize: number): fc.Arbitrary<Matrix<Num>> {
-  return fc.tuple(size(maxSize), buffer(p.mode, headSide(p))).map(([n, buf]) => symmetricGrid(buf, n));
-}
-
-/** A square n x n matrix, symmetric when asked. */
-function squareMatrix(p: Profile, maxSize: number, opts: { symmetric: boolean }): fc.Arbitrary<Matrix<Num>> {
-  if (opts.symmetric) return symmetricMatrix(p, maxSize);
-  return fc.tuple(size(maxSize), buffer(p.mode, headSide(p))).map(([n, buf]) => grid(buf, n, n));
-}

@@ -41,8 +41,3 @@ export function badge(status: unknown, title?: string): Html {
   const look = LOOKS[String(status)] ?? { cls: 'na', icon: '·', text: String(status) };
   return html`<span class="badge ${look.cls}"${title ? html` title="${title}"` : ''}><span aria-hidden="true">${look.icon}</span> ${look.text}</span>`;
 }
-
-/** The CSS class of a status, for cells and cards that colour a whole block. */
-function statusClass(status: unknown): string {
-  return (LOOKS[String(status)] ?? { cls: 'na' }).cls;
-}

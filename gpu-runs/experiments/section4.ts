@@ -45,7 +45,6 @@ export function section4(lab: Lab, train: Dataset, p: Preset, hostRows: boolean,
   const b = TABLE1.batch;
   const spe1 = Math.floor(d1.N / b);
   const spe4 = Math.floor(d4.N / b);
-  const steps1 = p.sec4.epochs * spe1;
   const steps4 = p.fig4.epochs * spe4;
   const mini = (id: string, method: 'lora' | 'full', rule: string, perEpoch: number, epochs: number, fullEvery: number): RunSpec => ({
     id,

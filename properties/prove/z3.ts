@@ -27,11 +27,6 @@ export function loadZ3(): Promise<Z3> {
   return loading;
 }
 
-/** Whether z3 has been loaded in this process. */
-function z3Loaded(): boolean {
-  return loading !== undefined;
-}
-
 /** Ends Z3's worker threads so that the process can exit (a later loadZ3 starts afresh). */
 export async function releaseZ3(): Promise<void> {
   if (!loading) return;

@@ -25,7 +25,7 @@ import { WorkerPool } from './pool.ts';
 import { WHOLE, shardText } from './seeds.ts';
 import { isInequality } from './tighten.ts';
 import { smtFirst } from './smt-first.ts';
-import type { SearchOptions, SearchOutcome, SearchProgress } from './search-types.ts';
+import type { SearchOptions, SearchOutcome } from './search-types.ts';
 
 export type { SearchOutcome, SearchProgress } from './search-types.ts';
 

@@ -25,7 +25,7 @@
 import type { Num } from '../../numeric/field.ts';
 import type { Matrix } from '../../numeric/matrix.ts';
 import { Rational } from '../../numeric/rational.ts';
-import { coordinates, getCoord, isMatrix, setCoords, type Coord } from './slots.ts';
+import { coordinates, getCoord, isMatrix, setCoords } from './slots.ts';
 
 interface SimplifyOptions {
   enforced: ReadonlySet<string>;

@@ -5,7 +5,7 @@
 import type { AblationRow } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { count, countOf, duration } from '../format.ts';
+import { countOf, duration } from '../format.ts';
 import type { Model, Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
 import { witnessBlock } from '../witness.ts';

@@ -7,7 +7,7 @@
 import type { AblationRow, CertifiedBound, ClaimCheckResult, SearchResultFile, TightnessRow, UserLossInfo } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { budget, count, countOf, duration, ratio } from '../format.ts';
+import { budget, countOf, duration, ratio } from '../format.ts';
 import { math } from '../katex.ts';
 import type { Model, Sourced, UserLossView } from '../model.ts';
 import type { Section } from '../page.ts';
