@@ -21,7 +21,7 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { createWorkload, type WorkloadName, type WorkloadOptions } from '../gpu-runs/workloads/index.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { runWebgpuBench, webgpuTables, type WebgpuBenchResult } from './webgpu.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -219,7 +219,6 @@ async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => 
   return { quick, fmnist, quadratic, webgpu, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
 }
 
-const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 /** The result as the bench command's tables. */
 function benchTables(r: GpuRunsBenchResult): BenchTable[] {

@@ -12,7 +12,7 @@ import { innerF64, matmulF64, normSqF64 } from '../numeric/matrix-f64.ts';
 import { Rational } from '../numeric/rational.ts';
 import { rationalField } from '../numeric/rational-field.ts';
 import { exact, type Real } from '../numeric/real.ts';
-import { timeIt, type BenchOptions, type BenchSuite, type BenchTable } from './types.ts';
+import { timeIt, type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { mulberry32 as rng } from '../numeric/random.ts';
 
 
@@ -26,7 +26,6 @@ function f64Matrix(rand: () => number, rows: number, cols: number): Mx.Matrix<nu
   return Mx.matrix(rows, cols, Array.from({ length: rows * cols }, () => rand() * 2 - 1));
 }
 
-const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 interface Kernel<T> {
   name: string;

@@ -11,7 +11,7 @@ import { fieldFor } from '../numeric/fields.ts';
 import { CATALOGUE } from '../theory/index.ts';
 import type { Claim } from '../theory/claim.ts';
 import { claimArbitrary, evaluateCase, stopPlugin } from '../properties/index.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 
 interface Throughput {
   checks: number;
@@ -41,7 +41,6 @@ function throughput(claim: Claim, mode: Mode, ms: number, maxChecks = 100_000, s
   return { checks, seconds, perSecond: checks / seconds, failing };
 }
 
-const sig = (x: number): number => Number(x.toPrecision(3));
 
 export const suite: BenchSuite = {
   name: 'properties',

@@ -19,7 +19,7 @@ import { eta8 } from '../theory/trace-sides.ts';
 import { streamTrace } from '../gpu-runs/trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type TraceHeader } from '../gpu-runs/trace.ts';
 import { verifyTraceFile } from '../gpu-runs/verify.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
@@ -158,7 +158,6 @@ async function benchTraces(opts: BenchOptions): Promise<TracesBenchResult> {
   }
 }
 
-const sig = (x: number, d = 3) => Number(x.toPrecision(d));
 
 export const suite: BenchSuite = {
   name: 'traces',

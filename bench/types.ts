@@ -38,3 +38,8 @@ export function timeIt(fn: () => unknown, ms: number): { perCall: number; calls:
   }
   return { perCall: (now - start) / 1000 / calls, calls };
 }
+
+/** A table cell's number: `d` significant digits (0 and non-finite values as they are). */
+export function sig(x: number, d = 3): number {
+  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d));
+}

@@ -41,7 +41,7 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { checkBothWays, cudaEager, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, timeWorkload, timedText, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -166,7 +166,6 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
   return { adapter: a.label, software: a.software, checks, timed };
 }
 
-const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchTable[] {
   const title = 'webgpu direct (Dawn, no tfjs per dispatch) vs the tfjs trainer and PyTorch eager, rule (8)';

@@ -31,7 +31,7 @@ import { MemorySink } from '../gpu-runs/trace.ts';
 import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
 import type { TensorInfoLike, Uniform, WebGPUProgram } from '../gpu-runs/webgpu-kernels.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { openWebgpu, GPU_PLAN, timeWorkload } from './webgpu.ts';
 
 // ------------------------------------------------------------ the parts of Dawn and tfjs used
@@ -460,8 +460,8 @@ async function runProfile(opts: { quick: boolean; log: (s: string) => void }): P
   return { adapter: a.label, software: a.software, timestampQuery: be.supportTimestampQuery, sizes: out, failures };
 }
 
-const sig = (x: number | undefined, d = 3): number | string => (x === undefined ? '-' : x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
-const gbs = (bytes: number, ms: number | undefined): number | string => (ms === undefined || !(ms > 0) || bytes < 1024 ? '-' : sig(bytes / (ms / 1000) / 1e9));
+const cell = (x: number | undefined, d = 3): number | string => (x === undefined ? '-' : sig(x, d));
+const gbs = (bytes: number, ms: number | undefined): number | string => (ms === undefined || !(ms > 0) || bytes < 1024 ? '-' : cell(bytes / (ms / 1000) / 1e9));
 
 export function profileTables(res: ProfileResult | { skipped: string }): BenchTable[] {
   if ('skipped' in res) return [{ title: 'webgpu profile of one LoRA step', columns: ['status'], rows: [['skipped']], notes: [res.skipped] }];
@@ -472,16 +472,16 @@ export function profileTables(res: ProfileResult | { skipped: string }): BenchTa
     p.dispatch ? p.dispatch.join('x') : '-',
     p.workgroup ? p.workgroup.join('x') : '-',
     p.calls,
-    sig(p.wallMs),
-    sig(p.kernelMs),
-    sig(p.bytes / 1e6),
+    cell(p.wallMs),
+    cell(p.kernelMs),
+    cell(p.bytes / 1e6),
     gbs(p.bytes, p.wallMs),
     gbs(p.bytes, p.kernelMs),
   ];
   for (const s of res.sizes) {
     const rows: (string | number)[][] = s.dispatches.map((d, i) => row(d, `#${i + 1} `));
-    rows.push(['sum of the step\'s dispatches, each alone', '-', '-', '-', sig(s.sumWallMs), sig(s.sumKernelMs), '-', '-', '-']);
-    rows.push([`whole step (trainer, read-back every ${s.step.readEvery}, ${s.step.steps} steps)`, '-', '-', s.step.steps, sig(s.step.msPerStep), '-', '-', '-', '-']);
+    rows.push(['sum of the step\'s dispatches, each alone', '-', '-', '-', cell(s.sumWallMs), cell(s.sumKernelMs), '-', '-', '-']);
+    rows.push([`whole step (trainer, read-back every ${s.step.readEvery}, ${s.step.steps} steps)`, '-', '-', s.step.steps, cell(s.step.msPerStep), '-', '-', '-', '-']);
     for (const o of s.overheads) rows.push(row(o));
     tables.push({
       title: `webgpu profile of one LoRA step, ${s.name}, rule (8), on ${res.adapter}${res.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}`,
@@ -490,7 +490,7 @@ export function profileTables(res: ProfileResult | { skipped: string }): BenchTa
       notes: [
         `${s.perStep} GPU dispatches a step${s.periodic ? '' : ' (NO periodic window found: the rows are the last step-sized window before the end, maybe not one step)'}; each row #k is that dispatch replayed alone on the step's own inputs, N calls and one sync at the end (wall) / tf.time's kernelMs over N (timestamps)`,
         `MB moved: the dispatch's distinct inputs read once and its output written once (a lower bound: a matmul tile re-reads its operands)`,
-        `Dawn buffers created per steady-state step by the trainer: ${sig(s.buffersPerStep)} (${sig(s.bytesPerStep / 1e6)} MB): nonzero means tfjs' pool misses and Dawn allocates (and zero-fills) inside the step`,
+        `Dawn buffers created per steady-state step by the trainer: ${cell(s.buffersPerStep)} (${cell(s.bytesPerStep / 1e6)} MB): nonzero means tfjs' pool misses and Dawn allocates (and zero-fills) inside the step`,
         `timestamp-query on this device: ${res.timestampQuery ? 'yes (kernelMs: one compute pass per dispatch)' : 'no (tfjs asks for it only when the adapter offers it; Dawn may need its allow_unsafe_apis toggle)'}`,
         'whole step minus the sum of the dispatches ~ what the step spends outside the GPU programs (JS, tfjs bookkeeping, submits, the read-back every DEFAULT_READ_EVERY steps) or in running them back to back',
       ],

@@ -33,7 +33,7 @@ import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import { checkBothWays, cudaEager, runDirect, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, syntheticImages, timedText, timeWorkload, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -311,7 +311,6 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
   return { adapter: a.label, software: soft, counts, countSize, checks, timed };
 }
 
-const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 export function softmaxTables(res: Result): BenchTable[] {
   const title = 'webgpu softmax regression: direct (Dawn) vs the tfjs trainer and PyTorch eager, rule (8)';

@@ -31,7 +31,7 @@ import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
-import type { BenchOptions, BenchSuite, BenchTable } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -548,7 +548,6 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
   return { structure, gpu: { adapter: a.label, software: a.software, bandwidthGBs, ...(peerBandwidthGBs !== undefined ? { peerBandwidthGBs } : {}), rows, failures, matmuls } };
 }
 
-const sig = (x: number, d = 3): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(d)));
 
 export const TIMED_COLUMN = 'timed window: steps, s; steps/s first -> last quarter';
 export const TIMED_NOTE =
