@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { profileTables, stepWindow, type Captured } from './webgpu-profile.ts';
+import { profileTables, stepWindow, suite, type Captured } from './webgpu-profile.ts';
+
+const SWIFTSHADER = process.env.LORACHECK_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Dispatch sequences named by letters: set-up, steps, then the final read-back's dispatches. */
 const seq = (s: string): Captured[] => [...s].map((c, i) => ({ sig: c, name: `${c}${i}` }) as unknown as Captured);
@@ -28,4 +31,21 @@ describe('webgpu-profile: the step window', () => {
     expect(t).toHaveLength(1);
     expect(t[0]!.notes).toEqual(['no WebGPU adapter (x)']);
   });
+});
+
+describe.skipIf(!existsSync(SWIFTSHADER))('webgpu-profile on SwiftShader (a plumbing check)', () => {
+  it("captures the step's own dispatches, not only the set-up (the trainer's direct path bypasses tfjs)", async () => {
+    const saved = process.env.LORACHECK_BENCH_GPU_SOFTWARE;
+    process.env.LORACHECK_BENCH_GPU_SOFTWARE = '1';
+    try {
+      const [t] = await suite.run({ quick: true, log: () => {} });
+      const pieces = t!.rows.map((r) => String(r[0])).filter((x) => x.startsWith('#'));
+      expect(pieces.length).toBeGreaterThanOrEqual(7);
+      expect(pieces.join(' ')).toMatch(/loracheck_quadratic_rowstep/);
+      expect(pieces.join(' ')).toMatch(/loracheck_step_update/);
+    } finally {
+      if (saved === undefined) delete process.env.LORACHECK_BENCH_GPU_SOFTWARE;
+      else process.env.LORACHECK_BENCH_GPU_SOFTWARE = saved;
+    }
+  }, 60_000);
 });

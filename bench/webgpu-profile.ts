@@ -161,7 +161,10 @@ async function capture(backend: Backend, be: WebGPUBackendInternals, m: number, 
   const rng = new Rng(3);
   const w = quadraticWorkload(tf, 'quadratic', m, m, r, rng);
   try {
-    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: 3, readEvery: DEFAULT_READ_EVERY, readAfterMs: Infinity }, new MemorySink());
+    // the tfjs path (direct: false): its dispatches go through runWebGPUProgram, which is what is
+    // captured here; the direct path runs the same programs on Dawn itself and would leave only
+    // the set-up to capture (gpu-runs/direct-webgpu.ts)
+    await train(backend, w, rng, { steps, rule: parseRule('theory'), rank: r, init: 'paper', seed: 3, readEvery: DEFAULT_READ_EVERY, readAfterMs: Infinity, direct: false }, new MemorySink());
   } finally {
     be.runWebGPUProgram = orig;
     be.device.createBuffer = origCreate;
