@@ -15,16 +15,26 @@
  *    does not search by itself. Software drivers (SwiftShader, lavapipe/llvmpipe) count only when
  *    software is accepted (`--backend webgpu`); then Chromium's SwiftShader
  *    (/usr/lib/chromium/vk_swiftshader_icd.json, or $LORACHECK_SWIFTSHADER_ICD) is added too, so
- *    a CPU-only machine with `chromium` has an adapter. Added drivers go through the loader's
- *    $VK_ADD_DRIVER_FILES, which keeps the system's drivers in the list; with several, Dawn's
- *    high-performance order puts hardware adapters before CPU ones.
+ *    a CPU-only machine with `chromium` has an adapter. With several, hardware drivers are
+ *    listed first and Dawn's high-performance order puts hardware adapters before CPU ones.
+ *
+ * Each candidate driver is then tried alone in a child process (webgpu-probe.mjs, ~0.1 s, all
+ * at once): what Dawn and the loader print while a driver fails (Debian 12's lavapipe, which
+ * Dawn refuses; Mesa's Intel/AMD drivers on a machine without that GPU; a manifest whose
+ * library does not load) stays in the child's pipe and becomes that driver's reason. This
+ * process then gives the loader only the drivers that yielded an adapter ($VK_ICD_FILENAMES),
+ * and a private $XDG_RUNTIME_DIR while Dawn starts when the environment has none (Vulkan's
+ * window-system code complains on stderr otherwise). LORACHECK_WEBGPU_PROBE=0 skips the
+ * children (every candidate is handed to Dawn; its messages then reach stderr).
  *
  * The adapter Dawn returns is checked once more (its vendor, architecture and description name
  * SwiftShader or llvmpipe on software ones) and then handed to tfjs as navigator.gpu.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What the trace header records about the adapter. */
 export interface AdapterDescription {
@@ -41,6 +51,8 @@ export interface AdapterDescription {
   /** Linux: which libvulkan.so.1 was loaded, and the driver manifests the loader was given. */
   vulkanLoader?: string;
   vulkanDrivers?: string[];
+  /** Linux: the candidate drivers not given to Dawn, each with why ("FILE (reason)"). */
+  vulkanDriversSkipped?: string[];
 }
 
 export type Opened = { adapter: AdapterDescription } | { skip: string };
@@ -72,19 +84,21 @@ function preload(path: string): boolean {
   }
 }
 
-let loaderResult: { loader: string } | { skip: string } | undefined;
+/** The loader as shown (`loader`) and as loaded again by the probe children (`path`). */
+type LoaderFound = { loader: string; path: string } | { skip: string };
+let loaderResult: LoaderFound | undefined;
 
 /** Which Vulkan loader this process uses, or why none (decided once: a loaded library stays). */
-function loadVulkanLoader(): { loader: string } | { skip: string } {
+function loadVulkanLoader(): LoaderFound {
   loaderResult ??= findVulkanLoader();
   return loaderResult;
 }
 
-function findVulkanLoader(): { loader: string } | { skip: string } {
+function findVulkanLoader(): LoaderFound {
   const own = process.env.LORACHECK_VULKAN_LOADER;
-  if (own) return preload(own) ? { loader: own } : { skip: `LORACHECK_VULKAN_LOADER=${own} could not be loaded` };
-  if (preload('libvulkan.so.1')) return { loader: 'libvulkan.so.1 (system)' };
-  if (existsSync(CHROMIUM_LOADER) && preload(CHROMIUM_LOADER)) return { loader: CHROMIUM_LOADER };
+  if (own) return preload(own) ? { loader: own, path: own } : { skip: `LORACHECK_VULKAN_LOADER=${own} could not be loaded` };
+  if (preload('libvulkan.so.1')) return { loader: 'libvulkan.so.1 (system)', path: 'libvulkan.so.1' };
+  if (existsSync(CHROMIUM_LOADER) && preload(CHROMIUM_LOADER)) return { loader: CHROMIUM_LOADER, path: CHROMIUM_LOADER };
   return { skip: 'the Vulkan loader libvulkan.so.1 is not installed (Debian: apt-get install libvulkan1)' };
 }
 
@@ -124,7 +138,8 @@ function systemDrivers(): { files: string[]; searched: string[]; override: boole
   return { files: [...new Set(dirs.flatMap(manifestsIn))], searched: dirs, override: false };
 }
 
-/** The drivers to hand the loader; sets $VK_ADD_DRIVER_FILES for the extra ones. */
+/** The candidate drivers: the loader's own, the NVIDIA container toolkit's, SwiftShader when
+ *  software is accepted; software manifests dropped when it is not. */
 function chooseDrivers(acceptSoftware: boolean): { drivers: string[] } | { skip: string } {
   const sys = systemDrivers();
   const extra: string[] = [];
@@ -142,8 +157,102 @@ function chooseDrivers(acceptSoftware: boolean): { drivers: string[] } | { skip:
       skip: `no Vulkan driver (ICD manifest) found in ${where}${acceptSoftware ? `; on a CPU-only machine Debian's chromium provides SwiftShader (${SWIFTSHADER_ICD})` : ''}`,
     };
   }
-  if (extra.length > 0) process.env.VK_ADD_DRIVER_FILES = [process.env.VK_ADD_DRIVER_FILES, ...extra].filter(Boolean).join(':');
   return { drivers: usable };
+}
+
+const PROBE = fileURLToPath(new URL('./webgpu-probe.mjs', import.meta.url));
+const PROBE_TIMEOUT_MS = 30_000;
+
+/** What one driver gave when Dawn was opened on it alone in a child process. */
+interface DriverProbe {
+  file: string;
+  adapter?: AdapterDescription;
+  /** why it gave no adapter: the first thing Dawn or the loader said, or the child's fate */
+  why?: string;
+  /** the child did not start at all (then nothing is known of any driver) */
+  spawnFailed?: boolean;
+}
+
+/** The first line of a child's stderr that says something (not a stack frame, not the
+ *  window-system complaint about $XDG_RUNTIME_DIR), without its "Warning:" prefix. */
+function dawnSaid(stderr: string): string | undefined {
+  const said = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^at /.test(l) && !/^- While /.test(l) && !/XDG_RUNTIME_DIR/.test(l));
+  // "Warning: Loader Message: setup_loader_term_phys_devs:  Failed to ..." -> "Failed to ..."
+  const first = said[0]?.replace(/^(warning|error):\s*/i, '').replace(/^loader message:\s*/i, '').replace(/^[a-z_]+:\s+/, '');
+  return first === undefined ? undefined : first.length > 160 ? `${first.slice(0, 157)}...` : first;
+}
+
+function probeDriver(file: string, loaderPath: string, runtimeDir: string): Promise<DriverProbe> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: file, VK_DRIVER_FILES: file, XDG_RUNTIME_DIR: runtimeDir };
+    delete env.VK_ADD_DRIVER_FILES;
+    let child;
+    try {
+      child = spawn(process.execPath, [PROBE, loaderPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ file, spawnFailed: true, why: String(e).split('\n')[0] });
+      return;
+    }
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ file, spawnFailed: true, why: String(e).split('\n')[0] });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      let doc: { adapter?: { vendor: string; architecture: string; device: string; description: string; fallback: boolean } | null; error?: string } | undefined;
+      try {
+        doc = JSON.parse(out.trim().split('\n').pop() ?? '');
+      } catch {
+        doc = undefined;
+      }
+      if (doc?.adapter) {
+        const { fallback, ...info } = doc.adapter;
+        resolve({ file, adapter: describe({ info, isFallbackAdapter: fallback }, 'vulkan') });
+        return;
+      }
+      const fate = signal === 'SIGKILL' ? `no answer in ${PROBE_TIMEOUT_MS / 1000} s` : signal ? `the probe died (${signal})` : code !== 0 ? `the probe exited ${code}` : 'no adapter';
+      resolve({ file, why: dawnSaid(err) ?? doc?.error ?? fate });
+    });
+  });
+}
+
+/** $XDG_RUNTIME_DIR as it is when it names a directory, else a private one made for the
+ *  duration of Dawn's start (removed by `done`). */
+function runtimeDir(): { dir: string; done: () => void } {
+  const own = process.env.XDG_RUNTIME_DIR;
+  try {
+    if (own && statSync(own).isDirectory()) return { dir: own, done: () => {} };
+  } catch {
+    // not a directory: make one
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'loracheck-xdg-'));
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Tries every candidate driver alone (in parallel children): those that gave an acceptable
+ *  adapter (hardware first) and the others with why; undefined when no child could start. */
+async function probeDrivers(candidates: string[], loaderPath: string, dir: string, acceptSoftware: boolean): Promise<{ good: string[]; skipped: string[] } | undefined> {
+  const probes = await Promise.all(candidates.map((f) => probeDriver(f, loaderPath, dir)));
+  if (probes.every((p) => p.spawnFailed)) return undefined;
+  const ok = probes.filter((p) => p.adapter && (acceptSoftware || !p.adapter.software));
+  // drivers that failed alike are named together: "a.json, b.json (Failed to detect any valid GPUs ...)"
+  const why = new Map<string, string[]>();
+  for (const p of probes) {
+    if (ok.includes(p)) continue;
+    const reason = p.adapter ? `software adapter ${p.adapter.label}` : p.why!;
+    why.set(reason, [...(why.get(reason) ?? []), p.file]);
+  }
+  const skipped = [...why].map(([reason, files]) => `${files.join(', ')} (${reason})`);
+  const good = [...ok.filter((p) => !p.adapter!.software), ...ok.filter((p) => p.adapter!.software)].map((p) => p.file);
+  return { good, skipped };
 }
 
 interface GpuAdapterLike {
@@ -183,16 +292,45 @@ export async function openWebgpuAdapter(acceptSoftware: boolean): Promise<Opened
 
 async function open(acceptSoftware: boolean): Promise<Opened> {
   const linux = process.platform === 'linux';
-  let loader: string | undefined;
-  let drivers: string[] | undefined;
-  if (linux) {
-    const l = loadVulkanLoader();
-    if ('skip' in l) return l;
-    loader = l.loader;
-    const d = chooseDrivers(acceptSoftware);
-    if ('skip' in d) return d;
-    drivers = d.drivers;
+  if (!linux) return openDawn(acceptSoftware, {});
+  const l = loadVulkanLoader();
+  if ('skip' in l) return l;
+  const d = chooseDrivers(acceptSoftware);
+  if ('skip' in d) return d;
+  const rt = runtimeDir();
+  // what is set below holds while Dawn starts (the loader reads it when Dawn creates its Vulkan
+  // instance) and is put back after, so that child processes see the user's environment
+  const saved = Object.fromEntries(ENV_SET.map((k) => [k, process.env[k]]));
+  try {
+    let drivers = d.drivers;
+    let skipped: string[] = [];
+    const probed = process.env.LORACHECK_WEBGPU_PROBE === '0' ? undefined : await probeDrivers(d.drivers, l.path, rt.dir, acceptSoftware);
+    if (probed) {
+      if (probed.good.length === 0) {
+        const soft = probed.skipped.filter((s) => / \(software adapter /.test(s));
+        if (soft.length > 0 && soft.length === probed.skipped.length) return { skip: `only a software adapter (${soft.join(', ')}); auto never picks one (--backend webgpu does)` };
+        return { skip: `Dawn found no usable adapter among the Vulkan drivers ${probed.skipped.join(', ')}` };
+      }
+      ({ good: drivers, skipped } = probed);
+    }
+    // only these drivers from here on: the loader does not load (nor Dawn try) the others
+    process.env.VK_ICD_FILENAMES = process.env.VK_DRIVER_FILES = drivers.join(':');
+    delete process.env.VK_ADD_DRIVER_FILES;
+    process.env.XDG_RUNTIME_DIR = rt.dir;
+    return await openDawn(acceptSoftware, { loader: l.loader, drivers, skipped });
+  } finally {
+    for (const k of ENV_SET) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    rt.done();
   }
+}
+
+const ENV_SET = ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES', 'XDG_RUNTIME_DIR'] as const;
+
+async function openDawn(acceptSoftware: boolean, vk: { loader?: string; drivers?: string[]; skipped?: string[] }): Promise<Opened> {
+  const linux = process.platform === 'linux';
   let dawn: { create: (flags: string[]) => any; globals: Record<string, unknown> };
   try {
     const spec: string = 'webgpu';
@@ -208,10 +346,11 @@ async function open(acceptSoftware: boolean): Promise<Opened> {
   } catch (e) {
     return { skip: `Dawn could not enumerate adapters: ${String(e).split('\n')[0]}` };
   }
-  if (!adapter) return { skip: `Dawn found no usable adapter${drivers ? ` among the Vulkan drivers ${drivers.join(', ')}` : ''}` };
+  if (!adapter) return { skip: `Dawn found no usable adapter${vk.drivers ? ` among the Vulkan drivers ${vk.drivers.join(', ')}` : ''}` };
   const desc = describe(adapter, backendType);
-  if (loader) desc.vulkanLoader = loader;
-  if (drivers) desc.vulkanDrivers = drivers;
+  if (vk.loader) desc.vulkanLoader = vk.loader;
+  if (vk.drivers) desc.vulkanDrivers = vk.drivers;
+  if (vk.skipped && vk.skipped.length > 0) desc.vulkanDriversSkipped = vk.skipped;
   if (desc.software && !acceptSoftware) return { skip: `only a software adapter (${desc.label}); auto never picks one (--backend webgpu does)` };
   // tfjs-backend-webgpu needs the WebGPU globals (GPUBufferUsage, GPUMapMode, ...) and
   // navigator.gpu; its requestAdapter gets the adapter vetted above.

@@ -7,7 +7,7 @@
  * only where the SwiftShader driver is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,9 @@ const FMNIST = fmnistAvailable();
 if (!FMNIST) console.warn('gpu-runs/webgpu.test.ts: Fashion-MNIST not installed: its webgpu cases skipped');
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** What Dawn and the Vulkan loader print on stderr while drivers are tried. */
+const DAWN_NOISE = /XDG_RUNTIME_DIR|Loader Message|vkCreateInstance|While initializing|cannot open shared object|Found no drivers|Warning: /;
+
 const dir = mkdtempSync(join(tmpdir(), 'loracheck-webgpu-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -257,9 +260,11 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu on SwiftShader', () => {
 
   it('CLI: train --backend webgpu writes a trace naming the adapter; verify-trace accepts it', () => {
     const out = join(dir, 't.jsonl');
-    const env = { ...process.env, LORACHECK_RESULTS: join(dir, 'results') };
+    const env: NodeJS.ProcessEnv = { ...process.env, LORACHECK_RESULTS: join(dir, 'results') };
+    delete env.XDG_RUNTIME_DIR; // Vulkan's window-system code complains without one: loracheck gives Dawn its own
     const t = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'train', '--backend', 'webgpu', '--workload', 'quadratic', '--size', '64x64', '--rank', '4', '--steps', '30', '--seed', '1', '--out', out], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
     expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr, 'stderr of loracheck train').not.toMatch(DAWN_NOISE);
     expect(t.stdout).toMatch(/^backend: webgpu \(Dawn\/vulkan: .*SwiftShader.*SOFTWARE adapter/m);
     const header = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!);
     expect(header).toMatchObject({ backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
@@ -279,6 +284,45 @@ describe.skipIf(!HAS_SWIFTSHADER)('loracheck backends', () => {
     expect(doc.backends.map((b) => b.name)).toEqual(['gpu', 'webgpu', 'native', 'wasm', 'cpu']);
     expect(doc.backends[1]).toMatchObject({ available: true, autoEligible: false, adapter: { architecture: 'swiftshader' } });
     expect(doc.auto).toMatch(/^(wasm|native|gpu) .*webgpu: only a software adapter/);
+  });
+});
+
+/** A driver manifest whose library is missing: the loader warns about it when Dawn starts on it. */
+function brokenDriver(): string {
+  const f = join(dir, 'broken_icd.json');
+  writeFileSync(f, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: join(dir, 'libvulkan_missing.so'), api_version: '1.3.0' } }));
+  return f;
+}
+
+describe.skipIf(!HAS_SWIFTSHADER)("Dawn's and the loader's messages stay out of loracheck's output", () => {
+  it('a driver that fails is tried apart, named with the reason, and not given to Dawn; no $XDG_RUNTIME_DIR needed', () => {
+    const broken = brokenDriver();
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: `${broken}:${SWIFTSHADER}`, LORACHECK_RESULTS: join(dir, 'results') };
+    delete env.XDG_RUNTIME_DIR;
+    delete env.VK_DRIVER_FILES;
+    const b = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'backends'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stderr, 'stderr of loracheck backends').not.toMatch(DAWN_NOISE);
+    expect(b.stdout).toContain(`drivers ${SWIFTSHADER}`);
+    expect(b.stdout).toMatch(new RegExp(`not used: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.*libvulkan_missing\\.so: cannot open shared object file`));
+    const out = join(dir, 'quiet.jsonl');
+    const t = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'train', '--backend', 'webgpu', '--workload', 'quadratic', '--size', '32x32', '--rank', '2', '--steps', '3', '--seed', '1', '--out', out], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr, 'stderr of loracheck train').not.toMatch(DAWN_NOISE);
+    const header = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!);
+    expect(header.adapter.vulkanDrivers).toEqual([SWIFTSHADER]);
+    expect(header.adapter.vulkanDriversSkipped).toEqual([expect.stringMatching(/^.*broken_icd\.json \(.*cannot open shared object file/)]);
+  });
+
+  it('only a failing driver: one line with its reason, exit 2', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: brokenDriver(), LORACHECK_RESULTS: join(dir, 'results') };
+    delete env.XDG_RUNTIME_DIR;
+    delete env.VK_DRIVER_FILES;
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'train', '--backend', 'webgpu', '--steps', '1'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/backend webgpu is not available: Dawn found no usable adapter among the Vulkan drivers .*broken_icd\.json \(.*cannot open shared object file/);
   });
 });
 

@@ -30,6 +30,8 @@ export const command: Command = {
       if (a) {
         console.log(oneLine(`        adapter: vendor "${a.vendor}", architecture "${a.architecture}", device "${a.device}", description "${a.description}"`));
         if (a.vulkanLoader) console.log(oneLine(`        Vulkan loader ${a.vulkanLoader}; drivers ${(a.vulkanDrivers ?? []).join(', ')}`));
+        // drivers tried alone and left out, with what Dawn or the loader said (webgpu-adapter.ts)
+        for (const s of a.vulkanDriversSkipped ?? []) console.log(oneLine(`        not used: ${s}`));
       }
     }
     console.log(`auto: ${oneLine(r.auto)}`);
