@@ -20,6 +20,7 @@ import { parseRule } from './rules.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
 import { MemorySink } from './trace.ts';
 import { train, type TrainConfig, type TrainHooks } from './trainer.ts';
+import { SOFTMAX_MAX_RANK } from './workloads/softmax-webgpu.ts';
 import { logregWorkload } from './workloads/softmax.ts';
 
 const SWIFTSHADER = process.env.LORACHECK_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -65,8 +66,8 @@ function compare(a: Trace, b: Trace, more: ('batchJ' | 'fullJ')[] = []): { value
   return out;
 }
 
-async function run(d: Dataset, r: number, extra: Omit<Partial<TrainConfig>, 'rule'> & { rule?: string }, hooks: TrainHooks = {}) {
-  const backend = await chooseBackend('webgpu');
+async function run(d: Dataset, r: number, extra: Omit<Partial<TrainConfig>, 'rule'> & { rule?: string }, hooks: TrainHooks = {}, on: 'webgpu' | 'wasm' = 'webgpu') {
+  const backend = await chooseBackend(on);
   const rng = new Rng(5);
   const w = logregWorkload(backend.tf, 'synthetic-logreg', d, rng);
   const sink = new MemorySink();
@@ -196,6 +197,22 @@ describe.skipIf(!HAS_SWIFTSHADER)("the trainer's direct webgpu step for softmax 
     expect(a.divergence).toEqual(b.divergence);
     expect(compare(a, b, ['batchJ']).differ).toBe(0);
   }, 60_000);
+
+  it(`ranks at the kernels' limit (r = ${SOFTMAX_MAX_RANK - 1}, ${SOFTMAX_MAX_RANK}) run direct and agree with wasm; one above takes the tfjs path`, async () => {
+    expect(SOFTMAX_MAX_RANK).toBe(64);
+    // random adapters, so that every one of the r columns carries weight from the first step
+    const extra = { steps: 3, readEvery: 2, init: 'random' as const };
+    for (const r of [SOFTMAX_MAX_RANK - 1, SOFTMAX_MAX_RANK, SOFTMAX_MAX_RANK + 1]) {
+      const a = (await run(d, r, extra)).trace;
+      const w = (await run(d, r, extra, {}, 'wasm')).trace;
+      expect(a.header.kernels, `r = ${r}`).toBe(r <= SOFTMAX_MAX_RANK ? 'direct' : undefined);
+      let worst = 0;
+      a.steps.forEach((x, i) => FIELDS.forEach((f) => (worst = Math.max(worst, Math.abs(x[f] - w.steps[i]![f]) / Math.max(Math.abs(x[f]), Math.abs(w.steps[i]![f]))))));
+      // float32 kernels in different summation orders: measured 7.4e-7 to 8.0e-7 here; 2^-14 is the verifier's float32 tolerance
+      expect(worst, `r = ${r}: webgpu vs wasm`).toBeLessThan(2 ** -14);
+      expect(a.steps[3]!.J, `r = ${r}`).toBeLessThan(a.steps[0]!.J);
+    }
+  }, 120_000);
 
   it('where it does not apply (17 classes), the tfjs path runs', async () => {
     const many = await run(data(64, 8, 17), 2, { steps: 2 });

@@ -35,6 +35,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /** What the trace header records about the adapter. */
 export interface AdapterDescription {
@@ -346,7 +347,11 @@ async function openDawn(acceptSoftware: boolean, vk: { loader?: string; drivers?
   } catch (e) {
     return { skip: `Dawn could not enumerate adapters: ${String(e).split('\n')[0]}` };
   }
-  if (!adapter) return { skip: `Dawn found no usable adapter${vk.drivers ? ` among the Vulkan drivers ${vk.drivers.join(', ')}` : ''}` };
+  if (!adapter) {
+    // a worker thread's process.env is its own copy: what open() set never reached the loader
+    const thread = linux && !isMainThread ? ' (in a worker thread: the Vulkan environment set here does not reach Dawn; open webgpu on the main thread)' : '';
+    return { skip: `Dawn found no usable adapter${vk.drivers ? ` among the Vulkan drivers ${vk.drivers.join(', ')}` : ''}${thread}` };
+  }
   const desc = describe(adapter, backendType);
   if (vk.loader) desc.vulkanLoader = vk.loader;
   if (vk.drivers) desc.vulkanDrivers = vk.drivers;
