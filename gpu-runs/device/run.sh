@@ -10,6 +10,7 @@
 #   quadratic-<size>-{rac,full}.jsonl  RAC-LoRA and full GD at the same size and seed, verified
 #   quadratic-8192-r64.jsonl    8192 x 8192, r = 64: runs without running out of memory, verifies
 #   SUMMARY.txt                 one line per stage: ok / failed / skipped, seconds
+#   HEADLINE.txt                the tables that compare with PyTorch (also printed last on stdout)
 #   profile.txt, profile.json   where one step's time goes, dispatch by dispatch (last stage)
 #   all.tar.xz                  all of the above in one archive
 # Each stage has its own time limit, so one that hangs cannot eat the others' time.
@@ -138,7 +139,16 @@ if ! hardware && [ -z "${LORACHECK_DEVICE_ICD:-}" ] && [ "$(id -u)" = 0 ]; then
 fi
 if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardware adapter (see backends.json, backends.log)"; fi
 
+# the tables that compare with PyTorch, title line included, as one file and on stdout (a device
+# tool shows the end of stdout first): the numbers a GPU session is for
+headline() {
+  for f in bench.txt direct.txt softmax.txt; do
+    [ -s "$OUT/$f" ] && awk -v f="$f" 'prev != "" && /x PyTorch eager  / { p = 1; print "== " f ": " prev } p && (/^$/ || /^  note:/) { p = 0 } p { print } { prev = $0 }' "$OUT/$f"
+  done
+}
 finish() {
+  headline > "$OUT/HEADLINE.txt" 2> /dev/null || true
+  [ -s "$OUT/HEADLINE.txt" ] && cat "$OUT/HEADLINE.txt"
   note "done; results in $OUT"
   # everything again as one archive (a device tool may hand back only a few files: all.tar.xz sorts first)
   tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
