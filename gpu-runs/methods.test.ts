@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symmetricEigenvaluesF64 } from '../numeric/matrix-f64.ts';
 import { chooseBackend, type Backend, type BackendName } from './backend.ts';
+import { sketchGram } from './methods.ts';
 import { Rng } from './rng.ts';
 import { parseRule } from './rules.ts';
 import { parseTrace } from './trace-reader.ts';
@@ -190,4 +191,41 @@ describe('the same run on every backend', () => {
 
 afterAll(() => {
   expect(wasm.tf.memory().numTensors).toBeLessThan(50);
+});
+
+describe("RAC-LoRA's sketch on the host: the same numbers as the plain loops", () => {
+  it('Rng.gaussian equals n calls of sigma * normal(), whatever spare is pending, for odd and even n', () => {
+    for (const [pre, n] of [[0, 0], [0, 1], [0, 2], [0, 7], [1, 6], [1, 7], [3, 1], [1, 1], [0, 1000], [1, 999]] as const) {
+      const a = new Rng(11);
+      const b = new Rng(11);
+      for (let k = 0; k < pre; k++) expect(a.normal()).toBe(b.normal());
+      const plain = Float32Array.from({ length: n }, () => 0.5 * a.normal());
+      const fast = b.gaussian(n, 0.5);
+      const differ = [...plain].findIndex((x, i) => !Object.is(x, fast[i]));
+      expect(differ, `pre ${pre}, n ${n}`).toBe(-1);
+      // and both streams go on alike (the spare and the generator's state)
+      expect(b.normal(), `pre ${pre}, n ${n}: next draw`).toBe(a.normal());
+      expect(b.uniform()).toBe(a.uniform());
+    }
+  });
+
+  it('sketchGram equals the running sums entry by entry (left and right sketches, r with and without a remainder of 4)', () => {
+    const plainGram = (d: Float32Array, len: number, r: number, is: number, as: number) => {
+      const g = new Float64Array(r * r);
+      for (let i = 0; i < len; i++)
+        for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) g[a * r + b]! += d[i * is + a * as]! * d[i * is + b * as]!;
+      return g;
+    };
+    let nonzeroOff = 0;
+    for (const [len, r] of [[37, 1], [37, 4], [50, 6], [64, 16], [9, 9]] as const) {
+      const d = new Rng(len * r).gaussian(len * r, 1);
+      for (const [side, is, as] of [['left', r, 1], ['right', 1, len]] as const) {
+        const want = plainGram(d, len, r, is, as);
+        const got = sketchGram(d, len, r, side);
+        expect([...got].findIndex((x, i) => !Object.is(x, want[i])), `${side} len ${len} r ${r}`).toBe(-1);
+        nonzeroOff += [...got].filter((x, i) => i % (r + 1) !== 0 && x !== 0).length;
+      }
+    }
+    expect(nonzeroOff).toBeGreaterThan(100); // off-diagonal entries are really summed, not left at 0
+  });
 });

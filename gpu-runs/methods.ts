@@ -112,23 +112,66 @@ interface SketchPair {
   Gp: Tensor2D;
 }
 
+/**
+ * The r x r Gram matrix of a sketch in float64 (S^T S for a left sketch, m x r; S S^T for a
+ * right one, r x n; `len` is m or n): entry (a, b) sums the products over the long index in
+ * ascending order, one running sum per entry (the columns of a left sketch are first copied out
+ * contiguously, which changes no sum).
+ */
+export function sketchGram(data: Float32Array, len: number, r: number, side: Sketch): Float64Array {
+  let cols = data;
+  if (side === 'left') {
+    // S[i, a] at i * r + a: column a to a contiguous run
+    cols = new Float32Array(len * r);
+    for (let i = 0; i < len; i++) for (let a = 0; a < r; a++) cols[a * len + i] = data[i * r + a]!;
+  }
+  const gram = new Float64Array(r * r);
+  const put = (a: number, b: number, s: number) => {
+    gram[a * r + b] = s;
+    gram[b * r + a] = s;
+  };
+  for (let a = 0; a < r; a++) {
+    const oa = a * len;
+    let b = a;
+    // four entries of row a at once (one load of column a for four products)
+    for (; b + 3 < r; b += 4) {
+      const o0 = b * len;
+      const o1 = o0 + len;
+      const o2 = o1 + len;
+      const o3 = o2 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < len; i++) {
+        const x = cols[oa + i]!;
+        s0 += x * cols[o0 + i]!;
+        s1 += x * cols[o1 + i]!;
+        s2 += x * cols[o2 + i]!;
+        s3 += x * cols[o3 + i]!;
+      }
+      put(a, b, s0);
+      put(a, b + 1, s1);
+      put(a, b + 2, s2);
+      put(a, b + 3, s3);
+    }
+    for (; b < r; b++) {
+      const ob = b * len;
+      let s = 0;
+      for (let i = 0; i < len; i++) s += cols[oa + i]! * cols[ob + i]!;
+      put(a, b, s);
+    }
+  }
+  return gram;
+}
+
 function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
   const rows = side === 'left' ? m : r;
   const cols = side === 'left' ? r : n;
   const data = rng.gaussian(rows * cols, 1);
   // The Gram matrix in float64 in typed loops (the generic matrix code took ~25 ms a step at
-  // m = 4096, r = 16, on the host, which every GPU step then waited for); S's entry (long index
-  // i, sketch index a) is S[i, a] (left, m x r) or S[a, i] (right, r x n).
-  const len = side === 'left' ? m : n;
-  const is = side === 'left' ? r : 1;
-  const as = side === 'left' ? 1 : n;
-  const gram = new Float64Array(r * r);
-  for (let i = 0; i < len; i++)
-    for (let a = 0; a < r; a++) {
-      const sa = data[i * is + a * as]!;
-      for (let b = a; b < r; b++) gram[a * r + b]! += sa * data[i * is + b * as]!;
-    }
-  for (let a = 0; a < r; a++) for (let b = 0; b < a; b++) gram[a * r + b] = gram[b * r + a]!;
+  // m = 4096, r = 16, on the host, which every GPU step then waited for).
+  const gram = sketchGram(data, side === 'left' ? m : n, r, side);
   // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
   const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) });
   return { S: tf.tensor2d(data, [rows, cols]), Gp: tf.tensor2d(Float32Array.from(Gp.data), [r, r]) };

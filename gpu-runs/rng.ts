@@ -66,10 +66,25 @@ export class Rng {
     return rad * Math.cos(2 * Math.PI * v);
   }
 
-  /** n draws of N(0, sigma^2) as float32. */
+  /** n draws of N(0, sigma^2) as float32: the same numbers as n calls of sigma * normal()
+   *  (a pending spare first, then whole pairs, cosine value before sine value), in a tight
+   *  loop (RAC-LoRA draws 65,536 of them a step at 4096 x 4096, r = 16). */
   gaussian(n: number, sigma: number): Float32Array {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = sigma * this.normal();
+    let i = 0;
+    if (n > 0 && this.spare !== undefined) {
+      out[i++] = sigma * this.spare;
+      this.spare = undefined;
+    }
+    for (; i + 1 < n; i += 2) {
+      let u = 0;
+      while (u === 0) u = this.uniform();
+      const v = this.uniform();
+      const rad = Math.sqrt(-2 * Math.log(u));
+      out[i] = sigma * (rad * Math.cos(2 * Math.PI * v));
+      out[i + 1] = sigma * (rad * Math.sin(2 * Math.PI * v));
+    }
+    if (i < n) out[i] = sigma * this.normal();
     return out;
   }
 
