@@ -595,6 +595,19 @@ describe('the precision a header declares (gpu-runs/precision.ts)', () => {
     expect(claim(precisionOf({ dtype: 'int8' }), 'L34').reason).toMatch(/dtype "int8" has no known precision \(one of float64, float32, float16, bfloat16\)/);
   });
 
+  it('scalars reduced in a narrower dtype than the tensors (mixed precision) resolve only to that dtype: 1024 u of it', () => {
+    const p = precisionOf({ dtype: 'float32', scalarDtype: 'bfloat16' }).precision!;
+    expect(p).toMatchObject({ dtype: 'float32', scalarDtype: 'bfloat16', u: 2 ** -24, relative: 1024 * 2 ** -8 });
+    expect(p.basis).toMatch(/bfloat16 reductions: 512 ulps of bfloat16/);
+    expect(precisionOf({ dtype: 'float64', scalarDtype: 'float32' }).precision).toMatchObject({ u: 2 ** -53, relative: 2 ** -14 });
+    // J recorded in float16 moves by one float16 ulp (2^-9 at J ~ 3): never a violation; in float32 it would be
+    const steps = goodSteps(10);
+    steps[5]!.J = steps[4]!.J + 2 ** -9;
+    const h = { ...header, dtype: 'float32', scalarDtype: 'float16' };
+    expect(claim(verifyTrace(traceOf(h, steps)), 'L34').violations).toBe(0);
+    expect(claim(verifyTrace(traceOf({ ...h, scalarDtype: 'float32' }, steps)), 'L34').violations).toBe(1);
+  });
+
   it('--tol replaces the resolution of the scalars, not the unit roundoff of the iterate', () => {
     const p = precisionOf({ dtype: 'float32', scalarDtype: 'float64' }, { relative: 1e-3 }).precision!;
     expect(p).toMatchObject({ dtype: 'float32', scalarDtype: 'float64', u: 2 ** -24, relative: 1e-3 });
