@@ -106,6 +106,14 @@ describe('RAC.step and RAC.sum', () => {
     expect(claim({ ...rac, L: 4, Lloss: 1 }, racRun(4, 0.6, 1), 'RAC.sum')!.status).toBe('verified');
   });
 
+  it('RAC.sum: the last record\'s gamma maps to no step (README, trace format), so it neither varies gamma nor exceeds 1/L', () => {
+    for (const last of [0, 0.3, 5]) {
+      const steps = racRun(5, 0.5);
+      steps[5] = { ...steps[5]!, gamma: last, eta: last };
+      expect(claim(rac, steps, 'RAC.sum'), `last gamma ${last}`).toMatchObject({ status: 'verified', checked: 5 });
+    }
+  });
+
   it('RAC.sum is stated for one constant gamma: a varying one (the first step included) is not applicable', () => {
     const steps = racRun(6, 0.2);
     steps[0] = racRec(0, { J: 3, gradJsq: 1, gamma: 0.1 });
