@@ -350,14 +350,23 @@ describe('what each claim is measured against', () => {
     expect(claim(verifyTrace(traceOf(header, steps)), 'T35')).toMatchObject({ status: 'verified', checked: 6 });
   });
 
-  it('estimated L: each step uses its own L, the totals and the GV slope the smallest L so far', () => {
-    const Ls = [4, 1, 3, 2, 8];
+  it('estimated L: each step uses its own L, the totals and the GV slope the smallest L of the steps taken', () => {
+    // record t's L is the one of the step t -> t + 1: the last record's (0.5) is used by no step
+    const Ls = [4, 1, 3, 2, 0.5];
     const steps = goodSteps(4).map((s, t) => rec(t, { J: s.J, Vsq: s.Vsq, Gnorm: s.Gnorm, gradJsq: s.gradJsq, L: Ls[t]! }));
     const e = verifyTrace(traceOf({ ...header, L: 8, Lestimated: true, Lmethod: 'secant' }, steps));
     expect(e.claims.every((c) => c.status === 'verified' && c.estimated === true)).toBe(true);
     expect(e.fits?.gvSlope).toBeCloseTo(1 / (4 * Math.SQRT2 * 1), 14);
-    const Lmin = [4, 1, 1, 1, 1];
+    // the chart's GV bound at T = t is the one checked: the smallest L of steps 0 .. t - 1 (none at T = 0)
+    const Lmin = [Infinity, 4, 1, 1, 1];
     expect(e.series.gvBound!.map((b, t) => b - (steps[0]!.Vsq + t / (4 * Math.SQRT2 * Lmin[t]!) + 8 * steps[0]!.J))).toEqual(Lmin.map(() => expect.closeTo(0, 12)));
+    // ||V_1||^2 between the L = 4 bound (checked at T = 1: step 0 ran under L = 4) and the L = 1 one: violated,
+    // and the chart shows it above its bound
+    const V1 = steps[0]!.Vsq + 1 / (4 * Math.SQRT2 * 2) + 8 * steps[0]!.J;
+    const grow = steps.map((s, t) => (t === 0 ? s : rec(t, { J: s.J, Vsq: V1 + t * 1e-3, Gnorm: s.Gnorm, gradJsq: s.gradJsq, L: Ls[t]! })));
+    const g = verifyTrace(traceOf({ ...header, L: 8, Lestimated: true, Lmethod: 'secant' }, grow));
+    expect(claim(g, 'GV')).toMatchObject({ status: 'violated', firstViolation: 0 });
+    expect(g.series.gvBound![1]).toBeLessThan(grow[1]!.Vsq);
     expect(claim(e, 'L34').reason).toMatch(/L is estimated \(secant\)/);
     // an estimated L without a method says it is not certified
     const bare = verifyTrace(traceOf({ ...header, Lestimated: true }, goodSteps(3)));
