@@ -75,11 +75,12 @@ export function tracePrecision(h: Pick<TraceHeader, 'dtype'> & { scalarDtype?: u
   const uScalar = UNIT_ROUNDOFF[scalarDtype]!;
   const wider = uScalar < u;
   if (override !== undefined) return { ok: { dtype, scalarDtype, u, relative: override, basis: `--tol ${override}` } };
-  // scalars reduced in a narrower dtype (mixed precision: a loss computed in bfloat16 from float32 weights) resolve only to it
-  const reduced = uScalar > u ? scalarDtype : dtype;
-  const relative = wider ? WIDER_SUM_ULPS * u : SAME_DTYPE_ULPS * UNIT_ROUNDOFF[reduced]!;
-  const basis = wider
-    ? `${dtype} tensors, scalars summed in ${scalarDtype}: ${WIDER_SUM_ULPS} u of ${dtype} (each summed term is still a ${dtype} evaluation)`
-    : `${reduced} reductions: ${SAME_DTYPE_ULPS / 2} ulps of ${reduced}${reduced !== dtype ? ` (narrower than the ${dtype} tensors)` : ''}`;
-  return { ok: { dtype, scalarDtype, u, relative, basis } };
+  if (wider) {
+    const basis = `${dtype} tensors, scalars summed in ${scalarDtype}: ${WIDER_SUM_ULPS} u of ${dtype} (each summed term is still a ${dtype} evaluation)`;
+    return { ok: { dtype, scalarDtype, u, relative: WIDER_SUM_ULPS * u, basis } };
+  }
+  // reduced in the tensor dtype, or in a narrower one (mixed precision: a loss computed in bfloat16 from float32 weights)
+  const narrower = scalarDtype !== dtype ? ` (narrower than the ${dtype} tensors)` : '';
+  const basis = `${scalarDtype} reductions: ${SAME_DTYPE_ULPS / 2} ulps of ${scalarDtype}${narrower}`;
+  return { ok: { dtype, scalarDtype, u, relative: SAME_DTYPE_ULPS * uScalar, basis } };
 }

@@ -589,6 +589,7 @@ describe('the precision a header declares (gpu-runs/precision.ts)', () => {
     ];
     for (const [dtype, canonical, u] of cases) expect(precisionOf({ dtype }).precision, dtype).toMatchObject({ dtype: canonical, scalarDtype: canonical, u, relative: 1024 * u });
     expect(precisionOf({ dtype: 'torch.float32' }).precision!.basis).toMatch(/float32 reductions: 512 ulps of float32/);
+    expect(precisionOf({ dtype: 'torch.float32' }).precision!.basis).not.toMatch(/narrower/);
   });
 
   it('scalars summed in a wider dtype resolve to 16 u of the tensor dtype; an unknown scalarDtype leaves every claim undecided', () => {
@@ -607,7 +608,7 @@ describe('the precision a header declares (gpu-runs/precision.ts)', () => {
   it('scalars reduced in a narrower dtype than the tensors (mixed precision) resolve only to that dtype: 1024 u of it', () => {
     const p = precisionOf({ dtype: 'float32', scalarDtype: 'bfloat16' }).precision!;
     expect(p).toMatchObject({ dtype: 'float32', scalarDtype: 'bfloat16', u: 2 ** -24, relative: 1024 * 2 ** -8 });
-    expect(p.basis).toMatch(/bfloat16 reductions: 512 ulps of bfloat16/);
+    expect(p.basis).toMatch(/bfloat16 reductions: 512 ulps of bfloat16 \(narrower than the float32 tensors\)/);
     expect(precisionOf({ dtype: 'float64', scalarDtype: 'float32' }).precision).toMatchObject({ u: 2 ** -53, relative: 2 ** -14 });
     // J recorded in float16 moves by one float16 ulp (2^-9 at J ~ 3): never a violation; in float32 it would be
     const steps = goodSteps(10);
