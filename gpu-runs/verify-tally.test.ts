@@ -5,7 +5,9 @@
  * floor, each at its boundary.
  */
 import { describe, expect, it } from 'vitest';
-import { judged, MIN_RESOLVED_FRACTION, slackOf, Tally, verdictOf, type Judged } from './verify-tally.ts';
+import { judged, MIN_RESOLVED_FRACTION, slackOf, Tally, verdictOf } from './verify-tally.ts';
+
+type Judged = ReturnType<typeof judged>;
 
 const item = (slack: number, noise: number, margin = slack, label = 'x'): Judged => ({ slack, noise, margin, label });
 const ctx = { dtype: 'float32', unresolvedWhy: 'WHY' };
