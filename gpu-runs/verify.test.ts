@@ -4,6 +4,7 @@ import { eta8 } from '../theory/trace-sides.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { slope } from './experiments/stats.ts';
 import { Downsampler } from './series.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type StepRecord, type TraceHeader } from './trace.ts';
@@ -478,19 +479,6 @@ describe('when the four claims do not apply', () => {
   });
 });
 
-/** Least squares y ~ a + b x: b. */
-function slopeOf(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b) / x.length;
-  const my = y.reduce((a, b) => a + b) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  return sxy / sxx;
-}
-
 /** Least squares through the origin y ~ c x: c. */
 const originFit = (x: number[], y: number[]) => x.reduce((a, xi, i) => a + xi * y[i]!, 0) / x.reduce((a, xi) => a + xi * xi, 0);
 
@@ -514,7 +502,8 @@ describe('fits, series and the entry', () => {
     expect(status(e).L34).toBe('verified');
     expect(claim(e, 'L34').estimated).toBeUndefined(); // L is the header's, not estimated
     expect(claim(e, 'L34').reason).toBeUndefined();
-    expect(e.fits!.vsqSlope).toBeCloseTo(slopeOf(ts, steps.map((s) => s.Vsq)), 12);
+    // two-pass least squares (gpu-runs/experiments/stats.ts) against the verifier's running one
+    expect(e.fits!.vsqSlope).toBeCloseTo(slope(ts, steps.map((s) => s.Vsq)), 12);
     expect(e.fits!.gvSlope).toBeCloseTo(1 / (4 * Math.SQRT2 * L), 15);
     const later = ts.slice(1);
     expect(e.fits!.minGradVsInvLogT).toBeCloseTo(originFit(later.map((t) => 1 / Math.log(t + 1)), runMin.slice(1)), 12);
