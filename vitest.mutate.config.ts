@@ -1,9 +1,15 @@
 /**
  * The test subset `npm run mutate` (Stryker, stryker.config.json) runs against each mutant of
- * theory/ and numeric/losses/: the tests that exercise the claims and the losses directly
- * (hand-made inputs, the catalogue, the property suite, the worst-case ascent, the corpus
- * replay, the SMT engine's proofs of the scalar forms), without the worker-thread, CLI, trace and browser tests (slow, and they test other
- * layers).
+ * theory/, numeric/losses/ and the trace verifier: the tests that exercise the claims and the
+ * losses directly (hand-made inputs, the catalogue, the property suite, the worst-case ascent,
+ * the corpus replay, the SMT engine's proofs of the scalar forms) and the verifier's in-process
+ * tests on hand-written traces (gpu-runs/verify*.test.ts), without the worker-thread, CLI,
+ * training and browser tests (slow, and they test other layers).
+ *
+ * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
+ * process.env never reaches the Vulkan loader, so Dawn finds no adapter there. A test file that
+ * has SwiftShader cases beside CPU ones (gpu-runs/methods.test.ts) can be run under Stryker with
+ * LORACHECK_SWIFTSHADER_ICD=/nonexistent, which skips those cases.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -19,6 +25,9 @@ export default defineConfig({
       'properties/catalogue-snapshot.test.ts',
       'properties/constant-parts.test.ts',
       'properties/prove/*.test.ts',
+      'gpu-runs/verify.test.ts',
+      'gpu-runs/verify-tally.test.ts',
+      'gpu-runs/verify-family.test.ts',
     ],
     exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
     // a wall-clock bound ("certified bound in well under a second") cannot hold for instrumented code

@@ -12,6 +12,8 @@
  *      scalars reduced in the tensor dtype (`scalarDtype` = `dtype`, the default):
  *        512 ulps = 1024 u: 2^-14 for float32 (measured: a float32 tf.mean over 60000
  *        Fashion-MNIST losses is off by 62 ulps), 2^-43 for float64;
+ *      scalars reduced in a narrower `scalarDtype` than `dtype` (mixed precision, e.g. a loss
+ *        computed in bfloat16 from float32 weights): 1024 u of `scalarDtype`, the same rule;
  *      scalars accumulated in a wider dtype (loracheck's trainer: float64 sums of float32
  *        per-row partials, `scalarDtype: "float64"`): 16 u of the tensor dtype, 2^-20 for
  *        float32. Each per-row term is still a float32 evaluation at a float32 iterate:
@@ -70,11 +72,15 @@ export function tracePrecision(h: Pick<TraceHeader, 'dtype'> & { scalarDtype?: u
   const scalarDtype = canonicalDtype(rawScalar);
   if (!scalarDtype) return { unknown: `scalarDtype "${rawScalar}" has no known precision (one of ${Object.keys(UNIT_ROUNDOFF).join(', ')})` };
   const u = UNIT_ROUNDOFF[dtype]!;
-  const wider = UNIT_ROUNDOFF[scalarDtype]! < u;
+  const uScalar = UNIT_ROUNDOFF[scalarDtype]!;
+  const wider = uScalar < u;
   if (override !== undefined) return { ok: { dtype, scalarDtype, u, relative: override, basis: `--tol ${override}` } };
-  const relative = (wider ? WIDER_SUM_ULPS : SAME_DTYPE_ULPS) * u;
-  const basis = wider
-    ? `${dtype} tensors, scalars summed in ${scalarDtype}: ${WIDER_SUM_ULPS} u of ${dtype} (each summed term is still a ${dtype} evaluation)`
-    : `${dtype} reductions: ${SAME_DTYPE_ULPS / 2} ulps of ${dtype}`;
-  return { ok: { dtype, scalarDtype, u, relative, basis } };
+  if (wider) {
+    const basis = `${dtype} tensors, scalars summed in ${scalarDtype}: ${WIDER_SUM_ULPS} u of ${dtype} (each summed term is still a ${dtype} evaluation)`;
+    return { ok: { dtype, scalarDtype, u, relative: WIDER_SUM_ULPS * u, basis } };
+  }
+  // reduced in the tensor dtype, or in a narrower one (mixed precision: a loss computed in bfloat16 from float32 weights)
+  const narrower = scalarDtype !== dtype ? ` (narrower than the ${dtype} tensors)` : '';
+  const basis = `${scalarDtype} reductions: ${SAME_DTYPE_ULPS / 2} ulps of ${scalarDtype}${narrower}`;
+  return { ok: { dtype, scalarDtype, u, relative: SAME_DTYPE_ULPS * uScalar, basis } };
 }

@@ -88,14 +88,7 @@ export class FamilyVerifier {
       }
     }
     this.rank(s);
-    if (this.racLike && this.fullBatch) {
-      if (this.prev) this.pair(this.prev, s);
-      const gamma = s.gamma ?? s.eta;
-      if (this.prev || s.t === 0) {
-        this.gammas.min = Math.min(this.gammas.min, gamma);
-        this.gammas.max = Math.max(this.gammas.max, gamma);
-      }
-    }
+    if (this.racLike && this.fullBatch && this.prev) this.pair(this.prev, s);
     this.prev = s;
   }
 
@@ -104,14 +97,17 @@ export class FamilyVerifier {
     return s.HgradSq ?? (this.method === 'full' ? s.gradJsq : undefined);
   }
 
+  /** The step from p to s: p's gamma and ||H grad f||^2 are the ones applied (the last record's are not). */
   private pair(p: StepRecord, s: StepRecord): void {
+    const gamma = p.gamma ?? p.eta;
+    this.gammas.min = Math.min(this.gammas.min, gamma);
+    this.gammas.max = Math.max(this.gammas.max, gamma);
     const Hg = this.Hg(p);
     if (Hg === undefined) {
       this.missingH ??= p.t;
       return;
     }
     const { relative: rho, u } = this.prec;
-    const gamma = p.gamma ?? p.eta;
     const d = racDescent(F, { f_t: p.J, f_next: s.J, gamma, L: this.L, HgradSq: Hg });
     const W0 = Math.sqrt(num(this.h.W0sq) ?? 0);
     const Wnext = Math.sqrt(s.Vsq) + W0;

@@ -88,8 +88,10 @@ export class TraceVerifier implements TraceVisitor {
   private Vsq0 = NaN;
   private minG = Infinity;
   private sumEta = 0;
-  /** Smallest L used so far (estimated-L runs: the totals use it, the weakest bound). */
+  /** Smallest L of the records so far (estimated-L runs: the totals use it, the weakest bound). */
   private Lmin = Infinity;
+  /** Smallest L of the steps taken: of the records before the last one (the last one's L is used by no step). */
+  private LminSteps = Infinity;
   private readonly tallies: Record<TraceClaimId, Tally> = { L34: new Tally(), GV: new Tally(), T10: new Tally(), T35: new Tally() };
   private etaOff = 0;
   private firstEtaOff: { t: number; eta: number; e8: number } | undefined;
@@ -131,13 +133,15 @@ export class TraceVerifier implements TraceVisitor {
     if (this.fullBatch && this.prev) this.pair(this.prev, s);
     this.minG = Math.min(this.minG, s.gradJsq);
     this.sumEta += s.eta;
+    // the bound at T = t rests on steps 0 .. t - 1; record t's L is that of the step t -> t + 1
+    this.LminSteps = this.Lmin;
     this.Lmin = Math.min(this.Lmin, L);
     const { J0, Vsq0 } = this;
     const Lstar = this.h.Lstar;
     const rel = this.prec.relative;
     if (this.fullBatch)
       this.tallies.T35.judge(t, [judged(t35Eta(F, { eta: s.eta, Vsq: s.Vsq, L, J0, Lstar }), rel), judged(t35D(F, { t, Vsq: s.Vsq, Vsq0, L, J0, Lstar }), rel)]);
-    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.Lmin, distSq: s.distSq ?? NaN });
+    this.series.push(this.records, { t, J: s.J, Vsq: s.Vsq, eta: s.eta, minGradJsq: this.minG, sumEta: this.sumEta, Lmin: this.LminSteps, distSq: s.distSq ?? NaN });
     this.family.step(s);
     this.vsqSlope.add(t, s.Vsq);
     if (t >= 1) {
@@ -240,7 +244,7 @@ export class TraceVerifier implements TraceVisitor {
     const fits: NonNullable<TraceVerifyEntry['fits']> = {};
     const vs = this.vsqSlope.slope();
     if (vs !== undefined) fits.vsqSlope = vs;
-    const L = Number.isFinite(this.Lmin) ? this.Lmin : this.h.L;
+    const L = Number.isFinite(this.LminSteps) ? this.LminSteps : this.h.L;
     fits.gvSlope = gvTotal(F, { Vsq_T: 0, Vsq_0: 0, T: 1, L, J0: 0, Lstar: 0 }).rhs; // 1/(4 sqrt2 L)
     const fLog = this.fitLog.fit();
     const fInv = this.fitInv.fit();
