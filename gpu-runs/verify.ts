@@ -15,8 +15,9 @@
  * *resolved* when the margin the claim promises exceeds the noise (L34: (eta_t/4)
  * ||grad J||^2, the promised decrease; the others: the slack itself), or when it is violated.
  * Passing an unresolved step says nothing (a J that did not move passes too), so a claim is
- * `verified` only when no step is violated and at most 10 % of its steps are unresolved
- * (the rule `check` applies to undecided comparisons); otherwise `undecided`.
+ * `verified` only when no step is violated, at least one step is resolved and at most 10 % of
+ * its steps are unresolved (the rule `check` applies to undecided comparisons); otherwise
+ * `undecided` (gpu-runs/verify-tally.ts verdictOf).
  *
  * All four claims assume eta_t from (8) and full-batch gradient descent: a trace with another
  * rule, a mini-batch trace, or one whose recorded eta_t is not (8) gets "not applicable" with
