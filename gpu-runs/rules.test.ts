@@ -164,6 +164,11 @@ describe('float32 rounding', () => {
       expect(roundDownF32(x)).toBe(x);
       expect(roundUpF32(x)).toBe(x);
     }
+    // below half the smallest float32 (2^-149) x rounds to 0: up is 2^-149, down is 0 (was NaN up)
+    expect(roundUpF32(1e-50)).toBe(2 ** -149);
+    expect(roundDownF32(1e-50)).toBe(0);
+    expect(roundDownF32(-1e-50)).toBe(-(2 ** -149));
+    expect(roundUpF32(2 ** -149)).toBe(2 ** -149);
     expect(roundDownF32(NaN)).toBeNaN();
     expect(roundUpF32(NaN)).toBeNaN();
   });

@@ -128,9 +128,10 @@ export const ETA_MARGIN = 12 * 2 ** -24;
 export function roundUpF32(x: number): number {
   const f = Math.fround(x);
   if (f >= x || !Number.isFinite(x)) return f;
+  // step away from zero by x's sign, not f's: below half the smallest subnormal f is +0 (and 0 - 1 is NaN's bits)
   const buf = new Float32Array([f]);
   const bits = new Uint32Array(buf.buffer);
-  bits[0] = f > 0 ? bits[0]! + 1 : bits[0]! - 1;
+  bits[0] = x > 0 ? bits[0]! + 1 : bits[0]! - 1;
   return buf[0]!;
 }
 
