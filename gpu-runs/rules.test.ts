@@ -51,12 +51,15 @@ describe('parseRule', () => {
     const bad = {
       lr: ['const: ', 'const:0', 'const:-0.1', 'const:abc', 'const:Infinity', 'const:NaN', 'const:1/L'],
       factor: ['/L', ' /L', '0/L', '-1/L', 'x/L', 'Infinity/L', 'NaN/L'],
-      unknown: ['', 'const:', 'Theory', 'adapt3', 'const', 'constant:0.1', '1/l', 'norm '],
+      unknown: ['', 'const:', 'xconst:0.1', '1/Lx', 'Theory', 'adapt3', 'const', 'constant:0.1', '1/l', 'norm '],
     };
     for (const text of bad.lr) expect(ruleError(text).message, text).toBe(`rule "${text}": the learning rate after const: must be a finite number > 0`);
     for (const text of bad.factor) expect(ruleError(text).message, text).toMatch(/^rule ".*": the factor before \/L must be a finite number > 0/);
     for (const text of bad.unknown)
       expect(ruleError(text).message, text).toBe(`rule "${text}" is not one of theory, adapt, adapt2, norm, const:<lr>, <c>/L`);
+    // the whole text must match: nothing after a const: number or after /L on another line
+    expect(() => parseRule('const:0.1\nx')).toThrow(RuleError);
+    expect(() => parseRule('x\n1/L')).toThrow(RuleError);
     for (const text of [...bad.lr, ...bad.factor, ...bad.unknown]) {
       const e = ruleError(text);
       expect(e.name).toBe('RuleError');

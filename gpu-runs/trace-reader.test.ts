@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_NESTING, TraceFormatError, parseTrace, readTrace, streamTrace } from './trace-reader.ts';
@@ -152,6 +152,9 @@ describe('trace reader', () => {
     // at the limit it is kept, one level more is not
     const ok = parseTrace(`${head},"extra":${deep(MAX_NESTING)}}\n`, 'x.jsonl');
     expect(JSON.stringify(ok.header.extra).length).toBe(2 * MAX_NESTING);
+    // scalars at the innermost level are no level of their own
+    const full = `${'['.repeat(MAX_NESTING)}1,"a",null,true${']'.repeat(MAX_NESTING)}`;
+    expect(JSON.stringify(parseTrace(`${head},"extra":${full}}\n`, 'x.jsonl').header.extra)).toBe(full);
     expect(errorOf(`${head},"extra":${deep(MAX_NESTING + 1)}}\n`).field).toBe('extra');
   });
 });
@@ -272,6 +275,8 @@ describe('trace reader: record order, lines and truncation', () => {
   it('names each line that is not a record: blank, not JSON, not an object, a second header, an unknown type', () => {
     expect(verdict(lines(header, step(0)) + '\n' + lines(step(1)))).toBe('3:-');
     expect(verdict(lines(header, step(0)) + '   \n' + lines(step(1)))).toBe('3:-');
+    expect(verdict(lines(header, step(0)) + '  ')).toBe('3:-'); // a blank last line is not a record cut mid-write
+    expect(errorOf(lines(header, step(0)) + '\n').name).toBe('TraceFormatError');
     expect(verdict(lines(header) + '{"type": "step", \n' + lines(step(0)))).toBe('2:-');
     for (const v of [[1], 3, 'step', null, true]) expect(verdict(lines(header, step(0), v)), JSON.stringify(v)).toBe('3:-');
     expect(verdict(lines([header]))).toBe('1:-');
@@ -381,6 +386,12 @@ describe('trace reader: files, on chunk boundaries', () => {
       // errors past the first chunk name their line
       expect(fileVerdict(headerOfLength(CHUNK + 5) + lines(step(0), step(0)))).toBe('3:t');
       expect(fileVerdict(headerOfLength(CHUNK - 1) + '\n' + rest)).toBe('2:-');
+      expect(fileVerdict(headerOfLength(CHUNK) + '\n' + rest)).toBe('2:-'); // a blank line that starts a chunk
+      // a corrupt line inside the file is an error, not a cut last line
+      expect(fileVerdict(lines(header) + '{"type":"st\n' + rest)).toBe('2:-');
+      // a visitor may leave out divergence and summary
+      const div = lines(header, step(0), { type: 'divergence', t: 1, reason: 'J is NaN' }, { ...summary, steps: 1, diverged: true });
+      expect(streamTrace(write(div), { header() {}, step() {} })).toEqual({ truncated: false, partialLastLine: false, lines: 4 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -394,6 +405,18 @@ describe('trace reader: files, on chunk boundaries', () => {
       expect(() => readTrace(join(dir, 'none.jsonl'))).toThrow(/none\.jsonl: no such file$/);
       expect(fileVerdict(lines(header, step(0)) + '\n')).toBe('3:-');
       expect(fileVerdict('\n')).toBe('1:-');
+      // every file opened is closed, read to the end or not
+      if (existsSync('/proc/self/fd')) {
+        const open = () => readdirSync('/proc/self/fd').length;
+        const before = open();
+        const good = write(lines(header, step(0)));
+        const bad = write(lines(header, step(1)));
+        for (let k = 0; k < 40; k++) {
+          readTrace(good);
+          expect(() => readTrace(bad)).toThrow(TraceFormatError);
+        }
+        expect(open() - before).toBeLessThan(40);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
