@@ -1,10 +1,12 @@
 /**
  * The test subset `npm run mutate` (Stryker, stryker.config.json) runs against each mutant of
- * theory/, numeric/losses/ and the trace verifier: the tests that exercise the claims and the
- * losses directly (hand-made inputs, the catalogue, the property suite, the worst-case ascent,
- * the corpus replay, the SMT engine's proofs of the scalar forms) and the verifier's in-process
- * tests on hand-written traces (gpu-runs/verify*.test.ts), without the worker-thread, CLI,
- * training and browser tests (slow, and they test other layers).
+ * theory/, numeric/losses/, the trace verifier, the trace reader, the step-size rules and the
+ * chart downsampler: the tests that exercise the claims and the losses directly (hand-made
+ * inputs, the catalogue, the property suite, the worst-case ascent, the corpus replay, the SMT
+ * engine's proofs of the scalar forms), the verifier's in-process tests on hand-written traces
+ * (gpu-runs/verify*.test.ts) and the reader's, the rules' and the downsampler's own tests
+ * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), without the worker-thread,
+ * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
  * process.env never reaches the Vulkan loader, so Dawn finds no adapter there. A test file that
@@ -28,6 +30,9 @@ export default defineConfig({
       'gpu-runs/verify.test.ts',
       'gpu-runs/verify-tally.test.ts',
       'gpu-runs/verify-family.test.ts',
+      'gpu-runs/trace-reader.test.ts',
+      'gpu-runs/rules.test.ts',
+      'gpu-runs/series.test.ts',
     ],
     exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
     // a wall-clock bound ("certified bound in well under a second") cannot hold for instrumented code
