@@ -400,9 +400,20 @@ describe('trace reader: files, on chunk boundaries', () => {
   it('names an empty file, a directory, a missing file and a file that ends in a blank line', () => {
     dir = mkdtempSync(join(tmpdir(), 'loracheck-files-'));
     try {
-      expect(() => readTrace(write(''))).toThrow(/: is empty \(expected a header line\)$/);
-      expect(() => readTrace(dir)).toThrow(/: cannot be read \(EISDIR\)$/);
-      expect(() => readTrace(join(dir, 'none.jsonl'))).toThrow(/none\.jsonl: no such file$/);
+      const fileError = (path: string): TraceFormatError => {
+        try {
+          readTrace(path);
+        } catch (e) {
+          if (e instanceof TraceFormatError) return e;
+          throw e;
+        }
+        throw new Error(`expected a TraceFormatError for ${path}`);
+      };
+      const empty = write('');
+      expect(fileError(empty).message).toBe(`${empty}: is empty (expected a header line)`);
+      expect(fileError(dir).message).toBe(`${dir}: cannot be read (EISDIR)`);
+      expect(fileError(join(dir, 'none.jsonl')).message).toBe(`${join(dir, 'none.jsonl')}: no such file`);
+      expect(fileError(dir)).toMatchObject({ file: dir, line: undefined, field: undefined });
       expect(fileVerdict(lines(header, step(0)) + '\n')).toBe('3:-');
       expect(fileVerdict('\n')).toBe('1:-');
       // every file opened is closed, read to the end or not
