@@ -11,7 +11,6 @@ import {
   ETA_MARGIN,
   RuleError,
   constantRule,
-  isConstantRule,
   parseRule,
   roundDownF32,
   roundUpF32,
@@ -69,10 +68,6 @@ describe('parseRule', () => {
 });
 
 describe('constant rules', () => {
-  it('isConstantRule: const and <c>/L only', () => {
-    expect(['theory', 'adapt', 'adapt2', 'norm', 'const:0.1', '1/L'].map((t) => isConstantRule(parseRule(t)))).toEqual([false, false, false, false, true, true]);
-  });
-
   it('resolves <c>/L to const:<c/L> rounded down to float32; other rules pass unchanged', () => {
     const r = constantRule(parseRule('1/L'), 3);
     expect(r).toMatchObject({ kind: 'const', text: '1/L', factor: 1 });
