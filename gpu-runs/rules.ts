@@ -61,11 +61,6 @@ export function parseRule(text: string): Rule {
   throw new RuleError(`rule "${text}" is not one of ${RULE_NAMES.join(', ')}`);
 }
 
-/** Whether a rule's step is a constant (const:<lr>, <c>/L). */
-export function isConstantRule(rule: Rule): boolean {
-  return rule.kind === 'const' || rule.kind === 'overL';
-}
-
 /**
  * <c>/L as the constant step it is once the loss's L is known (rounded down to float32, so the
  * applied step never exceeds c/L); other rules unchanged. The text stays "<c>/L".
