@@ -8,6 +8,7 @@ import { icbrtFast, isqrtFast } from './bigmath.ts';
 import * as Mx from './matrix.ts';
 import { precise } from './precise.ts';
 import { Rational } from './rational.ts';
+import { rationalField } from './rational-field.ts';
 import { exact } from './real.ts';
 
 const q = (s: string): Rational => Rational.parse(s);
@@ -186,6 +187,110 @@ describe('decide: slack, ratio, float64 tolerance, result shape', () => {
     expect(r).toMatchObject({ label: 'step 1', lhs: 'sqrt(2)/4', rel: '<=', rhs: '1/2', holds: true });
     expect(r.ratio).toBeCloseTo(Math.SQRT2 / 2, 12);
     expect(Object.keys(evaluateComparison(fieldFor('float64'), { lhs: 1, rel: '=', rhs: 1 })).sort()).toEqual(['holds', 'lhs', 'rel', 'rhs', 'slack']);
+  });
+});
+
+describe('decide against a rational oracle', () => {
+  /** k/8: every field (float64 included) holds these values exactly. */
+  const dyadic = fc.integer({ min: -40, max: 40 }).map((k) => Rational.of(k, 8));
+  const relArb = fc.constantFrom('<=' as const, '=' as const, '>=' as const);
+  const FIELDS: [string, Field<unknown>][] = [
+    ['rational', rationalField as Field<unknown>],
+    ['exact', exact as Field<unknown>],
+    ['precise', precise(50) as Field<unknown>],
+    ['float64', float64 as Field<unknown>],
+  ];
+
+  it.each(FIELDS)('%s: holds, slack and ratio follow the certified sign of the difference', (name, F) => {
+    let ties = 0;
+    let violated = 0;
+    fc.assert(
+      fc.property(dyadic, dyadic, relArb, fc.boolean(), (a, b0, rel, tie) => {
+        const b = tie ? a : b0;
+        const d = decide(F, { lhs: F.lift(a), rel, rhs: F.lift(b) });
+        const c = a.cmp(b);
+        if (c === 0) ties++;
+        const want = rel === '<=' ? c <= 0 : rel === '>=' ? c >= 0 : c === 0;
+        if (!want) violated++;
+        expect(d.holds).toBe(want);
+        const diff = rel === '<=' ? b.sub(a) : rel === '>=' ? a.sub(b) : a.sub(b).abs().neg();
+        expect(Object.is(d.slack, diff.toNumber() + 0)).toBe(true); // never -0
+        const ratio = rel === '<=' && b.sign() > 0 ? a.div(b) : rel === '>=' && a.sign() > 0 ? b.div(a) : undefined;
+        if (ratio === undefined) expect(d.ratio).toBeUndefined();
+        else if (c === 0) expect(d.ratio).toBe(1);
+        else expect(d.ratio).toBeCloseTo(ratio.toNumber(), 14);
+        if (name === 'precise') expect(d.errorBound).toBeGreaterThanOrEqual(0);
+        else expect(d.errorBound).toBeUndefined(); // rationals are exact: no enclosure to report
+      }),
+      { numRuns: 150 },
+    );
+    expect(ties).toBeGreaterThan(30);
+    expect(violated).toBeGreaterThan(30);
+  });
+
+  it('a difference below the smallest double keeps the sign of the certified verdict in its slack', () => {
+    const tiny = Rational.of(1n, 10n ** 400n); // toNumber() is 0
+    for (const F of [rationalField as Field<unknown>, exact as Field<unknown>]) {
+      const z = F.zero;
+      const t = F.lift(tiny);
+      expect(decide(F, { lhs: z, rel: '<=', rhs: F.neg(t) })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+      expect(decide(F, { lhs: F.neg(t), rel: '>=', rhs: z })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+      expect(decide(F, { lhs: z, rel: '<=', rhs: t })).toMatchObject({ holds: true, slack: 0 });
+      // '=' violated by a tiny amount either way: holds false with a negative slack
+      expect(decide(F, { lhs: t, rel: '=', rhs: z })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+      expect(decide(F, { lhs: z, rel: '=', rhs: t })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+    }
+  });
+
+  it('the slack never contradicts the certified sign, even when the field rounds its double the wrong way', () => {
+    // a field whose double is a coarse midpoint: right sign of the enclosure, wrong sign of the double
+    const wrongSign: Field<Rational> = { ...rationalField, toNumber: (a) => -a.toNumber() };
+    const one = Rational.ONE;
+    const two = Rational.of(2);
+    expect(decide(wrongSign, { lhs: one, rel: '<=', rhs: two })).toMatchObject({ holds: true, slack: 0 });
+    expect(decide(wrongSign, { lhs: two, rel: '<=', rhs: one })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+    expect(decide(wrongSign, { lhs: one, rel: '=', rhs: one })).toMatchObject({ holds: true, slack: 0 });
+    const nan: Field<Rational> = { ...rationalField, toNumber: () => Number.NaN };
+    expect(decide(nan, { lhs: one, rel: '<=', rhs: two })).toMatchObject({ holds: true, slack: 0 });
+    expect(decide(nan, { lhs: two, rel: '<=', rhs: one })).toMatchObject({ holds: false, slack: -Number.MIN_VALUE });
+    expect(decide(nan, { lhs: one, rel: '>=', rhs: one }).slack).toBe(0);
+  });
+
+  it('undecided stays undecided whatever the double says; irrational exact values carry a finite error bound', () => {
+    const undecided: Field<Rational> = { ...rationalField, sign: () => undefined, errorBound: () => 0.5 };
+    for (const rel of ['<=', '=', '>='] as const)
+      expect(decide(undecided, { lhs: Rational.ONE, rel, rhs: Rational.of(5) }).holds).toBe('undecided');
+    const unbounded: Field<Rational> = { ...rationalField, errorBound: () => Infinity };
+    expect(decide(unbounded, { lhs: Rational.ONE, rel: '<=', rhs: Rational.of(5) }).errorBound).toBeUndefined();
+    const d = decide(exact, { lhs: exact.sqrt(exact.fromInt(2)), rel: '<=', rhs: q('3/2') });
+    expect(d.holds).toBe(true);
+    expect(d.errorBound).toBeGreaterThan(0);
+    expect(Number.isFinite(d.errorBound)).toBe(true);
+  });
+
+  it('float64 screening scales its tolerance by the larger magnitude, and reports slack and ratio', () => {
+    const F = float64;
+    expect(decide(F, { lhs: 1e20, rel: '<=', rhs: 1e20 - 1e7 }).holds).toBe(true); // 1e-13 relative
+    expect(decide(F, { lhs: 1e20, rel: '<=', rhs: 1e20 - 1e9 }).holds).toBe(false); // 1e-11 relative
+    expect(decide(F, { lhs: -1e20 + 1e7, rel: '<=', rhs: -1e20 }).holds).toBe(true);
+    expect(decide(F, { lhs: 1e20 - 1e7, rel: '>=', rhs: 1e20 }).holds).toBe(true);
+    expect(decide(F, { lhs: -1e20, rel: '>=', rhs: -1e20 + 1e7 }).holds).toBe(true);
+    expect(decide(F, { lhs: 1e20 - 1e9, rel: '>=', rhs: 1e20 }).holds).toBe(false);
+    expect(decide(F, { lhs: -1e20, rel: '=', rhs: -1e20 * (1 + 0.5 * FLOAT64_EQ_TOL) }).holds).toBe(true);
+    expect(decide(F, { lhs: 1e-3, rel: '=', rhs: 1e-3 + 5e-10 }).holds).toBe(true); // the floor 1 of the scale
+    expect(decide(F, { lhs: 1e-3, rel: '=', rhs: 1e-3 + 2e-9 }).holds).toBe(false);
+    expect(decide(F, { lhs: 0, rel: '<=', rhs: 5e-13 }).holds).toBe(true);
+    expect(decide(F, { lhs: 5e-13, rel: '<=', rhs: 0 }).holds).toBe(true);
+    expect(decide(F, { lhs: 2e-12, rel: '<=', rhs: 0 }).holds).toBe(false);
+    expect(decide(F, { lhs: 0, rel: '>=', rhs: 2e-12 }).holds).toBe(false);
+    expect(decide(F, { lhs: 4, rel: '>=', rhs: 1 })).toEqual({ holds: true, slack: 3, ratio: 0.25 });
+    expect(decide(F, { lhs: -4, rel: '>=', rhs: -5 })).toEqual({ holds: true, slack: 1 });
+    expect(decide(F, { lhs: 1, rel: '<=', rhs: 0 })).toEqual({ holds: false, slack: -1 });
+    expect(decide(F, { lhs: 1, rel: '=', rhs: 3 })).toEqual({ holds: false, slack: -2 });
+    expect(decide(F, { lhs: 3, rel: '=', rhs: 1 })).toEqual({ holds: false, slack: -2 });
+    expect(Object.is(decide(F, { lhs: 3, rel: '=', rhs: 3 }).slack, 0)).toBe(true);
+    expect(decide(F, { lhs: 1, rel: '<=', rhs: Number.NaN })).toEqual({ holds: 'undecided', slack: Number.NaN });
+    expect(decide(F, { lhs: Number.NaN, rel: '=', rhs: 1 }).holds).toBe('undecided');
   });
 });
 

@@ -60,6 +60,8 @@ export function decide<T>(F: Field<T>, cmp: ScalarComparison<T>): Decision {
   let slack = F.toNumber(d);
   // keep the reported slack consistent with the certified sign (the double may round to 0)
   if (s === 0) slack = 0;
+  // a certified non-zero difference violates '=': its slack is negative even when the double is 0
+  else if (rel === '=' && s !== undefined) slack = -Math.abs(slack) || -Number.MIN_VALUE;
   else if (s === 1 && !(slack >= 0)) slack = 0;
   else if (s === -1 && !(slack < 0)) slack = -Number.MIN_VALUE;
   if (rel === '=') slack = slack === 0 ? 0 : -Math.abs(slack); // no -0 in result files
