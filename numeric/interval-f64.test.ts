@@ -79,3 +79,95 @@ describe('float64 intervals enclose the exact result', () => {
     expect(w[0] <= 0 && w[1] >= 0 && !Number.isNaN(w[0]) && !Number.isNaN(w[1])).toBe(true);
   });
 });
+
+/** [lo, hi] encloses [x, y] and overshoots it by at most 2^-47 relative (plus a few subnormal steps). */
+function expectTight(a: I.F64Interval, x: Rational, y: Rational = x): void {
+  expect(contains(a, x) && contains(a, y), `[${a}] encloses [${x.toNumber()}, ${y.toNumber()}]`).toBe(true);
+  const slack = (r: Rational) => r.abs().mul(Rational.of(1n, 1n << 47n)).add(Rational.fromNumber(4 * Number.MIN_VALUE));
+  expect(Number.isFinite(a[0]) && x.sub(Rational.fromNumber(a[0])).le(slack(x)), `lo ${a[0]} close to ${x.toNumber()}`).toBe(true);
+  expect(Number.isFinite(a[1]) && Rational.fromNumber(a[1]).sub(y).le(slack(y)), `hi ${a[1]} close to ${y.toNumber()}`).toBe(true);
+}
+
+describe('float64 intervals are tight: a few ulps beyond the exact range, never wider', () => {
+  const small = fc.integer({ min: -12, max: 12 });
+  const iv = fc.tuple(small, small).map(([x, y]) => (x <= y ? [x, y] : [y, x]) as [number, number]);
+  const R = (x: number) => Rational.fromNumber(x);
+  const hull = (xs: Rational[]): [Rational, Rational] => [xs.reduce((m, v) => (v.lt(m) ? v : m)), xs.reduce((m, v) => (m.lt(v) ? v : m))];
+
+  it('+ - * / abs min max on small integer intervals against the exact hull of the endpoint results', () => {
+    let straddling = 0;
+    fc.assert(
+      fc.property(iv, iv, (A, B) => {
+        const [a0, a1] = A.map(R) as [Rational, Rational];
+        const [b0, b1] = B.map(R) as [Rational, Rational];
+        if (A[0] < 0 && A[1] > 0 && B[0] < 0 && B[1] > 0) straddling++;
+        expectTight(I.addF64(A, B), a0.add(b0), a1.add(b1));
+        expectTight(I.subF64(A, B), a0.sub(b1), a1.sub(b0));
+        expect(I.negF64(A)).toEqual([-A[1], -A[0]]);
+        expectTight(I.mulF64(A, B), ...hull([a0.mul(b0), a0.mul(b1), a1.mul(b0), a1.mul(b1)]));
+        if (B[0] > 0 || B[1] < 0) expectTight(I.divF64(A, B), ...hull([a0.div(b0), a0.div(b1), a1.div(b0), a1.div(b1)]));
+        else expect(I.divF64(A, B)).toEqual(I.WHOLE_F64);
+        const absLo = A[0] >= 0 ? a0 : A[1] <= 0 ? a1.neg() : Rational.ZERO;
+        expectTight(I.absF64(A), absLo, a0.abs().lt(a1.abs()) ? a1.abs() : a0.abs());
+        expectTight(I.minF64(A, B), hull([a0, b0])[0], hull([a1, b1])[0]);
+        expectTight(I.maxF64(A, B), hull([a0, b0])[1], hull([a1, b1])[1]);
+      }),
+      { numRuns: 300 },
+    );
+    expect(straddling).toBeGreaterThan(30);
+  });
+
+  it('sqrt, cbrt and integer powers of small integer intervals', () => {
+    let mixed = 0;
+    fc.assert(
+      fc.property(iv, fc.integer({ min: -3, max: 5 }), (A, k) => {
+        const [a0, a1] = A.map(R) as [Rational, Rational];
+        if (A[0] < 0 && A[1] > 0) mixed++;
+        if (A[1] >= 0) {
+          const s = I.sqrtF64(A);
+          // lo^2 <= max(a0, 0) and hi^2 >= a1, each within 2^-45 relative
+          expect(s[0] >= 0 && R(s[0]).pow(2).le(A[0] > 0 ? a0 : Rational.ZERO)).toBe(true);
+          expect(A[0] <= 0 ? s[0] === 0 : a0.le(R(s[0]).pow(2).mul(Rational.of(1n + (1n << 45n), 1n << 45n)))).toBe(true);
+          expect(a1.le(R(s[1]).pow(2)) && R(s[1]).pow(2).le(a1.mul(Rational.of(1n + (1n << 45n), 1n << 45n)).add(R(1e-300)))).toBe(true);
+        } else expect(I.sqrtF64(A)).toEqual(I.WHOLE_F64);
+        const c = I.cbrtF64(A);
+        expect(R(c[0]).pow(3).le(a0) && a1.le(R(c[1]).pow(3))).toBe(true);
+        expect(c[1] - c[0]).toBeLessThanOrEqual(Math.cbrt(A[1]) - Math.cbrt(A[0]) + 2 ** -35 * (Math.abs(Math.cbrt(A[0])) + Math.abs(Math.cbrt(A[1]))) + 1e-300);
+        if (k < 0 && A[0] <= 0 && A[1] >= 0) return;
+        const pw = [a0.pow(k), a1.pow(k)];
+        // the exact range of x^k over [a0, a1]: the endpoints, plus 0 for an even power of a straddling interval
+        const ends = A[0] < 0 && A[1] > 0 && k > 0 && k % 2 === 0 ? [...pw, Rational.ZERO] : pw;
+        expectTight(I.powF64(A, k), ...hull(ends));
+      }),
+      { numRuns: 300 },
+    );
+    expect(mixed).toBeGreaterThan(30);
+    expect(I.powF64([-3, 2], 0)).toEqual([1, 1]);
+    expect(I.powF64([-3, 2], 1)).toEqual([-3, 2]);
+  });
+
+  it('dn and up on the edges: infinities, NaN, zero and subnormals', () => {
+    expect(I.dn(Number.POSITIVE_INFINITY)).toBe(Number.MAX_VALUE);
+    expect(I.dn(Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+    expect(I.dn(Number.NaN)).toBe(Number.NEGATIVE_INFINITY);
+    expect(I.up(Number.NEGATIVE_INFINITY)).toBe(-Number.MAX_VALUE);
+    expect(I.up(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+    expect(I.up(Number.NaN)).toBe(Number.POSITIVE_INFINITY);
+    expect(I.dn(0)).toBe(-Number.MIN_VALUE);
+    expect(I.up(0)).toBe(Number.MIN_VALUE);
+    for (const x of [1, -1, 1e300, -1e-300, Number.MIN_VALUE, -Number.MAX_VALUE / 2]) {
+      expect(I.dn(x) < x && x < I.up(x)).toBe(true);
+      expect(x - I.dn(x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -49 + 2 * Number.MIN_VALUE);
+      expect(I.up(x) - x).toBeLessThanOrEqual(Math.abs(x) * 2 ** -49 + 2 * Number.MIN_VALUE);
+    }
+    expect(I.signF64([0, 1])).toBeUndefined();
+    expect(I.signF64([-1, 0])).toBeUndefined();
+    expect(I.signF64([Number.MIN_VALUE, 1])).toBe(1);
+    expect(I.signF64([-1, -Number.MIN_VALUE])).toBe(-1);
+    // 2^53 + 1 is an integer that no double holds: an enclosure, not a wrong point
+    const odd = Rational.of((1n << 53n) + 1n);
+    const e = I.fromRationalF64(odd);
+    expect(e[0] < e[1] && contains(e, odd)).toBe(true);
+    expect(I.fromRationalF64(Rational.of(-7))).toEqual([-7, -7]);
+  });
+});
