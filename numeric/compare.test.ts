@@ -283,6 +283,10 @@ describe('decide against a rational oracle', () => {
     expect(decide(F, { lhs: 5e-13, rel: '<=', rhs: 0 }).holds).toBe(true);
     expect(decide(F, { lhs: 2e-12, rel: '<=', rhs: 0 }).holds).toBe(false);
     expect(decide(F, { lhs: 0, rel: '>=', rhs: 2e-12 }).holds).toBe(false);
+    // exactly on the tolerance: still holds (-1e-12 + 1e-12 and 1e-9 - 0 are exact in doubles)
+    expect(decide(F, { lhs: 0, rel: '<=', rhs: -1e-12 }).holds).toBe(true);
+    expect(decide(F, { lhs: -1e-12, rel: '>=', rhs: 0 }).holds).toBe(true);
+    expect(decide(F, { lhs: 0, rel: '=', rhs: 1e-9 }).holds).toBe(true);
     expect(decide(F, { lhs: 4, rel: '>=', rhs: 1 })).toEqual({ holds: true, slack: 3, ratio: 0.25 });
     expect(decide(F, { lhs: -4, rel: '>=', rhs: -5 })).toEqual({ holds: true, slack: 1 });
     expect(decide(F, { lhs: 1, rel: '<=', rhs: 0 })).toEqual({ holds: false, slack: -1 });

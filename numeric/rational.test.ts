@@ -194,9 +194,11 @@ describe('Rational: exact conversions from and to doubles and text', () => {
       ['-6/-4', '3/2'],
       ['0.000', '0'],
       ['-0', '0'],
+      ['1/+2', '1/2'],
+      ['\t-3e+0 ', '-3'],
     ];
     for (const [s, want] of cases) expect(Rational.parse(s).toString(), s).toBe(want);
-    for (const bad of ['', '.', 'e5', '-', '1/', '/2', '1.2.3', '1e', 'abc', '1/2/3', '0x10', 'Infinity'])
+    for (const bad of ['', '.', 'e5', '-', '1/', '/2', '1.2.3', '1e', 'abc', '1/2/3', '0x10', 'Infinity', 'a1/2', '1/2x', '1 x/ 2', 'x1.5', '1.5x', '1e+'])
       expect(() => Rational.parse(bad), bad).toThrow(SyntaxError);
     expect(() => Rational.parse('1/0')).toThrow(RangeError);
   });
