@@ -5,7 +5,10 @@
  * inputs, the catalogue, the property suite, the worst-case ascent, the corpus replay, the SMT
  * engine's proofs of the scalar forms), the verifier's in-process tests on hand-written traces
  * (gpu-runs/verify*.test.ts) and the reader's, the rules' and the downsampler's own tests
- * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), without the worker-thread,
+ * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), and for the certified comparison
+ * core (numeric/compare.ts, rational.ts, interval-f64.ts) the in-process numeric tests that
+ * exercise it (its own tests, and the fields, precise, exact-real, matrix and linalg tests that
+ * compare through it), without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
@@ -33,6 +36,15 @@ export default defineConfig({
       'gpu-runs/trace-reader.test.ts',
       'gpu-runs/rules.test.ts',
       'gpu-runs/series.test.ts',
+      'numeric/compare.test.ts',
+      'numeric/rational.test.ts',
+      'numeric/interval-f64.test.ts',
+      'numeric/fields.test.ts',
+      'numeric/precise.test.ts',
+      'numeric/real*.test.ts',
+      'numeric/bigmath.test.ts',
+      'numeric/matrix.test.ts',
+      'numeric/linalg.test.ts',
     ],
     exclude: ['node_modules/**', 'out/**', 'results/**', '.stryker-tmp/**'],
     // a wall-clock bound ("certified bound in well under a second") cannot hold for instrumented code
