@@ -260,6 +260,10 @@ describe('decide against a rational oracle', () => {
     const undecided: Field<Rational> = { ...rationalField, sign: () => undefined, errorBound: () => 0.5 };
     for (const rel of ['<=', '=', '>='] as const)
       expect(decide(undecided, { lhs: Rational.ONE, rel, rhs: Rational.of(5) }).holds).toBe('undecided');
+    // an undecided '=' reports -|lhs - rhs| from the double, and 0 (not -0, not negative) when the double is 0
+    expect(decide(undecided, { lhs: Rational.ONE, rel: '=', rhs: Rational.of(5) }).slack).toBe(-4);
+    expect(decide(undecided, { lhs: Rational.of(5), rel: '=', rhs: Rational.ONE }).slack).toBe(-4);
+    expect(Object.is(decide(undecided, { lhs: Rational.ONE, rel: '=', rhs: Rational.ONE }).slack, 0)).toBe(true);
     const unbounded: Field<Rational> = { ...rationalField, errorBound: () => Infinity };
     expect(decide(unbounded, { lhs: Rational.ONE, rel: '<=', rhs: Rational.of(5) }).errorBound).toBeUndefined();
     const d = decide(exact, { lhs: exact.sqrt(exact.fromInt(2)), rel: '<=', rhs: q('3/2') });
