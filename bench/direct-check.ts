@@ -173,7 +173,19 @@ export async function timeDirect(step: DirectStep, plan: TimingPlan, perSubmit: 
 }
 
 /** PyTorch eager on CUDA (bench/peers/torch_cuda_lora.py with `args`), or why it did not run. */
-export function cudaEager(args: string[]): PeerTiming | { skipped: string } {
+function cudaEager(args: string[]): PeerTiming | { skipped: string } {
   const cuda = torchCuda();
   return 'skipped' in cuda ? cuda : runPeer(args, 'cuda', false);
+}
+
+/** A bench row's PyTorch eager column: the peer's timing, or why it did not run (never on a software adapter). */
+export function eagerColumn(row: { eager?: PeerTiming; peerSkipped?: string }, software: boolean, args: string[], log: (s: string) => void): void {
+  if (software) {
+    row.peerSkipped = 'not run on a software adapter';
+    return;
+  }
+  const eager = cudaEager(args);
+  if ('skipped' in eager) row.peerSkipped = eager.skipped;
+  else row.eager = eager;
+  log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
 }

@@ -40,7 +40,7 @@ import { makeDirect } from '../gpu-runs/direct-webgpu.ts';
 import { parseRule } from '../gpu-runs/rules.ts';
 import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
-import { checkBothWays, cudaEager, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
+import { checkBothWays, eagerColumn, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
 import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, timeWorkload, timedText, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
@@ -152,12 +152,7 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
       log(`  tfjs trainer: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
       row.trainerDirect = await timeWorkload(backend, make, r, a.software ? SOFTWARE_PLAN : GPU_PLAN, READ_EVERY, { direct: true });
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
-      if (!a.software) {
-        const eager = cudaEager(['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), ...peerPlanArgs(GPU_PLAN)]);
-        if ('skipped' in eager) row.peerSkipped = eager.skipped;
-        else row.eager = eager;
-        log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
-      } else row.peerSkipped = 'not run on a software adapter';
+      eagerColumn(row, a.software, ['--workload', 'quadratic', '--m', String(m), '--n', String(m), '--rank', String(r), ...peerPlanArgs(GPU_PLAN)], log);
     } catch (e) {
       row.failed = e instanceof Error ? e.message : String(e);
       log(`  FAILED: ${row.failed}`);

@@ -32,7 +32,7 @@ import { MemorySink } from '../gpu-runs/trace.ts';
 import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
-import { checkBothWays, cudaEager, runDirect, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
+import { checkBothWays, eagerColumn, runDirect, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
 import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, syntheticImages, timedText, timeWorkload, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
@@ -296,13 +296,8 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
       log(`  trainer, direct path: ${row.trainerDirect.stepsPerSec.toFixed(1)} steps/s`);
       row.trainer = await timeRow(false);
       log(`  trainer, tfjs path: ${row.trainer.stepsPerSec.toFixed(1)} steps/s`);
-      if (!soft) {
-        const peerBatch = batch === undefined ? [] : ['--batch', String(batch)];
-        const eager = cudaEager(['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), ...peerBatch, ...peerPlanArgs(GPU_PLAN), '--L', String(inp.Lloss)]);
-        if ('skipped' in eager) row.peerSkipped = eager.skipped;
-        else row.eager = eager;
-        log(`  PyTorch eager: ${row.eager ? `${row.eager.stepsPerSec.toFixed(1)} steps/s` : row.peerSkipped}`);
-      } else row.peerSkipped = 'not run on a software adapter';
+      const peerBatch = batch === undefined ? [] : ['--batch', String(batch)];
+      eagerColumn(row, soft, ['--workload', 'softmax', '--samples', String(N), '--features', String(d.n), '--rank', String(rk), ...peerBatch, ...peerPlanArgs(GPU_PLAN), '--L', String(inp.Lloss)], log);
     } catch (e) {
       row.failed = e instanceof Error ? e.message : String(e);
       log(`  FAILED: ${row.failed}`);
