@@ -41,6 +41,7 @@ export default defineConfig({
       'numeric/interval-f64.test.ts',
       'numeric/fields.test.ts',
       'numeric/precise.test.ts',
+      'numeric/precise-oracle.test.ts',
       'numeric/real*.test.ts',
       'numeric/bigmath.test.ts',
       'numeric/matrix.test.ts',
