@@ -257,6 +257,11 @@ describe('precise: sqrt, cbrt, powInt', () => {
     expectEnds(A.cbrt(pt(q('8'))), q('2').sub(q('2e-59')), q('2').add(q('2e-59')));
     expectEnds(A.cbrt(pt(q('-8'))), q('-2').sub(q('2e-59')), q('-2').add(q('2e-59')));
     expectEnds(A.cbrt(A.ZERO), q('0'), q('0'));
+    // degenerate infinite enclosures stay infinite (the safety ulp is not applied to +-inf)
+    const ninf = A.cbrt({ lo: new A.D(-Infinity), hi: new A.U(-Infinity) });
+    expect(ninf.lo.eq(-Infinity) && ninf.hi.eq(-Infinity)).toBe(true);
+    const pinf = A.exp({ lo: new A.D(Infinity), hi: new A.U(Infinity) });
+    expect(pinf.lo.eq(Infinity) && pinf.hi.eq(Infinity)).toBe(true);
     const w = A.cbrt(A.WHOLE);
     expect(w.lo.eq(-Infinity) && w.hi.eq(Infinity)).toBe(true);
   });
@@ -388,6 +393,7 @@ describe('precise: width, toNumber, format, the field wrapper', () => {
     expect(A.width(iv(q('0'), q('1e-330')))).toBe(Number.MIN_VALUE);
     expect(A.width(iv(q('-1e400'), q('1e400')))).toBe(Number.POSITIVE_INFINITY);
     expect(A.width(A.WHOLE)).toBe(Number.POSITIVE_INFINITY);
+    expect(A.width({ lo: new A.D(Infinity), hi: new A.U(Infinity) })).toBe(Number.POSITIVE_INFINITY);
     expect(P.errorBound(iv(q('1'), q('1.25')))).toBe(0.25);
     // 2.9999 is not a double: the nearest one is below it, so the bound is the next double up
     expect(A.width(iv(q('0.0001'), q('3')))).toBe(2.9999000000000002);
@@ -424,6 +430,14 @@ describe('precise: width, toNumber, format, the field wrapper', () => {
     expect(() => IntervalArith.at(1e6 + 1)).toThrow(/got 1000001/);
     expect(() => IntervalArith.at(2.5)).toThrow(/got 2.5/);
     expect(IntervalArith.at(2).digits).toBe(2);
+    expect(IntervalArith.at(1e6).digits).toBe(1e6);
+    expect(precise()).toBe(P);
+    // the operation names in errors default to the operation
+    expect(() => A.div(A.ONE, A.ZERO)).toThrow(/^div: division by zero/);
+    expect(() => A.sqrt(pt(q('-1')))).toThrow(/^sqrt: argument is negative \(enclosure \[-1, -1\]\)/);
+    expect(() => A.log(pt(q('-1')))).toThrow(/^log: argument must be > 0 \(enclosure \[-1, -1\]\)/);
+    expect(() => A.powInt(A.ONE, 0.5)).toThrow(/^powInt: argument k must be an integer, got 0.5/);
+    expect(() => A.powInt(A.ZERO, -1)).toThrow(/^powInt: division by zero/);
     // the wrapper passes every operation through, with its own name in errors
     const [x, y] = [P.lift(q('-3/7')), P.lift(q('5/11'))];
     expect(P.format(P.div(x, y))).toBe(A.format(A.div(x, y)));
