@@ -404,6 +404,7 @@ describe('precise: width, toNumber, format, the field wrapper', () => {
     expect(A.toNumber(iv(q('-3'), q('-1')))).toBe(-2);
     expect(A.toNumber(pt(q('0.1')))).toBe(0.1);
     expect(A.toNumber({ lo: new A.D(0), hi: new A.U(Infinity) })).toBeNaN();
+    expect(A.toNumber({ lo: new A.D(Infinity), hi: new A.U(Infinity) })).toBe(Infinity);
     expect(P.toNumber(iv(q('-1'), q('1.5')))).toBe(0.25);
     expect(P.format(iv(q('-1'), q('1.5')))).toBe('[-1, 1.5]');
     expect(P.format(pt(q('-2.5')))).toBe('-2.5');
