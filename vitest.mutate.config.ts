@@ -6,9 +6,10 @@
  * engine's proofs of the scalar forms), the verifier's in-process tests on hand-written traces
  * (gpu-runs/verify*.test.ts) and the reader's, the rules' and the downsampler's own tests
  * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), and for the certified comparison
- * core (numeric/compare.ts, rational.ts, interval-f64.ts) the in-process numeric tests that
- * exercise it (its own tests, and the fields, precise, exact-real, matrix and linalg tests that
- * compare through it), without the worker-thread,
+ * core (numeric/compare.ts, rational.ts, interval-f64.ts) and the precise field (numeric/precise.ts,
+ * bigmath.ts) the in-process numeric tests that exercise them (their own tests, the precise
+ * field's oracle tests, and the fields, exact-real, matrix and linalg tests that compute
+ * through them), without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
@@ -41,6 +42,7 @@ export default defineConfig({
       'numeric/interval-f64.test.ts',
       'numeric/fields.test.ts',
       'numeric/precise.test.ts',
+      'numeric/precise-oracle.test.ts',
       'numeric/real*.test.ts',
       'numeric/bigmath.test.ts',
       'numeric/matrix.test.ts',

@@ -199,9 +199,10 @@ export class IntervalArith {
     let result = new R(1);
     let base = x;
     let e = k;
+    // arithmetic, not bitwise, halving: e >>= 1 would read k >= 2^31 as a 32-bit integer
     while (e > 0) {
-      if (e & 1) result = R.mul(result, base);
-      e >>= 1;
+      if (e % 2 === 1) result = R.mul(result, base);
+      e = Math.floor(e / 2);
       if (e > 0) base = R.mul(base, base);
     }
     return result;
@@ -256,7 +257,8 @@ export class IntervalArith {
 /** The double nearest above a non-negative decimal (an upper bound as a number). */
 function upNumber(d: Decimal): number {
   const n = d.toNumber();
-  if (!Number.isFinite(n) || d.lte(n)) return n;
+  // compared exactly: d.lte(n) would read n as its shortest decimal (2.9999 for the double 2.99989999999999978...)
+  if (!Number.isFinite(n) || Rational.parse(d.toString()).le(Rational.fromNumber(n))) return n;
   return n + Math.max(Math.abs(n) * Number.EPSILON, Number.MIN_VALUE);
 }
 
