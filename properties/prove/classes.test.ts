@@ -117,5 +117,20 @@ describe('classesFor: the classes are the claims\' hypotheses, no more and no le
     expect(texts('A2.sym')).toEqual(['m = n = 1 (M is 2 x 2, symmetric)', 'm = 1, n = 2 (M is 3 x 3, symmetric)', 'm = 2, n = 1 (M is 3 x 3, symmetric)']);
     expect(texts('A2.sym', ['symmetric'])[0]).toBe('m = n = 1 (M is 2 x 2)');
     expect(texts('A1')).toEqual(['w1 : w2 = 1 : 1', 'w1 : w2 = 1 : 2', 'w1 : w2 = 2 : 1', 'w1 : w2 = 1 : 3', 'w1 : w2 = 2 : 3']);
+    expect(texts('E23')).toEqual(['m = n = 1 quadratics', 'm = 1, n = 2 quadratics with H diagonal', 'm = 2, n = 1 quadratics with H diagonal']);
+    expect(texts('GV')).toEqual(['m = n = r = 1 quadratics, T = 1 step']);
+    expect(texts('A2.embed')).toEqual(['1 x 1 matrices X', '1 x 2 matrices X', '2 x 2 matrices X']);
+    expect(texts('L36')).toEqual(['m1 = n1 = m2 = n2 = 1 two-matrix quadratics with H diagonal']);
+    expect(texts('M36')).toEqual(['m1 = n1 = m2 = n2 = 1 two-matrix quadratics with H diagonal, r1 = r2 = 1']);
+    // and the inputs have the sizes the texts say: V is (m + n) x 1, the loss m x n
+    const sizes = classesFor(CATALOGUE.find((c) => c.id === 'E19')!, new Set()).map((t) => {
+      const input = t.input(() => Rational.ONE) as { loss: { m: number; n: number; C: { rows: number; cols: number } }; V: { rows: number; cols: number } };
+      return [input.loss.m, input.loss.n, input.loss.C.rows, input.loss.C.cols, input.V.rows, input.V.cols];
+    });
+    expect(sizes).toEqual([
+      [1, 1, 1, 1, 2, 1],
+      [1, 2, 1, 2, 3, 1],
+      [2, 1, 2, 1, 3, 1],
+    ]);
   });
 });
