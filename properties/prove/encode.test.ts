@@ -88,6 +88,31 @@ describe('explore: every branch path, in order', () => {
   });
 });
 
+describe('a claim whose sides cannot be evaluated is never proved', () => {
+  const throwing = (e: Error): Claim => ({
+    ...E19,
+    id: 'throwing',
+    inputKind: 'unknown' as never,
+    scalar: {
+      vars: XY,
+      at: () => {
+        throw e;
+      },
+    },
+  });
+  it('takes a TypeError (a bug in the claim or the field) as an error, not as a path where the sides are undefined', async () => {
+    const r = await proveClaim(throwing(new TypeError('F.foo is not a function')), { budgetMs: 5000 });
+    expect(r.verdict).not.toBe('proved');
+    expect(r.attempts[0]).toMatchObject({ result: 'error', reason: 'F.foo is not a function' });
+  });
+  it('does not prove a claim undefined on every path (no path left to decide)', async () => {
+    const r = await proveClaim(throwing(new RangeError('exact.div: division by zero')), { budgetMs: 5000 });
+    expect(r.verdict).toBe('unknown');
+    expect(r.attempts[0]).toMatchObject({ result: 'error', paths: 0 });
+    expect(r.attempts[0]!.reason).toMatch(/undefined on every branch path \(exact\.div: division by zero\)/);
+  });
+});
+
 describe('explore: the domain and the assumptions of a path', () => {
   it('gives each variable its sign as the hand-written Z3 term, and a real variable none', () => {
     const { Z } = z3;
