@@ -12,7 +12,7 @@ import { Rational } from '../../numeric/rational.ts';
 import type { Claim, Comparison, ScalarVariable } from '../../theory/claim.ts';
 import { claimById } from '../../theory/index.ts';
 import { encodingsFor, explore, hasEncoding, valueIndependent } from './encode.ts';
-import { proveClaim, releaseZ3 } from './index.ts';
+import { bracketConstant, proveClaim, releaseZ3 } from './index.ts';
 import { loadZ3, type Z3 } from './z3.ts';
 
 let z3: Z3;
@@ -110,6 +110,9 @@ describe('a claim whose sides cannot be evaluated is never proved', () => {
     expect(r.verdict).toBe('unknown');
     expect(r.attempts[0]).toMatchObject({ result: 'error', paths: 0 });
     expect(r.attempts[0]!.reason).toMatch(/undefined on every branch path \(exact\.div: division by zero\)/);
+  });
+  it('gives no bracket (no proved upper bound) for such a claim', async () => {
+    expect(await bracketConstant(throwing(new RangeError('exact.div: division by zero')), { budgetMs: 2000 })).toBeUndefined();
   });
 });
 
