@@ -8,7 +8,8 @@
  * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), and for the certified comparison
  * core (numeric/compare.ts, rational.ts, interval-f64.ts) the in-process numeric tests that
  * exercise it (its own tests, and the fields, precise, exact-real, matrix and linalg tests that
- * compare through it), without the worker-thread,
+ * compare through it), and for the SMT prover's encodings, classes and witnesses
+ * (properties/prove/) its own tests (properties/prove/*.test.ts), without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
