@@ -23,7 +23,9 @@ import { evaluateCase } from '../_internals/evaluate.ts';
 import { classesFor, type ClassTemplate } from './classes.ts';
 import { inClass } from './witness.ts';
 
-const withClasses = CATALOGUE.filter((c) => classesFor(c, new Set()).length > 0);
+/** Computed inside each test (not at import, where a mutated classesFor would go unseen). */
+const withClasses = () => CATALOGUE.filter((c) => classesFor(c, new Set()).length > 0);
+const drops = (c: Claim): HypothesisName[][] => [[], ...c.hypotheses.map((h) => [h])];
 
 /** Small rationals of both signs, zero among them; ties (L = h, L* = 0, M12 = M21) are frequent. */
 const POOL = [-2, -1, Rational.of(-1, 2), 0, Rational.of(1, 3), Rational.of(1, 2), 1, Rational.of(3, 2), 2, 3];
@@ -68,14 +70,31 @@ function convex(p: Record<string, Rational>): boolean {
 
 describe('classesFor: the classes are the claims\' hypotheses, no more and no less', () => {
   it('covers every input kind with classes, each variable named once and read by the input', () => {
-    expect(new Set(withClasses.map((c) => c.inputKind))).toEqual(new Set(['lora', 'lora-pair', 'loss-point', 'lora-run', 'square', 'block', 'amgm', 'two-pair', 'two-lora']));
-    for (const c of withClasses)
-      for (const t of classesFor(c, new Set())) {
-        const vars = t.vars.map((v) => v.name);
-        expect(new Set(vars).size, `${c.id} ${t.text}`).toBe(vars.length);
-        const p = Object.fromEntries(vars.map((v) => [v, Rational.ONE]));
-        expect([...names(t, p).asked].sort(), `${c.id} ${t.text}`).toEqual([...vars].sort());
-      }
+    expect(new Set(withClasses().map((c) => c.inputKind))).toEqual(new Set(['lora', 'lora-pair', 'loss-point', 'lora-run', 'square', 'block', 'amgm', 'two-pair', 'two-lora']));
+    for (const c of withClasses())
+      for (const d of drops(c))
+        for (const t of classesFor(c, new Set(d))) {
+          const vars = t.vars.map((v) => v.name);
+          expect(new Set(vars).size, `${c.id} ${t.text}`).toBe(vars.length);
+          const p = Object.fromEntries(vars.map((v) => [v, Rational.ONE]));
+          expect([...names(t, p).asked].sort(), `${c.id} without [${d}] ${t.text}`).toEqual([...vars].sort());
+        }
+  });
+
+  it('has the variables README names: h, c, L, V = [b; a], eta where eta_rule is dropped, L* where lower_bound is named', () => {
+    const vars = (id: string, d: HypothesisName[] = []) => classesFor(CATALOGUE.find((c) => c.id === id)!, new Set(d)).map((t) => t.vars.map((v) => `${v.name}:${v.sign}`).join(' '));
+    expect(vars('E19')).toEqual([
+      'h:real c:real L:positive b:real a:real',
+      'h1:real h2:real c11:real c12:real L:positive b:real a11:real a21:real',
+      'h1:real h2:real c11:real c21:real L:positive b11:real b21:real a:real',
+    ]);
+    expect(vars('L34', ['eta_rule'])[0]).toBe('h:real c:real L:positive b:real a:real eta:positive');
+    expect(vars('L34')[0]).toBe('h:real c:real L:positive b:real a:real');
+    expect(vars('E23')[0]).toBe('h:real c:real L:positive Lstar:real w:real');
+    expect(vars('GV', ['eta_rule'])).toEqual(['h:real c:real L:positive Lstar:real b:real a:real etaScale:positive']);
+    expect(vars('GV')).toEqual(['h:real c:real L:positive Lstar:real b:real a:real']);
+    expect(vars('A1')[0]).toBe('x1:nonneg x2:nonneg');
+    expect(vars('A1', ['nonneg'])[0]).toBe('x1:real x2:real');
   });
 
   it('agrees with theory/ on seeded points, for the claim as stated and with each hypothesis dropped', () => {
@@ -83,9 +102,8 @@ describe('classesFor: the classes are the claims\' hypotheses, no more and no le
     let inside = 0;
     let outside = 0;
     let checked = 0;
-    for (const c of withClasses as Claim[]) {
-      const drops: HypothesisName[][] = [[], ...c.hypotheses.map((h) => [h])];
-      for (const d of drops) {
+    for (const c of withClasses() as Claim[]) {
+      for (const d of drops(c)) {
         const dropped = new Set(d);
         for (const t of classesFor(c, dropped)) {
           for (let k = 0; k < 30; k++) {

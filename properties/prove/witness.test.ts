@@ -73,7 +73,7 @@ describe('classWitness: a model is a counterexample only when the exact field co
     const input = decode(w.witness.input as never) as { x1: Rational; x2: Rational };
     // re-checked here: (13) fails exactly, (14) is not needed
     expect(evaluateCase(A1, exact, input).status).toBe('fail');
-    expect(w.witness).toMatchObject({ claim: 'A1', foundBy: 'smt', confirmedIn: 'exact', dropped: ['nonneg'], violates: ['nonneg'], shrunk: true });
+    expect(w.witness).toMatchObject({ claim: 'A1', foundBy: 'smt', foundIn: 'exact', confirmedIn: 'exact', dropped: ['nonneg'], violates: ['nonneg'], shrunk: true });
     expect(w.witness.replay).toBe(replayInput('A1', w.input));
     expect(w.values).toEqual({ x1: input.x1.toString(), x2: input.x2.toString() });
     // simplified greedily from (-7/3, -12/5): both entries end up in {-1, 0}, not both 0 (0 <= 0 holds)
