@@ -111,6 +111,17 @@ describe('scalarModel: a model of the relaxation re-evaluated exactly', () => {
     expect(scalarModel(claimById('L34.s22.amgm1.corrected')!, m(ex('1/50'), '1/1000', '0'), new Set())).toBeUndefined();
   });
 
+  it('leaves out the facts of a dropped hypothesis, needs every other assumption, and one failing comparison (T35)', () => {
+    // L = 1, V_t = V_0 = 0, ||G|| = 1, J(V_t) = J(V_0) = L* = 0, t = 0: D_t = 0, so eta_t >= min{1/D_t, 1} = 1
+    // fails (eta_t = (8) < 1), D_t <= t + ... holds; (23) ||G||^2 <= 2L (J(V_t) - L*) is 1 <= 0, false,
+    // and it rests on `smooth`; every other assumption (J >= L*, (9), GV, L >= 1) holds
+    const T35 = claimById('T35')!;
+    const P = { L: ex('1'), eta: ex('1'), Vsq: ex('0'), Gn: ex('1'), Jt: ex('0'), J0: ex('0'), Lstar: ex('0'), Vsq0: ex('0'), t: ex('0') };
+    const s = scalarModel(T35, P, new Set(['smooth']))!;
+    expect(s.comparisons.map((c) => c.holds)).toEqual([false, true]);
+    expect(scalarModel(T35, P, new Set())).toBeUndefined();
+  });
+
   it('is no model where an assumption fails ((19): ||grad J|| <= 2 ||G|| ||V||) or the line holds', () => {
     expect(scalarModel(amgm1, m(ex('1/50'), '1/1000', '1'), new Set())).toBeUndefined();
     expect(scalarModel(amgm1, m(ex('1'), '1', '0'), new Set())).toBeUndefined();
