@@ -9,7 +9,8 @@
  * core (numeric/compare.ts, rational.ts, interval-f64.ts) and the precise field (numeric/precise.ts,
  * bigmath.ts) the in-process numeric tests that exercise them (their own tests, the precise
  * field's oracle tests, and the fields, exact-real, matrix and linalg tests that compute
- * through them), without the worker-thread,
+ * through them), and for the SMT prover's encodings, classes and witnesses (properties/prove/)
+ * its own tests (properties/prove/*.test.ts), without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose

@@ -83,7 +83,8 @@ export async function bracketConstant(claim: Claim, opts: { budgetMs: number; ma
     if (!enc || (enc.kind === 'class' && !valueIndependent(z3.Z, enc))) return undefined;
     try {
       const exp = explore(z3.Z, enc);
-      return exp.truncated ? undefined : exp.paths;
+      // no path left (the sides are undefined on every one): nothing to bound
+      return exp.truncated || !exp.paths.length ? undefined : exp.paths;
     } catch {
       return undefined;
     }

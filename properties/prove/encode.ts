@@ -116,7 +116,7 @@ export interface Exploration {
   paths: PathQuery[];
   /** The walk stopped at the path limit. */
   truncated: boolean;
-  /** Paths on which evaluating the claim threw (undefined there, as in exact arithmetic). */
+  /** Paths on which evaluating the claim threw a RangeError (undefined there, as in exact arithmetic). */
   undefinedPaths: { path: string[]; error: string }[];
 }
 
@@ -125,7 +125,8 @@ const NOMINAL = (v: ScalarVariable, i: number): Rational => Rational.of(i + 2, i
 
 /**
  * Runs the encoding over the symbolic field once per branch path (depth first over the choices
- * of sign/isZero/min/max on non-constant values). Throws a ModeError (exp/log) through.
+ * of sign/isZero/min/max on non-constant values). Throws any error but a RangeError through
+ * (a ModeError: exp/log).
  */
 export function explore(Z: Z3Context, enc: Encoding, maxPaths = 64): Exploration {
   const paths: PathQuery[] = [];
@@ -161,8 +162,10 @@ export function explore(Z: Z3Context, enc: Encoding, maxPaths = 64): Exploration
         comparisons: live,
       });
     } catch (e) {
-      if (e instanceof Error && e.name === 'ModeError') throw e;
-      undefinedPaths.push({ path: [...F.pathText], error: e instanceof Error ? e.message : String(e) });
+      // the fields and theory/ throw a RangeError where a value is undefined (x/0, sqrt of a
+      // negative constant); anything else (a ModeError: exp/log; a TypeError: a bug) goes through
+      if (!(e instanceof RangeError)) throw e;
+      undefinedPaths.push({ path: [...F.pathText], error: e.message });
     }
     let i = choices.length - 1;
     while (i >= 0 && choices[i]! + 1 >= arity[i]!) i--;

@@ -56,6 +56,8 @@ async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: Read
     throw e;
   }
   if (exp.truncated) return done({ result: 'unknown', paths: exp.paths.length, reason: `more than ${maxPaths} branch paths` });
+  // no path left to decide: "unsat" would prove a claim that was never evaluated
+  if (!exp.paths.length) return done({ result: 'error', paths: 0, reason: `the sides are undefined on every branch path (${exp.undefinedPaths[0]?.error ?? 'no path'})` });
   let unknown: string | undefined;
   let sat: { model: Record<string, ModelValue> } | undefined;
   for (const p of exp.paths) {
