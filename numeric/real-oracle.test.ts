@@ -1,0 +1,265 @@
+/**
+ * The exact field's sign decisions (numeric/real.ts, numeric/real-algebra.ts) against oracles
+ * that do not go through its case splits:
+ *  - the same expression evaluated in the precise field (numeric/precise.ts, 120 digits), whose
+ *    sign is certified wherever the value is far from 0;
+ *  - identities with a known answer computed with rationals only ((p + q sqrt r)^k = A_k + B_k sqrt r
+ *    by the recurrence, 1/(p + q sqrt r) by the conjugate, sqrt((x + y sqrt r)^2) = |x + y sqrt r|,
+ *    cbrt a cbrt b = cbrt ab, min/max against a sorted list);
+ *  - near-ties X - lo, X - hi with lo < X < hi rationals 1e-60 apart (bracketed by the precise
+ *    field at 150 digits) decided with the enclosures capped at 40 digits, so that only the
+ *    algebraic step (squaring, sign case splits, sixth powers) can decide them.
+ */
+import fc from 'fast-check';
+import { Decimal } from 'decimal.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Field } from './field.ts';
+import { precise, type Interval } from './precise.ts';
+import { Rational } from './rational.ts';
+import { exact as F, getExactPrecision, isRational, setExactPrecision, type Real } from './real.ts';
+
+const q = (s: string): Rational => Rational.parse(s);
+const saved = getExactPrecision();
+afterEach(() => {
+  setExactPrecision(saved);
+});
+
+// ---------------------------------------------------------------------------------------
+// Random expressions, built in any field
+
+type Tree =
+  | { k: 'q'; v: Rational }
+  | { k: 'sqrtq' | 'cbrtq'; v: Rational }
+  | { k: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max'; a: Tree; b: Tree }
+  | { k: 'neg' | 'abs' | 'sqrt' | 'cbrt'; a: Tree }
+  | { k: 'pow'; a: Tree; n: number };
+
+function build<T>(G: Field<T>, t: Tree): T {
+  switch (t.k) {
+    case 'q':
+      return G.lift(t.v);
+    case 'sqrtq':
+      return G.sqrt(G.lift(t.v));
+    case 'cbrtq':
+      return G.cbrt(G.lift(t.v));
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'min':
+    case 'max':
+      return G[t.k](build(G, t.a), build(G, t.b));
+    case 'div':
+      // a divisor >= 1: never 0
+      return G.div(build(G, t.a), G.add(G.abs(build(G, t.b)), G.one));
+    case 'neg':
+    case 'abs':
+    case 'cbrt':
+      return G[t.k](build(G, t.a));
+    case 'sqrt':
+      return G.sqrt(G.abs(build(G, t.a)));
+    case 'pow':
+      // a base >= 1/2 when the power is negative
+      return G.powInt(t.n < 0 ? G.add(G.abs(build(G, t.a)), G.lift(Rational.of(1, 2))) : build(G, t.a), t.n);
+  }
+}
+
+const smallQ = fc.tuple(fc.integer({ min: -9, max: 9 }), fc.integer({ min: 1, max: 4 })).map(([p, d]) => Rational.of(p, d));
+// radicands rich in squares and shared factors (ties such as sqrt 8 = 2 sqrt 2, cbrt 16 = 2 cbrt 2)
+const radQ = fc.tuple(fc.constantFrom(1, 2, 3, 5, 6, 10), fc.constantFrom(1, 4, 9, 8, 27), fc.constantFrom(1, 1, 2, 4)).map(([a, s, d]) => Rational.of(a * s, d));
+const { tree } = fc.letrec<{ tree: Tree; leaf: Tree }>((tie) => ({
+  leaf: fc.oneof(
+    smallQ.map((v): Tree => ({ k: 'q', v })),
+    radQ.map((v): Tree => ({ k: 'sqrtq', v })),
+    fc.tuple(radQ, fc.boolean()).map(([v, n]): Tree => ({ k: 'cbrtq', v: n ? v.neg() : v })),
+  ),
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('leaf'),
+    fc.tuple(fc.constantFrom('add', 'sub', 'mul', 'div', 'min', 'max'), tie('tree'), tie('tree')).map(([k, a, b]) => ({ k, a, b }) as Tree),
+    fc.tuple(fc.constantFrom('neg', 'abs', 'sqrt', 'cbrt'), tie('tree')).map(([k, a]) => ({ k, a }) as Tree),
+    fc.tuple(tie('tree'), fc.constantFrom(-2, -1, 0, 1, 2, 3, 4, 6)).map(([a, n]): Tree => ({ k: 'pow', a, n })),
+  ),
+}));
+
+const P120 = precise(120);
+const P150 = precise(150);
+
+/** lo < x < hi, rationals with 60 decimals, from an enclosure of x. */
+function bracket(iv: Interval): [Rational, Rational] {
+  const ulp = new Decimal('1e-60');
+  const lo = iv.lo.toDecimalPlaces(60, Decimal.ROUND_FLOOR).sub(ulp);
+  const hi = iv.hi.toDecimalPlaces(60, Decimal.ROUND_CEIL).add(ulp);
+  return [q(lo.toFixed()), q(hi.toFixed())];
+}
+
+describe('exact field against the precise field on random expressions', () => {
+  it('same sign wherever the precise field certifies one; ties of twins are 0 or undecided, never +-1', () => {
+    let checked = 0;
+    let ties = 0;
+    fc.assert(
+      fc.property(tree, (t) => {
+        const X = build(F, t);
+        const s = P120.sign(build(P120, t));
+        if (s !== undefined) {
+          expect(F.sign(X)).toBe(s);
+          if (!isRational(X)) checked++;
+        }
+        // the same expression built again (distinct nodes): an exact tie
+        const D = F.sub(X, build(F, t));
+        const sd = F.sign(D);
+        expect(sd === 0 || sd === undefined).toBe(true);
+        if (!isRational(D) && sd === 0) ties++;
+        expect(F.sign(F.add(D, q('1e-70')))).toBe(1);
+        expect(F.sign(F.sub(D, q('1e-70')))).toBe(-1);
+      }),
+      { numRuns: 200, seed: 20261126 },
+    );
+    console.log(`exact vs precise: ${checked} irrational signs checked, ${ties} irrational twin ties decided 0`);
+    expect(checked).toBeGreaterThan(80);
+    expect(ties).toBeGreaterThan(80);
+  });
+
+  it('near-ties X - lo > 0 > X - hi (1e-60 apart) with the enclosures capped at 40 digits: the algebraic step decides or says undecided', () => {
+    let decided = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(tree, (t) => {
+        const iv = build(P150, t);
+        const s = P150.sign(iv);
+        if (s === undefined || P150.isZero(iv)) return;
+        const [lo, hi] = bracket(iv);
+        setExactPrecision({ startDigits: 40, maxDigits: 40 });
+        try {
+          const X = build(F, t);
+          if (isRational(X)) return;
+          total++;
+          const a = F.sign(F.sub(X, lo));
+          const b = F.sign(F.sub(X, hi));
+          expect(a === 1 || a === undefined).toBe(true);
+          expect(b === -1 || b === undefined).toBe(true);
+          if (a === 1 && b === -1) decided++;
+        } finally {
+          setExactPrecision(saved);
+        }
+      }),
+      { numRuns: 150, seed: 11262026 },
+    );
+    console.log(`near-ties: ${decided} of ${total} irrational values decided on both sides by the algebraic step alone`);
+    expect(decided).toBeGreaterThan(40);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Identities with answers computed from rationals only
+
+/** sign(q1 sqrt r1 + q2 sqrt r2) by rationals: squares compared after a sign split. */
+function refSign2(q1: Rational, r1: Rational, q2: Rational, r2: Rational): number {
+  const s1 = r1.isZero() ? 0 : q1.sign();
+  const s2 = r2.isZero() ? 0 : q2.sign();
+  if (s1 === 0) return s2;
+  if (s2 === 0 || s1 === s2) return s1;
+  const c = q1.mul(q1).mul(r1).cmp(q2.mul(q2).mul(r2));
+  return c === 0 ? 0 : c > 0 ? s1 : s2;
+}
+
+const EPS = q('1e-70');
+/** X = Y exactly: the sign of X - Y is 0 and X - Y +- 1e-70 is +-1. */
+function expectTie(X: Real, Y: Real): void {
+  const D = F.sub(X, Y);
+  expect(F.sign(D)).toBe(0);
+  expect(F.sign(F.add(D, EPS))).toBe(1);
+  expect(F.sign(F.sub(D, EPS))).toBe(-1);
+}
+
+const nonSquare = fc.constantFrom(2, 3, 5, 6, 7, 10, 12, 18, 50).map((r) => Rational.of(r));
+const nzQ = smallQ.filter((x) => !x.isZero());
+const plusSqrt = (p: Rational, qq: Rational, r: Rational): Real => F.add(p, F.mul(qq, F.sqrt(r)));
+
+describe('exact field: identities with a known answer', () => {
+  it('(p + q sqrt r)^k = A_k + B_k sqrt r (k = -3..6, by the rational recurrence), as powInt and as a product', () => {
+    let nontrivial = 0;
+    fc.assert(
+      fc.property(nzQ, nzQ, nonSquare, fc.integer({ min: -3, max: 6 }), (p, qq, r, k) => {
+        // the base, or for k < 0 its inverse (p - q sqrt r) / (p^2 - q^2 r), raised to |k|
+        const n = p.mul(p).sub(qq.mul(qq).mul(r));
+        const [p1, q1] = k >= 0 ? [p, qq] : [p.div(n), qq.neg().div(n)];
+        let A = Rational.ONE;
+        let B = Rational.ZERO;
+        for (let i = 0; i < Math.abs(k); i++) [A, B] = [A.mul(p1).add(B.mul(q1).mul(r)), A.mul(q1).add(B.mul(p1))];
+        const x = plusSqrt(p, qq, r);
+        const Y = plusSqrt(A, B, r);
+        expectTie(F.powInt(x, k), Y);
+        let prod: Real = F.one;
+        for (let i = 0; i < Math.abs(k); i++) prod = F.mul(prod, plusSqrt(p, qq, r));
+        expectTie(k >= 0 ? prod : F.div(F.one, prod), Y);
+        if (Math.abs(k) >= 2) nontrivial++;
+      }),
+      { numRuns: 60, seed: 4242 },
+    );
+    console.log(`binomial powers: ${nontrivial} of 60 with |k| >= 2`);
+    expect(nontrivial).toBeGreaterThan(25);
+  });
+
+  it('1/(sqrt a - sqrt b) = (sqrt a + sqrt b)/(a - b); sqrt a sqrt b = sqrt ab; cbrt a cbrt b = cbrt ab', () => {
+    fc.assert(
+      fc.property(radQ, radQ, smallQ, smallQ, (a, b, c, d) => {
+        if (!a.eq(b)) expectTie(F.div(F.one, F.sub(F.sqrt(a), F.sqrt(b))), F.div(F.add(F.sqrt(a), F.sqrt(b)), a.sub(b)));
+        const sab = F.mul(F.sqrt(a), F.sqrt(b));
+        const ab = F.sqrt(a.mul(b));
+        if (isRational(sab)) expect((sab as Rational).eq(ab as Rational)).toBe(true);
+        else expectTie(sab, ab);
+        const ccd = F.mul(F.cbrt(c), F.cbrt(d));
+        if (!isRational(ccd)) expectTie(ccd, F.cbrt(c.mul(d)));
+        else expect(F.sign(F.sub(ccd, F.cbrt(c.mul(d))))).toBe(0);
+        // cbrt(c sqrt a)^2 = cbrt(c^2 a); sqrt(cbrt a) = cbrt(sqrt a): sixth roots
+        const t = F.cbrt(F.mul(c, F.sqrt(a)));
+        expect(F.sign(F.sub(F.mul(t, t), F.cbrt(c.mul(c).mul(a))))).toBe(0);
+        expect(F.sign(F.sub(F.sqrt(F.cbrt(a)), F.cbrt(F.sqrt(a))))).toBe(0);
+      }),
+      { numRuns: 60, seed: 777 },
+    );
+  });
+
+  it('sqrt((x + y sqrt r)^2) = |x + y sqrt r| (denesting, both signs of y)', () => {
+    let mixed = 0;
+    fc.assert(
+      fc.property(nzQ, nzQ, nonSquare, (x, y, r) => {
+        const s = refSign2(x, Rational.ONE, y, r);
+        const Z = F.sqrt(plusSqrt(x.mul(x).add(y.mul(y).mul(r)), x.mul(y).mul(Rational.of(2)), r));
+        expectTie(Z, s >= 0 ? plusSqrt(x, y, r) : plusSqrt(x.neg(), y.neg(), r));
+        if (x.sign() !== y.sign()) mixed++;
+      }),
+      { numRuns: 60, seed: 99 },
+    );
+    console.log(`denesting: ${mixed} of 60 with x, y of opposite signs`);
+    expect(mixed).toBeGreaterThan(15);
+  });
+
+  // c sqrt a written as (c/s) sqrt(a s^2): equal values from a small pool, written differently
+  const disguised = fc
+    .tuple(fc.integer({ min: -3, max: 3 }), fc.constantFrom(1, 2, 3), fc.constantFrom(1, 2, 3))
+    .map(([c, a, s]): [Rational, Rational] => [Rational.of(c, s), Rational.of(a * s * s)]);
+
+  it('min and max of c_i sqrt r_i against the list sorted by a rational comparison (ties included)', () => {
+    let ties = 0;
+    fc.assert(
+      fc.property(fc.array(disguised, { minLength: 2, maxLength: 5 }), (items) => {
+        const cmp = ([c1, r1]: [Rational, Rational], [c2, r2]: [Rational, Rational]): number => refSign2(c1, r1, c2.neg(), r2);
+        const sorted = [...items].sort(cmp);
+        for (let i = 1; i < sorted.length; i++) if (cmp(sorted[i - 1]!, sorted[i]!) === 0 && !sorted[i]![0].isZero()) ties++;
+        const vals = items.map(([c, r]) => F.mul(c, F.sqrt(r)));
+        const lo = vals.reduce((m, v) => F.min(m, v));
+        const hi = vals.reduce((m, v) => F.max(m, v));
+        const [c0, r0] = sorted[0]!;
+        const [c1, r1] = sorted[sorted.length - 1]!;
+        expect(F.sign(F.sub(lo, F.mul(c0, F.sqrt(r0))))).toBe(0);
+        expect(F.sign(F.sub(hi, F.mul(c1, F.sqrt(r1))))).toBe(0);
+        // and strictly inside the second smallest / largest when those differ
+        if (cmp(sorted[0]!, sorted[1]!) < 0) expect(F.sign(F.sub(lo, vals[items.indexOf(sorted[1]!)]!))).toBe(-1);
+      }),
+      { numRuns: 100, seed: 31337 },
+    );
+    console.log(`min/max: ${ties} tied neighbours`);
+    expect(ties).toBeGreaterThan(10);
+  });
+});
