@@ -120,34 +120,54 @@ describe('exact field against the precise field on random expressions', () => {
   });
 
   it('near-ties X - lo > 0 > X - hi (1e-60 apart) with the enclosures capped at 40 digits: the algebraic step decides or says undecided', () => {
-    let decided = 0;
-    let total = 0;
-    fc.assert(
-      fc.property(tree, (t) => {
-        const iv = build(P150, t);
-        const s = P150.sign(iv);
-        if (s === undefined || P150.isZero(iv)) return;
-        const [lo, hi] = bracket(iv);
-        setExactPrecision({ startDigits: 40, maxDigits: 40 });
-        try {
-          const X = build(F, t);
-          if (isRational(X)) return;
-          total++;
-          const a = F.sign(F.sub(X, lo));
-          const b = F.sign(F.sub(X, hi));
-          expect(a === 1 || a === undefined).toBe(true);
-          expect(b === -1 || b === undefined).toBe(true);
-          if (a === 1 && b === -1) decided++;
-        } finally {
-          setExactPrecision(saved);
-        }
-      }),
-      { numRuns: 150, seed: 11262026 },
-    );
+    const [decided, total] = nearTies(tree, 150, 11262026);
     console.log(`near-ties: ${decided} of ${total} irrational values decided on both sides by the algebraic step alone`);
     expect(decided).toBeGreaterThan(40);
   });
+
+  it('near-ties of sums of square and cube roots (several radicands, two cube classes, mixed signs): decided by squaring and sixth powers', () => {
+    const term = fc.oneof(
+      fc.tuple(nzQ, fc.constantFrom(2, 3, 5, 6, 7, 10, 15)).map(([c, r]): Tree => ({ k: 'mul', a: { k: 'q', v: c }, b: { k: 'sqrtq', v: Rational.of(r) } })),
+      // one cube class besides the rationals: cbrt 16 = 2 cbrt 2, cbrt 54 = 3 cbrt 2, cbrt(1/4) = cbrt(2)/2
+      fc.tuple(nzQ, fc.constantFrom('2', '16', '54', '1/4')).map(([c, r]): Tree => ({ k: 'mul', a: { k: 'q', v: c }, b: { k: 'cbrtq', v: q(r) } })),
+      nzQ.map((v): Tree => ({ k: 'q', v })),
+    );
+    const sum = fc.array(term, { minLength: 2, maxLength: 4 }).map((ts) => ts.reduce((a, b): Tree => ({ k: 'add', a, b })));
+    const [decided, total] = nearTies(sum, 60, 5150);
+    console.log(`near-ties of root sums: ${decided} of ${total} decided on both sides by the algebraic step alone`);
+    expect(decided).toBeGreaterThan(45);
+  });
 });
+
+/** For each drawn tree with a certified non-zero value X: sign(X - lo) and sign(X - hi) with the enclosures capped at 40 digits. */
+function nearTies(arb: fc.Arbitrary<Tree>, numRuns: number, seed: number): [number, number] {
+  let decided = 0;
+  let total = 0;
+  fc.assert(
+    fc.property(arb, (t) => {
+      const iv = build(P150, t);
+      const s = P150.sign(iv);
+      if (s === undefined || P150.isZero(iv)) return;
+      const [lo, hi] = bracket(iv);
+      setExactPrecision({ startDigits: 40, maxDigits: 40 });
+      try {
+        const X = build(F, t);
+        if (isRational(X)) return;
+        total++;
+        const a = F.sign(F.sub(X, lo));
+        const b = F.sign(F.sub(X, hi));
+        expect(a === 1 || a === undefined).toBe(true);
+        expect(b === -1 || b === undefined).toBe(true);
+        if (a === 1 && b === -1) decided++;
+      } finally {
+        setExactPrecision(saved);
+      }
+    }),
+    { numRuns, seed },
+  );
+  return [decided, total];
+}
+
 
 // ---------------------------------------------------------------------------------------
 // Identities with answers computed from rationals only
