@@ -12,6 +12,7 @@
  */
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
+import * as math from 'mathjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Field } from './field.ts';
 import { precise, type Interval } from './precise.ts';
@@ -281,5 +282,66 @@ describe('exact field: identities with a known answer', () => {
     );
     console.log(`min/max: ${ties} tied neighbours`);
     expect(ties).toBeGreaterThan(10);
+  });
+});
+
+describe('exact field: display', () => {
+  it('a closed form, read back by mathjs in float64, is the value (precedence and signs of the printed text)', () => {
+    let closed = 0;
+    fc.assert(
+      fc.property(tree, (t) => {
+        const X = build(F, t);
+        const text = F.format(X);
+        const v = P120.toNumber(build(P120, t));
+        if (text.startsWith('[')) {
+          // a certified enclosure: it contains the value
+          const [lo, hi] = text.slice(1, -1).split(', ').map(Number) as [number, number];
+          expect(lo <= v && v <= hi).toBe(true);
+          return;
+        }
+        if (!isRational(X)) closed++;
+        const back = math.evaluate(text) as number;
+        expect(Math.abs(back - v)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+        expect(Math.abs(F.toNumber(X) - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v)));
+      }),
+      { numRuns: 200, seed: 8080 },
+    );
+    console.log(`display: ${closed} irrational closed forms read back`);
+    expect(closed).toBeGreaterThan(60);
+  });
+
+  it('closed forms of each operation (hand-checked texts)', () => {
+    const s2 = F.sqrt(q('2'));
+    const s3 = F.sqrt(q('3'));
+    const c2 = F.cbrt(q('2'));
+    const one = q('1');
+    const cases: [Real, string][] = [
+      [F.add(s2, s3), 'sqrt(2) + sqrt(3)'],
+      [F.sub(s2, F.sub(s3, one)), 'sqrt(2) - (sqrt(3) - 1)'],
+      [F.sub(F.add(s2, one), s3), 'sqrt(2) + 1 - sqrt(3)'],
+      [F.mul(F.add(s2, one), s3), '(sqrt(2) + 1)*sqrt(3)'],
+      [F.mul(q('-3'), s2), '(-3)*sqrt(2)'],
+      [F.div(s2, q('-4')), '-sqrt(2)/4'],
+      [F.mul(q('3/4'), s2), '3*sqrt(2)/4'],
+      [F.mul(q('-3/4'), s2), '-3*sqrt(2)/4'],
+      [F.sub(s3, F.mul(q('-3/4'), s2)), 'sqrt(3) - (-3*sqrt(2)/4)'],
+      [F.div(F.add(s2, one), q('4')), '(sqrt(2) + 1)/4'],
+      [F.div(s2, F.mul(s3, c2)), 'sqrt(2)/(sqrt(3)*cbrt(2))'],
+      [F.neg(F.add(s2, s3)), '-(sqrt(2) + sqrt(3))'],
+      [F.neg(F.mul(s2, s3)), '-(sqrt(2)*sqrt(3))'],
+      [F.powInt(F.add(s2, one), 3), '(sqrt(2) + 1)^3'],
+      [F.powInt(F.add(s2, one), -2), '(sqrt(2) + 1)^(-2)'],
+      [F.powInt(F.neg(c2), 2), '(-cbrt(2))^2'],
+      [F.powInt(F.powInt(c2, 2), 2), '(cbrt(2)^2)^2'],
+      [F.cbrt(s2), 'cbrt(sqrt(2))'],
+      [F.sqrt(q('1/2')), 'sqrt(1/2)'],
+      [F.max(F.sqrt(q('8')), F.mul(q('2'), s2)), 'max(sqrt(8), 2*sqrt(2))'],
+      [F.min(F.sqrt(q('8')), F.mul(q('2'), s2)), 'min(sqrt(8), 2*sqrt(2))'],
+      [F.add(q('-2'), s2), '(-2) + sqrt(2)'],
+      [F.add(q('1/2'), s2), '1/2 + sqrt(2)'],
+      [F.mul(s2, F.add(s3, q('1/2'))), 'sqrt(2)*(sqrt(3) + 1/2)'],
+      [F.div(q('-2'), s2), '(-2)/sqrt(2)'],
+    ];
+    for (const [x, text] of cases) expect(F.format(x)).toBe(text);
   });
 });
