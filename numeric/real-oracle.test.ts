@@ -163,6 +163,13 @@ function nearTies(arb: fc.Arbitrary<Tree>, numRuns: number, seed: number): [numb
       } finally {
         setExactPrecision(saved);
       }
+      // the double of X - lo (about 1e-60: from decimal enclosures, not the float64 one) against the precise field's
+      const D = F.sub(build(F, t), lo);
+      const v = P150.toNumber(P150.sub(iv, P150.lift(lo)));
+      const x = F.toNumber(D);
+      expect(Math.abs(x - v)).toBeLessThanOrEqual(1e-12 * Math.abs(v));
+      expect(F.errorBound(D)).toBeGreaterThan(0);
+      expect(F.errorBound(D)).toBeLessThanOrEqual(1e-9 * Math.abs(v));
     }),
     { numRuns, seed },
   );
@@ -343,5 +350,32 @@ describe('exact field: display', () => {
       [F.div(q('-2'), s2), '(-2)/sqrt(2)'],
     ];
     for (const [x, text] of cases) expect(F.format(x)).toBe(text);
+  });
+});
+
+describe('exact field: precision settings', () => {
+  it('setExactPrecision checks each argument at its bounds and returns the previous setting', () => {
+    const prev = setExactPrecision({ startDigits: 10, maxDigits: 100_000 });
+    expect(prev).toEqual(saved);
+    expect(getExactPrecision()).toMatchObject({ startDigits: 10, maxDigits: 100_000 });
+    setExactPrecision({ startDigits: 40, maxDigits: 40 });
+    expect(() => setExactPrecision({ startDigits: 9 })).toThrow('setExactPrecision: argument startDigits must be an integer in 10..100000, got 9');
+    expect(() => setExactPrecision({ maxDigits: 100_001 })).toThrow('argument maxDigits must be an integer in 10..100000, got 100001');
+    expect(() => setExactPrecision({ startDigits: 40.5 })).toThrow(/startDigits must be an integer/);
+    expect(() => setExactPrecision({ startDigits: 50 })).toThrow('setExactPrecision: argument maxDigits (40) must be >= startDigits (50)');
+    expect(() => setExactPrecision({ maxWork: 0 })).toThrow('setExactPrecision: argument maxWork must be a positive number, got 0');
+    expect(() => setExactPrecision({ budgetMs: -1 })).toThrow('argument budgetMs must be a positive number, got -1');
+    expect(() => setExactPrecision({ budgetMs: Number.NaN })).toThrow(/budgetMs/);
+    // a refused setting leaves the current one
+    expect(getExactPrecision()).toMatchObject({ startDigits: 40, maxDigits: 40 });
+  });
+
+  it('an undecided sign is retried under a new setting: 1e-60 near-ties of three cube classes', () => {
+    const [lo] = bracket(build(P150, { k: 'add', a: { k: 'add', a: { k: 'cbrtq', v: q('2') }, b: { k: 'cbrtq', v: q('3') } }, b: { k: 'cbrtq', v: q('5') } }));
+    const x = F.sub(F.add(F.add(F.cbrt(q('2')), F.cbrt(q('3'))), F.cbrt(q('5'))), lo);
+    setExactPrecision({ startDigits: 40, maxDigits: 60 });
+    expect(F.sign(x)).toBeUndefined();
+    setExactPrecision({ startDigits: 40, maxDigits: 80 });
+    expect(F.sign(x)).toBe(1);
   });
 });
