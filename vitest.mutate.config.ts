@@ -6,9 +6,10 @@
  * engine's proofs of the scalar forms), the verifier's in-process tests on hand-written traces
  * (gpu-runs/verify*.test.ts) and the reader's, the rules' and the downsampler's own tests
  * (gpu-runs/trace-reader.test.ts, rules.test.ts, series.test.ts), and for the certified comparison
- * core (numeric/compare.ts, rational.ts, interval-f64.ts) the in-process numeric tests that
- * exercise it (its own tests, and the fields, precise, exact-real, matrix and linalg tests that
- * compare through it), without the worker-thread,
+ * core (numeric/compare.ts, rational.ts, interval-f64.ts) and the exact field (numeric/real.ts,
+ * real-algebra.ts) the in-process numeric tests that exercise them (their own tests, among them
+ * numeric/real-oracle.test.ts, and the fields, precise, matrix and linalg tests that compare
+ * through them), without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
  * No webgpu test belongs here: Stryker's vitest runner runs the tests in worker threads, whose
