@@ -17,7 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Field } from './field.ts';
 import { precise, type Interval } from './precise.ts';
 import { Rational } from './rational.ts';
-import { exact as F, getExactPrecision, isRational, setExactPrecision, type Real } from './real.ts';
+import { enclose, exact as F, getExactPrecision, isRational, setExactPrecision, type Real } from './real.ts';
 
 const q = (s: string): Rational => Rational.parse(s);
 const saved = getExactPrecision();
@@ -424,5 +424,138 @@ describe('exact field: precision settings', () => {
     expect(F.sign(x)).toBeUndefined();
     setExactPrecision({ startDigits: 40, maxDigits: 80 });
     expect(F.sign(x)).toBe(1);
+  });
+});
+
+describe('exact field: decimal enclosures of each operation decide 1e-60 gaps (algebraic step off)', () => {
+  const s2 = (): Real => F.sqrt(q('2'));
+  // lo < sqrt 2 < hi with hi - lo = 2e-60 + (the part below 1e-60): c1 = lo + 1e-60 < sqrt 2 < c2 = hi - 1e-60
+  const [lo, hi] = bracket(P150.sqrt(P150.lift(q('2'))));
+  const u = q('1e-60');
+  const c1 = lo.add(u);
+  const c2 = hi.sub(u);
+
+  it('min, max, abs, div and powInt nodes (the float64 enclosures overlap): the right branch and sign', () => {
+    for (const algebraic of [false, true]) {
+      setExactPrecision({ algebraic });
+      // min(sqrt 2, hi) = sqrt 2 < c2 (max would give hi > c2); max(sqrt 2, lo) = sqrt 2 > c1
+      expect(F.sign(F.sub(F.min(s2(), hi), c2))).toBe(-1);
+      expect(F.sign(F.sub(F.max(s2(), lo), c1))).toBe(1);
+      expect(F.sign(F.sub(F.min(hi, s2()), c2))).toBe(-1);
+      expect(F.sign(F.sub(F.max(lo, s2()), c1))).toBe(1);
+      // |lo - sqrt 2| = sqrt 2 - lo in (1e-60, 2e-60]
+      const a = F.abs(F.sub(lo, s2()));
+      expect(F.sign(F.sub(a, q('1e-61')))).toBe(1);
+      expect(F.sign(F.sub(a, q('3e-60')))).toBe(-1);
+      // 1/(sqrt 2 - lo) in [5e59, 1e60): its divisor's enclosure holds 0 at 40 digits
+      const inv = F.div(F.one, F.sub(s2(), lo));
+      expect(F.sign(F.sub(inv, q('4e59')))).toBe(1);
+      expect(F.sign(F.sub(inv, q('2e60')))).toBe(-1);
+      // (sqrt 2 - lo)^-1 likewise, (sqrt 2 + 1)^3 = 7 + 5 sqrt 2 against 7 + 5 c1, 7 + 5 c2
+      const p = F.powInt(F.sub(s2(), lo), -1);
+      expect(F.sign(F.sub(p, q('4e59')))).toBe(1);
+      expect(F.sign(F.sub(p, q('2e60')))).toBe(-1);
+      const cube = F.powInt(F.add(s2(), F.one), 3);
+      expect(F.sign(F.sub(cube, c1.mul(q('5')).add(q('7'))))).toBe(1);
+      expect(F.sign(F.sub(cube, c2.mul(q('5')).add(q('7'))))).toBe(-1);
+      // a quotient of irrationals: (sqrt 2 + cbrt 3)/(cbrt 2 + cbrt 3 + cbrt 5) against its 60-digit bracket
+      const t: Tree = {
+        k: 'div',
+        a: { k: 'add', a: { k: 'sqrtq', v: q('2') }, b: { k: 'cbrtq', v: q('3') } },
+        b: { k: 'add', a: { k: 'add', a: { k: 'cbrtq', v: q('2') }, b: { k: 'cbrtq', v: q('3') } }, b: { k: 'cbrtq', v: q('5') } },
+      };
+      const [tlo, thi] = bracket(P150.div(build(P150, t.a), build(P150, t.b)));
+      const x = F.div(build(F, t.a), build(F, t.b));
+      expect(F.sign(F.sub(x, tlo))).toBe(1);
+      expect(F.sign(F.sub(x, thi))).toBe(-1);
+    }
+  });
+
+  it('random expressions: X - lo > 0 > X - hi decided by the enclosures alone', () => {
+    setExactPrecision({ algebraic: false });
+    let total = 0;
+    fc.assert(
+      fc.property(tree, (t) => {
+        const iv = build(P150, t);
+        if (P150.sign(iv) === undefined || P150.isZero(iv)) return;
+        const [tlo, thi] = bracket(iv);
+        const X = build(F, t);
+        if (isRational(X)) return;
+        total++;
+        expect(F.sign(F.sub(X, tlo))).toBe(1);
+        expect(F.sign(F.sub(X, thi))).toBe(-1);
+      }),
+      { numRuns: 80, seed: 60060 },
+    );
+    console.log(`enclosures alone: ${total} irrational near-ties decided on both sides`);
+    expect(total).toBeGreaterThan(40);
+  });
+
+  it('a near-tie of 600 square roots is decided within the default work budget (decimal work is counted per digit block)', () => {
+    setExactPrecision({ algebraic: false });
+    const t = Array.from({ length: 600 }, (_, i): Tree => ({ k: 'sqrtq', v: Rational.of(i + 2) })).reduce((a, b): Tree => ({ k: 'add', a, b }));
+    const [tlo, thi] = bracket(build(P150, t));
+    expect(F.sign(F.sub(build(F, t), tlo))).toBe(1);
+    expect(F.sign(F.sub(build(F, t), thi))).toBe(-1);
+  });
+
+  it('enclose() outside a decision is not charged to any budget; rationals are enclosed exactly', () => {
+    setExactPrecision({ maxWork: 1 });
+    const x = F.add(s2(), F.cbrt(q('3')));
+    const iv = enclose(x, 60);
+    expect(iv.lo.lt(iv.hi)).toBe(true);
+    const r = enclose(q('1/4'), 40);
+    expect(r.lo.toString()).toBe('0.25');
+    expect(r.hi.toString()).toBe('0.25');
+  });
+});
+
+describe('exact field: fast paths return the operand itself (closed forms stay short)', () => {
+  it('0, 1, -1, x - x, x / x, neg(neg x), min(x, x), powers of roots', () => {
+    const x = F.sqrt(q('2'));
+    const zeroNode = F.sub(F.sqrt(q('8')), F.mul(q('2'), x));
+    const c = F.cbrt(q('3'));
+    expect(F.add(F.zero, x)).toBe(x);
+    expect(F.add(x, F.zero)).toBe(x);
+    expect(F.sub(x, F.zero)).toBe(x);
+    expect(F.format(F.sub(F.zero, x))).toBe('-sqrt(2)');
+    expect(F.sub(x, x)).toEqual(Rational.ZERO);
+    expect(F.mul(F.one, x)).toBe(x);
+    expect(F.mul(x, F.one)).toBe(x);
+    expect(F.format(F.mul(q('-1'), x))).toBe('-sqrt(2)');
+    expect(F.format(F.mul(x, q('-1')))).toBe('-sqrt(2)');
+    expect(F.mul(F.zero, x)).toEqual(Rational.ZERO);
+    expect(F.div(x, F.one)).toBe(x);
+    expect(F.format(F.div(x, q('2')))).toBe('sqrt(2)/2');
+    expect(F.div(F.zero, x)).toEqual(Rational.ZERO);
+    expect(F.div(x, x)).toEqual(Rational.ONE);
+    expect(F.neg(F.neg(x))).toBe(x);
+    expect(F.min(x, x)).toBe(x);
+    expect(F.max(x, x)).toBe(x);
+    expect(F.abs(x)).toBe(x);
+    expect(F.abs(F.neg(x))).toBe(x);
+    expect(F.sqrt(zeroNode)).toEqual(Rational.ZERO);
+    expect(F.cbrt(zeroNode)).toEqual(Rational.ZERO);
+    expect(F.powInt(x, 0)).toEqual(Rational.ONE);
+    expect(F.powInt(x, 1)).toBe(x);
+    expect(F.powInt(x, 4)).toEqual(q('4'));
+    expect(F.powInt(x, -2)).toEqual(q('1/2'));
+    expect(F.format(F.powInt(x, 3))).toBe('sqrt(2)^3');
+    expect(F.powInt(F.sqrt(c), 2)).toBe(c);
+    expect(F.powInt(F.cbrt(x), 3)).toBe(x);
+    expect(F.powInt(F.cbrt(x), -6)).toEqual(q('1/2'));
+    expect(() => F.powInt(zeroNode, -1)).toThrow('exact.powInt: 0 raised to the negative power k = -1');
+    expect(() => F.div(x, zeroNode)).toThrow(/exact\.div: division by zero \(argument b = .* is exactly 0\)/);
+    expect(() => F.sqrt(F.sub(q('1'), x))).toThrow(/exact\.sqrt: argument is negative \(1 - sqrt\(2\)\)/);
+    // rationals: min/max/abs by value
+    expect(F.min(q('1/3'), q('1/2'))).toEqual(q('1/3'));
+    expect(F.max(q('1/3'), q('1/2'))).toEqual(q('1/2'));
+    // the closed form up to 12 nodes, an enclosure past it
+    let w: Real = F.add(F.add(F.add(x, c), F.sqrt(q('5'))), q('1'));
+    expect(F.format(w)).toBe('sqrt(2) + cbrt(3) + sqrt(5) + 1');
+    w = F.add(w, q('1'));
+    expect(F.format(w)).toBe('sqrt(2) + cbrt(3) + sqrt(5) + 1 + 1');
+    w = F.add(w, q('1'));
+    expect(F.format(w)).toMatch(/^\[/);
   });
 });
