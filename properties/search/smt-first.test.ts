@@ -1,11 +1,11 @@
 /**
  * The SMT engine joined to the other engines: a search (and so an ablation row) asks it first;
  * a refutation is the search's witness with no sampling, a proof for every input settles the
- * search with no counterexample; tighten's bracket on (19) is the exact worst ratio 1/2.
+ * search with no counterexample (tighten's bracket: properties/prove/bracket.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { claimById } from '../../theory/index.ts';
-import { bracketConstant, releaseZ3 } from '../prove/index.ts';
+import { releaseZ3 } from '../prove/index.ts';
 import { ablationRow } from './ablate.ts';
 import { search } from './search.ts';
 
@@ -29,14 +29,5 @@ describe('SMT first', () => {
     expect(out.found).toBeUndefined();
     expect(out.cases).toBe(0);
     expect(ablationRow(claim, 'eta_rule', out).status).toBe('not-needed');
-  });
-});
-
-describe('SMT bracket (tighten)', () => {
-  it('brackets the constant of (19) on 1x1 quadratics at exactly 1/2: a witness at 1/2 and a proof of 1/2', async () => {
-    const b = (await bracketConstant(claimById('E19')!, { budgetMs: 30_000 }))!;
-    expect(b.lower?.ratio).toBe('1/2');
-    expect(b.upper).toMatchObject({ ratio: '1/2', class: 'm = n = r = 1 quadratics' });
-    expect(b.steps).toBeGreaterThan(1);
   });
 });
