@@ -7,7 +7,9 @@
  * evaluated exactly by evaluateCase). Every bracket must have lower <= upper.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rational } from '../../numeric/rational.ts';
 import { exact } from '../../numeric/real.ts';
+import type { Claim } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import type { SmtBracket } from '../../theory/results.ts';
@@ -90,7 +92,17 @@ describe('SMT bracket (tighten)', () => {
     expect(none.lower).toBeUndefined();
   });
 
-  it('no bracket for a claim with no encoding', async () => {
+  it('no bracket for a claim with no encoding, or one that reads its input numbers outside the field', async () => {
     expect(await bracket('RAC.EH')).toBeUndefined();
+    // x1 <= 1 with x1 read as a constant: a symbolic run would see one nominal x1 and could
+    // "prove" a bound on a ratio that is unbounded (x1 / 1 over x1 >= 0)
+    const A1 = claimById('A1')!;
+    const byValue: Claim = {
+      ...A1,
+      id: 'byValue',
+      scalar: undefined,
+      comparisons: (F, input) => [{ label: 'c', lhs: F.lift(Rational.parse(String((input as { x1: Rational }).x1))), rel: '<=', rhs: F.one }],
+    };
+    expect(await bracketConstant(byValue, { budgetMs: 5_000 })).toBeUndefined();
   });
 });
