@@ -4,7 +4,9 @@
  * exactly when x1 = x2 (worst ratio 1, reached); (15) on 2 x 2 symmetric M is tight at 1 and a
  * witness's ratio is recomputed here in float64 from its matrix; (19) on 1x1 quadratics has worst
  * ratio exactly 1/2; the printed AM-GM line amgm2 of (22) is false (its witness fails when
- * evaluated exactly by evaluateCase). Every bracket must have lower <= upper.
+ * evaluated exactly by evaluateCase). Every bracket must have lower <= upper. A solver `unknown`
+ * is planted through `opts.solve` where Z3 would have answered (no test can make Z3 run out of
+ * time without depending on the machine's speed): it must stop the bisection and prove nothing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rational } from '../../numeric/rational.ts';
@@ -15,6 +17,7 @@ import { claimById } from '../../theory/index.ts';
 import type { SmtBracket } from '../../theory/results.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
 import { bracketConstant, releaseZ3 } from './index.ts';
+import { solve } from './solve.ts';
 
 afterAll(releaseZ3);
 
@@ -104,5 +107,66 @@ describe('SMT bracket (tighten)', () => {
       comparisons: (F, input) => [{ label: 'c', lhs: F.lift(Rational.parse(String((input as { x1: Rational }).x1))), rel: '<=', rhs: F.one }],
     };
     expect(await bracketConstant(byValue, { budgetMs: 5_000 })).toBeUndefined();
+  });
+
+  type Outcome = Awaited<ReturnType<typeof solve>>;
+  const UNKNOWN: Outcome = { answer: 'unknown', ms: 0, reason: 'planted unknown' };
+  /** Z3's own answers, but `instead` at the calls whose 1-based index `plant` picks; `answers` logs what was returned. */
+  const planted = (plant: (call: number) => boolean, answers: string[] = [], instead: Outcome = UNKNOWN): typeof solve => {
+    let call = 0;
+    return async (...args) => {
+      const r = plant(++call) ? instead : await solve(...args);
+      answers.push(r.answer);
+      return r;
+    };
+  };
+
+  it('a solver unknown where the true answer is sat stops the bisection and proves no bound below the worst case (A1: ratio 1 at x1 = x2)', async () => {
+    const real: string[] = [];
+    const b0 = (await bracketConstant(claimById('A1')!, { budgetMs: 30_000, solve: planted(() => false, real) }))!;
+    // one path: c = 1 unsat, then c = 1/2 sat (AM-GM's equality case x1 = x2 has ratio 1 > 1/2)
+    expect(real).toEqual(['unsat', 'sat']);
+    expect(b0.upper?.ratio).toBe('1');
+    const b = (await bracketConstant(claimById('A1')!, { budgetMs: 30_000, solve: planted((k) => k === 2) }))!;
+    expect(b.stoppedAt).toBe('c = 1/2: planted unknown');
+    expect(b.steps).toBe(2);
+    // taking the unknown as unsat would "prove" ratio <= 1/2, below the equality case's 1
+    expect(b.upper).toMatchObject({ ratio: '1', value: 1 });
+    expect(b.lower).toBeUndefined();
+    // a sat answer whose model gives no input (no value for any variable): no witness, so unknown too
+    const noPoint = (await bracketConstant(claimById('A1')!, { budgetMs: 30_000, solve: planted((k) => k === 2, [], { answer: 'sat', ms: 0, model: {} }) }))!;
+    expect(noPoint.stoppedAt).toBe('c = 1/2: a model was found but no rational point near it is certified above c');
+    expect(noPoint.upper).toMatchObject({ ratio: '1', value: 1 });
+    expect(noPoint.lower).toBeUndefined();
+  });
+
+  it('an unknown on one path is no proof even when every other path is unsat ((19), three paths at c = 1)', async () => {
+    for (const at of [1, 3]) {
+      const answers: string[] = [];
+      const b = (await bracketConstant(claimById('E19')!, { budgetMs: 30_000, solve: planted((k) => k === at, answers) }))!;
+      expect(answers).toEqual(at === 1 ? ['unknown', 'unsat', 'unsat'] : ['unsat', 'unsat', 'unknown']);
+      expect(b.stoppedAt).toBe('c = 1: planted unknown');
+      expect(b.upper).toBeUndefined();
+      expect(b.steps).toBe(1);
+    }
+  });
+
+  it("an unknown at the closing step (amgm2's witnessed ratio tried as the bound) leaves that bound unproved", async () => {
+    const real: string[] = [];
+    const b0 = (await bracketConstant(claimById('L34.s22.amgm2')!, { budgetMs: 30_000, maxSteps: 1, solve: planted(() => false, real) }))!;
+    // one bisection step (c = 1: sat, and a class query for the witness), then the closing step
+    expect(b0.steps).toBe(2);
+    expect(real).toEqual(['sat', 'sat', 'sat']);
+    // the closing step's first query (Z3 answered sat on its first path) and every one after
+    const closing = real.length;
+    const answers: string[] = [];
+    const b = (await bracketConstant(claimById('L34.s22.amgm2')!, { budgetMs: 30_000, maxSteps: 1, solve: planted((k) => k >= closing, answers) }))!;
+    expect(b.steps).toBe(2);
+    expect(answers.slice(0, closing - 1)).toEqual(['sat', 'sat']);
+    expect(answers.slice(closing - 1).every((a) => a === 'unknown')).toBe(true);
+    expect(b.lower?.ratio).toBe(b0.lower?.ratio);
+    // the printed line is false and its ratio unbounded above the witness (a longer run finds more):
+    // the witnessed ratio is no bound, and an unknown must not make it one
+    expect(b.upper).toBeUndefined();
   });
 });

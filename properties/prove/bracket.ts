@@ -38,10 +38,12 @@ interface Step {
   reason?: string;
 }
 
-async function ask(z3: Z3, claim: Claim, enc: Encoding, paths: PathQuery[], c: Rational, deadline: number): Promise<Step> {
+type Solve = typeof solve;
+
+async function ask(z3: Z3, query: Solve, claim: Claim, enc: Encoding, paths: PathQuery[], c: Rational, deadline: number): Promise<Step> {
   let unknown: string | undefined;
   for (const p of paths) {
-    const r = await solve(z3, [...p.constraints, ...p.assumptionTerms, exceeds(z3, p, c)], p.F.inputs, deadline - performance.now());
+    const r = await query(z3, [...p.constraints, ...p.assumptionTerms, exceeds(z3, p, c)], p.F.inputs, deadline - performance.now());
     if (r.answer === 'unsat') continue;
     if (r.answer === 'unknown') {
       unknown ??= r.reason;
@@ -70,13 +72,19 @@ function simpleNear(x: number): Rational {
   return Rational.fromNumber(Math.round(x / 2 ** e) * 2 ** e);
 }
 
-export async function bracketConstant(claim: Claim, opts: { budgetMs: number; maxSteps?: number }): Promise<SmtBracket | undefined> {
+/**
+ * `opts.solve` replaces the solver query (solve.ts) for every step: bracket.test.ts plants an
+ * `unknown` where Z3 would answer, which no test could otherwise reach without depending on the
+ * machine's speed.
+ */
+export async function bracketConstant(claim: Claim, opts: { budgetMs: number; maxSteps?: number; solve?: Solve }): Promise<SmtBracket | undefined> {
   const encs = encodingsFor(claim, new Set());
   const cls = encs.find((e) => e.kind === 'class');
   // upper bounds from the scalar form where there is one (they hold for every input), else the class
   const up = encs.find((e) => e.kind === 'scalar') ?? cls;
   if (!up) return undefined;
   const z3 = await loadZ3();
+  const query = opts.solve ?? solve;
   const t0 = performance.now();
   const deadline = t0 + opts.budgetMs;
   const pathsOf = (enc: Encoding | undefined): PathQuery[] | undefined => {
@@ -100,7 +108,7 @@ export async function bracketConstant(claim: Claim, opts: { budgetMs: number; ma
   let c = Rational.ONE;
   for (let k = 0; k < (opts.maxSteps ?? 12) && performance.now() < deadline; k++) {
     out.steps++;
-    const r = await ask(z3, claim, up, upPaths, c, deadline);
+    const r = await ask(z3, query, claim, up, upPaths, c, deadline);
     if (r.answer === 'unknown') {
       out.stoppedAt = `c = ${c}: ${r.reason ?? 'unknown'}`;
       break;
@@ -111,7 +119,7 @@ export async function bracketConstant(claim: Claim, opts: { budgetMs: number; ma
     } else {
       notBelow = Math.max(notBelow ?? -Infinity, c.toNumber());
       // a witness from the class: the upper encoding's own model, or a separate class query
-      const w = r.lower ?? (cls && clsPaths && up !== cls ? (await ask(z3, claim, cls, clsPaths, c, Math.min(deadline, performance.now() + opts.budgetMs / 4))).lower : undefined);
+      const w = r.lower ?? (cls && clsPaths && up !== cls ? (await ask(z3, query, claim, cls, clsPaths, c, Math.min(deadline, performance.now() + opts.budgetMs / 4))).lower : undefined);
       if (w) {
         const v = typeof w.ratio === 'number' ? w.ratio : w.ratio.toNumber();
         if (lo === undefined || v > lo) {
@@ -132,7 +140,7 @@ export async function bracketConstant(claim: Claim, opts: { budgetMs: number; ma
   const exactLo = out.lower && /^-?\d+(\/\d+)?$/.test(out.lower.ratio) ? Rational.parse(out.lower.ratio) : undefined;
   if (exactLo && (!hi || exactLo.lt(hi)) && performance.now() < deadline) {
     out.steps++;
-    const r = await ask(z3, claim, up, upPaths, exactLo, deadline);
+    const r = await ask(z3, query, claim, up, upPaths, exactLo, deadline);
     if (r.answer === 'unsat') out.upper = { ratio: exactLo.toString(), value: exactLo.toNumber(), class: up.kind === 'scalar' ? 'all inputs' : up.text };
   }
   out.timeMs = performance.now() - t0;
