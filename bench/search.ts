@@ -220,7 +220,7 @@ async function tightness(ids: string[], short: number, long: number, log: (s: st
       const a = (await tightenClaims({ claims: [claim], seconds: short, seed: 1, pool: () => pool })).rows[0]!;
       const b = (await tightenClaims({ claims: [claim], seconds: long, seed: 2, pool: () => pool })).rows[0]!;
       // the claim's constant as found (the quantity tighten maximises; the side ratio for proof lines)
-      const val = (r: typeof a) => r.constant?.found ?? r.worstRatio;
+      const val = (r: typeof a) => r.constant?.found ?? r.worstRatio ?? Number.NaN;
       const gap = (100 * Math.abs(val(b) - val(a))) / Math.abs(val(b));
       out.push({
         claim: id,
@@ -232,7 +232,7 @@ async function tightness(ids: string[], short: number, long: number, log: (s: st
         ...(b.constant?.certified ?? b.worstRatioCertified ? { longCertified: (b.constant?.certified ?? b.worstRatioCertified)! } : {}),
         gapPercent: gap,
       });
-      log(`  ${id}: ${short} s -> ${a.worstRatio.toPrecision(8)}, ${long} s -> ${b.worstRatio.toPrecision(8)} (gap ${gap.toFixed(3)} %)`);
+      log(`  ${id}: ${short} s -> ${val(a).toPrecision(8)}, ${long} s -> ${val(b).toPrecision(8)} (gap ${gap.toFixed(3)} %)`);
     }
   } finally {
     await pool.close();

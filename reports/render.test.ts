@@ -176,6 +176,18 @@ describe('sections appear only when their results exist', () => {
     expect(r.html).toContain('loracheck verify');
   });
 
+  it('a tightness row with no case evaluated (only its SMT bracket) loads without a warning, says so, and is in no summary list', () => {
+    const d = tmp();
+    const t = JSON.parse(readFileSync(join(FIXTURE_DIR, 'tighten.json'), 'utf8'));
+    // what tighten writes when its budget ends before the first case: no ratio, evaluations 0
+    t.rows = [{ claim: 'A1', paperRatio: 1, restarts: 0, evaluations: 0, seconds: 0.3, smt: { class: 'w1 : w2 = 1 : 1', steps: 1, timeMs: 1100, upper: { ratio: '1', value: 1, class: 'w1 : w2 = 1 : 1' } } }];
+    writeFileSync(join(d, 'tighten.json'), JSON.stringify(t));
+    const r = buildReport(d, { now: NOW });
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('no case evaluated within the budget');
+    expect(r.html).not.toMatch(/NaN/);
+  });
+
   it('a corrupt file gives a warning section, and the rest of the report', () => {
     const d = tmp();
     writeFixtures(d, ['tighten.json']);

@@ -291,8 +291,8 @@ export interface TightnessRow {
   claim: string;
   /** Which comparison of the claim (label), when the claim has several. */
   label?: string;
-  /** Worst lhs / rhs found (for <=), as a double. */
-  worstRatio: number;
+  /** Worst lhs / rhs found (for <=), as a double; absent when the search evaluated no case within its budget (the row then carries only the SMT bracket). */
+  worstRatio?: number;
   /** The same ratio re-evaluated exactly (or as an enclosure). */
   worstRatioCertified?: string;
   /** What the paper's constant allows: 1. */
@@ -952,7 +952,7 @@ export const RESULT_SCHEMAS: Readonly<Record<ResultFile['kind'], Spec>> = {
         smt: opt(SMT_BRACKET),
         claim: 'string',
         label: opt('string'),
-        worstRatio: 'number',
+        worstRatio: opt('number'),
         worstRatioCertified: opt('string'),
         floatArtefacts: opt('count'),
         paperRatio: opt('number'),

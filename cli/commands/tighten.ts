@@ -81,7 +81,7 @@ export const command: Command = {
         if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);
         if (k?.conjecture) console.log(`  conjecture (matches to ${k.conjecture.matchedDigits} digits, not proved): ${k.direction} = ${k.conjecture.form}`);
         if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
-        if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
+        if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${row.worstRatio !== undefined && Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
         if (row.label) console.log(`  ${row.label}`);
         if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
         const artefacts = row.floatArtefacts;

@@ -101,7 +101,7 @@ async function tightenOne(
   if (ticker) clearInterval(ticker);
   opts.signal?.removeEventListener('abort', onAbort);
   const seconds = (Date.now() - start) / 1000;
-  const row: TightnessRow = { claim: claim.id, worstRatio: Number.NaN, paperRatio: 1, restarts, evaluations, seconds };
+  const row: TightnessRow = { claim: claim.id, paperRatio: 1, restarts, evaluations, seconds };
   // float64 optima that certified arithmetic did not bear out (rounding, not the inequality)
   if (artefacts) row.floatArtefacts = artefacts;
   if (best) {

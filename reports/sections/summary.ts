@@ -124,7 +124,8 @@ function tightness(m: Model): Html {
   const constants = declared.length
     ? html`<li>constants printed vs found: ${declared.map((r, i) => html`${i ? '; ' : ''}<code class="id">${r.claim}</code> ${r.constant!.printed} vs ${ratio(r.constant!.found, 4)}${r.constant!.conjecture ? html` (= ${r.constant!.conjecture.form}?)` : ''}`)}</li>`
     : '';
-  const rows = [...m.tightness].filter((r) => !r.constant?.declared).sort((a, b) => b.worstRatio - a.worstRatio);
+  // a row with no ratio (no case evaluated within the budget) is in none of the lists
+  const rows = [...m.tightness].filter((r): r is typeof r & { worstRatio: number } => !r.constant?.declared && r.worstRatio !== undefined).sort((a, b) => b.worstRatio - a.worstRatio);
   const over = rows.filter((r) => r.worstRatio > (r.paperRatio ?? 1));
   const tight = rows.filter((r) => r.worstRatio <= (r.paperRatio ?? 1) && r.worstRatio >= 0.99 * (r.paperRatio ?? 1));
   const loose = rows.filter((r) => r.worstRatio < 0.5 * (r.paperRatio ?? 1));

@@ -49,7 +49,7 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'claim', cell: claimLink },
     { head: 'quantity', cell: (r) => (k(r) ? (k(r)!.declared ? k(r)!.quantity : html`<span class="dim">lhs / rhs as printed</span>`) : html`<span class="dim">—</span>`), cls: 'wrap' },
     { head: 'printed', cell: (r) => (k(r) ? html`${direction(k(r)!)} <code class="exact">${k(r)!.printed}</code>` : num(r.paperRatio ?? 1)), cls: 'num', title: "the paper's constant: the quantity's sup is at most it (inf at least it)" },
-    { head: 'found', cell: (r) => (k(r) ? ratio(k(r)!.found, 8) : ratio(r.worstRatio, 6)), cls: 'num', title: 'the worst value of the quantity that targeted search found (a bound on the true worst case from one side only)' },
+    { head: 'found', cell: (r) => (k(r) ? ratio(k(r)!.found, 8) : r.worstRatio === undefined ? html`<span class="dim">no case evaluated within the budget</span>` : ratio(r.worstRatio, 6)), cls: 'num', title: 'the worst value of the quantity that targeted search found (a bound on the true worst case from one side only)' },
     { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'wrap' },
     { head: 'gap', cell: (r) => (k(r)?.gap !== undefined ? num(k(r)!.gap, 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
     { head: 'reading', cell: (r) => (k(r) ? reading(k(r)!) : html`<span class="dim">—</span>`) },
@@ -80,12 +80,12 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'time', cell: (r) => duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined), cls: 'num' },
     { head: 'witness', cell: (r, i) => (r.witness ? html`<a href="#${anchor('tight', r.claim, i)}">${r.witness.sizes ?? 'input'}</a>` : html`<span class="dim">—</span>`) },
   ];
-  const broken = (r: Sourced<TightnessRow>) => (r.constant?.gap !== undefined ? r.constant.gap < 1 - 1e-12 : r.worstRatio > (r.paperRatio ?? 1));
+  const broken = (r: Sourced<TightnessRow>) => (r.constant?.gap !== undefined ? r.constant.gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1));
   const body = table(cols, rows, { cls: 'data tightness', rowData: (r) => ({ claim: r.claim }), rowClass: (r) => (broken(r) ? 'row-bad' : '') });
   const witnesses = rows
     .map((r, i) =>
       r.witness
-        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><code class="id">${r.claim}</code>${r.constant?.label ? html` (${r.constant.label})` : r.label ? html` (${r.label})` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : r.worstRatio, r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
+        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><code class="id">${r.claim}</code>${r.constant?.label ? html` (${r.constant.label})` : r.label ? html` (${r.label})` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN), r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
         : '',
     )
     .filter(Boolean);
