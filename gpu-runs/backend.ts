@@ -228,6 +228,15 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
   throw new BackendUnavailable(`no TensorFlow.js backend could be initialised (${reasonsSkipped.join('; ')})`);
 }
 
+/**
+ * Whether a backend runs on a GPU: tfjs-node-gpu, or webgpu on a hardware adapter (SwiftShader
+ * and llvmpipe are software). `loracheck verify` adds its runs at LLM-layer sizes only there
+ * (or when asked to with --at-scale on).
+ */
+export function onGpu(b: Pick<Backend, 'name' | 'adapter'>): boolean {
+  return b.name === 'gpu' || (b.name === 'webgpu' && b.adapter !== undefined && !b.adapter.software);
+}
+
 /** "wasm (SIMD, 1 thread); skipped gpu: ..., native: ..." — what `train` prints. */
 export function describeBackend(b: Backend): string {
   return b.reasonsSkipped.length ? `${b.detail}; skipped ${b.reasonsSkipped.join('; ')}` : b.detail;

@@ -12,7 +12,7 @@
  *    stays behind as a truncated trace, and an earlier trace at `out` is untouched.
  * Every problem with a request is a TrainInputError (the CLI's exit 2).
  */
-import { BackendUnavailable, chooseBackend, type Backend, type BackendChoice } from './backend.ts';
+import { BackendUnavailable, chooseBackend, onGpu, type Backend, type BackendChoice } from './backend.ts';
 import { DatasetError } from './data/dataset.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from './data/fmnist.ts';
 import { MethodError, checkMethod } from './methods.ts';
@@ -41,6 +41,26 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
     if (e instanceof BackendUnavailable) throw new TrainInputError(e.message);
     throw e;
   }
+}
+
+/**
+ * Whether `loracheck verify` trains at LLM-layer sizes (its at-scale runs): `auto` where the
+ * backend train's `auto` picks is a GPU (onGpu), `on` on whatever it picks, `off` never. `why`
+ * is the line verify prints.
+ */
+export async function atScaleChoice(mode: 'auto' | 'on' | 'off'): Promise<{ run: boolean; why: string }> {
+  if (mode === 'off') return { run: false, why: 'skipped (--at-scale off)' };
+  let b: Backend;
+  try {
+    b = await openBackend('auto');
+  } catch (e) {
+    if (!(e instanceof TrainInputError)) throw e;
+    return { run: false, why: `skipped: no backend (${e.message})` };
+  }
+  const where = oneLine(b.adapter ? `${b.name} on ${b.adapter.label}` : b.detail);
+  if (onGpu(b)) return { run: true, why: `on the GPU: ${where}` };
+  if (mode === 'on') return { run: true, why: `on ${where}, not a GPU (--at-scale on): slow, about a second a step at 4096 x 4096 under wasm on a 2-core machine` };
+  return { run: false, why: `skipped: train's auto picks ${where}, not a GPU (--at-scale on runs them there anyway, slowly)` };
 }
 
 /** What `train` was asked for (its flags, parsed). */

@@ -29,7 +29,7 @@ export function traceEntryLines(e: TraceVerifyEntry): string[] {
   const h = e.header;
   const last = e.series.t.length ? e.series.t[e.series.t.length - 1] : undefined;
   const lines = [
-    `${oneLine(e.file)}: ${text(h.workload)}, rule ${text(h.rule)}, ${h.batch === 'full' ? 'full batch' : `batch ${text(h.batch)}`}, L ${text(h.L)}, ${last !== undefined ? `records t = 0..${last}` : 'no records'}`,
+    `${oneLine(e.file)}: ${text(h.workload)}${typeof h.m === 'number' && typeof h.n === 'number' ? ` ${h.m} x ${h.n}` : ''}${typeof h.method === 'string' && h.method !== 'lora' ? `, method ${text(h.method)}` : ''}, rule ${text(h.rule)}, ${h.batch === 'full' ? 'full batch' : `batch ${text(h.batch)}`}, L ${text(h.L)}, ${last !== undefined ? `records t = 0..${last}` : 'no records'}`,
   ];
   if (e.truncated) lines.push(`  TRUNCATED: no summary line${e.partialLastLine ? ' (last line cut mid-write, ignored)' : ''}; the run was killed or is still running, every verdict covers only the records read`);
   if (e.interrupted) lines.push(`  interrupted: the run was stopped after ${text(e.summary?.steps)} of ${text(h.steps)} planned steps`);

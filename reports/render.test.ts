@@ -103,7 +103,7 @@ describe('the full fixture set', () => {
 
   it('shows a truncated run and the steps the recorded precision could not resolve, in the traces and at a glance', () => {
     const traces = full.html.slice(full.html.indexOf('<section id="traces"'));
-    const wide = traces.slice(traces.indexOf('synthetic-quadratic-wide'));
+    const wide = traces.slice(traces.indexOf('<h3>synthetic-quadratic-wide'));
     const group = wide.slice(0, wide.indexOf('</article>'));
     expect(group).toContain('<span aria-hidden="true">✂</span> truncated</span>');
     expect(group).toContain('no summary line');
@@ -130,6 +130,20 @@ describe('the GPU that made a trace', () => {
     expect(traces).toContain('<div class="small dim">nvidia-h200 &lt;b&gt;x&lt;/b&gt;; direct Dawn kernels</div>');
     expect(traces).toContain('<div class="small dim">swiftshader (software adapter)</div>');
     expect(traces).not.toContain('<b>x</b>');
+  });
+
+  it('says when no trace is at LLM-layer size (naming the largest), and names the largest when one is', () => {
+    const d = tmp();
+    const doc = traceFile();
+    writeFileSync(join(d, 'verify-trace.json'), JSON.stringify(doc));
+    const small = buildReport(d, { now: NOW }).html;
+    // the fixture's largest W is synthetic-quadratic-wide, 6 x 4 at rank 2
+    expect(small).toMatch(/No trace here is at the size of an LLM layer \(4096 × 4096 and up\); the largest is synthetic-quadratic-wide <span class="num">6<\/span> × <span class="num">4<\/span> \(r = 2\), on cpu\./);
+    doc.traces[1] = { ...doc.traces[1]!, header: { ...doc.traces[1]!.header, workload: 'quadratic', m: 4096, n: 8192, backend: 'webgpu', adapter: { label: 'nvidia-h200', software: false } } };
+    writeFileSync(join(d, 'verify-trace.json'), JSON.stringify(doc));
+    const big = buildReport(d, { now: NOW }).html;
+    expect(big).toMatch(/Largest trace: quadratic <span class="num">4,096<\/span> × <span class="num">8,192<\/span> \(r = 1\), on webgpu on nvidia-h200, at the size of an LLM layer/);
+    expect(big).not.toContain('No trace here is at the size of an LLM layer');
   });
 });
 

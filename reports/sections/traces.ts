@@ -164,11 +164,32 @@ ${tol ? html`<p class="small dim">--tol override: every recorded scalar taken as
 </article>`;
 }
 
+/** m x n of an LLM layer (a 4096-wide transformer's projection): the size the at-scale runs start at. */
+const LLM_LAYER = 4096 * 4096;
+
+/** The largest trace (m x n of W) and whether any reaches an LLM layer's size; where none does, how to get one. */
+function scaleNote(m: Model): Html {
+  let best: { run: TraceRun; size: number } | undefined;
+  for (const g of m.traces)
+    for (const run of g.runs) {
+      const { m: rows, n: cols } = run.entry.header;
+      if (typeof rows !== 'number' || typeof cols !== 'number') continue;
+      if (!best || rows * cols > best.size) best = { run, size: rows * cols };
+    }
+  if (!best) return html``;
+  const h = best.run.entry.header;
+  const a = (h as { adapter?: { label?: unknown } }).adapter;
+  const where = `${String(h.backend ?? '?')}${a && typeof a.label === 'string' ? ` on ${a.label}` : ''}`;
+  const what = html`${String(h.workload ?? 'unnamed workload')} ${count(h.m)} × ${count(h.n)}${(h.r ?? h.rank) !== undefined ? ` (r = ${String(h.r ?? h.rank)})` : ''}, on ${where}`;
+  if (best.size >= LLM_LAYER) return html`<p class="small">Largest trace: ${what}, at the size of an LLM layer (4096 × 4096 and up).</p>`;
+  return html`<p class="small">${badge('not run', 'no trace at LLM-layer size')} No trace here is at the size of an LLM layer (4096 × 4096 and up); the largest is ${what}. <code>loracheck verify</code> adds LoRA on the quadratic at 4096 × 4096 and 8192 × 8192, and the RAC-LoRA family at 4096 × 4096, where it finds a GPU (<code>loracheck backends</code>); <code>--at-scale on</code> runs them on any backend.</p>`;
+}
+
 export function tracesSection(m: Model): Section | undefined {
   if (!m.traces.length) return undefined;
   return {
     id: 'traces',
     title: 'Training traces',
-    body: html`<p class="lead">Runs of one workload that differ only in the step rule share each chart (one colour per run; bounds dashed in the run's colour). Bounds are drawn where they apply: the GV and T10 bounds are proved for the step size of (8). A step is <em>unresolved</em> when the margin its claim promises (for L34 the decrease (η/4)‖∇J‖²) is below the rounding noise of the recorded numbers (from the trace's dtype): passing it says nothing, so a claim with more than 10 % unresolved steps is <em>undecided</em>, not verified. A <em>truncated</em> trace has no summary line: its verdicts cover only the steps recorded before the run was killed.</p>${m.traces.map(groupBlock)}`,
+    body: html`<p class="lead">Runs of one workload that differ only in the step rule share each chart (one colour per run; bounds dashed in the run's colour). Bounds are drawn where they apply: the GV and T10 bounds are proved for the step size of (8). A step is <em>unresolved</em> when the margin its claim promises (for L34 the decrease (η/4)‖∇J‖²) is below the rounding noise of the recorded numbers (from the trace's dtype): passing it says nothing, so a claim with more than 10 % unresolved steps is <em>undecided</em>, not verified. A <em>truncated</em> trace has no summary line: its verdicts cover only the steps recorded before the run was killed.</p>${scaleNote(m)}${m.traces.map(groupBlock)}`,
   };
 }
