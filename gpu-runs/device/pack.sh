@@ -22,7 +22,11 @@ PKGS=(tsx esbuild @esbuild/linux-x64
   @tensorflow/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-backend-webgpu
   @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-layers @tensorflow/tfjs-data @tensorflow/tfjs-converter
   @tensorflow/tfjs-backend-webgl long seedrandom webgpu
-  decimal.js fast-check pure-rand ml-matrix is-any-array ml-array-rescale ml-array-max ml-array-min katex)
+  decimal.js fast-check pure-rand ml-matrix is-any-array ml-array-rescale ml-array-max ml-array-min katex
+  # what the main job (loracheck verify, run.sh's LORACHECK_DEVICE_ONLY=verify) adds: the SMT
+  # solver, mathjs for the loss expressions, the embedded penguins data
+  z3-solver async-mutex tslib mathjs @babel/runtime complex.js fraction.js typed-function escape-latex
+  javascript-natural-sort tiny-emitter vega-datasets)
 
 [ -d "$ROOT/node_modules/@tensorflow/tfjs-backend-webgpu" ] || { echo "pack.sh: run npm install first" >&2; exit 2; }
 rm -rf "$OUT" && mkdir -p "$OUT/debs"
@@ -47,6 +51,11 @@ for d in "$nm"/@tensorflow/*/; do
 done
 find "$nm/webgpu/dist" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
 rm -rf "$nm/webgpu/build" "$nm/katex/fonts" "$nm/katex/contrib" "$nm/katex/src"
+# z3-solver: the Node build only; mathjs: its ES modules only (what tsx imports); vega-datasets:
+# the penguins data only (gpu-runs/data/penguins.ts)
+rm -rf "$nm/z3-solver/build/browser.js" "$nm/mathjs/lib/browser" "$nm/mathjs/lib/cjs" "$nm/mathjs/types" "$nm/mathjs/bin"
+find "$nm/vega-datasets/data" -mindepth 1 ! -name penguins.json -exec rm -rf {} +
+rm -rf "$nm/vega-datasets/src"
 find "$nm" \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -iname '*.md' -o -name 'LICENSE*' -o -name test -o -name tests -o -name __tests__ \) -prune -exec rm -rf {} +
 tar -C "$tmp" -cf - node_modules | xz -6 -T0 > "$OUT/node_modules.tar.xz"
 

@@ -27,6 +27,9 @@
 #   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
 #                                    at 4096, a cola trace and 8192 x 8192 r = 64, each verified (about 4-5 min)
+#   LORACHECK_DEVICE_ONLY=verify     after the set-up, the main job as a user runs it: loracheck verify --quick,
+#                                    which adds its at-scale runs where it finds the GPU (report.html, verify/);
+#                                    LORACHECK_DEVICE_VERIFY_ARGS adds flags (rehearsal: "--at-scale on --scale-size 64")
 #   LORACHECK_DEVICE_FORCE_NODE=1    use the packed Node even where one is installed
 #   LORACHECK_BENCH_GPU_SOFTWARE=1   (passed through) let the bench time a software adapter
 #   LORACHECK_DEVICE_DEADLINE=S      seconds the whole script may take (default 560)
@@ -174,6 +177,13 @@ fi
 # softmax regression 60000 x 784, r = 8: direct vs the tfjs trainer vs PyTorch eager (bench/webgpu-softmax.ts)
 if [ "${LORACHECK_DEVICE_ONLY:-}" = softmax ]; then
   stage softmax 240 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"
+  finish
+  exit 0
+fi
+# the main job (cli/commands/verify.ts) on this machine: its at-scale runs come in where auto finds the GPU
+if [ "${LORACHECK_DEVICE_ONLY:-}" = verify ]; then
+  stage verify 400 "$OUT/verify.txt" verify --quick --results "$OUT/verify" --out "$OUT/report.html" ${LORACHECK_DEVICE_VERIFY_ARGS:-}
+  xz -f "$OUT"/verify/traces/*.jsonl 2> /dev/null
   finish
   exit 0
 fi
