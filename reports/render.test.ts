@@ -144,6 +144,10 @@ describe('the GPU that made a trace', () => {
     const big = buildReport(d, { now: NOW }).html;
     expect(big).toMatch(/Largest trace: quadratic <span class="num">4,096<\/span> × <span class="num">8,192<\/span> \(r = 1\), on webgpu on nvidia-h200, at the size of an LLM layer/);
     expect(big).not.toContain('No trace here is at the size of an LLM layer');
+    // the glance says it too, in one line
+    const glance = (page: string) => page.slice(page.indexOf('<section id="glance"'), page.indexOf('<section id="summary"'));
+    expect(glance(small)).toMatch(/no trace at LLM-layer size \(4096 × 4096 and up\): the largest is synthetic-quadratic-wide/);
+    expect(glance(big)).toMatch(/largest trace quadratic <span class="num">4,096<\/span> × <span class="num">8,192<\/span> \(r = 1\), on webgpu on nvidia-h200 \(LLM-layer size\)/);
   });
 });
 

@@ -9,6 +9,7 @@ import { failing, type ClaimView, type Model, type OverallVerdict } from '../mod
 import { table } from '../tables.ts';
 import { relText } from '../witness.ts';
 import type { Section } from '../page.ts';
+import { largestTrace } from './traces.ts';
 
 export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
 
@@ -147,7 +148,9 @@ function traces(m: Model): Html {
     const list = (xs: Html[]) => xs.map((v, i) => html`${i ? '; ' : ''}${v}`);
     return html`<li><a href="#${anchor('trace', g.key)}">${g.title}</a>: ${plural(g.runs.length, 'run')} (${g.runs.map((r, i) => html`${i ? ', ' : ''}${r.label}`)}); ${viol.length ? html`${badge('violated')} ${list(viol)}` : html`no bound violated`}${undecided.length ? html`; ${badge('undecided')} ${list(undecided)}` : ''}${truncated.length ? html`; ${badge('truncated')} ${list(truncated)} (no summary line: verdicts cover a prefix)` : ''}</li>`;
   });
-  return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}</ul></div>`;
+  const big = largestTrace(m);
+  const scale = big ? html`<li class="small">${big.atScale ? html`largest trace ${big.what} (LLM-layer size)` : html`${badge('not run', 'no trace at LLM-layer size')} no trace at LLM-layer size (4096 × 4096 and up): the largest is ${big.what} (<a href="#traces">why</a>)`}</li>` : '';
+  return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}${scale}</ul></div>`;
 }
 
 export function glanceSection(m: Model): Section | undefined {

@@ -167,8 +167,8 @@ ${tol ? html`<p class="small dim">--tol override: every recorded scalar taken as
 /** m x n of an LLM layer (a 4096-wide transformer's projection): the size the at-scale runs start at. */
 const LLM_LAYER = 4096 * 4096;
 
-/** The largest trace (m x n of W) and whether any reaches an LLM layer's size; where none does, how to get one. */
-function scaleNote(m: Model): Html {
+/** The largest trace (m x n of W), as "workload m × n (r = ...), on backend", and whether it reaches an LLM layer's size. */
+export function largestTrace(m: Model): { what: Html; atScale: boolean } | undefined {
   let best: { run: TraceRun; size: number } | undefined;
   for (const g of m.traces)
     for (const run of g.runs) {
@@ -176,13 +176,20 @@ function scaleNote(m: Model): Html {
       if (typeof rows !== 'number' || typeof cols !== 'number') continue;
       if (!best || rows * cols > best.size) best = { run, size: rows * cols };
     }
-  if (!best) return html``;
+  if (!best) return undefined;
   const h = best.run.entry.header;
   const a = (h as { adapter?: { label?: unknown } }).adapter;
   const where = `${String(h.backend ?? '?')}${a && typeof a.label === 'string' ? ` on ${a.label}` : ''}`;
   const what = html`${String(h.workload ?? 'unnamed workload')} ${count(h.m)} × ${count(h.n)}${(h.r ?? h.rank) !== undefined ? ` (r = ${String(h.r ?? h.rank)})` : ''}, on ${where}`;
-  if (best.size >= LLM_LAYER) return html`<p class="small">Largest trace: ${what}, at the size of an LLM layer (4096 × 4096 and up).</p>`;
-  return html`<p class="small">${badge('not run', 'no trace at LLM-layer size')} No trace here is at the size of an LLM layer (4096 × 4096 and up); the largest is ${what}. <code>loracheck verify</code> adds LoRA on the quadratic at 4096 × 4096 and 8192 × 8192, and the RAC-LoRA family at 4096 × 4096, where it finds a GPU (<code>loracheck backends</code>); <code>--at-scale on</code> runs them on any backend.</p>`;
+  return { what, atScale: best.size >= LLM_LAYER };
+}
+
+/** Where no trace is at LLM-layer size, how to get one. */
+function scaleNote(m: Model): Html {
+  const big = largestTrace(m);
+  if (!big) return html``;
+  if (big.atScale) return html`<p class="small">Largest trace: ${big.what}, at the size of an LLM layer (4096 × 4096 and up).</p>`;
+  return html`<p class="small">${badge('not run', 'no trace at LLM-layer size')} No trace here is at the size of an LLM layer (4096 × 4096 and up); the largest is ${big.what}. <code>loracheck verify</code> adds LoRA on the quadratic at 4096 × 4096 and 8192 × 8192, and the RAC-LoRA family at 4096 × 4096, where it finds a GPU (<code>loracheck backends</code>); <code>--at-scale on</code> runs them on any backend.</p>`;
 }
 
 export function tracesSection(m: Model): Section | undefined {
