@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../main.ts';
 import { plan, withFmnist } from './verify.ts';
 import { fmnistAvailable } from '../../gpu-runs/data/fmnist.ts';
@@ -70,8 +70,18 @@ describe('loracheck verify (the main job)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loracheck-verify-'));
     const out = join(dir, 'report.html');
     // the at-scale runs forced on this CPU machine, at a stand-in size (64 x 64 and 128 x 128)
-    const code = await main(['verify', '--budget', '0.02', '--no-fmnist', '--seed', '5', '--results', dir, '--out', out, '--at-scale', 'on', '--scale-size', '64']);
+    const log = vi.spyOn(console, 'log');
+    let code: number;
+    let lines: string[];
+    try {
+      code = await main(['verify', '--budget', '0.02', '--no-fmnist', '--seed', '5', '--results', dir, '--out', out, '--at-scale', 'on', '--scale-size', '64']);
+    } finally {
+      lines = log.mock.calls.map((c) => String(c[0]));
+      log.mockRestore();
+    }
     expect(code).toBe(0);
+    // the replay line repeats what changes the plan
+    expect(lines.filter((l) => l.startsWith('Replay:'))).toEqual(['Replay: npx loracheck verify --seed 5 --budget 0.02 --at-scale on --scale-size 64']);
     expect(existsSync(out)).toBe(true);
     const files = readdirSync(dir);
     for (const f of ['prove.json', 'check.json', 'ablate.json', 'tighten.json', 'verify-trace.json']) expect(files).toContain(f);
