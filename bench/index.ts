@@ -15,6 +15,8 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'webgpu-direct': async () => (await import('./webgpu-direct.ts')).suite,
   // the trainer's softmax-regression step dispatched straight on Dawn, checked against the trainer, with counts
   'webgpu-softmax': async () => (await import('./webgpu-softmax.ts')).suite,
+  // RAC-LoRA's per-step sketch: drawn on the main thread vs ahead on worker threads (gpu-runs/sketch-draw.ts)
+  'rac-sketch': async () => (await import('./rac-sketch.ts')).suite,
   search: async () => (await import('./search.ts')).suite,
   properties: async () => (await import('./properties.ts')).suite,
   traces: async () => (await import('./traces.ts')).suite,

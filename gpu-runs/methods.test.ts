@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symmetricEigenvaluesF64 } from '../numeric/matrix-f64.ts';
 import { chooseBackend, type Backend, type BackendName } from './backend.ts';
-import { sketchGram } from './methods.ts';
+import { sketchGram } from './sketch-draw.ts';
 import { Rng } from './rng.ts';
 import { parseRule } from './rules.ts';
 import { parseTrace } from './trace-reader.ts';

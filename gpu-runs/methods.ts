@@ -40,10 +40,9 @@
  * the loss's own constant (<c>/L): (8) is a rule for LoRA's J(V), not for these updates.
  */
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { float64 } from '../numeric/float64.ts';
-import { pinv } from '../numeric/linalg.ts';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
+import { drawSketchData, SketchAhead, sketchAheadWorkers, type SketchData } from './sketch-draw.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
 import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
 import { axpyWebgpu, planSizes, recordKernelApplies, recordPlan, rowSquaresApply, rowSquaresWebgpu, stepRecordWebgpu, updateWebgpu } from './step-webgpu.ts';
@@ -112,69 +111,12 @@ interface SketchPair {
   Gp: Tensor2D;
 }
 
-/**
- * The r x r Gram matrix of a sketch in float64 (S^T S for a left sketch, m x r; S S^T for a
- * right one, r x n; `len` is m or n): entry (a, b) sums the products over the long index in
- * ascending order, one running sum per entry (the columns of a left sketch are first copied out
- * contiguously, which changes no sum).
- */
-export function sketchGram(data: Float32Array, len: number, r: number, side: Sketch): Float64Array {
-  let cols = data;
-  if (side === 'left') {
-    // S[i, a] at i * r + a: column a to a contiguous run
-    cols = new Float32Array(len * r);
-    for (let i = 0; i < len; i++) for (let a = 0; a < r; a++) cols[a * len + i] = data[i * r + a]!;
-  }
-  const gram = new Float64Array(r * r);
-  const put = (a: number, b: number, s: number) => {
-    gram[a * r + b] = s;
-    gram[b * r + a] = s;
-  };
-  for (let a = 0; a < r; a++) {
-    const oa = a * len;
-    let b = a;
-    // four entries of row a at once (one load of column a for four products)
-    for (; b + 3 < r; b += 4) {
-      const o0 = b * len;
-      const o1 = o0 + len;
-      const o2 = o1 + len;
-      const o3 = o2 + len;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < len; i++) {
-        const x = cols[oa + i]!;
-        s0 += x * cols[o0 + i]!;
-        s1 += x * cols[o1 + i]!;
-        s2 += x * cols[o2 + i]!;
-        s3 += x * cols[o3 + i]!;
-      }
-      put(a, b, s0);
-      put(a, b + 1, s1);
-      put(a, b + 2, s2);
-      put(a, b + 3, s3);
-    }
-    for (; b < r; b++) {
-      const ob = b * len;
-      let s = 0;
-      for (let i = 0; i < len; i++) s += cols[oa + i]! * cols[ob + i]!;
-      put(a, b, s);
-    }
-  }
-  return gram;
-}
+/** How long a rac run waits for its first sketch thread to start (sketch-draw.ts SketchAhead). */
+const SKETCH_WAIT_MS = 3000;
 
-function drawSketch(tf: Backend['tf'], rng: Rng, side: Sketch, m: number, n: number, r: number): SketchPair {
-  const rows = side === 'left' ? m : r;
-  const cols = side === 'left' ? r : n;
-  const data = rng.gaussian(rows * cols, 1);
-  // The Gram matrix in float64 in typed loops (the generic matrix code took ~25 ms a step at
-  // m = 4096, r = 16, on the host, which every GPU step then waited for).
-  const gram = sketchGram(data, side === 'left' ? m : n, r, side);
-  // the Moore-Penrose inverse of the r x r Gram matrix, as theory/rac.ts sketchProjection takes it
-  const Gp = pinv(float64, { rows: r, cols: r, data: Array.from(gram) });
-  return { S: tf.tensor2d(data, [rows, cols]), Gp: tf.tensor2d(Float32Array.from(Gp.data), [r, r]) };
+/** A sketch drawn on the host (sketch-draw.ts) as tensors. */
+function sketchTensors(tf: Backend['tf'], d: SketchData): SketchPair {
+  return { S: tf.tensor2d(d.data, [d.rows, d.cols]), Gp: tf.tensor2d(Float32Array.from(d.Gp), [d.r, d.r]) };
 }
 
 /**
@@ -256,12 +198,25 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     return st.base ? (tf.add(st.base, BA) as Tensor2D) : BA;
   };
 
+  // rac: one sketch per matrix and chain link, from the run's stream. In a full-batch run nothing
+  // else draws from it once the loop starts, so the coming sketches can be drawn ahead on worker
+  // threads (sketch-draw.ts SketchAhead: the same numbers, in the same order).
+  const sketchShapes = w.shapes.map((s) => ({ side, m: s.m, n: s.n, r }));
+  const draws = method === 'rac' ? Math.ceil(cfg.steps / linkSteps!) * K : 0;
+  const aheadWorkers = draws > 0 && cfg.batch === undefined ? sketchAheadWorkers(sketchShapes[0]!, draws, tf.getBackend() === 'webgpu' || backend.name === 'gpu') : 0;
+  let ahead: SketchAhead | undefined;
+  let sketchesDrawn = 0;
+  const nextSketch = (k: number): Promise<SketchData> | SketchData => {
+    sketchesDrawn++;
+    return ahead ? ahead.take() : drawSketchData(rng, sketchShapes[k]!);
+  };
+
   /** The start of a chain link: a fresh sketch (rac); merge and re-initialise (cola, after the first link). */
-  const startLink = (t: number): void => {
+  const startLink = async (t: number): Promise<void> => {
     for (const [k, st] of states.entries()) {
       if (method === 'rac') {
         if (st.sketch) [st.sketch.S, st.sketch.Gp].forEach((x) => x.dispose());
-        st.sketch = drawSketch(tf, rng, side, w.shapes[k]!.m, w.shapes[k]!.n, r);
+        st.sketch = sketchTensors(tf, await nextSketch(k));
       } else if (method === 'cola' && t > 0) {
         const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
         [st.base!, st.B!, st.A!].forEach((x) => x.dispose());
@@ -369,13 +324,22 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     });
 
   try {
+    if (aheadWorkers > 0) {
+      ahead = new SketchAhead(rng, sketchShapes, draws, aheadWorkers);
+      // the threads start in a fraction of a second; the main thread would spend about that long
+      // drawing the first sketches itself, so it waits (at most SKETCH_WAIT_MS, then draws any a
+      // worker has not sent)
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ahead.whenReady, new Promise<void>((res) => (timer = setTimeout(res, SKETCH_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     for (let t = 0; t <= cfg.steps; t++) {
       await new Promise<void>((res) => setImmediate(res));
       if (hooks.shouldStop?.()) {
         interrupted = true;
         break;
       }
-      if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) startLink(t);
+      if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) await startLink(t);
       const batch = nextBatch();
       const final = t === cfg.steps;
       const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, eta: 0, dist: 0 };
@@ -510,6 +474,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       Wf.forEach((x) => x.dispose());
     }
   } finally {
+    await ahead?.close();
     pending.forEach((p) => {
       p.packed.dispose();
       p.extra?.dispose();
@@ -531,5 +496,6 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     wall_ms: performance.now() - t0,
   };
   sink.write(summary);
-  return { header, summary, last, divergence, ...(finalW ? { finalW } : {}) };
+  const sketchesAhead = ahead ? { workers: aheadWorkers, fromWorkers: ahead.fromWorkers, drawn: sketchesDrawn } : undefined;
+  return { header, summary, last, divergence, ...(finalW ? { finalW } : {}), ...(sketchesAhead ? { sketchesAhead } : {}) };
 }

@@ -4,6 +4,12 @@
  * run on every backend (tfjs' own random ops differ between backends).
  */
 
+/** The state of an Rng: xoshiro128**'s four words and the pending second value of a Box-Muller pair. */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | undefined;
+}
+
 /** xoshiro128** (Blackman & Vigna): small state, good 32-bit output, fast in JS. */
 export class Rng {
   private s0: number;
@@ -86,6 +92,35 @@ export class Rng {
     }
     if (i < n) out[i] = sigma * this.normal();
     return out;
+  }
+
+  /** The whole state (four words and a pending normal), to continue the stream elsewhere (a worker thread). */
+  state(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  /** A generator that continues the stream of the one whose state() this was. */
+  static fromState(st: RngState): Rng {
+    const g = new Rng(0);
+    [g.s0, g.s1, g.s2, g.s3] = st.s;
+    g.spare = st.spare;
+    return g;
+  }
+
+  /** Advances the stream exactly as gaussian(n, sigma) does, without computing the values (the
+   *  zero-rejection of u still reads each u; an odd n's last value is drawn by normal(), whose pair
+   *  leaves its spare pending). */
+  skipGaussian(n: number): void {
+    let i = 0;
+    if (n > 0 && this.spare !== undefined) {
+      this.spare = undefined;
+      i = 1;
+    }
+    for (; i + 1 < n; i += 2) {
+      while (this.nextU32() === 0);
+      this.nextU32();
+    }
+    if (i < n) this.normal();
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

@@ -79,6 +79,8 @@ export interface TrainResult {
   divergence?: DivergenceRecord;
   /** The final W_k (row-major), with keepFinal. */
   finalW?: Float32Array[];
+  /** rac: the sketches drawn ahead on worker threads (sketch-draw.ts), of all drawn, and how many threads. */
+  sketchesAhead?: { workers: number; fromWorkers: number; drawn: number };
 }
 
 export class TrainError extends Error {

@@ -240,6 +240,8 @@ export function trainSummaryLines(run: TrainFileResult, out: string): string[] {
   const rate = s.steps / Math.max(1e-9, s.wall_ms / 1000);
   if (divergence) lines.push(`diverged: ${divergence.reason}; the trace ends with a divergence record`);
   lines.push(`${s.interrupted ? 'interrupted after' : 'done:'} ${s.steps} steps in ${(s.wall_ms / 1000).toFixed(2)} s (${rate.toFixed(1)} steps/s); last ${first}`);
+  const a = run.result.sketchesAhead;
+  if (a) lines.push(`sketches: ${a.fromWorkers} of ${a.drawn} drawn ahead on ${a.workers} worker thread${a.workers > 1 ? 's' : ''} (the same numbers as on the main thread; LORACHECK_SKETCH_WORKERS=0 turns them off)`);
   lines.push(`trace: ${oneLine(out)}`);
   return lines;
 }

@@ -26,7 +26,8 @@
 #   LORACHECK_DEVICE_ONLY=softmax    after the set-up, run only the softmax-regression stage (softmax.txt, softmax.json)
 #   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
-#                                    at 4096, a cola trace and 8192 x 8192 r = 64, each verified (about 4-5 min)
+#                                    at 4096, a cola and a rac trace and 8192 x 8192 r = 64, each verified, and the
+#                                    rac-sketch bench (about 4-5 min)
 #   LORACHECK_DEVICE_ONLY=verify     after the set-up, the main job as a user runs it: loracheck verify --quick,
 #                                    which adds its at-scale runs where it finds the GPU (report.html, verify/);
 #                                    LORACHECK_DEVICE_VERIFY_ARGS adds flags (rehearsal: "--at-scale on --scale-size 64")
@@ -148,6 +149,9 @@ headline() {
   for f in bench.txt direct.txt softmax.txt; do
     [ -s "$OUT/$f" ] && awk -v f="$f" 'prev != "" && /x PyTorch eager  / { p = 1; print "== " f ": " prev } p && (/^$/ || /^  note:/) { p = 0 } p { print } { prev = $0 }' "$OUT/$f"
   done
+  # RAC-LoRA at scale: the trace's rate and where its sketches came from, and the host side alone
+  for f in "$OUT"/train-*-rac.txt; do [ -s "$f" ] && { echo "== $(basename "$f")"; grep -E '^(done|sketches):' "$f"; }; done
+  [ -s "$OUT/rac-sketch.txt" ] && awk '/^RAC-LoRA sketch/ { p = 1; print "== rac-sketch.txt: " $0; next } p && (/^$/ || /^  note:/) { p = 0 } p { print }' "$OUT/rac-sketch.txt"
 }
 finish() {
   headline > "$OUT/HEADLINE.txt" 2> /dev/null || true
@@ -199,6 +203,11 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
     stage "verify-$SIZE-2000" 40 "$OUT/verify-$SIZE-2000.txt" verify-trace "$OUT/quadratic-$SIZE-2000.jsonl" --results "$OUT/results-2000"
   stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-1000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
     stage "verify-$SIZE-cola" 40 "$OUT/verify-$SIZE-cola.txt" verify-trace "$OUT/quadratic-$SIZE-cola.jsonl" --results "$OUT/results-cola"
+  # RAC-LoRA at 4096: its sketches now drawn ahead on worker threads (was 114 steps/s, host-bound),
+  # and the host side alone (bench rac-sketch: main thread vs 1, 2, 4 threads on this machine's cores)
+  stage "train-$SIZE-rac" 60 "$OUT/train-$SIZE-rac.txt" train --backend webgpu --workload quadratic --method rac --size "${SIZE}x$SIZE" --rank 16 --steps 1000 --seed 1 --out "$OUT/quadratic-$SIZE-rac.jsonl" &&
+    stage "verify-$SIZE-rac" 40 "$OUT/verify-$SIZE-rac.txt" verify-trace "$OUT/quadratic-$SIZE-rac.jsonl" --results "$OUT/results-rac"
+  stage rac-sketch 60 "$OUT/rac-sketch.txt" bench --suite rac-sketch --out "$OUT/rac-sketch.json"
   # r = 64 at 8192 now takes the direct path (the row kernel reduces in rounds): was 107 steps/s through tfjs
   [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ] && stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 300 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
     stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
