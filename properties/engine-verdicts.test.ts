@@ -269,6 +269,24 @@ describe('counts and witnesses against hand counts and independent re-evaluation
     expect(r.budget).toEqual({ runs: 1 });
   });
 
+  it('a witness whose sides cannot be evaluated again keeps its verdict and input, and says why', () => {
+    // the claim evaluates once (the run), then throws: the witnesses of the worst case and of the counterexample
+    let calls = 0;
+    const flaky = toy('toy.flaky', {
+      comparisons: (F, x) => {
+        if (++calls > 1) throw new RangeError('toy: second evaluation');
+        return [{ label: 'x <= 5', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(5) }];
+      },
+    });
+    const r = checkClaim(flaky, { mode: 'exact', input: one(9), seed: 15 });
+    expect(r.verdict).toBe('counterexample');
+    expect(r.error).toBe('could not format the witness of toy.flaky: toy: second evaluation');
+    expect(r.counterexample).toMatchObject({ claim: 'toy.flaky', foundIn: 'exact', comparisons: [], shrunk: true, seed: 15 });
+    expect(xOf(decode(r.counterexample!.input as JSONValue) as X1)).toBe(9);
+    expect(r.counterexampleInput).toEqual(one(9));
+    expect(r.worstSlack!.slack).toBe(-4);
+  });
+
   it('reports progress with the final counts, and the worst ratio seen', () => {
     const claim = toy('toy.ratio', { comparisons: (F, x) => [{ label: 'x <= 100', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(100) }] });
     const seen: Progress[] = [];

@@ -32,7 +32,7 @@ import { freshSeed } from '../numeric/random.ts';
 import { SlackHistogram } from './_internals/stats.ts';
 import { stopPlugin, type StopCondition } from './_internals/stop.ts';
 import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
-import { encode } from '../theory/codec.ts';
+import { encode, type JSONValue } from '../theory/codec.ts';
 import { claimArbitrary } from './inputs.ts';
 import { defaultMode } from './user-loss.ts';
 import type { Profile } from './sizes.ts';
@@ -327,8 +327,16 @@ function safeWitness(
     // Evaluating the sides once more failed (it did not during the run): keep the input, say why.
     const error = `could not format the witness of ${claim.id}: ${e instanceof Error ? e.message : String(e)}`;
     return {
-      witness: { claim: claim.id, foundIn, input: null, comparisons: [], dropped, seed, shrunk, replay },
+      witness: { claim: claim.id, foundIn, input: encodeOrNull(input), comparisons: [], dropped, seed, shrunk, replay },
       error,
     };
+  }
+}
+
+function encodeOrNull(input: unknown): JSONValue {
+  try {
+    return encode(input);
+  } catch {
+    return null;
   }
 }
