@@ -215,12 +215,13 @@ describe('seeds', () => {
   });
 
   it('parseShard and shardSeed: worker w of shard i/k is stream (i - 1) + k w', () => {
-    expect([parseShard(' 1/1 '), parseShard('2/2'), parseShard('03/4')]).toEqual([
+    expect([parseShard(' 1/1 '), parseShard('2/2'), parseShard('03/4'), parseShard('10/12')]).toEqual([
       { index: 1, count: 1 },
       { index: 2, count: 2 },
       { index: 3, count: 4 },
+      { index: 10, count: 12 },
     ]);
-    for (const bad of ['0/0', '1/0', '0/1', '3/2', '1/2/3', '-1/2', '1/', '/2', 'a/b']) expect(parseShard(bad)).toBeUndefined();
+    for (const bad of ['0/0', '1/0', '11/10', '0/1', '3/2', '1/2/3', '-1/2', '1/', '/2', 'a/b']) expect(parseShard(bad)).toBeUndefined();
     expect(shardSeed(77, { index: 2, count: 3 }, 1)).toBe(deriveSeed(77, 4));
     expect(shardSeed(77, { index: 3, count: 3 }, 0)).toBe(deriveSeed(77, 2));
     expect(shardSeed(77, undefined, 3)).toBe(deriveSeed(77, 3));

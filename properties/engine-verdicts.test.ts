@@ -103,6 +103,7 @@ describe('precedence: counterexample and error over undecided', () => {
     expect(r.errorWitness!.error).toBe('RangeError: toy: case 30');
     expect(xOf(decode(r.errorWitness!.input as JSONValue) as X1)).toBe(30);
     expect(r.errorWitness!.replay).toBe('npx loracheck check --claim toy.throws-at-30 --mode precise --seed 3 --runs 31 --path 30');
+    expect(r.errorWitness!.sizes).toBe('m=1, n=1');
     expect(r.counterexample).toBeUndefined();
   });
 
@@ -328,7 +329,7 @@ describe('statistical claims, budgets, defaults', () => {
     expect(checkClaim({ ...t, modes: ['precise', 'exact'] }, { runs: 2, seed: 14 }).mode).toBe('precise');
   });
 
-  it('default case counts are the ones ENGINE.md documents', () => {
+  it('default case counts: the ones ENGINE.md documents (and engine.ts for run, rac and statistical kinds)', () => {
     const c = (inputKind: Claim['inputKind'], statistical?: Claim['statistical']) => ({ inputKind, statistical }) as Claim;
     const table = (['exact', 'precise', 'float64'] as const).map((m) => [
       defaultRuns(c('amgm'), m),
@@ -354,5 +355,96 @@ describe('evaluateCase outcomes over a real field', () => {
     const F = fieldFor('precise');
     const s = F.sqrt(F.fromInt(2));
     expect(F.sign(F.sub(F.mul(s, s), F.fromInt(2)))).toBeUndefined();
+  });
+});
+
+describe('options reach the run, and the result says what was run', () => {
+  const holds = toy('toy.holds', { comparisons: (F) => [{ label: '0 <= 1', lhs: F.zero, rel: '<=', rhs: F.one }] });
+  const alwaysFails = toy('toy.always-fails', { comparisons: (F, x) => [{ label: 'x < x', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.sub(F.lift(x.X.data[0]!), F.one) }] });
+
+  it('path replays that very case of the seed (fast-check sample of the same seed), not the search first failure', () => {
+    const arb = fc.integer({ min: -1000, max: 1000 });
+    const { arbitrary } = recorded(arb);
+    const fourth = fc.sample(arb, { seed: 16, numRuns: 4 })[3]!;
+    // shrinking is stopped at once, so the witness is the replayed case itself
+    const r = checkClaim(alwaysFails, { mode: 'exact', seed: 16, path: '3', arbitrary, shrinkSeconds: 1e-9 });
+    expect(xOf(decode(r.counterexample!.input as JSONValue) as X1)).toBe(fourth);
+    expect([r.counterexample!.shrunk, r.interrupted]).toEqual([false, true]);
+    const first = checkClaim(alwaysFails, { mode: 'exact', seed: 16, arbitrary, shrinkSeconds: 1e-9 });
+    expect(xOf(decode(first.counterexample!.input as JSONValue) as X1)).toBe(fc.sample(arb, { seed: 16, numRuns: 1 })[0]);
+  });
+
+  it('shrink steps: one snapshot per step, numbered 0, 1, 2, ..., each input failing when re-evaluated by hand', () => {
+    const snaps: number[] = [];
+    const steps: number[] = [];
+    const le5 = toy('toy.le5', { comparisons: (F, x) => [{ label: 'x <= 5', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(5) }] });
+    const { arbitrary } = recorded(fc.integer({ min: 0, max: 100_000 }));
+    const r = checkClaim(le5, { mode: 'exact', runs: 100, seed: 17, arbitrary, onFailure: (f) => (snaps.push(xOf(f.input as X1)), steps.push(f.shrinkStep)) });
+    expect(r.shrinkSteps).toBeGreaterThan(3);
+    expect(steps).toEqual(Array.from({ length: r.shrinkSteps + 1 }, (_, i) => i));
+    for (const x of snaps) expect(x).toBeGreaterThan(5);
+    expect(snaps.at(-1)).toBe(6);
+    expect(r.counterexample!.shrunk).toBe(true);
+  });
+
+  it('dropped hypotheses given as a list are kept, in the result and in the replay', () => {
+    const r = checkClaim(holds, { mode: 'exact', runs: 3, seed: 18, arbitrary: counting(), dropped: ['smooth', 'L_ge_1'] });
+    expect(r.dropped).toEqual(['smooth', 'L_ge_1']);
+    expect(r.replay).toBe('npx loracheck check --claim toy.holds --mode exact --drop smooth --drop L_ge_1 --seed 18 --runs 3');
+    expect(r.worstSlack!.witness.dropped).toEqual(['smooth', 'L_ge_1']);
+  });
+
+  it('a seconds budget is not cut to the default case count; runs and seconds together: runs is the budget', () => {
+    // the default for a block claim in exact mode is 300 cases; half a second of this toy runs far more
+    const t = checkClaim(holds, { mode: 'exact', seconds: 0.5, seed: 19, arbitrary: counting() });
+    expect(t.cases).toBeGreaterThan(300);
+    expect(t.budget).toEqual({ seconds: 0.5 });
+    const both = checkClaim(holds, { mode: 'exact', runs: 7, seconds: 60, seed: 19, arbitrary: counting() });
+    expect([both.cases, both.budget]).toEqual([7, { runs: 7 }]);
+  });
+
+  it('confirmMode is the run mode outside float64', () => {
+    expect(checkClaim(holds, { mode: 'precise', runs: 2, seed: 20 }).confirmMode).toBe('precise');
+    expect(checkClaim(holds, { mode: 'exact', runs: 2, seed: 20 }).confirmMode).toBe('exact');
+  });
+
+  it('progress: the final report always, not one per case when cases are fast', () => {
+    let calls = 0;
+    const r = checkClaim(holds, { mode: 'exact', runs: 200, seed: 21, arbitrary: counting(), onProgress: () => calls++ });
+    expect(r.cases).toBe(200);
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThan(20); // a report every 250 ms: 20 would mean 5 s for 200 trivial cases
+  });
+
+  it('a vacuous case is left out of the histogram and of the worst case', () => {
+    // case 0: only a vacuous relation (0 <= 0 tagged); cases 1..: x <= 100
+    const claim = toy('toy.vacuous', {
+      comparisons: (F, x) =>
+        xOf(x) === 0 ? [{ label: 'x <= 100 [vacuous] x = 0', lhs: F.zero, rel: '<=', rhs: F.zero }] : [{ label: 'x <= 100', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(100) }],
+    });
+    const r = checkClaim(claim, { mode: 'exact', runs: 10, seed: 22, arbitrary: counting() });
+    expect(r.slackHistogram!.counts.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(r.worstSlack).toMatchObject({ slack: 91, ratio: 0.09 });
+    // the worst-case witness is neither confirmed nor shrunk: it is a sample
+    expect(r.worstSlack!.witness.confirmedIn).toBeUndefined();
+    expect(r.worstSlack!.witness.shrunk).toBe(false);
+    // all vacuous: the worst case is the vacuous one, still no histogram entry
+    const all = checkClaim(toy('toy.all-vacuous', { comparisons: (F) => [{ label: 'P [vacuous] why', lhs: F.zero, rel: '<=', rhs: F.zero }] }), {
+      mode: 'exact',
+      runs: 5,
+      seed: 22,
+      arbitrary: counting(),
+    });
+    expect(all.slackHistogram).toBeUndefined();
+    expect(all.worstSlack!.slack).toBe(0);
+    expect('ratio' in all.worstSlack!).toBe(false);
+  });
+
+  it('a claim with no comparison at all: no worst case, no histogram', () => {
+    const empty = toy('toy.empty', { comparisons: () => [] });
+    const r = checkClaim(empty, { mode: 'exact', runs: 5, seed: 23, arbitrary: counting() });
+    expect(r.cases).toBe(5);
+    expect('worstSlack' in r).toBe(false);
+    expect('slackHistogram' in r).toBe(false);
   });
 });
