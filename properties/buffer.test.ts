@@ -126,7 +126,7 @@ describe('buffer arbitrary', () => {
     for (let seed = 1; seed <= 40; seed++) {
       if (fc.sample(buffer('exact', 1), { seed, numRuns: 1 })[0]!.scaleExp > 0) scaledFirst++;
       const d = fc.check(fc.property(buffer('exact', 1), () => false), { seed, numRuns: 1 });
-      expect(d.counterexample![0].scaleExp, `seed ${seed}`).toBe(0);
+      expect((d.counterexample![0] as Buffer).scaleExp, `seed ${seed}`).toBe(0);
     }
     expect(scaledFirst).toBeGreaterThan(5);
   });

@@ -75,6 +75,7 @@ describe('evaluateCase', () => {
     expect(status([le(0, 1), le(1, 1)])).toBe('pass');
     const none = evaluateCase(listed([]), exact, X);
     expect(none).toEqual({ status: 'pass', decisions: [], labels: [] });
+    expect(Object.keys(none)).toEqual(['status', 'decisions', 'labels']);
   });
 
   it('picks the tightest comparison by hand: the largest ratio, a false one over all, a non-vacuous one over a vacuous tie', () => {
@@ -112,7 +113,8 @@ describe('confirm: the certified re-check of a float64 candidate', () => {
     expect(confirm(listed(['throw']), X)).toMatchObject({ status: 'error', mode: 'exact' });
     expect(confirm(listed(failing), X, 'precise')).toMatchObject({ status: 'fail', mode: 'precise' });
     const none = confirm(listed(failing, { modes: ['float64'] }), X);
-    expect([none.status, none.mode, none.outcome.error]).toEqual(['error', 'float64', 'claim toy.listed has no exact or precise mode to confirm in']);
+    expect([none.status, none.mode]).toEqual(['error', 'float64']);
+    expect(none.outcome).toEqual({ status: 'error', decisions: [], labels: [], error: 'claim toy.listed has no exact or precise mode to confirm in' });
   });
 
   it('confirmModeFor: exact when supported, else precise, else none', () => {
@@ -125,7 +127,11 @@ describe('failingFamilies', () => {
   it('folds entry indices and E_ij subscripts, keeps only false comparisons, sorted, unlabelled as #i', () => {
     const o = evaluateCase(listed([le(2, 1, 'entry (1, 2)'), le(3, 1, 'entry (0, 3)'), le(0, 1, 'holds (0, 0)'), le(5, 1), le(2, 1, 'B E_{0,1} = 0')]), exact, X);
     expect(failingFamilies(o)).toEqual(['#3', 'B E_ij = 0', 'entry (i, j)']);
-    expect([labelFamily('E_12 and E_{3, 4} and E_{5,6}'), labelFamily('x (10, 200) y')]).toEqual(['E_ij and E_ij and E_ij', 'x (i, j) y']);
+    expect([labelFamily('E_12 and E_{3, 4} and E_{5,6}'), labelFamily('x (10, 200) y'), labelFamily('E_{10,11} = E_{12, 130}')]).toEqual([
+      'E_ij and E_ij and E_ij',
+      'x (i, j) y',
+      'E_ij = E_ij',
+    ]);
   });
 });
 
@@ -136,6 +142,8 @@ describe('slack histogram', () => {
     const h = new SlackHistogram();
     for (const ratio of [0.5, 1, 0, 2, 1e20, 1.005]) h.add({ holds: true, slack: 1, ratio });
     const r = h.result()!;
+    r.counts[0] = 99; // a copy: the histogram itself is unchanged
+    r.counts = h.result()!.counts;
     expect(r.edges).toEqual(LOG_RATIO_EDGES);
     const expected = new Array(LOG_RATIO_EDGES.length - 1).fill(0);
     // log10 0.5 = -0.30 -> 6; log10 1 = 0 -> 11; 0 -> 0; log10 2 = 0.30 -> 15; 20 -> 16 (clamped); log10 1.005 = 0.0022 -> 13
@@ -260,7 +268,10 @@ describe('witness records', () => {
 
   it('describeSizes: the sizes by hand for each input shape', () => {
     const M = (rows: number, cols: number) => ({ rows, cols, data: [] });
-    expect([describeSizes(undefined), describeSizes(3), describeSizes({})]).toEqual([undefined, undefined, undefined]);
+    expect([describeSizes(undefined), describeSizes(null), describeSizes(3), describeSizes({})]).toEqual([undefined, undefined, undefined, undefined]);
+    // a RAC run has a side but no sketch matrix; a bare sketch matrix without a side names no side
+    expect(describeSizes({ loss: { m: 2, n: 3 }, W0: M(2, 3), side: 'left', r: 1, T: 3 })).toBe('m=2, n=3, r=1, T=3');
+    expect(describeSizes({ S: M(2, 1), side: 7 })).toBeUndefined();
     expect(describeSizes({ loss: { m: 2, n: 3 }, V: M(5, 1) })).toBe('m=2, n=3, r=1');
     expect(describeSizes({ loss: { m: 2, n: 3 }, V1: M(5, 2) })).toBe('m=2, n=3, r=2');
     expect(describeSizes({ loss: { m: 1, n: 1 }, V0: M(2, 1), T: 4 })).toBe('m=1, n=1, r=1, T=4');

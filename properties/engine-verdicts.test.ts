@@ -133,6 +133,9 @@ describe('precedence: counterexample and error over undecided', () => {
     expect(r.errors).toBe(0);
     expect(xOf(decode(r.counterexample!.input as JSONValue) as X1)).toBe(8);
     expect(r.error).toBeUndefined();
+    // the path points at that failure, not at a thrower the shrinker passed by
+    const again = checkClaim(holes, { mode: 'exact', runs: 200, seed: 5, arbitrary, path: r.counterexample!.path! });
+    expect([again.verdict, xOf(decode(again.counterexample!.input as JSONValue) as X1)]).toEqual(['counterexample', 8]);
   });
 });
 
@@ -194,7 +197,10 @@ describe('float64: candidates re-checked exactly, false alarms counted by hand',
     const unconfirmable = toy('toy.unconfirmable', {
       comparisons: (F, x) => {
         if (F.mode !== 'float64' && xOf(x) !== 0) throw new RangeError('toy: no exact re-check');
-        return [{ label: '1 <= 0 unless x = 0', lhs: xOf(x) === 0 ? F.zero : F.one, rel: '<=', rhs: F.zero }];
+        return [
+          { label: '1 <= 0 unless x = 0', lhs: xOf(x) === 0 ? F.zero : F.one, rel: '<=', rhs: F.zero },
+          { label: '0 <= 1', lhs: F.zero, rel: '<=', rhs: F.one },
+        ];
       },
     });
     const { arbitrary, drawn } = recorded(fc.noBias(fc.integer({ min: -4, max: 4 })));
@@ -209,6 +215,26 @@ describe('float64: candidates re-checked exactly, false alarms counted by hand',
     });
     const f = checkClaim(floatOnly, { mode: 'float64', runs: 10, seed: 8, arbitrary: counting() });
     expect([f.verdict, f.cases, f.undecided, f.falseAlarms, f.confirmMode]).toEqual(['undecided', 10, 10, 0, undefined]);
+  });
+
+  it('while shrinking a real failure, candidates that cannot be re-checked are skipped and not counted', () => {
+    // x >= 6 fails (x <= 5) in both fields; 1 <= x <= 5 fails in float64 only and cannot be re-checked
+    const claim = toy('toy.shrink-unconfirmable', {
+      comparisons: (F, x) => {
+        const v = xOf(x);
+        if (F.mode !== 'float64' && v >= 1 && v <= 5) throw new RangeError('toy: no exact re-check');
+        return [{ label: 'x <= 5 (and x < 1 in float64)', lhs: F.lift(v as Num), rel: '<=', rhs: F.mode === 'float64' ? F.zero : F.fromInt(5) }];
+      },
+      nonTrivial: () => true,
+    });
+    const { arbitrary, drawn } = recorded(fc.noBias(fc.integer({ min: 0, max: 9 })));
+    const r = checkClaim(claim, { mode: 'float64', runs: 100, seed: 24, arbitrary });
+    const first = drawn.findIndex((x) => x >= 6);
+    const search = drawn.slice(0, first + 1);
+    expect(r.verdict).toBe('counterexample');
+    expect(xOf(decode(r.counterexample!.input as JSONValue) as X1)).toBe(6);
+    expect([r.cases, r.undecided, r.falseAlarms]).toEqual([search.length, search.filter((x) => x >= 1 && x <= 5).length, 0]);
+    expect(drawn.length).toBeGreaterThan(search.length); // the shrinker did try more inputs
   });
 });
 
@@ -286,18 +312,58 @@ describe('counts and witnesses against hand counts and independent re-evaluation
     expect(xOf(decode(r.counterexample!.input as JSONValue) as X1)).toBe(9);
     expect(r.counterexampleInput).toEqual(one(9));
     expect(r.worstSlack!.slack).toBe(-4);
+    // calls: 1 the run, 2 the worst case's witness, 3 the counterexample's; one of them throws
+    const throwingOn = (n: number) => {
+      let k = 0;
+      return toy(`toy.flaky-${n}`, {
+        comparisons: (F, x) => {
+          if (++k === n) throw new RangeError(`toy: call ${n}`);
+          return [{ label: 'x <= 5', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(5) }];
+        },
+      });
+    };
+    const second = checkClaim(throwingOn(2), { mode: 'exact', input: one(9), seed: 15 });
+    expect(second.error).toBe('could not format the witness of toy.flaky-2: toy: call 2');
+    expect(second.counterexample!.comparisons).toHaveLength(1);
+    const third = checkClaim(throwingOn(3), { mode: 'exact', input: one(9), seed: 15 });
+    expect(third.error).toBe('could not format the witness of toy.flaky-3: toy: call 3');
+    expect(third.worstSlack!.witness.comparisons).toHaveLength(1);
+    // an input that cannot even be encoded: the witness says so with input null
+    const odd = checkClaim(throwingOn(2), { mode: 'exact', input: { ...one(9), hook: () => 0 }, seed: 15 });
+    expect(odd.counterexample!.input).toBeNull();
+    expect(odd.verdict).toBe('counterexample');
+    // a run whose witnesses format fine carries no error at all
+    const fine = checkClaim(throwingOn(99), { mode: 'exact', input: one(1), seed: 15 });
+    expect([fine.verdict, 'error' in fine]).toEqual(['verified', false]);
   });
 
-  it('reports progress with the final counts, and the worst ratio seen', () => {
-    const claim = toy('toy.ratio', { comparisons: (F, x) => [{ label: 'x <= 100', lhs: F.lift(x.X.data[0]!), rel: '<=', rhs: F.fromInt(100) }] });
+  it('reports progress with the final counts, and the worst ratio seen (its first case)', () => {
+    // (x mod 10) <= 100 on x = 0..49: the worst ratio 9/100 is first met at x = 9 (and again at 19, 29, ...)
+    const claim = toy('toy.ratio', { comparisons: (F, x) => [{ label: 'x mod 10 <= 100', lhs: F.fromInt(xOf(x) % 10), rel: '<=', rhs: F.fromInt(100) }] });
     const seen: Progress[] = [];
     const r = checkClaim(claim, { mode: 'exact', runs: 50, seed: 12, arbitrary: counting(), onProgress: (p) => seen.push(p) });
     const last = seen.at(-1)!;
     expect(last).toMatchObject({ claim: 'toy.ratio', mode: 'exact', phase: 'search', cases: 50, nonTrivial: 49, undecided: 0, falseAlarms: 0, shrinkSteps: 0 });
-    // worst case 49: ratio 49/100
-    expect(last.worstRatio).toBe(0.49);
-    expect(r.worstSlack).toMatchObject({ slack: 51, ratio: 0.49 });
-    expect(xOf(decode(r.worstSlack!.witness.input as JSONValue) as X1)).toBe(49);
+    expect(last.worstRatio).toBe(0.09);
+    expect(last.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(last.elapsedMs).toBeLessThanOrEqual(r.timeMs);
+    expect(r.worstSlack).toMatchObject({ slack: 91, ratio: 0.09 });
+    expect(xOf(decode(r.worstSlack!.witness.input as JSONValue) as X1)).toBe(9);
+  });
+
+  it('reports progress during a run longer than the 250 ms cadence', () => {
+    // 30 cases of at least 10 ms each: at least one report before the final one
+    const slow = toy('toy.slow', {
+      comparisons: (F) => {
+        const t = performance.now();
+        while (performance.now() - t < 10);
+        return [{ label: '0 <= 1', lhs: F.zero, rel: '<=', rhs: F.one }];
+      },
+    });
+    const seen: Progress[] = [];
+    checkClaim(slow, { mode: 'exact', runs: 30, seed: 25, arbitrary: counting(), onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]!.cases).toBeLessThan(30);
   });
 });
 
@@ -327,6 +393,10 @@ describe('statistical claims, budgets, defaults', () => {
     expect(r.mode).toBe('exact');
     // without a mode: the claim's first
     expect(checkClaim({ ...t, modes: ['precise', 'exact'] }, { runs: 2, seed: 14 }).mode).toBe('precise');
+    // without a budget: the default count, 300 for a block claim in exact mode
+    const d = checkClaim(t, { mode: 'exact', seed: 14, arbitrary: counting() });
+    expect([d.cases, d.budget]).toEqual([300, { runs: 300 }]);
+    expect(() => checkClaim({ ...t, modes: ['exact', 'precise'] }, { mode: 'float64' })).toThrow('checkClaim: claim toy.budget cannot run in mode float64 (it supports exact, precise)');
   });
 
   it('default case counts: the ones ENGINE.md documents (and engine.ts for run, rac and statistical kinds)', () => {
@@ -442,8 +512,10 @@ describe('options reach the run, and the result says what was run', () => {
 
   it('a claim with no comparison at all: no worst case, no histogram', () => {
     const empty = toy('toy.empty', { comparisons: () => [] });
-    const r = checkClaim(empty, { mode: 'exact', runs: 5, seed: 23, arbitrary: counting() });
+    const seen: Progress[] = [];
+    const r = checkClaim(empty, { mode: 'exact', runs: 5, seed: 23, arbitrary: counting(), onProgress: (p) => seen.push(p) });
     expect(r.cases).toBe(5);
+    expect('worstRatio' in seen.at(-1)!).toBe(false);
     expect('worstSlack' in r).toBe(false);
     expect('slackHistogram' in r).toBe(false);
   });
