@@ -16,23 +16,12 @@ import type { Claim } from '../theory/claim.ts';
 import { decode, type JSONValue } from '../theory/codec.ts';
 import type { BlockInput } from '../theory/inputs.ts';
 import { checkClaim, defaultRuns, type Progress } from './engine.ts';
+import { toyClaim } from './_internals/toy-claim.ts';
 
 type X1 = BlockInput;
 
-/** A toy claim over one-entry inputs X = [x]; non-trivial iff x != 0 unless told otherwise. */
-function toy(id: string, body: Partial<Claim<X1>> & Pick<Claim<X1>, 'comparisons'>): Claim<X1> {
-  return {
-    id,
-    paper: 'toy',
-    title: id,
-    latex: '',
-    hypotheses: [],
-    inputKind: 'block',
-    modes: ['exact', 'float64', 'precise'],
-    nonTrivial: (x) => xOf(x) !== 0,
-    ...body,
-  };
-}
+/** A toy claim over one-entry inputs X = [x] (non-trivial iff x != 0 unless told otherwise). */
+const toy = toyClaim;
 
 /** The entry x of X = [x] as a double (inputs here are integers or short dyadics). */
 function xOf(input: X1): number {
