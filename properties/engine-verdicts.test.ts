@@ -182,13 +182,15 @@ describe('float64: candidates re-checked exactly, false alarms counted by hand',
   });
 
   it('a candidate whose certified re-check cannot run is undecided, neither a false alarm nor a pass', () => {
-    // fails in float64 (1 <= 0) on x != 0; the exact re-check throws on those inputs
+    // fails in float64 (1 <= 0) on x != 0; the exact re-check throws on those inputs; the two
+    // comparisons that hold stay decided (one undecided comparison per such case, not three)
     const unconfirmable = toy('toy.unconfirmable', {
       comparisons: (F, x) => {
         if (F.mode !== 'float64' && xOf(x) !== 0) throw new RangeError('toy: no exact re-check');
         return [
           { label: '1 <= 0 unless x = 0', lhs: xOf(x) === 0 ? F.zero : F.one, rel: '<=', rhs: F.zero },
           { label: '0 <= 1', lhs: F.zero, rel: '<=', rhs: F.one },
+          { label: '0 <= 2', lhs: F.zero, rel: '<=', rhs: F.fromInt(2) },
         ];
       },
     });
