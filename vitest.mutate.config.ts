@@ -22,14 +22,22 @@
  * LORACHECK_MUTATE_SUBSET=numeric keeps only the numeric tests (numeric/*.test.ts): the exact
  * field (numeric/real.ts, real-algebra.ts) is measured that way, since under the whole subset
  * each of its mutants reruns the claim tests that compute in exact mode (hours).
+ *
+ * LORACHECK_MUTATE_SUBSET=engine keeps only the tests that drive the check engine
+ * (properties/engine.ts, properties/_internals/evaluate.ts, stop.ts, witness.ts, stats.ts,
+ * dropped.ts, seeds.ts, buffer.ts) on claims and inputs whose truth is known outside it: the toy
+ * claims of properties/engine*.test.ts, the entry grids' own tests (properties/buffer.test.ts)
+ * and the planted bugs (properties/planted-*.test.ts). Under the whole subset every engine mutant
+ * reruns every claim test of the catalogue (each calls checkClaim).
  */
 import { defineConfig } from 'vitest/config';
 
 const NUMERIC_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'numeric';
+const ENGINE_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'engine';
 
 export default defineConfig({
   test: {
-    include: NUMERIC_ONLY ? ['numeric/*.test.ts'] : [
+    include: NUMERIC_ONLY ? ['numeric/*.test.ts'] : ENGINE_ONLY ? ['properties/engine*.test.ts', 'properties/buffer.test.ts', 'properties/planted-*.test.ts'] : [
       'theory/test/*.test.ts',
       'numeric/losses/*.test.ts',
       'properties/claims-1.test.ts',

@@ -14,20 +14,9 @@ import { decode, type JSONValue } from '../theory/codec.ts';
 import { checkClaim, type FailureSnapshot } from './engine.ts';
 import { bin, LOG_RATIO_EDGES } from './_internals/stats.ts';
 import { deriveSeed, parseShard, shardSeed } from './_internals/seeds.ts';
+import { toyClaim } from './_internals/toy-claim.ts';
 
-function toy(id: string, body: Partial<Claim<BlockInput>> & Pick<Claim<BlockInput>, 'comparisons'>): Claim<BlockInput> {
-  return {
-    id,
-    paper: 'toy',
-    title: id,
-    latex: '',
-    hypotheses: [],
-    inputKind: 'block',
-    modes: ['exact', 'float64', 'precise'],
-    nonTrivial: (x) => x.X.data.some((v) => (typeof v === 'number' ? v !== 0 : !v.isZero())),
-    ...body,
-  };
-}
+const toy = toyClaim;
 
 const normSqX = <T>(F: Field<T>, x: BlockInput): T => normSq(F, lift(F, x.X));
 

@@ -6,8 +6,9 @@
  * each with numeric/compare.ts. A case fails only when some comparison is certainly false:
  * in exact and precise mode that is already certified; in float64 a failing case is only a
  * candidate and is re-checked on the very same input in exact arithmetic (precise where the
- * claim or its loss needs exp/log); it counts as a counterexample only if confirmed, else as
- * a float64 false alarm and the search goes on. Undecided comparisons are neither passes nor
+ * claim or its loss needs exp/log); it counts as a counterexample only if confirmed, as a
+ * float64 false alarm if the re-check does not confirm it, and as an undecided case if the re-check
+ * cannot run (it throws, or the claim has no exact or precise mode); the search goes on. Undecided comparisons are neither passes nor
  * failures: they are counted and reported.
  *
  * A failure is shrunk by fast-check (the property itself re-confirms every shrink step, so
@@ -31,7 +32,7 @@ import { freshSeed } from '../numeric/random.ts';
 import { SlackHistogram } from './_internals/stats.ts';
 import { stopPlugin, type StopCondition } from './_internals/stop.ts';
 import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
-import { encode } from '../theory/codec.ts';
+import { encode, type JSONValue } from '../theory/codec.ts';
 import { claimArbitrary } from './inputs.ts';
 import { defaultMode } from './user-loss.ts';
 import type { Profile } from './sizes.ts';
@@ -93,7 +94,8 @@ interface CheckOptions {
 /** ClaimCheckResult plus the counts the schema has no field for (the report may ignore them). */
 export interface EngineResult extends ClaimCheckResult {
   dropped: string[];
-  /** float64 candidates that the exact/precise re-check did not confirm. */
+  /** float64 candidates that the exact/precise re-check did not confirm (one it could not run
+   *  on is an undecided case instead). */
   falseAlarms: number;
   /** Comparisons (not cases) that were undecided. */
   undecidedComparisons: number;
@@ -198,11 +200,18 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     let evaluatedIn: Mode = mode;
     if (out.status === 'fail' && mode === 'float64') {
       const c = confirm(claim, input, confirmMode);
+      if (c.status === 'error') {
+        // The certified re-check could not run (the claim threw there, or it has no exact or
+        // precise mode): the candidate is neither confirmed nor refuted, so the case is undecided.
+        if (phase === 'search') record(input, unconfirmed(out));
+        return true;
+      }
       if (c.status !== 'fail') {
-        // Not confirmed: a float64 false alarm. Its statistics come from the certified re-check.
+        // Not confirmed (the re-check holds, or is undecided: then the case is undecided too): a
+        // float64 false alarm. Its statistics come from the certified re-check.
         if (phase === 'search') {
           falseAlarms++;
-          record(input, c.status === 'error' ? { status: 'pass', decisions: [], labels: [] } : c.outcome);
+          record(input, c.outcome);
         }
         return true;
       }
@@ -293,6 +302,13 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   return result;
 }
 
+/** A float64 outcome whose failing comparisons could not be re-checked: those are undecided
+ *  (no tightest: an uncertified slack says nothing about the worst case). */
+function unconfirmed(out: CaseOutcome): CaseOutcome {
+  const decisions = out.decisions.map((d): Decision => (d.holds === false ? { ...d, holds: 'undecided' } : d));
+  return { status: 'undecided', decisions, labels: out.labels };
+}
+
 function safeWitness(
   claim: Claim,
   input: unknown,
@@ -311,8 +327,16 @@ function safeWitness(
     // Evaluating the sides once more failed (it did not during the run): keep the input, say why.
     const error = `could not format the witness of ${claim.id}: ${e instanceof Error ? e.message : String(e)}`;
     return {
-      witness: { claim: claim.id, foundIn, input: null, comparisons: [], dropped, seed, shrunk, replay },
+      witness: { claim: claim.id, foundIn, input: encodeOrNull(input), comparisons: [], dropped, seed, shrunk, replay },
       error,
     };
+  }
+}
+
+function encodeOrNull(input: unknown): JSONValue {
+  try {
+    return encode(input);
+  } catch {
+    return null;
   }
 }
