@@ -163,8 +163,11 @@ function settle(o: CheckRunOptions, claim: Claim, r: EngineResult, stopped: bool
   const entry: CheckEntry = { ...r };
   if (stopped) entry.partial = true;
   if (o.input !== undefined) {
+    // one input checked: every replay command is that input's (the engine wrote seed forms)
     entry.replay = replayInput(claim.id, decode(o.input));
     if (entry.counterexample) entry.counterexample = { ...entry.counterexample, replay: entry.replay };
+    if (entry.errorWitness) entry.errorWitness = { ...entry.errorWitness, replay: entry.replay };
+    if (entry.worstSlack?.witness) entry.worstSlack = { ...entry.worstSlack, witness: { ...entry.worstSlack.witness, replay: entry.replay } };
   }
   const proof = proofOf(o.proofs, claim.id);
   if (proof) entry.proof = { verdict: proof.verdict, text: proof.text };
