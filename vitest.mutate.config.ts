@@ -22,14 +22,20 @@
  * LORACHECK_MUTATE_SUBSET=numeric keeps only the numeric tests (numeric/*.test.ts): the exact
  * field (numeric/real.ts, real-algebra.ts) is measured that way, since under the whole subset
  * each of its mutants reruns the claim tests that compute in exact mode (hours).
+ *
+ * LORACHECK_MUTATE_SUBSET=prove keeps only the SMT prover's own tests (properties/prove/*.test.ts):
+ * no other test in the subset reaches properties/prove/, so a run over its files scores the same
+ * without the whole subset's dry run (minutes on this shared 2-core machine), e.g.
+ * LORACHECK_MUTATE_SUBSET=prove npx stryker run --mutate properties/prove/prove.ts,properties/prove/solve.ts.
  */
 import { defineConfig } from 'vitest/config';
 
 const NUMERIC_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'numeric';
+const PROVE_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'prove';
 
 export default defineConfig({
   test: {
-    include: NUMERIC_ONLY ? ['numeric/*.test.ts'] : [
+    include: NUMERIC_ONLY ? ['numeric/*.test.ts'] : PROVE_ONLY ? ['properties/prove/*.test.ts'] : [
       'theory/test/*.test.ts',
       'numeric/losses/*.test.ts',
       'properties/claims-1.test.ts',
