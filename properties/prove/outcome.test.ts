@@ -69,8 +69,8 @@ describe('prove: a solver unknown is never "proved"', () => {
     const vars = [0, 1, 2, 3, 4, 5].map((i) => real(`x${i}`));
     const hard = scalarClaim('hard', vars, (F, v) => {
       const [p0, p1, p2, p3] = hardCubics(z3.Z, vars.map((x) => v[x.name]!.e)).map((e) => ({ e }));
-      // the query is p0 = p1 = 0, p3 > 0, p2 > 0: the hard system
-      return { comparisons: [cmp(p2!, '<=', F.zero)], assumptions: [p0, p1].map((p) => ({ from: 'planted', cmp: cmp(p!, '=', F.zero) })).concat([{ from: 'planted', cmp: cmp(p3!, '>', F.zero) }]) };
+      // the query is p0 = p1 = 0, p3 >= 0, p2 > 0: hardSystem's with p3 >= 0 for p3 > 0
+      return { comparisons: [cmp(p2!, '<=', F.zero)], assumptions: [cmp(p0!, '=', F.zero), cmp(p1!, '=', F.zero), cmp(p3!, '>=', F.zero)].map((c) => ({ from: 'planted', cmp: c })) };
     });
     const r = await proveClaim(hard, { budgetMs: 300 });
     expect(r.verdict).toBe('unknown');
@@ -201,21 +201,20 @@ describe('prove: refuted only with an exact witness', () => {
   });
 
   it('false only at x1 = sqrt 2, which no rational point reaches: a model, but unknown, not refuted (class and scalar form)', async () => {
-    const atSqrt2 = (F: any, x: any) => {
-      const d = F.sub(F.mul(x, x), F.fromInt(2));
-      return cmp(F.mul(d, d), '>', F.zero);
-    };
+    // false (1 <= 0) on the branch x^2 - 2 = 0, true (0 <= 0) on the branch x^2 - 2 != 0
+    const atSqrt2 = (F: any, x: any) => cmp(F.isZero(F.sub(F.mul(x, x), F.fromInt(2))) ? F.one : F.zero, '<=', F.zero);
     const c = amgmClaim('sqrt2', (_w, F, x1) => atSqrt2(F, x1));
     const r = await proveClaim(c, { budgetMs: BUDGET });
     expect(r.verdict).toBe('unknown');
     expect(r.witness).toBeUndefined();
     expect(r.attempts).toHaveLength(1);
-    expect(r.attempts[0]).toMatchObject({ class: 'w1 : w2 = 1 : 1', result: 'unknown' });
+    expect(r.attempts[0]).toMatchObject({ class: 'w1 : w2 = 1 : 1', result: 'unknown', paths: 2 });
     expect(r.attempts[0]!.reason).toMatch(/^a model was found \(.*root-obj.*\) but no rational point near it fails in exact arithmetic$/);
     expect(r.attempts[0]!.model!.x1).toMatch(/root-obj/);
     const s = await proveClaim(scalarClaim('sqrt2-scalar', [real('x')], (F, v) => ({ comparisons: [atSqrt2(F, v.x)] })), { budgetMs: BUDGET });
     expect(s.verdict).toBe('unknown');
     expect(s.attempts[0]).toMatchObject({ result: 'sat', reason: 'the model could not be confirmed exactly' });
+    expect(s.attempts[0]!.model!.x).toMatch(/root-obj/);
     expect(s.attempts[0]!.scalarModel).toBeUndefined();
   });
 });
@@ -230,6 +229,18 @@ describe('prove: the facts a proof rests on', () => {
     expect(not).toMatchObject({ verdict: 'proved', text: 'proved' });
     expect(not.assumes).toBeUndefined();
     expect(not.attempts[0]!.assumes).toBeUndefined();
+  });
+
+  it('with maxPaths above 64, the facts are looked for on every path: needed on the last of 72 paths only', async () => {
+    // sign(x), sign(y), isZero(a), isZero(b), isZero(c): 3 * 3 * 2 * 2 * 2 = 72 paths; x^2 >= 1
+    // (needing x >= 1) on the last one, x^2 >= 0 on the others
+    const c = scalarClaim('late-fact', ['x', 'y', 'a', 'b', 'c'].map(real), (F, v) => {
+      const last = [F.sign(v.x!) === -1, F.sign(v.y!) === -1, !F.isZero(v.a!), !F.isZero(v.b!), !F.isZero(v.c!)].every(Boolean);
+      return { comparisons: [cmp(F.mul(v.x!, v.x!), '>=', last ? F.one : F.zero)], assumptions: [xAtLeast1(F, v, '(19)')] };
+    });
+    const r = await proveClaim(c, { budgetMs: BUDGET, maxPaths: 100 });
+    expect(r).toMatchObject({ verdict: 'proved', text: 'proved (from (19))', assumes: ['(19)'] });
+    expect(r.attempts[0]!.paths).toBe(72);
   });
 
   it('a hypothesis is no fact: x^2 >= 1 from x >= 1 named L_ge_1 is "proved"', async () => {
