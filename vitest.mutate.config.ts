@@ -10,7 +10,8 @@
  * bigmath.ts) and the exact field (numeric/real.ts, real-algebra.ts) the in-process numeric tests
  * that exercise them (their own tests, the precise field's and the exact field's oracle tests,
  * and the fields, matrix and linalg tests that compute through them), and for the SMT prover's
- * encodings, classes and witnesses (properties/prove/) its own tests (properties/prove/*.test.ts),
+ * encodings, classes, witnesses, bracket, per-claim outcome and solver query (properties/prove/)
+ * its own tests (properties/prove/*.test.ts),
  * without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
