@@ -18,7 +18,7 @@ import type { Claim, Comparison, ScalarVariable } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
-import { proveClaim, proveClaims, releaseZ3 } from './index.ts';
+import { proveClaim, proveClaims, releaseZ3, unionText } from './index.ts';
 import { hardCubics, opaque } from './test-queries.ts';
 import { loadZ3, type Z3 } from './z3.ts';
 
@@ -79,6 +79,10 @@ describe('prove: a solver unknown is never "proved"', () => {
     expect(r.attempts).toHaveLength(1);
     expect(r.attempts[0]).toMatchObject({ encoding: 'scalar', result: 'unknown', paths: 1 });
     expect(r.attempts[0]!.reason).toMatch(/^timeout after \d+\.\d s$/);
+    // the printed time is the claim's time, and the attempt's lies within it
+    expect(Number(/\((\d+\.\d) s\)/.exec(r.text)![1])).toBeCloseTo(r.timeMs / 1000, 1);
+    expect(r.attempts[0]!.timeMs).toBeLessThanOrEqual(r.timeMs);
+    expect(r.attempts[0]!.timeMs).toBeGreaterThan(0);
   });
 
   it('unknown on the last of three branch paths (x < 0) and unsat on the others: unknown, not proved', async () => {
@@ -96,6 +100,16 @@ describe('prove: a solver unknown is never "proved"', () => {
       return { comparisons: [cmp(F.mul(v.x!, v.x!), '>=', F.zero)] };
     });
     expect(await proveClaim(decided, { budgetMs: BUDGET })).toMatchObject({ verdict: 'proved', class: 'all inputs', text: 'proved' });
+  });
+
+  it('undefined paths beside unsat ones: proved, and the attempt says where the sides are undefined', async () => {
+    const c = scalarClaim('undefined-at-0', [real('x')], (F, v) => {
+      if (F.sign(v.x!) === 0) throw new RangeError('undefined at x = 0');
+      return { comparisons: [cmp(F.mul(v.x!, v.x!), '>=', F.zero)] };
+    });
+    const r = await proveClaim(c, { budgetMs: BUDGET });
+    expect(r).toMatchObject({ verdict: 'proved', text: 'proved' });
+    expect(r.attempts[0]).toMatchObject({ result: 'unsat', paths: 2, reason: '1 path(s) where the sides are undefined (undefined at x = 0)' });
   });
 
   it('an undefined path beside an unknown one: the reason names both', async () => {
@@ -127,6 +141,37 @@ describe('prove: a solver unknown is never "proved"', () => {
     expect(cut.verdict).toBe('unknown');
     expect(cut.attempts[0]).toMatchObject({ result: 'unknown', paths: 8, reason: 'more than 8 branch paths' });
     expect(await proveClaim(t, { budgetMs: BUDGET, maxPaths: 9 })).toMatchObject({ verdict: 'proved', text: 'proved' });
+  });
+});
+
+describe('prove: an error is never "proved"', () => {
+  it('exp (no polynomial encoding) and a thrown string are errors of their encoding, and the claim is unknown', async () => {
+    const r = await proveClaim(scalarClaim('exp', [real('x')], (F, v) => ({ comparisons: [cmp(F.exp(v.x!), '>=', F.zero)] })), { budgetMs: BUDGET });
+    expect(r.verdict).toBe('unknown');
+    expect(r.attempts[0]).toMatchObject({ result: 'error', paths: 0 });
+    expect(r.attempts[0]!.reason).toMatch(/^not polynomial: /);
+    const s = await proveClaim(
+      scalarClaim('string', [real('x')], () => {
+        throw 'boom';
+      }),
+      { budgetMs: BUDGET },
+    );
+    expect(s.verdict).toBe('unknown');
+    expect(s.attempts).toEqual([{ encoding: 'scalar', class: 'all inputs', result: 'error', paths: 0, timeMs: 0, reason: 'boom' }]);
+  });
+
+  it('a class claim that reads x1 outside the field (x1 <= 1, false at x1 = 2) is an error, not proved from the placeholder value', async () => {
+    const byValue = amgmClaim('byValue', (_w, F, _x1) => cmp(F.zero, '<=', F.zero));
+    const c: Claim = { ...byValue, comparisons: (F, input: { x1: Rational }) => [cmp(F.lift(Rational.parse(input.x1.toString())), '<=', F.one)] };
+    const x2 = { x1: Rational.of(2), x2: Rational.ZERO, w1: 1, w2: 1 };
+    expect(evaluateCase(c, exact, x2).status).toBe('fail');
+    const r = await proveClaim(c, { budgetMs: BUDGET });
+    expect(r.verdict).toBe('unknown');
+    expect(r.attempts).toEqual([{ encoding: 'class', class: 'w1 : w2 = 1 : 1', result: 'error', paths: 0, timeMs: expect.any(Number), reason: 'the claim reads its input numbers outside the field: no symbolic run' }]);
+  });
+
+  it('no encoding: says so, with no attempt', async () => {
+    expect(await proveClaim({ ...E19, id: 'none', inputKind: 'unknown' as never }, { budgetMs: BUDGET })).toMatchObject({ verdict: 'no encoding', text: 'no encoding', attempts: [], dropped: [] });
   });
 });
 
@@ -247,6 +292,16 @@ describe('prove: the facts a proof rests on', () => {
     const r = await proveClaim(scalarClaim('hyp', [real('x')], (F, v) => ({ comparisons: [cmp(F.mul(v.x!, v.x!), '>=', F.one)], assumptions: [xAtLeast1(F, v, 'L_ge_1')] })), { budgetMs: BUDGET });
     expect(r).toMatchObject({ verdict: 'proved', text: 'proved' });
     expect(r.assumes).toBeUndefined();
+  });
+});
+
+describe('unionText', () => {
+  it('one class as it is; classes without a common "prefix = value" form joined by "; "', () => {
+    expect(unionText(['w1 : w2 = 1 : 1'])).toBe('w1 : w2 = 1 : 1');
+    expect(unionText(['1 x 1 matrices X', '1 x 2 matrices X'])).toBe('1 x 1 matrices X; 1 x 2 matrices X');
+    expect(unionText(['w1 : w2 = 1 : 1', '1 x 2 matrices X'])).toBe('w1 : w2 = 1 : 1; 1 x 2 matrices X');
+    expect(unionText(['a = 1', 'b = 2'])).toBe('a = 1; b = 2');
+    expect(unionText(['a = 1; b = 2', 'a = 3'])).toBe('a = 1; b = 2; a = 3');
   });
 });
 

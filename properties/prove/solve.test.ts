@@ -50,8 +50,12 @@ describe('solve: answers known without the solver', () => {
   it('7x = 3: the exact model value 3/7; an input the formula does not mention still gets a number (model completion)', async () => {
     const x = z3.Z.Real.const('x');
     const y = z3.Z.Real.const('y');
+    const t0 = performance.now();
     const r = await solve(z3, [x.mul(7).eq(3)], [input('x', x), input('y', y)], BUDGET);
+    const wall = performance.now() - t0;
     expect(r.answer).toBe('sat');
+    expect(r.ms).toBeGreaterThan(0);
+    expect(r.ms).toBeLessThanOrEqual(wall);
     expect(exactOf(r.model?.x).eq(Rational.of(3, 7))).toBe(true);
     expect(exactOf(r.model?.y)).toBeInstanceOf(Rational);
     expect(Object.keys(r.model!)).toEqual(['x', 'y']);
@@ -87,7 +91,9 @@ describe('solve: answers known without the solver', () => {
 describe('solve: never an unsat it did not get', () => {
   it('a formula outside nlsat (an uninterpreted function) is unknown: the solver gave up, no timeout', async () => {
     const x = z3.Z.Real.const('x');
+    const t0 = performance.now();
     const r = await solve(z3, [opaque(z3.Z, x).gt(0)], [input('x', x)], BUDGET);
+    expect(r.ms).toBeLessThanOrEqual(performance.now() - t0);
     expect(r.answer).toBe('unknown');
     expect(r.reason).toMatch(/^the solver gave up \(.+\)$/);
     expect(r.model).toBeUndefined();
