@@ -61,6 +61,13 @@ describe('solve: answers known without the solver', () => {
     expect(Object.keys(r.model!)).toEqual(['x', 'y']);
   });
 
+  it('a query well within a 2 s budget is answered (the backstop interrupt does not cut it short)', async () => {
+    const x = z3.Z.Real.const('x');
+    const r = await solve(z3, [x.mul(x).eq(9), x.lt(0)], [input('x', x)], 2000);
+    expect(r.answer).toBe('sat');
+    expect(exactOf(r.model?.x).eq(Rational.of(-3))).toBe(true);
+  });
+
   it('k^2 = 9, k > 0 over the integers: the numeral 3 (a model value that is no real literal)', async () => {
     const k = z3.Z.Int.const('k');
     const r = await solve(z3, [k.mul(k).eq(9), k.gt(0)], [input('k', k)], BUDGET);
