@@ -236,6 +236,13 @@ describe('prove: refuted only with an exact witness', () => {
     expect(evaluateCase(c, exact, input).status).toBe('fail');
   });
 
+  it('with two hypotheses dropped the text names both', async () => {
+    const c = amgmClaim('false', (_w, F, x1) => cmp(x1, '<=', F.zero));
+    const r = await proveClaim(c, { budgetMs: BUDGET, dropped: ['nonneg', 'smooth'] });
+    expect(r).toMatchObject({ verdict: 'refuted', text: 'refuted (without nonneg, smooth)', dropped: ['nonneg', 'smooth'] });
+    expect(evaluateCase(c, exact, decode(r.witness!.input as never)).status).toBe('fail');
+  });
+
   it('Lemma A.1 without nonneg: "refuted (without nonneg)", a witness with a negative entry that fails AM-GM exactly', async () => {
     const r = await proveClaim(A1, { budgetMs: BUDGET, dropped: ['nonneg'] });
     expect(r).toMatchObject({ verdict: 'refuted', text: 'refuted (without nonneg)', dropped: ['nonneg'] });
@@ -288,10 +295,27 @@ describe('prove: the facts a proof rests on', () => {
     expect(r.attempts[0]!.paths).toBe(72);
   });
 
-  it('a hypothesis is no fact: x^2 >= 1 from x >= 1 named L_ge_1 is "proved"', async () => {
-    const r = await proveClaim(scalarClaim('hyp', [real('x')], (F, v) => ({ comparisons: [cmp(F.mul(v.x!, v.x!), '>=', F.one)], assumptions: [xAtLeast1(F, v, 'L_ge_1')] })), { budgetMs: BUDGET });
-    expect(r).toMatchObject({ verdict: 'proved', text: 'proved' });
-    expect(r.assumes).toBeUndefined();
+  it('a hypothesis (or a sign, or convexity) is no fact: x^2 >= 1 from x >= 1 named L_ge_1, sign or convex is "proved"', async () => {
+    for (const from of ['L_ge_1', 'sign', 'convex']) {
+      const r = await proveClaim(scalarClaim('hyp', [real('x')], (F, v) => ({ comparisons: [cmp(F.mul(v.x!, v.x!), '>=', F.one)], assumptions: [xAtLeast1(F, v, from)] })), { budgetMs: BUDGET });
+      expect(r, from).toMatchObject({ verdict: 'proved', text: 'proved' });
+      expect(r.assumes, from).toBeUndefined();
+    }
+  });
+
+  it('facts beside a hypothesis: only the facts are named, and the re-proof keeps the hypothesis', async () => {
+    // y >= 0 is the hypothesis L_ge_1 here; x >= 1 the fact (19), y >= 1 the fact (20)
+    const at = (lhs: (F: SymbolicField, v: Record<string, Sym>) => Sym) => (F: SymbolicField, v: Record<string, Sym>) => ({
+      comparisons: [cmp(lhs(F, v), '>=', F.zero)],
+      assumptions: [xAtLeast1(F, v, '(19)'), { from: 'L_ge_1', cmp: cmp(v.y!, '>=', F.zero) }, { from: '(20)', cmp: cmp(v.y!, '>=', F.one) }],
+    });
+    const xy = [real('x'), real('y')];
+    // x^2 - 1 >= 0 needs (19): every fact is named (the facts are not minimised one by one)
+    const both = await proveClaim(scalarClaim('facts', xy, at((F, v) => F.sub(F.mul(v.x!, v.x!), F.one))), { budgetMs: BUDGET });
+    expect(both).toMatchObject({ verdict: 'proved', text: 'proved (from (19), (20))', assumes: ['(19)', '(20)'] });
+    // x^2 + y >= 0 needs y >= 0 only, which the hypothesis gives: no fact needed
+    const hyp = await proveClaim(scalarClaim('hyp-only', xy, at((F, v) => F.add(F.mul(v.x!, v.x!), v.y!))), { budgetMs: BUDGET });
+    expect(hyp).toMatchObject({ verdict: 'proved', text: 'proved' });
   });
 });
 

@@ -115,6 +115,7 @@ describe('solve: never an unsat it did not get', () => {
     expect(r.answer).toBe('unknown');
     expect(r.reason).toMatch(/^timeout after \d+\.\d s$/);
     expect(r.ms).toBeGreaterThan(0);
+    expect(Number(/(\d+\.\d) s/.exec(r.reason!)![1])).toBeCloseTo(r.ms / 1000, 1);
   });
 
   it('no time left: unknown without asking the solver (0 ms spent)', async () => {
@@ -124,7 +125,9 @@ describe('solve: never an unsat it did not get', () => {
 
   it('an error (a model value that is no number) is unknown with its message, not a throw and not sat', async () => {
     const b = z3.Z.Bool.const('b');
+    const t0 = performance.now();
     const r = await ask(z3, [b], [input('b', b)], BUDGET);
+    expect(r.ms).toBeLessThanOrEqual(performance.now() - t0);
     expect(r.answer).toBe('unknown');
     expect(r.reason).toBe('solver error: solve: model value true is not a number');
     expect(r.model).toBeUndefined();
