@@ -10,7 +10,7 @@
  * - a proof that needs a fact proved elsewhere (from '(19)') says so; one that does not, does not;
  * - no time, an abort or too many branch paths give 'unknown', never "proved".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rational } from '../../numeric/rational.ts';
 import { exact } from '../../numeric/real.ts';
 import type { Sym, SymbolicField } from '../../numeric/z3-field.ts';
@@ -18,15 +18,12 @@ import type { Claim, Comparison, ScalarVariable } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import { claimById } from '../../theory/index.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
-import { proveClaim, proveClaims, releaseZ3, unionText } from './index.ts';
-import { hardCubics, opaque } from './test-queries.ts';
-import { loadZ3, type Z3 } from './z3.ts';
+import { proveClaim, proveClaims, unionText } from './index.ts';
+import { hardCubics, opaque, z3ForFile } from './test-queries.ts';
+import type { Z3 } from './z3.ts';
 
 let z3: Z3;
-beforeAll(async () => {
-  z3 = await loadZ3();
-}, 60_000);
-afterAll(releaseZ3);
+z3ForFile((z) => (z3 = z));
 
 const BUDGET = 10_000;
 const E19 = claimById('E19')!;

@@ -8,19 +8,15 @@
  * in six variables is far beyond a 100 ms budget: both must come back 'unknown', never 'unsat'
  * (an 'unsat' is what prove.ts turns into "proved").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rational } from '../../numeric/rational.ts';
 import type { Z3Arith } from '../../numeric/z3-field.ts';
-import { releaseZ3 } from './index.ts';
 import { solve, type ModelValue, type SolverAnswer } from './solve.ts';
-import { hardSystem, opaque } from './test-queries.ts';
-import { loadZ3, type Z3 } from './z3.ts';
+import { hardSystem, opaque, z3ForFile } from './test-queries.ts';
+import type { Z3 } from './z3.ts';
 
 let z3: Z3;
-beforeAll(async () => {
-  z3 = await loadZ3();
-}, 60_000);
-afterAll(releaseZ3);
+z3ForFile((z) => (z3 = z));
 
 const BUDGET = 10_000;
 /** solve's answer with every field optional, so that a test can assert a field is absent. */

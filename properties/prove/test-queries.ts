@@ -1,8 +1,17 @@
 /**
  * Solver formulas for the prover's tests (solve.test.ts, outcome.test.ts) whose answer is known
- * without running prove.ts: a query that times out and one that the solver gives up on.
+ * without running prove.ts: a query that times out and one that the solver gives up on; and Z3
+ * loaded once per test file.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Z3Arith, Z3Bool, Z3Context } from '../../numeric/z3-field.ts';
+import { loadZ3, releaseZ3, type Z3 } from './z3.ts';
+
+/** Loads Z3 before a test file's tests (handing it to `set`) and releases it after them. */
+export function z3ForFile(set: (z3: Z3) => void): void {
+  beforeAll(async () => set(await loadZ3()), 60_000);
+  afterAll(releaseZ3);
+}
 
 /**
  * A dense system of cubics in the given variables (six here) with seeded integer coefficients:
