@@ -10,7 +10,8 @@
  * bigmath.ts) and the exact field (numeric/real.ts, real-algebra.ts) the in-process numeric tests
  * that exercise them (their own tests, the precise field's and the exact field's oracle tests,
  * and the fields, matrix and linalg tests that compute through them), and for the SMT prover's
- * encodings, classes and witnesses (properties/prove/) its own tests (properties/prove/*.test.ts),
+ * encodings, classes, witnesses, bracket, per-claim outcome and solver query (properties/prove/)
+ * its own tests (properties/prove/*.test.ts),
  * without the worker-thread,
  * CLI, training and browser tests (slow, and they test other layers).
  *
@@ -29,15 +30,30 @@
  * claims of properties/engine*.test.ts, the entry grids' own tests (properties/buffer.test.ts)
  * and the planted bugs (properties/planted-*.test.ts). Under the whole subset every engine mutant
  * reruns every claim test of the catalogue (each calls checkClaim).
+ *
+ * LORACHECK_MUTATE_SUBSET=prove keeps only the SMT prover's own tests (properties/prove/*.test.ts):
+ * no other test in the subset reaches properties/prove/, so a run over its files scores the same
+ * without the whole subset's dry run (minutes on this shared 2-core machine), e.g.
+ * LORACHECK_MUTATE_SUBSET=prove npx stryker run --mutate properties/prove/prove.ts,properties/prove/solve.ts.
+ *
+ * LORACHECK_MUTATE_SUBSET=expr keeps only the tests of a user loss's expressions
+ * (numeric/expr/*.test.ts), for numeric/expr/intervals.ts:
+ * LORACHECK_MUTATE_SUBSET=expr npx stryker run --mutate numeric/expr/intervals.ts.
  */
 import { defineConfig } from 'vitest/config';
 
-const NUMERIC_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'numeric';
-const ENGINE_ONLY = process.env.LORACHECK_MUTATE_SUBSET === 'engine';
+/** The test files of each LORACHECK_MUTATE_SUBSET value (described above); unset: the whole subset. */
+const SUBSETS: Record<string, string[]> = {
+  numeric: ['numeric/*.test.ts'],
+  engine: ['properties/engine*.test.ts', 'properties/buffer.test.ts', 'properties/planted-*.test.ts'],
+  prove: ['properties/prove/*.test.ts'],
+  expr: ['numeric/expr/*.test.ts'],
+};
+const SUBSET = SUBSETS[process.env.LORACHECK_MUTATE_SUBSET ?? ''];
 
 export default defineConfig({
   test: {
-    include: NUMERIC_ONLY ? ['numeric/*.test.ts'] : ENGINE_ONLY ? ['properties/engine*.test.ts', 'properties/buffer.test.ts', 'properties/planted-*.test.ts'] : [
+    include: SUBSET ?? [
       'theory/test/*.test.ts',
       'numeric/losses/*.test.ts',
       'properties/claims-1.test.ts',

@@ -14,7 +14,7 @@
 import { ModeError } from '../../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../../theory/claim.ts';
 import type { ClaimProofResult, ProofAttempt, Witness } from '../../theory/results.ts';
-import { encodingsFor, explore, valueIndependent, type Encoding, type Exploration } from './encode.ts';
+import { encodingsFor, explore, valueIndependent, type Encoding, type Exploration, type PathQuery } from './encode.ts';
 import { solve, type ModelValue } from './solve.ts';
 import { classWitness, modelText, scalarModel } from './witness.ts';
 import { loadZ3, type Z3 } from './z3.ts';
@@ -34,6 +34,8 @@ interface ProveOptions {
 interface EncodingOutcome {
   attempt: ProofAttempt;
   witness?: Witness;
+  /** The paths decided (unsat): the very paths a scalar proof's facts are looked for on. */
+  paths?: readonly PathQuery[];
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -85,22 +87,21 @@ async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: Read
   }
   const undef = exp.undefinedPaths.length ? `; ${exp.undefinedPaths.length} path(s) where the sides are undefined (${exp.undefinedPaths[0]!.error})` : '';
   if (unknown !== undefined) return done({ result: 'unknown', paths: exp.paths.length, reason: unknown + undef, ...(sat ? { model: modelText(sat.model) } : {}) });
-  return done({ result: 'unsat', paths: exp.paths.length, ...(undef ? { reason: undef.slice(2) } : {}) });
+  return done({ result: 'unsat', paths: exp.paths.length, ...(undef ? { reason: undef.slice(2) } : {}) }, { paths: exp.paths });
 }
 
-/** The facts (not hypotheses) a scalar proof needed: re-proved without them, briefly. */
-async function factsNeeded(z3: Z3, claim: Claim, enc: Encoding, dropped: ReadonlySet<HypothesisName>, deadline: number): Promise<string[]> {
+/** The facts (not hypotheses) a scalar proof needed: its paths (all of them, as many as the
+ *  proof decided) re-proved without them, briefly; any answer but unsat keeps them all. */
+async function factsNeeded(z3: Z3, paths: readonly PathQuery[], deadline: number): Promise<string[]> {
   const own = new Set<string>([...Object.keys(HYPOTHESES), 'sign', 'convex']);
-  const exp = explore(z3.Z, enc);
-  const facts = [...new Set(exp.paths.flatMap((p) => p.assumptionFrom.filter((f) => !own.has(f))))];
+  const facts = [...new Set(paths.flatMap((p) => p.assumptionFrom.filter((f) => !own.has(f))))];
   if (!facts.length) return [];
   const until = Math.min(deadline, performance.now() + 1000);
-  for (const p of exp.paths) {
+  for (const p of paths) {
     const kept = p.assumptionTerms.filter((_, i) => own.has(p.assumptionFrom[i]!));
     const r = await solve(z3, [...p.constraints, ...kept, p.negation], p.F.inputs, until - performance.now());
     if (r.answer !== 'unsat') return facts;
   }
-  void dropped;
   return [];
 }
 
@@ -148,7 +149,7 @@ export async function proveClaim(claim: Claim, opts: ProveOptions): Promise<Clai
       continue;
     }
     if (enc.kind === 'scalar') {
-      const assumes = await factsNeeded(z3, claim, enc, dropped, deadline);
+      const assumes = await factsNeeded(z3, out.paths ?? [], deadline);
       if (assumes.length) out.attempt.assumes = assumes;
       scalarProof = { assumes };
     } else proved.push(enc.text);

@@ -14,14 +14,14 @@ export type SolverAnswer = 'sat' | 'unsat' | 'unknown';
 /** A model value: exact, or algebraic with enclosures [lo, hi] of growing precision. */
 export type ModelValue = { exact: Rational } | { algebraic: string; enclosures: [Rational, Rational][] };
 
-interface SolveOutcome {
-  answer: SolverAnswer;
-  ms: number;
-  /** Values of the named input variables (sat only). */
-  model?: Record<string, ModelValue>;
-  /** Why unknown: "timeout after 2.0 s", the solver's reason, or an error. */
-  reason?: string;
-}
+/** An unknown always says why (a caller that reads a missing reason as "no unknown" would take
+ *  the query for unsat): the type makes every unknown carry one. */
+type SolveOutcome =
+  | { answer: 'unsat'; ms: number }
+  /** The values of the named input variables. */
+  | { answer: 'sat'; ms: number; model: Record<string, ModelValue> }
+  /** Why: "timeout after 2.0 s", the solver's reason, or an error. */
+  | { answer: 'unknown'; ms: number; reason: string };
 
 /** Decimal digits of the enclosures of an algebraic model value. */
 const DIGITS = [2, 4, 8, 16, 32, 64];
