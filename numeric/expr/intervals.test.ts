@@ -192,14 +192,21 @@ describe('intervals.ts: sin, cos, tan and their reciprocals against Taylor serie
         }
         finite++;
         within(t, divB(sinB(a), cosB(a)), divB(sinB(b), cosB(b)), true);
+        if (a.isZero() && b.isZero()) {
+          // cot at exactly 0 (tan 0 = 0 exactly): certainly outside its domain, a RangeError
+          expect(() => applyFn(A, 'cot', X)).toThrow(RangeError);
+          return;
+        }
         const c = applyFn(A, 'cot', X);
         if (t.lo.lte(0) && t.hi.gte(0)) expect(isWhole(c)).toBe(true);
         else within(c, [q('1').div(R(t.hi)), q('1').div(R(t.hi))], [q('1').div(R(t.lo)), q('1').div(R(t.lo))], false);
       }),
-      { numRuns: 80 },
+      // about a third of the intervals hold a pole; at 80 runs fast-check's bias towards small
+      // numbers left 11-15 of them in about one run in ten (the count below failed): 160 runs
+      { numRuns: 160 },
     );
-    expect(pole).toBeGreaterThan(15);
-    expect(finite).toBeGreaterThan(15);
+    expect(pole).toBeGreaterThan(25);
+    expect(finite).toBeGreaterThan(25);
     expect(A.format(applyFn(A, 'tan', A.ZERO))).toBe('0');
     const t = applyFn(A, 'tan', iv(q('0'), q('1')));
     expect(t.lo.isZero()).toBe(true);
@@ -227,6 +234,12 @@ describe('intervals.ts: the hyperbolic and inverse functions, pi and e', () => {
         within(applyFn(A, 'sech', X), inv(ch), inv(cl), false);
         const th = (x: Rational) => divB(sinhB(x), coshB(x));
         within(applyFn(A, 'tanh', X), th(a), th(b), false);
+        if (a.isZero() && b.isZero()) {
+          // csch and coth at exactly 0 (sinh 0 = tanh 0 = 0 exactly): certainly outside their domain
+          expect(() => applyFn(A, 'csch', X)).toThrow(RangeError);
+          expect(() => applyFn(A, 'coth', X)).toThrow(RangeError);
+          return;
+        }
         const csch = applyFn(A, 'csch', X);
         const coth = applyFn(A, 'coth', X);
         if (a.sign() <= 0 && b.sign() >= 0) expect(isWhole(csch) && isWhole(coth)).toBe(true);
@@ -235,9 +248,10 @@ describe('intervals.ts: the hyperbolic and inverse functions, pi and e', () => {
           within(coth, inv(th(b)), inv(th(a)), false);
         }
       }),
-      { numRuns: 60 },
+      // at 60 runs the straddling count fell to 8 in about one run in twenty: 120 runs
+      { numRuns: 120 },
     );
-    expect(straddle).toBeGreaterThan(8);
+    expect(straddle).toBeGreaterThan(15);
     // exact at 0; cosh(0) = 1; tanh clamped to [-1, 1] even for huge arguments
     for (const name of ['sinh', 'tanh', 'atan', 'asinh'] as const) expect(A.format(applyFn(A, name, A.ZERO))).toBe('0');
     expect(A.format(applyFn(A, 'cosh', A.ZERO))).toBe('1');
