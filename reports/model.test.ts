@@ -449,3 +449,47 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     expect(g).toContain('<div class="card-n">11</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
   });
 });
+
+describe('the summary table and the SMT column', () => {
+  it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
+    const m = model({
+      'c.json': {
+        ...checkFile('2026-01-01', ['L34.s18.a', 'L34.s22.amgm1', 'L34.s22.amgm1.corrected', 'E19', 'L34'], [
+          result('L34.s18.a', 'exact', 'verified', { cases: 1200, timeMs: 1500, worstSlack: { slack: 0.25 } }),
+          result('L34.s18.a', 'float64', 'verified', { cases: 30, nonTrivial: 7, undecided: 2, timeMs: 500, worstSlack: { slack: -0.5, ratio: 1.5 } }),
+          result('E19', 'exact', 'verified', { cases: 5 }),
+        ]),
+        claims: [
+          { id: 'L34.s18.a', paper: '(18), first inequality' },
+          { id: 'L34.s22.amgm1', paper: '(22)', provenance: 'reported' },
+          { id: 'L34.s22.amgm1.corrected', correctedOf: 'L34.s22.amgm1' },
+          { id: 'E19' },
+          { id: 'L34' },
+        ],
+      },
+      's.json': { ...searchFile('L34.s18.a', []), cases: 4000, timeMs: 2000 },
+      'p.json': proveFile('2026-01-01', [
+        proof('L34.s18.a', 'proved', { class: 'all inputs', text: 'proved (from (19))', assumes: ['(19)'] }),
+        proof('L34.s22.amgm1', 'refuted', { witness: { ...witness('L34.s22.amgm1', { loss: { L: '1', d: ['1/2'], C: { data: ['1'] } }, V: { data: ['0', '1/2'] } }), comparisons: [{ lhs: '3', rel: '>=', rhs: '4', holds: false }] } }),
+        proof('L34.s22.amgm1.corrected', 'proved', { class: 'm = n = r = 1 quadratics', text: 'proved for m = n = r = 1 quadratics' }),
+        proof('E19', 'unknown', { timeMs: 2000, text: 'unknown (2.0 s)' }),
+        proof('L34', 'no encoding'),
+      ]),
+    });
+    const body = summarySection(m)!.body.value;
+    const row = (id: string) => {
+      const i = body.indexOf(`data-claim="${id}" data-verdict=`);
+      return [...body.slice(i, body.indexOf('</tr>', i)).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]*>/g, ''));
+    };
+    // claim, paper, verdict, proof, mode, cases, non-trivial, undecided, worst slack, tightness ratio, time
+    expect(row('L34.s18.a')).toEqual(['L34.s18.a', '(18), first inequality', '✓ verified', '∎ provedevery inputfrom (19)', 'exact, float64', '5,230', '16', '2', '-0.5', '1.5', '4.0 s']);
+    expect(row('L34.s22.amgm1')).toEqual(['L34.s22.amgm1', '(22)reported form, not printed', '✗ counterexample', '✗ refuted', '—', '—', '—', '—', '—', '—', '—']);
+    expect(row('L34.s22.amgm1.corrected')[0]).toBe('L34.s22.amgm1.correctedcorrects L34.s22.amgm1');
+    expect(row('L34.s22.amgm1.corrected')[3]).toBe('∎ provedfor m = n = r = 1 quadratics');
+    expect(row('E19')[3]).toBe('? unknown2.0 s of solver time');
+    expect(row('L34')[3]).toBe('· no encoding');
+    // a claim with checks or searches links to its article; one with neither does not
+    expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a>');
+    expect(body).not.toContain('<a href="#claim--L34"><code');
+  });
+});
