@@ -491,5 +491,14 @@ describe('the summary table and the SMT column', () => {
     // a claim with checks or searches links to its article; one with neither does not
     expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a>');
     expect(body).not.toContain('<a href="#claim--L34"><code');
+    // at a glance: each printed line of the proof of Lemma 3.4 with a proof, and its corrected form
+    const g = glance(m);
+    const i = g.indexOf('<ul class="proof-lines">');
+    const lines = g.slice(i, g.indexOf('</ul>', i)).split('<li>').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a> <span class="ref">(18), first inequality</span>: <b>proved as printed</b> (from (19))</li>');
+    expect(lines[1]).toMatch(
+      /^<a href="#claim--L34.s22.amgm1"><code class="id">L34.s22.amgm1<\/code><\/a> <span class="ref">\(22\)<\/span>: <b>refuted as printed<\/b>: at L = 1, H = diag\(1\/2\), C = \(1\), V = \[0; 1\/2\], <code class="exact">3<\/code> <b class="rel">[^<]+<\/b> <code class="exact">4<\/code> is false \(exact model, confirmed\); corrected form <a href="#claim--L34.s22.amgm1.corrected"><code class="id">L34.s22.amgm1.corrected<\/code><\/a>: <b>proved for m = n = r = 1 quadratics<\/b><\/li>$/,
+    );
   });
 });
