@@ -250,6 +250,16 @@ describe('validate, rule by rule', () => {
     expect(notArray.ws).toEqual(['traces[0] (file run.jsonl).series.J: expected an array of numbers, got 3']);
   });
 
+  it("reads the codec's -Infinity and NaN texts in series; a null document is not a result", () => {
+    const series = { t: [0, 1], J: ['-Infinity', 'NaN'], Vsq: [1, 1], eta: [1, 1], minGradJsq: [1, 1] };
+    const { v, ws } = run({ kind: 'verify-trace', schema: 1, env, traces: [{ file: 'run.jsonl', header: {}, claims: [], series }] });
+    expect(ws).toEqual([]);
+    const J = (v?.traces as { series: { J: number[] } }[])[0]!.series.J;
+    expect(J[0]).toBe(-Infinity);
+    expect(Number.isNaN(J[1])).toBe(true);
+    expect(run(null as unknown as object).ws).toEqual(['(file): not a result object; skipped']);
+  });
+
   it('counts the warnings past the first 12 of a file exactly', () => {
     const results = Array.from({ length: 20 }, (_, i) => ({ id: `C${i}`, mode: 'quantum', verdict: 'verified', cases: 1 }));
     const { ws } = run({ kind: 'check', schema: 1, env, claims: [], results });

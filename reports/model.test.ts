@@ -138,8 +138,29 @@ describe('the verdict of a claim is never stronger than its evidence', () => {
     expect(rows).toContain('S statistical');
   });
 
+  it('a search file that names no dropped hypothesis is of the claim as stated', () => {
+    const { dropped: _, ...noDropped } = searchFile('A', [], witness('A', 1));
+    expect(verdicts(model({ 's.json': noDropped }))).toEqual({ A: 'counterexample' });
+  });
+
+  it("keeps each claim's ablation and tightness rows with it, and the hypotheses' statements", () => {
+    const m = model({
+      'c.json': { ...checkFile('2026-01-01', ['A', 'B'], [result('A', 'exact', 'verified'), result('B', 'exact', 'verified')]), hypotheses: { smooth: 'L-smooth' } },
+      'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [{ claim: 'A', hypothesis: 'smooth', status: 'load-bearing' }, { claim: 'B', hypothesis: 'x', status: 'not-shown' }] },
+      't.json': { kind: 'tighten', schema: 1, env: env(), rows: [{ claim: 'B', worstRatio: 0.5, paperRatio: 1 }] },
+    });
+    expect(m.claims.map((c) => [c.id, c.ablation.map((r) => r.hypothesis), c.tightness.map((r) => r.worstRatio), c.worstRatio])).toEqual([
+      ['A', ['smooth'], [], undefined],
+      ['B', ['x'], [0.5], 0.5],
+    ]);
+    expect(m.hypothesisText).toEqual({ smooth: 'L-smooth' });
+    expect(m.ablation.map((r) => `${r.claim} ${r.file}`)).toEqual(['A a.json', 'B a.json']);
+  });
+
   it('says how a failure fails: the relation, both sides, the sizes', () => {
-    const one = model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: witness('F', { x: 1 }, { sizes: 'm=1, n=1, r=1' }) })]) });
+    const holdsFirst = { ...witness('F', { x: 1 }, { sizes: 'm=1, n=1, r=1' }) };
+    holdsFirst.comparisons = [{ lhs: '0', rel: '<=', rhs: '5', holds: true, slack: 5, ratio: 0 }, ...holdsFirst.comparisons];
+    const one = model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: holdsFirst })]) });
     const g = glance(one);
     expect(g).toContain('fails at <b>m=1, n=1, r=1</b>: <code class="exact">2</code> <b class="rel">');
     expect(g).toContain('<code class="exact">1</code> <span class="dim">· ratio</span> <span class="num">2</span>');
@@ -277,6 +298,14 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
         row('C11', 0.5, '-1/3'),
         row('C12', 0.75, '[0.75, 0.75]', 0.75), // an enclosure of one point: the constant
         row('C13', 1.1, '[1.2.3, 2]'), // no decimal: not an enclosure (and no exception)
+        { claim: 'C14', worstRatioCertified: '1', paperRatio: 1 }, // no case evaluated: no ratio to show, even with a certified text
+        row('C15', 1.5, '99999999999999999999/100000000000000000000'), // below 1, though it rounds to 1: just below 1
+        row('C16', 0.9, 'about [1.5, 1.6]'), // not an enclosure: left as found
+        row('C17', 1.2, ' 3/4 '), // spaces around are no matter
+        { claim: 'C18', worstRatio: 2, worstRatioCertified: '1', paperRatio: 'Infinity' }, // no finite constant: left as found
+        row('C19', 1.25, '5/4'), // already on its side: unchanged
+        row('C20', 1, '3/4'), // at the constant, certified below it: the certified value
+        { claim: 'C21', worstRatio: 1 + 2 ** -52, worstRatioCertified: '[ 0.5 , 0.75 ]' }, // no paperRatio: the constant is 1
       ],
     },
   });
@@ -286,7 +315,10 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
     const m = build();
     const shown = shownIn(m);
     // across the constant: the certified value instead (an enclosure's end nearest the constant)
-    expect(shown).toEqual({ C1: 1, C2: 0.999, C3: 1.001, C4: 1, C5: 1.0000001, C6: 0.6, C7: 1.3, C8: 0.3, C9: 2, C10: 0.5 + 2 ** -53, C11: 0.5, C12: 0.75, C13: 1.1 });
+    expect(shown).toEqual({
+      ...{ C1: 1, C2: 0.999, C3: 1.001, C4: 1, C5: 1.0000001, C6: 0.6, C7: 1.3, C8: 0.3, C9: 2, C10: 0.5 + 2 ** -53, C11: 0.5, C12: 0.75, C13: 1.1 },
+      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75 },
+    });
     expect(m.claims).toEqual([]); // no check file: no claim, and nothing thrown
   });
 
@@ -296,10 +328,10 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
       const i = g.indexOf(start);
       return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id">([^<]*)<\/code>/g)].map((x) => x[1]!);
     };
-    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C13', 'C3', 'C5', 'C10']); // largest first
-    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C2', 'C4', 'C9']);
-    expect(li('not approached (below half)')).toEqual(['C8']);
-    expect(li('within a factor 2').sort()).toEqual(['C11', 'C6']);
+    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C19', 'C13', 'C3', 'C5', 'C10']); // largest first
+    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C4', 'C9']);
+    expect(li('not approached (below half)')).toEqual(['C18', 'C8']); // 2 against an infinite constant
+    expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C6']);
   });
 });
 
@@ -391,13 +423,24 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
         entry('e9.jsonl', { ...q, rule: 'adapt2', seed: 3 }),
         entry('e10.jsonl', { ...q, rule: 'norm', method: 'lora' }),
         entry('e11.jsonl', {}),
+        entry('e12.jsonl', { ...q, dtype: 'float32', rule: 'theory' }), // another dtype: another chart
+        entry('e13.jsonl', { workload: 'mlp', rank: 3, batch: 16, rule: 'adapt' }),
+        entry('e14.jsonl', { workload: 'mlp', rank: 3, batch: 32, rule: 'adapt' }),
       ],
     },
   });
 
   it('one group per workload and sizes, the paper rule first, duplicates told apart by seed then file, colours in order', () => {
     const m = build();
-    expect(m.traces.map((g) => g.title)).toEqual(['quadratic (m = 4, n = 3, r = 2)', 'quadratic (m = 8, n = 3, r = 2)', 'unnamed workload']);
+    expect(m.traces.map((g) => `${g.title}: ${g.runs.length}`)).toEqual([
+      'quadratic (m = 4, n = 3, r = 2): 9',
+      'quadratic (m = 8, n = 3, r = 2): 1',
+      'unnamed workload: 1',
+      'quadratic (m = 4, n = 3, r = 2): 1',
+      'mlp (r = 3, batch = 16): 1',
+      'mlp (r = 3, batch = 32): 1',
+    ]);
+    expect(m.traces[3]!.runs.map((r) => r.label)).toEqual(['theory']);
     const [g] = m.traces;
     expect(g!.runs.map((r) => r.label)).toEqual([
       'theory, seed 1',
@@ -419,14 +462,14 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     const g = glance(build());
     const i = g.indexOf('<h3>Training traces</h3>');
     const items = [...g.slice(i).matchAll(/<li><a href="#trace--[^"]*">(.*?)<\/li>/g)].map((x) => x[1]!);
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(6);
     expect(items[0]).toContain('violated</span> <code class="id">L34</code> in <b>theory, seed 1</b>;');
     expect(items[0]).toContain('undecided</span> <code class="id">GV</code> in <b>adapt</b> (<span class="num">5</span> of <span class="num">20</span> steps unresolved)');
     expect(items[0]).toContain('truncated</span> <b>mystery</b> (no summary line');
     expect(items[0]).not.toContain('no bound violated');
     expect(items[1]).toContain('no bound violated');
     expect(items[1]).not.toMatch(/undecided|truncated|violated<\/span>/);
-    expect(g).toContain('<div class="card-n">11</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
+    expect(g).toContain('<div class="card-n">14</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
   });
 });
 
