@@ -158,11 +158,26 @@ describe('the verdict of a claim is never stronger than its evidence', () => {
   });
 
   it('says how a failure fails: the relation, both sides, the sizes', () => {
-    const holdsFirst = { ...witness('F', { x: 1 }, { sizes: 'm=1, n=1, r=1' }) };
-    holdsFirst.comparisons = [{ lhs: '0', rel: '<=', rhs: '5', holds: true, slack: 5, ratio: 0 }, ...holdsFirst.comparisons];
-    const one = model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: holdsFirst })]) });
+    const holdsFirst = witness('F', { x: 1 }, {
+      sizes: 'm=1, n=1, r=1',
+      comparisons: [
+        { lhs: '0', rel: '<=', rhs: '5', holds: true, slack: 5, ratio: 0 },
+        { label: 'second', lhs: '2', rel: '<=', rhs: '1', holds: false, slack: -1, ratio: 2 },
+      ],
+    });
+    const one = model({
+      'c.json': { ...checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: holdsFirst })]), claims: [{ id: 'F', paper: '(99)', title: 'a bound' }] },
+    });
     const g = glance(one);
-    expect(g).toContain('fails at <b>m=1, n=1, r=1</b>: <code class="exact">2</code> <b class="rel">');
+    expect(g).toContain('<li><a href="#claim--F"><code class="id">F</code></a> <span class="ref">(99) · a bound</span><div class="how">');
+    expect(g).toContain('fails at <b>m=1, n=1, r=1</b> <span class="dim">(second)</span>: <code class="exact">2</code> <b class="rel">');
+    // only the cards that have claims, but always verified, counterexample and undecided; no proof card without proofs
+    expect([...g.matchAll(/data-verdict="([^"]*)"><div class="card-n">(\d+)</g)].map((x) => `${x[1]} ${x[2]}`)).toEqual(['verified 0', 'counterexample 1', 'undecided 0']);
+    expect(g).toContain('<div class="card " data-verdict="verified">');
+    expect(g).toContain('<div class="card card-bad" data-verdict="counterexample">');
+    const none = glance(model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'verified')]) }));
+    expect(none).toContain('<div class="card " data-verdict="counterexample"><div class="card-n">0</div>');
+    expect(none).not.toContain('Printed statements that fail');
     expect(g).toContain('<code class="exact">1</code> <span class="dim">· ratio</span> <span class="num">2</span>');
     // a search counterexample without a failing relation recorded still counts, and says so
     const bare = model({ 's.json': searchFile('F', [], { ...witness('F', { x: 1 }), comparisons: [] }) });
@@ -306,6 +321,9 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
         row('C19', 1.25, '5/4'), // already on its side: unchanged
         row('C20', 1, '3/4'), // at the constant, certified below it: the certified value
         { claim: 'C21', worstRatio: 1 + 2 ** -52, worstRatioCertified: '[ 0.5 , 0.75 ]' }, // no paperRatio: the constant is 1
+        { claim: 'C22', worstRatio: 1.5, paperRatio: 2, label: 'second side' }, // 3/4 of the constant 2: within a factor 2
+        { claim: 'C23', worstRatio: 0.5, paperRatio: 2 }, // a quarter of 2: below half
+        { claim: 'C24', worstRatio: 1.985, paperRatio: 2 }, // within 1 % of 2
       ],
     },
   });
@@ -317,7 +335,7 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
     // across the constant: the certified value instead (an enclosure's end nearest the constant)
     expect(shown).toEqual({
       ...{ C1: 1, C2: 0.999, C3: 1.001, C4: 1, C5: 1.0000001, C6: 0.6, C7: 1.3, C8: 0.3, C9: 2, C10: 0.5 + 2 ** -53, C11: 0.5, C12: 0.75, C13: 1.1 },
-      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75 },
+      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75, C22: 1.5, C23: 0.5, C24: 1.985 },
     });
     expect(m.claims).toEqual([]); // no check file: no claim, and nothing thrown
   });
@@ -329,9 +347,10 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
       return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id">([^<]*)<\/code>/g)].map((x) => x[1]!);
     };
     expect(li("ratio above the paper's constant")).toEqual(['C7', 'C19', 'C13', 'C3', 'C5', 'C10']); // largest first
-    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C4', 'C9']);
-    expect(li('not approached (below half)')).toEqual(['C18', 'C8']); // 2 against an infinite constant
-    expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C6']);
+    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C24', 'C4', 'C9']);
+    expect(li('not approached (below half)')).toEqual(['C18', 'C23', 'C8']); // largest first; C18: 2 against an infinite constant
+    expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C22', 'C6']);
+    expect(g).toContain('<code class="id">C22</code> <span class="dim">(second side)</span> <span class="num">1.5</span>, ');
   });
 });
 
@@ -373,6 +392,9 @@ describe('a printed constant that was passed is a counterexample at a glance', (
     expect(parts[1]).not.toContain('counterexample');
     expect(parts[2]).toContain('LOOSE');
     expect(parts[2]).not.toContain('counterexample');
+    // a declared constant is judged by its gap, not listed again by its side ratio
+    expect(g).not.toContain("ratio above the paper's constant");
+    expect(g).not.toContain('at the constant or within 1 %');
   });
 });
 
@@ -384,7 +406,7 @@ describe('hypotheses that carry weight', () => {
         kind: 'ablate',
         schema: 1,
         env: env('2026-01-01'),
-        rows: [row('L34', 'smooth', 'load-bearing'), row('L33', 'smooth', 'not-shown'), row('L34', 'L_ge_1', 'load-bearing'), row('E19', 'nonneg', 'cannot-fail'), row('T10', 'eta_rule', 'not-needed'), row('GV', 'x', 'not-shown'), row('A1', 'y', 'error')],
+        rows: [row('L34', 'smooth', 'load-bearing'), row('L33', 'smooth', 'not-shown'), row('L34', 'L_ge_1', 'load-bearing'), row('E19', 'nonneg', 'cannot-fail'), row('T10', 'eta_rule', 'not-needed'), row('L36', 'smooth', 'cannot-fail'), row('GV', 'x', 'not-shown'), row('A1', 'y', 'error')],
       },
     });
     const g = glance(m);
@@ -393,7 +415,8 @@ describe('hypotheses that carry weight', () => {
     const items = [...block.matchAll(/<li>(.*?)<\/li>/g)].map((x) => [...x[1]!.matchAll(/<code class="(?:id|hyp)">([^<]*)<\/code>/g)].map((y) => y[1]).join(' '));
     expect(items).toEqual(['L34 smooth L_ge_1']);
     expect(block).toContain('for 2 other pairs none was shown within the budget');
-    expect(block).toContain('<code class="hyp">nonneg</code> for <code class="id">E19</code> cannot fail');
+    expect(block).toContain('; <code class="hyp">nonneg</code> for <code class="id">E19</code>, <code class="hyp">smooth</code> for <code class="id">L36</code> cannot fail (the reason is in the table)');
+    expect(block).toContain('<li><a href="#abl--L34"><code class="id">L34</code></a>: <a href="#abl--L34--smooth"><code class="hyp">smooth</code></a>, <a href="#abl--L34--L_5f_ge_5f_1"><code class="hyp">L_ge_1</code></a></li>');
     const none = model({ 'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [row('L33', 'smooth', 'not-shown')] } });
     expect(glance(none)).toContain('No hypothesis was shown load-bearing.');
     expect(glance(none)).toContain('for 1 other pair none was shown');
@@ -414,7 +437,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
       traces: [
         entry('e1.jsonl', { ...q, rule: 'const:0.5', seed: 1 }),
         entry('e2.jsonl', { ...q, rule: 'theory', seed: 1 }, [claim('L34', 'violated'), claim('GV', 'verified')]),
-        entry('e3.jsonl', { ...q, rule: 'adapt', seed: 1 }, [claim('GV', 'undecided', { checked: 20, unresolved: 5 })]),
+        entry('e3.jsonl', { ...q, rule: 'adapt', seed: 1 }, [claim('GV', 'undecided', { stepsChecked: 25, checked: 20, unresolved: 5 }), claim('T10', 'undecided')]),
         entry('e4.jsonl', { ...q, rule: 'theory', seed: 2 }),
         entry('e5.jsonl', { ...q, m: 8, rule: 'theory' }),
         entry('e6.jsonl', { ...q, rule: 'mystery' }, [claim('L34', 'verified')], { truncated: true }),
@@ -464,11 +487,15 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     const items = [...g.slice(i).matchAll(/<li><a href="#trace--[^"]*">(.*?)<\/li>/g)].map((x) => x[1]!);
     expect(items).toHaveLength(6);
     expect(items[0]).toContain('violated</span> <code class="id">L34</code> in <b>theory, seed 1</b>;');
-    expect(items[0]).toContain('undecided</span> <code class="id">GV</code> in <b>adapt</b> (<span class="num">5</span> of <span class="num">20</span> steps unresolved)');
+    expect(items[0]).toContain('undecided</span> <code class="id">GV</code> in <b>adapt</b> (<span class="num">5</span> of <span class="num">20</span> steps unresolved); <code class="id">T10</code> in <b>adapt</b>;');
     expect(items[0]).toContain('truncated</span> <b>mystery</b> (no summary line');
     expect(items[0]).not.toContain('no bound violated');
     expect(items[1]).toContain('no bound violated');
     expect(items[1]).not.toMatch(/undecided|truncated|violated<\/span>/);
+    const clean = glance(model({ 'v.json': { kind: 'verify-trace', schema: 1, env: env(), traces: [entry('ok.jsonl', { ...q, rule: 'theory' })] } }));
+    expect(clean).toContain('<div class="card "><div class="card-n">1</div><span class="badge na">training runs</span><div class="card-t">no bound violated</div></div>');
+    expect(clean).toContain('<a href="#trace--');
+    expect(clean).toContain('quadratic (m = 4, n = 3, r = 2)</a>: 1 run (theory); no bound violated</li>');
     expect(g).toContain('<div class="card-n">14</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
   });
 });
@@ -491,6 +518,7 @@ describe('the summary table and the SMT column', () => {
         ],
       },
       's.json': { ...searchFile('L34.s18.a', []), cases: 4000, timeMs: 2000 },
+      's2.json': { ...searchFile('S9', []), cases: 77 },
       'p.json': proveFile('2026-01-01', [
         proof('L34.s18.a', 'proved', { class: 'all inputs', text: 'proved (from (19))', assumes: ['(19)'] }),
         proof('L34.s22.amgm1', 'refuted', { witness: { ...witness('L34.s22.amgm1', { loss: { L: '1', d: ['1/2'], C: { data: ['1'] } }, V: { data: ['0', '1/2'] } }), comparisons: [{ lhs: '3', rel: '>=', rhs: '4', holds: false }] } }),
@@ -511,6 +539,7 @@ describe('the summary table and the SMT column', () => {
     expect(row('L34.s22.amgm1.corrected')[3]).toBe('∎ provedfor m = n = r = 1 quadratics');
     expect(row('E19')[3]).toBe('? unknown2.0 s of solver time');
     expect(row('L34')[3]).toBe('· no encoding');
+    expect(row('S9')).toEqual(['S9', '', '· not run', '—', 'search', '77', '—', '—', '—', '—', '—']);
     // a claim with checks or searches links to its article; one with neither does not
     expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a>');
     expect(body).not.toContain('<a href="#claim--L34"><code');
