@@ -260,6 +260,21 @@ describe('validate, rule by rule', () => {
     expect(run(null as unknown as object).ws).toEqual(['(file): not a result object; skipped']);
   });
 
+  it('edge cases of the rules: a text of exactly 40 characters in full, "Infinity" only as a whole number text, NaN, a non-array list', () => {
+    const forty = 'y'.repeat(38); // 40 characters with its quotes
+    expect(run(search({ timeMs: forty })).ws[0]).toBe(`timeMs: expected a number, got "${forty}"`);
+    // "Infinity" is a number's text only in a number field, and only whole
+    const asText = run(search({ claim: 'Infinity', shard: '-Infinity' }));
+    expect([asText.v?.claim, asText.v?.shard, asText.ws]).toEqual(['Infinity', '-Infinity', []]);
+    expect(run(search({ timeMs: 'Infinity!' })).ws).toEqual(['timeMs: expected a number, got "Infinity!"']);
+    expect(run(search({ timeMs: 'xInfinity' })).ws).toEqual(['timeMs: expected a number, got "xInfinity"']);
+    // validate also reads objects made in memory (experiments), where NaN can occur
+    expect(run(search({ timeMs: Number.NaN })).ws).toEqual(['timeMs: expected a number, got NaN']);
+    const notList = run({ kind: 'check', schema: 1, env, claims: 5, results: [] });
+    expect(notList.ws).toEqual(['claims: expected an array, got 5', '(file): required fields are missing or malformed; skipped']);
+    expect(invalidField(undefined, 'cases')).toBeUndefined();
+  });
+
   it('counts the warnings past the first 12 of a file exactly', () => {
     const results = Array.from({ length: 20 }, (_, i) => ({ id: `C${i}`, mode: 'quantum', verdict: 'verified', cases: 1 }));
     const { ws } = run({ kind: 'check', schema: 1, env, claims: [], results });

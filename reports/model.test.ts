@@ -197,13 +197,15 @@ describe('the latest result per claim and mode', () => {
       'a.json': checkFile('2026-03-02T10:00:00Z', ['A', 'B'], [result('A', 'exact', 'counterexample', { counterexample: witness('A', 1) }), result('B', 'exact', 'undecided')]),
       'b.json': checkFile('2026-03-01T10:00:00Z', ['A'], [result('A', 'exact', 'verified'), result('A', 'float64', 'verified')]),
       'c.json': checkFile(undefined, ['B'], [result('B', 'exact', 'verified')]),
+      'd.json': checkFile('2026-03-03T10:00:00Z', ['B'], [result('B', 'float64', 'error')]),
+      'e.json': checkFile('2026-03-01T09:00:00Z', ['B'], [result('B', 'float64', 'verified')]),
     });
     const a = m.claims.find((c) => c.id === 'A')!;
     expect(a.checks.map((r) => `${r.mode} ${r.verdict} ${r.file}`).sort()).toEqual(['exact counterexample a.json', 'float64 verified b.json']);
     expect(a.verdict).toBe('counterexample');
     const b = m.claims.find((c) => c.id === 'B')!;
-    expect(b.checks.map((r) => `${r.mode} ${r.verdict} ${r.file}`)).toEqual(['exact undecided a.json']);
-    expect(b.verdict).toBe('undecided');
+    expect(b.checks.map((r) => `${r.mode} ${r.verdict} ${r.file}`)).toEqual(['exact undecided a.json', 'float64 error d.json']);
+    expect(b.verdict).toBe('error');
     // claims in the order of the first check file's list
     expect(m.claims.map((c) => c.id)).toEqual(['A', 'B']);
   });
@@ -213,9 +215,10 @@ describe('the latest result per claim and mode', () => {
       'c.json': checkFile('2026-01-01', ['A', 'B'], [result('A', 'exact', 'verified'), result('B', 'exact', 'verified')]),
       'p1.json': proveFile('2026-02-01', [proof('A', 'refuted', { witness: witness('A', 1) }), proof('B', 'proved', { class: 'all inputs' }), proof('B', 'refuted', { dropped: ['smooth'] })]),
       'p2.json': proveFile('2026-01-15', [proof('A', 'proved', { class: 'all inputs' })]),
+      'p3.json': proveFile('2026-01-01', [{ id: 'C', verdict: 'refuted', text: 'refuted', attempts: [] }]), // no dropped field: the claim as stated
     });
-    expect(verdicts(m)).toEqual({ A: 'counterexample', B: 'verified' });
-    expect(m.claims.map((c) => `${c.id} ${c.proof?.verdict} ${c.proof?.file}`)).toEqual(['A refuted p1.json', 'B proved p1.json']);
+    expect(verdicts(m)).toEqual({ A: 'counterexample', B: 'verified', C: 'counterexample' });
+    expect(m.claims.map((c) => `${c.id} ${c.proof?.verdict} ${c.proof?.file}`)).toEqual(['A refuted p1.json', 'B proved p1.json', 'C refuted p3.json']);
   });
 
   it('a claim with results but missing from every check file list is still shown, after the listed ones, by id', () => {
@@ -230,13 +233,23 @@ describe('the latest result per claim and mode', () => {
   it("results on a user's loss are kept out of the paper's claims", () => {
     const bound = { lo: '0', status: 'bounded', domain: 'R', note: '' };
     const loss = { expr: 'x^2', tex: 'x^2', df: '2x', d2f: '2', L: { value: '2', source: 'stated' }, Lstar: { value: '0', source: 'stated' }, smooth: bound, lower: bound, notes: [] };
+    const loss2 = { ...loss, expr: 'x^4' };
     const m = model({
       'c.json': checkFile('2026-01-01', ['A'], [result('A', 'exact', 'verified')]),
       'u.json': { ...checkFile('2026-01-01', ['A'], [result('A', 'exact', 'counterexample', { counterexample: witness('A', 1) })]), loss },
       'us.json': { ...searchFile('A', [], witness('A', 2)), loss },
+      'ua.json': { kind: 'ablate', schema: 1, env: env(), loss, rows: [{ claim: 'A', hypothesis: 'smooth', status: 'not-shown' }] },
+      'ut.json': { kind: 'tighten', schema: 1, env: env(), loss: loss2, rows: [{ claim: 'A', worstRatio: 0.5, paperRatio: 1 }] },
+      'p.json': proveFile('2026-01-01', [proof('A', 'proved')]),
     });
     expect(verdicts(m)).toEqual({ A: 'verified' });
-    expect(m.userLosses?.map((u) => [u.loss.expr, u.checks.map((c) => c.verdict), u.searches.length])).toEqual([['x^2', ['counterexample'], 1]]);
+    expect(m.ablation).toEqual([]);
+    expect(m.tightness).toEqual([]);
+    const views = m.userLosses!.map((u) => [u.loss.expr, u.checks.map((c) => `${c.verdict} ${c.file}`), u.searches.map((x) => x.file), u.ablation.map((r) => r.file), u.tightness.map((r) => r.file)]);
+    expect(views).toEqual([
+      ['x^2', ['counterexample u.json'], ['us.json'], ['ua.json'], []],
+      ['x^4', [], [], [], ['ut.json']],
+    ]);
   });
 });
 
@@ -324,6 +337,10 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
         { claim: 'C22', worstRatio: 1.5, paperRatio: 2, label: 'second side' }, // 3/4 of the constant 2: within a factor 2
         { claim: 'C23', worstRatio: 0.5, paperRatio: 2 }, // a quarter of 2: below half
         { claim: 'C24', worstRatio: 1.985, paperRatio: 2 }, // within 1 % of 2
+        row('C25', 0.31, '3/10'), // on its side: the float64 value is kept
+        row('C26', 1.05, ' [0.9, 1.1] '), // an enclosure with spaces around, containing 1
+        row('C27', 0.6, '1/4', 0.5), // below a constant 0.5: the certified value
+        row('C28', 1.2, '3/4 or so'), // not a certified value: left as found
       ],
     },
   });
@@ -335,7 +352,7 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
     // across the constant: the certified value instead (an enclosure's end nearest the constant)
     expect(shown).toEqual({
       ...{ C1: 1, C2: 0.999, C3: 1.001, C4: 1, C5: 1.0000001, C6: 0.6, C7: 1.3, C8: 0.3, C9: 2, C10: 0.5 + 2 ** -53, C11: 0.5, C12: 0.75, C13: 1.1 },
-      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75, C22: 1.5, C23: 0.5, C24: 1.985 },
+      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75, C22: 1.5, C23: 0.5, C24: 1.985, C25: 0.31, C26: 1, C27: 0.25, C28: 1.2 },
     });
     expect(m.claims).toEqual([]); // no check file: no claim, and nothing thrown
   });
@@ -346,10 +363,10 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
       const i = g.indexOf(start);
       return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id">([^<]*)<\/code>/g)].map((x) => x[1]!);
     };
-    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C19', 'C13', 'C3', 'C5', 'C10']); // largest first
-    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C24', 'C4', 'C9']);
-    expect(li('not approached (below half)')).toEqual(['C18', 'C23', 'C8']); // largest first; C18: 2 against an infinite constant
-    expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C22', 'C6']);
+    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C19', 'C28', 'C13', 'C3', 'C5', 'C10']); // largest first
+    expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C24', 'C26', 'C4', 'C9']);
+    expect(li('not approached (below half)')).toEqual(['C18', 'C23', 'C25', 'C8']); // largest first; C18: 2 against an infinite constant
+    expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C22', 'C27', 'C6']);
     expect(g).toContain('<code class="id">C22</code> <span class="dim">(second side)</span> <span class="num">1.5</span>, ');
   });
 });
@@ -435,7 +452,6 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
       env: env('2026-01-01'),
       tolerance: { relative: 1e-6 },
       traces: [
-        entry('e1.jsonl', { ...q, rule: 'const:0.5', seed: 1 }),
         entry('e2.jsonl', { ...q, rule: 'theory', seed: 1 }, [claim('L34', 'violated'), claim('GV', 'verified')]),
         entry('e3.jsonl', { ...q, rule: 'adapt', seed: 1 }, [claim('GV', 'undecided', { stepsChecked: 25, checked: 20, unresolved: 5 }), claim('T10', 'undecided')]),
         entry('e4.jsonl', { ...q, rule: 'theory', seed: 2 }),
@@ -445,10 +461,14 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
         entry('e8.jsonl', { ...q, rule: 'adapt2', seed: 3 }),
         entry('e9.jsonl', { ...q, rule: 'adapt2', seed: 3 }),
         entry('e10.jsonl', { ...q, rule: 'norm', method: 'lora' }),
+        entry('e1.jsonl', { ...q, rule: 'const:0.5', seed: 1 }), // after 'mystery' here, before it on the chart
         entry('e11.jsonl', {}),
         entry('e12.jsonl', { ...q, dtype: 'float32', rule: 'theory' }), // another dtype: another chart
         entry('e13.jsonl', { workload: 'mlp', rank: 3, batch: 16, rule: 'adapt' }),
         entry('e14.jsonl', { workload: 'mlp', rank: 3, batch: 32, rule: 'adapt' }),
+        entry('e15.jsonl', { ...q, n: 5, rule: 'theory' }),
+        entry('e16.jsonl', { ...q, n: 5, r: 1, rule: 'theory' }),
+        entry('e17.jsonl', { ...q, n: 5, r: 1, rule: 'theory' }), // the same rule, no seed: told apart by file
       ],
     },
   });
@@ -462,7 +482,10 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
       'quadratic (m = 4, n = 3, r = 2): 1',
       'mlp (r = 3, batch = 16): 1',
       'mlp (r = 3, batch = 32): 1',
+      'quadratic (m = 4, n = 5, r = 2): 1',
+      'quadratic (m = 4, n = 5, r = 1): 2',
     ]);
+    expect(m.traces[7]!.runs.map((r) => r.label)).toEqual(['theory (e16.jsonl)', 'theory (e17.jsonl)']);
     expect(m.traces[3]!.runs.map((r) => r.label)).toEqual(['theory']);
     const [g] = m.traces;
     expect(g!.runs.map((r) => r.label)).toEqual([
@@ -485,7 +508,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     const g = glance(build());
     const i = g.indexOf('<h3>Training traces</h3>');
     const items = [...g.slice(i).matchAll(/<li><a href="#trace--[^"]*">(.*?)<\/li>/g)].map((x) => x[1]!);
-    expect(items).toHaveLength(6);
+    expect(items).toHaveLength(8);
     expect(items[0]).toContain('violated</span> <code class="id">L34</code> in <b>theory, seed 1</b>;');
     expect(items[0]).toContain('undecided</span> <code class="id">GV</code> in <b>adapt</b> (<span class="num">5</span> of <span class="num">20</span> steps unresolved); <code class="id">T10</code> in <b>adapt</b>;');
     expect(items[0]).toContain('truncated</span> <b>mystery</b> (no summary line');
@@ -496,7 +519,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     expect(clean).toContain('<div class="card "><div class="card-n">1</div><span class="badge na">training runs</span><div class="card-t">no bound violated</div></div>');
     expect(clean).toContain('<a href="#trace--');
     expect(clean).toContain('quadratic (m = 4, n = 3, r = 2)</a>: 1 run (theory); no bound violated</li>');
-    expect(g).toContain('<div class="card-n">14</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
+    expect(g).toContain('<div class="card-n">17</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
   });
 });
 
