@@ -178,6 +178,8 @@ describe('the verdict of a claim is never stronger than its evidence', () => {
     const none = glance(model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'verified')]) }));
     expect(none).toContain('<div class="card " data-verdict="counterexample"><div class="card-n">0</div>');
     expect(none).not.toContain('Printed statements that fail');
+    for (const absent of ['Hypotheses that carry weight', 'How tight the constants are', 'Training traces', 'training runs', 'The proof of Lemma 3.4', 'data-verdict="proved"'])
+      expect(none).not.toContain(absent);
     expect(g).toContain('<code class="exact">1</code> <span class="dim">· ratio</span> <span class="num">2</span>');
     // a search counterexample without a failing relation recorded still counts, and says so
     const bare = model({ 's.json': searchFile('F', [], { ...witness('F', { x: 1 }), comparisons: [] }) });
@@ -434,6 +436,8 @@ describe('hypotheses that carry weight', () => {
     expect(block).toContain('for 2 other pairs none was shown within the budget');
     expect(block).toContain('; <code class="hyp">nonneg</code> for <code class="id">E19</code>, <code class="hyp">smooth</code> for <code class="id">L36</code> cannot fail (the reason is in the table)');
     expect(block).toContain('<li><a href="#abl--L34"><code class="id">L34</code></a>: <a href="#abl--L34--smooth"><code class="hyp">smooth</code></a>, <a href="#abl--L34--L_5f_ge_5f_1"><code class="hyp">L_ge_1</code></a></li>');
+    const only = glance(model({ 'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [row('L34', 'smooth', 'load-bearing')] } }));
+    expect(only).toContain('<p class="small">Dropping each of these produced a counterexample (<a href="#ablation">table</a>).</p><ul class="cols"><li>');
     const none = model({ 'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [row('L33', 'smooth', 'not-shown')] } });
     expect(glance(none)).toContain('No hypothesis was shown load-bearing.');
     expect(glance(none)).toContain('for 1 other pair none was shown');
@@ -453,7 +457,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
       tolerance: { relative: 1e-6 },
       traces: [
         entry('e2.jsonl', { ...q, rule: 'theory', seed: 1 }, [claim('L34', 'violated'), claim('GV', 'verified')]),
-        entry('e3.jsonl', { ...q, rule: 'adapt', seed: 1 }, [claim('GV', 'undecided', { stepsChecked: 25, checked: 20, unresolved: 5 }), claim('T10', 'undecided')]),
+        entry('e3.jsonl', { ...q, rule: 'adapt', seed: 1 }, [claim('L34', 'verified'), claim('GV', 'undecided', { stepsChecked: 25, checked: 20, unresolved: 5 }), claim('T10', 'undecided')]),
         entry('e4.jsonl', { ...q, rule: 'theory', seed: 2 }),
         entry('e5.jsonl', { ...q, m: 8, rule: 'theory' }),
         entry('e6.jsonl', { ...q, rule: 'mystery' }, [claim('L34', 'verified')], { truncated: true }),
@@ -548,6 +552,10 @@ describe('the summary table and the SMT column', () => {
         proof('L34.s22.amgm1.corrected', 'proved', { class: 'm = n = r = 1 quadratics', text: 'proved for m = n = r = 1 quadratics' }),
         proof('E19', 'unknown', { timeMs: 2000, text: 'unknown (2.0 s)' }),
         proof('L34', 'no encoding'),
+        proof('L34.s20', 'unknown', { text: 'unknown (3.0 s)' }), // no claim info: a proof-only line
+        proof('L34.s21', 'refuted'), // refuted, with no witness recorded
+        proof('L34.s23', 'proved', { class: 'm = n = r = 1 quadratics', text: 'proved for m = n = r = 1 quadratics' }),
+        proof('L34.s24', 'refuted', { witness: witness('L34.s24', { a: 1 }) }), // an input that is not LoRA's
       ]),
     });
     const body = summarySection(m)!.body.value;
@@ -570,7 +578,20 @@ describe('the summary table and the SMT column', () => {
     const g = glance(m);
     const i = g.indexOf('<ul class="proof-lines">');
     const lines = g.slice(i, g.indexOf('</ul>', i)).split('<li>').slice(1);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(6);
+    expect(lines.slice(2)).toEqual([
+      '<a href="#claim--L34.s20"><code class="id">L34.s20</code></a> <span class="ref"></span>: <b>unknown (3.0 s)</b></li>', // never "refuted" or "proved"
+      '<a href="#claim--L34.s21"><code class="id">L34.s21</code></a> <span class="ref"></span>: <b>refuted</b></li>',
+      '<a href="#claim--L34.s23"><code class="id">L34.s23</code></a> <span class="ref"></span>: <b>proved as printed</b> for m = n = r = 1 quadratics</li>',
+      '<a href="#claim--L34.s24"><code class="id">L34.s24</code></a> <span class="ref"></span>: <b>refuted as printed</b>: at {&quot;a&quot;:1}, <code class="exact">2</code> <b class="rel">&gt;</b> <code class="exact">1</code> is false (exact model, confirmed)</li>',
+    ]);
+    // the proof card: proved for every input or for a class
+    expect(g).toContain('data-verdict="proved"><div class="card-n">3</div>');
+    expect(g).toContain('by SMT: 1 for every input, 2 for a fixed-size class');
+    // the failing printed line names its corrected form with that form's own verdict
+    expect(g).toContain('<div class="fix">corrected form <a href="#claim--L34.s22.amgm1.corrected"><code class="id">L34.s22.amgm1.corrected</code></a>: <span class="badge na"><span aria-hidden="true">·</span> not run</span></div>');
+    expect(row('E19')[8]).toBe('—'); // no slack recorded: no number
+    expect(body).toContain('<a href="#claim--E19"><code class="id">E19</code></a>'); // checks but no search: still a link
     expect(lines[0]).toBe('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a> <span class="ref">(18), first inequality</span>: <b>proved as printed</b> (from (19))</li>');
     expect(lines[1]).toMatch(
       /^<a href="#claim--L34.s22.amgm1"><code class="id">L34.s22.amgm1<\/code><\/a> <span class="ref">\(22\)<\/span>: <b>refuted as printed<\/b>: at L = 1, H = diag\(1\/2\), C = \(1\), V = \[0; 1\/2\], <code class="exact">3<\/code> <b class="rel">[^<]+<\/b> <code class="exact">4<\/code> is false \(exact model, confirmed\); corrected form <a href="#claim--L34.s22.amgm1.corrected"><code class="id">L34.s22.amgm1.corrected<\/code><\/a>: <b>proved for m = n = r = 1 quadratics<\/b><\/li>$/,
