@@ -124,6 +124,9 @@ describe('the verdict of a claim is never stronger than its evidence', () => {
     expect(failingInGlance(m)).toEqual(['X', 'P', 'R', 'U2', 'W']);
     expect([card(m, 'verified'), card(m, 'statistical'), card(m, 'counterexample'), card(m, 'undecided'), card(m, 'error'), card(m, 'not run')]).toEqual([3, 1, 5, 1, 1, 1]);
     expect(glance(m)).toContain('class="card card-bad" data-verdict="counterexample"');
+    expect(glance(m)).toContain('<div class="card " data-verdict="verified"><div class="card-n">3</div>'); // only failures are marked
+    // W's counterexample has no sizes or label recorded: none is made up
+    expect(glance(m)).toContain('<li><a href="#claim--W"><code class="id">W</code></a> <span class="ref"></span><div class="how">fails: <code class="exact">2</code>');
     // the proof card: one proof that proves (R, for every input)
     expect(glance(m)).toContain('data-verdict="proved"><div class="card-n">1</div>');
     expect(glance(m)).toContain('by SMT: 1 for every input, 0 for a fixed-size class');
@@ -343,6 +346,7 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
         row('C26', 1.05, ' [0.9, 1.1] '), // an enclosure with spaces around, containing 1
         row('C27', 0.6, '1/4', 0.5), // below a constant 0.5: the certified value
         row('C28', 1.2, '3/4 or so'), // not a certified value: left as found
+        row('C29', 1.3, '5/4'), // above 1, on its side: the float64 value is kept
       ],
     },
   });
@@ -354,7 +358,7 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
     // across the constant: the certified value instead (an enclosure's end nearest the constant)
     expect(shown).toEqual({
       ...{ C1: 1, C2: 0.999, C3: 1.001, C4: 1, C5: 1.0000001, C6: 0.6, C7: 1.3, C8: 0.3, C9: 2, C10: 0.5 + 2 ** -53, C11: 0.5, C12: 0.75, C13: 1.1 },
-      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75, C22: 1.5, C23: 0.5, C24: 1.985, C25: 0.31, C26: 1, C27: 0.25, C28: 1.2 },
+      ...{ C14: undefined, C15: 1 - 2 ** -53, C16: 0.9, C17: 0.75, C18: 2, C19: 1.25, C20: 0.75, C21: 0.75, C22: 1.5, C23: 0.5, C24: 1.985, C25: 0.31, C26: 1, C27: 0.25, C28: 1.2, C29: 1.3 },
     });
     expect(m.claims).toEqual([]); // no check file: no claim, and nothing thrown
   });
@@ -365,7 +369,7 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
       const i = g.indexOf(start);
       return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id">([^<]*)<\/code>/g)].map((x) => x[1]!);
     };
-    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C19', 'C28', 'C13', 'C3', 'C5', 'C10']); // largest first
+    expect(li("ratio above the paper's constant")).toEqual(['C7', 'C29', 'C19', 'C28', 'C13', 'C3', 'C5', 'C10']); // largest first
     expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C24', 'C26', 'C4', 'C9']);
     expect(li('not approached (below half)')).toEqual(['C18', 'C23', 'C25', 'C8']); // largest first; C18: 2 against an infinite constant
     expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C22', 'C27', 'C6']);
@@ -473,6 +477,10 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
         entry('e15.jsonl', { ...q, n: 5, rule: 'theory' }),
         entry('e16.jsonl', { ...q, n: 5, r: 1, rule: 'theory' }),
         entry('e17.jsonl', { ...q, n: 5, r: 1, rule: 'theory' }), // the same rule, no seed: told apart by file
+        entry('e18.jsonl', { ...q, m: 1, n: 23, rule: 'theory' }), // m = 1, n = 23 and m = 12, n = 3: two groups
+        entry('e19.jsonl', { ...q, m: 12, n: 3, rule: 'theory' }),
+        entry('e20.jsonl', { ...q, workload: 'other', rule: 'theory' }),
+        entry('e21.jsonl', { workload: 'mlp', rank: 4, batch: 16, rule: 'adapt' }),
       ],
     },
   });
@@ -488,6 +496,10 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
       'mlp (r = 3, batch = 32): 1',
       'quadratic (m = 4, n = 5, r = 2): 1',
       'quadratic (m = 4, n = 5, r = 1): 2',
+      'quadratic (m = 1, n = 23, r = 2): 1',
+      'quadratic (m = 12, n = 3, r = 2): 1',
+      'other (m = 4, n = 3, r = 2): 1',
+      'mlp (r = 4, batch = 16): 1',
     ]);
     expect(m.traces[7]!.runs.map((r) => r.label)).toEqual(['theory (e16.jsonl)', 'theory (e17.jsonl)']);
     expect(m.traces[3]!.runs.map((r) => r.label)).toEqual(['theory']);
@@ -512,7 +524,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     const g = glance(build());
     const i = g.indexOf('<h3>Training traces</h3>');
     const items = [...g.slice(i).matchAll(/<li><a href="#trace--[^"]*">(.*?)<\/li>/g)].map((x) => x[1]!);
-    expect(items).toHaveLength(8);
+    expect(items).toHaveLength(12);
     expect(items[0]).toContain('violated</span> <code class="id">L34</code> in <b>theory, seed 1</b>;');
     expect(items[0]).toContain('undecided</span> <code class="id">GV</code> in <b>adapt</b> (<span class="num">5</span> of <span class="num">20</span> steps unresolved); <code class="id">T10</code> in <b>adapt</b>;');
     expect(items[0]).toContain('truncated</span> <b>mystery</b> (no summary line');
@@ -523,7 +535,7 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
     expect(clean).toContain('<div class="card "><div class="card-n">1</div><span class="badge na">training runs</span><div class="card-t">no bound violated</div></div>');
     expect(clean).toContain('<a href="#trace--');
     expect(clean).toContain('quadratic (m = 4, n = 3, r = 2)</a>: 1 run (theory); no bound violated</li>');
-    expect(g).toContain('<div class="card-n">17</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
+    expect(g).toContain('<div class="card-n">21</div><span class="badge na">training runs</span><div class="card-t">1 with a violated bound; 1 with undecided claims (unresolved steps), 1 truncated</div>');
   });
 });
 
