@@ -78,9 +78,10 @@ export function invalidField(entry: object | undefined, field: string): string |
 function entryPath(path: string, i: number, e: unknown): string {
   const o = (e && typeof e === 'object' ? e : {}) as Record<string, unknown>;
   const name = (k: string) => (typeof o[k] === 'string' ? String(o[k]).slice(0, 60) : undefined);
-  const label = name('id') ?? name('claim') ?? name('file');
+  const label = name('id') ?? name('claim');
   const extra = [name('mode'), name('hypothesis')].filter(Boolean).join(', ');
-  return `${path}[${i}]${label ? ` (claim ${label}${extra ? `, ${extra}` : ''})` : ''}`;
+  if (!label) return `${path}[${i}]${name('file') ? ` (file ${name('file')})` : ''}`; // a trace entry
+  return `${path}[${i}] (claim ${label}${extra ? `, ${extra}` : ''})`;
 }
 
 /** Series entries: numbers; null and the codec's "NaN"/"Infinity" texts become NaN/±Infinity. */

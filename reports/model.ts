@@ -200,7 +200,9 @@ function traceGroups(files: readonly LoadedFile[]): TraceGroup[] {
  * The float64 ratio a search reports can sit a rounding error above the paper's constant on a
  * tie (1 + 4e-16 where the exact ratio is 1). Where the row carries a certified value ("p/q"
  * or a decimal enclosure "[lo, hi]"), its order against the constant wins: the displayed
- * ratio is moved to the right side of the constant, never across it.
+ * ratio is moved to the right side of the constant, never across it. A float64 ratio on the
+ * wrong side is replaced by the certified value (for an enclosure, its end nearest the
+ * constant), so that a certified 0.6 is never shown as 1 - 1e-16 (at the constant).
  */
 function certifiedRatio<R extends TightnessRow>(r: R): R {
   const p = r.paperRatio ?? 1;
@@ -209,15 +211,37 @@ function certifiedRatio<R extends TightnessRow>(r: R): R {
   // An enclosure that contains the constant (a tie the interval cannot split): show the
   // constant, not the float64 noise on either side of it; the certified column keeps the interval.
   if (cmp === undefined) return enclosureContains(r.worstRatioCertified, p) ? { ...r, worstRatio: p } : r;
+  if (cmp === 0) return { ...r, worstRatio: p };
+  if (cmp < 0 ? r.worstRatio < p : r.worstRatio > p) return r;
   const below = p - p * 2 ** -53;
   const above = p + p * 2 ** -52;
-  const worstRatio = cmp === 0 ? p : cmp < 0 ? Math.min(r.worstRatio, below) : Math.max(r.worstRatio, above);
-  return { ...r, worstRatio };
+  const v = certifiedValue(r.worstRatioCertified!, cmp);
+  return { ...r, worstRatio: cmp < 0 ? Math.min(v, below) : Math.max(v, above) };
 }
 
+/** A certified ratio text as a double: p/q rounded, or the end of an enclosure nearest the constant
+ *  (its upper end when it lies below the constant, cmp < 0). */
+function certifiedValue(text: string, cmp: -1 | 1): number {
+  const t = text.trim();
+  const iv = ENCLOSURE.exec(t);
+  if (iv) return Number(iv[cmp < 0 ? 2 : 1]);
+  const [num, den = '1'] = t.split('/');
+  return new Decimal(num!).div(den).toNumber();
+}
+
+/** "[lo, hi]" with decimal ends (a malformed end such as "1.2.3" is no enclosure: Decimal would throw on it). */
+const DECIMAL = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+const ENCLOSURE = new RegExp(String.raw`^\[\s*(${DECIMAL})\s*,\s*(${DECIMAL})\s*\]$`);
+
 function enclosureContains(text: string | undefined, p: number): boolean {
-  const iv = typeof text === 'string' ? /^\[\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\]$/.exec(text.trim()) : null;
+  const iv = typeof text === 'string' ? ENCLOSURE.exec(text.trim()) : null;
   return !!iv && new Decimal(iv[1]!).lte(p) && new Decimal(iv[2]!).gte(p);
+}
+
+/** A finite decimal as an exact fraction n / d (d a power of 10). */
+function decimalFraction(P: Decimal): [bigint, bigint] {
+  const [int, frac = ''] = P.toFixed().split('.');
+  return [BigInt(int! + frac), 10n ** BigInt(frac.length)];
 }
 
 /** Order of a certified ratio text against p: -1, 0, 1, or undefined when it cannot tell. */
@@ -225,19 +249,17 @@ function certifiedCmp(text: string | undefined, p: number): -1 | 0 | 1 | undefin
   if (typeof text !== 'string') return undefined;
   const t = text.trim();
   const frac = /^(-?\d+)(?:\/(\d+))?$/.exec(t);
+  if (!Number.isFinite(p)) return undefined;
   const P = new Decimal(p);
   if (frac) {
-    const q = new Decimal(frac[1]!).div(new Decimal(frac[2] ?? '1'));
-    // exact for p = 1 and small integers: compare num with p * den in integers
-    const num = BigInt(frac[1]!);
-    const den = BigInt(frac[2] ?? '1');
-    if (Number.isInteger(p)) {
-      const rhs = BigInt(p) * den;
-      return num < rhs ? -1 : num > rhs ? 1 : 0;
-    }
-    return q.cmp(P) as -1 | 0 | 1;
+    // num / den against p = pn / pd, in integers: exact (a Decimal division rounds to 20 digits,
+    // which made 500000000000000000001/10^21 equal to 0.5)
+    const [pn, pd] = decimalFraction(P);
+    const lhs = BigInt(frac[1]!) * pd;
+    const rhs = pn * BigInt(frac[2] ?? '1');
+    return lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
   }
-  const iv = /^\[\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\]$/.exec(t);
+  const iv = ENCLOSURE.exec(t);
   if (iv) {
     const lo = new Decimal(iv[1]!);
     const hi = new Decimal(iv[2]!);
