@@ -205,11 +205,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
   const draws = method === 'rac' ? Math.ceil(cfg.steps / linkSteps!) * K : 0;
   const aheadWorkers = draws > 0 && cfg.batch === undefined ? sketchAheadWorkers(sketchShapes[0]!, draws, tf.getBackend() === 'webgpu' || backend.name === 'gpu') : 0;
   let ahead: SketchAhead | undefined;
-  let sketchesDrawn = 0;
-  const nextSketch = (k: number): Promise<SketchData> | SketchData => {
-    sketchesDrawn++;
-    return ahead ? ahead.take() : drawSketchData(rng, sketchShapes[k]!);
-  };
+  const nextSketch = (k: number): Promise<SketchData> | SketchData => (ahead ? ahead.take() : drawSketchData(rng, sketchShapes[k]!));
 
   /** The start of a chain link: a fresh sketch (rac); merge and re-initialise (cola, after the first link). */
   const startLink = async (t: number): Promise<void> => {
@@ -496,6 +492,6 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     wall_ms: performance.now() - t0,
   };
   sink.write(summary);
-  const sketchesAhead = ahead ? { workers: aheadWorkers, fromWorkers: ahead.fromWorkers, drawn: sketchesDrawn } : undefined;
+  const sketchesAhead = ahead ? { workers: aheadWorkers, fromWorkers: ahead.fromWorkers, drawn: ahead.drawn } : undefined;
   return { header, summary, last, divergence, ...(finalW ? { finalW } : {}), ...(sketchesAhead ? { sketchesAhead } : {}) };
 }

@@ -58,15 +58,20 @@ describe('SketchAhead', () => {
     const out = Array.from({ length: total }, (_, j) => drawSketchData(rng, shapes[j % 2]!));
     return { out, state: rng.state() };
   };
+  /** The same stream (and spare) handed to SketchAhead with 2 threads, once one has started. */
+  const aheadOf = async (seed: number, total: number) => {
+    const rng = new Rng(seed);
+    rng.gaussian(3, 1);
+    const ahead = new SketchAhead(rng, shapes, total, 2);
+    await ahead.whenReady;
+    return { rng, ahead };
+  };
 
   it('gives the sketches in order, bit for bit as drawn one by one, from workers', async () => {
     const total = 9;
     const want = oneByOne(3, total);
-    const rng = new Rng(3);
-    rng.gaussian(3, 1);
-    const ahead = new SketchAhead(rng, shapes, total, 2);
+    const { rng, ahead } = await aheadOf(3, total);
     try {
-      await ahead.whenReady;
       for (let j = 0; j < total; j++) {
         const got = await ahead.take();
         expect(Array.from(got.data)).toEqual(Array.from(want.out[j]!.data));
@@ -84,11 +89,8 @@ describe('SketchAhead', () => {
   it('draws on the main thread what stopped workers owed, and stays in order', async () => {
     const total = 8;
     const want = oneByOne(4, total);
-    const rng = new Rng(4);
-    rng.gaussian(3, 1);
-    const ahead = new SketchAhead(rng, shapes, total, 2);
+    const { rng, ahead } = await aheadOf(4, total);
     try {
-      await ahead.whenReady;
       const first = await ahead.take();
       expect(Array.from(first.data)).toEqual(Array.from(want.out[0]!.data));
       for (const w of (ahead as unknown as { all: { terminate(): Promise<number> }[] }).all) await w.terminate();

@@ -147,6 +147,10 @@ export class SketchAhead {
   private closed = false;
   /** Sketches that came from a worker (the rest were drawn on the main thread). */
   fromWorkers = 0;
+  /** Sketches handed out so far. */
+  get drawn(): number {
+    return this.taken;
+  }
   private firstReady!: () => void;
   /** Resolves when the first worker has started (never, if none does). */
   readonly whenReady = new Promise<void>((res) => (this.firstReady = res));

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../main.ts';
 import { plan, withFmnist } from './verify.ts';
 import { fmnistAvailable } from '../../gpu-runs/data/fmnist.ts';
-import { onGpu, type Backend } from '../../gpu-runs/backend.ts';
+import { chooseBackend, onGpu, type Backend } from '../../gpu-runs/backend.ts';
 import { atScaleChoice } from '../../gpu-runs/train-file.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 
@@ -57,13 +57,14 @@ describe('loracheck verify (the main job)', () => {
     expect(onGpu({ name: 'webgpu' })).toBe(false);
     expect(onGpu({ name: 'wasm' })).toBe(false);
     expect(await atScaleChoice('off')).toEqual({ run: false, why: 'skipped (--at-scale off)' });
-    // this machine (CI) has no GPU: auto picks wasm or cpu, so auto skips and on runs them there
+    // auto follows train's own choice: on a GPU it runs them; elsewhere (CI) it skips, and on runs them there
+    const gpu = onGpu(await chooseBackend('auto'));
     const auto = await atScaleChoice('auto');
-    expect(auto.run).toBe(false);
-    expect(auto.why).toMatch(/^skipped: train's auto picks (wasm|cpu) .*not a GPU/);
+    expect(auto.run).toBe(gpu);
+    expect(auto.why).toMatch(gpu ? /^on the GPU: / : /^skipped: train's auto picks (wasm|cpu) .*not a GPU/);
     const on = await atScaleChoice('on');
     expect(on.run).toBe(true);
-    expect(on.why).toMatch(/not a GPU \(--at-scale on\)/);
+    expect(on.why).toMatch(gpu ? /^on the GPU: / : /not a GPU \(--at-scale on\)/);
   });
 
   it('runs end to end at a tiny budget and writes the report with every claim', async () => {

@@ -36,20 +36,22 @@ const SCALE_SIZE = 4096;
  * and full fine-tuning, RAC-LoRA, Chain of LoRA and asymmetric LoRA at N x N, r = 16.
  */
 function atScaleStages(N: number, steps: (n: number) => string, seed: string[], traces: string): { stages: Stage[]; files: string[] } {
-  const runs: { size: number; r: number; extra: string[]; tag: string; n: number }[] = [
-    { size: N, r: 16, extra: ['--rule', 'theory'], tag: 'theory', n: 2000 },
-    { size: N, r: 16, extra: ['--rule', 'adapt'], tag: 'adapt', n: 2000 },
-    { size: 2 * N, r: 64, extra: ['--rule', 'theory'], tag: 'theory', n: 500 },
-    ...['full', 'rac', 'cola', 'asym'].map((m) => ({ size: N, r: 16, extra: ['--method', m], tag: m, n: 300 })),
+  // extra: ['--rule', rule] (LoRA) or ['--method', method]; the trace file and the title name its value
+  const runs: { size: number; r: number; extra: [string, string]; n: number }[] = [
+    { size: N, r: 16, extra: ['--rule', 'theory'], n: 2000 },
+    { size: N, r: 16, extra: ['--rule', 'adapt'], n: 2000 },
+    { size: 2 * N, r: 64, extra: ['--rule', 'theory'], n: 500 },
+    ...['full', 'rac', 'cola', 'asym'].map((m) => ({ size: N, r: 16, extra: ['--method', m] as [string, string], n: 300 })),
   ];
   const stages: Stage[] = [];
   const files: string[] = [];
   for (const x of runs) {
     const mn = `${x.size}x${x.size}`;
-    const file = join(traces, `quadratic-${mn}-r${x.r}-${x.tag}.jsonl`);
+    const [flag, value] = x.extra;
+    const file = join(traces, `quadratic-${mn}-r${x.r}-${value}.jsonl`);
     files.push(file);
     stages.push({
-      title: `At scale: quadratic ${x.size} x ${x.size}, r = ${x.r}, ${x.extra.join(' ').replace(/^--rule /, 'rule ').replace(/^--method /, 'method ')}`,
+      title: `At scale: quadratic ${x.size} x ${x.size}, r = ${x.r}, ${flag.slice(2)} ${value}`,
       argv: ['train', '--workload', 'quadratic', '--size', mn, '--rank', String(x.r), ...x.extra, '--steps', steps(x.n), ...seed, '--out', file, '--quiet'],
       okCodes: [0, 1],
     });
