@@ -36,9 +36,9 @@ describe('worst cases by optimisation (the ascent of each claim\'s quantity)', (
       let r = ascentSearch({ claim, dropped: [], ...SUITE_BATCH }, seed, 1, confirms);
       for (let b = 1; b < SUITE_BATCHES && r.failure === undefined && performance.now() - t0 < TIME_CAP_MS; b++) {
         const more = ascentSearch({ claim, dropped: [], ...SUITE_BATCH }, seed + b, 1, confirms);
-        r = { ...more, batches: r.batches + 1, ascents: r.ascents + more.ascents, evaluations: r.evaluations + more.evaluations, nonTrivial: r.nonTrivial + more.nonTrivial, falseAlarms: r.falseAlarms + more.falseAlarms, bestScore: Math.max(r.bestScore, more.bestScore) };
+        r = { ...more, batches: r.batches + 1, ascents: r.ascents + more.ascents, evaluations: r.evaluations + more.evaluations, nonTrivial: r.nonTrivial + more.nonTrivial, falseAlarms: r.falseAlarms + more.falseAlarms, undecided: r.undecided + more.undecided, bestScore: Math.max(r.bestScore, more.bestScore) };
       }
-      console.log(`${claim.id}: ${r.batches} batches, ${r.ascents} restarts (${r.nonTrivial} non-trivial), ${r.evaluations} evaluations, best score ${r.bestScore.toPrecision(8)}, ${r.falseAlarms} float64 false alarms`);
+      console.log(`${claim.id}: ${r.batches} batches, ${r.ascents} restarts (${r.nonTrivial} non-trivial), ${r.evaluations} evaluations, best score ${r.bestScore.toPrecision(8)}, ${r.falseAlarms} float64 false alarms, ${r.undecided} undecided re-checks`);
       expect(r.nonTrivial / r.ascents, `${claim.id}: restarts mostly trivial`).toBeGreaterThanOrEqual(0.5);
       if (corrected) expect(r.failure, `${claim.id} is false as printed`).toBeDefined();
       else expect(r.failure, `${claim.id}: ${JSON.stringify(r.failure)}`).toBeUndefined();

@@ -151,9 +151,19 @@ export function lookupClaim(id: string): Claim {
 
 /** A confirmed failure stays one (in the confirmation mode) and keeps every hypothesis that was not dropped. */
 export function failureTest(claim: Claim, dropped: readonly string[], confirmMode: Mode): (input: unknown) => boolean {
+  const check = candidateCheck(claim, dropped, confirmMode);
+  return (input) => check(input) === true;
+}
+
+/** failureTest with a third answer for a float64 candidate: 'undecided' where its certified
+ *  re-check could not decide or could not run (an error), which is neither a failure nor a
+ *  float64 false alarm (violation.ts counts it apart). */
+export function candidateCheck(claim: Claim, dropped: readonly string[], confirmMode: Mode): (input: unknown) => boolean | 'undecided' {
   const kept = claim.hypotheses.filter((h) => !dropped.includes(h));
   return (input) => {
-    if (confirm(claim, input, confirmMode).status !== 'fail') return false;
+    const status = confirm(claim, input, confirmMode).status;
+    if (status === 'undecided' || status === 'error') return 'undecided';
+    if (status !== 'fail') return false;
     if (!claim.hypothesesHold || kept.length === 0) return true;
     const h = claim.hypothesesHold(input) as Record<string, boolean | undefined>;
     return kept.every((name) => h[name] !== false);
@@ -232,8 +242,8 @@ export function claimBatcher(spec: ClaimSearchSpec & Pick<SearchJob, 'ascent' | 
     runBatch(seed, runs, deadline, hooks, info) {
       if (info?.kind === 'ascent' && spec.ascent) {
         const confirmMode = confirmModeFor(claim) ?? 'exact';
-        const out = ascentBatch({ claim, dropped: spec.dropped, ...spec.ascent }, seed, failureTest(claim, spec.dropped, confirmMode), hooks.shouldStop);
-        const counts: Counts = { cases: 0, nonTrivial: out.nonTrivial, undecided: 0, falseAlarms: out.falseAlarms, ascents: out.ascents, evaluations: out.evaluations };
+        const out = ascentBatch({ claim, dropped: spec.dropped, ...spec.ascent }, seed, candidateCheck(claim, spec.dropped, confirmMode), hooks.shouldStop);
+        const counts: Counts = { cases: 0, nonTrivial: out.nonTrivial, undecided: out.undecided, falseAlarms: out.falseAlarms, ascents: out.ascents, evaluations: out.evaluations };
         hooks.report(counts);
         if (out.failure === undefined) return { counts };
         hooks.onCandidate({ input: encode(out.failure), evaluatedIn: confirmMode, shrinkStep: 0 });

@@ -44,8 +44,11 @@ interface AscentOutcome {
   evaluations: number;
   /** Restarts whose start point exercises the claim (claim.nonTrivial). */
   nonTrivial: number;
-  /** Points that passed the target in float64 but were not confirmed (rounding). */
+  /** Points that passed the target in float64 but do not fail when re-checked (rounding). */
   falseAlarms: number;
+  /** Points that passed the target in float64 whose certified re-check was undecided or could
+   *  not run: not failures, and not false alarms either. */
+  undecided: number;
   /** The largest float64 score reached. */
   bestScore: number;
   /** A confirmed failing input (exact entries), when one was found. */
@@ -64,6 +67,10 @@ function exactInput(input: unknown): unknown {
   return setCoords(input, coords, values);
 }
 
+/** A candidate's certified re-check: true (a confirmed failure), false (it does not fail: a
+ *  float64 false alarm), 'undecided' (the re-check could not decide or could not run). */
+type Confirms = (input: unknown) => boolean | 'undecided';
+
 /**
  * One ascent batch. `confirms(input)` re-checks a candidate exactly (the failure test of the
  * search: fails in the confirmation mode and keeps every hypothesis that was not dropped).
@@ -71,12 +78,12 @@ function exactInput(input: unknown): unknown {
 export function ascentBatch(
   spec: AscentSpec,
   seed: number,
-  confirms: (input: unknown) => boolean,
+  confirms: Confirms,
   shouldStop: () => boolean = () => false,
 ): AscentOutcome {
   const { claim } = spec;
   const kept = keptOf(claim, spec.dropped);
-  const out: AscentOutcome = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity };
+  const out: AscentOutcome = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, undecided: 0, bestScore: -Infinity };
   const profile = spec.profile ?? VIOLATION_PROFILE;
   const starts = startPoints(claim, spec.dropped, seed, spec.restarts, profile);
   for (const [i, start] of starts.entries()) {
@@ -95,17 +102,18 @@ export function ascentBatch(
     if (res.value > out.bestScore) out.bestScore = res.value;
     if (!(res.value > VIOLATION_TARGET)) continue;
     const cand = exactInput(inputOf(claim, kept, e));
-    let ok = false;
+    let ok: boolean | 'undecided';
     try {
       ok = confirms(cand);
     } catch {
-      ok = false;
+      ok = 'undecided';
     }
-    if (ok) {
+    if (ok === true) {
       out.failure = cand;
       return out;
     }
-    out.falseAlarms++;
+    if (ok === 'undecided') out.undecided++;
+    else out.falseAlarms++;
   }
   return out;
 }
@@ -169,8 +177,8 @@ function wideJump(from: Restart, rng: () => number): Restart {
 
 /** Several ascent batches in a row from one seed (tests, and `check`-like uses without workers):
  *  stops at the first confirmed failure. */
-export function ascentSearch(spec: AscentSpec, seed: number, batches: number, confirms: (input: unknown) => boolean): AscentOutcome & { batches: number } {
-  const total: AscentOutcome & { batches: number } = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, bestScore: -Infinity, batches: 0 };
+export function ascentSearch(spec: AscentSpec, seed: number, batches: number, confirms: Confirms): AscentOutcome & { batches: number } {
+  const total: AscentOutcome & { batches: number } = { ascents: 0, evaluations: 0, nonTrivial: 0, falseAlarms: 0, undecided: 0, bestScore: -Infinity, batches: 0 };
   for (let b = 0; b < batches; b++) {
     const out = ascentBatch(spec, fmix32((seed + Math.imul(b, 0x85ebca6b)) >>> 0), confirms);
     total.batches++;
@@ -178,6 +186,7 @@ export function ascentSearch(spec: AscentSpec, seed: number, batches: number, co
     total.evaluations += out.evaluations;
     total.nonTrivial += out.nonTrivial;
     total.falseAlarms += out.falseAlarms;
+    total.undecided += out.undecided;
     total.bestScore = Math.max(total.bestScore, out.bestScore);
     if (out.failure !== undefined) return { ...total, failure: out.failure };
   }
