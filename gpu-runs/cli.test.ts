@@ -65,6 +65,8 @@ describe('loracheck train / verify-trace exit codes', () => {
       [['train', '--backend', 'gpu', '--steps', '1'], /backend gpu is not available: /],
       [['train', '--workload', 'fmnist-logreg'], /Fashion-MNIST not found in \/nonexistent.*apt-get install dataset-fashion-mnist/, { LORACHECK_FMNIST_DIR: '/nonexistent' }],
       [['verify-trace'], /give at least one trace file/],
+      // a folder as --out: refused before the run, not at the rename after it
+      [['train', '--steps', '1', '--backend', 'wasm', '--out', dir], /^loracheck: train: cannot write the trace --out [^ ]+: is a folder, not a file$/],
     ];
     for (const [args, pattern, env] of cases) {
       const r = await inproc(args, env);
