@@ -154,7 +154,7 @@ export class TraceFileWriter implements TraceSink {
   ) {
     // a folder at `path` would fail only at the rename, after the whole run: refuse it now
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
-      throw Object.assign(new Error("is a folder, not a file"), { code: 'EISDIR', syscall: 'open', path });
+      throw Object.assign(new Error('is a folder, not a file'), { code: 'EISDIR', syscall: 'open', path });
     mkdirSync(dirname(path), { recursive: true });
     this.partialPath = `${path}.partial-${process.pid}`;
     this.fd = openSync(this.partialPath, 'w');
