@@ -28,8 +28,8 @@ export const command: Command = {
     summary: "Reproduce the papers' experiments: Mu & Klabjan Sec. 4 (Figures 1, 4, 7) on Fashion-MNIST, RAC-LoRA's comparison.",
     usage: 'experiments [--quick] [--preset full|quick|tiny] [--seed N] [--backend b] [--results DIR]',
     flags: {
-      quick: { type: 'boolean', help: 'a short version: a few epochs on subsets (= --preset quick, under 3 minutes here)' },
-      preset: { type: 'string', help: 'full (default: about 15-25 min on 2 CPU cores), quick, or tiny (what verify --quick runs)', choices: PRESETS },
+      quick: { type: 'boolean', help: 'a short version: a few epochs on subsets (= --preset quick, 1-2 minutes here)' },
+      preset: { type: 'string', help: 'full (default: about 10 min on 2 CPU cores), quick, or tiny (what verify --quick runs, seconds)', choices: PRESETS },
       seed: { type: 'int', help: 'seed of every run (printed; default: fresh)', arg: 'N', min: 0 },
       backend: { type: 'string', help: 'TensorFlow.js backend (auto takes a GPU when there is one)', arg: 'b', choices: BACKEND_CHOICES, default: 'auto' },
       results: { type: 'string', help: 'results folder (default ./results or $LORACHECK_RESULTS)', arg: 'DIR' },
@@ -38,7 +38,12 @@ export const command: Command = {
     },
     details: [
       'Without Fashion-MNIST only the failure demonstration (a 3 x 3 quadratic) runs; ' + FMNIST_INSTALL_HINT + '.',
-      'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl.',
+      'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl,',
+      'both replaced only when the run ends (a killed run leaves the earlier ones; its own are in *.partial-<pid>).',
+      '',
+      'Examples:',
+      '  loracheck experiments --quick && loracheck report',
+      '  loracheck experiments --seed 2024             # replays the full set of the README',
     ].join('\n'),
   },
   async run({ flags }) {
