@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -64,6 +65,8 @@ describe('loracheck train / verify-trace exit codes', () => {
       [['train', '--backend', 'gpu', '--steps', '1'], /backend gpu is not available: /],
       [['train', '--workload', 'fmnist-logreg'], /Fashion-MNIST not found in \/nonexistent.*apt-get install dataset-fashion-mnist/, { LORACHECK_FMNIST_DIR: '/nonexistent' }],
       [['verify-trace'], /give at least one trace file/],
+      // a folder as --out: refused before the run, not at the rename after it
+      [['train', '--steps', '1', '--backend', 'wasm', '--out', dir], /^loracheck: train: cannot write the trace --out [^ ]+: is a folder, not a file$/],
     ];
     for (const [args, pattern, env] of cases) {
       const r = await inproc(args, env);
@@ -105,6 +108,19 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(u.stdout).toMatch(/^  TRUNCATED: no summary line/m);
     expect(u.stdout).toMatch(/L34\s+violated \(truncated\): 1 steps checked, 1 resolved, 0 unresolved, 1 violation\(s\), first at t = 0/);
     expect(u.stdout).toMatch(/1 truncated trace/);
+    // a diverged PyTorch run (json.dumps writes Infinity): verdicts on the records before it, said on screen
+    const py = join(dir, 'py.jsonl');
+    writeFileSync(py, [header, st(0, 1), st(1, 0.9)].map((o) => JSON.stringify(o)).join('\n') + '\n' + JSON.stringify(st(2, 0.8)).replace(/"gradJsq":1/, '"gradJsq":Infinity') + '\n');
+    const p = await inproc(['verify-trace', py]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/^  DIVERGED at t = 2: gradJsq is Infinity at step 2 \(line 4; later step records not read\)$/m);
+    expect(p.stdout).toMatch(/\(1 truncated trace, 1 diverged run\); results: /);
+    // a gzip-compressed trace: named, exit 2
+    const gz = join(dir, 'up.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(up)));
+    const g = await inproc(['verify-trace', gz]);
+    expect(g.code).toBe(2);
+    oneLineError(g, /up\.jsonl\.gz: is gzip-compressed, not a JSON Lines trace: decompress it first \(gunzip -k FILE\)$/);
   });
 
   it('a header nested 100,000 levels deep: exit 2, one line naming file, line and field (no stack overflow)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { MAX_NESTING, TraceFormatError, parseTrace, readTrace, streamTrace } from './trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type StepRecord, type TraceHeader } from './trace.ts';
@@ -138,6 +139,32 @@ describe('trace reader', () => {
     expect(errorOf(lines(header, step(0), div, step(1))).message).toBe('trace.jsonl:4: is a step after the divergence record');
   });
 
+  it("reads Python's NaN, Infinity and -Infinity: a step record holding one is where the run diverged", () => {
+    // json.dumps writes non-finite floats as bare tokens; a PyTorch loop keeps writing records after
+    const py = (o: object) => JSON.stringify(o).replace(/"__(NaN|-?Infinity)__"/g, '$1');
+    const text = [header, step(0), step(1, { gradJsq: '__Infinity__' as never }), step(2, { J: '__NaN__' as never }), { ...summary, finalJ: '__NaN__' }]
+      .map((o) => py(o) + '\n')
+      .join('');
+    const tr = parseTrace(text, 'py.jsonl');
+    expect(tr.steps.map((s) => s.t)).toEqual([0]);
+    expect(tr.divergence).toEqual({ type: 'divergence', t: 1, reason: 'gradJsq is Infinity at step 1 (line 3; later step records not read)' });
+    expect(tr.summary?.finalJ).toBeNull();
+    expect(tr.truncated).toBe(false);
+    expect(parseTrace(py(header) + '\n' + py(step(0, { Vsq: '__-Infinity__' as never })) + '\n', 'py.jsonl').divergence?.reason).toMatch(/^Vsq is -Infinity at step 0 /);
+    // the tokens inside strings are text; elsewhere a non-finite number is named as such
+    expect(parseTrace(lines({ ...header, workload: 'NaN -Infinity "Infinity"' }, step(0)), 'x.jsonl').header.workload).toBe('NaN -Infinity "Infinity"');
+    expect(errorOf(py(header) + '\n' + py(step(0, { time_ms: '__NaN__' as never })) + '\n').message).toBe("trace.jsonl:2: field 'time_ms' must be a finite number >= 0, got NaN");
+    expect(errorOf(py({ ...header, L: '__Infinity__' }) + '\n').message).toBe("trace.jsonl:1: field 'L' must be a finite number > 0, got Infinity");
+    expect(errorOf(lines(header, step(0)) + py({ ...summary, finalJ: '__NaN__' }) + '\n').message).toBe(
+      "trace.jsonl:3: field 'finalJ' must be a finite number or null, got NaN",
+    );
+    // a step with the wrong t is still named; an explicit divergence record still ends the steps
+    expect(verdict(py(header) + '\n' + py(step(0)) + '\n' + py(step(2, { J: '__NaN__' as never })) + '\n')).toBe('3:t');
+    expect(verdict(lines(header, step(0), { type: 'divergence', t: 1, reason: 'x' }) + py(step(1, { J: '__NaN__' as never })) + '\n')).toBe('4:-');
+    // still not JSON: the message names the line once
+    expect(errorOf(lines(header) + '{"type": "step", "J": NaNa}\n').message).toMatch(/^trace\.jsonl:2: is not valid JSON: .*[^N]$/);
+  });
+
   it('rejects a field nested deeper than MAX_NESTING (100,000 levels: no stack overflow), naming file, line and field', () => {
     const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
     const head = JSON.stringify(header).slice(0, -1);
@@ -226,11 +253,12 @@ describe('trace reader: each field rule at its boundary', () => {
   it('checks each step field: required ones, finite numbers, signs', () => {
     for (const k of ['t', 'J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'time_ms']) expect(verdict(lines(header, step(0), without(step(1), k))), k).toBe(`3:${k}`);
     const cases: [string, unknown, string][] = [
-      ['J', -1, 'ok'], ['J', null, '3:J'], ['J', INF, '3:J'], ['J', '1', '3:J'],
-      ['Vsq', 0, 'ok'], ['Vsq', -1e-12, '3:Vsq'], ['Gnorm', 0, 'ok'], ['Gnorm', -1, '3:Gnorm'], ['Gnorm', INF, '3:Gnorm'],
-      ['gradJsq', 0, 'ok'], ['gradJsq', -1, '3:gradJsq'], ['eta', 0, 'ok'], ['eta', -0.1, '3:eta'], ['eta', INF, '3:eta'],
-      ['time_ms', 0, 'ok'], ['time_ms', -1, '3:time_ms'],
-      ['batchJ', -2, 'ok'], ['batchJ', null, '3:batchJ'], ['L', 0.5, 'ok'], ['L', 0, '3:L'], ['fullJ', INF, '3:fullJ'], ['fullJ', 1, 'ok'],
+      // a measured quantity that is not finite (1e400) is where the run diverged, not bad input
+      ['J', -1, 'ok'], ['J', null, '3:J'], ['J', INF, 'ok'], ['J', '1', '3:J'],
+      ['Vsq', 0, 'ok'], ['Vsq', -1e-12, '3:Vsq'], ['Gnorm', 0, 'ok'], ['Gnorm', -1, '3:Gnorm'], ['Gnorm', INF, 'ok'],
+      ['gradJsq', 0, 'ok'], ['gradJsq', -1, '3:gradJsq'], ['eta', 0, 'ok'], ['eta', -0.1, '3:eta'], ['eta', INF, 'ok'],
+      ['time_ms', 0, 'ok'], ['time_ms', -1, '3:time_ms'], ['time_ms', INF, '3:time_ms'],
+      ['batchJ', -2, 'ok'], ['batchJ', null, '3:batchJ'], ['L', 0.5, 'ok'], ['L', 0, '3:L'], ['fullJ', INF, 'ok'], ['fullJ', 1, 'ok'],
       ['distSq', -1, '3:distSq'], ['HgradSq', -1, '3:HgradSq'], ['gamma', -1, '3:gamma'], ['gamma', 0, 'ok'],
       ['t', 1.5, '3:t'], ['t', '1', '3:t'],
     ];
@@ -411,7 +439,13 @@ describe('trace reader: files, on chunk boundaries', () => {
       };
       const empty = write('');
       expect(fileError(empty).message).toBe(`${empty}: is empty (expected a header line)`);
-      expect(fileError(dir).message).toBe(`${dir}: cannot be read (EISDIR)`);
+      expect(fileError(dir).message).toBe(`${dir}: is a folder, not a trace file`);
+      // compressed traces are named, not parsed as text
+      const gz = write('');
+      writeFileSync(gz, gzipSync(lines(header, step(0))));
+      expect(fileError(gz).message).toBe(`${gz}: is gzip-compressed, not a JSON Lines trace: decompress it first (gunzip -k FILE)`);
+      writeFileSync(gz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x0a, 0x01]));
+      expect(fileError(gz).message).toMatch(/: is xz-compressed, /);
       expect(fileError(join(dir, 'none.jsonl')).message).toBe(`${join(dir, 'none.jsonl')}: no such file`);
       expect(fileError(dir)).toMatchObject({ file: dir, line: undefined, field: undefined });
       expect(fileVerdict(lines(header, step(0)) + '\n')).toBe('3:-');

@@ -12,6 +12,13 @@
  * ignored (`partialLastLine`), never an error.
  * A field nested deeper than MAX_NESTING levels of arrays and objects is an error too (it would
  * overflow the stack of whatever serialises the result); the check walks values without recursion.
+ *
+ * Traces from Python: `json.dumps` writes a non-finite float as the bare token NaN, Infinity or
+ * -Infinity, which JSON does not have. The reader takes those tokens (`parsePythonJSON`), and a
+ * step record whose measured quantities are not all finite is where the run diverged, as
+ * loracheck's trainer would have recorded it (train-common.ts `nonFinite`): the reader reports a
+ * divergence at that t instead of the record, and skips the step records after it.
+ * A compressed file (gzip, xz, zstd, bzip2) is named as such, not parsed as text.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
@@ -232,9 +239,10 @@ function checkNesting(rec: Record<string, unknown>, file: string, line: number):
   }
 }
 
-/** A short rendering of a bad value for messages. */
+/** A short rendering of a bad value for messages (a non-finite number as NaN, Infinity, -Infinity). */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -255,6 +263,32 @@ function checkFields(obj: Record<string, unknown>, rules: Record<string, FieldRu
   }
 }
 
+/** The step fields that hold a measured quantity: one that is not finite means the run diverged. */
+const MEASURED = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta', 'batchJ', 'fullJ', 'L', 'distSq', 'HgradSq', 'gamma'] as const;
+
+/** Stands in for NaN while parsing (a lone surrogate and a nonce: no trace's string holds it). */
+const NAN_MARK = `\ud800loracheck-NaN-${Math.random()}`;
+
+/**
+ * JSON with Python's non-finite tokens (`json.dumps` writes NaN, Infinity, -Infinity): the tokens
+ * outside strings become 1e999 / -1e999 (JSON.parse reads them as +-Infinity) and a marker for NaN.
+ * Throws as JSON.parse does when the text is not JSON even so.
+ */
+function parsePythonJSON(text: string): unknown {
+  const swapped = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) =>
+    m.startsWith('"') ? m : m === 'NaN' ? JSON.stringify(NAN_MARK) : m === 'Infinity' ? '1e999' : '-1e999',
+  );
+  return JSON.parse(swapped, (_k, v) => (v === NAN_MARK ? NaN : v));
+}
+
+/** Magic bytes of compressed files, as the first characters of a line read as UTF-8. */
+const COMPRESSED: [string, string, string][] = [
+  ['\x1f\ufffd\x08', 'gzip', 'gunzip -k'], // 1f 8b 08: 0x8b alone is not UTF-8
+  ['\ufffd7zXZ', 'xz', 'unxz -k'],
+  ['(\ufffd/\ufffd', 'zstd', 'unzstd'],
+  ['BZh', 'bzip2', 'bunzip2 -k'],
+];
+
 /**
  * Validates one line at a time and dispatches it to the visitor. State is O(1): the previous
  * t and whether a divergence or summary has been seen.
@@ -263,6 +297,8 @@ class LineParser {
   private headerSeen = false;
   private lastT: number | undefined;
   private divergenceSeen = false;
+  /** The divergence was a step record with a non-finite quantity: later step records are skipped. */
+  private divergedInStep = false;
   private summarySeen = false;
   lines = 0;
 
@@ -280,10 +316,16 @@ class LineParser {
     try {
       obj = JSON.parse(text);
     } catch (e) {
-      // A run killed mid-write leaves half a line at the end: a truncated trace, not a bad one.
-      if (unterminated && line > 1 && !this.summarySeen) return 'partial';
-      const why = e instanceof Error ? e.message : String(e);
-      throw new TraceFormatError(file, line, undefined, `is not valid JSON${unterminated ? ' (truncated last line?)' : ''}: ${why}`);
+      try {
+        obj = parsePythonJSON(text);
+      } catch {
+        // A run killed mid-write leaves half a line at the end: a truncated trace, not a bad one.
+        if (unterminated && line > 1 && !this.summarySeen) return 'partial';
+        const packed = line === 1 ? COMPRESSED.find(([magic]) => text.startsWith(magic)) : undefined;
+        if (packed) throw new TraceFormatError(file, undefined, undefined, `is ${packed[1]}-compressed, not a JSON Lines trace: decompress it first (${packed[2]} FILE)`);
+        const why = (e instanceof Error ? e.message : String(e)).replace(/ is not valid JSON$/, '');
+        throw new TraceFormatError(file, line, undefined, `is not valid JSON${unterminated ? ' (truncated last line?)' : ''}: ${why}`);
+      }
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
       throw new TraceFormatError(file, line, undefined, `must be a JSON object, got ${show(obj)}`);
@@ -306,7 +348,18 @@ class LineParser {
       case 'header':
         throw new TraceFormatError(file, line, 'type', 'is "header" again (only line 1 may be a header)');
       case 'step': {
+        if (this.divergedInStep) return 'ok';
         if (this.divergenceSeen) throw new TraceFormatError(file, line, undefined, 'is a step after the divergence record');
+        const bad = MEASURED.find((k) => typeof rec[k] === 'number' && !Number.isFinite(rec[k]));
+        if (bad !== undefined) {
+          // the run diverged here: the record loracheck's trainer would have written instead
+          const expected = this.lastT === undefined ? 0 : this.lastT + 1;
+          if (rec.t !== expected) throw new TraceFormatError(file, line, 't', `must be ${expected}, got ${show(rec.t)}`);
+          this.divergenceSeen = this.divergedInStep = true;
+          const reason = `${bad} is ${show(rec[bad])} at step ${expected} (line ${line}; later step records not read)`;
+          this.visitor.divergence?.({ type: 'divergence', t: expected, reason }, line);
+          return 'ok';
+        }
         checkFields(rec, STEP_FIELDS, file, line);
         const expected = this.lastT === undefined ? 0 : this.lastT + 1;
         if (rec.t !== expected)
@@ -323,6 +376,8 @@ class LineParser {
         return 'ok';
       case 'summary':
         checkFields(rec, SUMMARY_FIELDS, file, line);
+        // a diverged run's last J (Python writes NaN or Infinity): no finite final J, as null
+        if (this.divergenceSeen && typeof rec.finalJ === 'number' && !isFinite(rec.finalJ)) rec.finalJ = null;
         if (!(rec.finalJ === null || isFinite(rec.finalJ)))
           throw new TraceFormatError(file, line, 'finalJ', `must be a finite number or null, got ${show(rec.finalJ)}`);
         this.summarySeen = true;
@@ -401,7 +456,8 @@ export function streamTrace(path: string, visitor: TraceVisitor): ReadInfo {
 
 function unreadable(path: string, e: unknown): TraceFormatError {
   const code = (e as { code?: string }).code;
-  return new TraceFormatError(path, undefined, undefined, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`);
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a trace file' : `cannot be read (${code ?? String(e)})`;
+  return new TraceFormatError(path, undefined, undefined, why);
 }
 
 /** Collects every record in arrays (small traces, tests). */

@@ -15,7 +15,7 @@
  * by `close` (after the summary): a killed run leaves that partial file, a truncated trace,
  * and never destroys an earlier trace at `path`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const TRACE_FORMAT = 'loracheck-trace';
@@ -152,6 +152,9 @@ export class TraceFileWriter implements TraceSink {
     readonly path: string,
     private readonly limits: { bytes: number; ms: number } = { bytes: 1 << 20, ms: 2000 },
   ) {
+    // a folder at `path` would fail only at the rename, after the whole run: refuse it now
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+      throw Object.assign(new Error('is a folder, not a file'), { code: 'EISDIR', syscall: 'open', path });
     mkdirSync(dirname(path), { recursive: true });
     this.partialPath = `${path}.partial-${process.pid}`;
     this.fd = openSync(this.partialPath, 'w');

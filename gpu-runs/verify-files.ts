@@ -32,6 +32,7 @@ export function traceEntryLines(e: TraceVerifyEntry): string[] {
     `${oneLine(e.file)}: ${text(h.workload)}${typeof h.m === 'number' && typeof h.n === 'number' ? ` ${h.m} x ${h.n}` : ''}${typeof h.method === 'string' && h.method !== 'lora' ? `, method ${text(h.method)}` : ''}, rule ${text(h.rule)}, ${h.batch === 'full' ? 'full batch' : `batch ${text(h.batch)}`}, L ${text(h.L)}, ${last !== undefined ? `records t = 0..${last}` : 'no records'}`,
   ];
   if (e.truncated) lines.push(`  TRUNCATED: no summary line${e.partialLastLine ? ' (last line cut mid-write, ignored)' : ''}; the run was killed or is still running, every verdict covers only the records read`);
+  if (e.divergence) lines.push(`  DIVERGED at t = ${e.divergence.t}: ${oneLine(e.divergence.reason)}`);
   if (e.interrupted) lines.push(`  interrupted: the run was stopped after ${text(e.summary?.steps)} of ${text(h.steps)} planned steps`);
   if (e.precision) lines.push(`  precision: ${oneLine(e.precision.basis)}; relative ${e.precision.relative.toPrecision(3)}, iterate u ${e.precision.u.toPrecision(3)}`);
   for (const c of e.claims) {
@@ -56,8 +57,10 @@ export const anyViolation = (doc: TraceVerifyResultFile): boolean => doc.traces.
 export function traceVerdictLine(doc: TraceVerifyResultFile, path: string): string {
   const undecided = doc.traces.some((e) => e.claims.some((c) => c.status === 'undecided'));
   const truncated = doc.traces.filter((e) => e.truncated).length;
+  const diverged = doc.traces.filter((e) => e.divergence).length;
   const verdict = anyViolation(doc) ? 'VIOLATIONS found' : undecided ? 'no violations, some claims undecided' : 'no violations';
-  return `${verdict}${truncated ? ` (${truncated} truncated trace${truncated > 1 ? 's' : ''})` : ''}; results: ${oneLine(path)}`;
+  const notes = [truncated ? `${truncated} truncated trace${truncated > 1 ? 's' : ''}` : '', diverged ? `${diverged} diverged run${diverged > 1 ? 's' : ''}` : ''].filter(Boolean);
+  return `${verdict}${notes.length ? ` (${notes.join(', ')})` : ''}; results: ${oneLine(path)}`;
 }
 
 /**

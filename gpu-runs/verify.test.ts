@@ -545,6 +545,14 @@ describe('fits, series and the entry', () => {
     expect(verifyTrace(textTrace(header, steps, [{ ...summaryOf(steps), interrupted: false }])).interrupted).toBeUndefined();
     const div = verifyTrace(textTrace(header, steps, [{ type: 'divergence', t: 12, reason: 'J is NaN' }, { ...summaryOf(steps), diverged: true }]));
     expect(div.fits!.note).toMatch(/\. the run diverged: J is NaN$/);
+    expect(div.divergence).toEqual({ t: 12, reason: 'J is NaN' });
+    for (const c of div.claims) expect(c.reason).toMatch(/^the run diverged at t = 12: only the records before it are checked/);
+    expect(verified().divergence).toBeUndefined();
+    // Python's json writes a diverged record as NaN / Infinity: the same entry, the verdicts on the records before it
+    const py = [header, ...steps].map((o) => JSON.stringify(o)).join('\n') + '\n' + JSON.stringify({ ...steps[12]!, t: 13 }).replace(/"J":[^,]*/, '"J":NaN') + '\n';
+    const pyDiv = verifyTrace(parseTrace(py, 'py.jsonl'));
+    expect(pyDiv).toMatchObject({ records: 13, truncated: true, divergence: { t: 13, reason: 'J is NaN at step 13 (line 15; later step records not read)' } });
+    expect(claim(pyDiv, 'L34').status).toBe(claim(verified(), 'L34').status);
     // a run killed mid-write: the entry and every reason say so
     const text = [header, ...steps].map((o) => JSON.stringify(o)).join('\n') + '\n{"type":"step","t":13,"J":';
     const cut = verifyTrace(parseTrace(text, 'cut.jsonl'));

@@ -289,7 +289,9 @@ export class TraceVerifier implements TraceVisitor {
     const truncatedNote = info.truncated
       ? `truncated trace: no summary line${info.partialLastLine ? ' (the last line was cut mid-write and ignored)' : ''}, the records end at ${lastT === undefined ? 'the header' : `t = ${lastT}`}, so this covers only that prefix`
       : undefined;
-    const claims = this.claims(truncatedNote);
+    const div = this.div;
+    const divergedNote = div ? `the run diverged at t = ${div.t}: only the records before it are checked` : undefined;
+    const claims = this.claims([truncatedNote, divergedNote].filter((n) => n !== undefined).join('; ') || undefined);
     const entry: TraceVerifyEntry = {
       file: this.file,
       header: this.h as unknown as Record<string, JSONValue>,
@@ -303,6 +305,7 @@ export class TraceVerifier implements TraceVisitor {
     const optimum = this.family.optimum();
     if (optimum) entry.optimum = optimum;
     if (info.partialLastLine) entry.partialLastLine = true;
+    if (div) entry.divergence = { t: div.t, reason: div.reason };
     if (this.sum) {
       entry.summary = this.sum as unknown as Record<string, JSONValue>;
       if (this.sum.interrupted === true) entry.interrupted = true;

@@ -4,7 +4,7 @@
  * destroys what was there; `checkWritableDir` runs before any work, so a run never spends its
  * budget and then fails to write.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** A place that cannot be written; `what` names the flag or file (e.g. `--results`). */
@@ -67,4 +67,21 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
 /** JSON with two-space indent and a final newline, written atomically. */
 export function writeJSONAtomic(path: string, value: unknown): void {
   writeAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Puts folder `from` in the place of folder `to` (`from` absent: `to` is removed): what was at
+ * `to` is moved aside first and removed only once `from` is in place, and put back if that fails.
+ */
+export function replaceDir(from: string, to: string): void {
+  const aside = `${to}.old-${process.pid}-${Date.now()}`;
+  const had = existsSync(to);
+  if (had) renameSync(to, aside);
+  try {
+    if (existsSync(from)) renameSync(from, to);
+  } catch (e) {
+    if (had) renameSync(aside, to);
+    throw e;
+  }
+  if (had) rmSync(aside, { recursive: true, force: true });
 }

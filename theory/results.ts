@@ -397,6 +397,8 @@ export interface TraceVerifyEntry {
   partialLastLine?: boolean;
   /** The summary says the run was stopped (Ctrl-C, SIGTERM) before its planned steps. */
   interrupted?: boolean;
+  /** The run diverged (a divergence record, or a step record with a non-finite quantity) at t. */
+  divergence?: { t: number; reason: string };
   /** Step records read. */
   records?: number;
   /** The precision the verdicts assumed (from the header's dtype and scalarDtype, or --tol). */
@@ -809,6 +811,7 @@ const TRACE_ENTRY = obj<TraceVerifyEntry>({
   truncated: opt('boolean'),
   partialLastLine: opt('boolean'),
   interrupted: opt('boolean'),
+  divergence: opt(obj({ t: 'count', reason: 'string' })),
   records: opt('count'),
   precision: opt(obj<TracePrecision>({ dtype: 'string', scalarDtype: 'string', u: 'number', relative: 'number', basis: 'string' })),
   optimum: opt(

@@ -14,7 +14,13 @@ export const command: Command = {
     summary: 'List the TensorFlow.js backends usable here, the WebGPU adapter, and what auto picks.',
     usage: 'backends [--json]',
     flags: { json: { type: 'boolean', help: 'print one JSON document' } },
-    details: 'auto tries gpu > webgpu (hardware adapters only) > native > wasm > cpu; --backend webgpu also takes a software adapter (SwiftShader).',
+    details: [
+      'auto tries gpu > webgpu (hardware adapters only) > native > wasm > cpu; --backend webgpu also takes a software adapter (SwiftShader).',
+      '',
+      'Examples:',
+      '  loracheck backends',
+      '  VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/nvidia_icd.json loracheck backends --json',
+    ].join('\n'),
   },
   async run({ flags }) {
     const r = await probeBackends();

@@ -1,13 +1,14 @@
 /**
  * `loracheck experiments`: the papers' experiments (gpu-runs/experiments/): Mu & Klabjan's
- * Section 4 on Fashion-MNIST and RAC-LoRA's comparison. Writes <results>/experiments.json after
- * every run (atomically) and one trace per run under <results>/traces/experiments/; Ctrl-C stops
- * after the current step and keeps what was done (exit 130; SIGTERM 143).
+ * Section 4 on Fashion-MNIST and RAC-LoRA's comparison. Writes <results>/experiments.json and one
+ * trace per run under <results>/traces/experiments/, staged beside them while it runs and moved in
+ * place when it ends (gpu-runs/experiments/index.ts stagedResults); Ctrl-C stops after the current
+ * step and keeps what was done (exit 130; SIGTERM 143); a killed run leaves the earlier results.
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
-import { environment, resultsDir, writeJSONAtomic } from '../io.ts';
+import { environment, resultsDir } from '../io.ts';
 import { usageErrors } from '../train-progress.ts';
 import { duration } from '../../reports/format.ts';
 import { oneLine } from '../../runtime/escape.ts';
@@ -15,7 +16,7 @@ import { SIGNAL_EXIT, withInterrupt, type StopSignal } from '../../runtime/inter
 import { progressPrinter } from '../../runtime/progress.ts';
 import { BACKEND_CHOICES, describeBackend, type BackendChoice } from '../../gpu-runs/backend.ts';
 import { FMNIST_INSTALL_HINT, fmnistAvailable, fmnistDir } from '../../gpu-runs/data/fmnist.ts';
-import { PRESETS, runExperiments, type PresetName } from '../../gpu-runs/experiments/index.ts';
+import { PRESETS, runExperiments, stagedResults, type PresetName } from '../../gpu-runs/experiments/index.ts';
 import { freshSeed } from '../../numeric/random.ts';
 import { openBackend } from '../../gpu-runs/train-file.ts';
 
@@ -27,8 +28,8 @@ export const command: Command = {
     summary: "Reproduce the papers' experiments: Mu & Klabjan Sec. 4 (Figures 1, 4, 7) on Fashion-MNIST, RAC-LoRA's comparison.",
     usage: 'experiments [--quick] [--preset full|quick|tiny] [--seed N] [--backend b] [--results DIR]',
     flags: {
-      quick: { type: 'boolean', help: 'a short version: a few epochs on subsets (= --preset quick, under 3 minutes here)' },
-      preset: { type: 'string', help: 'full (default: about 15-25 min on 2 CPU cores), quick, or tiny (what verify --quick runs)', choices: PRESETS },
+      quick: { type: 'boolean', help: 'a short version: a few epochs on subsets (= --preset quick, 1-2 minutes here)' },
+      preset: { type: 'string', help: 'full (default: about 10 min on 2 CPU cores), quick, or tiny (what verify --quick runs, seconds)', choices: PRESETS },
       seed: { type: 'int', help: 'seed of every run (printed; default: fresh)', arg: 'N', min: 0 },
       backend: { type: 'string', help: 'TensorFlow.js backend (auto takes a GPU when there is one)', arg: 'b', choices: BACKEND_CHOICES, default: 'auto' },
       results: { type: 'string', help: 'results folder (default ./results or $LORACHECK_RESULTS)', arg: 'DIR' },
@@ -37,7 +38,12 @@ export const command: Command = {
     },
     details: [
       'Without Fashion-MNIST only the failure demonstration (a 3 x 3 quadratic) runs; ' + FMNIST_INSTALL_HINT + '.',
-      'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl.',
+      'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl,',
+      'both replaced only when the run ends (a killed run leaves the earlier ones; its own are in *.partial-<pid>).',
+      '',
+      'Examples:',
+      '  loracheck experiments --quick && loracheck report',
+      '  loracheck experiments --seed 2024             # replays the full set of the README',
     ].join('\n'),
   },
   async run({ flags }) {
@@ -46,6 +52,7 @@ export const command: Command = {
     const seed: number = flags.seed ?? freshSeed();
     const results = resultsDir(flags.results);
     const file = join(results, 'experiments.json');
+    const staged = stagedResults(file, join(results, 'traces', 'experiments'));
     const backend = await usageErrors(NAME, () => openBackend(flags.backend as BackendChoice));
     const fm = fmnistAvailable(flags['fmnist-dir']) ? fmnistDir(flags['fmnist-dir']) : null;
     console.log(`backend: ${describeBackend(backend)}`);
@@ -54,16 +61,16 @@ export const command: Command = {
     const bar = flags.quiet ? undefined : progressPrinter();
     const t0 = performance.now();
     let stoppedBy: StopSignal | undefined;
-    const onFirst = (sig: StopSignal) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step; ${oneLine(file)} keeps every run so far (again to quit now)\n`);
+    const onFirst = (sig: StopSignal) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step; ${oneLine(file)} will hold every run so far (again to quit now and leave it as it was)\n`);
     const doc = await usageErrors(NAME, () =>
       withInterrupt(async (it) => {
         const d = await runExperiments(
           backend,
           environment({ backend: backend.name }),
-          { preset, seed, traceDir: join(results, 'traces', 'experiments'), fmnistDir: fm },
+          { preset, seed, traceDir: staged.traceDir, fmnistDir: fm },
           {
             shouldStop: () => it.signal.aborted,
-            save: (d) => writeJSONAtomic(file, d),
+            save: staged.save,
             onProgress: (p) =>
               bar?.line(`experiments [${p.run}/${p.runs}] ${p.label}: step ${p.t}/${p.steps}; all runs ${(100 * p.fraction).toFixed(1)} %, ETA ${p.etaMs === undefined ? '?' : duration(p.etaMs)} (${duration(performance.now() - t0)})`),
             onRunDone: (r) => {
@@ -74,7 +81,7 @@ export const command: Command = {
           },
         );
         stoppedBy = it.received;
-        return d;
+        return staged.commit(d);
       }, { onFirst }).finally(() => bar?.done()),
     );
     for (const s of doc.statements) console.log(`${s.outcome.padEnd(17)} ${s.id} (${s.provenance}): ${s.finding}`);

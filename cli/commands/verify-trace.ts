@@ -37,6 +37,12 @@ export const command: Command = {
       'otherwise undecided. A trace without a summary line is reported truncated.',
       'Claims need rule "theory" and a full batch; otherwise they are reported "not applicable".',
       `Writes <results>/verify-trace.json. Exit 0 ok, 1 a violation, 2 bad input.`,
+      'Traces from other tools: README, "Trace format" (Python\'s NaN / Infinity tokens read as a divergence).',
+      '',
+      'Examples:',
+      '  loracheck verify-trace runs/p.jsonl                   # a trace of loracheck train',
+      '  loracheck verify-trace torch.jsonl --json > v.json    # a PyTorch trace, the result document on stdout',
+      '  loracheck verify-trace run.jsonl --tol 1e-6           # judge the recorded scalars at 1e-6 relative',
     ].join('\n'),
   },
   async run({ flags, positionals }) {

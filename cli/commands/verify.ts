@@ -99,7 +99,7 @@ export function plan(opts: { quick: boolean; budget: number; results: string; ou
         okCodes: [0, 1],
       });
     }
-    // the papers' experiments, short: --preset quick (about 30 s here), tiny under --quick (about 6 s)
+    // the papers' experiments, short: --preset quick (1-2 min here), tiny under --quick (about 6 s)
     stages.push({ title: "The papers' experiments (short)", argv: ['experiments', '--preset', opts.quick ? 'tiny' : 'quick', ...seed, ...res, '--quiet'], okCodes: [0] });
   }
   if (opts.atScale) {

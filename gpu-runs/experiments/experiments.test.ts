@@ -3,7 +3,7 @@
  * demonstration runs without Fashion-MNIST; the tiny preset runs end to end (Fashion-MNIST
  * installed) and its result file is read by the report; bad flags exit 2.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { renderReport } from '../../reports/render.ts';
 import type { ExperimentsResultFile } from '../../theory/results.ts';
 import { chooseBackend, type Backend } from '../backend.ts';
 import { fmnistAvailable } from '../data/fmnist.ts';
-import { runExperiments } from './index.ts';
+import { runExperiments, stagedResults } from './index.ts';
 import type { RunOutput } from './lab.ts';
 import { fig7Statements } from './statements.ts';
 import { downsample, movingAverage } from './stats.ts';
@@ -80,8 +80,39 @@ describe('runExperiments', () => {
     expect(st.criterion.length).toBeGreaterThan(20);
   });
 
+  it('a run writes beside the earlier results and replaces them only when it ends: killed before, they stay', () => {
+    const results = join(dir, 'staged');
+    const file = join(results, 'experiments.json');
+    const traces = join(results, 'traces', 'experiments');
+    mkdirSync(traces, { recursive: true });
+    writeFileSync(file, '{"earlier": true}');
+    writeFileSync(join(traces, 'old-run.jsonl'), 'earlier trace');
+    const st = stagedResults(file, traces);
+    mkdirSync(st.traceDir, { recursive: true });
+    writeFileSync(join(st.traceDir, 'new-run.jsonl'), 'new trace');
+    const doc = {
+      kind: 'experiments', runs: [{ id: 'new-run', trace: join(st.traceDir, 'new-run.jsonl') }, { id: 'no-trace' }],
+      traceClaims: [{ file: join(st.traceDir, 'new-run.jsonl'), label: 'x', claims: [] }],
+    } as unknown as ExperimentsResultFile;
+    st.save(doc);
+    // the state a SIGKILL leaves: the earlier document and traces as they were, the new run beside them
+    expect(readFileSync(file, 'utf8')).toBe('{"earlier": true}');
+    expect(readdirSync(traces)).toEqual(['old-run.jsonl']);
+    expect(JSON.parse(readFileSync(st.partialFile, 'utf8')).runs[0].id).toBe('new-run');
+    const done = st.commit(doc);
+    expect(done.runs.map((r) => r.trace)).toEqual([join(traces, 'new-run.jsonl'), undefined]);
+    expect(done.traceClaims![0]!.file).toBe(join(traces, 'new-run.jsonl'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(done)));
+    expect(readdirSync(traces)).toEqual(['new-run.jsonl']);
+    expect(readdirSync(results).sort()).toEqual(['experiments.json', 'traces']);
+    expect(readdirSync(join(results, 'traces'))).toEqual(['experiments']);
+  });
+
   it.skipIf(!FMNIST)('the tiny preset end to end: every run, traces, statements with criteria, a report section', async () => {
     const results = join(dir, 'tiny');
+    // an earlier run's trace that this run does not write is gone with it
+    mkdirSync(join(results, 'traces', 'experiments'), { recursive: true });
+    writeFileSync(join(results, 'traces', 'experiments', 'stale.jsonl'), 'x');
     expect(await main(['experiments', '--preset', 'tiny', '--seed', '4', '--backend', 'wasm', '--results', results, '--quiet'])).toBe(0);
     const raw = JSON.parse(readFileSync(join(results, 'experiments.json'), 'utf8'));
     const doc = validate('experiments.json', raw, []) as ExperimentsResultFile;
@@ -90,7 +121,10 @@ describe('runExperiments', () => {
     for (const r of doc.runs) {
       expect(r.stepsDone, r.id).toBe(r.steps);
       expect(existsSync(r.trace!), r.trace).toBe(true);
+      expect(r.trace!.startsWith(join(results, 'traces', 'experiments') + '/'), r.trace).toBe(true);
     }
+    expect(readdirSync(join(results, 'traces', 'experiments'))).not.toContain('stale.jsonl');
+    expect(readdirSync(results).filter((f) => f.includes('.partial-'))).toEqual([]);
     expect(doc.runs.filter((r) => r.testAccuracy !== undefined).length).toBeGreaterThanOrEqual(6);
     expect(new Set(doc.statements.map((s) => s.id))).toEqual(new Set(['rac-demo', 'fig1-faster-stabler', 'fig1-eta-correlation', 'fig7-lora-slower', 'fig4-growth', 'fig4-gv-bound', 'rac-fmnist-ordering', 'fullbatch-claims']));
     expect(doc.traceClaims!.map((t) => t.claims.find((c) => c.id === 'GV')!.status)).toEqual(['verified', 'verified']);

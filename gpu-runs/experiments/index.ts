@@ -7,6 +7,8 @@
  * ExperimentsResultFile, handed to `save` after every run (the CLI writes it atomically), so an
  * interrupted run keeps what was done.
  */
+import { rmSync } from 'node:fs';
+import { replaceDir, writeJSONAtomic } from '../../runtime/atomic.ts';
 import { RESULT_SCHEMA_VERSION, type Environment, type ExperimentsResultFile } from '../../theory/results.ts';
 import type { Backend } from '../backend.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -32,6 +34,36 @@ export interface ExperimentsOptions {
 
 export interface ExperimentsHooks extends LabHooks {
   save?(doc: ExperimentsResultFile): void;
+}
+
+/**
+ * Where a run of `experiments` writes: while it runs, the document (after every run) goes to
+ * `<file>.partial-<pid>` and the traces to `<traceDir>.partial-<pid>`; `commit` moves both in
+ * place of `file` and `traceDir` when the run ends (finished, or stopped by Ctrl-C / SIGTERM).
+ * So a run that is killed, or crashes, leaves the results of an earlier run as they were, and
+ * `traceDir` always holds the traces of the document in `file`.
+ */
+export function stagedResults(file: string, traceDir: string) {
+  const partialFile = `${file}.partial-${process.pid}`;
+  const partialDir = `${traceDir}.partial-${process.pid}`;
+  const moved = (path: string) => (path.startsWith(partialDir) ? traceDir + path.slice(partialDir.length) : path);
+  return {
+    partialFile,
+    traceDir: partialDir,
+    save: (doc: ExperimentsResultFile) => writeJSONAtomic(partialFile, doc),
+    /** The document with its trace paths where `commit` puts them, written to `file`. */
+    commit(doc: ExperimentsResultFile): ExperimentsResultFile {
+      const done: ExperimentsResultFile = {
+        ...doc,
+        runs: doc.runs.map((r) => (r.trace === undefined ? r : { ...r, trace: moved(r.trace) })),
+        ...(doc.traceClaims ? { traceClaims: doc.traceClaims.map((c) => ({ ...c, file: moved(c.file) })) } : {}),
+      };
+      replaceDir(partialDir, traceDir);
+      writeJSONAtomic(file, done);
+      rmSync(partialFile, { force: true });
+      return done;
+    },
+  };
 }
 
 const PAPER_DATA =

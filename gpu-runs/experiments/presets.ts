@@ -1,6 +1,6 @@
 /**
  * How big each experiment is: `full` (the default of `loracheck experiments`), `quick`
- * (`--quick`: a few epochs on subsets, under 3 minutes here) and `tiny` (the slice that
+ * (`--quick`: a few epochs on subsets, 1-2 minutes here) and `tiny` (the slice that
  * `loracheck verify --quick` runs). The paper's settings (Mu & Klabjan, Table 1, logistic
  * regression column): batch 512, rank 4, 60 epochs, alpha_adapt 1, alpha_adapt2 0.8, alpha_norm 0.06,
  * constant rates 0.03, 0.05, 0.07; Figure 4: 1000 epochs.
