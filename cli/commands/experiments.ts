@@ -39,7 +39,8 @@ export const command: Command = {
     details: [
       'Without Fashion-MNIST only the failure demonstration (a 3 x 3 quadratic) runs; ' + FMNIST_INSTALL_HINT + '.',
       'Results: <results>/experiments.json (figures, tables, statements; read by loracheck report) and <results>/traces/experiments/*.jsonl,',
-      'both replaced only when the run ends (a killed run leaves the earlier ones; its own are in *.partial-<pid>).',
+      'both replaced only when the run ends (a killed run leaves the earlier ones; its own are in *.partial-<pid>); a stopped run',
+      'does not replace an earlier run that finished: it is kept beside it, in experiments.json.interrupted and traces/experiments.interrupted/.',
       '',
       'Examples:',
       '  loracheck experiments --quick && loracheck report',
@@ -61,8 +62,8 @@ export const command: Command = {
     const bar = flags.quiet ? undefined : progressPrinter();
     const t0 = performance.now();
     let stoppedBy: StopSignal | undefined;
-    const onFirst = (sig: StopSignal) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step; ${oneLine(file)} will hold every run so far (again to quit now and leave it as it was)\n`);
-    const doc = await usageErrors(NAME, () =>
+    const onFirst = (sig: StopSignal) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and keeping every run so far (again to quit now and leave ${oneLine(file)} as it was)\n`);
+    const done = await usageErrors(NAME, () =>
       withInterrupt(async (it) => {
         const d = await runExperiments(
           backend,
@@ -84,8 +85,10 @@ export const command: Command = {
         return staged.commit(d);
       }, { onFirst }).finally(() => bar?.done()),
     );
+    const doc = done.doc;
     for (const s of doc.statements) console.log(`${s.outcome.padEnd(17)} ${s.id} (${s.provenance}): ${s.finding}`);
-    console.log(`${doc.interrupted ? 'interrupted after' : 'done:'} ${doc.runs.length} runs in ${duration(doc.timeMs)}; results: ${oneLine(file)} (loracheck report draws the figures)`);
+    console.log(`${doc.interrupted ? 'interrupted after' : 'done:'} ${doc.runs.length} runs in ${duration(doc.timeMs)}; results: ${oneLine(done.file)}${done.keptEarlier ? '' : ' (loracheck report draws the figures)'}`);
+    if (done.keptEarlier) console.log(`kept: ${oneLine(file)}, an earlier run that finished (the report still reads it; this run's results are in ${oneLine(done.file)})`);
     return doc.interrupted ? SIGNAL_EXIT[stoppedBy ?? 'SIGINT'] : 0;
   },
 };

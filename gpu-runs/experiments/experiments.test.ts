@@ -99,13 +99,46 @@ describe('runExperiments', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"earlier": true}');
     expect(readdirSync(traces)).toEqual(['old-run.jsonl']);
     expect(JSON.parse(readFileSync(st.partialFile, 'utf8')).runs[0].id).toBe('new-run');
-    const done = st.commit(doc);
+    const { doc: done, file: wrote, keptEarlier } = st.commit(doc);
+    expect([wrote, keptEarlier]).toEqual([file, false]);
     expect(done.runs.map((r) => r.trace)).toEqual([join(traces, 'new-run.jsonl'), undefined]);
     expect(done.traceClaims![0]!.file).toBe(join(traces, 'new-run.jsonl'));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(done)));
     expect(readdirSync(traces)).toEqual(['new-run.jsonl']);
     expect(readdirSync(results).sort()).toEqual(['experiments.json', 'traces']);
     expect(readdirSync(join(results, 'traces'))).toEqual(['experiments']);
+  });
+
+  it('a stopped run does not replace an earlier run that finished: it is kept beside it; it does replace an earlier stopped one', () => {
+    const results = join(dir, 'staged-stop');
+    const file = join(results, 'experiments.json');
+    const traces = join(results, 'traces', 'experiments');
+    mkdirSync(traces, { recursive: true });
+    const finished = JSON.stringify({ kind: 'experiments', runs: [{ id: 'old-run', trace: join(traces, 'old-run.jsonl') }] });
+    writeFileSync(file, finished);
+    writeFileSync(join(traces, 'old-run.jsonl'), 'earlier trace');
+    const stopped = (st: ReturnType<typeof stagedResults>) => {
+      mkdirSync(st.traceDir, { recursive: true });
+      writeFileSync(join(st.traceDir, 'new-run.jsonl'), 'new trace');
+      return { kind: 'experiments', interrupted: true, runs: [{ id: 'new-run', trace: join(st.traceDir, 'new-run.jsonl') }] } as unknown as ExperimentsResultFile;
+    };
+    const st = stagedResults(file, traces);
+    const out = st.commit(stopped(st));
+    expect(out.keptEarlier).toBe(true);
+    expect(out.file).toBe(`${file}.interrupted`);
+    expect(readFileSync(file, 'utf8')).toBe(finished);
+    expect(readdirSync(traces)).toEqual(['old-run.jsonl']);
+    expect(out.doc.runs[0]!.trace).toBe(join(`${traces}.interrupted`, 'new-run.jsonl'));
+    expect(readFileSync(out.doc.runs[0]!.trace!, 'utf8')).toBe('new trace');
+    expect(JSON.parse(readFileSync(`${file}.interrupted`, 'utf8')).runs[0].trace).toBe(out.doc.runs[0]!.trace);
+    // the report reads *.json only: the stopped run's document is not among them
+    expect(readdirSync(results).filter((n) => n.endsWith('.json'))).toEqual(['experiments.json']);
+    // an earlier run that was itself stopped is replaced
+    writeFileSync(file, JSON.stringify({ kind: 'experiments', interrupted: true, runs: [] }));
+    const st2 = stagedResults(file, traces);
+    const out2 = st2.commit(stopped(st2));
+    expect([out2.file, out2.keptEarlier]).toEqual([file, false]);
+    expect(readdirSync(traces)).toEqual(['new-run.jsonl']);
   });
 
   it.skipIf(!FMNIST)('the tiny preset end to end: every run, traces, statements with criteria, a report section', async () => {

@@ -7,7 +7,7 @@
  * ExperimentsResultFile, handed to `save` after every run (the CLI writes it atomically), so an
  * interrupted run keeps what was done.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { replaceDir, writeJSONAtomic } from '../../runtime/atomic.ts';
 import { RESULT_SCHEMA_VERSION, type Environment, type ExperimentsResultFile } from '../../theory/results.ts';
 import type { Backend } from '../backend.ts';
@@ -41,29 +41,48 @@ export interface ExperimentsHooks extends LabHooks {
  * `<file>.partial-<pid>` and the traces to `<traceDir>.partial-<pid>`; `commit` moves both in
  * place of `file` and `traceDir` when the run ends (finished, or stopped by Ctrl-C / SIGTERM).
  * So a run that is killed, or crashes, leaves the results of an earlier run as they were, and
- * `traceDir` always holds the traces of the document in `file`.
+ * `traceDir` always holds the traces of the document in `file`. A stopped run does not replace
+ * an earlier run that finished (its document is a whole: figures and statements over every run
+ * of one preset and seed): it is kept beside it instead, as `<file>.interrupted` (not read by
+ * the report) with its traces in `<traceDir>.interrupted/`.
  */
 export function stagedResults(file: string, traceDir: string) {
   const partialFile = `${file}.partial-${process.pid}`;
   const partialDir = `${traceDir}.partial-${process.pid}`;
-  const moved = (path: string) => (path.startsWith(partialDir) ? traceDir + path.slice(partialDir.length) : path);
+  const relocated = (doc: ExperimentsResultFile, dir: string): ExperimentsResultFile => {
+    const moved = (path: string) => (path.startsWith(partialDir) ? dir + path.slice(partialDir.length) : path);
+    return {
+      ...doc,
+      runs: doc.runs.map((r) => (r.trace === undefined ? r : { ...r, trace: moved(r.trace) })),
+      ...(doc.traceClaims ? { traceClaims: doc.traceClaims.map((c) => ({ ...c, file: moved(c.file) })) } : {}),
+    };
+  };
   return {
     partialFile,
     traceDir: partialDir,
     save: (doc: ExperimentsResultFile) => writeJSONAtomic(partialFile, doc),
-    /** The document with its trace paths where `commit` puts them, written to `file`. */
-    commit(doc: ExperimentsResultFile): ExperimentsResultFile {
-      const done: ExperimentsResultFile = {
-        ...doc,
-        runs: doc.runs.map((r) => (r.trace === undefined ? r : { ...r, trace: moved(r.trace) })),
-        ...(doc.traceClaims ? { traceClaims: doc.traceClaims.map((c) => ({ ...c, file: moved(c.file) })) } : {}),
-      };
-      replaceDir(partialDir, traceDir);
-      writeJSONAtomic(file, done);
+    /** The document with its trace paths where `commit` put them, and the file it was written to
+     *  (`file`, or `<file>.interrupted` beside an earlier finished run, which is then kept). */
+    commit(doc: ExperimentsResultFile): { doc: ExperimentsResultFile; file: string; keptEarlier: boolean } {
+      const keptEarlier = doc.interrupted === true && finishedRun(file);
+      const [toFile, toDir] = keptEarlier ? [`${file}.interrupted`, `${traceDir}.interrupted`] : [file, traceDir];
+      const done = relocated(doc, toDir);
+      replaceDir(partialDir, toDir);
+      writeJSONAtomic(toFile, done);
       rmSync(partialFile, { force: true });
-      return done;
+      return { doc: done, file: toFile, keptEarlier };
     },
   };
+}
+
+/** Whether `file` holds the document of an experiments run that finished (not interrupted). */
+function finishedRun(file: string): boolean {
+  try {
+    const d = JSON.parse(readFileSync(file, 'utf8')) as Partial<ExperimentsResultFile>;
+    return d.kind === 'experiments' && d.interrupted !== true;
+  } catch {
+    return false;
+  }
 }
 
 const PAPER_DATA =
