@@ -346,3 +346,18 @@ describe('the distance to the FPFT optimum', () => {
     expect(at([undefined, undefined]).optimum).toBeUndefined();
   });
 });
+
+describe('the growth fit of another method', () => {
+  it("names what the method records as Vsq and leaves out GV's slope, which bounds LoRA's ||V_t||^2 only", () => {
+    const e = verifyTrace(traceOf(rac, racRun(6)));
+    expect(e.fits!.vsqSlope).toBeCloseTo(0.1, 12);
+    expect(e.fits!.gvSlope).toBeUndefined();
+    expect(e.fits!.note).toMatch(/^\|\|W_t - W_0\|\|\^2 grows at 0\.1000 per step \(GV, LoRA's bound on \|\|V_t\|\|\^2, does not apply to method rac\)/);
+    const asym = verifyTrace(traceOf({ ...base, method: 'asym' }, racRun(6).map(({ HgradSq: _h, gamma: _g, ...s }) => s)));
+    expect(asym.fits!.note).toMatch(/^\|\|B_t\|\|\^2 \+ \|\|A\|\|\^2 grows at .* does not apply to method asym/);
+    // a LoRA trace keeps both
+    const lora = verifyTrace(traceOf({ ...base, rule: 'theory' }, racRun(6).map(({ HgradSq: _h, gamma: _g, ...s }) => s)));
+    expect(lora.fits!.gvSlope).toBeGreaterThan(0);
+    expect(lora.fits!.note).toMatch(/GV allows 1\/\(4 sqrt2 L\)/);
+  });
+});

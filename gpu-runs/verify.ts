@@ -75,6 +75,14 @@ const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : Stri
  * Receives a trace's records in order (a TraceVisitor for streamTrace) and keeps only running
  * values; `result` assembles the entry of the result file.
  */
+/** What a method's records hold as Vsq (gpu-runs/methods.ts, its table). */
+const VSQ_OF: Readonly<Record<string, string>> = {
+  rac: '||W_t - W_0||^2',
+  full: '||W_t - W_0||^2',
+  asym: '||B_t||^2 + ||A||^2',
+  cola: "||B_t||^2 + ||A_t||^2 (the current link's)",
+};
+
 export class TraceVerifier implements TraceVisitor {
   private h!: TraceHeader;
   private prec!: TracePrecision;
@@ -246,13 +254,20 @@ export class TraceVerifier implements TraceVisitor {
     const vs = this.vsqSlope.slope();
     if (vs !== undefined) fits.vsqSlope = vs;
     const L = Number.isFinite(this.LminSteps) ? this.LminSteps : this.h.L;
-    fits.gvSlope = gvTotal(F, { Vsq_T: 0, Vsq_0: 0, T: 1, L, J0: 0, Lstar: 0 }).rhs; // 1/(4 sqrt2 L)
+    // GV bounds one LoRA run's ||V_t||^2; another method's Vsq is another quantity (methods.ts)
+    const lora = this.method === 'lora';
+    if (lora) fits.gvSlope = gvTotal(F, { Vsq_T: 0, Vsq_0: 0, T: 1, L, J0: 0, Lstar: 0 }).rhs; // 1/(4 sqrt2 L)
     const fLog = this.fitLog.fit();
     const fInv = this.fitInv.fit();
     if (fLog) fits.minGradVsInvLogT = fLog.c;
     if (fInv) fits.minGradVsInvT = fInv.c;
     const notes: string[] = [];
-    if (vs !== undefined) notes.push(`||V_t||^2 grows at ${fmt(vs)} per step; GV allows 1/(4 sqrt2 L) = ${fmt(fits.gvSlope)} per step plus 8 (J(V_0) - L*) in total`);
+    if (vs !== undefined)
+      notes.push(
+        lora
+          ? `||V_t||^2 grows at ${fmt(vs)} per step; GV allows 1/(4 sqrt2 L) = ${fmt(fits.gvSlope!)} per step plus 8 (J(V_0) - L*) in total`
+          : `${VSQ_OF[this.method] ?? 'the recorded Vsq'} grows at ${fmt(vs)} per step (GV, LoRA's bound on ||V_t||^2, does not apply to method ${this.method})`,
+      );
     if (fLog && fInv)
       notes.push(
         `min_{t<T} ||grad J||^2 fitted as c/log T: c = ${fmt(fLog.c)} (uncentred R^2 ${fmt(fLog.r2)}, smallest c bounding every T: ${fmt(fLog.envelope)}); ` +
