@@ -6,18 +6,19 @@
  *    script, no handler attribute, no request; the payloads are visible as text. This holds
  *    with the page's CSP and also with the CSP removed (escaping alone must be enough).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResultFile, SearchResultFile } from '../theory/results.ts';
-import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile } from './fixtures/make.ts';
+import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile, writeFixtures } from './fixtures/make.ts';
 import { buildReport } from './render.ts';
 
 // Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
 declare const document: any;
+declare const getComputedStyle: (e: unknown) => { overflowX: string };
 
 const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -113,6 +114,51 @@ describe('the report in Chromium', () => {
     expect(statSync(SHOT).size).toBeGreaterThan(200_000);
     await page.close();
   });
+});
+
+/** Elements wider than the page that no scrolling box holds (what makes the whole page scroll sideways). */
+async function sideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.right <= W + 0.5) continue;
+      let a = e.parentElement;
+      while (a && !/(auto|scroll|hidden)/.test(getComputedStyle(a).overflowX)) a = a.parentElement;
+      if (!a) out.push(`${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''} (${Math.round(r.right)} px)`);
+    }
+    return out;
+  });
+}
+
+describe('the report at a desktop and a phone width', () => {
+  // The fixture set, every witness with a fast-check replay path as long as real searches print (thousands of
+  // characters) and a 2 x 12 matrix of 20-digit entries in its input.
+  const res = join(tmp, 'widths');
+  mkdirSync(res, { recursive: true });
+  writeFixtures(res);
+  const path = Array.from({ length: 1500 }, (_, i) => i % 7).join(':');
+  const lengthen = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(lengthen);
+    if (!v || typeof v !== 'object') return v;
+    const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lengthen(x)]));
+    if (!('comparisons' in o) || typeof o.replay !== 'string') return o;
+    const wide = { rows: 2, cols: 12, data: Array.from({ length: 24 }, (_, i) => `-0.0893051058115997${i}`) };
+    return { ...o, path, replay: `${o.replay} --path ${path}`, input: { ...(o.input as object), X: wide } };
+  };
+  for (const name of readdirSync(res)) writeFileSync(join(res, name), JSON.stringify(lengthen(JSON.parse(readFileSync(join(res, name), 'utf8')))));
+  const file = join(tmp, 'widths.html');
+  writeFileSync(file, buildReport(res).html);
+
+  for (const width of [1280, 420])
+    it(`never scrolls sideways at ${width} px: wide tables scroll in their box, long tokens wrap, charts shrink`, async () => {
+      const page = await browser!.newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      expect(await sideways(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.close();
+    });
 });
 
 // ------------------------------------------------------------------ hostile result files

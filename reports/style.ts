@@ -42,7 +42,7 @@ nav.toc{margin-top:.6rem;display:flex;flex-wrap:wrap;gap:.25rem 1.1rem;font-size
 .card-bad{border-color:#f5b5ae;background:#fffafa}
 .card-n{font-size:1.9rem;font-weight:650;line-height:1.1;font-variant-numeric:tabular-nums}
 .card-t{font-size:.82rem;color:var(--muted);margin-top:.2rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.5rem 2rem}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr));gap:.5rem 2rem}
 .glance-block h3{margin-top:.6rem}
 .glance-block.wide{grid-column:1/-1}
 .how{margin:.15rem 0 0;font-size:.92rem}
@@ -86,7 +86,8 @@ article.claim .title{font-weight:500;color:var(--muted)}
 .note{font-size:.9rem;color:var(--muted);border-left:3px solid var(--line);padding-left:.7rem}
 .cx{border-left:3px solid var(--bad);padding-left:.9rem;margin:.8rem 0}
 .witness .facts{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.85rem;color:var(--fg)}
-.input-block{margin:.3rem 0}
+.witness .facts>span{min-width:0;overflow-wrap:anywhere}
+.input-block{margin:.3rem 0;overflow-x:auto}
 dl.input{margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.4rem 1.6rem;align-items:flex-start}
 dl.input>div{display:flex;gap:.5rem;align-items:flex-start}
 dl.input dt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;font-weight:600;padding-top:.15rem}
@@ -118,7 +119,7 @@ svg.chart .note,svg.chart .empty{font-size:11px;fill:#59636e;font-style:italic}
 svg.chart .bar{fill:#6a9fd4}svg.chart .bar.bad{fill:#d9534f}
 svg.chart .marker{stroke:#b3261e;stroke-width:1.2;stroke-dasharray:4 3}
 svg.chart .marker-label{font-size:10px;fill:#b3261e}
-.chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:.5rem 1.5rem}
+.chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(30rem,100%),1fr));gap:.5rem 1.5rem}
 article.trace-group{margin:1.5rem 0 2.5rem}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.4em;vertical-align:-.05em}
 svg.bar .bar-bg{fill:#eef1f4}svg.bar .bar-fill{fill:#4a8bc9}svg.bar .bar-bad{fill:#d9534f}svg.bar .bar-mark{stroke:#1f2328;stroke-width:1.5}
