@@ -117,6 +117,47 @@ describe('the full fixture set', () => {
   });
 });
 
+describe('the slack histogram of a claim', () => {
+  // What properties/_internals/stats.ts writes: log10 of lhs / rhs (rhs / lhs for >=), right-closed bins, above 0 violated.
+  const EDGES = [-12, -6, -4, -3, -2, -1, -0.5, -0.2, -0.1, -0.05, -0.01, -0.001, 0, 0.001, 0.01, 0.1, 1, 12];
+  const OF = 'log10(ratio) of the tightest comparison per case (ratio = lhs/rhs for <=, rhs/lhs for >=; > 0 is violated)';
+  const SLACK = 'slack of the tightest comparison per case (rhs - lhs for <=, lhs - rhs for >=, -|lhs - rhs| for =)';
+  const article = (h: string, id: string) => {
+    const a = h.slice(h.indexOf(`<article class="claim" id="claim--${id}"`));
+    return a.slice(0, a.indexOf('</article>'));
+  };
+  const withHistogram = (hist: { of: string; edges: number[]; counts: number[] }) => {
+    const d = tmp();
+    writeFixtures(d, ['check-exact.json']);
+    const f = JSON.parse(readFileSync(join(d, 'check-exact.json'), 'utf8')) as { results: ClaimCheckResult[] };
+    f.results = f.results.map((r) => (r.id === 'A2.sub' ? { ...r, slackHistogram: hist } : r));
+    writeFileSync(join(d, 'check-exact.json'), JSON.stringify(f));
+    return article(buildReport(d, { now: NOW }).html, 'A2.sub');
+  };
+
+  it('draws a verified claim whose cases all hold with no bar as a violation, the 0 marker on the right side, and a short axis label', () => {
+    const counts = EDGES.slice(1).map((e) => (e <= 0 ? 20 : 0));
+    const art = withHistogram({ of: OF, edges: EDGES, counts });
+    expect(art).toContain('<rect class="bar"');
+    expect(art).not.toContain('bar bad');
+    expect(art).toContain('violated →');
+    expect(art).toMatch(/<text class="label"[^>]*>log10\(ratio\) \(bins of unequal width/);
+    expect(art).toContain(`<figcaption>${OF.replace(/</g, '&lt;').replace(/>/g, '&gt;')} over`);
+  });
+
+  it('draws the cases above 0 as violations when there are some', () => {
+    const counts = EDGES.slice(1).map((e) => (e === 0.01 ? 3 : 1));
+    expect(withHistogram({ of: OF, edges: EDGES, counts }).match(/<rect class="bar bad"/g)).toHaveLength(5);
+  });
+
+  it('reads a slack histogram the other way round: the bins below 0 violate', () => {
+    const edges = [-1e6, -1e3, -1, -1e-3, -1e-6, -1e-12, 0, 1e-12, 1e-6, 1e-3, 1, 1e3, 1e6];
+    const art = withHistogram({ of: SLACK, edges, counts: edges.slice(1).map(() => 1) });
+    expect(art.match(/<rect class="bar bad"/g)).toHaveLength(5);
+    expect(art).toContain('← violated');
+  });
+});
+
 describe('the GPU that made a trace', () => {
   it('names the adapter (escaped; software said so) and the direct kernels under the backend', () => {
     const d = tmp();
