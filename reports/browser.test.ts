@@ -134,7 +134,7 @@ async function sideways(page: Page): Promise<string[]> {
 
 describe('the report at a desktop and a phone width', () => {
   // The fixture set, every witness with a fast-check replay path as long as real searches print (thousands of
-  // characters) and a 2 x 12 matrix of 20-digit entries in its input.
+  // characters) and a 2 x 12 matrix of 20-digit entries in its input, every certified constant a 60-digit enclosure.
   const res = join(tmp, 'widths');
   mkdirSync(res, { recursive: true });
   writeFixtures(res);
@@ -143,6 +143,7 @@ describe('the report at a desktop and a phone width', () => {
     if (Array.isArray(v)) return v.map(lengthen);
     if (!v || typeof v !== 'object') return v;
     const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lengthen(x)]));
+    if (typeof o.certified === 'string') o.certified = `[0.${'3'.repeat(60)}14, 0.${'3'.repeat(60)}41]`;
     if (!('comparisons' in o) || typeof o.replay !== 'string') return o;
     const wide = { rows: 2, cols: 12, data: Array.from({ length: 24 }, (_, i) => `-0.0893051058115997${i}`) };
     return { ...o, path, replay: `${o.replay} --path ${path}`, input: { ...(o.input as object), X: wide } };
@@ -157,8 +158,23 @@ describe('the report at a desktop and a phone width', () => {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       expect(await sideways(page)).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // a long exact value wraps in its cell rather than widening its table by a page
+      const certified = await page.evaluate(() => [...document.querySelectorAll('table.tightness td.cert')].map((e) => e.getBoundingClientRect().width));
+      expect(certified.length).toBeGreaterThan(3);
+      for (const w of certified) expect(w).toBeLessThanOrEqual(360);
       await page.close();
     });
+
+  it('fits the claims table in a desktop window (1280 px) without scrolling it sideways', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const wrap = await page.evaluate(() => {
+      const w = document.querySelector('#summary .table-wrap');
+      return { scroll: w.scrollWidth, client: w.clientWidth };
+    });
+    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+    await page.close();
+  });
 });
 
 // ------------------------------------------------------------------ hostile result files

@@ -62,8 +62,9 @@ table.data.narrow{min-width:0}
 table.data th,table.data td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
 table.data thead th{font-weight:600;color:var(--muted);font-size:.8rem;border-bottom:2px solid var(--line);background:#fff;vertical-align:bottom;line-height:1.25}
 table.data tbody tr:nth-child(even){background:#fbfcfd}
-table.data td.num,table.data th.num{text-align:right;white-space:nowrap}
+table.data td.num,table.data th.num{text-align:right}table.data td.num{white-space:nowrap}
 table.data td{white-space:nowrap}table.data td.wrap{white-space:normal;min-width:8rem}
+table.data td.cert{white-space:normal}table.data td.cert>code.exact{display:inline-block;max-width:20rem;overflow-wrap:anywhere}
 table.data tr.row-bad{background:#fff7f6!important}
 table.ablation td,table.trace-claims td{white-space:normal;min-width:7.5rem}
 table.ablation .badge.na{white-space:normal}

@@ -178,8 +178,12 @@ export function summarySection(m: Model): Section | undefined {
     [
       {
         head: 'claim',
-        cell: (c: ClaimView) =>
-          html`${c.checks.length || c.searches.length ? claimLink(c.id) : html`<code class="id">${c.id}</code>`}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`,
+        cell: (c: ClaimView) => {
+          // long ids (L34.s22.amgm1.corrected) may break after a dot, so the table fits a desktop window
+          const id = html`<code class="id">${c.id.split('.').map((p, i) => html`${i ? html`.<wbr>` : ''}${p}`)}</code>`;
+          return html`${c.checks.length || c.searches.length ? html`<a href="#${anchor('claim', c.id)}">${id}</a>` : id}${c.info?.correctedOf ? html`<div class="small dim">corrects ${c.info.correctedOf}</div>` : ''}`;
+        },
+        cls: 'wrap',
       },
       { head: 'paper', cell: (c) => html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : ''}`, cls: 'wrap' },
       { head: 'verdict', cell: (c) => badge(c.verdict), title: 'sampling (check, search), or a refutation by the SMT engine' },

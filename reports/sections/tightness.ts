@@ -50,7 +50,7 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'quantity', cell: (r) => (k(r) ? (k(r)!.declared ? k(r)!.quantity : html`<span class="dim">lhs / rhs as printed</span>`) : html`<span class="dim">—</span>`), cls: 'wrap' },
     { head: 'printed', cell: (r) => (k(r) ? html`${direction(k(r)!)} <code class="exact">${k(r)!.printed}</code>` : num(r.paperRatio ?? 1)), cls: 'num', title: "the paper's constant: the quantity's sup is at most it (inf at least it)" },
     { head: 'found', cell: (r) => (k(r) ? ratio(k(r)!.found, 8) : r.worstRatio === undefined ? html`<span class="dim">no case evaluated within the budget</span>` : ratio(r.worstRatio, 6)), cls: 'num', title: 'the worst value of the quantity that targeted search found (a bound on the true worst case from one side only)' },
-    { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'wrap' },
+    { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'cert' },
     { head: 'gap', cell: (r) => (k(r)?.gap !== undefined ? num(k(r)!.gap, 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
     { head: 'reading', cell: (r) => (k(r) ? reading(k(r)!) : html`<span class="dim">—</span>`) },
     {
