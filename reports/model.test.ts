@@ -584,7 +584,7 @@ describe('the summary table and the SMT column', () => {
     expect(row('L34')[3]).toBe('· no encoding');
     expect(row('S9')).toEqual(['S9', '', '· not run', '—', 'search', '77', '—', '—', '—', '—', '—']);
     // a claim with checks or searches links to its article; one with neither does not
-    expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a>');
+    expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.<wbr>s18.<wbr>a</code></a>');
     expect(body).not.toContain('<a href="#claim--L34"><code');
     // at a glance: each printed line of the proof of Lemma 3.4 with a proof, and its corrected form
     const g = glance(m);
