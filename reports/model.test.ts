@@ -12,6 +12,7 @@ import { validate, type Loaded, type Warning } from './load.ts';
 import { buildModel, type Model } from './model.ts';
 import { renderReport } from './render.ts';
 import { glanceSection, summarySection } from './sections/summary.ts';
+import { tightnessSection } from './sections/tightness.ts';
 
 /** Reads hand-written documents through the schema; none of them may draw a warning. */
 function load(files: Record<string, object>): Loaded {
@@ -418,6 +419,44 @@ describe('a printed constant that was passed is a counterexample at a glance', (
     // a declared constant is judged by its gap, not listed again by its side ratio
     expect(g).not.toContain("ratio above the paper's constant");
     expect(g).not.toContain('at the constant or within 1 %');
+  });
+});
+
+describe('a sup constant whose worst value found is not positive', () => {
+  // RAC.T53 / RAC.T55 in a quick run: the quantity is a lower confidence bound, -0.5 against the
+  // printed 1; tighten writes gap = printed / found = -2, which is below 1 but no counterexample.
+  const constant = (declared: boolean) => ({ printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared, found: -0.5, gap: -2 });
+  const m = model({
+    't.json': {
+      kind: 'tighten',
+      schema: 1,
+      env: env('2026-01-01'),
+      rows: [
+        { claim: 'NEG', worstRatio: -0.5, paperRatio: 1, constant: constant(true) },
+        { claim: 'NEGP', worstRatio: -0.5, paperRatio: 1, constant: constant(false) },
+      ],
+    },
+  });
+
+  it('is not a counterexample at a glance', () => {
+    const g = glance(m);
+    const i = g.indexOf('constants printed vs found');
+    const line = g.slice(i, g.indexOf('</li>', i));
+    expect(line).toContain('NEG');
+    expect(line).not.toContain('counterexample');
+    expect(g).not.toContain("ratio above the paper's constant");
+  });
+
+  it('is not a broken row in the tightness table, shows no gap, and reads as not approached', () => {
+    const t = tightnessSection(m)!.body.value;
+    const rows = t.slice(0, t.indexOf('</tbody>')).split('<tr').slice(2);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r).not.toContain('row-bad');
+      expect(r).not.toContain('counterexample');
+      expect(r).not.toContain('>-2<');
+      expect(r).toContain('never above 0');
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
 import { count, countSum, duration, num, plural, ratio } from '../format.ts';
-import { failing, type ClaimView, type Model, type OverallVerdict } from '../model.ts';
+import { constantGap, failing, type ClaimView, type Model, type OverallVerdict } from '../model.ts';
 import { table } from '../tables.ts';
 import { relText } from '../witness.ts';
 import type { Section } from '../page.ts';
@@ -123,7 +123,7 @@ function tightness(m: Model): Html {
   if (!m.tightness.length) return html``;
   const declared = m.tightness.filter((r) => r.constant?.declared && r.constant.gap !== undefined);
   const constants = declared.length
-    ? html`<li>constants printed vs found: ${declared.map((r, i) => html`${i ? '; ' : ''}<code class="id">${r.claim}</code> ${r.constant!.printed} vs ${ratio(r.constant!.found, 4)}${r.constant!.gap! < 1 - 1e-12 ? html` ${badge('counterexample', 'the quantity passes the printed constant')}` : ''}${r.constant!.conjecture ? html` (= ${r.constant!.conjecture.form}?)` : ''}`)}</li>`
+    ? html`<li>constants printed vs found: ${declared.map((r, i) => html`${i ? '; ' : ''}<code class="id">${r.claim}</code> ${r.constant!.printed} vs ${ratio(r.constant!.found, 4)}${(constantGap(r.constant!) ?? 1) < 1 - 1e-12 ? html` ${badge('counterexample', 'the quantity passes the printed constant')}` : ''}${r.constant!.conjecture ? html` (= ${r.constant!.conjecture.form}?)` : ''}`)}</li>`
     : '';
   // a row with no ratio (no case evaluated within the budget) is in none of the lists
   const rows = [...m.tightness].filter((r): r is typeof r & { worstRatio: number } => !r.constant?.declared && r.worstRatio !== undefined).sort((a, b) => b.worstRatio - a.worstRatio);

@@ -10,7 +10,7 @@ import type { ConstantResult, TightnessRow } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
 import { count, duration, num, ratio, rounded } from '../format.ts';
-import type { Model, Sourced } from '../model.ts';
+import { belowZero, constantGap, type Model, type Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
 import { table, type Column } from '../tables.ts';
 import { witnessBlock } from '../witness.ts';
@@ -27,8 +27,9 @@ function bar(ratio: number, paper: number): Html {
 
 /** How a constant reads: attained, loose by a factor, or broken. */
 function reading(k: ConstantResult): Html {
-  const gap = k.gap;
-  if (gap === undefined || !Number.isFinite(gap)) return html`<span class="dim">—</span>`;
+  if (belowZero(k)) return html`<span class="small"><b>never above 0</b> on what was tried: the constant is not approached</span>`;
+  const gap = constantGap(k);
+  if (gap === undefined) return html`<span class="dim">—</span>`;
   if (gap < 1 - 1e-12) return badge('counterexample', 'the quantity passes the printed constant');
   if (gap <= 1 + 1e-12) return html`<span class="small"><b>attained</b>${k.certified === k.printed ? ': certified, the constant is sharp' : ''}</span>`;
   if (gap < 1 + 1e-3) return html`<span class="small"><b>approached</b> to within ${rounded(gap - 1, 2)}</span>`;
@@ -51,7 +52,7 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'printed', cell: (r) => (k(r) ? html`${direction(k(r)!)} <code class="exact">${k(r)!.printed}</code>` : num(r.paperRatio ?? 1)), cls: 'num', title: "the paper's constant: the quantity's sup is at most it (inf at least it)" },
     { head: 'found', cell: (r) => (k(r) ? ratio(k(r)!.found, 8) : r.worstRatio === undefined ? html`<span class="dim">no case evaluated within the budget</span>` : ratio(r.worstRatio, 6)), cls: 'num', title: 'the worst value of the quantity that targeted search found (a bound on the true worst case from one side only)' },
     { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'cert' },
-    { head: 'gap', cell: (r) => (k(r)?.gap !== undefined ? num(k(r)!.gap, 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
+    { head: 'gap', cell: (r) => (k(r) && constantGap(k(r)!) !== undefined ? num(constantGap(k(r)!), 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
     { head: 'reading', cell: (r) => (k(r) ? reading(k(r)!) : html`<span class="dim">—</span>`) },
     {
       head: 'closed form (conjecture)',
@@ -80,7 +81,11 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'time', cell: (r) => duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined), cls: 'num' },
     { head: 'witness', cell: (r, i) => (r.witness ? html`<a href="#${anchor('tight', r.claim, i)}">${r.witness.sizes ?? 'input'}</a>` : html`<span class="dim">—</span>`) },
   ];
-  const broken = (r: Sourced<TightnessRow>) => (r.constant?.gap !== undefined ? r.constant.gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1));
+  const broken = (r: Sourced<TightnessRow>) => {
+    if (r.constant && belowZero(r.constant)) return false;
+    const gap = r.constant ? constantGap(r.constant) : undefined;
+    return gap !== undefined ? gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1);
+  };
   const body = table(cols, rows, { cls: 'data tightness', rowData: (r) => ({ claim: r.claim }), rowClass: (r) => (broken(r) ? 'row-bad' : '') });
   const witnesses = rows
     .map((r, i) =>
