@@ -578,6 +578,26 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
   });
 });
 
+describe('the tightness column of the summary', () => {
+  it('shows a declared constant as found against printed, not the side ratio that tends to 1 by construction', () => {
+    const k = { printed: '1/4', printedValue: 0.25, direction: 'inf', quantity: 'q', declared: true, found: 0.9124, gap: 3.6496 };
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['L34', 'A2.sym'], [
+        result('L34', 'exact', 'verified', { worstSlack: { slack: 1e-9, ratio: 0.999999995 } }),
+        result('A2.sym', 'exact', 'verified', { worstSlack: { slack: 0.1, ratio: 0.9 } }),
+      ]),
+      't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'L34', worstRatio: 0.9999999957, paperRatio: 1, constant: k }] },
+    });
+    const body = summarySection(m)!.body.value;
+    const cell = (id: string) => {
+      const i = body.indexOf(`data-claim="${id}"`);
+      return [...body.slice(i, body.indexOf('</tr>', i)).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]*>/g, ''))[9];
+    };
+    expect(cell('L34')).toBe('0.9124 vs ≥ 1/4');
+    expect(cell('A2.sym')).toBe('0.9');
+  });
+});
+
 describe('the summary table and the SMT column', () => {
   it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
     const m = model({
