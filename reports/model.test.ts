@@ -593,7 +593,7 @@ describe('the tightness column of the summary', () => {
       const i = body.indexOf(`data-claim="${id}"`);
       return [...body.slice(i, body.indexOf('</tr>', i)).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]*>/g, ''))[9];
     };
-    expect(cell('L34')).toBe('0.9124 vs ≥ 1/4');
+    expect(cell('L34')).toBe('0.9124vs ≥ 1/4');
     expect(cell('A2.sym')).toBe('0.9');
   });
 });

@@ -181,7 +181,7 @@ function tightnessCell(c: ClaimView): Html {
   const k = declared[0];
   if (!k) return ratio(c.worstRatio);
   const broken = (constantGap(k) ?? 1) < 1 - 1e-12;
-  return html`${ratio(k.found, 4)} <span class="small dim">vs ${k.direction === 'sup' ? '≤' : '≥'} ${k.printed}</span>${broken ? html` ${badge('counterexample', 'the quantity passes the printed constant')}` : ''}`;
+  return html`${ratio(k.found, 4)}<div class="small dim">vs ${k.direction === 'sup' ? '≤' : '≥'} ${k.printed}</div>${broken ? html` ${badge('counterexample', 'the quantity passes the printed constant')}` : ''}`;
 }
 
 export function summarySection(m: Model): Section | undefined {
