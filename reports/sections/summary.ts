@@ -131,7 +131,7 @@ function tightness(m: Model): Html {
   const tight = rows.filter((r) => r.worstRatio <= (r.paperRatio ?? 1) && r.worstRatio >= 0.99 * (r.paperRatio ?? 1));
   const loose = rows.filter((r) => r.worstRatio < 0.5 * (r.paperRatio ?? 1));
   const mid = rows.filter((r) => !over.includes(r) && !tight.includes(r) && !loose.includes(r));
-  const list = (rs: typeof rows) => rs.map((r, i) => html`${i ? ', ' : ''}<code class="id">${r.claim}</code>${r.label ? html` <span class="dim">(${r.label})</span>` : ''} ${ratio(r.worstRatio, 3)}`);
+  const list = (rs: typeof rows) => rs.map((r, i) => html`${i ? ', ' : ''}<code class="id"${r.label ? html` title="${r.label}"` : ''}>${r.claim}</code> ${ratio(r.worstRatio, 3)}`);
   return html`<div class="glance-block"><h3>How tight the constants are</h3><ul>${constants}${over.length ? html`<li>${badge('counterexample')} ratio above the paper's constant: ${list(over)}</li>` : ''}${tight.length ? html`<li>at the constant or within 1 %: ${list(tight)}</li>` : ''}${mid.length ? html`<li>within a factor 2: ${list(mid)}</li>` : ''}${loose.length ? html`<li>not approached (below half): ${list(loose)}</li>` : ''}<li class="small">Printed constant against the worst value of its normalised quantity found by search; other relations: worst ratio lhs / rhs against 1 (<a href="#tightness">table</a>).</li></ul></div>`;
 }
 
