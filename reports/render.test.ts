@@ -43,6 +43,13 @@ describe('the full fixture set', () => {
     expect([...new Set(h.match(/https?:\/\/[^"'\s)]+/g))].sort()).toEqual(['http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/2000/svg']);
   });
 
+  it('never skips a heading level (h2 section, h3 block, h4 part, h5 under it), so the outline a screen reader reads holds', () => {
+    const levels = [...full.html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+    expect(levels.length).toBeGreaterThan(40);
+    const skips = levels.flatMap((l, i) => (i && l > levels[i - 1]! + 1 ? [`h${l} after h${levels[i - 1]}`] : []));
+    expect(skips).toEqual([]);
+  });
+
   it('lists every claim of the check files once in the summary with its verdict', () => {
     const ids = fixtures()['check-exact.json'] as { claims: { id: string }[] };
     const rows = [...full.html.matchAll(/<tr(?: class="[^"]*")? data-claim="([^"]*)" data-verdict="([^"]*)"/g)].map((m) => m[1]);

@@ -105,7 +105,7 @@ table.matrix td{padding:.05rem .5rem;text-align:right;white-space:nowrap}
 pre{margin:0;padding:.45rem .7rem;background:#f3f5f7;border:1px solid var(--line);border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 details{margin:.5rem 0}
 details>summary{cursor:pointer;color:var(--accent)}
-details>summary h4{display:inline;margin:0}
+details>summary h4{display:inline;margin:0}details.abl-witness>summary h4,details.tight-witness>summary h4{font-weight:inherit;font-size:inherit}
 details.abl-witness,details.tight-witness{border:1px solid var(--line);border-radius:8px;padding:.3rem .9rem}
 details[open].abl-witness,details[open].tight-witness{padding-bottom:.7rem}
 .error-text{color:var(--bad);font-size:.88rem}

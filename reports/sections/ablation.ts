@@ -45,7 +45,7 @@ export function ablationSection(m: Model): Section | undefined {
     .filter((r) => r.status === 'load-bearing' && r.witness)
     .map(
       (r) =>
-        html`<details class="abl-witness" id="${anchor('abl', r.claim, r.hypothesis)}"><summary><code class="id">${r.claim}</code> without <code class="hyp">${r.hypothesis}</code>: counterexample${r.witness!.sizes ? html` at ${r.witness!.sizes}` : ''}</summary>${witnessBlock(r.witness!, { from: r.file })}</details>`,
+        html`<details class="abl-witness" id="${anchor('abl', r.claim, r.hypothesis)}"><summary><h4><code class="id">${r.claim}</code> without <code class="hyp">${r.hypothesis}</code>: counterexample${r.witness!.sizes ? html` at ${r.witness!.sizes}` : ''}</h4></summary>${witnessBlock(r.witness!, { from: r.file })}</details>`,
     );
   return {
     id: 'ablation',
