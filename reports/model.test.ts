@@ -600,6 +600,45 @@ describe('the tightness column of the summary', () => {
   });
 });
 
+describe('proofs and failures read at a glance', () => {
+  it('a proof over several fixed-size classes says how many in the table (the classes in its tooltip); an unknown with no time recorded says no time', () => {
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['S1', 'G7'], [result('S1', 'exact', 'verified'), result('G7', 'exact', 'verified')]),
+      'p.json': proveFile('2026-01-01', [
+        proof('S1', 'proved', { class: 'm = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics with H diagonal; m = 2, n = 1, r = 1 quadratics with H diagonal', text: 'proved for 3 classes' }),
+        proof('G7', 'unknown', { text: 'unknown' }),
+      ]),
+    });
+    const body = summarySection(m)!.body.value;
+    const row = (id: string) => {
+      const i = body.indexOf(`data-claim="${id}"`);
+      return body.slice(i, body.indexOf('</tr>', i));
+    };
+    expect(row('S1')).toContain('<div class="small" title="m = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics with H diagonal; m = 2, n = 1, r = 1 quadratics with H diagonal">for 3 fixed-size classes</div>');
+    expect(row('G7')).not.toContain('— of solver time');
+    expect(row('G7')).toContain('unknown</span></td>');
+  });
+
+  it('a printed line of the proof of Lemma 3.4 that the solver left unknown but sampling refuted says so in the line-by-line list', () => {
+    const cx = witness('L34.s22.amgm1', { x: 1 }, { comparisons: [{ lhs: '2', rel: '>=', rhs: '3', holds: false }] });
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['L34.s22.amgm1'], [result('L34.s22.amgm1', 'exact', 'counterexample', { counterexample: cx })]),
+      'p.json': proveFile('2026-01-01', [proof('L34.s22.amgm1', 'unknown', { text: 'unknown (0.5 s)', timeMs: 500 })]),
+    });
+    const g = glance(m);
+    const i = g.indexOf('<ul class="proof-lines">');
+    const line = g.slice(i, g.indexOf('</ul>', i));
+    expect(line).toContain('<b>unknown (0.5 s)</b>; sampling: <span class="badge bad"><span aria-hidden="true">✗</span> counterexample</span>');
+  });
+
+  it('shows a failing side that is a 17-digit enclosure rounded, the enclosure in its tooltip, and an exact side verbatim', () => {
+    const cx = witness('F', { x: 1 }, { comparisons: [{ lhs: '[16.384898184423474, 16.384898184453366]', rel: '>=', rhs: '4*sqrt(2)/8 + 1/8', holds: false }] });
+    const g = glance(model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: cx })]) }));
+    expect(g).toContain('<code class="exact" title="[16.384898184423474, 16.384898184453366]">≈ 16.3849</code>');
+    expect(g).toContain('<code class="exact">4*sqrt(2)/8 + 1/8</code>');
+  });
+});
+
 describe('the summary table and the SMT column', () => {
   it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
     const m = model({

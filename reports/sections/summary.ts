@@ -4,7 +4,7 @@
  */
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
-import { count, countSum, duration, num, plural, ratio } from '../format.ts';
+import { count, countSum, duration, num, plural, ratio, rounded } from '../format.ts';
 import { constantGap, failing, type ClaimView, type Model, type OverallVerdict } from '../model.ts';
 import { table } from '../tables.ts';
 import { relText } from '../witness.ts';
@@ -27,10 +27,24 @@ const CARD_TEXT: Readonly<Record<string, string>> = {
 function proofCell(c: ClaimView): Html {
   const p = c.proof;
   if (!p) return html`<span class="dim">—</span>`;
-  if (p.verdict === 'proved')
-    return html`${badge('proved', p.text)}${p.class && p.class !== 'all inputs' ? html`<div class="small">for ${p.class}</div>` : html`<div class="small">every input</div>`}${p.assumes?.length ? html`<div class="small dim">from ${p.assumes.join(', ')}</div>` : ''}`;
-  if (p.verdict === 'unknown') return html`${badge('unknown')}<div class="small dim">${duration(p.timeMs)} of solver time</div>`;
+  if (p.verdict === 'proved') {
+    // several classes ("m = n = 1 (M is 2 x 2); m = 1, n = 2 ...") would make the row a column of text: counted here, listed in the tooltip and the claim's proof block
+    const classes = p.class && p.class !== 'all inputs' ? p.class.split('; ') : [];
+    const which = classes.length > 1 ? html`<div class="small" title="${p.class}">for ${classes.length} fixed-size classes</div>` : classes.length ? html`<div class="small">for ${p.class}</div>` : html`<div class="small">every input</div>`;
+    return html`${badge('proved', p.text)}${which}${p.assumes?.length ? html`<div class="small dim">from ${p.assumes.join(', ')}</div>` : ''}`;
+  }
+  if (p.verdict === 'unknown') return html`${badge('unknown')}${typeof p.timeMs === 'number' ? html`<div class="small dim">${duration(p.timeMs)} of solver time</div>` : ''}`;
   return badge(p.verdict);
+}
+
+/**
+ * One side of a failing relation: exact text verbatim; an enclosure "[lo, hi]" of 17-digit doubles
+ * as its midpoint to 6 digits, the enclosure itself in the tooltip (and in the claim's witness table).
+ */
+function sideText(text: string): Html {
+  const m = /^\[\s*([-+]?[0-9.]+(?:e[-+]?\d+)?)\s*,\s*([-+]?[0-9.]+(?:e[-+]?\d+)?)\s*\]$/i.exec(text);
+  const mid = m ? (Number(m[1]) + Number(m[2])) / 2 : Number.NaN;
+  return Number.isFinite(mid) ? html`<code class="exact" title="${text}">≈ ${rounded(mid, 6)}</code>` : html`<code class="exact">${text}</code>`;
 }
 
 /** "L = 1, H = 1/2, C = 1, V = [0; 1/2]" for a LoRA input; the JSON for anything else. */
@@ -58,9 +72,11 @@ function proofLines(m: Model): Html {
     if (p.verdict === 'proved') how = html`<b>proved as printed</b>${p.assumes?.length ? html` (from ${p.assumes.join(', ')})` : ''}${p.class && p.class !== 'all inputs' ? html` for ${p.class}` : ''}`;
     else if (p.verdict === 'refuted' && p.witness) {
       const f = failing(p.witness);
-      how = html`<b>refuted as printed</b>: at ${inputText(p.witness.input)}${f ? html`, <code class="exact">${f.lhs}</code> <b class="rel">${relText(f.rel, false)}</b> <code class="exact">${f.rhs}</code> is false` : ''} (exact model, confirmed)`;
+      how = html`<b>refuted as printed</b>: at ${inputText(p.witness.input)}${f ? html`, ${sideText(f.lhs)} <b class="rel">${relText(f.rel, false)}</b> ${sideText(f.rhs)} is false` : ''} (exact model, confirmed)`;
     } else how = html`<b>${p.text}</b>`;
-    return html`<li>${claimLink(c.id)} <span class="ref">${c.info?.paper ?? ''}</span>: ${how}${fixes}</li>`;
+    // the solver's word is not the line's last: sampling may have refuted what it left unknown
+    const sampled = p.verdict !== 'refuted' && c.verdict === 'counterexample' ? html`; sampling: ${badge('counterexample')}` : '';
+    return html`<li>${claimLink(c.id)} <span class="ref">${c.info?.paper ?? ''}</span>: ${how}${sampled}${fixes}</li>`;
   });
   return html`<div class="glance-block wide"><h3>The proof of Lemma 3.4, line by line (SMT)</h3><ul class="proof-lines">${items}</ul><p class="small">Z3 on each line's own sides over ||V_t||, ||G||, ||∇J||, L and η_t (every input satisfying the line's hypotheses and (19)): proved means the negation is unsat, not that no counterexample was sampled.</p></div>`;
 }
@@ -96,7 +112,7 @@ function failures(m: Model): Html {
     const w = c.counterexample?.witness;
     const f = w ? failing(w) : undefined;
     const how = f
-      ? html`<div class="how">fails${w?.sizes ? html` at <b>${w.sizes}</b>` : ''}${f.label ? html` <span class="dim">(${f.label})</span>` : ''}: <code class="exact">${f.lhs}</code> <b class="rel">${relText(f.rel, false)}</b> <code class="exact">${f.rhs}</code>${typeof f.ratio === 'number' ? html` <span class="dim">· ratio</span> ${ratio(f.ratio)}` : ''}</div>`
+      ? html`<div class="how">fails${w?.sizes ? html` at <b>${w.sizes}</b>` : ''}${f.label ? html` <span class="dim">(${f.label})</span>` : ''}: ${sideText(f.lhs)} <b class="rel">${relText(f.rel, false)}</b> ${sideText(f.rhs)}${typeof f.ratio === 'number' ? html` <span class="dim">· ratio</span> ${ratio(f.ratio)}` : ''}</div>`
       : html`<div class="how">${w ? 'see its counterexample' : 'counterexample found by search'}</div>`;
     const fixes = c.correctedBy.map((id) => {
       const fixed = m.claims.find((o) => o.id === id)!;
@@ -202,7 +218,12 @@ export function summarySection(m: Model): Section | undefined {
         },
         cls: 'wrap',
       },
-      { head: 'paper', cell: (c) => html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : ''}`, cls: 'wrap' },
+      {
+        head: 'paper',
+        cell: (c) =>
+          html`${c.info?.paper ?? ''}${c.info?.provenance === 'reported' ? html`<div class="small dim">reported form, not printed</div>` : c.info?.provenance === 'verified' ? html`<div class="small dim">verified from public code or algebra</div>` : ''}`,
+        cls: 'wrap',
+      },
       { head: 'verdict', cell: (c) => badge(c.verdict), title: 'sampling (check, search), or a refutation by the SMT engine' },
       { head: 'proof', cell: (c) => proofCell(c), cls: 'wrap', title: 'SMT (prove): proved = the negation is unsat, for every input or the fixed-size class named; refuted = an exact counterexample; unknown = no answer in the time' },
       { head: 'mode', cell: (c) => c.checks.map((r) => r.mode).join(', ') || (c.searches.length ? 'search' : '—') },
