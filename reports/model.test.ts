@@ -639,6 +639,17 @@ describe('proofs and failures read at a glance', () => {
   });
 });
 
+describe('tightness witnesses', () => {
+  it('name the relation after a dash, so a label that is an equation number is not wrapped in a second pair of parentheses', () => {
+    const w = { ...witness('E19', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
+    const k = { printed: '2', printedValue: 2, direction: 'sup', quantity: 'q', declared: true, found: 1, gap: 2, label: '(19)' };
+    const m = model({ 't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'E19', worstRatio: 0.5, paperRatio: 1, constant: k, witness: w }] } });
+    const t = tightnessSection(m)!.body.value;
+    expect(t).toContain('<code class="id">E19</code> — (19): quantity');
+    expect(t).not.toContain('((19))');
+  });
+});
+
 describe('the summary table and the SMT column', () => {
   it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
     const m = model({

@@ -90,7 +90,7 @@ export function tightnessSection(m: Model): Section | undefined {
   const witnesses = rows
     .map((r, i) =>
       r.witness
-        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><h4><code class="id">${r.claim}</code>${r.constant?.label ? html` (${r.constant.label})` : r.label ? html` (${r.label})` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN), r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</h4></summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
+        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><h4><code class="id">${r.claim}</code>${r.constant?.label ? html` — ${r.constant.label}` : r.label ? html` — ${r.label}` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN), r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</h4></summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
         : '',
     )
     .filter(Boolean);
