@@ -650,6 +650,37 @@ describe('tightness witnesses', () => {
   });
 });
 
+describe('the papers\' experiments at a glance', () => {
+  const statement = (id: string, outcome: string, figure?: string) => ({ id, ...(figure ? { figure } : {}), source: `source ${id}`, provenance: id === 'b' ? 'reported' : 'printed', claim: `claim ${id}`, finding: `finding ${id}`, outcome, criterion: 'c' });
+  const file = (preset: string) => ({
+    kind: 'experiments',
+    schema: 1,
+    env: env('2026-01-01'),
+    preset,
+    seed: 7,
+    backend: 'wasm',
+    data: [],
+    timeMs: 1000,
+    runs: [],
+    figures: [{ id: 'demo', title: 'the failure demonstration', paper: 'p', setting: 's', panels: [] }],
+    tables: [],
+    statements: [statement('a', 'reproduced', 'demo'), statement('b', 'not reproduced')],
+  });
+
+  it('lists each statement with its outcome, linked to its figure, and says when the runs were short', () => {
+    const g = glance(model({ 'e.json': file('tiny') }));
+    const i = g.indexOf("The papers' experiments");
+    expect(i).toBeGreaterThan(0);
+    const block = g.slice(i, g.indexOf('</div>', i));
+    expect(block).toContain('<span class="badge ok"><span aria-hidden="true">✓</span> reproduced</span> <b>source a</b>: <a href="#experiment-demo">the failure demonstration</a>');
+    expect(block).toContain('<span class="badge bad"><span aria-hidden="true">✗</span> not reproduced</span> <b>source b</b> <span class="small dim">(reported)</span>: claim b');
+    expect(block).toContain('preset <b>tiny</b>');
+    expect(block).toContain('short runs');
+    const full = glance(model({ 'e.json': file('full') }));
+    expect(full).not.toContain('short runs');
+  });
+});
+
 describe('the summary table and the SMT column', () => {
   it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
     const m = model({

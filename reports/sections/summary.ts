@@ -9,6 +9,8 @@ import { constantGap, failing, type ClaimView, type Model, type OverallVerdict }
 import { table } from '../tables.ts';
 import { relText } from '../witness.ts';
 import type { Section } from '../page.ts';
+import type { LoadedFile } from '../load.ts';
+import type { ExperimentsResultFile } from '../../theory/results.ts';
 import { largestTrace } from './traces.ts';
 
 export const claimLink = (id: string): Html => html`<a href="#${anchor('claim', id)}"><code class="id">${id}</code></a>`;
@@ -169,12 +171,33 @@ function traces(m: Model): Html {
   return html`<div class="glance-block"><h3>Training traces</h3><ul>${items}${scale}</ul></div>`;
 }
 
+/**
+ * The practitioner's answer (which method reaches what full fine-tuning reaches, which step rule
+ * helps): each statement of the papers' experiments with its outcome, linked to its figure.
+ */
+function experiments(m: Model): Html {
+  const files = m.files.filter((f): f is LoadedFile & { data: ExperimentsResultFile } => f.data.kind === 'experiments');
+  if (!files.length) return html``;
+  const blocks = files.map((f) => {
+    const d = f.data;
+    const items = d.statements.map((s) => {
+      const fig = s.figure ? d.figures.find((x) => x.id === s.figure) : undefined;
+      const what = fig ? html`<a href="#experiment-${fig.id}">${fig.title}</a>` : s.claim;
+      return html`<li>${badge(s.outcome)} <b>${s.source}</b>${s.provenance === 'reported' ? html` <span class="small dim">(reported)</span>` : ''}: ${what}</li>`;
+    });
+    const short = d.preset !== 'full' ? html`: short runs, the outcomes are indicative (<code>loracheck experiments</code> runs the full preset)` : '';
+    return html`<p class="small">From <code>${f.name}</code>, preset <b>${d.preset}</b>${short} (<a href="#experiments">figures and criteria</a>).</p><ul>${items}</ul>`;
+  });
+  return html`<div class="glance-block wide"><h3>The papers' experiments</h3>${blocks}</div>`;
+}
+
 export function glanceSection(m: Model): Section | undefined {
-  if (!m.claims.length && !m.ablation.length && !m.tightness.length && !m.traces.length) return undefined;
+  const exp = m.files.some((f) => f.data.kind === 'experiments');
+  if (!m.claims.length && !m.ablation.length && !m.tightness.length && !m.traces.length && !exp) return undefined;
   return {
     id: 'glance',
     title: 'At a glance',
-    body: html`${cards(m)}<div class="glance">${failures(m)}${proofLines(m)}${weight(m)}${tightness(m)}${traces(m)}</div>`,
+    body: html`${cards(m)}<div class="glance">${failures(m)}${proofLines(m)}${weight(m)}${tightness(m)}${traces(m)}${experiments(m)}</div>`,
   };
 }
 
