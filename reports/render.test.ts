@@ -165,6 +165,29 @@ describe('the slack histogram of a claim', () => {
   });
 });
 
+describe('the seed of a trace', () => {
+  it('is shown whole, as the replay needs it, never rounded to 4 digits', () => {
+    const d = tmp();
+    const doc = traceFile();
+    doc.traces = doc.traces.map((t) => ({ ...t, header: { ...t.header, seed: 757919126 } }));
+    writeFileSync(join(d, 'verify-trace.json'), JSON.stringify(doc));
+    const h = buildReport(d, { now: NOW }).html;
+    expect(h).toContain('<td class="num">757919126</td>');
+    expect(h).not.toContain('7.579e+8');
+  });
+
+  it('of an experiment run is shown whole too, without thousands separators that a shell would not take', () => {
+    const d = tmp();
+    const run = { id: 'r1', label: 'LoRA', method: 'lora', rule: 'theory', rank: 1, batch: 'full', steps: 3, stepsDone: 3, seed: 757919126 };
+    const exp = { kind: 'experiments', schema: 1, env: { date: '2026-01-01' }, preset: 'tiny', seed: 757919126, backend: 'wasm', data: [], timeMs: 1, runs: [run], figures: [], tables: [], statements: [] };
+    writeFileSync(join(d, 'experiments.json'), JSON.stringify(exp));
+    const r = buildReport(d, { now: NOW });
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('<td class="num">757919126</td>');
+    expect(r.html).not.toContain('757,919,126');
+  });
+});
+
 describe('the GPU that made a trace', () => {
   it('names the adapter (escaped; software said so) and the direct kernels under the backend', () => {
     const d = tmp();
