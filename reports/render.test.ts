@@ -174,6 +174,11 @@ describe('the seed of a trace', () => {
     const h = buildReport(d, { now: NOW }).html;
     expect(h).toContain('<td class="num">757919126</td>');
     expect(h).not.toContain('7.579e+8');
+    // no claim was checked in this folder: no "0 verified, 0 counterexample" cards that read as if they were
+    const glance = h.slice(h.indexOf('<section id="glance"'), h.indexOf('</section>', h.indexOf('<section id="glance"')));
+    expect(glance).toContain('training runs');
+    expect(glance).not.toContain('data-verdict="verified"');
+    expect(glance).not.toContain('data-verdict="counterexample"');
   });
 
   it('of an experiment run is shown whole too, without thousands separators that a shell would not take', () => {
