@@ -13,6 +13,7 @@ import { buildModel, type Model } from './model.ts';
 import { renderReport } from './render.ts';
 import { glanceSection, summarySection } from './sections/summary.ts';
 import { tightnessSection } from './sections/tightness.ts';
+import { ablationSection } from './sections/ablation.ts';
 
 /** Reads hand-written documents through the schema; none of them may draw a warning. */
 function load(files: Record<string, object>): Loaded {
@@ -678,6 +679,16 @@ describe('the papers\' experiments at a glance', () => {
     expect(block).toContain('short runs');
     const full = glance(model({ 'e.json': file('full') }));
     expect(full).not.toContain('short runs');
+  });
+});
+
+describe('the ablation grid', () => {
+  it('says "1 case" and "1 ascent", not "1 cases"', () => {
+    const m = model({ 'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [{ claim: 'A', hypothesis: 'smooth', status: 'load-bearing', cases: 1, ascents: 1, seconds: 1 }, { claim: 'B', hypothesis: 'smooth', status: 'not-shown', cases: 2, ascents: 6, seconds: 1 }] } });
+    const t = ablationSection(m)!.body.value;
+    expect(t).toContain('<span class="num">1</span> case · <span class="num">1</span> ascent · ');
+    expect(t).toContain('<span class="num">2</span> cases · <span class="num">6</span> ascents · ');
+    expect(t).not.toContain('1</span> cases');
   });
 });
 
