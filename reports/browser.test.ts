@@ -165,6 +165,21 @@ describe('the report at a desktop and a phone width', () => {
       await page.close();
     });
 
+  it('keeps the claim column of the ablation grid in view when the grid is scrolled sideways on a phone', async () => {
+    const page = await browser!.newPage({ viewport: { width: 420, height: 900 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const seen = await page.evaluate(() => {
+      const wrap = document.querySelector('table.ablation').closest('.table-wrap');
+      wrap.scrollLeft = wrap.scrollWidth;
+      const box = wrap.getBoundingClientRect();
+      const th = wrap.querySelector('tbody th').getBoundingClientRect();
+      return { scrolled: wrap.scrollLeft > 0, left: th.left - box.left };
+    });
+    expect(seen.scrolled).toBe(true);
+    expect(Math.abs(seen.left)).toBeLessThan(1);
+    await page.close();
+  });
+
   it('fits the claims table in a desktop window (1280 px) without scrolling it sideways', async () => {
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });

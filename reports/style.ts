@@ -71,6 +71,9 @@ table.ablation .badge.na{white-space:normal}
 table.ablation .small{white-space:nowrap}table.ablation .error-text{white-space:normal;min-width:12rem}
 table.ablation td.empty{color:#c4cbd3;text-align:center}
 table.ablation tbody th,table.trace-claims tbody th{text-align:left;font-weight:500;white-space:nowrap}
+/* the row's claim (or run) stays in view while a wide grid scrolls sideways */
+table.ablation tbody th,table.trace-claims tbody th,table.ablation thead th:first-child,table.trace-claims thead th:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 var(--line)}
+table.ablation tbody tr:nth-child(even) th,table.trace-claims tbody tr:nth-child(even) th{background:#fbfcfd}
 table.comparisons td.wrap{max-width:28rem;word-break:break-all}
 .rel{font-size:1.05rem;font-weight:600}
 article.claim{border:1px solid var(--line);border-radius:10px;padding:.4rem 1.2rem 1rem;margin:1.25rem 0}
