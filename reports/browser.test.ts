@@ -180,6 +180,23 @@ describe('the report at a desktop and a phone width', () => {
     await page.close();
   });
 
+  it('prints what is folded on screen: every replay command and witness in a closed <details> is on paper, and they and the claims table fit A4', async () => {
+    const page = await browser!.newPage({ viewport: { width: 794, height: 1123 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.emulateMedia({ media: 'print' });
+    const seen = await page.evaluate(() => {
+      const shown = (sel: string) => [...document.querySelectorAll(sel)].map((e) => e.checkVisibility({ contentVisibilityAuto: true }));
+      const right = (sel: string) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
+      return { replays: shown('.replay'), witnesses: shown('details .witness'), width: right('.witness, .replay, table.summary') };
+    });
+    expect(seen.replays.length).toBeGreaterThan(10);
+    expect(seen.witnesses.length).toBeGreaterThan(5);
+    expect(seen.replays.every(Boolean)).toBe(true);
+    expect(seen.witnesses.every(Boolean)).toBe(true);
+    expect(seen.width).toBeLessThanOrEqual(794);
+    await page.close();
+  });
+
   it('fits the claims table in a desktop window (1280 px) without scrolling it sideways', async () => {
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
