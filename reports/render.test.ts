@@ -43,6 +43,12 @@ describe('the full fixture set', () => {
     expect([...new Set(h.match(/https?:\/\/[^"'\s)]+/g))].sort()).toEqual(['http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/2000/svg']);
   });
 
+  it('says per what the check budgets are (each claim in each mode gets one), and counts claims, not results', () => {
+    const env = full.html.slice(full.html.indexOf('<section id="environment"'));
+    expect(env).toContain('check: 18 claims (exact, precise)</td><td class="wrap">1288004</td><td class="wrap">3 s per claim and mode');
+    expect(env).toContain('52,000 runs; 48,000 runs; 90,000 runs per claim and mode');
+  });
+
   it('never skips a heading level (h2 section, h3 block, h4 part, h5 under it), so the outline a screen reader reads holds', () => {
     const levels = [...full.html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
     expect(levels.length).toBeGreaterThan(40);
