@@ -649,6 +649,15 @@ describe('tightness witnesses', () => {
     expect(t).toContain('<code class="id">E19</code> — (19): quantity');
     expect(t).not.toContain('((19))');
   });
+
+  it('give the bar beside a witness a spoken name with rounded numbers, not 17-digit doubles', () => {
+    const w = { ...witness('L33', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
+    const k = { printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared: true, found: 0.2613565816003046, gap: 3.826190233576404 };
+    const m = model({ 't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'L33', worstRatio: 0.26, paperRatio: 1, constant: k, witness: w }] } });
+    const t = tightnessSection(m)!.body.value;
+    expect(t).toContain('aria-label="found 0.2614, printed constant 1"');
+    expect(t).not.toContain('0.2613565816003046 of');
+  });
 });
 
 describe('the papers\' experiments at a glance', () => {

@@ -74,7 +74,7 @@ table.ablation tbody th,table.trace-claims tbody th{text-align:left;font-weight:
 /* the row's claim (or run) stays in view while a wide grid scrolls sideways */
 table.ablation tbody th,table.trace-claims tbody th,table.ablation thead th:first-child,table.trace-claims thead th:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 var(--line)}
 table.ablation tbody tr:nth-child(even) th,table.trace-claims tbody tr:nth-child(even) th{background:#fbfcfd}
-table.comparisons td.wrap{max-width:28rem;word-break:break-all}
+table.comparisons td.wrap{max-width:28rem;overflow-wrap:anywhere}
 .rel{font-size:1.05rem;font-weight:600}
 article.claim{border:1px solid var(--line);border-radius:10px;padding:.4rem 1.2rem 1rem;margin:1.25rem 0}
 article.claim header{display:flex;align-items:baseline;gap:.8rem;flex-wrap:wrap}

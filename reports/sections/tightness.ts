@@ -15,14 +15,14 @@ import type { Section } from '../page.ts';
 import { table, type Column } from '../tables.ts';
 import { witnessBlock } from '../witness.ts';
 
-/** A 0..max(1, ratio) bar with a tick at the paper's constant. */
-function bar(ratio: number, paper: number): Html {
+/** A 0..max(1, ratio) bar with a tick at the paper's constant; `spoken` is its accessible name. */
+function bar(ratio: number, paper: number, spoken: string): Html {
   const W = 140;
   const scale = Math.max(paper, ratio, 1e-300);
   const w = Math.max(0, Math.min(W, (ratio / scale) * W));
   const at = (paper / scale) * W;
   const over = ratio > paper;
-  return html`<svg class="bar" viewBox="0 0 ${W + 2} 14" width="${W + 2}" height="14" role="img" aria-label="${`ratio ${ratio} of ${paper}`}"><rect x="1" y="3" width="${W}" height="8" class="bar-bg"/><rect x="1" y="3" width="${Math.round(w * 10) / 10}" height="8" class="${over ? 'bar-bad' : 'bar-fill'}"/><line x1="${Math.round((at + 1) * 10) / 10}" x2="${Math.round((at + 1) * 10) / 10}" y1="0" y2="14" class="bar-mark"/></svg>`;
+  return html`<svg class="bar" viewBox="0 0 ${W + 2} 14" width="${W + 2}" height="14" role="img" aria-label="${spoken}"><rect x="1" y="3" width="${W}" height="8" class="bar-bg"/><rect x="1" y="3" width="${Math.round(w * 10) / 10}" height="8" class="${over ? 'bar-bad' : 'bar-fill'}"/><line x1="${Math.round((at + 1) * 10) / 10}" x2="${Math.round((at + 1) * 10) / 10}" y1="0" y2="14" class="bar-mark"/></svg>`;
 }
 
 /** How a constant reads: attained, loose by a factor, or broken. */
@@ -90,7 +90,11 @@ export function tightnessSection(m: Model): Section | undefined {
   const witnesses = rows
     .map((r, i) =>
       r.witness
-        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><h4><code class="id">${r.claim}</code>${r.constant?.label ? html` — ${r.constant.label}` : r.label ? html` — ${r.label}` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN), r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</h4></summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
+        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><h4><code class="id">${r.claim}</code>${r.constant?.label ? html` — ${r.constant.label}` : r.label ? html` — ${r.label}` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(
+            r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN),
+            r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1),
+            r.constant ? `found ${rounded(r.constant.found)}, printed constant ${r.constant.printed}` : `ratio ${rounded(r.worstRatio ?? Number.NaN)} of ${rounded(r.paperRatio ?? 1)}`,
+          )}</h4></summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
         : '',
     )
     .filter(Boolean);
