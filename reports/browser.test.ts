@@ -151,23 +151,35 @@ describe('the report at a desktop and a phone width', () => {
   for (const name of readdirSync(res)) writeFileSync(join(res, name), JSON.stringify(lengthen(JSON.parse(readFileSync(join(res, name), 'utf8')))));
   const file = join(tmp, 'widths.html');
   writeFileSync(file, buildReport(res).html);
-
-  for (const width of [1280, 420])
-    it(`never scrolls sideways at ${width} px: wide tables scroll in their box, long tokens wrap, charts shrink`, async () => {
-      const page = await browser!.newPage({ viewport: { width, height: 900 } });
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      expect(await sideways(page)).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      // a long exact value wraps in its cell rather than widening its table by a page
-      const certified = await page.evaluate(() => [...document.querySelectorAll('table.tightness td.cert')].map((e) => e.getBoundingClientRect().width));
-      expect(certified.length).toBeGreaterThan(3);
-      for (const w of certified) expect(w).toBeLessThanOrEqual(360);
-      await page.close();
-    });
-
-  it('keeps the claim column of the ablation grid in view when the grid is scrolled sideways on a phone', async () => {
-    const page = await browser!.newPage({ viewport: { width: 420, height: 900 } });
+  // One page, resized and switched to print media in turn (each load of the report costs about a second).
+  let page: Page;
+  beforeAll(async () => {
+    page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  });
+  afterAll(() => page.close());
+
+  const noSideways = async (width: number) => {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await sideways(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    // a long exact value wraps in its cell rather than widening its table by a page
+    const certified = await page.evaluate(() => [...document.querySelectorAll('table.tightness td.cert')].map((e) => e.getBoundingClientRect().width));
+    expect(certified.length).toBeGreaterThan(3);
+    for (const w of certified) expect(w).toBeLessThanOrEqual(360);
+  };
+
+  it('at 1280 px: never scrolls sideways (wide tables scroll in their box, long tokens wrap), and the claims table fits the window', async () => {
+    await noSideways(1280);
+    const wrap = await page.evaluate(() => {
+      const w = document.querySelector('#summary .table-wrap');
+      return { scroll: w.scrollWidth, client: w.clientWidth };
+    });
+    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+  });
+
+  it('at 420 px: never scrolls sideways, charts shrink, and the claim column of the ablation grid stays in view when the grid scrolls', async () => {
+    await noSideways(420);
     const seen = await page.evaluate(() => {
       const wrap = document.querySelector('table.ablation').closest('.table-wrap');
       wrap.scrollLeft = wrap.scrollWidth;
@@ -177,35 +189,22 @@ describe('the report at a desktop and a phone width', () => {
     });
     expect(seen.scrolled).toBe(true);
     expect(Math.abs(seen.left)).toBeLessThan(1);
-    await page.close();
   });
 
-  it('prints what is folded on screen: every replay command and witness in a closed <details> is on paper, and they and the claims table fit A4', async () => {
-    const page = await browser!.newPage({ viewport: { width: 794, height: 1123 } });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  it('in print: what is folded on screen is on paper (every replay command and witness in a closed <details>), and they and the claims table fit A4', async () => {
+    await page.setViewportSize({ width: 794, height: 1123 });
     await page.emulateMedia({ media: 'print' });
     const seen = await page.evaluate(() => {
       const shown = (sel: string) => [...document.querySelectorAll(sel)].map((e) => e.checkVisibility({ contentVisibilityAuto: true }));
       const right = (sel: string) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
       return { replays: shown('.replay'), witnesses: shown('details .witness'), width: right('.witness, .replay, table.summary') };
     });
+    await page.emulateMedia({ media: 'screen' });
     expect(seen.replays.length).toBeGreaterThan(10);
     expect(seen.witnesses.length).toBeGreaterThan(5);
     expect(seen.replays.every(Boolean)).toBe(true);
     expect(seen.witnesses.every(Boolean)).toBe(true);
     expect(seen.width).toBeLessThanOrEqual(794);
-    await page.close();
-  });
-
-  it('fits the claims table in a desktop window (1280 px) without scrolling it sideways', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const wrap = await page.evaluate(() => {
-      const w = document.querySelector('#summary .table-wrap');
-      return { scroll: w.scrollWidth, client: w.clientWidth };
-    });
-    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
-    await page.close();
   });
 });
 
