@@ -41,6 +41,7 @@ const witness = (claim: string, input: unknown, extra: object = {}) => ({
 });
 const result = (id: string, mode: string, verdict: string, extra: object = {}) => ({ id, mode, verdict, cases: 10, nonTrivial: 9, undecided: 0, ...extra });
 const checkFile = (date: string | undefined, ids: string[], results: object[]) => ({ kind: 'check', schema: 1, env: env(date), claims: ids.map((id) => ({ id })), results });
+const tightenFile = (rows: object[]) => ({ kind: 'tighten', schema: 1, env: env('2026-01-01'), rows });
 const searchFile = (claim: string, dropped: string[], cx?: object) => ({ kind: 'search', schema: 1, env: env('2026-01-01'), claim, dropped, cases: 100, ...(cx ? { counterexample: cx } : {}) });
 const proof = (id: string, verdict: string, extra: object = {}) => ({ id, dropped: [], verdict, text: verdict, attempts: [], ...extra });
 const proveFile = (date: string, claims: object[]) => ({ kind: 'prove', schema: 1, env: env(date), claims });
@@ -386,7 +387,7 @@ describe('one malformed certified value', () => {
     const r = renderReport(
       load({
         'c.json': checkFile('2026-01-01', ['A'], [result('A', 'exact', 'counterexample', { counterexample: witness('A', 1) })]),
-        't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'A', worstRatio: 1.1, worstRatioCertified: '[1.2.3, 2]', paperRatio: 1 }] },
+        't.json': tightenFile([{ claim: 'A', worstRatio: 1.1, worstRatioCertified: '[1.2.3, 2]', paperRatio: 1 }]),
       }),
     );
     expect(r.warnings).toEqual([]);
@@ -398,16 +399,11 @@ describe('a printed constant that was passed is a counterexample at a glance', (
   it('a declared constant with gap below 1 carries the counterexample badge; one with gap 1 or more does not', () => {
     const constant = (found: number, gap: number) => ({ printed: '2', printedValue: 2, direction: 'sup', quantity: 'q', declared: true, found, gap });
     const m = model({
-      't.json': {
-        kind: 'tighten',
-        schema: 1,
-        env: env('2026-01-01'),
-        rows: [
-          { claim: 'BROKEN', worstRatio: 1.25, paperRatio: 1, constant: constant(2.5, 0.8) },
-          { claim: 'SHARP', worstRatio: 1, paperRatio: 1, constant: constant(2, 1) },
-          { claim: 'LOOSE', worstRatio: 0.5, paperRatio: 1, constant: constant(1, 2) },
-        ],
-      },
+      't.json': tightenFile([
+        { claim: 'BROKEN', worstRatio: 1.25, paperRatio: 1, constant: constant(2.5, 0.8) },
+        { claim: 'SHARP', worstRatio: 1, paperRatio: 1, constant: constant(2, 1) },
+        { claim: 'LOOSE', worstRatio: 0.5, paperRatio: 1, constant: constant(1, 2) },
+      ]),
     });
     const g = glance(m);
     const i = g.indexOf('constants printed vs found');
@@ -430,15 +426,10 @@ describe('a sup constant whose worst value found is not positive', () => {
   // printed 1; tighten writes gap = printed / found = -2, which is below 1 but no counterexample.
   const constant = (declared: boolean) => ({ printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared, found: -0.5, gap: -2 });
   const m = model({
-    't.json': {
-      kind: 'tighten',
-      schema: 1,
-      env: env('2026-01-01'),
-      rows: [
-        { claim: 'NEG', worstRatio: -0.5, paperRatio: 1, constant: constant(true) },
-        { claim: 'NEGP', worstRatio: -0.5, paperRatio: 1, constant: constant(false) },
-      ],
-    },
+    't.json': tightenFile([
+      { claim: 'NEG', worstRatio: -0.5, paperRatio: 1, constant: constant(true) },
+      { claim: 'NEGP', worstRatio: -0.5, paperRatio: 1, constant: constant(false) },
+    ]),
   });
 
   it('is not a counterexample at a glance', () => {
@@ -589,7 +580,7 @@ describe('the tightness column of the summary', () => {
         result('L34', 'exact', 'verified', { worstSlack: { slack: 1e-9, ratio: 0.999999995 } }),
         result('A2.sym', 'exact', 'verified', { worstSlack: { slack: 0.1, ratio: 0.9 } }),
       ]),
-      't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'L34', worstRatio: 0.9999999957, paperRatio: 1, constant: k }] },
+      't.json': tightenFile([{ claim: 'L34', worstRatio: 0.9999999957, paperRatio: 1, constant: k }]),
     });
     const body = summarySection(m)!.body.value;
     const cell = (id: string) => {
@@ -644,7 +635,7 @@ describe('tightness witnesses', () => {
   it('name the relation after a dash, so a label that is an equation number is not wrapped in a second pair of parentheses', () => {
     const w = { ...witness('E19', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
     const k = { printed: '2', printedValue: 2, direction: 'sup', quantity: 'q', declared: true, found: 1, gap: 2, label: '(19)' };
-    const m = model({ 't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'E19', worstRatio: 0.5, paperRatio: 1, constant: k, witness: w }] } });
+    const m = model({ 't.json': tightenFile([{ claim: 'E19', worstRatio: 0.5, paperRatio: 1, constant: k, witness: w }]) });
     const t = tightnessSection(m)!.body.value;
     expect(t).toContain('<code class="id">E19</code> — (19): quantity');
     expect(t).not.toContain('((19))');
@@ -653,7 +644,7 @@ describe('tightness witnesses', () => {
   it('give the bar beside a witness a spoken name with rounded numbers, not 17-digit doubles', () => {
     const w = { ...witness('L33', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
     const k = { printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared: true, found: 0.2613565816003046, gap: 3.826190233576404 };
-    const m = model({ 't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'L33', worstRatio: 0.26, paperRatio: 1, constant: k, witness: w }] } });
+    const m = model({ 't.json': tightenFile([{ claim: 'L33', worstRatio: 0.26, paperRatio: 1, constant: k, witness: w }]) });
     const t = tightnessSection(m)!.body.value;
     expect(t).toContain('aria-label="found 0.2614, printed constant 1"');
     expect(t).not.toContain('0.2613565816003046 of');
