@@ -64,7 +64,7 @@ table.data thead th{font-weight:600;color:var(--muted);font-size:.8rem;border-bo
 table.data tbody tr:nth-child(even){background:#fbfcfd}
 table.data td.num,table.data th.num{text-align:right}table.data td.num{white-space:nowrap}
 table.data td{white-space:nowrap}table.data td.wrap{white-space:normal;min-width:8rem}
-table.data td.cert{white-space:normal}table.data td.cert>code.exact{display:inline-block;max-width:20rem;overflow-wrap:anywhere}
+table.data td.cert{white-space:normal}table.data td.cert>code.exact{display:inline-block;width:max-content;max-width:20rem;overflow-wrap:anywhere}
 table.data tr.row-bad{background:#fff7f6!important}
 table.ablation td,table.trace-claims td{white-space:normal;min-width:7.5rem}
 table.ablation .badge.na{white-space:normal}
