@@ -171,6 +171,24 @@ describe('the slack histogram of a claim', () => {
   });
 });
 
+describe('the proof block of a claim', () => {
+  it('says that sat on the scalar relaxation is no counterexample when the claim is not refuted', () => {
+    const d = tmp();
+    writeFixtures(d, ['check-exact.json', 'prove.json']);
+    const f = JSON.parse(readFileSync(join(d, 'prove.json'), 'utf8')) as { claims: { id: string; verdict: string; text: string; witness?: unknown; attempts: { result: string; encoding: string }[] }[] };
+    f.claims = f.claims.map((c) =>
+      c.id === 'L34.s22.amgm1' && c.verdict === 'refuted'
+        ? { ...c, verdict: 'unknown', text: 'unknown (0.5 s)', witness: undefined, attempts: [{ ...c.attempts[0]!, result: 'sat' }, { ...c.attempts[0]!, encoding: 'class', class: 'm = n = r = 1 quadratics', result: 'unknown', reason: 'timeout after 0.4 s' }] }
+        : c,
+    );
+    writeFileSync(join(d, 'prove.json'), JSON.stringify(f));
+    const h = buildReport(d, { now: NOW }).html;
+    const a = h.slice(h.indexOf('<article class="claim" id="claim--L34.s22.amgm1"'));
+    const block = a.slice(a.indexOf('<div class="proof">'), a.indexOf('</ul>', a.indexOf('<div class="proof">')));
+    expect(block).toContain('<b>sat</b> <span class="dim">(a model of the scalar relaxation, which need not come from any V: not a counterexample; the classes decide)</span>');
+  });
+});
+
 describe('the seed of a trace', () => {
   it('is shown whole, as the replay needs it, never rounded to 4 digits', () => {
     const d = tmp();

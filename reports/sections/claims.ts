@@ -64,7 +64,7 @@ function proofBlock(c: ClaimView): Html {
   if (!p) return html``;
   const rows = p.attempts.map(
     (a) =>
-      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b> · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
+      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b>${a.encoding === 'scalar' && a.result === 'sat' && p.verdict !== 'refuted' ? html` <span class="dim">(a model of the scalar relaxation, which need not come from any V: not a counterexample; the classes decide)</span>` : ''} · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
   );
   return html`<div class="proof"><h4>${badge(p.verdict)} Proof (SMT): ${p.text}</h4><ul class="small">${rows}</ul></div>`;
 }
