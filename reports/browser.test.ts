@@ -6,18 +6,19 @@
  *    script, no handler attribute, no request; the payloads are visible as text. This holds
  *    with the page's CSP and also with the CSP removed (escaping alone must be enough).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResultFile, SearchResultFile } from '../theory/results.ts';
-import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile } from './fixtures/make.ts';
+import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile, writeFixtures } from './fixtures/make.ts';
 import { buildReport } from './render.ts';
 
 // Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
 declare const document: any;
+declare const getComputedStyle: (e: unknown) => { overflowX: string };
 
 const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -112,6 +113,100 @@ describe('the report in Chromium', () => {
     expect(png.readUInt32BE(20)).toBeGreaterThan(4000); // the whole page, not a blank viewport
     expect(statSync(SHOT).size).toBeGreaterThan(200_000);
     await page.close();
+  });
+});
+
+/** Elements wider than the page that no scrolling box holds (what makes the whole page scroll sideways). */
+async function sideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.right <= W + 0.5) continue;
+      let a = e.parentElement;
+      while (a && !/(auto|scroll|hidden)/.test(getComputedStyle(a).overflowX)) a = a.parentElement;
+      if (!a) out.push(`${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''} (${Math.round(r.right)} px)`);
+    }
+    return out;
+  });
+}
+
+describe('the report at a desktop and a phone width', () => {
+  // The fixture set, every witness with a fast-check replay path as long as real searches print (thousands of
+  // characters) and a 2 x 12 matrix of 20-digit entries in its input, every certified constant a 60-digit enclosure.
+  const res = join(tmp, 'widths');
+  mkdirSync(res, { recursive: true });
+  writeFixtures(res);
+  const path = Array.from({ length: 1500 }, (_, i) => i % 7).join(':');
+  const lengthen = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(lengthen);
+    if (!v || typeof v !== 'object') return v;
+    const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lengthen(x)]));
+    if (typeof o.certified === 'string') o.certified = `[0.${'3'.repeat(60)}14, 0.${'3'.repeat(60)}41]`;
+    if (!('comparisons' in o) || typeof o.replay !== 'string') return o;
+    const wide = { rows: 2, cols: 12, data: Array.from({ length: 24 }, (_, i) => `-0.0893051058115997${i}`) };
+    return { ...o, path, replay: `${o.replay} --path ${path}`, input: { ...(o.input as object), X: wide } };
+  };
+  for (const name of readdirSync(res)) writeFileSync(join(res, name), JSON.stringify(lengthen(JSON.parse(readFileSync(join(res, name), 'utf8')))));
+  const file = join(tmp, 'widths.html');
+  writeFileSync(file, buildReport(res).html);
+  // One page, resized and switched to print media in turn (each load of the report costs about a second).
+  let page: Page;
+  beforeAll(async () => {
+    page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  });
+  afterAll(() => page.close());
+
+  const noSideways = async (width: number) => {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await sideways(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    // a long exact value wraps in its cell rather than widening its table by a page
+    const certified = await page.evaluate(() => [...document.querySelectorAll('table.tightness td.cert')].map((e) => e.getBoundingClientRect().width));
+    expect(certified.length).toBeGreaterThan(3);
+    for (const w of certified) expect(w).toBeLessThanOrEqual(360);
+    // ... at a readable width (not squeezed to a column of 8 digits where the window allows more)
+    if (width >= 1280) for (const w of certified) expect(w).toBeGreaterThan(250);
+  };
+
+  it('at 1280 px: never scrolls sideways (wide tables scroll in their box, long tokens wrap), and the claims table fits the window', async () => {
+    await noSideways(1280);
+    const wrap = await page.evaluate(() => {
+      const w = document.querySelector('#summary .table-wrap');
+      return { scroll: w.scrollWidth, client: w.clientWidth };
+    });
+    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+  });
+
+  it('at 420 px: never scrolls sideways, charts shrink, and the claim column of the ablation grid stays in view when the grid scrolls', async () => {
+    await noSideways(420);
+    const seen = await page.evaluate(() => {
+      const wrap = document.querySelector('table.ablation').closest('.table-wrap');
+      wrap.scrollLeft = wrap.scrollWidth;
+      const box = wrap.getBoundingClientRect();
+      const th = wrap.querySelector('tbody th').getBoundingClientRect();
+      return { scrolled: wrap.scrollLeft > 0, left: th.left - box.left };
+    });
+    expect(seen.scrolled).toBe(true);
+    expect(Math.abs(seen.left)).toBeLessThan(1);
+  });
+
+  it('in print: what is folded on screen is on paper (every replay command and witness in a closed <details>), and they and the claims table fit A4', async () => {
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.emulateMedia({ media: 'print' });
+    const seen = await page.evaluate(() => {
+      const shown = (sel: string) => [...document.querySelectorAll(sel)].map((e) => e.checkVisibility({ contentVisibilityAuto: true }));
+      const right = (sel: string) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
+      return { replays: shown('.replay'), witnesses: shown('details .witness'), width: right('.witness, .replay, table.summary') };
+    });
+    await page.emulateMedia({ media: 'screen' });
+    expect(seen.replays.length).toBeGreaterThan(10);
+    expect(seen.witnesses.length).toBeGreaterThan(5);
+    expect(seen.replays.every(Boolean)).toBe(true);
+    expect(seen.witnesses.every(Boolean)).toBe(true);
+    expect(seen.width).toBeLessThanOrEqual(794);
   });
 });
 

@@ -86,12 +86,38 @@ describe('lineChart', () => {
 });
 
 describe('histogram', () => {
-  it('draws one bar per bin, the bins at or below 0 as violations, and the 0 marker', () => {
-    const svg = histogram({ title: 'slack', xLabel: 'log10(rhs / lhs)', edges: [-1, -0.5, 0, 0.5, 1], counts: [2, 3, 10, 4], badAtOrBelow: 0 }).value;
+  const widths = (svg: string) => [...svg.matchAll(/<rect class="bar[^"]*" x="[^"]*" y="[^"]*" width="([^"]*)"/g)].map((m) => Number(m[1]));
+
+  it('draws one bar per bin, the non-empty bins wholly below 0 as violations (slack), and the 0 marker', () => {
+    const svg = histogram({ title: 'slack', xLabel: 'slack', edges: [-1, -0.5, 0, 0.5, 1], counts: [2, 3, 10, 4], violated: 'below' }).value;
     expect(svg.match(/<rect class="bar/g)).toHaveLength(4);
-    expect(svg.match(/<rect class="bar bad"/g)).toHaveLength(2);
+    // (-0.5, 0] holds a slack of 0, which holds: only (-1, -0.5] is wholly violated
+    expect(svg.match(/<rect class="bar bad"/g)).toHaveLength(1);
     expect(svg).toContain('class="marker"');
-    expect(svg).toContain('<title>[-0.5, 0): 3</title>');
+    // bins are right-closed, as properties/_internals/stats.ts counts them
+    expect(svg).toContain('<title>(-0.5, 0]: 3</title>');
+  });
+
+  it('marks the bins above 0 when a ratio above 1 is the violation (log10 of lhs / rhs), and the bin ending at 0 holds', () => {
+    const svg = histogram({ title: 'r', xLabel: 'log10(ratio)', edges: [-12, -1, -0.001, 0, 0.001, 12], counts: [5, 6, 7, 1, 1], violated: 'above' }).value;
+    const bars = [...svg.matchAll(/<rect class="(bar[^"]*)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(bars).toEqual(['bar (-12, -1]: 5', 'bar (-1, -0.001]: 6', 'bar (-0.001, 0]: 7', 'bar bad (0, 0.001]: 1', 'bar bad (0.001, 12]: 1']);
+    expect(svg).toContain('violated →');
+  });
+
+  it('draws bins of unequal width as equal columns, so the narrow bins next to 0 stay visible, and says so', () => {
+    const svg = histogram({ title: 'r', xLabel: 'log10(ratio)', edges: [-12, -6, -0.01, -0.001, 0, 12], counts: [1, 2, 3, 4, 0], violated: 'above' }).value;
+    const w = widths(svg);
+    expect(w).toHaveLength(5);
+    expect(Math.max(...w) - Math.min(...w)).toBeLessThan(0.2);
+    expect(svg).toContain('bins of unequal width');
+    expect(svg).toContain('>-0.001<');
+  });
+
+  it('marks nothing where the file does not say which side violates', () => {
+    const svg = histogram({ title: 'h', xLabel: 'x', edges: [-1, 0, 1], counts: [1, 2] }).value;
+    expect(svg).not.toContain('bar bad');
+    expect(svg).not.toContain('class="marker"');
   });
 
   it('refuses edges that do not match the counts instead of drawing nonsense', () => {

@@ -38,10 +38,14 @@ interface LineChartOptions {
 interface HistogramOptions {
   title: string;
   xLabel: string;
+  /** Bin edges; bins are right-closed, (edges[i], edges[i+1]] (properties/_internals/stats.ts). */
   edges: readonly number[];
   counts: readonly number[];
-  /** Bins entirely at or below this value are drawn as violations, with a marker line there. */
-  badAtOrBelow?: number;
+  /**
+   * Which side of 0 violates the claim: 'above' for log10(lhs / rhs), 'below' for a slack. Bins
+   * wholly on that side are drawn as violations, with a marker at 0; unset, nothing is marked.
+   */
+  violated?: 'above' | 'below';
   width?: number;
   height?: number;
 }
@@ -330,41 +334,69 @@ export function lineChart(o: LineChartOptions): Html {
 
 // ---------------------------------------------------------------- histogram
 
-/** Infinite outer edges (overflow bins) are drawn one neighbouring bin-width wide. */
-function finiteEdges(edges: readonly number[]): number[] {
-  const e = edges.slice();
-  const n = e.length;
-  if (n >= 3 && !Number.isFinite(e[0]!)) e[0] = e[1]! - (e[2]! - e[1]!);
-  if (n >= 3 && !Number.isFinite(e[n - 1]!)) e[n - 1] = e[n - 2]! + (e[n - 2]! - e[n - 3]!);
-  return e;
+/** Text of a bin edge: plain decimals in a readable range, else ±m×10ⁿ; infinite ends as ∞. */
+function edgeText(v: number): string {
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) {
+    const exp = Math.floor(Math.log10(a) + 1e-9);
+    return `${v < 0 ? '-' : ''}${powerText(Number((a / 10 ** exp).toPrecision(2)), exp)}`;
+  }
+  return String(Number(v.toPrecision(3)));
 }
 
+/** Whether the finite bins have one width (then the axis is an ordinary linear one). */
+function equalBins(edges: readonly number[]): boolean {
+  const w = edges.slice(1).map((e, i) => e - edges[i]!);
+  return w.every((x) => Number.isFinite(x) && Math.abs(x - w[0]!) <= 1e-9 * Math.abs(w[0]!));
+}
+
+/**
+ * One column per bin, all of one width: the bins a check writes are fine near 0 and coarse far
+ * from it (log10 ratios from -12 to 12, slacks from -10⁶ to 10⁶), and on a linear axis the bins
+ * that matter most, next to 0, would be slivers. The edges are the tick labels (thinned so they
+ * do not overlap, 0 always kept); unequal bins are said so in the axis label.
+ */
 export function histogram(o: HistogramOptions): Html {
   const width = o.width ?? 560;
   const height = o.height ?? 240;
-  const edges = finiteEdges(o.edges);
+  const edges = o.edges;
+  const n = o.counts.length;
   const box: Box = { left: 62, right: width - 24, top: 14, bottom: height - 44 };
-  if (!(edges.length === o.counts.length + 1) || !edges.every(Number.isFinite) || edges[0]! >= edges[edges.length - 1]!) {
+  if (!(edges.length === n + 1) || n === 0 || edges.some((e) => Number.isNaN(e)) || !(edges[0]! < edges[n]!)) {
     return svg(width, height, o.title, html`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">histogram edges are not usable</text>`);
   }
-  const xs = linearScale(edges[0]!, edges[edges.length - 1]!, box.left, box.right, true);
+  const bw = (box.right - box.left) / n;
+  const xAt = (i: number) => box.left + i * bw;
   const ys = linearScale(0, Math.max(1, ...o.counts), box.bottom, box.top);
+  const zero = edges.indexOf(0);
   const bars: Html[] = [];
   o.counts.forEach((c, i) => {
-    const x0 = xs.map(edges[i]!);
-    const x1 = xs.map(edges[i + 1]!);
     const y = ys.map(c);
-    const bad = o.badAtOrBelow !== undefined && edges[i + 1]! <= o.badAtOrBelow;
-    const label = `[${o.edges[i]}, ${o.edges[i + 1]}): ${c}`;
+    const bad = c > 0 && (o.violated === 'above' ? edges[i]! >= 0 : o.violated === 'below' ? edges[i + 1]! < 0 : false);
     bars.push(
-      html`<rect class="${bad ? 'bar bad' : 'bar'}" x="${px(x0 + 0.5)}" y="${px(y)}" width="${px(Math.max(0.5, x1 - x0 - 1))}" height="${px(box.bottom - y)}"><title>${label}</title></rect>`,
+      html`<rect class="${bad ? 'bar bad' : 'bar'}" x="${px(xAt(i) + 0.5)}" y="${px(y)}" width="${px(Math.max(0.5, bw - 1))}" height="${px(box.bottom - y)}"><title>${`(${edges[i]}, ${edges[i + 1]}]: ${c}`}</title></rect>`,
     );
   });
-  let marker: Html | string = '';
-  const m = o.badAtOrBelow;
-  if (m !== undefined && m > xs.lo && m < xs.hi) {
-    const x = px(xs.map(m));
-    marker = html`<line class="marker" x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}"/><text class="marker-label" x="${x - 4}" y="${box.top + 10}" text-anchor="end">violated ←</text><text class="marker-label" x="${x + 4}" y="${box.top + 10}">→ holds</text>`;
+  const texts = edges.map(edgeText);
+  const widest = Math.max(...texts.map((t) => t.length)) * CHAR_W + 6;
+  const stride = Math.max(1, Math.ceil(widest / bw));
+  const from = zero >= 0 ? zero % stride : 0;
+  const grid: Html[] = [];
+  for (const t of ys.ticks) {
+    const y = px(ys.map(t));
+    grid.push(html`<line class="grid" x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}"/><text x="${box.left - 6}" y="${y + 3.5}" text-anchor="end">${ys.label(t)}</text>`);
   }
-  return svg(width, height, o.title, html`${axes(box, xs, ys, o.xLabel, 'count')}${join(bars)}${marker}`);
+  for (let i = from; i <= n; i += stride) grid.push(html`<line class="axis" x1="${px(xAt(i))}" x2="${px(xAt(i))}" y1="${box.bottom}" y2="${box.bottom + 4}"/><text x="${px(xAt(i))}" y="${box.bottom + 15}" text-anchor="middle">${texts[i]}</text>`);
+  let marker: Html | string = '';
+  if (o.violated && zero > 0 && zero < n) {
+    const x = px(xAt(zero));
+    const [l, r] = o.violated === 'above' ? ['← holds', 'violated →'] : ['← violated', 'holds →'];
+    marker = html`<line class="marker" x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}"/><text class="marker-label" x="${x - 4}" y="${box.top + 10}" text-anchor="end">${l}</text><text class="marker-label" x="${x + 4}" y="${box.top + 10}">${r}</text>`;
+  }
+  const xLabel = equalBins(edges) ? o.xLabel : `${o.xLabel} (bins of unequal width, drawn equal)`;
+  const midY = px((box.top + box.bottom) / 2);
+  const axesSvg = html`<g class="axes">${grid}<line class="axis" x1="${box.left}" x2="${box.right}" y1="${box.bottom}" y2="${box.bottom}"/><line class="axis" x1="${box.left}" x2="${box.left}" y1="${box.top}" y2="${box.bottom}"/><text class="label" x="${px((box.left + box.right) / 2)}" y="${box.bottom + 33}" text-anchor="middle">${xLabel}</text><text class="label" transform="translate(13 ${midY}) rotate(-90)" text-anchor="middle">count</text></g>`;
+  return svg(width, height, o.title, html`${axesSvg}${join(bars)}${marker}`);
 }

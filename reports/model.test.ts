@@ -12,6 +12,8 @@ import { validate, type Loaded, type Warning } from './load.ts';
 import { buildModel, type Model } from './model.ts';
 import { renderReport } from './render.ts';
 import { glanceSection, summarySection } from './sections/summary.ts';
+import { tightnessSection } from './sections/tightness.ts';
+import { ablationSection } from './sections/ablation.ts';
 
 /** Reads hand-written documents through the schema; none of them may draw a warning. */
 function load(files: Record<string, object>): Loaded {
@@ -39,6 +41,7 @@ const witness = (claim: string, input: unknown, extra: object = {}) => ({
 });
 const result = (id: string, mode: string, verdict: string, extra: object = {}) => ({ id, mode, verdict, cases: 10, nonTrivial: 9, undecided: 0, ...extra });
 const checkFile = (date: string | undefined, ids: string[], results: object[]) => ({ kind: 'check', schema: 1, env: env(date), claims: ids.map((id) => ({ id })), results });
+const tightenFile = (rows: object[]) => ({ kind: 'tighten', schema: 1, env: env('2026-01-01'), rows });
 const searchFile = (claim: string, dropped: string[], cx?: object) => ({ kind: 'search', schema: 1, env: env('2026-01-01'), claim, dropped, cases: 100, ...(cx ? { counterexample: cx } : {}) });
 const proof = (id: string, verdict: string, extra: object = {}) => ({ id, dropped: [], verdict, text: verdict, attempts: [], ...extra });
 const proveFile = (date: string, claims: object[]) => ({ kind: 'prove', schema: 1, env: env(date), claims });
@@ -367,13 +370,15 @@ describe('a certified ratio moves the shown ratio to its side of the constant, n
     const g = glance(build());
     const li = (start: string) => {
       const i = g.indexOf(start);
-      return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id">([^<]*)<\/code>/g)].map((x) => x[1]!);
+      return i < 0 ? [] : [...g.slice(i, g.indexOf('</li>', i)).matchAll(/<code class="id"(?: title="[^"]*")?>([^<]*)<\/code>/g)].map((x) => x[1]!);
     };
     expect(li("ratio above the paper's constant")).toEqual(['C7', 'C29', 'C19', 'C28', 'C13', 'C3', 'C5', 'C10']); // largest first
     expect(li('at the constant or within 1 %').sort()).toEqual(['C1', 'C12', 'C15', 'C2', 'C24', 'C26', 'C4', 'C9']);
     expect(li('not approached (below half)')).toEqual(['C18', 'C23', 'C25', 'C8']); // largest first; C18: 2 against an infinite constant
     expect(li('within a factor 2').sort()).toEqual(['C11', 'C16', 'C17', 'C20', 'C21', 'C22', 'C27', 'C6']);
-    expect(g).toContain('<code class="id">C22</code> <span class="dim">(second side)</span> <span class="num">1.5</span>, ');
+    // the relation's label (often a whole printed line) is a tooltip, so the list stays a list of ids and numbers
+    expect(g).toContain('<code class="id" title="second side">C22</code> <span class="num">1.5</span>, ');
+    expect(g).not.toContain('(second side)');
   });
 });
 
@@ -382,7 +387,7 @@ describe('one malformed certified value', () => {
     const r = renderReport(
       load({
         'c.json': checkFile('2026-01-01', ['A'], [result('A', 'exact', 'counterexample', { counterexample: witness('A', 1) })]),
-        't.json': { kind: 'tighten', schema: 1, env: env('2026-01-01'), rows: [{ claim: 'A', worstRatio: 1.1, worstRatioCertified: '[1.2.3, 2]', paperRatio: 1 }] },
+        't.json': tightenFile([{ claim: 'A', worstRatio: 1.1, worstRatioCertified: '[1.2.3, 2]', paperRatio: 1 }]),
       }),
     );
     expect(r.warnings).toEqual([]);
@@ -394,16 +399,11 @@ describe('a printed constant that was passed is a counterexample at a glance', (
   it('a declared constant with gap below 1 carries the counterexample badge; one with gap 1 or more does not', () => {
     const constant = (found: number, gap: number) => ({ printed: '2', printedValue: 2, direction: 'sup', quantity: 'q', declared: true, found, gap });
     const m = model({
-      't.json': {
-        kind: 'tighten',
-        schema: 1,
-        env: env('2026-01-01'),
-        rows: [
-          { claim: 'BROKEN', worstRatio: 1.25, paperRatio: 1, constant: constant(2.5, 0.8) },
-          { claim: 'SHARP', worstRatio: 1, paperRatio: 1, constant: constant(2, 1) },
-          { claim: 'LOOSE', worstRatio: 0.5, paperRatio: 1, constant: constant(1, 2) },
-        ],
-      },
+      't.json': tightenFile([
+        { claim: 'BROKEN', worstRatio: 1.25, paperRatio: 1, constant: constant(2.5, 0.8) },
+        { claim: 'SHARP', worstRatio: 1, paperRatio: 1, constant: constant(2, 1) },
+        { claim: 'LOOSE', worstRatio: 0.5, paperRatio: 1, constant: constant(1, 2) },
+      ]),
     });
     const g = glance(m);
     const i = g.indexOf('constants printed vs found');
@@ -418,6 +418,39 @@ describe('a printed constant that was passed is a counterexample at a glance', (
     // a declared constant is judged by its gap, not listed again by its side ratio
     expect(g).not.toContain("ratio above the paper's constant");
     expect(g).not.toContain('at the constant or within 1 %');
+  });
+});
+
+describe('a sup constant whose worst value found is not positive', () => {
+  // RAC.T53 / RAC.T55 in a quick run: the quantity is a lower confidence bound, -0.5 against the
+  // printed 1; tighten writes gap = printed / found = -2, which is below 1 but no counterexample.
+  const constant = (declared: boolean) => ({ printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared, found: -0.5, gap: -2 });
+  const m = model({
+    't.json': tightenFile([
+      { claim: 'NEG', worstRatio: -0.5, paperRatio: 1, constant: constant(true) },
+      { claim: 'NEGP', worstRatio: -0.5, paperRatio: 1, constant: constant(false) },
+    ]),
+  });
+
+  it('is not a counterexample at a glance', () => {
+    const g = glance(m);
+    const i = g.indexOf('constants printed vs found');
+    const line = g.slice(i, g.indexOf('</li>', i));
+    expect(line).toContain('NEG');
+    expect(line).not.toContain('counterexample');
+    expect(g).not.toContain("ratio above the paper's constant");
+  });
+
+  it('is not a broken row in the tightness table, shows no gap, and reads as not approached', () => {
+    const t = tightnessSection(m)!.body.value;
+    const rows = t.slice(0, t.indexOf('</tbody>')).split('<tr').slice(2);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r).not.toContain('row-bad');
+      expect(r).not.toContain('counterexample');
+      expect(r).not.toContain('>-2<');
+      expect(r).toContain('never above 0');
+    }
   });
 });
 
@@ -539,6 +572,126 @@ describe('traces: grouped by what they share, labelled by step rule, listed at a
   });
 });
 
+describe('the tightness column of the summary', () => {
+  it('shows a declared constant as found against printed, not the side ratio that tends to 1 by construction', () => {
+    const k = { printed: '1/4', printedValue: 0.25, direction: 'inf', quantity: 'q', declared: true, found: 0.9124, gap: 3.6496 };
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['L34', 'A2.sym'], [
+        result('L34', 'exact', 'verified', { worstSlack: { slack: 1e-9, ratio: 0.999999995 } }),
+        result('A2.sym', 'exact', 'verified', { worstSlack: { slack: 0.1, ratio: 0.9 } }),
+      ]),
+      't.json': tightenFile([{ claim: 'L34', worstRatio: 0.9999999957, paperRatio: 1, constant: k }]),
+    });
+    const body = summarySection(m)!.body.value;
+    const cell = (id: string) => {
+      const i = body.indexOf(`data-claim="${id}"`);
+      return [...body.slice(i, body.indexOf('</tr>', i)).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]*>/g, ''))[9];
+    };
+    expect(cell('L34')).toBe('0.9124vs ≥ 1/4');
+    expect(cell('A2.sym')).toBe('0.9');
+  });
+});
+
+describe('proofs and failures read at a glance', () => {
+  it('a proof over several fixed-size classes says how many in the table (the classes in its tooltip); an unknown with no time recorded says no time', () => {
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['S1', 'G7'], [result('S1', 'exact', 'verified'), result('G7', 'exact', 'verified')]),
+      'p.json': proveFile('2026-01-01', [
+        proof('S1', 'proved', { class: 'm = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics with H diagonal; m = 2, n = 1, r = 1 quadratics with H diagonal', text: 'proved for 3 classes' }),
+        proof('G7', 'unknown', { text: 'unknown' }),
+      ]),
+    });
+    const body = summarySection(m)!.body.value;
+    const row = (id: string) => {
+      const i = body.indexOf(`data-claim="${id}"`);
+      return body.slice(i, body.indexOf('</tr>', i));
+    };
+    expect(row('S1')).toContain('<div class="small" title="m = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics with H diagonal; m = 2, n = 1, r = 1 quadratics with H diagonal">for 3 fixed-size classes</div>');
+    expect(row('G7')).not.toContain('— of solver time');
+    expect(row('G7')).toContain('unknown</span></td>');
+  });
+
+  it('a printed line of the proof of Lemma 3.4 that the solver left unknown but sampling refuted says so in the line-by-line list', () => {
+    const cx = witness('L34.s22.amgm1', { x: 1 }, { comparisons: [{ lhs: '2', rel: '>=', rhs: '3', holds: false }] });
+    const m = model({
+      'c.json': checkFile('2026-01-01', ['L34.s22.amgm1'], [result('L34.s22.amgm1', 'exact', 'counterexample', { counterexample: cx })]),
+      'p.json': proveFile('2026-01-01', [proof('L34.s22.amgm1', 'unknown', { text: 'unknown (0.5 s)', timeMs: 500 })]),
+    });
+    const g = glance(m);
+    const i = g.indexOf('<ul class="proof-lines">');
+    const line = g.slice(i, g.indexOf('</ul>', i));
+    expect(line).toContain('<b>unknown (0.5 s)</b>; sampling: <span class="badge bad"><span aria-hidden="true">✗</span> counterexample</span>');
+  });
+
+  it('shows a failing side that is a 17-digit enclosure rounded, the enclosure in its tooltip, and an exact side verbatim', () => {
+    const cx = witness('F', { x: 1 }, { comparisons: [{ lhs: '[16.384898184423474, 16.384898184453366]', rel: '>=', rhs: '4*sqrt(2)/8 + 1/8', holds: false }] });
+    const g = glance(model({ 'c.json': checkFile('2026-01-01', ['F'], [result('F', 'exact', 'counterexample', { counterexample: cx })]) }));
+    expect(g).toContain('<code class="exact" title="[16.384898184423474, 16.384898184453366]">≈ 16.3849</code>');
+    expect(g).toContain('<code class="exact">4*sqrt(2)/8 + 1/8</code>');
+  });
+});
+
+describe('tightness witnesses', () => {
+  it('name the relation after a dash, so a label that is an equation number is not wrapped in a second pair of parentheses', () => {
+    const w = { ...witness('E19', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
+    const k = { printed: '2', printedValue: 2, direction: 'sup', quantity: 'q', declared: true, found: 1, gap: 2, label: '(19)' };
+    const m = model({ 't.json': tightenFile([{ claim: 'E19', worstRatio: 0.5, paperRatio: 1, constant: k, witness: w }]) });
+    const t = tightnessSection(m)!.body.value;
+    expect(t).toContain('<code class="id">E19</code> — (19): quantity');
+    expect(t).not.toContain('((19))');
+  });
+
+  it('give the bar beside a witness a spoken name with rounded numbers, not 17-digit doubles', () => {
+    const w = { ...witness('L33', { x: 1 }), comparisons: [{ lhs: '1', rel: '<=', rhs: '2', holds: true }] };
+    const k = { printed: '1', printedValue: 1, direction: 'sup', quantity: 'q', declared: true, found: 0.2613565816003046, gap: 3.826190233576404 };
+    const m = model({ 't.json': tightenFile([{ claim: 'L33', worstRatio: 0.26, paperRatio: 1, constant: k, witness: w }]) });
+    const t = tightnessSection(m)!.body.value;
+    expect(t).toContain('aria-label="found 0.2614, printed constant 1"');
+    expect(t).not.toContain('0.2613565816003046 of');
+  });
+});
+
+describe('the papers\' experiments at a glance', () => {
+  const statement = (id: string, outcome: string, figure?: string) => ({ id, ...(figure ? { figure } : {}), source: `source ${id}`, provenance: id === 'b' ? 'reported' : 'printed', claim: `claim ${id}`, finding: `finding ${id}`, outcome, criterion: 'c' });
+  const file = (preset: string) => ({
+    kind: 'experiments',
+    schema: 1,
+    env: env('2026-01-01'),
+    preset,
+    seed: 7,
+    backend: 'wasm',
+    data: [],
+    timeMs: 1000,
+    runs: [],
+    figures: [{ id: 'demo', title: 'the failure demonstration', paper: 'p', setting: 's', panels: [] }],
+    tables: [],
+    statements: [statement('a', 'reproduced', 'demo'), statement('b', 'not reproduced')],
+  });
+
+  it('lists each statement with its outcome, linked to its figure, and says when the runs were short', () => {
+    const g = glance(model({ 'e.json': file('tiny') }));
+    const i = g.indexOf("The papers' experiments");
+    expect(i).toBeGreaterThan(0);
+    const block = g.slice(i, g.indexOf('</div>', i));
+    expect(block).toContain('<span class="badge ok"><span aria-hidden="true">✓</span> reproduced</span> <b>source a</b>: <a href="#experiment-demo">the failure demonstration</a>');
+    expect(block).toContain('<span class="badge bad"><span aria-hidden="true">✗</span> not reproduced</span> <b>source b</b> <span class="small dim">(reported)</span>: claim b');
+    expect(block).toContain('preset <b>tiny</b>');
+    expect(block).toContain('short runs');
+    const full = glance(model({ 'e.json': file('full') }));
+    expect(full).not.toContain('short runs');
+  });
+});
+
+describe('the ablation grid', () => {
+  it('says "1 case" and "1 ascent", not "1 cases"', () => {
+    const m = model({ 'a.json': { kind: 'ablate', schema: 1, env: env(), rows: [{ claim: 'A', hypothesis: 'smooth', status: 'load-bearing', cases: 1, ascents: 1, seconds: 1 }, { claim: 'B', hypothesis: 'smooth', status: 'not-shown', cases: 2, ascents: 6, seconds: 1 }] } });
+    const t = ablationSection(m)!.body.value;
+    expect(t).toContain('<span class="num">1</span> case · <span class="num">1</span> ascent · ');
+    expect(t).toContain('<span class="num">2</span> cases · <span class="num">6</span> ascents · ');
+    expect(t).not.toContain('1</span> cases');
+  });
+});
+
 describe('the summary table and the SMT column', () => {
   it('sums cases and times over modes and searches, takes the smallest slack, and says what each proof covers', () => {
     const m = model({
@@ -584,7 +737,7 @@ describe('the summary table and the SMT column', () => {
     expect(row('L34')[3]).toBe('· no encoding');
     expect(row('S9')).toEqual(['S9', '', '· not run', '—', 'search', '77', '—', '—', '—', '—', '—']);
     // a claim with checks or searches links to its article; one with neither does not
-    expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.s18.a</code></a>');
+    expect(body).toContain('<a href="#claim--L34.s18.a"><code class="id">L34.<wbr>s18.<wbr>a</code></a>');
     expect(body).not.toContain('<a href="#claim--L34"><code');
     // at a glance: each printed line of the proof of Lemma 3.4 with a proof, and its corrected form
     const g = glance(m);

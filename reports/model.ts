@@ -7,6 +7,7 @@ import type {
   AblationRow,
   ClaimCheckResult,
   ClaimProofResult,
+  ConstantResult,
   Environment,
   ResultFile,
   SearchResultFile,
@@ -156,6 +157,20 @@ function buildClaim(id: string, info: ClaimInfo | undefined, parts: Omit<ClaimVi
     worstRatio: ratios.length ? Math.max(...ratios) : undefined,
     correctedBy: [],
   };
+}
+
+/**
+ * Whether a sup constant's worst value found is at or below 0 while the printed constant is
+ * positive (a lower confidence bound of a statistical claim that the noise swamps): the
+ * constant is not approached, and tighten's gap, printed / found, is negative and means nothing.
+ */
+export function belowZero(k: ConstantResult): boolean {
+  return k.direction === 'sup' && k.found <= 0 && k.printedValue > 0;
+}
+
+/** printed / found (sup) or found / printed (inf) where it measures something: below 1 the constant was passed. */
+export function constantGap(k: ConstantResult): number | undefined {
+  return belowZero(k) || k.gap === undefined || !Number.isFinite(k.gap) ? undefined : k.gap;
 }
 
 const RULE_ORDER = ['theory', 'adapt', 'adapt2', 'norm'];

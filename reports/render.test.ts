@@ -43,6 +43,19 @@ describe('the full fixture set', () => {
     expect([...new Set(h.match(/https?:\/\/[^"'\s)]+/g))].sort()).toEqual(['http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/2000/svg']);
   });
 
+  it('says per what the check budgets are (each claim in each mode gets one), and counts claims, not results', () => {
+    const env = full.html.slice(full.html.indexOf('<section id="environment"'));
+    expect(env).toContain('check: 18 claims (exact, precise)</td><td class="wrap">1288004</td><td class="wrap">3 s per claim and mode');
+    expect(env).toContain('52,000 runs; 48,000 runs; 90,000 runs per claim and mode');
+  });
+
+  it('never skips a heading level (h2 section, h3 block, h4 part, h5 under it), so the outline a screen reader reads holds', () => {
+    const levels = [...full.html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+    expect(levels.length).toBeGreaterThan(40);
+    const skips = levels.flatMap((l, i) => (i && l > levels[i - 1]! + 1 ? [`h${l} after h${levels[i - 1]}`] : []));
+    expect(skips).toEqual([]);
+  });
+
   it('lists every claim of the check files once in the summary with its verdict', () => {
     const ids = fixtures()['check-exact.json'] as { claims: { id: string }[] };
     const rows = [...full.html.matchAll(/<tr(?: class="[^"]*")? data-claim="([^"]*)" data-verdict="([^"]*)"/g)].map((m) => m[1]);
@@ -114,6 +127,93 @@ describe('the full fixture set', () => {
     expect(glance).toMatch(/with undecided claims \(unresolved steps\)/);
     expect(glance).toMatch(/L34<\/code> in <b>theory<\/b> \(<span class="num">139<\/span> of <span class="num">200<\/span> steps unresolved\)/);
     expect(glance).toMatch(/truncated<\/span> <b>theory<\/b> \(no summary line: verdicts cover a prefix\)/);
+  });
+});
+
+describe('the slack histogram of a claim', () => {
+  // What properties/_internals/stats.ts writes: log10 of lhs / rhs (rhs / lhs for >=), right-closed bins, above 0 violated.
+  const EDGES = [-12, -6, -4, -3, -2, -1, -0.5, -0.2, -0.1, -0.05, -0.01, -0.001, 0, 0.001, 0.01, 0.1, 1, 12];
+  const OF = 'log10(ratio) of the tightest comparison per case (ratio = lhs/rhs for <=, rhs/lhs for >=; > 0 is violated)';
+  const SLACK = 'slack of the tightest comparison per case (rhs - lhs for <=, lhs - rhs for >=, -|lhs - rhs| for =)';
+  const article = (h: string, id: string) => {
+    const a = h.slice(h.indexOf(`<article class="claim" id="claim--${id}"`));
+    return a.slice(0, a.indexOf('</article>'));
+  };
+  const withHistogram = (hist: { of: string; edges: number[]; counts: number[] }) => {
+    const d = tmp();
+    writeFixtures(d, ['check-exact.json']);
+    const f = JSON.parse(readFileSync(join(d, 'check-exact.json'), 'utf8')) as { results: ClaimCheckResult[] };
+    f.results = f.results.map((r) => (r.id === 'A2.sub' ? { ...r, slackHistogram: hist } : r));
+    writeFileSync(join(d, 'check-exact.json'), JSON.stringify(f));
+    return article(buildReport(d, { now: NOW }).html, 'A2.sub');
+  };
+
+  it('draws a verified claim whose cases all hold with no bar as a violation, the 0 marker on the right side, and a short axis label', () => {
+    const counts = EDGES.slice(1).map((e) => (e <= 0 ? 20 : 0));
+    const art = withHistogram({ of: OF, edges: EDGES, counts });
+    expect(art).toContain('<rect class="bar"');
+    expect(art).not.toContain('bar bad');
+    expect(art).toContain('violated →');
+    expect(art).toMatch(/<text class="label"[^>]*>log10\(ratio\) \(bins of unequal width/);
+    expect(art).toContain(`<figcaption>${OF.replace(/</g, '&lt;').replace(/>/g, '&gt;')} over`);
+  });
+
+  it('draws the cases above 0 as violations when there are some', () => {
+    const counts = EDGES.slice(1).map((e) => (e === 0.01 ? 3 : 1));
+    expect(withHistogram({ of: OF, edges: EDGES, counts }).match(/<rect class="bar bad"/g)).toHaveLength(5);
+  });
+
+  it('reads a slack histogram the other way round: the bins below 0 violate', () => {
+    const edges = [-1e6, -1e3, -1, -1e-3, -1e-6, -1e-12, 0, 1e-12, 1e-6, 1e-3, 1, 1e3, 1e6];
+    const art = withHistogram({ of: SLACK, edges, counts: edges.slice(1).map(() => 1) });
+    expect(art.match(/<rect class="bar bad"/g)).toHaveLength(5);
+    expect(art).toContain('← violated');
+  });
+});
+
+describe('the proof block of a claim', () => {
+  it('says that sat on the scalar relaxation is no counterexample when the claim is not refuted', () => {
+    const d = tmp();
+    writeFixtures(d, ['check-exact.json', 'prove.json']);
+    const f = JSON.parse(readFileSync(join(d, 'prove.json'), 'utf8')) as { claims: { id: string; verdict: string; text: string; witness?: unknown; attempts: { result: string; encoding: string }[] }[] };
+    f.claims = f.claims.map((c) =>
+      c.id === 'L34.s22.amgm1' && c.verdict === 'refuted'
+        ? { ...c, verdict: 'unknown', text: 'unknown (0.5 s)', witness: undefined, attempts: [{ ...c.attempts[0]!, result: 'sat' }, { ...c.attempts[0]!, encoding: 'class', class: 'm = n = r = 1 quadratics', result: 'unknown', reason: 'timeout after 0.4 s' }] }
+        : c,
+    );
+    writeFileSync(join(d, 'prove.json'), JSON.stringify(f));
+    const h = buildReport(d, { now: NOW }).html;
+    const a = h.slice(h.indexOf('<article class="claim" id="claim--L34.s22.amgm1"'));
+    const block = a.slice(a.indexOf('<div class="proof">'), a.indexOf('</ul>', a.indexOf('<div class="proof">')));
+    expect(block).toContain('<b>sat</b> <span class="dim">(a model of the scalar relaxation, which need not come from any V: not a counterexample; the classes decide)</span>');
+  });
+});
+
+describe('the seed of a trace', () => {
+  it('is shown whole, as the replay needs it, never rounded to 4 digits', () => {
+    const d = tmp();
+    const doc = traceFile();
+    doc.traces = doc.traces.map((t) => ({ ...t, header: { ...t.header, seed: 757919126 } }));
+    writeFileSync(join(d, 'verify-trace.json'), JSON.stringify(doc));
+    const h = buildReport(d, { now: NOW }).html;
+    expect(h).toContain('<td class="num">757919126</td>');
+    expect(h).not.toContain('7.579e+8');
+    // no claim was checked in this folder: no "0 verified, 0 counterexample" cards that read as if they were
+    const glance = h.slice(h.indexOf('<section id="glance"'), h.indexOf('</section>', h.indexOf('<section id="glance"')));
+    expect(glance).toContain('training runs');
+    expect(glance).not.toContain('data-verdict="verified"');
+    expect(glance).not.toContain('data-verdict="counterexample"');
+  });
+
+  it('of an experiment run is shown whole too, without thousands separators that a shell would not take', () => {
+    const d = tmp();
+    const run = { id: 'r1', label: 'LoRA', method: 'lora', rule: 'theory', rank: 1, batch: 'full', steps: 3, stepsDone: 3, seed: 757919126 };
+    const exp = { kind: 'experiments', schema: 1, env: { date: '2026-01-01' }, preset: 'tiny', seed: 757919126, backend: 'wasm', data: [], timeMs: 1, runs: [run], figures: [], tables: [], statements: [] };
+    writeFileSync(join(d, 'experiments.json'), JSON.stringify(exp));
+    const r = buildReport(d, { now: NOW });
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('<td class="num">757919126</td>');
+    expect(r.html).not.toContain('757,919,126');
   });
 });
 

@@ -68,6 +68,13 @@ describe('statistical verdicts and provenance in the report', () => {
     expect(article('RAC.EH')).toContain('Provenance: reported');
     expect(article('RAC.step')).toContain('Provenance: verified');
     expect(r.html).toContain('reported form, not printed');
+    // in the summary table too, for both: a verified RAC-LoRA claim is not left to read as printed in the paper
+    const row = (id: string) => {
+      const i = r.html.indexOf(`<tr data-claim="${id}"`);
+      return r.html.slice(i, r.html.indexOf('</tr>', i));
+    };
+    expect(row('RAC.EH')).toContain('reported form, not printed');
+    expect(row('RAC.step')).toContain('verified from public code or algebra');
   });
 
   it('ranks statistical below a failure and above a plain pass', () => {

@@ -42,7 +42,7 @@ nav.toc{margin-top:.6rem;display:flex;flex-wrap:wrap;gap:.25rem 1.1rem;font-size
 .card-bad{border-color:#f5b5ae;background:#fffafa}
 .card-n{font-size:1.9rem;font-weight:650;line-height:1.1;font-variant-numeric:tabular-nums}
 .card-t{font-size:.82rem;color:var(--muted);margin-top:.2rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.5rem 2rem}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr));gap:.5rem 2rem}
 .glance-block h3{margin-top:.6rem}
 .glance-block.wide{grid-column:1/-1}
 .how{margin:.15rem 0 0;font-size:.92rem}
@@ -62,15 +62,19 @@ table.data.narrow{min-width:0}
 table.data th,table.data td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
 table.data thead th{font-weight:600;color:var(--muted);font-size:.8rem;border-bottom:2px solid var(--line);background:#fff;vertical-align:bottom;line-height:1.25}
 table.data tbody tr:nth-child(even){background:#fbfcfd}
-table.data td.num,table.data th.num{text-align:right;white-space:nowrap}
+table.data td.num,table.data th.num{text-align:right}table.data td.num{white-space:nowrap}
 table.data td{white-space:nowrap}table.data td.wrap{white-space:normal;min-width:8rem}
+table.data td.cert{white-space:normal}table.data td.cert>code.exact{display:inline-block;width:max-content;max-width:20rem;overflow-wrap:anywhere}
 table.data tr.row-bad{background:#fff7f6!important}
 table.ablation td,table.trace-claims td{white-space:normal;min-width:7.5rem}
 table.ablation .badge.na{white-space:normal}
 table.ablation .small{white-space:nowrap}table.ablation .error-text{white-space:normal;min-width:12rem}
 table.ablation td.empty{color:#c4cbd3;text-align:center}
 table.ablation tbody th,table.trace-claims tbody th{text-align:left;font-weight:500;white-space:nowrap}
-table.comparisons td.wrap{max-width:28rem;word-break:break-all}
+/* the row's claim (or run) stays in view while a wide grid scrolls sideways */
+table.ablation tbody th,table.trace-claims tbody th,table.ablation thead th:first-child,table.trace-claims thead th:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 var(--line)}
+table.ablation tbody tr:nth-child(even) th,table.trace-claims tbody tr:nth-child(even) th{background:#fbfcfd}
+table.comparisons td.wrap{max-width:28rem;overflow-wrap:anywhere}
 .rel{font-size:1.05rem;font-weight:600}
 article.claim{border:1px solid var(--line);border-radius:10px;padding:.4rem 1.2rem 1rem;margin:1.25rem 0}
 article.claim header{display:flex;align-items:baseline;gap:.8rem;flex-wrap:wrap}
@@ -86,7 +90,8 @@ article.claim .title{font-weight:500;color:var(--muted)}
 .note{font-size:.9rem;color:var(--muted);border-left:3px solid var(--line);padding-left:.7rem}
 .cx{border-left:3px solid var(--bad);padding-left:.9rem;margin:.8rem 0}
 .witness .facts{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.85rem;color:var(--fg)}
-.input-block{margin:.3rem 0}
+.witness .facts>span{min-width:0;overflow-wrap:anywhere}
+.input-block{margin:.3rem 0;overflow-x:auto}
 dl.input{margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.4rem 1.6rem;align-items:flex-start}
 dl.input>div{display:flex;gap:.5rem;align-items:flex-start}
 dl.input dt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;font-weight:600;padding-top:.15rem}
@@ -103,7 +108,7 @@ table.matrix td{padding:.05rem .5rem;text-align:right;white-space:nowrap}
 pre{margin:0;padding:.45rem .7rem;background:#f3f5f7;border:1px solid var(--line);border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 details{margin:.5rem 0}
 details>summary{cursor:pointer;color:var(--accent)}
-details>summary h4{display:inline;margin:0}
+details>summary h4{display:inline;margin:0}details.abl-witness>summary h4,details.tight-witness>summary h4{font-weight:inherit;font-size:inherit}
 details.abl-witness,details.tight-witness{border:1px solid var(--line);border-radius:8px;padding:.3rem .9rem}
 details[open].abl-witness,details[open].tight-witness{padding-bottom:.7rem}
 .error-text{color:var(--bad);font-size:.88rem}
@@ -118,10 +123,14 @@ svg.chart .note,svg.chart .empty{font-size:11px;fill:#59636e;font-style:italic}
 svg.chart .bar{fill:#6a9fd4}svg.chart .bar.bad{fill:#d9534f}
 svg.chart .marker{stroke:#b3261e;stroke-width:1.2;stroke-dasharray:4 3}
 svg.chart .marker-label{font-size:10px;fill:#b3261e}
-.chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:.5rem 1.5rem}
+.chart-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(30rem,100%),1fr));gap:.5rem 1.5rem}
 article.trace-group{margin:1.5rem 0 2.5rem}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.4em;vertical-align:-.05em}
 svg.bar .bar-bg{fill:#eef1f4}svg.bar .bar-fill{fill:#4a8bc9}svg.bar .bar-bad{fill:#d9534f}svg.bar .bar-mark{stroke:#1f2328;stroke-width:1.5}
 footer{color:var(--muted);font-size:.82rem;border-top:1px solid var(--line);margin-top:3rem;padding-top:.8rem;padding-bottom:2rem}
-@media print{.top{background:none}article.claim{break-inside:avoid}details{display:block}}
+/* on paper nothing can be unfolded: closed <details> print open (no script can open them; ::details-content does) */
+@media print{.top{background:none}main,.top .inner,footer{padding-left:0;padding-right:0}article.claim{break-inside:avoid}details{display:block}details::details-content{content-visibility:visible;display:block}.table-wrap,.input-block,pre{overflow:visible}
+/* a scroll box is cut at the page edge: on paper the tables reflow to the page width instead */
+table.data{font-size:.7rem;min-width:0}table.data th,table.data td{padding:.2rem .25rem}table.data .badge{font-size:.62rem;padding:0 .3em;white-space:normal}table.data code.id{font-size:.8em}table.ablation .small{white-space:normal}table.data td,table.data th,table.data td.num{white-space:normal;min-width:0!important}table.data code,table.matrix td,.witness code{overflow-wrap:anywhere;white-space:normal}table.ablation tbody th,table.trace-claims tbody th{position:static}
+svg.chart{max-width:100%}.hists svg.chart{width:100%}}
 `;

@@ -7,8 +7,8 @@ import { html, type Html, type Part } from './escape.ts';
 export interface Column<R> {
   head: Part;
   cell: (row: R, index: number) => Part;
-  /** 'num' right-aligns with tabular figures. */
-  cls?: 'num' | 'wrap';
+  /** 'num' right-aligns with tabular figures; 'cert' wraps a long exact value (an enclosure, a large rational) in a narrow column. */
+  cls?: 'num' | 'wrap' | 'cert';
   /** Tooltip on the header explaining the column. */
   title?: string;
 }

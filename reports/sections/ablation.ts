@@ -12,7 +12,7 @@ import { witnessBlock } from '../witness.ts';
 
 function cell(r: Sourced<AblationRow> | undefined): Html {
   if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
-  const cost = html`<div class="small dim">${countOf(r, 'cases')} cases${typeof r.ascents === 'number' ? html` · ${countOf(r, 'ascents')} ascents` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
+  const cost = html`<div class="small dim">${countOf(r, 'cases')} ${r.cases === 1 ? 'case' : 'cases'}${typeof r.ascents === 'number' ? html` · ${countOf(r, 'ascents')} ${r.ascents === 1 ? 'ascent' : 'ascents'}` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
   const smt = html`${r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : ''}${r.fromEarlierRun ? html`<div class="small dim">from an earlier run</div>` : ''}`;
   if (r.status === 'load-bearing')
     return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}</td>`;
@@ -45,7 +45,7 @@ export function ablationSection(m: Model): Section | undefined {
     .filter((r) => r.status === 'load-bearing' && r.witness)
     .map(
       (r) =>
-        html`<details class="abl-witness" id="${anchor('abl', r.claim, r.hypothesis)}"><summary><code class="id">${r.claim}</code> without <code class="hyp">${r.hypothesis}</code>: counterexample${r.witness!.sizes ? html` at ${r.witness!.sizes}` : ''}</summary>${witnessBlock(r.witness!, { from: r.file })}</details>`,
+        html`<details class="abl-witness" id="${anchor('abl', r.claim, r.hypothesis)}"><summary><h4><code class="id">${r.claim}</code> without <code class="hyp">${r.hypothesis}</code>: counterexample${r.witness!.sizes ? html` at ${r.witness!.sizes}` : ''}</h4></summary>${witnessBlock(r.witness!, { from: r.file })}</details>`,
     );
   return {
     id: 'ablation',

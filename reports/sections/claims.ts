@@ -64,9 +64,19 @@ function proofBlock(c: ClaimView): Html {
   if (!p) return html``;
   const rows = p.attempts.map(
     (a) =>
-      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b> · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
+      html`<li>${a.encoding === 'scalar' ? 'scalar form (every input)' : a.class}: <b>${a.result}</b>${a.encoding === 'scalar' && a.result === 'sat' && p.verdict !== 'refuted' ? html` <span class="dim">(a model of the scalar relaxation, which need not come from any V: not a counterexample; the classes decide)</span>` : ''} · ${count(a.paths)} branch path${a.paths === 1 ? '' : 's'} · ${duration(a.timeMs)}${a.assumes?.length ? html` · from ${a.assumes.join(', ')}` : ''}${a.reason ? html` <span class="dim">(${a.reason})</span>` : ''}</li>`,
   );
   return html`<div class="proof"><h4>${badge(p.verdict)} Proof (SMT): ${p.text}</h4><ul class="small">${rows}</ul></div>`;
+}
+
+/**
+ * Which side of 0 violates, from what the histogram says it bins: log10 of lhs / rhs (above 0,
+ * properties/_internals/stats.ts), a slack (below 0), log10 of rhs / lhs (below 0); otherwise unknown.
+ */
+function violatedSide(of: string): 'above' | 'below' | undefined {
+  if (/> 0 is violated/.test(of)) return 'above';
+  if (/^slack\b/.test(of) || /^log10\(rhs \/ lhs\)/.test(of)) return 'below';
+  return undefined;
 }
 
 function histograms(c: ClaimView): Html {
@@ -75,7 +85,9 @@ function histograms(c: ClaimView): Html {
     const h = r.slackHistogram!;
     const total = h.counts.reduce((a, b) => a + b, 0);
     const of = h.of ?? 'slack';
-    return html`<figure class="hist"><figcaption>${of} over ${count(total)} cases (${r.mode})</figcaption>${histogram({ title: `${c.id}: ${of} (${r.mode})`, xLabel: of, edges: h.edges, counts: h.counts, badAtOrBelow: 0, width: 400, height: 170 })}</figure>`;
+    // the axis gets the quantity's name; what it is exactly stays in the caption
+    const short = of.replace(/ of the [\s\S]*$/, '');
+    return html`<figure class="hist"><figcaption>${of} over ${count(total)} cases (${r.mode})</figcaption>${histogram({ title: `${c.id}: ${of} (${r.mode})`, xLabel: short, edges: h.edges, counts: h.counts, violated: violatedSide(of), width: 400, height: 170 })}</figure>`;
   })}`;
 }
 

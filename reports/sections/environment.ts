@@ -21,9 +21,10 @@ function seedsAndBudgets(f: LoadedFile): { what: string; seeds: string; budget: 
   switch (d.kind) {
     case 'check':
       return {
-        what: `check: ${plural(d.results.length, 'claim')} (${distinct(d.results.map((r) => r.mode)).join(', ')})`,
+        what: `check: ${plural(distinct(d.results.map((r) => r.id)).length, 'claim')} (${distinct(d.results.map((r) => r.mode)).join(', ')})`,
         seeds: distinct(d.results.map((r) => r.seed)).join(', ') || '—',
-        budget: distinct(d.results.map((r) => budget(r.budget))).join('; ') + stopped(d.interrupted, d.results),
+        // a check's budget is each claim's in each mode, not the file's
+        budget: `${distinct(d.results.map((r) => budget(r.budget))).join('; ')}${d.results.some((r) => r.budget) ? ' per claim and mode' : ''}${stopped(d.interrupted, d.results)}`,
       };
     case 'search':
       return {

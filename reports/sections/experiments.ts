@@ -110,7 +110,7 @@ function runsBlock(d: ExperimentsResultFile): Html {
       { head: 'time', cell: (r) => (r.seconds === undefined ? '—' : duration(r.seconds * 1000)), cls: 'num' },
       { head: 'final J', cell: (r) => num(r.finalJ ?? undefined), cls: 'num' },
       { head: 'test accuracy', cell: (r) => (r.testAccuracy === undefined ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`), cls: 'num' },
-      { head: 'seed', cell: (r) => count(r.seed), cls: 'num' },
+      { head: 'seed', cell: (r) => String(r.seed), cls: 'num' }, // whole: it goes into a replay command
       { head: 'trace', cell: (r) => html`<span class="dim">${r.trace ?? '—'}</span>`, cls: 'wrap' },
     ],
     d.runs,

@@ -10,25 +10,26 @@ import type { ConstantResult, TightnessRow } from '../../theory/results.ts';
 import { badge } from '../badges.ts';
 import { anchor, html, type Html } from '../escape.ts';
 import { count, duration, num, ratio, rounded } from '../format.ts';
-import type { Model, Sourced } from '../model.ts';
+import { belowZero, constantGap, type Model, type Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
 import { table, type Column } from '../tables.ts';
 import { witnessBlock } from '../witness.ts';
 
-/** A 0..max(1, ratio) bar with a tick at the paper's constant. */
-function bar(ratio: number, paper: number): Html {
+/** A 0..max(1, ratio) bar with a tick at the paper's constant; `spoken` is its accessible name. */
+function bar(ratio: number, paper: number, spoken: string): Html {
   const W = 140;
   const scale = Math.max(paper, ratio, 1e-300);
   const w = Math.max(0, Math.min(W, (ratio / scale) * W));
   const at = (paper / scale) * W;
   const over = ratio > paper;
-  return html`<svg class="bar" viewBox="0 0 ${W + 2} 14" width="${W + 2}" height="14" role="img" aria-label="${`ratio ${ratio} of ${paper}`}"><rect x="1" y="3" width="${W}" height="8" class="bar-bg"/><rect x="1" y="3" width="${Math.round(w * 10) / 10}" height="8" class="${over ? 'bar-bad' : 'bar-fill'}"/><line x1="${Math.round((at + 1) * 10) / 10}" x2="${Math.round((at + 1) * 10) / 10}" y1="0" y2="14" class="bar-mark"/></svg>`;
+  return html`<svg class="bar" viewBox="0 0 ${W + 2} 14" width="${W + 2}" height="14" role="img" aria-label="${spoken}"><rect x="1" y="3" width="${W}" height="8" class="bar-bg"/><rect x="1" y="3" width="${Math.round(w * 10) / 10}" height="8" class="${over ? 'bar-bad' : 'bar-fill'}"/><line x1="${Math.round((at + 1) * 10) / 10}" x2="${Math.round((at + 1) * 10) / 10}" y1="0" y2="14" class="bar-mark"/></svg>`;
 }
 
 /** How a constant reads: attained, loose by a factor, or broken. */
 function reading(k: ConstantResult): Html {
-  const gap = k.gap;
-  if (gap === undefined || !Number.isFinite(gap)) return html`<span class="dim">—</span>`;
+  if (belowZero(k)) return html`<span class="small"><b>never above 0</b> on what was tried: the constant is not approached</span>`;
+  const gap = constantGap(k);
+  if (gap === undefined) return html`<span class="dim">—</span>`;
   if (gap < 1 - 1e-12) return badge('counterexample', 'the quantity passes the printed constant');
   if (gap <= 1 + 1e-12) return html`<span class="small"><b>attained</b>${k.certified === k.printed ? ': certified, the constant is sharp' : ''}</span>`;
   if (gap < 1 + 1e-3) return html`<span class="small"><b>approached</b> to within ${rounded(gap - 1, 2)}</span>`;
@@ -50,8 +51,8 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'quantity', cell: (r) => (k(r) ? (k(r)!.declared ? k(r)!.quantity : html`<span class="dim">lhs / rhs as printed</span>`) : html`<span class="dim">—</span>`), cls: 'wrap' },
     { head: 'printed', cell: (r) => (k(r) ? html`${direction(k(r)!)} <code class="exact">${k(r)!.printed}</code>` : num(r.paperRatio ?? 1)), cls: 'num', title: "the paper's constant: the quantity's sup is at most it (inf at least it)" },
     { head: 'found', cell: (r) => (k(r) ? ratio(k(r)!.found, 8) : r.worstRatio === undefined ? html`<span class="dim">no case evaluated within the budget</span>` : ratio(r.worstRatio, 6)), cls: 'num', title: 'the worst value of the quantity that targeted search found (a bound on the true worst case from one side only)' },
-    { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'wrap' },
-    { head: 'gap', cell: (r) => (k(r)?.gap !== undefined ? num(k(r)!.gap, 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
+    { head: 'certified', cell: (r) => (k(r)?.certified ? html`<code class="exact">${k(r)!.certified}</code>${k(r)!.certifiedIn ? html` <span class="dim small">${k(r)!.certifiedIn}</span>` : ''}` : html`<span class="dim">—</span>`), cls: 'cert' },
+    { head: 'gap', cell: (r) => (k(r) && constantGap(k(r)!) !== undefined ? num(constantGap(k(r)!), 4) : html`<span class="dim">—</span>`), cls: 'num', title: 'printed / found (sup) or found / printed (inf): 1 attained, above 1 loose, below 1 broken' },
     { head: 'reading', cell: (r) => (k(r) ? reading(k(r)!) : html`<span class="dim">—</span>`) },
     {
       head: 'closed form (conjecture)',
@@ -80,12 +81,20 @@ export function tightnessSection(m: Model): Section | undefined {
     { head: 'time', cell: (r) => duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined), cls: 'num' },
     { head: 'witness', cell: (r, i) => (r.witness ? html`<a href="#${anchor('tight', r.claim, i)}">${r.witness.sizes ?? 'input'}</a>` : html`<span class="dim">—</span>`) },
   ];
-  const broken = (r: Sourced<TightnessRow>) => (r.constant?.gap !== undefined ? r.constant.gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1));
+  const broken = (r: Sourced<TightnessRow>) => {
+    if (r.constant && belowZero(r.constant)) return false;
+    const gap = r.constant ? constantGap(r.constant) : undefined;
+    return gap !== undefined ? gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1);
+  };
   const body = table(cols, rows, { cls: 'data tightness', rowData: (r) => ({ claim: r.claim }), rowClass: (r) => (broken(r) ? 'row-bad' : '') });
   const witnesses = rows
     .map((r, i) =>
       r.witness
-        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><code class="id">${r.claim}</code>${r.constant?.label ? html` (${r.constant.label})` : r.label ? html` (${r.label})` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN), r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1))}</summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
+        ? html`<details class="tight-witness" id="${anchor('tight', r.claim, i)}"><summary><h4><code class="id">${r.claim}</code>${r.constant?.label ? html` — ${r.constant.label}` : r.label ? html` — ${r.label}` : ''}: ${r.constant ? html`quantity ${ratio(r.constant.found, 8)} against ${r.constant.printed}` : html`ratio ${ratio(r.worstRatio, 6)}`} ${bar(
+            r.constant ? (r.constant.direction === 'sup' ? r.constant.found : r.constant.printedValue) : (r.worstRatio ?? Number.NaN),
+            r.constant ? (r.constant.direction === 'sup' ? r.constant.printedValue : r.constant.found) : (r.paperRatio ?? 1),
+            r.constant ? `found ${rounded(r.constant.found)}, printed constant ${r.constant.printed}` : `ratio ${rounded(r.worstRatio ?? Number.NaN)} of ${rounded(r.paperRatio ?? 1)}`,
+          )}</h4></summary>${r.constant?.degenerate ? html`<p class="small dim">Degenerate inputs: ${r.constant.degenerate}.</p>` : ''}${witnessBlock(r.witness, { from: r.file })}</details>`
         : '',
     )
     .filter(Boolean);

@@ -85,7 +85,8 @@ function runsTable(g: TraceGroup): Html {
             },
           ]
         : []),
-      { head: 'seed', cell: (r) => header(r, 'seed'), cls: 'num' },
+      // a seed is copied into a replay command: whole, never rounded
+      { head: 'seed', cell: (r) => (typeof r.entry.header.seed === 'number' ? String(r.entry.header.seed) : header(r, 'seed')), cls: 'num' },
       { head: 'backend', cell: backendCell, title: 'the trace header\'s backend; for webgpu the adapter (GPU) that ran it and whether the step ran as loracheck\'s direct Dawn kernels' },
       { head: 'run', cell: runState },
       { head: 'precision', cell: precision, title: 'dtype of the iterate, of the recorded sums, and the relative resolution the verdicts assumed' },
