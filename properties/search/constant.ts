@@ -47,7 +47,11 @@ export function constantResult(
   const c = printedValue(spec);
   const cc = r.cert?.constant;
   const found = cc?.value ?? r.best.q ?? Number.NaN;
-  const gap = spec.direction === 'sup' ? c / found : found / c;
+  // printed / found (sup), found / printed (inf): below 1 the quantity passes the constant. A sup
+  // whose worst value found is at or below 0 (never above 0: a Monte-Carlo claim's lower
+  // confidence bound swamped by its noise) has no ratio: printed / found would be negative and
+  // read as a failure it is not
+  const gap = spec.direction === 'sup' ? (found > 0 ? c / found : Number.NaN) : found / c;
   const out: ConstantResult = {
     printed: spec.printed,
     printedValue: c,

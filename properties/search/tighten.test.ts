@@ -3,7 +3,8 @@
  * M = [[0, X], [X^T, 0]]: the search must find the ratio 1, and exactly 1 once re-evaluated.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { claimById } from '../../theory/index.ts';
+import { claimById, constantOf } from '../../theory/index.ts';
+import { printedValue } from './objective.ts';
 import { ascend, mulberry32 } from './ascent.ts';
 import { WorkerPool } from './pool.ts';
 import { HANDLER } from './search.ts';
@@ -58,6 +59,21 @@ describe('a better constant', () => {
     const lower = constantResult(claim, { best: { type: 'best', score: 0.5, q: 0.5, input: null }, evaluations: 10, worstTried: 0.5 });
     expect(lower.better?.value).toBe('1/2');
     expect(lower.better?.holdsOnTried).toBe(true);
+  });
+
+  it('a sup constant whose worst value found is at or below 0 has no gap (printed / found would be negative: no failure)', () => {
+    const claim = claimById('RAC.T53')!;
+    expect(constantOf(claim).direction).toBe('sup');
+    for (const q of [-0.5, 0]) {
+      const r = constantResult(claim, { best: { type: 'best', score: q, q, input: null }, evaluations: 10, worstTried: q });
+      expect(r.found).toBe(q);
+      expect(r.gap).toBeUndefined();
+      expect(r.better).toBeUndefined();
+    }
+    // above 0 the ratio is there; above the printed constant it is below 1 (a failure)
+    const c = printedValue(constantOf(claim));
+    expect(constantResult(claim, { best: { type: 'best', score: c / 2, q: c / 2, input: null }, evaluations: 10, worstTried: c / 2 }).gap).toBeCloseTo(2, 12);
+    expect(constantResult(claim, { best: { type: 'best', score: 2 * c, q: 2 * c, input: null }, evaluations: 10, worstTried: 2 * c }).gap).toBeCloseTo(0.5, 12);
   });
 });
 
