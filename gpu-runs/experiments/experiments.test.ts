@@ -16,6 +16,7 @@ import { fmnistAvailable } from '../data/fmnist.ts';
 import { runExperiments, stagedResults } from './index.ts';
 import type { RunOutput } from './lab.ts';
 import { fig7Statements } from './statements.ts';
+import { orderingStatement } from './rac.ts';
 import { downsample, movingAverage } from './stats.ts';
 
 const FMNIST = fmnistAvailable();
@@ -44,6 +45,25 @@ function fake(method: 'lora' | 'full', rule: string, tau: number): RunOutput {
 }
 
 describe('statements come from their criteria', () => {
+  it("RAC-LoRA's accuracy ordering: equal accuracies tie and decide nothing (all 0 % after a few steps: not tested)", () => {
+    const at = (acc: Record<string, number>) =>
+      orderingStatement(
+        Object.entries(acc).map(([method, a]) => {
+          const f = fake('lora', 'const:0.05', 10);
+          return { ...f, spec: { ...f.spec, method, rank: 1 }, run: { ...f.run, method, rank: 1, testAccuracy: a } } as unknown as RunOutput;
+        }),
+      );
+    const zeros = at({ full: 0, rac: 0, cola: 0, lora: 0, asym: 0 });
+    expect(zeros.outcome).toBe('not tested');
+    expect(zeros.finding).toMatch(/5 of 5 pairs tie .*: not tested\./);
+    expect(at({ full: 0.98, rac: 0.95, cola: 0.94, lora: 0.85, asym: 0.7 }).outcome).toBe('reproduced');
+    // one tie (full = cola) among five pairs: the other four decide
+    const oneTie = at({ full: 0.95, rac: 0.9, cola: 0.95, lora: 0.85, asym: 0.7 });
+    expect(oneTie.outcome).toBe('reproduced');
+    expect(oneTie.finding).toMatch(/holds for 4 of 4 pairs .* 1 of 5 pairs tie/);
+    expect(at({ full: 0.5, rac: 0.6, cola: 0.6, lora: 0.7, asym: 0.8 }).outcome).toBe('not reproduced');
+  });
+
   it('Figure 7: LoRA slower than full-rank GD is reproduced when it is, and not when it is not', () => {
     const rates = ['const:0.03', 'const:0.05'];
     const slowLora = fig7Statements(rates.map((r) => fake('lora', r, 50)), rates.map((r) => fake('full', r, 10)))[0]!;
