@@ -155,10 +155,16 @@ function chooseDrivers(acceptSoftware: boolean): { drivers: string[] } | { skip:
     const where = sys.override ? `$VK_DRIVER_FILES/$VK_ICD_FILENAMES (${sys.searched.join(':')})` : `${sys.searched.join(', ')}, ${NVIDIA_CONTAINER_ICD_DIR}`;
     if (all.length > 0) return { skip: `only software Vulkan drivers (${all.join(', ')}); auto never picks a software adapter (--backend webgpu does)` };
     return {
-      skip: `no Vulkan driver (ICD manifest) found in ${where}${acceptSoftware ? `; on a CPU-only machine Debian's chromium provides SwiftShader (${SWIFTSHADER_ICD})` : ''}`,
+      skip: `no Vulkan driver (ICD manifest) found in ${where}${acceptSoftware ? `; on a CPU-only machine Debian's chromium provides SwiftShader (${SWIFTSHADER_ICD})` : softwareAside()}`,
     };
   }
   return { drivers: usable };
+}
+
+/** For auto's skip reason: the software adapter that only --backend webgpu is offered (as `loracheck backends` shows it). */
+function softwareAside(): string {
+  const swiftshader = process.env.LORACHECK_SWIFTSHADER_ICD || SWIFTSHADER_ICD;
+  return systemDrivers().override || !existsSync(swiftshader) ? '' : `; SwiftShader (${swiftshader}), a software adapter, is left to --backend webgpu (auto never picks one)`;
 }
 
 const PROBE = fileURLToPath(new URL('./webgpu-probe.mjs', import.meta.url));
@@ -310,7 +316,7 @@ async function open(acceptSoftware: boolean): Promise<Opened> {
       if (probed.good.length === 0) {
         const soft = probed.skipped.filter((s) => / \(software adapter /.test(s));
         if (soft.length > 0 && soft.length === probed.skipped.length) return { skip: `only a software adapter (${soft.join(', ')}); auto never picks one (--backend webgpu does)` };
-        return { skip: `Dawn found no usable adapter among the Vulkan drivers ${probed.skipped.join(', ')}` };
+        return { skip: `Dawn found no usable adapter among the Vulkan drivers ${probed.skipped.join(', ')}${acceptSoftware ? '' : softwareAside()}` };
       }
       ({ good: drivers, skipped } = probed);
     }

@@ -285,6 +285,15 @@ describe.skipIf(!HAS_SWIFTSHADER)('loracheck backends', () => {
     expect(doc.backends[1]).toMatchObject({ available: true, autoEligible: false, adapter: { architecture: 'swiftshader' } });
     expect(doc.auto).toMatch(/^(wasm|native|gpu) .*webgpu: only a software adapter/);
   });
+
+  it("train's auto choice names the software adapter it leaves to --backend webgpu, as backends does", () => {
+    const out = join(dir, 'auto.jsonl');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'loracheck.js'), 'train', '--workload', 'quadratic', '--size', '8x8', '--rank', '1', '--steps', '1', '--quiet', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const first = r.stdout.split('\n')[0]!;
+    expect(first).toMatch(/^backend: (wasm|native|gpu)\b/);
+    expect(first).toMatch(/webgpu: .*(only a software adapter|SwiftShader \(.*\), a software adapter, is left to --backend webgpu)/);
+  });
 });
 
 /** A driver manifest whose library is missing: the loader warns about it when Dawn starts on it. */
