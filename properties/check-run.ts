@@ -165,7 +165,8 @@ function settle(o: CheckRunOptions, claim: Claim, r: EngineResult, stopped: bool
   if (o.input !== undefined) {
     // one input checked: every replay command is that input's (the engine wrote seed forms)
     entry.replay = replayInput(claim.id, decode(o.input));
-    if (entry.counterexample) entry.counterexample = { ...entry.counterexample, replay: entry.replay };
+    // the input as given: nothing was shrunk
+    if (entry.counterexample) entry.counterexample = { ...entry.counterexample, replay: entry.replay, shrunk: false };
     if (entry.errorWitness) entry.errorWitness = { ...entry.errorWitness, replay: entry.replay };
     if (entry.worstSlack?.witness) entry.worstSlack = { ...entry.worstSlack, witness: { ...entry.worstSlack.witness, replay: entry.replay } };
   }

@@ -24,4 +24,18 @@ describe('loracheck check --input', () => {
     expect(res.worstSlack.witness.replay).toBe(res.replay);
     expect(res.worstSlack.witness.replay).not.toMatch(/--seed/);
   }, 60_000);
+
+  it('a failing input on a printed line: the input given (not called shrunk), no hypothesis the line does not name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-check-input-'));
+    // (22)'s first AM-GM line as printed, at L = 1/2 and a free eta: it names no hypothesis, so
+    // neither L >= 1 nor (8) is one it could violate
+    const input = '{"loss":{"family":"quadratic","m":1,"n":1,"d":["1/2"],"u":[],"C":{"rows":1,"cols":1,"data":["0"]},"L":"1/2","Lstar":"0"},"V":{"rows":2,"cols":1,"data":["1/4","1/4"]},"eta":"5"}';
+    const r = await runMain(['check', '--claim', 'L34.s22.amgm1', '--input', input, '--results', dir]);
+    expect(r.code).toBe(1);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/counterexample \(the input given\)/);
+    expect(text).toMatch(/counterexample \(m=1, n=1, r=1; confirmed in exact; the input given\):/);
+    expect(text).not.toMatch(/violates/);
+    expect(text).not.toMatch(/shrunk/);
+  }, 60_000);
 });

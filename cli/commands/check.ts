@@ -59,11 +59,11 @@ function summaryLine(r: EngineResult, replayed: boolean): string {
   return `${r.id} [${r.mode}] ${verdict}${r.partial ? ' (partial: interrupted)' : ''}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
 }
 
-function details(r: EngineResult): string[] {
+function details(r: EngineResult, replayed: boolean): string[] {
   const lines: string[] = [];
   const w = r.counterexample;
   if (w) {
-    lines.push(`  counterexample (${w.sizes ?? 'sizes ?'}; confirmed in ${w.confirmedIn ?? '?'}; ${w.shrunk ? 'shrunk' : 'NOT fully shrunk'}):`);
+    lines.push(`  counterexample (${w.sizes ?? 'sizes ?'}; confirmed in ${w.confirmedIn ?? '?'}; ${replayed ? 'the input given' : w.shrunk ? 'shrunk' : 'NOT fully shrunk'}):`);
     lines.push(`    input: ${JSON.stringify(w.input)}`);
     for (const c of w.comparisons.filter((c) => c.holds === false).slice(0, 4))
       lines.push(`    false: ${c.label ?? ''}: ${c.lhs} ${c.rel} ${c.rhs}`);
@@ -140,7 +140,7 @@ async function run({ flags }: Parsed): Promise<number> {
       bar.done();
       if (flags.json) return;
       console.log(summaryLine(r as EngineResult & CheckEntry, input !== undefined));
-      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r as EngineResult)) console.log(l);
+      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r as EngineResult, input !== undefined)) console.log(l);
       else console.log(`  replay: ${r.replay}`);
       if (corpus?.error) console.log(`  NOT saved in the corpus: ${corpus.error}; the witness is above and in ${file}`);
     },
