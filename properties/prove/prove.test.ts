@@ -4,7 +4,7 @@
  * refuted with witnesses that loracheck's exact field confirms (and on which the corrected forms
  * hold); a planted false claim is refuted, so "proved" is not what the engine says regardless.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { exact } from '../../numeric/real.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
@@ -12,6 +12,7 @@ import { CATALOGUE, claimById } from '../../theory/index.ts';
 import type { ClaimProofResult } from '../../theory/results.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
 import { mergeProofs, proveClaim, releaseZ3, unionText } from './index.ts';
+import { z3Stderr } from './z3.ts';
 
 afterAll(releaseZ3);
 
@@ -91,5 +92,19 @@ describe('prove: result files', () => {
   it('writes a class list compactly', () => {
     expect(unionText(['w1 : w2 = 1 : 1', 'w1 : w2 = 1 : 2'])).toBe('w1 : w2 in {1 : 1, 1 : 2}');
     expect(unionText(['m = n = r = 1 quadratics', 'm = 1, n = 2, r = 1 quadratics'])).toBe('m = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics');
+  });
+});
+
+describe("z3-solver's stderr", () => {
+  it('drops the note a solver thread stopped at its budget leaves when released; passes everything else', () => {
+    const seen: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (seen.push(String(s)), true));
+    try {
+      z3Stderr('received "cleanupThread" command from terminated worker: 1');
+      z3Stderr('Aborted(out of memory)');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual(['Aborted(out of memory)\n']);
   });
 });

@@ -30,4 +30,13 @@ describe('SMT first', () => {
     expect(out.cases).toBe(0);
     expect(ablationRow(claim, 'eta_rule', out).status).toBe('not-needed');
   });
+
+  it('within a time budget (the search command) the solver takes its share, and the result names the budget asked for', async () => {
+    const claim = claimById('L34')!; // unknown to the solver in well under a second: sampling follows
+    const out = await search({ claim, smtSeconds: 0.4, seconds: 1.2, withinBudget: true, workers: 1, seed: 1 });
+    expect(out.smt?.verdict).toBe('unknown');
+    expect(out.smt!.timeMs).toBeGreaterThan(100);
+    expect(out.budget).toEqual({ seconds: 1.2 }); // not the 0.8 s or so the sampling had left
+  });
 });
+
