@@ -11,7 +11,7 @@ import { decode } from '../../theory/codec.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import type { ClaimProofResult } from '../../theory/results.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
-import { mergeProofs, proveClaim, releaseZ3, unionText } from './index.ts';
+import { mergeProofs, proveClaim, proveClaims, releaseZ3, unionText } from './index.ts';
 import { z3Stderr } from './z3.ts';
 
 afterAll(releaseZ3);
@@ -107,4 +107,14 @@ describe("z3-solver's stderr", () => {
     }
     expect(seen).toEqual(['Aborted(out of memory)\n']);
   });
+});
+
+describe('Ctrl-C', () => {
+  it('interrupts the solver call in progress; the claim it cut short is no result (prove.json keeps the earlier one)', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    // L33 is unknown to the solver: without the stop each claim would spend its 20 s
+    const out = await proveClaims([claimById('L33')!, claimById('L34')!], { budgetMs: 20_000, signal: stop.signal });
+    expect(out).toEqual({ results: [], interrupted: true });
+  }, 15_000);
 });

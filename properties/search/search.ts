@@ -68,7 +68,7 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const t0 = Date.now();
   // within the budget: the solver gets at most half of a time budget, sampling the rest
   const smtSeconds = opts.smtSeconds && opts.withinBudget && opts.seconds !== undefined ? Math.min(opts.smtSeconds, opts.seconds / 2) : opts.smtSeconds;
-  const smt = smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], smtSeconds, opts.mode) : undefined;
+  const smt = smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], smtSeconds, opts.mode, opts.signal) : undefined;
   if (smt?.settled) return smt.settled(opts);
   const left = opts.withinBudget && opts.seconds !== undefined ? Math.max(0.01, opts.seconds - (Date.now() - t0) / 1000) : undefined;
   // the sampling gets what the solver left; the result and its replay commands name the budget asked for
@@ -198,7 +198,9 @@ async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { sec
   const supervise = async (w: number): Promise<void> => {
     const s = st[w]!;
     let firstBatch = 0;
-    for (;;) {
+    // stopped before its first batch (Ctrl-C during the SMT engine's turn): no job at all, for a
+    // job posted after pool.stopAll would not hear the stop
+    while (!stopping()) {
       s.lastActivity = Date.now();
       s.shrinkingSince = undefined;
       const job = pool.submit<LoopResult<Found>>(w, jobFor(w, firstBatch), (m) => onMessage(w, m));

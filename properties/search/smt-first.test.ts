@@ -38,5 +38,17 @@ describe('SMT first', () => {
     expect(out.smt!.timeMs).toBeGreaterThan(100);
     expect(out.budget).toEqual({ seconds: 1.2 }); // not the 0.8 s or so the sampling had left
   });
+
+  it('Ctrl-C during the solver\'s turn stops it and starts no sampling', async () => {
+    const claim = claimById('L33')!; // unknown to the solver: without the stop it would spend its 20 s
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const out = await search({ claim, smtSeconds: 20, seconds: 40, withinBudget: true, workers: 1, seed: 1, signal: stop.signal });
+    expect(out.smt?.verdict).toBe('unknown');
+    expect(out.interrupted).toBe(true);
+    expect(out.cases).toBe(0);
+    expect(out.ascents ?? 0).toBe(0);
+    expect(out.stalledSeeds).toBeUndefined();
+  }, 15_000);
 });
 

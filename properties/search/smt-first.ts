@@ -21,11 +21,12 @@ export async function smtFirst(
   dropped: readonly HypothesisName[],
   seconds: number,
   mode: Mode | undefined,
+  signal?: AbortSignal,
 ): Promise<{ verdict: SmtVerdict; settled?: (opts: SearchOptions) => SearchOutcome } | undefined> {
   if (!hasEncoding(claim)) return undefined;
   let r;
   try {
-    r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000 });
+    r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000, ...(signal ? { signal } : {}) });
   } catch {
     return undefined; // the solver could not be loaded or failed: sampling alone decides
   }
