@@ -38,4 +38,25 @@ describe('loracheck check --input', () => {
     expect(text).not.toMatch(/violates/);
     expect(text).not.toMatch(/shrunk/);
   }, 60_000);
+
+  const q = '{"family":"quadratic","m":1,"n":1,"d":["1"],"u":[],"C":{"rows":1,"cols":1,"data":["0"]},"L":"1","Lstar":"0"}';
+  it.each([
+    ['L34', '{"loss":1}', /field loss must be a loss/],
+    ['L34', '{"V":{"rows":2,"cols":1,"data":["1","2"]}}', /field loss is missing \(the lora input's fields: loss, V, eta\)/],
+    ['L34', `{"loss":${q},"V":{"rows":2,"cols":1,"data":["1","x"]}}`, /field V\.data\[1\] must be a number or "p\/q", got "x"/],
+    ['L34', `{"loss":${q},"V":{"rows":2,"cols":1,"data":["1"]}}`, /field V\.data has 1 entries, rows x cols = 2/],
+    ['L34', '{"loss":{"family":"cubic"},"V":{"rows":1,"cols":1,"data":[1]}}', /loss: field family must be one of quadratic/],
+    ['L34', `{"loss":${q},"V":{"rows":2,"cols":1,"data":["1","2"]},"Eta":1}`, /field Eta is not a field of the lora input/],
+    ['A1', '{"x1":"1"}', /field x2 is missing/],
+    ['GV', `{"loss":${q},"V0":{"rows":2,"cols":1,"data":["1","2"]},"T":"1/2"}`, /field T must be a whole number, got "1\/2"/],
+  ])('a malformed input for %s is bad input: one line naming the field, exit 2 (%s)', async (claim, input, msg) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-check-input-'));
+    const r = await runMain(['check', '--claim', claim, '--input', input, '--results', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(new RegExp(`^loracheck: check: flag --input is not an input of ${claim}: `));
+    expect(r.err[0]).toMatch(msg);
+    expect(r.out).toEqual([]);
+  });
 });
+

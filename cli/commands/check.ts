@@ -20,6 +20,8 @@ import { CORPUS_FLAG, stopLine } from '../claim-flags.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import type { JSONValue } from '../../theory/codec.ts';
 import { decode } from '../../theory/codec.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { inputFieldError } from '../../theory/inputs.ts';
 import type { ClaimCheckResult } from '../../theory/results.ts';
 import { CORPUS_DIR, freshSeed, readCorpus, type EngineResult } from '../../properties/index.ts';
 import { readProofs } from '../../properties/index.ts';
@@ -79,15 +81,18 @@ function details(r: EngineResult, replayed: boolean): string[] {
 }
 
 
-function inputOrUsage(text: string, claims: number): JSONValue {
-  if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+function inputOrUsage(text: string, claims: readonly { claim: Claim }[]): JSONValue {
+  if (claims.length !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+  let json: JSONValue;
   try {
-    const json = JSON.parse(text) as JSONValue;
-    decode(json);
-    return json;
+    json = JSON.parse(text) as JSONValue;
   } catch (e) {
     throw new UsageError(`check: flag --input must be the JSON of a claim input: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const { claim } = claims[0]!;
+  const err = inputFieldError(claim.inputKind, decode(json));
+  if (err) throw new UsageError(`check: flag --input is not an input of ${claim.id}: ${safeText(err)}`);
+  return json;
 }
 
 async function run({ flags }: Parsed): Promise<number> {
@@ -108,7 +113,7 @@ async function run({ flags }: Parsed): Promise<number> {
     if (flags.seed === undefined) throw new UsageError('check: --path needs the --seed it was found with');
     if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${safeText(flags.path)}"`);
   }
-  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims.length) : undefined;
+  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims) : undefined;
   const seed: number = flags.seed ?? freshSeed();
   const corpusDir: string = flags.corpus ?? CORPUS_DIR;
   const dir = resultsDir(flags.results); // writable, before any work
