@@ -8,6 +8,7 @@ import { claimById } from '../../theory/index.ts';
 import { releaseZ3 } from '../prove/index.ts';
 import { ablationRow } from './ablate.ts';
 import { search } from './search.ts';
+import { setUserLoss } from '../user-loss.ts';
 
 afterAll(releaseZ3);
 
@@ -50,5 +51,17 @@ describe('SMT first', () => {
     expect(out.ascents ?? 0).toBe(0);
     expect(out.stalledSeeds).toBeUndefined();
   }, 15_000);
+
+  it('is not asked on a loss of the user\'s (--loss): its classes are quadratics, no input on that loss', async () => {
+    setUserLoss({ expr: 'sqrt(1 + (w - c)^2) - 1', L: '1/4' }); // L below sup |f''| = 1: smooth fails
+    try {
+      const out = await search({ claim: claimById('E23')!, dropped: ['smooth'], smtSeconds: 5, runs: 40, workers: 1, seed: 1 });
+      expect(out.smt).toBeUndefined();
+      expect(out.found).toBeDefined();
+      expect((out.found!.witness.input as { loss: { family: string; expr: string } }).loss).toMatchObject({ family: 'expr', expr: 'sqrt(1 + (w - c)^2) - 1' });
+    } finally {
+      setUserLoss(undefined);
+    }
+  }, 30_000);
 });
 

@@ -13,6 +13,7 @@ import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
 import type { WorkerPool } from './pool.ts';
 import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
 import { bracketConstant } from '../prove/bracket.ts';
+import { userLoss } from '../user-loss.ts';
 
 interface TightenRunOptions {
   claims: readonly Claim[];
@@ -155,7 +156,8 @@ export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: Ti
       opts.onCut?.(row);
       return { rows, interrupted: true };
     }
-    if (opts.smtSeconds && !interrupted) {
+    // the bracket is over the built-in losses' classes: not one of a loss of the user's (--loss)
+    if (opts.smtSeconds && !interrupted && !userLoss()) {
       const smt = await bracketConstant(claim, { budgetMs: opts.smtSeconds * 1000 }).catch(() => undefined);
       if (smt) row.smt = smt;
     }
