@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { CHECK_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags } from '../loss.ts';
@@ -174,11 +175,12 @@ export const command: Command = {
   spec: {
     name: 'check',
     summary: 'Run claims as randomized properties (exact, precise or float64) and report verdicts.',
-    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
+    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P | --input JSON] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
+    examples: CHECK_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
-      runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see ENGINE.md)' },
+      runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see properties/ENGINE.md)' },
       seconds: { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time budget per claim instead of --runs' },
       seed: { type: 'int', arg: 'N', min: 0, max: SEED_MAX, help: 'fast-check seed, 0..2^32-1 (default: fresh, printed)' },
       path: { type: 'string', arg: 'P', help: 'replay a failure: the fast-check path printed with it (needs --seed, one --claim)' },

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { SEARCH_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CORPUS_DIR, defaultMode, freshSeed, parseShard, readCorpus, type Shard } from '../../properties/index.ts';
@@ -54,8 +55,9 @@ export const command: Command = {
     name: 'search',
     summary: 'Search one claim for a counterexample across worker threads; shrink, confirm exactly, save to the corpus.',
     usage:
-      'search --claim ID [--drop HYP]... [--seconds S | --runs N] [--workers K] [--seed N] [--shard i/k] [--mode M] [--json] [--results DIR]\n' +
+      "search --claim ID [--drop HYP]... [--seconds S | --runs N] [--smt S] [--workers K] [--seed N] [--shard i/k] [--mode M] [--json] [--results DIR] [--loss 'f(w, c)' ...]\n" +
       '       loracheck search --merge FILE...',
+    examples: SEARCH_EXAMPLES,
     flags: {
       claim: { type: 'string', arg: 'ID', help: "claim id (see 'loracheck claims')" },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { TIGHTEN_EXAMPLES } from '../help-examples.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/index.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
@@ -32,7 +33,8 @@ export const command: Command = {
   spec: {
     name: 'tighten',
     summary: "Search each inequality's worst case: the largest ratio of its sides found, certified exactly, beside 1.",
-    usage: 'tighten [--claim ID]... [--seconds S] [--workers K] [--seed N] [--json] [--results DIR] [--verbose]',
+    usage: "tighten [--claim ID]... [--seconds S] [--smt S] [--workers K] [--seed N] [--json] [--results DIR] [--verbose] [--loss 'f(w, c)' ...]",
+    examples: TIGHTEN_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
       ...COMMON_FLAGS,
