@@ -4,12 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_SECONDS, SEED_MAX, UsageError, helpText, parseArgs, type CommandSpec } from './args.ts';
-import { command as ablate } from './commands/ablate.ts';
-import { command as check } from './commands/check.ts';
-import { command as claims } from './commands/claims.ts';
-import { command as prove } from './commands/prove.ts';
-import { command as search } from './commands/search.ts';
-import { command as tighten } from './commands/tighten.ts';
 
 const SPEC: CommandSpec = {
   name: 't',
@@ -53,23 +47,5 @@ describe('cli/args limits', () => {
   it('control characters in flags and values are shown escaped', () => {
     expect(err(['--\x1b[2J'])).toContain('\\x1b[2J');
     expect(err(['--runs', '\x07'])).toContain('\\x07');
-  });
-});
-
-describe('--help examples of the claims side', () => {
-  /** A command line split as a POSIX shell would split these (single quotes, no escapes). */
-  const argv = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-  it('each command prints examples, and every example is a valid command line of that command', () => {
-    for (const { spec } of [claims, prove, check, search, ablate, tighten]) {
-      const name = spec.name;
-      expect(spec.examples?.length, name).toBeGreaterThan(0);
-      expect(helpText(spec)).toContain('\nExamples:\n');
-      for (const e of spec.examples!) {
-        const [npx, bin, cmd, ...rest] = argv(e.run);
-        expect([npx, bin, cmd]).toEqual(['npx', 'loracheck', name]);
-        expect(() => parseArgs(spec, rest), e.run).not.toThrow();
-        expect(helpText(spec)).toContain(e.run);
-      }
-    }
   });
 });

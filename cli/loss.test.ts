@@ -73,10 +73,10 @@ describe('loracheck check --loss beside prove.json', () => {
     const proof = (id: string, cls: string, text: string) => ({ id, dropped: [], verdict: 'proved', class: cls, text, attempts: [], timeMs: 1, budgetMs: 1 });
     writeFileSync(join(dir, 'prove.json'), JSON.stringify({ kind: 'prove', schema: 1, env: {}, claims: [proof('E23', 'm = n = 1 quadratics', 'proved for m = n = 1 quadratics'), proof('L34.s22.d', 'all inputs', 'proved')] }));
     try {
-      const r = await runMain(['check', '--loss', 'log(cosh(w - c))', '--claim', 'E23', '--claim', 'L34.s22.d', '--runs', '3', '--seed', '1', '--results', dir, '--corpus', join(dir, 'corpus')]);
+      const r = await runMain(['check', '--loss', '(w - c)^2 / 2', '--claim', 'E23', '--claim', 'L34.s22.d', '--runs', '2', '--seed', '1', '--results', dir, '--corpus', join(dir, 'corpus')]);
       const text = r.out.join('\n');
-      expect(text).toMatch(/^E23 \[precise\] verified: /m);
-      expect(text).toMatch(/^L34\.s22\.d \[precise\] proved \(SMT, prove\.json\); sampling: verified: /m);
+      expect(text).toMatch(/^E23 \[exact\] verified: /m);
+      expect(text).toMatch(/^L34\.s22\.d \[exact\] proved \(SMT, prove\.json\); sampling: verified: /m);
     } finally {
       setUserLoss(undefined);
     }

@@ -9,9 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from '../run-main.test-helper.ts';
-import { helpText } from '../args.ts';
+import { helpText, parseArgs } from '../args.ts';
 import { searchCountsText } from '../claim-text.ts';
 import { command as searchCommand } from './search.ts';
+import { command as ablate } from './ablate.ts';
+import { command as check } from './check.ts';
+import { command as claims } from './claims.ts';
+import { command as prove } from './prove.ts';
+import { command as tighten } from './tighten.ts';
 import { mergeSearchFiles, searchFileName } from '../../properties/search/search-run.ts';
 import { saveFailure } from '../../properties/corpus-save.ts';
 import { claimById } from '../../theory/index.ts';
@@ -134,5 +139,23 @@ describe('the real binary', () => {
     expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, stored: true, saved: false });
     // what npm test does with it: the stored witness still fails exactly as recorded
     expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
+  });
+});
+
+describe('--help examples of the claims side', () => {
+  /** A command line split as a POSIX shell would split these (single quotes, no escapes). */
+  const argv = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+  it('each command prints examples, and every example is a valid command line of that command', () => {
+    for (const { spec } of [claims, prove, check, searchCommand, ablate, tighten]) {
+      const name = spec.name;
+      expect(spec.examples?.length, name).toBeGreaterThan(0);
+      expect(helpText(spec)).toContain('\nExamples:\n');
+      for (const e of spec.examples!) {
+        const [npx, bin, cmd, ...rest] = argv(e.run);
+        expect([npx, bin, cmd]).toEqual(['npx', 'loracheck', name]);
+        expect(() => parseArgs(spec, rest), e.run).not.toThrow();
+        expect(helpText(spec)).toContain(e.run);
+      }
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('SMT first', () => {
   it('is not asked on a loss of the user\'s (--loss): its classes are quadratics, no input on that loss', async () => {
     setUserLoss({ expr: 'sqrt(1 + (w - c)^2) - 1', L: '1/4' }); // L below sup |f''| = 1: smooth fails
     try {
-      const out = await search({ claim: claimById('E23')!, dropped: ['smooth'], smtSeconds: 5, runs: 40, workers: 1, seed: 1 });
+      const out = await search({ claim: claimById('E23')!, dropped: ['smooth'], smtSeconds: 5, runs: 8, workers: 1, seed: 1 });
       expect(out.smt).toBeUndefined();
       expect(out.found).toBeDefined();
       expect((out.found!.witness.input as { loss: { family: string; expr: string } }).loss).toMatchObject({ family: 'expr', expr: 'sqrt(1 + (w - c)^2) - 1' });

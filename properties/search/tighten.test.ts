@@ -80,7 +80,7 @@ describe('tighten across workers', () => {
   it('a claim Ctrl-C stops before its budget: its row is shown, not recorded (the earlier, longer one stays)', async () => {
     const stop = new AbortController();
     const cut: TightnessRow[] = [];
-    setTimeout(() => stop.abort(), 1500);
+    setTimeout(() => stop.abort(), 800);
     const out = await tightenClaims({ claims: [claimById('L33')!, claimById('E19')!], seconds: 60, seed: 4, pool: () => pool, signal: stop.signal, onCut: (r) => cut.push(r) });
     expect(out).toEqual({ rows: [], interrupted: true });
     expect(cut.map((r) => r.claim)).toEqual(['L33']);
