@@ -50,6 +50,8 @@ export interface CommandSpec {
   positionals?: string;
   /** Extra text at the end of --help. */
   details?: string;
+  /** Command lines to copy, each with what it does (--help prints them last). */
+  examples?: readonly { run: string; does: string }[];
 }
 
 export interface Parsed {
@@ -144,5 +146,6 @@ export function helpText(spec: CommandSpec): string {
     });
   }
   if (spec.details) lines.push('', spec.details);
+  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.flatMap((e) => [`  ${e.run}`, `      ${e.does}`]));
   return lines.join('\n');
 }

@@ -13,6 +13,13 @@ export function searchProgressText(label: string, p: SearchProgress): string {
   }${p.worstRatio !== undefined ? `, worst ratio ${p.worstRatio.toPrecision(6)}` : ''}${p.shrinking ? ', shrinking' : ''}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
+/** A search's closing counts. Non-trivial and float64 false alarms count the optimiser's
+ *  restarts too (properties/search/loop.ts Counts), so the restarts are named beside the cases. */
+export function searchCountsText(o: Omit<SearchProgress, 'elapsedMs' | 'failures' | 'shrinking'> & { timeMs: number }): string {
+  const restarts = o.ascents ? ` and ${o.ascents} ascent restart${o.ascents === 1 ? '' : 's'} (${o.evaluations ?? 0} float64 evaluations)` : '';
+  return `cases ${o.cases}${restarts}: ${o.nonTrivial} non-trivial, ${o.undecided} undecided, ${o.falseAlarms} float64 false alarms; ${o.casesPerSecond.toFixed(1)} cases/s, ${(o.timeMs / 1000).toFixed(1)} s`;
+}
+
 function matrixText(x: unknown): string | undefined {
   if (!x || typeof x !== 'object') return undefined;
   const m = x as { rows?: number; cols?: number; data?: unknown[] };

@@ -6,10 +6,12 @@
  * one line with the position and exit 2 (the other parse errors: numeric/expr/expr.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain } from './run-main.test-helper.ts';
+import { setUserLoss } from '../properties/index.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'loracheck.js');
 
@@ -63,4 +65,20 @@ describe('loracheck check --loss', () => {
     expect(r.stderr).toMatch(msg);
     expect(r.stdout).toBe('');
   });
+});
+
+describe('loracheck check --loss beside prove.json', () => {
+  it('shows a proof for every input, not one for the built-in quadratics only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-loss-'));
+    const proof = (id: string, cls: string, text: string) => ({ id, dropped: [], verdict: 'proved', class: cls, text, attempts: [], timeMs: 1, budgetMs: 1 });
+    writeFileSync(join(dir, 'prove.json'), JSON.stringify({ kind: 'prove', schema: 1, env: {}, claims: [proof('E23', 'm = n = 1 quadratics', 'proved for m = n = 1 quadratics'), proof('L34.s22.d', 'all inputs', 'proved')] }));
+    try {
+      const r = await runMain(['check', '--loss', '(w - c)^2 / 2', '--claim', 'E23', '--claim', 'L34.s22.d', '--runs', '2', '--seed', '1', '--results', dir, '--corpus', join(dir, 'corpus')]);
+      const text = r.out.join('\n');
+      expect(text).toMatch(/^E23 \[exact\] verified: /m);
+      expect(text).toMatch(/^L34\.s22\.d \[exact\] proved \(SMT, prove\.json\); sampling: verified: /m);
+    } finally {
+      setUserLoss(undefined);
+    }
+  }, 60_000);
 });

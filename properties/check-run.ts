@@ -165,12 +165,15 @@ function settle(o: CheckRunOptions, claim: Claim, r: EngineResult, stopped: bool
   if (o.input !== undefined) {
     // one input checked: every replay command is that input's (the engine wrote seed forms)
     entry.replay = replayInput(claim.id, decode(o.input));
-    if (entry.counterexample) entry.counterexample = { ...entry.counterexample, replay: entry.replay };
+    // the input as given: nothing was shrunk
+    if (entry.counterexample) entry.counterexample = { ...entry.counterexample, replay: entry.replay, shrunk: false };
     if (entry.errorWitness) entry.errorWitness = { ...entry.errorWitness, replay: entry.replay };
     if (entry.worstSlack?.witness) entry.worstSlack = { ...entry.worstSlack, witness: { ...entry.worstSlack.witness, replay: entry.replay } };
   }
   const proof = proofOf(o.proofs, claim.id);
-  if (proof) entry.proof = { verdict: proof.verdict, text: proof.text };
+  // on a loss of the user's only a proof for every input applies: a class proof or a solver
+  // model is about the built-in quadratics
+  if (proof && !(o.loss && !(proof.verdict === 'proved' && proof.class === 'all inputs'))) entry.proof = { verdict: proof.verdict, text: proof.text };
   if (r.verdict === 'counterexample' && o.input !== undefined) return { entry, fails: true }; // a replayed input: nothing goes to the corpus
   if (r.verdict === 'counterexample') {
     const corpus = r.counterexample

@@ -12,6 +12,8 @@ import { ModeError, type Field, type Num } from '../numeric/field.ts';
 import { fieldFor } from '../numeric/fields.ts';
 import type { Claim } from '../theory/claim.ts';
 import type { BlockInput } from '../theory/inputs.ts';
+import { decode } from '../theory/codec.ts';
+import { claimById } from '../theory/index.ts';
 import { confirm, confirmModeFor, evaluateCase, failingFamilies, labelFamily, tighter } from './_internals/evaluate.ts';
 import { bin, LOG_RATIO_EDGES, SlackHistogram } from './_internals/stats.ts';
 import { deriveSeed, parseShard, seedFromEnv, shardSeed } from './_internals/seeds.ts';
@@ -283,10 +285,12 @@ describe('witness records', () => {
     expect(describeSizes({ X: M(4, 5) })).toBe('m=4, n=5');
   });
 
-  it('violated: the hypotheses the input breaks, else nothing (also when the check throws)', () => {
-    const c = listed([]);
+  it('violated: the hypotheses of the claim the input breaks, else nothing (also when the check throws)', () => {
+    const c = { ...listed([]), hypotheses: ['smooth', 'L_ge_1', 'symmetric'] as const };
     expect(violated(c, X)).toBeUndefined();
     expect(violated({ ...c, hypothesesHold: () => ({ smooth: false, L_ge_1: true, symmetric: false }) }, X)).toEqual(['smooth', 'symmetric']);
+    // a hypothesis the claim does not name is none of its hypotheses, whatever the input kind reports
+    expect(violated({ ...c, hypotheses: ['L_ge_1'], hypothesesHold: () => ({ smooth: false, L_ge_1: true, symmetric: false }) }, X)).toBeUndefined();
     expect(violated({ ...c, hypothesesHold: () => ({ smooth: true }) }, X)).toBeUndefined();
     expect(
       violated(
@@ -302,7 +306,7 @@ describe('witness records', () => {
   });
 
   it('makeWitness: comparisons in the evaluation mode, confirmedIn only when confirmed, path, sizes, violations', () => {
-    const c = { ...listed([le(3, 2, 'f')]), hypothesesHold: () => ({ smooth: false }) };
+    const c = { ...listed([le(3, 2, 'f')]), hypotheses: ['smooth'] as const, hypothesesHold: () => ({ smooth: false }) };
     const input = { X: { rows: 1, cols: 2, data: [1, 2] as Num[] } };
     const dropped = ['smooth'];
     const w = makeWitness({ claim: c, input, foundIn: 'float64', evaluatedIn: 'exact', confirmed: true, dropped, seed: 4, path: '7', shrunk: true, replay: 'R' });
@@ -323,5 +327,14 @@ describe('witness records', () => {
     expect(w.dropped).not.toBe(dropped);
     const u = makeWitness({ claim: listed([le(1, 2)]), input: 5, foundIn: 'exact', evaluatedIn: 'exact', confirmed: false, dropped: [], seed: 4, shrunk: false, replay: 'R' });
     expect(Object.keys(u).sort()).toEqual(['claim', 'comparisons', 'dropped', 'foundIn', 'input', 'replay', 'seed', 'shrunk']);
+  });
+
+  it('a printed AM-GM line of (22), which names no hypothesis, is violated as printed whatever L and eta are', () => {
+    // L = 1/2 < 1 and a free eta: L_ge_1 and eta_rule are hypotheses of L34, not of this line
+    const input = decode({ loss: { family: 'quadratic', m: 1, n: 1, d: ['1/2'], u: [], C: { rows: 1, cols: 1, data: ['0'] }, L: '1/2', Lstar: '0' }, V: { rows: 2, cols: 1, data: ['1/4', '1/4'] }, eta: '5' });
+    const amgm1 = claimById('L34.s22.amgm1')!;
+    expect(amgm1.hypothesesHold!(input)).toMatchObject({ L_ge_1: false, eta_rule: false });
+    expect(violated(amgm1, input)).toBeUndefined();
+    expect(violated(claimById('L34')!, input)).toEqual(['L_ge_1', 'eta_rule']);
   });
 });

@@ -21,7 +21,29 @@ function reasonOf(e: unknown): string {
   if (code === 'EROFS') return 'is on a read-only file system';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'is a file, not a folder (or lies below one)';
   if (code === 'ENOSPC') return 'has no space left';
+  if (code === 'ENOENT') return 'cannot be created (ENOENT: the system has no folders there)';
   return `cannot be written (${code ?? String(e)})`;
+}
+
+/**
+ * mkdir -p, one level at a time from the nearest folder that exists. Node 20's
+ * `mkdirSync(dir, { recursive: true })` never returns where a parent answers ENOENT to mkdir
+ * although it exists (`/proc/x`): it retries the parent forever. Here that is an ENOENT thrown.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = dir;
+  while (statSync(d, { throwIfNoEntry: false }) === undefined && dirname(d) !== d) {
+    missing.push(d);
+    d = dirname(d);
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(m).isDirectory()) throw e;
+    }
+  }
 }
 
 /**
@@ -32,7 +54,7 @@ export function checkWritableDir(dir: string, what: string): string {
   try {
     const st = statSync(dir, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const probe = join(dir, `.loracheck-probe-${process.pid}-${Date.now()}`);
     closeSync(openSync(probe, 'wx'));
     rmSync(probe, { force: true });
@@ -53,7 +75,7 @@ export function checkWritableFile(path: string, what: string): string {
 /** Writes `data` to `path` atomically: a temporary file beside it, then rename. */
 let serial = 0;
 export function writeAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${serial++}`;
   try {
     writeFileSync(tmp, data);

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,13 @@ describe('runtime/atomic', () => {
     const d = mkdtempSync(join(tmpdir(), 'lc-rt-'));
     chmodSync(d, 0o555);
     expect(() => checkWritableDir(d, '--results')).toThrow(/permission denied/);
+  });
+  it.skipIf(!existsSync('/proc/self'))('refuses a folder the system cannot create (/proc/x) at once, where mkdir -p of Node 20 never returns', () => {
+    // in a child with a time limit: the hang is a synchronous loop no test timeout can stop
+    const code = "import('./runtime/atomic.ts').then((m) => { try { m.checkWritableDir('/proc/lc-none', '--results'); } catch (e) { console.log(e.message); } })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toBe('--results: /proc/lc-none cannot be created (ENOENT: the system has no folders there)');
   });
   it('leaves no probe or temp file behind, and replaces the file whole', () => {
     const d = mkdtempSync(join(tmpdir(), 'lc-rt-'));

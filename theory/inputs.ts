@@ -7,6 +7,9 @@
 import type { Num } from '../numeric/field.ts';
 import type { Matrix } from '../numeric/matrix.ts';
 import type { LossDesc, QuadraticLoss, TwoMatrixLoss } from '../numeric/loss.ts';
+import { Rational } from '../numeric/rational.ts';
+import { validateLossDesc } from '../numeric/losses/index.ts';
+import type { InputKind } from './claim.ts';
 
 /** Lemma A.1: weighted AM-GM. */
 export interface AmGmInput {
@@ -164,4 +167,86 @@ export interface LoraRankRunInput {
   A0: Matrix<Num>;
   etas: Matrix<Num>;
   full?: boolean;
+}
+
+// ------------------------------------------------------------------ a hand-given input's fields
+
+/** The type of a field: a Num, a whole number, a Matrix<Num>, Num[][], a Side, a boolean, or a
+ *  loss descriptor (numeric/loss.ts: checked by the loss itself, which names its fields). */
+type FieldType = 'num' | 'int' | 'matrix' | 'num[][]' | 'side' | 'bool' | 'loss';
+
+/** Each kind's fields, as the interfaces above declare them ('?': optional). */
+const FIELDS: Record<InputKind, Record<string, FieldType | `${FieldType}?`>> = {
+  amgm: { x1: 'num', x2: 'num', w1: 'num', w2: 'num' },
+  square: { m: 'int', n: 'int', M: 'matrix' },
+  block: { X: 'matrix' },
+  lora: { loss: 'loss', V: 'matrix', eta: 'num?' },
+  'lora-pair': { loss: 'loss', V1: 'matrix', V2: 'matrix' },
+  'loss-point': { loss: 'loss', W: 'matrix' },
+  'lora-run': { loss: 'loss', V0: 'matrix', T: 'int', etaScale: 'num?' },
+  'two-pair': { loss: 'loss', M: 'matrix', M2: 'matrix' },
+  'two-lora': { loss: 'loss', B1: 'matrix', A1: 'matrix', B2: 'matrix', A2: 'matrix', eta: 'num' },
+  sketch: { side: 'side', S: 'matrix' },
+  'rac-point': { loss: 'loss', W: 'matrix', side: 'side', S: 'matrix', gamma: 'num', P: 'matrix?' },
+  'rac-run': { loss: 'loss', W0: 'matrix', side: 'side', r: 'int', T: 'int', sketches: 'matrix', gamma: 'num' },
+  'sketch-mean': { side: 'side', m: 'int', n: 'int', r: 'int', samples: 'int', seed: 'int' },
+  'rac-runs': { loss: 'loss', W0: 'matrix', side: 'side', r: 'int', steps: 'int', gamma: 'num', samples: 'int', seed: 'int', mu: 'num?' },
+  'asym-run': { loss: 'loss', W0: 'matrix', A: 'matrix', B0: 'matrix', etas: 'matrix', trainA: 'bool?' },
+  'lora-rank-run': { W0: 'matrix', uLeft: 'num[][]', uRight: 'num[][]', s: 'matrix', B0: 'matrix', A0: 'matrix', etas: 'matrix', full: 'bool?' },
+};
+
+const isNum = (x: unknown): boolean => x instanceof Rational || (typeof x === 'number' && Number.isFinite(x));
+const shown = (x: unknown): string => JSON.stringify(x instanceof Rational ? x.toString() : x) ?? String(x);
+
+function fieldError(x: unknown, type: FieldType, f: string): string | undefined {
+  switch (type) {
+    case 'num':
+      return isNum(x) ? undefined : `field ${f} must be a number or "p/q", got ${shown(x)}`;
+    case 'int':
+      return typeof x === 'number' && Number.isInteger(x) && x >= 0 ? undefined : `field ${f} must be a whole number, got ${shown(x)}`;
+    case 'side':
+      return x === 'left' || x === 'right' ? undefined : `field ${f} must be "left" or "right", got ${shown(x)}`;
+    case 'bool':
+      return typeof x === 'boolean' ? undefined : `field ${f} must be true or false, got ${shown(x)}`;
+    case 'loss':
+      if (x === null || typeof x !== 'object' || Array.isArray(x)) return `field ${f} must be a loss: an object with its "family"`;
+      try {
+        validateLossDesc(x as LossDesc, f); // "loss: field C must be ..."
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    case 'num[][]': {
+      if (!Array.isArray(x) || !x.every(Array.isArray)) return `field ${f} must be an array of arrays of numbers`;
+      const i = x.findIndex((row: unknown[]) => !row.every(isNum));
+      return i < 0 ? undefined : `field ${f}[${i}] must hold numbers or "p/q" only`;
+    }
+    case 'matrix': {
+      const m = x as { rows?: unknown; cols?: unknown; data?: unknown };
+      if (m === null || typeof m !== 'object' || !Array.isArray(m.data) || typeof m.rows !== 'number' || typeof m.cols !== 'number' || !Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0)
+        return `field ${f} must be a matrix {"rows": m, "cols": n, "data": [m x n entries]}`;
+      if (m.data.length !== m.rows * m.cols) return `field ${f}.data has ${m.data.length} entries, rows x cols = ${m.rows * m.cols}`;
+      const i = m.data.findIndex((v) => !isNum(v));
+      return i < 0 ? undefined : `field ${f}.data[${i}] must be a number or "p/q", got ${shown(m.data[i])}`;
+    }
+  }
+}
+
+/** Why a decoded input (theory/codec.ts) is not one of `kind` (naming the field), or undefined.
+ *  For inputs given by hand (`check --input`): a malformed one is bad input, not a claim error. */
+export function inputFieldError(kind: InputKind, x: unknown): string | undefined {
+  const fields = FIELDS[kind];
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return `the ${kind} input must be a JSON object with the fields ${Object.keys(fields).join(', ')}`;
+  const o = x as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(k in fields) && o[k] !== undefined) return `field ${k} is not a field of the ${kind} input (its fields: ${Object.keys(fields).join(', ')})`;
+  for (const [k, t] of Object.entries(fields)) {
+    const optional = t.endsWith('?');
+    if (o[k] === undefined || o[k] === null) {
+      if (optional) continue;
+      return `field ${k} is missing (the ${kind} input's fields: ${Object.keys(fields).join(', ')})`;
+    }
+    const err = fieldError(o[k], t.replace('?', '') as FieldType, k);
+    if (err) return err;
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { ABLATE_EXAMPLES } from '../help-examples.ts';
 import { UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CATALOGUE } from '../../theory/index.ts';
@@ -39,7 +40,8 @@ export const command: Command = {
   spec: {
     name: 'ablate',
     summary: 'Drop each hypothesis of each claim in turn and search: load-bearing (with a witness) or not shown.',
-    usage: 'ablate [--claim ID]... [--seconds S] [--workers K] [--seed N] [--mode M] [--json] [--results DIR] [--verbose]',
+    usage: "ablate [--claim ID]... [--seconds S] [--smt S] [--workers K] [--seed N] [--mode M] [--json] [--results DIR] [--verbose] [--loss 'f(w, c)' ...]",
+    examples: ABLATE_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to ablate (repeatable; default: all)' },
       ...COMMON_FLAGS,

@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { CHECK_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags } from '../loss.ts';
@@ -20,6 +21,8 @@ import { CORPUS_FLAG, stopLine } from '../claim-flags.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import type { JSONValue } from '../../theory/codec.ts';
 import { decode } from '../../theory/codec.ts';
+import type { Claim } from '../../theory/claim.ts';
+import { inputFieldError } from '../../theory/inputs.ts';
 import type { ClaimCheckResult } from '../../theory/results.ts';
 import { CORPUS_DIR, freshSeed, readCorpus, type EngineResult } from '../../properties/index.ts';
 import { readProofs } from '../../properties/index.ts';
@@ -59,11 +62,11 @@ function summaryLine(r: EngineResult, replayed: boolean): string {
   return `${r.id} [${r.mode}] ${verdict}${r.partial ? ' (partial: interrupted)' : ''}: cases ${r.cases}, non-trivial ${r.nonTrivial}${pct}, undecided ${r.undecided}${fa}, ${worstText(r)}, seed ${r.seed}, ${(r.timeMs / 1000).toFixed(1)}s`;
 }
 
-function details(r: EngineResult): string[] {
+function details(r: EngineResult, replayed: boolean): string[] {
   const lines: string[] = [];
   const w = r.counterexample;
   if (w) {
-    lines.push(`  counterexample (${w.sizes ?? 'sizes ?'}; confirmed in ${w.confirmedIn ?? '?'}; ${w.shrunk ? 'shrunk' : 'NOT fully shrunk'}):`);
+    lines.push(`  counterexample (${w.sizes ?? 'sizes ?'}; confirmed in ${w.confirmedIn ?? '?'}; ${replayed ? 'the input given' : w.shrunk ? 'shrunk' : 'NOT fully shrunk'}):`);
     lines.push(`    input: ${JSON.stringify(w.input)}`);
     for (const c of w.comparisons.filter((c) => c.holds === false).slice(0, 4))
       lines.push(`    false: ${c.label ?? ''}: ${c.lhs} ${c.rel} ${c.rhs}`);
@@ -79,15 +82,18 @@ function details(r: EngineResult): string[] {
 }
 
 
-function inputOrUsage(text: string, claims: number): JSONValue {
-  if (claims !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+function inputOrUsage(text: string, claims: readonly { claim: Claim }[]): JSONValue {
+  if (claims.length !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
+  let json: JSONValue;
   try {
-    const json = JSON.parse(text) as JSONValue;
-    decode(json);
-    return json;
+    json = JSON.parse(text) as JSONValue;
   } catch (e) {
     throw new UsageError(`check: flag --input must be the JSON of a claim input: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const { claim } = claims[0]!;
+  const err = inputFieldError(claim.inputKind, decode(json));
+  if (err) throw new UsageError(`check: flag --input is not an input of ${claim.id}: ${safeText(err)}`);
+  return json;
 }
 
 async function run({ flags }: Parsed): Promise<number> {
@@ -108,7 +114,7 @@ async function run({ flags }: Parsed): Promise<number> {
     if (flags.seed === undefined) throw new UsageError('check: --path needs the --seed it was found with');
     if (!/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`check: flag --path must look like 12:0:3 (a fast-check path), got "${safeText(flags.path)}"`);
   }
-  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims.length) : undefined;
+  const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims) : undefined;
   const seed: number = flags.seed ?? freshSeed();
   const corpusDir: string = flags.corpus ?? CORPUS_DIR;
   const dir = resultsDir(flags.results); // writable, before any work
@@ -140,7 +146,7 @@ async function run({ flags }: Parsed): Promise<number> {
       bar.done();
       if (flags.json) return;
       console.log(summaryLine(r as EngineResult & CheckEntry, input !== undefined));
-      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r as EngineResult)) console.log(l);
+      if (r.verdict !== 'verified' || r.undecided > 0) for (const l of details(r as EngineResult, input !== undefined)) console.log(l);
       else console.log(`  replay: ${r.replay}`);
       if (corpus?.error) console.log(`  NOT saved in the corpus: ${corpus.error}; the witness is above and in ${file}`);
     },
@@ -169,11 +175,12 @@ export const command: Command = {
   spec: {
     name: 'check',
     summary: 'Run claims as randomized properties (exact, precise or float64) and report verdicts.',
-    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
+    usage: "check [--claim ID]... [--mode exact|precise|float64] [--runs N | --seconds S] [--seed N] [--path P | --input JSON] [--json] [--results DIR] [--loss 'f(w, c)' [--L V] [--Lstar V]]",
+    examples: CHECK_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
-      runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see ENGINE.md)' },
+      runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see properties/ENGINE.md)' },
       seconds: { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time budget per claim instead of --runs' },
       seed: { type: 'int', arg: 'N', min: 0, max: SEED_MAX, help: 'fast-check seed, 0..2^32-1 (default: fresh, printed)' },
       path: { type: 'string', arg: 'P', help: 'replay a failure: the fast-check path printed with it (needs --seed, one --claim)' },

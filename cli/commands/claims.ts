@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { CLAIMS_EXAMPLES } from '../help-examples.ts';
 import { CATALOGUE } from '../../theory/index.ts';
 import { claimInfo } from '../../theory/claim.ts';
 
@@ -7,6 +8,7 @@ export const command: Command = {
     name: 'claims',
     summary: 'List the claim catalogue: id, paper reference, hypotheses, LaTeX.',
     usage: 'claims [--json]',
+    examples: CLAIMS_EXAMPLES,
     flags: { json: { type: 'boolean', help: 'print one JSON document' } },
   },
   async run({ flags }) {

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { PROVE_EXAMPLES } from '../help-examples.ts';
 import { UsageError } from '../args.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/index.ts';
@@ -29,6 +30,7 @@ export const command: Command = {
     name: 'prove',
     summary: 'Decide claims with an SMT solver (Z3): proved, refuted with an exact counterexample, or unknown.',
     usage: 'prove [--claim ID]... [--drop HYP]... [--timeout S] [--json] [--results DIR]',
+    examples: PROVE_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to prove (repeatable; default: every claim with an encoding)' },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis (repeatable; with no --claim: the claims that name it)' },

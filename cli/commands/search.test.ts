@@ -9,6 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from '../run-main.test-helper.ts';
+import { helpText, parseArgs } from '../args.ts';
+import { searchCountsText } from '../claim-text.ts';
+import { command as searchCommand } from './search.ts';
+import { command as ablate } from './ablate.ts';
+import { command as check } from './check.ts';
+import { command as claims } from './claims.ts';
+import { command as prove } from './prove.ts';
+import { command as tighten } from './tighten.ts';
 import { mergeSearchFiles, searchFileName } from '../../properties/search/search-run.ts';
 import { saveFailure } from '../../properties/corpus-save.ts';
 import { claimById } from '../../theory/index.ts';
@@ -55,6 +63,19 @@ describe('bad input: one line, exit 2', () => {
       expect(r.err[0]).toMatch(msg);
       expect(r.err[0]).not.toMatch(/\n|    at /);
     });
+});
+
+describe('what search prints about its budget and counts', () => {
+  it('--help says the SMT engine runs within --seconds (search.ts gives it at most half)', () => {
+    const help = helpText(searchCommand.spec).replace(/\n/g, ' ');
+    expect(help).toMatch(/--seconds is the wall clock of the whole search, worker start-up included: the SMT engine gets at most min\(--smt, S\/2\) of it/);
+  });
+
+  it('names the ascent restarts beside the cases, so that non-trivial never reads as more than the cases', () => {
+    const text = searchCountsText({ cases: 16, nonTrivial: 32, undecided: 0, falseAlarms: 0, ascents: 24, evaluations: 5000, casesPerSecond: 8.2, timeMs: 1940 });
+    expect(text).toBe('cases 16 and 24 ascent restarts (5000 float64 evaluations): 32 non-trivial, 0 undecided, 0 float64 false alarms; 8.2 cases/s, 1.9 s');
+    expect(searchCountsText({ cases: 3, nonTrivial: 2, undecided: 1, falseAlarms: 0, casesPerSecond: 1, timeMs: 3000 })).toBe('cases 3: 2 non-trivial, 1 undecided, 0 float64 false alarms; 1.0 cases/s, 3.0 s');
+  });
 });
 
 describe('search --merge', () => {
@@ -118,5 +139,23 @@ describe('the real binary', () => {
     expect(saveFailure(claim, asStated, { write: true, dir: corpus })).toMatchObject({ known: false, stored: true, saved: false });
     // what npm test does with it: the stored witness still fails exactly as recorded
     expect(replayEntry(claim, file.entries[0]!).ok).toBe(true);
+  });
+});
+
+describe('--help examples of the claims side', () => {
+  /** A command line split as a POSIX shell would split these (single quotes, no escapes). */
+  const argv = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+  it('each command prints examples, and every example is a valid command line of that command', () => {
+    for (const { spec } of [claims, prove, check, searchCommand, ablate, tighten]) {
+      const name = spec.name;
+      expect(spec.examples?.length, name).toBeGreaterThan(0);
+      expect(helpText(spec)).toContain('\nExamples:\n');
+      for (const e of spec.examples!) {
+        const [npx, bin, cmd, ...rest] = argv(e.run);
+        expect([npx, bin, cmd]).toEqual(['npx', 'loracheck', name]);
+        expect(() => parseArgs(spec, rest), e.run).not.toThrow();
+        expect(helpText(spec)).toContain(e.run);
+      }
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { SEARCH_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { CORPUS_DIR, defaultMode, freshSeed, parseShard, readCorpus, type Shard } from '../../properties/index.ts';
@@ -16,7 +17,7 @@ import { stoppedExit, withInterrupt, type Interrupt } from '../../runtime/interr
 import { progressPrinter } from '../../runtime/progress.ts';
 import { safeText } from '../../runtime/escape.ts';
 import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimOrUsage, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
-import { searchProgressText, witnessLines } from '../claim-text.ts';
+import { searchCountsText, searchProgressText, witnessLines } from '../claim-text.ts';
 
 function merge(files: string[], dir: string, json: boolean): number {
   const merged = asUsage(() => mergeSearchFiles(files, environment()), 'search --merge: ');
@@ -41,7 +42,7 @@ function report(r: SearchRun, file: string): void {
     for (const l of witnessLines(w)) console.log(l);
     if (out.timeToFirstMs !== undefined) console.log(`first confirmed failure after ${(out.timeToFirstMs / 1000).toFixed(2)} s`);
   } else console.log(`no counterexample in ${out.cases} cases${out.interrupted ? ' (interrupted)' : ''}`);
-  console.log(`cases ${out.cases} (${out.nonTrivial} non-trivial, ${out.undecided} undecided, ${out.falseAlarms} float64 false alarms), ${out.casesPerSecond.toFixed(1)} cases/s, ${(out.timeMs / 1000).toFixed(1)} s`);
+  console.log(searchCountsText(out));
   if (out.stalledSeeds?.length) console.log(`note: ${out.stalledSeeds.length} batch(es) abandoned: one case did not finish (seeds ${out.stalledSeeds.join(', ')})`);
   if (out.error) console.log(`error: ${safeText(out.error)}`);
   if (corpus?.stored) console.log(`already in the corpus${corpus.known ? '' : ' (a counterexample to the claim as stated is never known)'}: ${corpus.path}`);
@@ -54,8 +55,9 @@ export const command: Command = {
     name: 'search',
     summary: 'Search one claim for a counterexample across worker threads; shrink, confirm exactly, save to the corpus.',
     usage:
-      'search --claim ID [--drop HYP]... [--seconds S | --runs N] [--workers K] [--seed N] [--shard i/k] [--mode M] [--json] [--results DIR]\n' +
+      "search --claim ID [--drop HYP]... [--seconds S | --runs N] [--smt S] [--workers K] [--seed N] [--shard i/k] [--mode M] [--json] [--results DIR] [--loss 'f(w, c)' ...]\n" +
       '       loracheck search --merge FILE...',
+    examples: SEARCH_EXAMPLES,
     flags: {
       claim: { type: 'string', arg: 'ID', help: "claim id (see 'loracheck claims')" },
       drop: { type: 'string[]', arg: 'HYP', help: 'drop a hypothesis of the claim (repeatable); the generators widen for it' },
@@ -84,8 +86,9 @@ export const command: Command = {
       'corrects failing as already recorded in the corpus; 1 any counterexample to a claim stated as true',
       '(with all its hypotheses: never "known", whatever the corpus holds) or a new one to a printed line;',
       '2 bad input (a results folder that cannot be written, a malformed corpus file included), before any work.',
-      'Budget: --seconds is wall clock for the sampling, worker start-up included (the SMT engine\'s --smt comes',
-      'before it, shrinking a failure after it); --workers above the cores is capped at the cores (one line says so).',
+      'Budget: --seconds is the wall clock of the whole search, worker start-up included: the SMT engine gets at',
+      'most min(--smt, S/2) of it, sampling the rest; shrinking a failure comes after it (--shrink-seconds).',
+      '--workers above the cores is capped at the cores (one line says so).',
       'A result file or corpus that cannot be written loses nothing: the witness is printed in full with its replay',
       'line, and the exit is 1.',
     ].join('\n'),

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
+import { TIGHTEN_EXAMPLES } from '../help-examples.ts';
 import { environment, resultsDir } from '../io.ts';
 import { rowsJob } from '../../properties/index.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
@@ -32,7 +33,8 @@ export const command: Command = {
   spec: {
     name: 'tighten',
     summary: "Search each inequality's worst case: the largest ratio of its sides found, certified exactly, beside 1.",
-    usage: 'tighten [--claim ID]... [--seconds S] [--workers K] [--seed N] [--json] [--results DIR] [--verbose]',
+    usage: "tighten [--claim ID]... [--seconds S] [--smt S] [--workers K] [--seed N] [--json] [--results DIR] [--verbose] [--loss 'f(w, c)' ...]",
+    examples: TIGHTEN_EXAMPLES,
     flags: {
       claim: { type: 'string[]', arg: 'ID', help: 'claims to tighten (repeatable; default: every inequality)' },
       ...COMMON_FLAGS,
@@ -44,7 +46,8 @@ export const command: Command = {
       'Ratio = lhs/rhs for <= and rhs/lhs for >= (numeric/compare.ts): 1 is the paper\'s constant, above 1 a',
       'violation. Equalities have no ratio and are skipped. The worst point is snapped to simple values where',
       'that does not lower its ratio, then re-evaluated in exact arithmetic (precise for runs and long doubles).',
-      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true;',
+      'Ctrl-C keeps the rows done and the earlier rows not redone (fromEarlierRun), with interrupted: true; the',
+      'claim it stopped is shown but not recorded (its earlier, full-budget row stays), unless it exceeds 1;',
       'exit 1 when a certified ratio exceeds 1 (a counterexample to the claim as stated), else 130 (143 on SIGTERM).',
     ].join('\n'),
   },
@@ -70,24 +73,7 @@ export const command: Command = {
       workers,
       doc: (rows, interrupted) => tightnessDoc(rows, interrupted, { env: environment(), ...(loss ? { loss: loss.info } : {}), skipped, seed, secondsPerClaim: seconds }),
       onFirstSignal: stopLine,
-      printRow: (row) => {
-        progress.done();
-        if (flags.json) return;
-        const k = row.constant;
-        console.log(
-          `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
-            `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
-        );
-        if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);
-        if (k?.conjecture) console.log(`  conjecture (matches to ${k.conjecture.matchedDigits} digits, not proved): ${k.direction} = ${k.conjecture.form}`);
-        if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
-        if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${row.worstRatio !== undefined && Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
-        if (row.label) console.log(`  ${row.label}`);
-        if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
-        const artefacts = row.floatArtefacts;
-        if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
-        if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
-      },
+      printRow: (row) => print(row),
       run: ({ pool, signal, onRow }) =>
         tightenClaims({
           claims,
@@ -100,8 +86,30 @@ export const command: Command = {
             progress.line(`${c.id}: best score ${p.bestRatio !== undefined ? p.bestRatio.toPrecision(8) : '-'} (1 = the printed constant), ${(p.elapsedMs / 1000).toFixed(1)} s`),
           // a claim that got no evaluation in its budget has no result: its earlier row stays
           onRow: (row) => (row.evaluations > 0 || row.smt ? onRow(row) : console.error(`tighten: ${row.claim}: no evaluation within the budget; nothing recorded`)),
+          onCut: (row) => {
+            print(row);
+            if (!flags.json) console.log(`  (stopped after ${row.seconds.toFixed(1)} s of its ${seconds} s: shown, not recorded; any earlier row of ${row.claim} stays in ${file})`);
+          },
         }),
     });
+    function print(row: TightnessRow): void {
+      progress.done();
+      if (flags.json) return;
+      const k = row.constant;
+      console.log(
+        `${row.claim.padEnd(24)} ${k ? `constant ${k.direction} ${k.printed} printed, found ${k.found.toPrecision(10)} (gap ${k.gap !== undefined && Number.isFinite(k.gap) ? k.gap.toPrecision(4) : '-'})` : 'no constant found'}` +
+          `  [${row.restarts} restarts, ${row.evaluations} evaluations${row.witness?.sizes ? `, ${row.witness.sizes}` : ''}]`,
+      );
+      if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);
+      if (k?.conjecture) console.log(`  conjecture (matches to ${k.conjecture.matchedDigits} digits, not proved): ${k.direction} = ${k.conjecture.form}`);
+      if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
+      if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${row.worstRatio !== undefined && Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
+      if (row.label) console.log(`  ${row.label}`);
+      if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
+      const artefacts = row.floatArtefacts;
+      if (artefacts) console.log(`  (${artefacts} float64 optima were rounding artefacts: certified arithmetic did not bear them out)`);
+      if (row.witness && flags.verbose) for (const l of witnessLines(row.witness, '    ')) console.log(l);
+    }
     progress.done();
     if (flags.json) console.log(JSON.stringify(out.doc, null, 2));
     else {

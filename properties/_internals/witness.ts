@@ -55,12 +55,15 @@ export function describeSizes(input: unknown): string | undefined {
   return parts.length ? parts.join(', ') : undefined;
 }
 
-/** Hypotheses the input violates (per claim.hypothesesHold), or undefined when it names none. */
+/** Hypotheses of the claim the input violates (per claim.hypothesesHold), or undefined when it
+ *  violates none. hypothesesHold reports every hypothesis of the input kind (L >= 1, eta from (8),
+ *  ...); one the claim does not name is no hypothesis of it (the AM-GM lines of (22) hold or fail
+ *  whatever L and eta are). */
 export function violated(claim: Claim, input: unknown): HypothesisName[] | undefined {
   if (!claim.hypothesesHold) return undefined;
   try {
     const h = claim.hypothesesHold(input);
-    const v = (Object.keys(h) as HypothesisName[]).filter((k) => h[k] === false);
+    const v = (Object.keys(h) as HypothesisName[]).filter((k) => h[k] === false && claim.hypotheses.includes(k));
     return v.length ? v : undefined;
   } catch {
     return undefined;

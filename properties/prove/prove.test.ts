@@ -4,14 +4,15 @@
  * refuted with witnesses that loracheck's exact field confirms (and on which the corrected forms
  * hold); a planted false claim is refuted, so "proved" is not what the engine says regardless.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { exact } from '../../numeric/real.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { decode } from '../../theory/codec.ts';
 import { CATALOGUE, claimById } from '../../theory/index.ts';
 import type { ClaimProofResult } from '../../theory/results.ts';
 import { evaluateCase } from '../_internals/evaluate.ts';
-import { mergeProofs, proveClaim, releaseZ3, unionText } from './index.ts';
+import { mergeProofs, proveClaim, proveClaims, releaseZ3, unionText } from './index.ts';
+import { z3Stderr } from './z3.ts';
 
 afterAll(releaseZ3);
 
@@ -92,4 +93,28 @@ describe('prove: result files', () => {
     expect(unionText(['w1 : w2 = 1 : 1', 'w1 : w2 = 1 : 2'])).toBe('w1 : w2 in {1 : 1, 1 : 2}');
     expect(unionText(['m = n = r = 1 quadratics', 'm = 1, n = 2, r = 1 quadratics'])).toBe('m = n = r = 1 quadratics; m = 1, n = 2, r = 1 quadratics');
   });
+});
+
+describe("z3-solver's stderr", () => {
+  it('drops the note a solver thread stopped at its budget leaves when released; passes everything else', () => {
+    const seen: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (seen.push(String(s)), true));
+    try {
+      z3Stderr('received "cleanupThread" command from terminated worker: 1');
+      z3Stderr('Aborted(out of memory)');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual(['Aborted(out of memory)\n']);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('interrupts the solver call in progress; the claim it cut short is no result (prove.json keeps the earlier one)', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    // L33 is unknown to the solver: without the stop each claim would spend its 20 s
+    const out = await proveClaims([claimById('L33')!, claimById('L34')!], { budgetMs: 20_000, signal: stop.signal });
+    expect(out).toEqual({ results: [], interrupted: true });
+  }, 15_000);
 });

@@ -27,7 +27,8 @@ interface ProveOptions {
   maxPaths?: number;
   /** Stop before the larger classes once one class is proved (default false). */
   smallestClassOnly?: boolean;
-  /** Aborting stops between solver calls (the result says what was done). */
+  /** Aborting interrupts the solver call in progress and makes no other (the result says what
+   *  was done: unknown, or proved for the smaller classes only). */
   signal?: AbortSignal;
 }
 
@@ -41,7 +42,7 @@ interface EncodingOutcome {
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Decides every path of one encoding; stops at the first confirmed counterexample. */
-async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: ReadonlySet<HypothesisName>, deadline: number, maxPaths: number): Promise<EncodingOutcome> {
+async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: ReadonlySet<HypothesisName>, deadline: number, maxPaths: number, signal?: AbortSignal): Promise<EncodingOutcome> {
   const t0 = performance.now();
   const base = { encoding: enc.kind, class: enc.text } as const;
   const done = (a: Omit<ProofAttempt, 'encoding' | 'class' | 'timeMs'>, extra: Partial<EncodingOutcome> = {}): EncodingOutcome => ({
@@ -63,10 +64,11 @@ async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: Read
   let unknown: string | undefined;
   let sat: { model: Record<string, ModelValue> } | undefined;
   for (const p of exp.paths) {
-    const r = await solve(z3, [...p.constraints, ...p.assumptionTerms, p.negation], p.F.inputs, deadline - performance.now());
+    const r = await solve(z3, [...p.constraints, ...p.assumptionTerms, p.negation], p.F.inputs, deadline - performance.now(), signal);
     if (process.env.LORACHECK_DEBUG) console.error(`  ${claim.id} [${enc.text}] ${p.pathText.join(' & ')}: ${r.answer} ${r.ms.toFixed(0)} ms`);
     if (r.answer === 'unknown') {
       unknown ??= r.reason ?? 'unknown';
+      if (signal?.aborted) break;
       continue;
     }
     if (r.answer === 'unsat') continue;
@@ -92,14 +94,14 @@ async function decideEncoding(z3: Z3, claim: Claim, enc: Encoding, dropped: Read
 
 /** The facts (not hypotheses) a scalar proof needed: its paths (all of them, as many as the
  *  proof decided) re-proved without them, briefly; any answer but unsat keeps them all. */
-async function factsNeeded(z3: Z3, paths: readonly PathQuery[], deadline: number): Promise<string[]> {
+async function factsNeeded(z3: Z3, paths: readonly PathQuery[], deadline: number, signal?: AbortSignal): Promise<string[]> {
   const own = new Set<string>([...Object.keys(HYPOTHESES), 'sign', 'convex']);
   const facts = [...new Set(paths.flatMap((p) => p.assumptionFrom.filter((f) => !own.has(f))))];
   if (!facts.length) return [];
   const until = Math.min(deadline, performance.now() + 1000);
   for (const p of paths) {
     const kept = p.assumptionTerms.filter((_, i) => own.has(p.assumptionFrom[i]!));
-    const r = await solve(z3, [...p.constraints, ...kept, p.negation], p.F.inputs, until - performance.now());
+    const r = await solve(z3, [...p.constraints, ...kept, p.negation], p.F.inputs, until - performance.now(), signal);
     if (r.answer !== 'unsat') return facts;
   }
   return [];
@@ -137,7 +139,7 @@ export async function proveClaim(claim: Claim, opts: ProveOptions): Promise<Clai
       // form then gets at most half the budget
       const half = enc.kind === 'scalar' && dropped.size > 0 && encodings.some((e) => e.kind === 'class');
       const until = half ? Math.min(deadline, t0 + opts.budgetMs / 2) : deadline;
-      out = await decideEncoding(z3, claim, enc, dropped, until, opts.maxPaths ?? 64);
+      out = await decideEncoding(z3, claim, enc, dropped, until, opts.maxPaths ?? 64, opts.signal);
     } catch (e) {
       // a bug or a solver failure in one encoding is that encoding's error, not the command's
       out = { attempt: { encoding: enc.kind, class: enc.text, result: 'error', paths: 0, timeMs: 0, reason: e instanceof Error ? e.message : String(e) } };
@@ -149,7 +151,7 @@ export async function proveClaim(claim: Claim, opts: ProveOptions): Promise<Clai
       continue;
     }
     if (enc.kind === 'scalar') {
-      const assumes = await factsNeeded(z3, out.paths ?? [], deadline);
+      const assumes = await factsNeeded(z3, out.paths ?? [], deadline, opts.signal);
       if (assumes.length) out.attempt.assumes = assumes;
       scalarProof = { assumes };
     } else proved.push(enc.text);
@@ -186,6 +188,9 @@ export async function proveClaims(
   for (const claim of claims) {
     if (opts.signal?.aborted) return { results, interrupted: true };
     const r = await proveClaim(claim, { ...opts, dropped: opts.dropped?.(claim) ?? [] });
+    // a claim Ctrl-C cut short is no result (it would replace an earlier one in prove.json);
+    // a refutation or a proof for every input is final however it ended
+    if (opts.signal?.aborted && r.verdict !== 'refuted' && r.class !== 'all inputs') return { results, interrupted: true };
     results.push(r);
     opts.onClaim?.(r);
   }

@@ -50,21 +50,26 @@ function modelValue(z3: Z3, v: Z3Arith): ModelValue {
  * Decides the conjunction of the constraints within timeoutMs: nlsat under Z3's try-for
  * combinator, which stops it on time. An interrupt of the context is the backstop a few seconds
  * later (an interrupt that arrives after the check has ended would cancel the next call, so it
- * is not the first means). Never throws: a solver error is an `unknown` with its message.
+ * is not the first means). `signal` (Ctrl-C) interrupts the check at once: the caller makes no
+ * further call then. Never throws: a solver error is an `unknown` with its message.
  */
-export async function solve(z3: Z3, constraints: readonly Z3Bool[], inputs: readonly { name: string; e: Z3Arith }[], timeoutMs: number): Promise<SolveOutcome> {
+export async function solve(z3: Z3, constraints: readonly Z3Bool[], inputs: readonly { name: string; e: Z3Arith }[], timeoutMs: number, signal?: AbortSignal): Promise<SolveOutcome> {
   const { Z } = z3;
   const t0 = performance.now();
+  if (signal?.aborted) return { answer: 'unknown', ms: 0, reason: 'interrupted' };
   if (timeoutMs <= 0) return { answer: 'unknown', ms: 0, reason: 'no time left in the budget' };
   const ms = Math.max(1, Math.round(timeoutMs));
   let timer: NodeJS.Timeout | undefined;
+  const stop = () => Z.interrupt();
   try {
     const s = Z.TryFor(new Z.Tactic('qfnra-nlsat'), ms).solver();
     s.add(...constraints);
     timer = setTimeout(() => Z.interrupt(), ms + 3000);
+    signal?.addEventListener('abort', stop);
     const answer: SolverAnswer = await s.check();
     clearTimeout(timer);
     const spent = performance.now() - t0;
+    if (answer === 'unknown' && signal?.aborted) return { answer, ms: spent, reason: 'interrupted' };
     if (answer === 'unknown') {
       const r = s.reasonUnknown();
       const timedOut = spent >= ms - 5 || /timeout|canceled|interrupted/i.test(r);
@@ -79,5 +84,6 @@ export async function solve(z3: Z3, constraints: readonly Z3Bool[], inputs: read
     return { answer: 'unknown', ms: performance.now() - t0, reason: `solver error: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', stop);
   }
 }

@@ -19,12 +19,23 @@ export function loadZ3(): Promise<Z3> {
   loading ??= (async () => {
     const t0 = performance.now();
     const mod = await import('z3-solver');
-    const api = await mod.init();
+    const api = await mod.init({ printErr: z3Stderr });
     em = api.em;
     const Z = api.Context('main') as unknown as Z3Context;
     return { Z, low: api.Z3, loadMs: performance.now() - t0 };
   })();
   return loading;
+}
+
+/**
+ * Where the WebAssembly build's stderr goes. A solver thread that finishes while releaseZ3
+ * terminates it (a query stopped at its time budget) posts one last message, which the build
+ * reports as `received "cleanupThread" command from terminated worker: N`: noise on the user's
+ * terminal after a search or proof, not a fault. Everything else passes through.
+ */
+export function z3Stderr(text: string): void {
+  if (/^received "\w+" command from terminated worker: \d+$/.test(text)) return;
+  process.stderr.write(`${text}\n`);
 }
 
 /** Ends Z3's worker threads so that the process can exit (a later loadZ3 starts afresh). */

@@ -68,20 +68,27 @@ export async function search(opts: SearchOptions): Promise<SearchOutcome> {
   const t0 = Date.now();
   // within the budget: the solver gets at most half of a time budget, sampling the rest
   const smtSeconds = opts.smtSeconds && opts.withinBudget && opts.seconds !== undefined ? Math.min(opts.smtSeconds, opts.seconds / 2) : opts.smtSeconds;
-  const smt = smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], smtSeconds, opts.mode) : undefined;
+  const smt = smtSeconds ? await smtFirst(opts.claim, opts.dropped ?? [], smtSeconds, opts.mode, opts.signal) : undefined;
   if (smt?.settled) return smt.settled(opts);
   const left = opts.withinBudget && opts.seconds !== undefined ? Math.max(0.01, opts.seconds - (Date.now() - t0) / 1000) : undefined;
-  const out = await sampleSearch(left !== undefined ? { ...opts, seconds: left } : opts);
+  // the sampling gets what the solver left; the result and its replay commands name the budget asked for
+  const out = await sampleSearch(left !== undefined ? { ...opts, seconds: left } : opts, budgetOf(opts));
   return smt ? { ...out, smt: smt.verdict } : out;
 }
 
-async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
+function budgetOf(opts: SearchOptions): { runs: number } | { seconds: number } {
+  return opts.runs !== undefined ? { runs: opts.runs } : { seconds: opts.seconds ?? 10 };
+}
+
+/** Sampling and the ascent until `opts`' budget is spent; `asked` is the budget the result and
+ *  its replay commands report (the whole search's, when the solver took its share first). */
+async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { seconds: number }): Promise<SearchOutcome> {
   const { claim } = opts;
   const mode = opts.mode ?? defaultMode(claim);
   const dropped = opts.dropped ?? [];
   const shard = opts.shard ?? WHOLE;
   const W = opts.workers;
-  const budget = opts.runs !== undefined ? { runs: opts.runs } : { seconds: opts.seconds ?? 10 };
+  const budget: { runs?: number; seconds?: number } = budgetOf(opts);
   const start = Date.now();
   const deadline = budget.seconds !== undefined ? start + budget.seconds * 1000 : undefined;
   // shrinking gets its own time, in proportion to a short budget (ablate runs many short searches):
@@ -153,7 +160,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
   // a statistical claim's case is a Monte-Carlo experiment: no float64 ascent over it
   const ascent = opts.ascent === false || claim.statistical ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
-  const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
+  const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget: asked });
   const jobFor = (w: number, firstBatch: number): SearchJob => ({
     kind: 'search',
     claim: claim.id,
@@ -191,7 +198,9 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const supervise = async (w: number): Promise<void> => {
     const s = st[w]!;
     let firstBatch = 0;
-    for (;;) {
+    // stopped before its first batch (Ctrl-C during the SMT engine's turn): no job at all, for a
+    // job posted after pool.stopAll would not hear the stop
+    while (!stopping()) {
       s.lastActivity = Date.now();
       s.shrinkingSince = undefined;
       const job = pool.submit<LoopResult<Found>>(w, jobFor(w, firstBatch), (m) => onMessage(w, m));
@@ -251,7 +260,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
 
   if (!found && candidate) {
     // not fully shrunk and without a fast-check path: the replay reruns the whole search
-    const replay = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget });
+    const replay = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget: asked });
     found = fromCandidate(claim, mode, dropped, candidate, replay);
   }
   const t = total();
@@ -266,7 +275,7 @@ async function sampleSearch(opts: SearchOptions): Promise<SearchOutcome> {
     seed: opts.seed,
     shard,
     workers: W,
-    budget,
+    budget: asked,
     timeMs,
     casesPerSecond: t.cases / Math.max(1e-3, timeMs / 1000),
     ...(found ? { found } : {}),

@@ -13,6 +13,7 @@ import { decode } from '../../theory/codec.ts';
 import { hasEncoding, proveClaim } from '../prove/index.ts';
 import type { SearchOptions, SearchOutcome } from './search-types.ts';
 import { WHOLE } from './seeds.ts';
+import { userLoss } from '../user-loss.ts';
 
 type SmtVerdict = SmtNote;
 
@@ -21,11 +22,14 @@ export async function smtFirst(
   dropped: readonly HypothesisName[],
   seconds: number,
   mode: Mode | undefined,
+  signal?: AbortSignal,
 ): Promise<{ verdict: SmtVerdict; settled?: (opts: SearchOptions) => SearchOutcome } | undefined> {
-  if (!hasEncoding(claim)) return undefined;
+  // the encodings are the built-in losses' (quadratic classes): a model is no input on a loss
+  // of the user's (--loss), so the solver is not asked then; sampling draws the user's loss
+  if (!hasEncoding(claim) || userLoss()) return undefined;
   let r;
   try {
-    r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000 });
+    r = await proveClaim(claim, { dropped, budgetMs: seconds * 1000, ...(signal ? { signal } : {}) });
   } catch {
     return undefined; // the solver could not be loaded or failed: sampling alone decides
   }

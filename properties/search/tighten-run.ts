@@ -13,6 +13,7 @@ import type { CertifyJob, CertifyResult, TightenJobMsg } from './handler.ts';
 import type { WorkerPool } from './pool.ts';
 import { ratioOf, type TightenBest, type TightenWorkerResult } from './tighten.ts';
 import { bracketConstant } from '../prove/bracket.ts';
+import { userLoss } from '../user-loss.ts';
 
 interface TightenRunOptions {
   claims: readonly Claim[];
@@ -30,6 +31,8 @@ interface TightenRunOptions {
   onStart?: (claim: Claim, index: number) => void;
   onProgress?: (claim: Claim, p: { bestRatio?: number; elapsedMs: number }) => void;
   onRow?: (row: TightnessRow) => void;
+  /** The row of a claim Ctrl-C stopped before its budget: shown, not recorded (see tightenClaims). */
+  onCut?: (row: TightnessRow) => void;
 }
 
 function tightenReplay(claim: string, seed: number, seconds: number, workers: number): string {
@@ -134,6 +137,11 @@ async function certify(claim: Claim, input: JSONValue, opts: Omit<TightenRunOpti
   return undefined;
 }
 
+/** The row's certified witness fails the claim as stated (ratio above 1). */
+function violates(row: TightnessRow): boolean {
+  return row.witness?.confirmedIn !== undefined && row.witness.comparisons.some((c) => c.holds === false);
+}
+
 export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: TightnessRow[]; interrupted: boolean }> {
   const rows: TightnessRow[] = [];
   const pool = opts.pool();
@@ -141,7 +149,15 @@ export async function tightenClaims(opts: TightenRunOptions): Promise<{ rows: Ti
     if (opts.signal?.aborted) return { rows, interrupted: true };
     opts.onStart?.(claim, i);
     const { row, interrupted } = await tightenOne(claim, opts, pool);
-    if (opts.smtSeconds && !interrupted) {
+    if (interrupted && !violates(row)) {
+      // a search stopped before its budget has not measured the constant: its row replaces no
+      // earlier, longer one in tighten.json (as a stopped ablation pair); a certified ratio above
+      // 1 is kept whatever (a witness is never lost)
+      opts.onCut?.(row);
+      return { rows, interrupted: true };
+    }
+    // the bracket is over the built-in losses' classes: not one of a loss of the user's (--loss)
+    if (opts.smtSeconds && !interrupted && !userLoss()) {
       const smt = await bracketConstant(claim, { budgetMs: opts.smtSeconds * 1000 }).catch(() => undefined);
       if (smt) row.smt = smt;
     }

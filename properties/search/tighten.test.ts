@@ -11,6 +11,7 @@ import { HANDLER } from './search.ts';
 import { isInequality, ratioOf } from './tighten.ts';
 import { tightenClaims } from './tighten-run.ts';
 import { constantResult } from './constant.ts';
+import type { TightnessRow } from '../../theory/results.ts';
 
 describe('ascent on a ratio of two sides', () => {
   it('climbs a smooth ratio to its maximum (2xy / (x^2 + y^2) <= 1, attained at x = y)', () => {
@@ -91,4 +92,15 @@ describe('tighten across workers', () => {
     expect(row.witness?.comparisons[0]!.holds).toBe(true); // attained, not exceeded
     expect(row.restarts).toBeGreaterThan(1);
   });
+
+  it('a claim Ctrl-C stops before its budget: its row is shown, not recorded (the earlier, longer one stays)', async () => {
+    const stop = new AbortController();
+    const cut: TightnessRow[] = [];
+    setTimeout(() => stop.abort(), 800);
+    const out = await tightenClaims({ claims: [claimById('L33')!, claimById('E19')!], seconds: 60, seed: 4, pool: () => pool, signal: stop.signal, onCut: (r) => cut.push(r) });
+    expect(out).toEqual({ rows: [], interrupted: true });
+    expect(cut.map((r) => r.claim)).toEqual(['L33']);
+    expect(cut[0]!.evaluations).toBeGreaterThan(0);
+  }, 30_000);
 });
+
