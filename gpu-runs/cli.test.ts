@@ -67,6 +67,8 @@ describe('loracheck train / verify-trace exit codes', () => {
       [['verify-trace'], /give at least one trace file/],
       // a folder as --out: refused before the run, not at the rename after it
       [['train', '--steps', '1', '--backend', 'wasm', '--out', dir], /^loracheck: train: cannot write the trace --out [^ ]+: is a folder, not a file$/],
+      // a folder that cannot be made (Node 20's recursive mkdir spun forever under /proc)
+      [['train', '--steps', '1', '--backend', 'wasm', '--out', '/proc/loracheck-none/t.jsonl'], /^loracheck: train: cannot write the trace --out \/proc\/loracheck-none\/t\.jsonl: ENOENT.*mkdir '\/proc\/loracheck-none'$/],
     ];
     for (const [args, pattern, env] of cases) {
       const r = await inproc(args, env);

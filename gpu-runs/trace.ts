@@ -15,8 +15,9 @@
  * by `close` (after the summary): a killed run leaves that partial file, a truncated trace,
  * and never destroys an earlier trace at `path`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../runtime/atomic.ts';
 
 export const TRACE_FORMAT = 'loracheck-trace';
 export const TRACE_SCHEMA = 1;
@@ -155,7 +156,7 @@ export class TraceFileWriter implements TraceSink {
     // a folder at `path` would fail only at the rename, after the whole run: refuse it now
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
       throw Object.assign(new Error('is a folder, not a file'), { code: 'EISDIR', syscall: 'open', path });
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     this.partialPath = `${path}.partial-${process.pid}`;
     this.fd = openSync(this.partialPath, 'w');
   }

@@ -30,7 +30,7 @@ function reasonOf(e: unknown): string {
  * `mkdirSync(dir, { recursive: true })` never returns where a parent answers ENOENT to mkdir
  * although it exists (`/proc/x`): it retries the parent forever. Here that is an ENOENT thrown.
  */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   const missing: string[] = [];
   let d = dir;
   while (statSync(d, { throwIfNoEntry: false }) === undefined && dirname(d) !== d) {
