@@ -8,7 +8,8 @@ import { LOSS_FLAGS } from './loss.ts';
 import type { Mode } from '../numeric/field.ts';
 import { HYPOTHESES, type Claim, type HypothesisName } from '../theory/claim.ts';
 import { CATALOGUE, claimById } from '../theory/index.ts';
-import { capWorkers } from '../properties/index.ts';
+import { join } from 'node:path';
+import { CORPUS_DIR, capWorkers } from '../properties/index.ts';
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', arg: 'S', help: 'time budget in seconds', gt: 0, duration: true },
@@ -20,7 +21,14 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** The counterexample corpus (check, search, ablate). */
-export const CORPUS_FLAG: FlagSpec = { type: 'string', arg: 'DIR', help: 'counterexample corpus folder (default properties/corpus)' };
+export const CORPUS_FLAG: FlagSpec = { type: 'string', arg: 'DIR', help: "counterexample corpus folder (default properties/corpus, the catalogue's, which npm test replays; with --loss, <results>/corpus)" };
+
+/** The corpus a run reads and adds to: --corpus, else the catalogue's (properties/corpus), or,
+ *  for a user's loss (--loss), one in the results folder: a finding about the user's loss is
+ *  the user's result, and a README example must not change a file of the repository. */
+export function corpusDirOf(flag: string | undefined, userLoss: boolean, results: string): string {
+  return flag ?? (userLoss ? join(results, 'corpus') : CORPUS_DIR);
+}
 
 /** Solver time before sampling (search, ablate): a refutation is a confirmed minimal witness. */
 export const SMT_FLAG: FlagSpec = { type: 'number', arg: 'S', duration: true, min: 0, default: 5, help: 'seconds for the SMT engine before sampling, where the claim has an encoding (0: sample only)' };

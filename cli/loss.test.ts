@@ -14,6 +14,7 @@ import { runMain } from './run-main.test-helper.ts';
 import { setUserLoss } from '../properties/index.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'loracheck.js');
+const ROOT_CORPUS = join(import.meta.dirname, '..', 'properties', 'corpus');
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000 });
@@ -40,7 +41,10 @@ describe('loracheck check --loss', () => {
 
   it('a stated L below sup |f\'\'| breaks (23): confirmed counterexample, `smooth` violated, replay keeps the loss', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lc-loss-'));
-    const r = cli(['check', '--loss', 'log(cosh(w - c))', '--L', '0.25', '--claim', 'E23', '--seed', '7', '--results', dir, '--corpus', join(dir, 'corpus'), '--shrink-seconds', '5']);
+    // no --corpus: a user's loss goes to <results>/corpus, never into the repository's (the catalogue's) corpus
+    const repoCorpus = readFileSync(join(ROOT_CORPUS, 'E23.json'), 'utf8');
+    const r = cli(['check', '--loss', 'log(cosh(w - c))', '--L', '0.25', '--claim', 'E23', '--seed', '7', '--results', dir, '--shrink-seconds', '5']);
+    expect(readFileSync(join(ROOT_CORPUS, 'E23.json'), 'utf8')).toBe(repoCorpus);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--L 0.25 is below sup \|f''\| >= 1/);
     const res = JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')).results[0];

@@ -13,11 +13,11 @@ import { CATALOGUE } from '../../theory/index.ts';
 import type { AblationRow } from '../../theory/results.ts';
 import { ablate, ablationPlan } from '../../properties/index.ts';
 import { ABLATE_ROWS, ablationDoc, type AblationDoc } from '../../properties/index.ts';
-import { CORPUS_DIR, freshSeed, lossSkipReason, readCorpus } from '../../properties/index.ts';
+import { freshSeed, lossSkipReason, readCorpus } from '../../properties/index.ts';
 import { rowsJob } from '../../properties/index.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { applyLossFlags } from '../loss.ts';
-import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimsOrUsage, corpusDirOf, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchProgressText, witnessLines } from '../claim-text.ts';
 import { stoppedExit } from '../../runtime/interrupt.ts';
 
@@ -72,7 +72,7 @@ export const command: Command = {
     const { pairs, skipped } = ablationPlan(claims, CATALOGUE);
     for (const c of selected) if (!claims.includes(c)) skipped.push({ claim: c.id, reason: `it ${lossSkipReason(c)} (--loss)` });
     if (ids.length && pairs.length === 0) throw new UsageError(`${cmd}: nothing to ablate: ${skipped.map((s) => `${s.claim} ${s.reason}`).join('; ')}`);
-    const corpusDir: string = flags.corpus ?? CORPUS_DIR;
+    const corpusDir = corpusDirOf(flags.corpus, loss !== undefined, resultsDir(flags.results));
     // the corpus files the rows may fall back on, checked before any work (a bad file is bad input)
     for (const id of new Set(pairs.map((p) => p.claim.id))) asUsage(() => readCorpus(id, corpusDir), `${cmd}: `);
     const file = join(resultsDir(flags.results), 'ablate.json');

@@ -17,14 +17,14 @@ import { CHECK_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError, type Parsed } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
 import { LOSS_FLAGS, applyLossFlags } from '../loss.ts';
-import { CORPUS_FLAG, stopLine } from '../claim-flags.ts';
+import { CORPUS_FLAG, corpusDirOf, stopLine } from '../claim-flags.ts';
 import { MODES, type Mode } from '../../numeric/field.ts';
 import type { JSONValue } from '../../theory/codec.ts';
 import { decode } from '../../theory/codec.ts';
 import type { Claim } from '../../theory/claim.ts';
 import { inputFieldError } from '../../theory/inputs.ts';
 import type { ClaimCheckResult } from '../../theory/results.ts';
-import { CORPUS_DIR, freshSeed, readCorpus, type EngineResult } from '../../properties/index.ts';
+import { freshSeed, readCorpus, type EngineResult } from '../../properties/index.ts';
 import { readProofs } from '../../properties/index.ts';
 import { SelectionError, runCheck, selectClaims, type CheckEntry } from '../../properties/index.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
@@ -116,8 +116,8 @@ async function run({ flags }: Parsed): Promise<number> {
   }
   const input = flags.input !== undefined ? inputOrUsage(flags.input, sel.claims) : undefined;
   const seed: number = flags.seed ?? freshSeed();
-  const corpusDir: string = flags.corpus ?? CORPUS_DIR;
   const dir = resultsDir(flags.results); // writable, before any work
+  const corpusDir = corpusDirOf(flags.corpus, loss !== undefined, dir);
   const file = join(dir, 'check.json');
   // every corpus file read and checked before any case runs (a bad file is bad input)
   const corpora = new Map(sel.claims.map(({ claim }) => [claim.id, asUsage(() => readCorpus(claim.id, corpusDir), 'check: ')]));

@@ -8,7 +8,7 @@ import type { Command } from '../command.ts';
 import { SEARCH_EXAMPLES } from '../help-examples.ts';
 import { SEED_MAX, UsageError } from '../args.ts';
 import { asUsage, environment, resultsDir } from '../io.ts';
-import { CORPUS_DIR, defaultMode, freshSeed, parseShard, readCorpus, type Shard } from '../../properties/index.ts';
+import { defaultMode, freshSeed, parseShard, readCorpus, type Shard } from '../../properties/index.ts';
 import { applyLossFlags, claimForLoss } from '../loss.ts';
 import { shardText } from '../../properties/index.ts';
 import { mergeSearchFiles, runSearch, searchFileName, type SearchRun } from '../../properties/index.ts';
@@ -16,7 +16,7 @@ import { writeJSONAtomic } from '../../runtime/atomic.ts';
 import { stoppedExit, withInterrupt, type Interrupt } from '../../runtime/interrupt.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import { safeText } from '../../runtime/escape.ts';
-import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimOrUsage, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
+import { COMMON_FLAGS, CORPUS_FLAG, SMT_FLAG, claimOrUsage, corpusDirOf, droppedOrUsage, modeOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
 import { searchCountsText, searchProgressText, witnessLines } from '../claim-text.ts';
 
 function merge(files: string[], dir: string, json: boolean): number {
@@ -120,8 +120,9 @@ export const command: Command = {
     if (flags.path !== undefined && flags.seed === undefined) throw new UsageError(`${cmd}: --path needs --seed (the batch seed the replay command prints)`);
     if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`${cmd}: --path must look like 3:2:0 (a fast-check path), got "${safeText(flags.path)}"`);
     // before any work: a results folder that cannot be written and a bad corpus file are bad input
-    const file = join(resultsDir(flags.results), searchFileName(claim.id, dropped, shard));
-    const corpusDir: string = flags.corpus ?? CORPUS_DIR;
+    const results = resultsDir(flags.results);
+    const file = join(results, searchFileName(claim.id, dropped, shard));
+    const corpusDir = corpusDirOf(flags.corpus, loss !== undefined, results);
     const corpus = flags['no-corpus'] ? undefined : { file: asUsage(() => readCorpus(claim.id, corpusDir), `${cmd}: `), dir: corpusDir, write: true };
     const workers = workersFlag(cmd, flags.workers);
     const seed: number = flags.seed ?? freshSeed();
