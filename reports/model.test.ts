@@ -122,6 +122,25 @@ describe('the verdict of a claim is never stronger than its evidence', () => {
     });
   });
 
+  it('the verified card says how many of its claims rest on fewer than 10 non-trivial cases (no proof for every input)', () => {
+    const thin = model({
+      'c.json': checkFile('2026-01-01', ['A', 'B', 'C', 'D'], [
+        result('A', 'exact', 'verified', { cases: 2, nonTrivial: 2 }),
+        result('B', 'exact', 'verified', { cases: 30, nonTrivial: 3 }),
+        result('B', 'float64', 'verified', { cases: 40, nonTrivial: 6 }), // 3 + 6 = 9 < 10
+        result('C', 'exact', 'verified', { cases: 1, nonTrivial: 1 }),
+        result('D', 'exact', 'verified', { cases: 10, nonTrivial: 10 }),
+      ]),
+      's-A.json': searchFile('A', ['smooth']), // a search with a hypothesis dropped is not evidence for A as stated
+      'p.json': proveFile('2026-01-01', [proof('C', 'proved', { class: 'all inputs' })]),
+    });
+    expect(card(thin, 'verified')).toBe(4);
+    expect(glance(thin)).toContain('hold in every case sampled; <span title="A, B">2 of them on fewer than 10 non-trivial cases</span>');
+    // a search of the claim as stated adds its cases
+    const searched = model({ 'c.json': checkFile('2026-01-01', ['A'], [result('A', 'exact', 'verified', { cases: 2, nonTrivial: 2 })]), 's-A.json': searchFile('A', []) });
+    expect(glance(searched)).not.toContain('fewer than 10');
+  });
+
   it('lists every failing claim at a glance, and only those; the cards count each verdict', () => {
     const m = build();
     expect(failingInGlance(m)).toEqual(['X', 'P', 'R', 'U2', 'W']);

@@ -83,13 +83,28 @@ function proofLines(m: Model): Html {
   return html`<div class="glance-block wide"><h3>The proof of Lemma 3.4, line by line (SMT)</h3><ul class="proof-lines">${items}</ul><p class="small">Z3 on each line's own sides over ||V_t||, ||G||, ||∇J||, L and η_t (every input satisfying the line's hypotheses and (19)): proved means the negation is unsat, not that no counterexample was sampled.</p></div>`;
 }
 
+/** Fewer non-trivial sampled cases than this (all checks and searches together) make a verified
+ *  claim's evidence thin (verify --quick gives a whole run claim a case or two): the card says how many. */
+const THIN_CASES = 10;
+
+/** Verified claims whose sampling ran fewer than THIN_CASES non-trivial cases and that no proof covers for every input. */
+function thinlyVerified(m: Model): ClaimView[] {
+  return m.claims.filter((c) => {
+    if (c.verdict !== 'verified' || (c.proof?.verdict === 'proved' && c.proof.class === 'all inputs')) return false;
+    const n = c.checks.reduce((k, r) => k + r.nonTrivial, 0) + c.searches.reduce((k, r) => k + (r.dropped.length ? 0 : r.cases), 0);
+    return n < THIN_CASES;
+  });
+}
+
 function cards(m: Model): Html {
   const out: Html[] = [];
   // with no claim in the results (traces or experiments only), zero counts would read as checks that passed
   for (const v of m.claims.length ? CARDS : []) {
     const n = m.claims.filter((c) => c.verdict === v).length;
     if (!n && (v === 'error' || v === 'not run' || v === 'statistical')) continue;
-    out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}</div></div>`);
+    const thin = v === 'verified' ? thinlyVerified(m) : [];
+    const note = thin.length ? html`; <span title="${thin.map((c) => c.id).join(', ')}">${thin.length} of them on fewer than ${THIN_CASES} non-trivial cases</span>` : '';
+    out.push(html`<div class="card ${v === 'counterexample' && n ? 'card-bad' : ''}" data-verdict="${v}"><div class="card-n">${n}</div>${badge(v)}<div class="card-t">${CARD_TEXT[v]}${note}</div></div>`);
   }
   const proved = m.claims.filter((c) => c.proof?.verdict === 'proved');
   if (m.claims.some((c) => c.proof)) {
