@@ -19,6 +19,8 @@ import { buildReport } from './render.ts';
 // Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
 declare const document: any;
 declare const getComputedStyle: (e: unknown) => { overflowX: string };
+declare const window: { scrollTo(x: number, y: number): void };
+declare const requestAnimationFrame: (f: () => void) => number;
 
 const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -196,6 +198,13 @@ describe('the report at a desktop and a phone width', () => {
   it('in print: what is folded on screen is on paper (every replay command and witness in a closed <details>), and they and the claims table fit A4', async () => {
     await page.setViewportSize({ width: 794, height: 1123 });
     await page.emulateMedia({ media: 'print' });
+    // the 420 px test scrolled the ablation grid's box; and two frames for the print style to settle
+    // (one run in about ten failed here under load before this wait; its message was not kept)
+    await page.evaluate(() => {
+      for (const w of document.querySelectorAll('.table-wrap')) w.scrollLeft = 0;
+      window.scrollTo(0, 0);
+      return new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
+    });
     const seen = await page.evaluate(() => {
       const shown = (sel: string) => [...document.querySelectorAll(sel)].map((e) => e.checkVisibility({ contentVisibilityAuto: true }));
       const right = (sel: string) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
@@ -204,9 +213,9 @@ describe('the report at a desktop and a phone width', () => {
     await page.emulateMedia({ media: 'screen' });
     expect(seen.replays.length).toBeGreaterThan(10);
     expect(seen.witnesses.length).toBeGreaterThan(5);
-    expect(seen.replays.every(Boolean)).toBe(true);
-    expect(seen.witnesses.every(Boolean)).toBe(true);
-    expect(seen.width).toBeLessThanOrEqual(794);
+    expect(seen.replays.filter((x) => !x).length, 'replay commands hidden in print').toBe(0);
+    expect(seen.witnesses.filter((x) => !x).length, 'witnesses hidden in print').toBe(0);
+    expect(seen.width, 'the rightmost edge of a witness, a replay command or the claims table').toBeLessThanOrEqual(794);
   });
 });
 
