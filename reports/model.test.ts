@@ -440,6 +440,17 @@ describe('a printed constant that was passed is a counterexample at a glance', (
   });
 });
 
+describe('a better constant that a float64 point passes', () => {
+  it('says so with the value reached, in float64 and not certified, without an error badge', () => {
+    const k = { printed: '1/4', printedValue: 0.25, direction: 'inf', quantity: 'q', declared: true, found: 0.9116, gap: 3.646, better: { value: '10/11', holdsOnTried: false, tried: 134722, worstTried: 0.8982529442605576 } };
+    const t = tightnessSection(model({ 't.json': tightenFile([{ claim: 'L34', worstRatio: 0.9999999957, paperRatio: 1, constant: k }]) }))!.body.value;
+    expect(t).toContain('<code>10/11</code>: <b>not</b> on every point tried: one reached');
+    expect(t).toContain('0.8983');
+    expect(t).toContain('in float64 (not certified)');
+    expect(t).not.toMatch(/badge[^"]*"[^>]*>[^<]*error/);
+  });
+});
+
 describe('a sup constant whose worst value found is not positive', () => {
   // RAC.T53 / RAC.T55 in a quick run: the quantity is a lower confidence bound, -0.5 against the
   // printed 1; tighten writes gap = printed / found = -2, which is below 1 but no counterexample.

@@ -63,7 +63,7 @@ export function tightnessSection(m: Model): Section | undefined {
       head: 'better constant',
       cell: (r) =>
         k(r)?.better
-          ? html`<code>${k(r)!.better!.value}</code>: ${k(r)!.better!.holdsOnTried ? html`holds on all ${count(k(r)!.better!.tried)} points tried` : badge('error', 'a point the search tried passes it')}`
+          ? html`<code>${k(r)!.better!.value}</code>: ${k(r)!.better!.holdsOnTried ? html`holds on all ${count(k(r)!.better!.tried)} points tried` : html`<b>not</b> on every point tried: one reached ${ratio(k(r)!.better!.worstTried, 4)} in float64 (not certified)`}`
           : html`<span class="dim">—</span>`,
       cls: 'wrap',
     },
