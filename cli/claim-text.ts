@@ -20,6 +20,12 @@ export function searchCountsText(o: Omit<SearchProgress, 'elapsedMs' | 'failures
   return `cases ${o.cases}${restarts}: ${o.nonTrivial} non-trivial, ${o.undecided} undecided, ${o.falseAlarms} float64 false alarms; ${o.casesPerSecond.toFixed(1)} cases/s, ${(o.timeMs / 1000).toFixed(1)} s`;
 }
 
+/** tighten's line for a proposed better constant: it holds on every point tried, or one point
+ *  reached past it in float64 (not certified: rounding may have made it). */
+export function betterConstantText(b: { value: string; holdsOnTried: boolean; tried: number; worstTried: number }): string {
+  return `better constant ${b.value}: ${b.holdsOnTried ? `holds on all ${b.tried} points tried` : `not on every point tried: one reached ${b.worstTried.toPrecision(6)} in float64 (not certified)`}`;
+}
+
 function matrixText(x: unknown): string | undefined {
   if (!x || typeof x !== 'object') return undefined;
   const m = x as { rows?: number; cols?: number; data?: unknown[] };

@@ -71,10 +71,6 @@ interface Row {
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
 
-/**
- * Receives a trace's records in order (a TraceVisitor for streamTrace) and keeps only running
- * values; `result` assembles the entry of the result file.
- */
 /** What a method's records hold as Vsq (gpu-runs/methods.ts, its table). */
 const VSQ_OF: Readonly<Record<string, string>> = {
   rac: '||W_t - W_0||^2',
@@ -83,6 +79,10 @@ const VSQ_OF: Readonly<Record<string, string>> = {
   cola: "||B_t||^2 + ||A_t||^2 (the current link's)",
 };
 
+/**
+ * Receives a trace's records in order (a TraceVisitor for streamTrace) and keeps only running
+ * values; `result` assembles the entry of the result file.
+ */
 export class TraceVerifier implements TraceVisitor {
   private h!: TraceHeader;
   private prec!: TracePrecision;

@@ -19,7 +19,7 @@ export { HANDLER, search, type SearchProgress } from './search/search.ts';
 export { shardText } from './search/seeds.ts';
 export { ablate, ablationPlan } from './search/ablate.ts';
 export { isInequality } from './search/tighten.ts';
-export { tightenClaims } from './search/tighten-run.ts';
+export { tightenClaims, violates as tightnessViolates } from './search/tighten-run.ts';
 export { PROVE_FILE, hasEncoding, proveClaims, readProofs, releaseZ3 } from './prove/index.ts';
 export { capWorkers } from './search/pool.ts';
 export { ABLATE_ROWS, type AblationDoc, PROVE_ROWS, TIGHTEN_ROWS, type TightnessDoc, ablationDoc, proveDoc, tightnessDoc } from './result-files.ts';

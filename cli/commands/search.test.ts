@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from '../run-main.test-helper.ts';
 import { helpText, parseArgs } from '../args.ts';
-import { searchCountsText } from '../claim-text.ts';
+import { betterConstantText, searchCountsText } from '../claim-text.ts';
 import { command as searchCommand } from './search.ts';
 import { command as ablate } from './ablate.ts';
 import { command as check } from './check.ts';
@@ -75,6 +75,11 @@ describe('what search prints about its budget and counts', () => {
     const text = searchCountsText({ cases: 16, nonTrivial: 32, undecided: 0, falseAlarms: 0, ascents: 24, evaluations: 5000, casesPerSecond: 8.2, timeMs: 1940 });
     expect(text).toBe('cases 16 and 24 ascent restarts (5000 float64 evaluations): 32 non-trivial, 0 undecided, 0 float64 false alarms; 8.2 cases/s, 1.9 s');
     expect(searchCountsText({ cases: 3, nonTrivial: 2, undecided: 1, falseAlarms: 0, casesPerSecond: 1, timeMs: 3000 })).toBe('cases 3: 2 non-trivial, 1 undecided, 0 float64 false alarms; 1.0 cases/s, 3.0 s');
+  });
+
+  it("tighten's better constant: held on every point tried, or one float64 point past it (never 'FAILS on all' points)", () => {
+    expect(betterConstantText({ value: '1/2', holdsOnTried: true, tried: 143828, worstTried: 0.4979 })).toBe('better constant 1/2: holds on all 143828 points tried');
+    expect(betterConstantText({ value: '10/11', holdsOnTried: false, tried: 134722, worstTried: 0.8982529442605576 })).toBe('better constant 10/11: not on every point tried: one reached 0.898253 in float64 (not certified)');
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { TIGHTEN_EXAMPLES } from '../help-examples.ts';
 import { environment, resultsDir } from '../io.ts';
-import { rowsJob } from '../../properties/index.ts';
+import { rowsJob, tightnessViolates } from '../../properties/index.ts';
 import { progressPrinter } from '../../runtime/progress.ts';
 import type { SmtBracket, TightnessRow } from '../../theory/results.ts';
 import { TIGHTEN_ROWS, tightnessDoc, type TightnessDoc } from '../../properties/index.ts';
@@ -17,7 +17,7 @@ import { applyLossFlags } from '../loss.ts';
 import { isInequality } from '../../properties/index.ts';
 import { tightenClaims } from '../../properties/index.ts';
 import { COMMON_FLAGS, claimsOrUsage, stopLine, workersFlag } from '../claim-flags.ts';
-import { witnessLines } from '../claim-text.ts';
+import { betterConstantText, witnessLines } from '../claim-text.ts';
 import { UsageError } from '../args.ts';
 import { stoppedExit } from '../../runtime/interrupt.ts';
 
@@ -102,7 +102,7 @@ export const command: Command = {
       );
       if (k?.certified !== undefined) console.log(`  certified (${k.certifiedIn}): ${k.certified}${k.digits ? ` = ${k.digits}...` : ''}`);
       if (k?.conjecture) console.log(`  conjecture (matches to ${k.conjecture.matchedDigits} digits, not proved): ${k.direction} = ${k.conjecture.form}`);
-      if (k?.better) console.log(`  better constant ${k.better.value}: ${k.better.holdsOnTried ? 'holds' : 'FAILS'} on all ${k.better.tried} points tried`);
+      if (k?.better) console.log(`  ${betterConstantText(k.better)}`);
       if (k?.declared) console.log(`  quantity: ${k.quantity}; as printed, lhs/rhs ${row.worstRatio !== undefined && Number.isFinite(row.worstRatio) ? row.worstRatio.toPrecision(10) : '-'}`);
       if (row.label) console.log(`  ${row.label}`);
       if (row.smt) console.log(`  SMT bracket: ${bracketText(row.smt)}`);
@@ -118,7 +118,7 @@ export const command: Command = {
       console.log(`written: ${file}`);
     }
     // a certified ratio above 1 is a counterexample to the claim as stated
-    const above = out.rows.some((r) => r.witness?.confirmedIn && r.witness.comparisons.some((c) => c.holds === false));
+    const above = out.rows.some(tightnessViolates);
     return above ? 1 : out.interrupted ? stoppedExit(out.received) : 0;
   },
 };

@@ -138,7 +138,7 @@ async function certify(claim: Claim, input: JSONValue, opts: Omit<TightenRunOpti
 }
 
 /** The row's certified witness fails the claim as stated (ratio above 1). */
-function violates(row: TightnessRow): boolean {
+export function violates(row: TightnessRow): boolean {
   return row.witness?.confirmedIn !== undefined && row.witness.comparisons.some((c) => c.holds === false);
 }
 
