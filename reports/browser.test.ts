@@ -241,7 +241,7 @@ describe('the report at a desktop and a phone width', () => {
         cells: [...document.querySelectorAll('table.ablation td:not(.empty), table.tightness td')].filter((c) => !c.checkVisibility()).length,
         // a table printed by rows hides its head: each cell but the row's first says its column (the dropped hypothesis, "certified", ...)
         unlabelled: [...document.querySelectorAll('table.print-blocks td:not(:first-child):not(.empty)')]
-          .filter((c) => !/^"\S/.test(getComputedStyle(c, '::before').content))
+          .filter((c) => !/^".+"$/.test(getComputedStyle(c, '::before').content))
           .map((c) => name(c)),
       };
     }, A4);
