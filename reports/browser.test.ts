@@ -18,14 +18,16 @@ import { buildReport } from './render.ts';
 
 // Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
 declare const document: any;
-declare const getComputedStyle: (e: unknown) => { overflowX: string };
+declare const getComputedStyle: (e: unknown, pseudo?: string) => { overflowX: string; content: string };
 declare const window: { scrollTo(x: number, y: number): void };
-declare const requestAnimationFrame: (f: () => void) => number;
+declare const matchMedia: (q: string) => { matches: boolean };
 
 const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOT = join(ROOT, 'out', 'browser-test', 'report.png');
+/** A4 is 210 mm wide: 794 CSS px at 96 px per inch, the page's content width when printed without margins (Chromium's print to PDF). */
+const A4 = 794;
 
 let browser: Browser | undefined;
 const tmp = mkdtempSync(join(tmpdir(), 'loracheck-browser-'));
@@ -150,6 +152,10 @@ describe('the report at a desktop and a phone width', () => {
     const wide = { rows: 2, cols: 12, data: Array.from({ length: 24 }, (_, i) => `-0.0893051058115997${i}`) };
     return { ...o, path, replay: `${o.replay} --path ${path}`, input: { ...(o.input as object), X: wide } };
   };
+  // and the ablation grid as wide as a verify run's: its 12 hypotheses as columns (924 px in print before it printed by claim)
+  const more = ['projection', 'step_le_1_over_L', 'frozen_A', 'low_rank_update', 'pl'];
+  const rows = more.map((hypothesis, i) => ({ claim: `RAC.T5${i}`, hypothesis, status: 'load-bearing', cases: 1, ascents: 16, seconds: 0.83, foundBy: 'corpus' }));
+  writeFileSync(join(res, 'ablate-more.json'), JSON.stringify({ ...ablateFile(), rows }));
   for (const name of readdirSync(res)) writeFileSync(join(res, name), JSON.stringify(lengthen(JSON.parse(readFileSync(join(res, name), 'utf8')))));
   const file = join(tmp, 'widths.html');
   writeFileSync(file, buildReport(res).html);
@@ -158,6 +164,7 @@ describe('the report at a desktop and a phone width', () => {
   beforeAll(async () => {
     page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
   });
   afterAll(() => page.close());
 
@@ -195,27 +202,61 @@ describe('the report at a desktop and a phone width', () => {
     expect(Math.abs(seen.left)).toBeLessThan(1);
   });
 
-  it('in print: what is folded on screen is on paper (every replay command and witness in a closed <details>), and they and the claims table fit A4', async () => {
-    await page.setViewportSize({ width: 794, height: 1123 });
+  it('in print at A4 width: what is folded on screen is on paper, every table and grid fits the page, and no cell spills into the next', async () => {
+    await page.setViewportSize({ width: A4, height: 1123 });
     await page.emulateMedia({ media: 'print' });
-    // the 420 px test scrolled the ablation grid's box; and two frames for the print style to settle
-    // (one run in about ten failed here under load before this wait; its message was not kept)
-    await page.evaluate(() => {
+    // the 420 px test scrolled the ablation grid's box back; then a forced layout under print media,
+    // repeated until no web font (KaTeX's, data: URIs) is loading, so nothing reflows after we measure
+    const settled = await page.evaluate(async () => {
       for (const w of document.querySelectorAll('.table-wrap')) w.scrollLeft = 0;
       window.scrollTo(0, 0);
-      return new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
+      for (let i = 0; i < 20; i++) {
+        void document.body.getBoundingClientRect();
+        await document.fonts.ready;
+        if (document.fonts.status === 'loaded') return matchMedia('print').matches;
+      }
+      return false;
     });
-    const seen = await page.evaluate(() => {
+    expect(settled, 'print media applied and fonts loaded').toBe(true);
+    const seen = await page.evaluate((A4) => {
       const shown = (sel: string) => [...document.querySelectorAll(sel)].map((e) => e.checkVisibility({ contentVisibilityAuto: true }));
-      const right = (sel: string) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
-      return { replays: shown('.replay'), witnesses: shown('details .witness'), width: right('.witness, .replay, table.summary') };
-    });
+      const name = (e: any) => `${e.tagName.toLowerCase()}.${(e.getAttribute('class') ?? '').replace(/ /g, '.')} in #${e.closest('section')?.id}`;
+      // every table (the ablation grid, the tightness table, run tables, witness and matrix tables) and every scroll box of one
+      const wide = [...document.querySelectorAll('main table, main .table-wrap')]
+        .map((e) => ({ e, w: Math.max(e.scrollWidth, Math.ceil(e.getBoundingClientRect().right)) }))
+        .filter((x) => x.w > A4)
+        .map((x) => `${name(x.e)} (${x.w} px)`);
+      // a cell whose content is wider than the cell overlaps its neighbour (what table-layout: fixed did)
+      const spill = [...document.querySelectorAll('main td, main th')]
+        .filter((c) => c.checkVisibility() && c.scrollWidth > c.clientWidth + 1)
+        .map((c) => `${name(c)}: ${c.scrollWidth} > ${c.clientWidth} px, ${c.textContent.slice(0, 40)}`);
+      return {
+        replays: shown('.replay'),
+        witnesses: shown('details .witness'),
+        page: document.documentElement.scrollWidth,
+        tables: document.querySelectorAll('main table').length,
+        wide,
+        spill,
+        grid: ['table.ablation', 'table.tightness'].map((sel) => document.querySelector(sel)?.scrollWidth ?? -1),
+        cells: [...document.querySelectorAll('table.ablation td:not(.empty), table.tightness td')].filter((c) => !c.checkVisibility()).length,
+        // a table printed by rows hides its head: each cell but the row's first says its column (the dropped hypothesis, "certified", ...)
+        unlabelled: [...document.querySelectorAll('table.print-blocks td:not(:first-child):not(.empty)')]
+          .filter((c) => !/^".+"$/.test(getComputedStyle(c, '::before').content))
+          .map((c) => name(c)),
+      };
+    }, A4);
     await page.emulateMedia({ media: 'screen' });
     expect(seen.replays.length).toBeGreaterThan(10);
     expect(seen.witnesses.length).toBeGreaterThan(5);
     expect(seen.replays.filter((x) => !x).length, 'replay commands hidden in print').toBe(0);
     expect(seen.witnesses.filter((x) => !x).length, 'witnesses hidden in print').toBe(0);
-    expect(seen.width, 'the rightmost edge of a witness, a replay command or the claims table').toBeLessThanOrEqual(794);
+    expect(seen.tables).toBeGreaterThan(20);
+    expect(seen.grid.every((w) => w > 0), 'the ablation grid and the tightness table are on the page').toBe(true);
+    expect(seen.wide, `tables wider than A4 (${A4} px) in print`).toEqual([]);
+    expect(seen.page, 'the page in print').toBeLessThanOrEqual(A4);
+    expect(seen.spill, 'cells whose content spills out in print').toEqual([]);
+    expect(seen.cells, 'cells of the ablation grid or the tightness table hidden in print').toBe(0);
+    expect(seen.unlabelled, 'cells printed without their column').toEqual([]);
   });
 });
 

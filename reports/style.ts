@@ -131,6 +131,18 @@ footer{color:var(--muted);font-size:.82rem;border-top:1px solid var(--line);marg
 /* on paper nothing can be unfolded: closed <details> print open (no script can open them; ::details-content does) */
 @media print{.top{background:none}main,.top .inner,footer{padding-left:0;padding-right:0}article.claim{break-inside:avoid}details{display:block}details::details-content{content-visibility:visible;display:block}.table-wrap,.input-block,pre{overflow:visible}
 /* a scroll box is cut at the page edge: on paper the tables reflow to the page width instead */
-table.data{font-size:.7rem;min-width:0}table.data th,table.data td{padding:.2rem .25rem}table.data .badge{font-size:.62rem;padding:0 .3em;white-space:normal}table.data code.id{font-size:.8em}table.ablation .small{white-space:normal}table.data td,table.data th,table.data td.num{white-space:normal;min-width:0!important}table.data code,table.matrix td,.witness code{overflow-wrap:anywhere;white-space:normal}table.ablation tbody th,table.trace-claims tbody th{position:static}
+table.data{font-size:.7rem;min-width:0}table.data tr{break-inside:avoid}table.data th,table.data td{padding:.2rem .25rem}table.data .badge{font-size:.62rem;padding:0 .3em;white-space:normal}table.data code.id{font-size:.8em}table.ablation .small{white-space:normal}table.data td,table.data th{white-space:normal;min-width:0!important}table.data thead th{font-size:.64rem}table.data code,table.data td.wrap,table.matrix td,.witness code{overflow-wrap:anywhere;white-space:normal}table.ablation tbody th,table.trace-claims tbody th{position:static;white-space:normal;overflow-wrap:anywhere}
+/* a table with more columns than A4 holds (table.print-blocks: the tightness table, the ablation grid) prints a block per row: its first
+   cell (the claim) as a heading, then every other cell on a grid, labelled with its column's head (data-label); a cell with
+   nothing in it (· in the ablation grid) is left out */
+table.data.print-blocks,table.data.print-blocks tbody{display:block}table.data.print-blocks thead{display:none}
+table.data.print-blocks tr{display:grid;grid-template-columns:repeat(auto-fill,minmax(7rem,1fr));grid-auto-flow:dense;gap:.3rem .8rem;padding:.45rem .25rem;border-bottom:1px solid var(--line);break-inside:avoid}
+table.ablation.print-blocks tr{grid-template-columns:repeat(auto-fill,minmax(14rem,1fr))}
+table.data.print-blocks th,table.data.print-blocks td,table.data.print-blocks td.num{display:block;border:0;padding:0;text-align:left;white-space:normal;min-width:0}
+table.data.print-blocks tbody th,table.data.print-blocks td:first-child{grid-column:1/-1;background:none;box-shadow:none}table.data.print-blocks tr>:first-child code.id{font-size:.8rem}
+table.data.print-blocks td.wrap,table.data.print-blocks td.cert{grid-column:span 2}table.ablation.print-blocks td.cell-cannot{grid-column:1/-1}
+table.data.print-blocks td::before{content:attr(data-label);display:block;font-size:.6rem;font-weight:600;color:var(--muted)}
+table.ablation.print-blocks td::before{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.64rem;color:var(--fg)}
+table.data.print-blocks td:first-child::before,table.data.print-blocks td.empty{display:none}table.data td.cert>code.exact{width:auto;max-width:100%}table.data .small{font-size:.92em}
 svg.chart{max-width:100%}.hists svg.chart{width:100%}}
 `;

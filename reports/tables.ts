@@ -19,6 +19,8 @@ interface TableOptions<R> {
   /** data-* attributes per row (keys are ours, values are escaped), e.g. {claim: id}. */
   rowData?: (row: R) => Record<string, string>;
   rowClass?: (row: R) => string;
+  /** Each cell carries its column's head as data-label: on paper a row of a table too wide for the page prints as a block of labelled fields (style.ts, table.print-blocks). */
+  labels?: boolean;
 }
 
 export function table<R>(cols: readonly Column<R>[], rows: readonly R[], o: TableOptions<R> = {}): Html {
@@ -26,7 +28,7 @@ export function table<R>(cols: readonly Column<R>[], rows: readonly R[], o: Tabl
   const body = rows.map((r, i) => {
     const data = o.rowData ? Object.entries(o.rowData(r)).map(([k, v]) => html` data-${k.replace(/[^a-z-]/g, '')}="${v}"`) : [];
     const cls = o.rowClass ? o.rowClass(r) : '';
-    const cells = cols.map((c) => html`<td${c.cls ? html` class="${c.cls}"` : ''}>${c.cell(r, i)}</td>`);
+    const cells = cols.map((c) => html`<td${c.cls ? html` class="${c.cls}"` : ''}${o.labels && typeof c.head === 'string' ? html` data-label="${c.head}"` : ''}>${c.cell(r, i)}</td>`);
     return html`<tr${cls ? html` class="${cls}"` : ''}${data}>${cells}</tr>`;
   });
   return html`<div class="table-wrap"><table class="${o.cls ?? 'data'}">${o.caption ? html`<caption>${o.caption}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;

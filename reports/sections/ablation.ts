@@ -10,16 +10,29 @@ import type { Model, Sourced } from '../model.ts';
 import type { Section } from '../page.ts';
 import { witnessBlock } from '../witness.ts';
 
-function cell(r: Sourced<AblationRow> | undefined): Html {
-  if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
+/** What one cell of the grid says: dropping the hypothesis gave a witness, or why not. */
+function verdict(r: Sourced<AblationRow>): { cls?: string; body: Html } {
   const cost = html`<div class="small dim">${countOf(r, 'cases')} ${r.cases === 1 ? 'case' : 'cases'}${typeof r.ascents === 'number' ? html` · ${countOf(r, 'ascents')} ${r.ascents === 1 ? 'ascent' : 'ascents'}` : ''} · ${duration(typeof r.seconds === 'number' ? r.seconds * 1000 : undefined)}${r.foundBy ? html` · found by ${r.foundBy}` : ''}</div>`;
   const smt = html`${r.smt ? html`<div class="small dim">SMT: ${r.smt.text}</div>` : ''}${r.fromEarlierRun ? html`<div class="small dim">from an earlier run</div>` : ''}`;
   if (r.status === 'load-bearing')
-    return html`<td class="cell-load">${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}</td>`;
-  if (r.status === 'error') return html`<td>${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}</td>`;
-  if (r.status === 'not-needed') return html`<td>${badge('not-needed')}${smt}</td>`;
-  if (r.status === 'cannot-fail') return html`<td class="cell-cannot"><span class="small"><b>cannot fail</b></span><div class="small dim">${r.reason ?? ''}</div>${cost}</td>`;
-  return html`<td>${badge('not-shown', r.reason ?? '')}${cost}${smt}</td>`;
+    return {
+      cls: 'cell-load',
+      body: html`${r.witness ? html`<a href="#${anchor('abl', r.claim, r.hypothesis)}">${badge('load-bearing')}</a>` : badge('load-bearing')}${r.witness?.foundBy === 'smt' ? html`<div class="small">exact SMT model, minimal size</div>` : cost}`,
+    };
+  if (r.status === 'error') return { body: html`${badge('error', r.error ?? '')}${r.error ? html`<div class="small error-text">${r.error}</div>` : ''}` };
+  if (r.status === 'not-needed') return { body: html`${badge('not-needed')}${smt}` };
+  if (r.status === 'cannot-fail') return { cls: 'cell-cannot', body: html`<span class="small"><b>cannot fail</b></span><div class="small dim">${r.reason ?? ''}</div>${cost}` };
+  return { body: html`${badge('not-shown', r.reason ?? '')}${cost}${smt}` };
+}
+
+/**
+ * One cell of the grid. `data-label` names the cell's hypothesis: on paper the grid prints as a
+ * block per claim, each cell labelled (style.ts, table.print-blocks), since its columns outgrow A4.
+ */
+function cell(r: Sourced<AblationRow> | undefined, h: string): Html {
+  if (!r) return html`<td class="empty" title="not a hypothesis of this claim, or not ablated">·</td>`;
+  const v = verdict(r);
+  return html`<td${v.cls ? html` class="${v.cls}"` : ''} data-label="${h}">${v.body}</td>`;
 }
 
 export function ablationSection(m: Model): Section | undefined {
@@ -38,9 +51,9 @@ export function ablationSection(m: Model): Section | undefined {
   }
   const rows = claims.map(
     (c) =>
-      html`<tr id="${anchor('abl', c)}" data-claim="${c}"><th scope="row">${m.claims.some((o) => o.id === c) ? html`<a href="#${anchor('claim', c)}"><code class="id">${c}</code></a>` : html`<code class="id">${c}</code>`}</th>${hyps.map((h) => cell(at.get(`${c}\u0000${h}`)))}</tr>`,
+      html`<tr id="${anchor('abl', c)}" data-claim="${c}"><th scope="row">${m.claims.some((o) => o.id === c) ? html`<a href="#${anchor('claim', c)}"><code class="id">${c}</code></a>` : html`<code class="id">${c}</code>`}</th>${hyps.map((h) => cell(at.get(`${c}\u0000${h}`), h))}</tr>`,
   );
-  const grid = html`<div class="table-wrap"><table class="data ablation"><thead><tr><th scope="col">claim \\ dropped hypothesis</th>${hyps.map((h) => html`<th scope="col"><code class="hyp">${h}</code></th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  const grid = html`<div class="table-wrap"><table class="data ablation print-blocks"><thead><tr><th scope="col">claim \\ dropped hypothesis</th>${hyps.map((h) => html`<th scope="col"><code class="hyp">${h}</code></th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
   const witnesses = [...at.values()]
     .filter((r) => r.status === 'load-bearing' && r.witness)
     .map(

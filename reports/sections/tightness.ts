@@ -86,7 +86,7 @@ export function tightnessSection(m: Model): Section | undefined {
     const gap = r.constant ? constantGap(r.constant) : undefined;
     return gap !== undefined ? gap < 1 - 1e-12 : r.worstRatio !== undefined && r.worstRatio > (r.paperRatio ?? 1);
   };
-  const body = table(cols, rows, { cls: 'data tightness', rowData: (r) => ({ claim: r.claim }), rowClass: (r) => (broken(r) ? 'row-bad' : '') });
+  const body = table(cols, rows, { cls: 'data tightness print-blocks', labels: true, rowData: (r) => ({ claim: r.claim }), rowClass: (r) => (broken(r) ? 'row-bad' : '') });
   const witnesses = rows
     .map((r, i) =>
       r.witness
