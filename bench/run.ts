@@ -10,7 +10,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { oneLine } from '../runtime/escape.ts';
 import { SIGNAL_EXIT, onInterrupt, type StopSignal } from '../runtime/interrupt.ts';
 import { SUITES, type SuiteInfo } from './index.ts';
-import { type BenchTable, undoAll } from './types.ts';
+import { type BenchTable, letSignalsIn, undoAll } from './types.ts';
 
 const BENCH_SCHEMA = 'loracheck-bench/1';
 
@@ -103,6 +103,9 @@ export async function runBench<E>(req: { names: string[]; quick: boolean; out: s
       suites.push({ name, seconds, times: s.times, peer: s.peer, seed: s.seed, skipped: skipsOf(tables), tables });
       io.print(`== suite ${name} (${seconds} s${quick ? ', --quick' : ''})\n`);
       for (const t of tables) io.print(formatTable(t) + '\n');
+      // a signal that came during the suite's synchronous end is handled here (the handler runs
+      // only when the event loop turns), never after the results file was written
+      await letSignalsIn();
     }
   } finally {
     stop.dispose();

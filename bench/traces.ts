@@ -18,7 +18,7 @@ import { eta8 } from '../theory/trace-sides.ts';
 import { streamTrace } from '../gpu-runs/trace-reader.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type TraceHeader } from '../gpu-runs/trace.ts';
 import { verifyTraceFile } from '../gpu-runs/verify.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, scratchDir, sig, untilDone } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, letSignalsIn, scratchDir, sig, untilDone } from './types.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
@@ -132,6 +132,7 @@ async function benchTraces(opts: BenchOptions): Promise<TracesBenchResult> {
     const file = join(dir, 'long.jsonl');
     opts.log(`traces: writing a ${T.toLocaleString('en-US')}-step trace to ${file}`);
     writeSyntheticTrace(file, T);
+    await letSignalsIn();
     const fileMB = statSync(file).size / MB;
     opts.log(`traces: ${fileMB.toFixed(0)} MB; loracheck verify-trace as a child process`);
     const cli = await runChild([join(ROOT, 'bin', 'loracheck.js'), 'verify-trace', file, '--results', join(dir, 'results')], { ...process.env });
@@ -140,11 +141,13 @@ async function benchTraces(opts: BenchOptions): Promise<TracesBenchResult> {
     let t0 = performance.now();
     const e = verifyTraceFile(file);
     const verifySec = (performance.now() - t0) / 1000;
+    await letSignalsIn();
     if (e.claims.some((c) => c.status !== 'verified')) throw new Error(`the synthetic trace should verify: ${JSON.stringify(e.claims.map((c) => [c.id, c.status, c.reason]))}`);
     t0 = performance.now();
     const n = readOnly(file);
     const readSec = (performance.now() - t0) / 1000;
     if (n !== T + 1) throw new Error(`read ${n} step records, expected ${T + 1}`);
+    await letSignalsIn();
     const peerSec = jsonParseOnly(file);
     return {
       steps: T,

@@ -43,6 +43,12 @@ export function undoAll(): number {
   return hooks.length;
 }
 
+/** Lets the event loop turn, so that a Ctrl-C that came during synchronous work is handled now
+ *  (a signal handler runs only then). Long suites call it between their synchronous phases. */
+export function letSignalsIn(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 10));
+}
+
 /** A temporary folder that is removed by `remove`, or when the run is stopped (never left in /tmp). */
 export function scratchDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
