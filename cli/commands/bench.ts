@@ -30,7 +30,7 @@ export const command: Command = {
       'Timings are wall-clock on this machine; the JSON records the machine (CPU model, cores, memory, load average), the versions, each suite\'s peer and seeds, and what was skipped and why, next to them. Each suite starts with a line giving its rough duration and the run\'s ETA. Ctrl-C stops the run within seconds (exit 130; a timing loop in progress ends first): nothing is written and an earlier results file is kept; temporary folders are removed. Exit 2: an unknown suite, or an --out that cannot be written (checked before any suite runs).',
     ].join('\n'),
     examples: [
-      { run: 'npm run bench -- --quick', does: 'every suite, short (about 6 min here, most of it the search suite)' },
+      { run: 'npm run bench -- --quick', does: 'every suite, short (about 4-5 min here, most of it the search suite)' },
       { run: 'npm run bench -- --suite numeric --suite traces --out /tmp/bench.json', does: 'two suites, results elsewhere' },
     ],
   },
