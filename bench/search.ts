@@ -289,7 +289,8 @@ async function runSearchBench(opts: { quick?: boolean; log?: (line: string) => v
   return result;
 }
 
-const fmtMs = (x: number | null | undefined) => (x === null || x === undefined ? '-' : (x / 1000).toFixed(2));
+/** Seconds as a number in the table and the JSON (2 decimals), '-' for a seed that found none. */
+const fmtMs = (x: number | null | undefined): number | string => (x === null || x === undefined ? '-' : Number((x / 1000).toFixed(2)));
 
 /** The result as the tables `loracheck bench` prints. */
 function searchTables(r: SearchBenchResult): BenchTable[] {
@@ -341,7 +342,7 @@ function searchTables(r: SearchBenchResult): BenchTable[] {
   const c: BenchTable = {
     title: "search (c): tightness, the constant found (the claim's worst quantity) in a short run against a run ten times longer (2 workers)",
     columns: ['claim', 'short (s)', 'found (short)', 'long (s)', 'found (long)', 'gap %', 'certified (long)'],
-    rows: r.tightness.map((x) => [x.claim, x.shortSeconds, x.short.toPrecision(10), x.longSeconds, x.long.toPrecision(10), x.gapPercent.toFixed(3), x.longCertified ?? '-']),
+    rows: r.tightness.map((x) => [x.claim, x.shortSeconds, x.short.toPrecision(10), x.longSeconds, x.long.toPrecision(10), Number(x.gapPercent.toFixed(3)), x.longCertified ?? '-']),
     notes: [`target: the short run within 2% of the long one (gap % = |long - short| / |long|; ${r.quick ? '--quick: 3 s against 30 s; the target is stated for 60 s against 10 min (run without --quick)' : '60 s against 10 min'})`],
   };
   return [a, b, c];

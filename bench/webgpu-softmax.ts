@@ -319,7 +319,7 @@ export function softmaxTables(res: Result): BenchTable[] {
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'host writes: the direct path\'s queue writes inside the run (a mini-batch submit\'s row indices, one write); the tfjs path uploads each step\'s index tensor through tfjs (not counted)',
         'mini-batch rows: the trainer itself (train --batch), the full-data loss every step (its default: one more pass over X, 1 dispatch)',
-        'tfjs path: each dispatch costs about 0.1 ms of host work on an H200 (bench/webgpu-profile.ts); direct: pipelines and bind groups made once, one compute pass and one submit per batch',
+        'tfjs path: each dispatch cost about 0.1 ms of host work on an NVIDIA H200, 2026-11-26 (bench/webgpu-profile.ts); direct: pipelines and bind groups made once, one compute pass and one submit per batch',
       ],
     },
   ];
