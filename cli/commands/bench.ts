@@ -21,7 +21,7 @@ export const command: Command = {
     flags: {
       suite: { type: 'string[]', arg: 'NAME', help: `run only this suite (repeatable): ${Object.keys(SUITES).join(', ')}` },
       out: { type: 'string', arg: 'FILE', help: 'where to write the JSON results (default: results/bench.json)' },
-      quick: { type: 'boolean', help: 'fewer sizes and short timing windows (ends in seconds)' },
+      quick: { type: 'boolean', help: 'fewer sizes and shorter timing windows (each suite\'s --quick duration is below; search still takes minutes)' },
     },
     details: [
       'Suites (durations: this shared 2-core CPU machine, no GPU):',
