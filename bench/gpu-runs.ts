@@ -21,8 +21,8 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import { createWorkload, type WorkloadName, type WorkloadOptions } from '../gpu-runs/workloads/index.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
-import { runWebgpuBench, webgpuTables, type WebgpuBenchResult } from './webgpu.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig, skippedTable } from './types.ts';
+import { runPeer, runWebgpuBench, webgpuTables, type PeerTiming, type WebgpuBenchResult } from './webgpu.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -61,6 +61,8 @@ interface GpuRunsBenchResult {
       }
     | { skipped: string };
   quadratic: ({ backend: BackendName; m: number; n: number; r: number; stepsPerSec: number; msPerStep: number } | { backend: BackendName; skipped: string })[];
+  /** PyTorch CPU eager on the same quadratic (bench/peers/torch_cuda_lora.py --device cpu), or why not. */
+  quadraticPeer: PeerTiming | { skipped: string };
   /** The GPU part (bench/webgpu.ts): webgpu against PyTorch CUDA, or why it was skipped. */
   webgpu: WebgpuBenchResult;
   peakRssMB: number;
@@ -196,6 +198,7 @@ async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => 
   const peakRssAfterFmnistMB = 'skipped' in fmnist ? undefined : process.resourceUsage().maxRSS / 1024;
   const quadratic: GpuRunsBenchResult['quadratic'] = [];
   const size = quick ? 256 : 4096;
+  const quadSteps = (name: BackendName) => (quick ? 3 : name === 'cpu' ? 2 : 5);
   for (const name of ['gpu', 'webgpu', 'native', 'wasm', 'cpu'] as const) {
     let backend: Backend;
     try {
@@ -208,15 +211,19 @@ async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => 
       continue;
     }
     // The plain-JS kernels take seconds per step at 4096 x 4096: fewer steps there.
-    const steps = quick ? 3 : name === 'cpu' ? 2 : 5;
-    const t = await timeTrainer(backend, 'quadratic', { m: size, n: size }, 16, steps, 1);
+    const t = await timeTrainer(backend, 'quadratic', { m: size, n: size }, 16, quadSteps(name), 1);
     quadratic.push({ backend: name, m: size, n: size, r: 16, stepsPerSec: t.stepsPerSec, msPerStep: t.msPerStep });
     log(`quadratic ${size}x${size} r=16 on ${t.backend}: ${t.stepsPerSec.toFixed(2)} steps/s`);
   }
+  // the peer: the same step in PyTorch eager on this CPU, every step's scalars read back, 1 warm-up step
+  const quadraticPeer = existsSync(PYTHON)
+    ? runPeer(['--workload', 'quadratic', '--m', String(size), '--n', String(size), '--rank', '16', '--steps', String(quadSteps('wasm')), '--warmup', '1'], 'cpu', false)
+    : { skipped: `${PYTHON} not found (Debian python3-torch provides the peer)` };
+  log(`quadratic ${size}x${size} r=16, PyTorch CPU peer: ${'skipped' in quadraticPeer ? `skipped (${quadraticPeer.skipped})` : `${quadraticPeer.stepsPerSec.toFixed(2)} steps/s`}`);
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   log(`peak RSS ${peakRssMB.toFixed(0)} MB`);
   const webgpu = await runWebgpuBench({ quick, log });
-  return { quick, fmnist, quadratic, webgpu, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
+  return { quick, fmnist, quadratic, quadraticPeer, webgpu, peakRssMB, ...(peakRssAfterFmnistMB !== undefined ? { peakRssAfterFmnistMB } : {}), bandwidth };
 }
 
 
@@ -224,7 +231,7 @@ async function runGpuRunsBench(opts: { quick?: boolean; log?: (line: string) => 
 function benchTables(r: GpuRunsBenchResult): BenchTable[] {
   const tables: BenchTable[] = [];
   const f = r.fmnist;
-  if ('skipped' in f) tables.push({ title: 'fmnist-logreg vs PyTorch', columns: ['status'], rows: [['skipped']], notes: [f.skipped] });
+  if ('skipped' in f) tables.push(skippedTable('fmnist-logreg vs PyTorch', f.skipped));
   else {
     const rows: (string | number)[][] = [['loracheck (tfjs)', f.loracheck.backend, sig(f.loracheck.stepsPerSec), sig(f.loracheck.msPerStep), f.ratio !== undefined ? sig(f.ratio) : '-']];
     if (f.pytorch)
@@ -233,18 +240,30 @@ function benchTables(r: GpuRunsBenchResult): BenchTable[] {
       title: `fmnist-logreg, full batch, N = ${f.N}, r = ${f.r}, float32, rule (8)`,
       columns: ['implementation', 'backend', 'steps/s', 'ms/step', 'x PyTorch'],
       rows,
+      ...(f.pytorchSkipped ? { skipped: [`PyTorch peer: ${f.pytorchSkipped}`] } : {}),
       notes: [
-        f.pytorch ? `ratio ${sig(f.ratio!)}x (target >= 3x), measured one after the other in this run` : `PyTorch peer skipped: ${f.pytorchSkipped}`,
+        ...(f.pytorch ? [`x PyTorch: loracheck's steps/s over PyTorch's (above 1: loracheck faster): ${sig(f.ratio!)}x (target >= 3x), the two measured one after the other in this run`] : []),
         `a step reads X (${sig(f.xBytes / 1e6)} MB) twice: >= ${sig(f.bytesPerStep / 1e6)} MB per step = ${sig(100 * f.bandwidthShare)}% of the ${sig(f.bandwidthGBs)} GB/s copy bandwidth measured here`,
         `RSS after warm-up ${sig(f.loracheck.rssAfterWarmupMB)} MB, after the timed steps ${sig(f.loracheck.rssEndMB)} MB (no per-step copy of X)`,
         ...(f.pytorch ? [`PyTorch peer peak RSS ${sig(f.pytorch.maxrssMB)} MB; J(V_0): loracheck ${sig(f.loracheck.J0, 6)}, PyTorch ${sig(f.pytorch.J0, 6)}`] : []),
       ],
     });
   }
+  const qp = r.quadraticPeer;
+  const xPeer = (stepsPerSec: number) => ('skipped' in qp ? '-' : sig(stepsPerSec / qp.stepsPerSec));
+  const qSkipped = [...r.quadratic.flatMap((q) => ('skipped' in q ? [`${q.backend}: ${q.skipped}`] : [])), ...('skipped' in qp ? [`PyTorch CPU peer: ${qp.skipped}`] : [])];
   tables.push({
     title: `quadratic ${r.quick ? '256 x 256' : '4096 x 4096'}, r = 16, rule (8), per backend`,
-    columns: ['backend', 'steps/s', 'ms/step', 'note'],
-    rows: r.quadratic.map((q) => ('skipped' in q ? [q.backend, '-', '-', q.skipped] : [q.backend, sig(q.stepsPerSec), sig(q.msPerStep), ''])),
+    columns: ['backend', 'steps/s', 'ms/step', 'x PyTorch'],
+    rows: [
+      ...r.quadratic.map((q) => ('skipped' in q ? [q.backend, '-', '-', '-'] : [q.backend, sig(q.stepsPerSec), sig(q.msPerStep), xPeer(q.stepsPerSec)])),
+      ...('skipped' in qp ? [] : [[`PyTorch ${qp.torch} eager (cpu)`, sig(qp.stepsPerSec), sig(qp.msPerStep), 1]]),
+    ],
+    ...(qSkipped.length ? { skipped: qSkipped } : {}),
+    notes: [
+      'every step reads its J, ||V||^2, ||G||, ||grad J||^2 back to the host and computes eta (8) on both sides; loracheck 1 warm-up step, then the trace\'s own clock; PyTorch (bench/peers/torch_cuda_lora.py --device cpu, hand-written gradients, its default threads) 1 warm-up step, then the same number of steps, in this run',
+      "x PyTorch: the backend's steps/s over PyTorch's (above 1: loracheck faster)",
+    ],
   });
   tables.push({
     title: 'memory',
@@ -255,6 +274,7 @@ function benchTables(r: GpuRunsBenchResult): BenchTable[] {
       ['copy bandwidth, Float32Array.set (GB/s, read + write)', sig(r.bandwidth.memcpyGBs)],
       ['copy bandwidth, JS loop (GB/s, read + write)', sig(r.bandwidth.loopGBs)],
     ],
+    notes: ['peak RSS is the process\'s since it started: suites run before this one in the same `bench` call are included (run `--suite gpu-runs` alone for this suite\'s own)'],
   });
   tables.push(...webgpuTables(r.webgpu));
   return tables;

@@ -93,21 +93,26 @@ async function exactTable(opts: BenchOptions, ms: number): Promise<BenchTable> {
     ['exact', exact as Field<unknown>],
     ['Q', rationalField as Field<unknown>],
   ];
+  const perCall = new Map<string, number>();
+  const cells = fields.length * 5 * sizes.length;
   for (const [fname, F] of fields) {
     for (const k of exactKernels(F, (M) => M as Mx.Matrix<unknown>)) {
-      for (const n of sizes) {
-        const { perCall } = timeIt(k.setup(n), ms);
-        rows.push([k.name, fname, n, sig(1 / perCall), sig(perCall * 1e6), sig(k.flops(n) / perCall / 1e6)]);
-      }
-      opts.log(`numeric: exact ${fname} ${k.name} done`);
+      for (const n of sizes) perCall.set(`${k.name}|${fname}|${n}`, timeIt(k.setup(n), ms).perCall);
+      opts.log(`numeric: exact ${fname} ${k.name} done (${perCall.size} of ${cells} cells, about ${Math.ceil(((cells - perCall.size) * ms * 4) / 3000)} s left in this table)`);
     }
+  }
+  for (const [key, t] of perCall) {
+    const [kernel, fname, n] = key.split('|') as [string, string, string];
+    const flops = exactKernels(rationalField, (M) => M).find((k) => k.name === kernel)!.flops(Number(n));
+    rows.push([kernel, fname, Number(n), sig(1 / t), sig(t * 1e6), sig(flops / t / 1e6), sig(perCall.get(`${kernel}|Q|${n}`)! / t)]);
   }
   return {
     title: 'Exact rational matrix kernels (small random rationals p/q, |p| <= 9, q <= 9)',
-    columns: ['kernel', 'field', 'n', 'calls/s', 'us/call', 'Mop/s'],
+    columns: ['kernel', 'field', 'n', 'calls/s', 'us/call', 'Mop/s', 'x Q'],
     rows,
     notes: [
-      'field "exact" is the lazy-real field used by claims (rationals take its fast path); "Q" is the plain rational field.',
+      'field "exact" is the lazy-real field used by claims (rationals take its fast path); "Q" is the plain rational field, the peer.',
+      'x Q: Q\'s us/call over this row\'s, same kernel and n, timed in this run (above 1: faster than Q; the Q rows read 1).',
       'Mop/s counts scalar field operations (a multiply-add is 2).',
     ],
   };
@@ -142,17 +147,22 @@ async function f64Table(opts: BenchOptions, ms: number): Promise<BenchTable> {
         },
       ],
     ];
-    for (const [kernel, path, flops, fn] of cases) {
-      const { perCall } = timeIt(fn, ms);
-      rows.push([kernel, path, n, sig(1 / perCall), sig(perCall * 1e3), sig(flops / perCall / 1e9)]);
+    const timed = cases.map(([kernel, path, flops, fn]) => ({ kernel, path, flops, perCall: timeIt(fn, ms).perCall }));
+    const peer = (kernel: string, path: string) => timed.find((t) => t.kernel === kernel && t.path === path)?.perCall;
+    for (const t of timed) {
+      const ml = peer(t.kernel, 'ml-matrix mmul');
+      rows.push([t.kernel, t.path, n, sig(1 / t.perCall), sig(t.perCall * 1e3), sig(t.flops / t.perCall / 1e9), sig(peer(t.kernel, 'generic')! / t.perCall), ml !== undefined ? sig(ml / t.perCall) : '-']);
     }
     opts.log(`numeric: float64 n=${n} done`);
   }
   return {
     title: 'float64 matrix kernels (uniform entries in [-1, 1])',
-    columns: ['kernel', 'path', 'n', 'calls/s', 'ms/call', 'GFLOP/s'],
+    columns: ['kernel', 'path', 'n', 'calls/s', 'ms/call', 'GFLOP/s', 'x generic', 'x ml-matrix'],
     rows,
-    notes: ['GFLOP/s counts 2 n^3 for matmul and 2 n^2 for inner/normSq; gOfV is B A with B n x r, A r x n.'],
+    notes: [
+      'GFLOP/s counts 2 n^3 for matmul and 2 n^2 for inner/normSq; gOfV is B A with B n x r, A r x n.',
+      'x generic, x ml-matrix: the peer\'s ms/call over this row\'s, same kernel and n, timed in this run (above 1: faster than the peer); ml-matrix is timed on matmul only.',
+    ],
   };
 }
 

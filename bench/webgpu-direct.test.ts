@@ -27,6 +27,6 @@ describe('webgpu-direct tables', () => {
   it('prints a skip as one table with the reason', () => {
     const t = directTables({ skipped: 'no WebGPU adapter (x)' });
     expect(t).toHaveLength(1);
-    expect(t[0]!.notes).toEqual(['no WebGPU adapter (x)']);
+    expect(t[0]!.skipped).toEqual(['no WebGPU adapter (x)']);
   });
 });

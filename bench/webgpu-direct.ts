@@ -41,7 +41,7 @@ import { parseRule } from '../gpu-runs/rules.ts';
 import { DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { levels, quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { checkBothWays, eagerColumn, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig, skippedTable } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, timeWorkload, timedText, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -162,9 +162,16 @@ async function runDirect(opts: BenchOptions): Promise<{ adapter: string; softwar
 }
 
 
+/** A timing plan in words, as the rows were timed on it. */
+function planText(p: TimingPlan): string {
+  const warm = [`${p.warmupSteps} steps`, ...(p.warmupMs ? [`${p.warmupMs / 1000} s`] : [])].join(' and ');
+  const win = [`${p.minSteps} steps`, ...(p.minMs ? [`${p.minMs / 1000} s`] : [])].join(' and ');
+  return `at least ${win}, after at least ${warm} of warm-up; at most ${p.maxSteps} steps in all`;
+}
+
 export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchTable[] {
   const title = 'webgpu direct (Dawn, no tfjs per dispatch) vs the tfjs trainer and PyTorch eager, rule (8)';
-  if ('skipped' in res) return [{ title, columns: ['status'], rows: [['skipped']], notes: [res.skipped] }];
+  if ('skipped' in res) return [skippedTable(title, res.skipped)];
   const checkRows = res.checks.map((c) => [c.size, c.steps, `${c.exact} / ${c.values}`, sig(c.maxRel), c.worst, c.wrong ? `wrong: ${c.wrong}` : 'ok']);
   const rows: (string | number)[][] = [];
   const measuredWrong: string[] = [];
@@ -196,8 +203,8 @@ export function directTables(res: Awaited<ReturnType<typeof runDirect>>): BenchT
       columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', TIMED_COLUMN],
       rows,
       notes: [
-        'direct: the trainer\'s WGSL on Dawn\'s GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer\'s 8 less its grad_B slice), one compute pass and one submit per 32 steps, records mapped back once per 32 steps and summed in float64 on the host; time = wall clock over the timed steps (at least 1 s, after at least 0.5 s and 64 steps of warm-up; every row and the PyTorch peer on that plan, bench/webgpu.ts GPU_PLAN), read-backs included; pipelined: each read-back waits while the next 32 steps already run on the GPU',
-        'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (target >= 1)',
+        `direct: the trainer's WGSL on Dawn's GPUDevice, pipelines and bind groups made once, 7 dispatches a step (the trainer's 8 less its grad_B slice), one compute pass and one submit per ${READ_EVERY} steps, records mapped back once per ${READ_EVERY} steps and summed in float64 on the host; time = wall clock over the timed steps (${planText(res.software ? SOFTWARE_PLAN : GPU_PLAN)}${res.software ? '' : '; every row and the PyTorch peer on that plan, bench/webgpu.ts GPU_PLAN'}), read-backs included; pipelined: each read-back waits while the next ${READ_EVERY} steps already run on the GPU`,
+        "x PyTorch eager: the row's steps/s over PyTorch eager's in the same run (above 1: faster than PyTorch; target >= 1)",
         TIMED_NOTE,
         ...res.checks.filter((c) => c.wrong).map((c) => `WRONG at ${c.size}: ${c.wrong}`),
         ...measuredWrong,

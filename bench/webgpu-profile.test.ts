@@ -29,7 +29,7 @@ describe('webgpu-profile: the step window', () => {
   it('prints a skip as one table with the reason', () => {
     const t = profileTables({ skipped: 'no WebGPU adapter (x)' });
     expect(t).toHaveLength(1);
-    expect(t[0]!.notes).toEqual(['no WebGPU adapter (x)']);
+    expect(t[0]!.skipped).toEqual(['no WebGPU adapter (x)']);
   });
 });
 

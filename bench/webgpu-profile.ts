@@ -31,7 +31,7 @@ import { MemorySink } from '../gpu-runs/trace.ts';
 import { DEFAULT_READ_EVERY, train } from '../gpu-runs/trainer.ts';
 import type { TensorInfoLike, Uniform, WebGPUProgram } from '../gpu-runs/webgpu-kernels.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig, skippedTable } from './types.ts';
 import { openWebgpu, GPU_PLAN, timeWorkload } from './webgpu.ts';
 
 // ------------------------------------------------------------ the parts of Dawn and tfjs used
@@ -467,7 +467,7 @@ const cell = (x: number | undefined, d = 3): number | string => (x === undefined
 const gbs = (bytes: number, ms: number | undefined): number | string => (ms === undefined || !(ms > 0) || bytes < 1024 ? '-' : cell(bytes / (ms / 1000) / 1e9));
 
 export function profileTables(res: ProfileResult | { skipped: string }): BenchTable[] {
-  if ('skipped' in res) return [{ title: 'webgpu profile of one LoRA step', columns: ['status'], rows: [['skipped']], notes: [res.skipped] }];
+  if ('skipped' in res) return [skippedTable('webgpu profile of one LoRA step', res.skipped)];
   const tables: BenchTable[] = [];
   const columns = ['piece', 'workgroups', 'workgroup size', 'calls', 'ms / call (wall)', 'ms / call (timestamps)', 'MB moved', 'GB/s (wall)', 'GB/s (timestamps)'];
   const row = (p: PieceTiming, prefix = ''): (string | number)[] => [

@@ -33,7 +33,7 @@ import { batchIndices, DEFAULT_READ_EVERY } from '../gpu-runs/train-common.ts';
 import { train, type TrainConfig } from '../gpu-runs/trainer.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import { checkBothWays, eagerColumn, runDirect, timeDirect, trainerReference, type DirectTiming, type RecordCheck } from './direct-check.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig, skippedTable } from './types.ts';
 import { GPU_PLAN, TIMED_COLUMN, TIMED_NOTE, openWebgpu, peerPlanArgs, syntheticImages, timedText, timeWorkload, type PeerTiming, type StepTiming, type TimingPlan } from './webgpu.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -309,7 +309,7 @@ async function runSoftmax(opts: BenchOptions): Promise<Result> {
 
 export function softmaxTables(res: Result): BenchTable[] {
   const title = 'webgpu softmax regression: direct (Dawn) vs the tfjs trainer and PyTorch eager, rule (8)';
-  if ('skipped' in res) return [{ title, columns: ['status'], rows: [['skipped']], notes: [res.skipped, 'no GPU was available to measure the webgpu / PyTorch ratio'] }];
+  if ('skipped' in res) return [skippedTable(title, res.skipped, ['no GPU was available to measure the webgpu / PyTorch ratio'])];
   const tables: BenchTable[] = [
     {
       title: `webgpu softmax regression step structure, ${res.countSize}, on ${res.adapter} (counts, not times)`,
@@ -319,12 +319,12 @@ export function softmaxTables(res: Result): BenchTable[] {
         'per step = (counts of a 2K-step run - counts of a K-step run) / K, K = the read-back period, so set-up cancels',
         'host writes: the direct path\'s queue writes inside the run (a mini-batch submit\'s row indices, one write); the tfjs path uploads each step\'s index tensor through tfjs (not counted)',
         'mini-batch rows: the trainer itself (train --batch), the full-data loss every step (its default: one more pass over X, 1 dispatch)',
-        'tfjs path: each dispatch costs about 0.1 ms of host work on an H200 (bench/webgpu-profile.ts); direct: pipelines and bind groups made once, one compute pass and one submit per batch',
+        'tfjs path: each dispatch cost about 0.1 ms of host work on an NVIDIA H200, 2026-11-26 (bench/webgpu-profile.ts); direct: pipelines and bind groups made once, one compute pass and one submit per batch',
       ],
     },
   ];
   if (res.software && res.timed.length === 0) {
-    tables.push({ title, columns: ['status'], rows: [['skipped']], notes: [`the only WebGPU adapter is a software rasteriser (${res.adapter}): timings need a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs them at toy sizes)`, 'no GPU was available to measure the webgpu / PyTorch ratio'] });
+    tables.push(skippedTable(title, `the only WebGPU adapter is a software rasteriser (${res.adapter}): timings need a hardware adapter (LORACHECK_BENCH_GPU_SOFTWARE=1 runs them at toy sizes)`, ['no GPU was available to measure the webgpu / PyTorch ratio']));
     return tables;
   }
   tables.push({
@@ -357,7 +357,7 @@ export function softmaxTables(res: Result): BenchTable[] {
     notes: [
       'time = wall clock over the timed steps after the warm-up, read-backs included; the trainer rows from the trace\'s own clock (bench/webgpu.ts timeWorkload, mini-batch rows too)',
       TIMED_NOTE,
-      'x PyTorch eager: steps/s over PyTorch eager\'s in the same run (its data is synthetic of the same shape; the work per step is the same)',
+      'x PyTorch eager: the row\'s steps/s over PyTorch eager\'s in the same run (above 1: faster than PyTorch; its data is synthetic of the same shape; the work per step is the same)',
       'mini-batch rows (batch B): both sides draw a seeded permutation per epoch and take consecutive batches (bench/peers/torch_cuda_lora.py --batch), compute the step on the batch and the full-data loss every step (equal output: J, batch J, ||V||^2, ||G||, ||grad J||^2, eta)',
       ...(res.software ? ['no GPU was available to measure the webgpu / PyTorch ratio'] : []),
       ...notes,

@@ -31,7 +31,7 @@ import { matmulProgramFor } from '../gpu-runs/workloads/matmul.ts';
 import { quadraticWorkload } from '../gpu-runs/workloads/quadratic.ts';
 import { logregWorkload } from '../gpu-runs/workloads/softmax.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
-import { type BenchOptions, type BenchSuite, type BenchTable, sig } from './types.ts';
+import { type BenchOptions, type BenchSuite, type BenchTable, sig, skippedTable } from './types.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -568,7 +568,7 @@ export function timedText(t: StepTiming | PeerTiming): string {
 export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   const tables: BenchTable[] = [];
   const st = r.structure;
-  if ('skipped' in st) tables.push({ title: 'webgpu step structure (dispatches, read-backs)', columns: ['status'], rows: [['skipped']], notes: [st.skipped] });
+  if ('skipped' in st) tables.push(skippedTable('webgpu step structure (dispatches, read-backs)', st.skipped));
   else
     tables.push({
       title: `webgpu step structure, ${st.size}, on ${st.adapter} (counts, not times)`,
@@ -583,7 +583,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     });
   const g = r.gpu;
   if ('skipped' in g) {
-    tables.push({ title: 'GPU: loracheck webgpu vs PyTorch CUDA on the same GPU', columns: ['status'], rows: [['skipped']], notes: [g.skipped, 'no GPU was available to measure the webgpu / PyTorch ratio'] });
+    tables.push(skippedTable('GPU: loracheck webgpu vs PyTorch CUDA on the same GPU', g.skipped, ['no GPU was available to measure the webgpu / PyTorch ratio']));
     return tables;
   }
   const bw = Math.max(g.bandwidthGBs, g.peerBandwidthGBs ?? 0);
@@ -605,7 +605,9 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
     title: `GPU: loracheck webgpu vs PyTorch on ${g.adapter}${g.software ? ' (SOFTWARE adapter: plumbing check, not a GPU measurement)' : ''}, rule (8), every step's scalars kept`,
     columns: ['workload', 'implementation', 'steps/s', 'ms/step', 'x PyTorch eager', 'bandwidth share', TIMED_COLUMN],
     rows,
+    ...(g.rows.some((x) => x.peerSkipped) ? { skipped: g.rows.flatMap((x) => (x.peerSkipped ? [`${x.name}, PyTorch: ${x.peerSkipped}`] : [])) } : {}),
     notes: [
+      "x PyTorch eager: the row's steps/s over PyTorch eager's on the same workload in this run (above 1: faster than PyTorch)",
       TIMED_NOTE,
       `bandwidth share: the bytes a step must move at least (quadratic: C and H read once; softmax: X read twice) over the step time, against ${sig(bw)} GB/s measured here (tf.add ${sig(g.bandwidthGBs)} GB/s${g.peerBandwidthGBs ? `, torch copy ${sig(g.peerBandwidthGBs)} GB/s` : ''})`,
       ...(first?.eager ? [`target: webgpu steps/s >= PyTorch eager on ${first.name}: ratio ${sig(first.ours.stepsPerSec / first.eager.stepsPerSec)}x`] : []),

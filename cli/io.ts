@@ -2,7 +2,7 @@
  * Side effects at the edge: results folder, atomic writes (temporary file, then rename, so
  * an interrupted run never destroys earlier results), and the environment record.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -41,10 +41,22 @@ export { writeAtomic, writeJSONAtomic } from '../runtime/atomic.ts';
 
 const require = createRequire(import.meta.url);
 
-function pkgVersion(name: string): string | undefined {
+/** A dependency's installed version. A package whose `exports` hides its package.json (ml-matrix)
+ *  is found from its entry point upwards. */
+export function pkgVersion(name: string): string | undefined {
   try {
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
+    try {
+      for (let d = dirname(require.resolve(name)); dirname(d) !== d; d = dirname(d)) {
+        const file = join(d, 'package.json');
+        if (!existsSync(file)) continue;
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name) return pkg.version;
+      }
+    } catch {
+      // not installed, or no package.json on the way up
+    }
     return undefined;
   }
 }

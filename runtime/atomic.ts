@@ -66,7 +66,13 @@ export function checkWritableDir(dir: string, what: string): string {
 
 /** Checks that the folder of a file path can take the file (see checkWritableDir). */
 export function checkWritableFile(path: string, what: string): string {
-  const st = statSync(path, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENOTDIR: the path lies below a file
+    throw new NotWritable(what, path, reasonOf(e));
+  }
   if (st?.isDirectory()) throw new NotWritable(what, path, 'is a folder, not a file');
   checkWritableDir(dirname(path), what);
   return path;
