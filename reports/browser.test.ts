@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResultFile, SearchResultFile } from '../theory/results.ts';
 import { ablateFile, AMGM_CX, checkFile, FIXTURE_DIR, searchFiles, tightenFile, traceFile, writeFixtures } from './fixtures/make.ts';
+import { num, ratio } from './format.ts';
 import { buildReport } from './render.ts';
 
 // Callbacks given to page.evaluate run in the page; the project compiles without the DOM lib.
@@ -200,6 +201,23 @@ describe('the report at a desktop and a phone width', () => {
     });
     expect(seen.scrolled).toBe(true);
     expect(Math.abs(seen.left)).toBeLessThan(1);
+  });
+
+  it('never breaks a rounded number inside (1 − 6.5e-11 once wrapped after "e-"), while an exact enclosure may wrap', async () => {
+    const lines = await page.evaluate(
+      ([a, b]) => {
+        const box = document.createElement('div');
+        box.style.width = '3ch';
+        box.innerHTML = `<p>${a}</p><p>${b}</p>`;
+        document.querySelector('main').append(box);
+        const n = [...box.querySelectorAll('span.num')].map((e) => e.getClientRects().length);
+        box.remove();
+        return n;
+      },
+      [ratio(1 - 6.5e-11).value, num('[0.406737842280, 0.406737842281]').value],
+    );
+    expect(lines[0], 'line boxes of the rounded ratio').toBe(1);
+    expect(lines[1], 'line boxes of the long enclosure').toBeGreaterThan(1);
   });
 
   it('in print at A4 width: what is folded on screen is on paper, every table and grid fits the page, and no cell spills into the next', async () => {

@@ -33,7 +33,9 @@ function trimZeros(s: string): string {
  * (exact "p/q", "NaN", enclosures) are shown verbatim; anything else as a dash.
  */
 export function num(x: unknown, digits = 4): Html {
-  if (typeof x === 'string') return html`<span class="num">${x}</span>`;
+  // a string (an exact p/q, an enclosure) may be long and may wrap; a rounded number is short and
+  // never breaks inside (style.ts: 6.5e-11 split after 'e-' read as two numbers)
+  if (typeof x === 'string') return html`<span class="num" data-verbatim="">${x}</span>`;
   if (typeof x !== 'number') return html`<span class="dim">—</span>`;
   const r = rounded(x, digits);
   const s = shortest(x);

@@ -20,7 +20,7 @@ h5{font-size:.85rem;margin:.6rem 0 .3rem;font-weight:600;color:var(--muted);text
 p{margin:.4rem 0}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 code,pre,.exact{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:.86em}
-.num{font-variant-numeric:tabular-nums}
+.num{font-variant-numeric:tabular-nums}span.num:not([data-verbatim]){white-space:nowrap}
 span.num[title]{text-decoration:underline dotted #b0b8c1;text-underline-offset:2px}
 code.id{font-weight:650;color:var(--fg);font-size:.9em}
 code.hyp{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 .3em;font-size:.82em}
