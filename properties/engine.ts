@@ -89,7 +89,14 @@ interface CheckOptions {
   onFailure?: (f: FailureSnapshot) => void;
   /** CLI command for replay strings ('check'; properties/search/ passes 'search'). */
   command?: string;
+  /** An earlier run of this claim with the same seed and mode that ended after `cases` cases
+   *  without a failure: this run goes on from case `cases` (the same case stream) and its result
+   *  covers both (counts, worst slack, histogram, time; the replay reruns them all). */
+  continueFrom?: EarlierRun;
 }
+
+/** What a run goes on from (continueFrom): the counts of an earlier run, as its result has them. */
+export type EarlierRun = Pick<EngineResult, 'cases' | 'nonTrivial' | 'undecided' | 'undecidedComparisons' | 'falseAlarms' | 'timeMs' | 'budget' | 'worstSlack' | 'slackHistogram'>;
 
 /** ClaimCheckResult plus the counts the schema has no field for (the report may ignore them). */
 export interface EngineResult extends ClaimCheckResult {
@@ -147,6 +154,8 @@ function withinSizes(input: unknown, p: Profile): boolean {
   });
 }
 const PROGRESS_EVERY_MS = 250;
+/** The input of a worst case that an earlier run (continueFrom) saw: its witness is that run's. */
+const EARLIER = Symbol('earlier run');
 
 export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
   const mode = opts.mode ?? defaultMode(claim);
@@ -167,17 +176,23 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const stop: StopCondition = { shouldStop: opts.shouldStop };
   if (opts.seconds !== undefined) stop.deadline = start + opts.seconds * 1000;
 
+  const earlier = opts.continueFrom;
+  if (earlier && (opts.path !== undefined || opts.input !== undefined)) throw new RangeError('checkClaim: option continueFrom goes on from a run, not from a path or an input');
   let phase: 'search' | 'shrink' = 'search';
-  let cases = 0;
-  let nonTrivial = 0;
-  let undecidedCases = 0;
-  let undecidedComparisons = 0;
-  let falseAlarms = 0;
+  let cases = earlier?.cases ?? 0;
+  let nonTrivial = earlier?.nonTrivial ?? 0;
+  let undecidedCases = earlier?.undecided ?? 0;
+  let undecidedComparisons = earlier?.undecidedComparisons ?? 0;
+  let falseAlarms = earlier?.falseAlarms ?? 0;
   let shrinkSteps = 0;
   let failKind: 'fail' | 'error' | undefined;
   let failure: FailureSnapshot | undefined;
+  // the earlier run's worst case stands until a tighter one is seen (its witness is kept as is)
   let tight: { d: Decision; input: unknown; vacuous: boolean } | undefined;
+  const earlierWorst = earlier?.worstSlack;
+  if (earlierWorst) tight = { d: { holds: true, slack: earlierWorst.slack, ...(earlierWorst.ratio !== undefined ? { ratio: earlierWorst.ratio } : {}) }, input: EARLIER, vacuous: false };
   const hist = new SlackHistogram();
+  if (earlier?.slackHistogram) hist.addCounts(earlier.slackHistogram);
   let lastProgress = start;
   // float64: the failures fast-check accepted in this pass, in order (its path has one segment
   // per entry); `certified` is absent for one accepted on float64 alone (screened: too large to
@@ -313,8 +328,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const searchDeadline = stop.deadline;
   // A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
   // found by a screened shrink (fast-check's runs continue from a one-segment path).
-  let passPath = opts.path;
-  const end = (opts.path && !opts.path.includes(':') ? Number(opts.path) : 0) + runs;
+  let passPath = earlier ? String(earlier.cases) : opts.path;
+  const end = (passPath && !passPath.includes(':') ? Number(passPath) : 0) + runs;
   let details: fc.RunDetails<unknown>;
   let path: string | undefined;
   let shrunkToEnd = true;
@@ -355,8 +370,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     passPath = String(next);
   }
   progress();
-  const timeMs = performance.now() - start;
-  const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs } : { seconds: opts.seconds };
+  const timeMs = performance.now() - start + (earlier?.timeMs ?? 0);
+  const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs: runs + (earlier?.budget.runs ?? 0) } : { seconds: opts.seconds + (earlier?.budget.seconds ?? 0) };
   const runReplay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, dropped });
   const shrunk = failure !== undefined && !details.interrupted && shrunkToEnd;
 
@@ -381,7 +396,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   };
   const h = hist.result();
   if (h) result.slackHistogram = h;
-  if (tight) {
+  if (tight?.input === EARLIER) result.worstSlack = earlierWorst;
+  else if (tight) {
     const w = safeWitness(claim, tight.input, mode, mode, false, dropped, seed, undefined, false, runReplay);
     result.worstSlack = { slack: tight.d.slack, ...(tight.d.ratio !== undefined ? { ratio: tight.d.ratio } : {}), witness: w.witness };
     if (w.error) result.error = w.error;
