@@ -134,7 +134,7 @@ export function defaultRuns(claim: Claim, mode: Mode): number {
 
 /** Shrinking time when none is given: 30 s, or the search's own budget when that is shorter
  *  (at least 1 s), so that `--seconds S` answers within about 2 S (README, check). */
-export function defaultShrinkSeconds(seconds?: number): number {
+function defaultShrinkSeconds(seconds?: number): number {
   return seconds === undefined ? 30 : Math.min(30, Math.max(1, seconds));
 }
 

@@ -32,7 +32,7 @@ export function replayCommand(s: ReplaySpec): string {
 type Sized = { rows: number; cols: number };
 
 /** One size of an input: a name and its value ("m", 3), or a shape in words ("left sketch 3x2"). */
-export type SizePart = readonly [name: string, value: number] | string;
+type SizePart = readonly [name: string, value: number] | string;
 
 /** The sizes of an input in the order describeSizes prints them (m, n, r, T, ...), from its shape. */
 export function sizeParts(input: unknown): SizePart[] {
