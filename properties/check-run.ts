@@ -153,14 +153,17 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
         return r;
       };
       for (const [i, { claim, mode }] of sel.claims.entries()) {
-        first[i] = await runOne(i, claim, mode, shared ? { seconds: o.seconds! * FIRST_SHARE } : {});
+        // a statistical claim keeps its whole S: it takes no part in the sharing
+        first[i] = await runOne(i, claim, mode, shared && !claim.statistical ? { seconds: o.seconds! * FIRST_SHARE } : {});
         if (signal.aborted) return { interrupted: true };
       }
       if (!shared) return { interrupted: false };
       // the time the first pass did not use, to the claims with the fewest non-trivial cases
-      const spent = first.reduce((a, r) => a + Math.min(o.seconds!, (r?.timeMs ?? 0) / 1000), 0);
-      const open = first.map((r) => (r && (r.verdict === 'verified' || r.verdict === 'statistical' || r.verdict === 'undecided') ? { nonTrivial: r.nonTrivial, cases: r.cases, seconds: r.timeMs / 1000 } : undefined));
-      const more = topUps(open, total * o.seconds! - spent);
+      const sharing = sel.claims.filter(({ claim }) => !claim.statistical).length;
+      const spent = first.reduce((a, r, i) => a + (sel.claims[i]!.claim.statistical ? 0 : Math.min(o.seconds!, (r?.timeMs ?? 0) / 1000)), 0);
+      // to the claims that say verified (or undecided): a statistical claim never does (its level per case is fixed)
+      const open = first.map((r) => (r && (r.verdict === 'verified' || r.verdict === 'undecided') ? { nonTrivial: r.nonTrivial, cases: r.cases, seconds: r.timeMs / 1000 } : undefined));
+      const more = topUps(open, sharing * o.seconds! - spent);
       const given = sel.claims.map(({ claim }, i) => ({ id: claim.id, seconds: more[i]! })).filter((x) => x.seconds > 0);
       if (given.length) o.onShare?.(given);
       for (const [i, { claim, mode }] of sel.claims.entries()) {

@@ -1,8 +1,10 @@
 /**
  * Sharing the time of `check --seconds S` among the claims it runs (check-run.ts): N claims have
  * N x S seconds in all. Each first runs for FIRST_SHARE x S; the time that pass did not use then
- * goes to the claims with the fewest non-trivial cases, as if raising the poorest to a common
- * count (water-filling) at each claim's own cost per case measured in the first pass. A claim
+ * goes to the claims verified (or undecided) with the fewest non-trivial cases, as if raising
+ * the poorest to a common count (water-filling) at each claim's own cost per case measured in
+ * the first pass. A statistical claim (never called verified: its level per case is fixed)
+ * runs its whole S and takes no part; a claim with a counterexample is done. A claim
  * given more time goes on with its own case stream (engine.ts continueFrom), so its result and
  * replay cover both passes. A claim whose case is a whole run (GV, T10, T35: tens of steps in
  * precise arithmetic) costs a hundred times a point claim, and gets the time the point claims,
