@@ -194,9 +194,10 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const hist = new SlackHistogram();
   if (earlier?.slackHistogram) hist.addCounts(earlier.slackHistogram);
   let lastProgress = start;
-  // float64: the failures fast-check accepted in this pass, in order (its path has one segment
-  // per entry); `certified` is absent for one accepted on float64 alone (screened: too large to
-  // re-check at once), settled after the pass (settleScreened).
+  // The failures fast-check accepted in this pass, in order (its path has one segment per entry),
+  // with their outcomes. In float64 the entries before the first confirmed one (or all of them)
+  // were accepted on float64 alone (screened: too large to re-check at once) and are settled
+  // after the pass (settleScreened).
   let chain: { input: unknown; out: CaseOutcome }[] = [];
   /** The search's candidate of this pass when it was screened: recorded once its fate is known. */
   let unrecorded: { input: unknown; out: CaseOutcome } | undefined;
