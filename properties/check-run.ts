@@ -15,7 +15,8 @@ import { RESULT_SCHEMA_VERSION, type CheckResultFile, type ClaimCheckResult, typ
 import type { StopSignal } from '../runtime/interrupt.ts';
 import type { CorpusFile } from './corpus.ts';
 import { saveFailure, type CorpusSave } from './corpus-save.ts';
-import type { EngineResult, Progress } from './engine.ts';
+import type { EarlierRun, EngineResult, Progress } from './engine.ts';
+import { FIRST_SHARE, topUps } from './check-share.ts';
 import { proofOf } from './prove/file.ts';
 import { replayInput } from './prove/witness.ts';
 import { rowsJob } from './rows-job.ts';
@@ -82,8 +83,10 @@ interface CheckRunOptions extends Omit<CheckJob, 'kind' | 'claim' | 'mode'> {
   env: Environment;
   onStart?: (index: number, total: number) => void;
   onProgress?: (index: number, total: number, p: Progress) => void;
-  /** After each claim (written to the file first). */
+  /** After each claim (written to the file first); again for a claim given more time. */
   onClaim?: (r: CheckEntry, corpus: CorpusSave | undefined) => void;
+  /** --seconds over several claims: the claims the first pass's unused time goes to, and how much. */
+  onShare?: (given: { id: string; seconds: number }[]) => void;
   onFirstSignal?: (s: StopSignal) => void;
 }
 
@@ -114,7 +117,10 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
       ...(interrupted ? { interrupted: true as const } : {}),
     };
   };
-  let failed = false;
+  const fails = new Map<string, boolean>();
+  // --seconds over several claims: the time is shared (check-share.ts), else each claim runs its budget
+  const shared = o.seconds !== undefined && total > 1 && o.input === undefined && o.path === undefined;
+  const first: (EngineResult | undefined)[] = [];
   const job = await rowsJob<CheckEntry, CheckDoc>({
     file: o.file,
     kind: 'check',
@@ -124,11 +130,11 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
     workers: 1,
     ...(o.onFirstSignal ? { onFirstSignal: o.onFirstSignal } : {}),
     run: async ({ pool, signal, onRow }) => {
-      for (const [i, { claim, mode }] of sel.claims.entries()) {
-        if (signal.aborted) return { interrupted: true };
+      const runOne = async (i: number, claim: Claim, mode: Mode, extra: Partial<CheckJob>): Promise<EngineResult | undefined> => {
+        if (signal.aborted) return undefined;
         o.onStart?.(i, total);
         const p = pool();
-        const submitted = p.submit<EngineResult>(0, checkJob(o, claim, mode), (m) => {
+        const submitted = p.submit<EngineResult>(0, { ...checkJob(o, claim, mode), ...extra }, (m) => {
           const msg = m as CheckProgressMsg;
           if (msg?.type === 'check-progress') o.onProgress?.(i, total, msg.progress);
         });
@@ -140,16 +146,42 @@ export async function runCheck(o: CheckRunOptions): Promise<CheckRunResult> {
         } finally {
           signal.removeEventListener('abort', stop);
         }
-        const { entry, corpus, fails } = settle(o, claim, r, signal.aborted);
-        if (fails) failed = true;
+        const { entry, corpus, fails: f } = settle(o, claim, r, signal.aborted);
+        fails.set(claim.id, f);
         onRow(entry);
         o.onClaim?.(entry, corpus);
+        return r;
+      };
+      for (const [i, { claim, mode }] of sel.claims.entries()) {
+        // a statistical claim keeps its whole S: it takes no part in the sharing
+        first[i] = await runOne(i, claim, mode, shared && !claim.statistical ? { seconds: o.seconds! * FIRST_SHARE } : {});
+        if (signal.aborted) return { interrupted: true };
+      }
+      if (!shared) return { interrupted: false };
+      // the time the first pass did not use, to the claims with the fewest non-trivial cases
+      const sharing = sel.claims.filter(({ claim }) => !claim.statistical).length;
+      const spent = first.reduce((a, r, i) => a + (sel.claims[i]!.claim.statistical ? 0 : Math.min(o.seconds!, (r?.timeMs ?? 0) / 1000)), 0);
+      // to the claims that say verified (or undecided): a statistical claim never does (its level per case is fixed)
+      const open = first.map((r) => (r && (r.verdict === 'verified' || r.verdict === 'undecided') ? { nonTrivial: r.nonTrivial, cases: r.cases, seconds: r.timeMs / 1000 } : undefined));
+      const more = topUps(open, sharing * o.seconds! - spent);
+      const given = sel.claims.map(({ claim }, i) => ({ id: claim.id, seconds: more[i]! })).filter((x) => x.seconds > 0);
+      if (given.length) o.onShare?.(given);
+      for (const [i, { claim, mode }] of sel.claims.entries()) {
+        if (!(more[i]! > 0)) continue;
+        await runOne(i, claim, mode, { seconds: more[i]!, continueFrom: earlierRun(first[i]!) });
         if (signal.aborted) return { interrupted: true };
       }
       return { interrupted: false };
     },
   });
+  const failed = [...fails.values()].some((f) => f);
   return { doc: job.doc, results: job.rows, interrupted: job.interrupted, failed };
+}
+
+/** The counts a continued run starts from (plain JSON for the worker). */
+function earlierRun(r: EngineResult): EarlierRun {
+  const { cases, nonTrivial, undecided, undecidedComparisons, falseAlarms, timeMs, budget, worstSlack, slackHistogram } = r;
+  return { cases, nonTrivial, undecided, undecidedComparisons, falseAlarms, timeMs, budget, ...(worstSlack ? { worstSlack } : {}), ...(slackHistogram ? { slackHistogram } : {}) };
 }
 
 function checkJob(o: CheckRunOptions, claim: Claim, mode: Mode): CheckJob {

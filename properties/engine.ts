@@ -31,11 +31,11 @@ import { confirm, confirmModeFor, evaluateCase, failingFamilies, tighter, type C
 import { freshSeed } from '../numeric/random.ts';
 import { SlackHistogram } from './_internals/stats.ts';
 import { stopPlugin, type StopCondition } from './_internals/stop.ts';
-import { describeSizes, makeWitness, replayCommand } from './_internals/witness.ts';
+import { describeSizes, makeWitness, replayCommand, sizeParts } from './_internals/witness.ts';
 import { encode, type JSONValue } from '../theory/codec.ts';
 import { claimArbitrary } from './inputs.ts';
 import { defaultMode } from './user-loss.ts';
-import type { Profile } from './sizes.ts';
+import { profileFor, type Profile } from './sizes.ts';
 
 export interface Progress {
   claim: string;
@@ -78,7 +78,7 @@ interface CheckOptions {
   arbitrary?: fc.Arbitrary<unknown>;
   /** Checks exactly this input, once (the replay of a witness, e.g. one found by `prove`). */
   input?: unknown;
-  /** Time for shrinking a failure, in seconds (default 30). */
+  /** Time for shrinking a failure, in seconds (default: defaultShrinkSeconds(seconds)). */
   shrinkSeconds?: number;
   /** Share of cases with an undecided comparison above which the verdict is 'undecided' (default 0.1). */
   maxUndecidedShare?: number;
@@ -89,7 +89,14 @@ interface CheckOptions {
   onFailure?: (f: FailureSnapshot) => void;
   /** CLI command for replay strings ('check'; properties/search/ passes 'search'). */
   command?: string;
+  /** An earlier run of this claim with the same seed and mode that ended after `cases` cases
+   *  without a failure: this run goes on from case `cases` (the same case stream) and its result
+   *  covers both (counts, worst slack, histogram, time; the replay reruns them all). */
+  continueFrom?: EarlierRun;
 }
+
+/** What a run goes on from (continueFrom): the counts of an earlier run, as its result has them. */
+export type EarlierRun = Pick<EngineResult, 'cases' | 'nonTrivial' | 'undecided' | 'undecidedComparisons' | 'falseAlarms' | 'timeMs' | 'budget' | 'worstSlack' | 'slackHistogram'>;
 
 /** ClaimCheckResult plus the counts the schema has no field for (the report may ignore them). */
 export interface EngineResult extends ClaimCheckResult {
@@ -125,8 +132,30 @@ export function defaultRuns(claim: Claim, mode: Mode): number {
   return mode === 'float64' ? 60 : 200;
 }
 
-const DEFAULT_SHRINK_SECONDS = 30;
+/** Shrinking time when none is given: 30 s, or the search's own budget when that is shorter
+ *  (at least 1 s), so that `--seconds S` answers within about 2 S (README, check). */
+function defaultShrinkSeconds(seconds?: number): number {
+  return seconds === undefined ? 30 : Math.min(30, Math.max(1, seconds));
+}
+
+/** The input is within the sizes of profile p (m, n <= max(maxM, maxN), r <= maxR, T <= maxT):
+ *  a certified re-check of it is quick (the sizes the certified modes sample themselves). */
+function withinSizes(input: unknown, p: Profile): boolean {
+  const side = Math.max(p.maxM, p.maxN);
+  const x = input as { S?: { rows: number; cols: number } } | undefined;
+  if (x?.S && typeof x.S === 'object' && (x.S.rows > side || x.S.cols > side)) return false;
+  return sizeParts(input).every((part) => {
+    if (typeof part === 'string') return true;
+    const [name, v] = part;
+    if (name === 'T') return v <= p.maxT;
+    if (name.startsWith('r')) return v <= p.maxR;
+    if (name.startsWith('m') || name.startsWith('n')) return v <= side;
+    return true;
+  });
+}
 const PROGRESS_EVERY_MS = 250;
+/** The input of a worst case that an earlier run (continueFrom) saw: its witness is that run's. */
+const EARLIER = Symbol('earlier run');
 
 export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
   const mode = opts.mode ?? defaultMode(claim);
@@ -142,22 +171,38 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   const runs = opts.input !== undefined ? 1 : (opts.runs ?? (opts.seconds !== undefined ? 0x7fffffff : defaultRuns(claim, mode)));
   const confirmMode = mode === 'float64' ? confirmModeFor(claim) : mode;
   const maxUndecidedShare = opts.maxUndecidedShare ?? 0.1;
+  const shrinkSeconds = opts.shrinkSeconds ?? defaultShrinkSeconds(opts.seconds);
   const start = performance.now();
   const stop: StopCondition = { shouldStop: opts.shouldStop };
   if (opts.seconds !== undefined) stop.deadline = start + opts.seconds * 1000;
 
+  const earlier = opts.continueFrom;
+  if (earlier && (opts.path !== undefined || opts.input !== undefined)) throw new RangeError('checkClaim: option continueFrom goes on from a run, not from a path or an input');
   let phase: 'search' | 'shrink' = 'search';
-  let cases = 0;
-  let nonTrivial = 0;
-  let undecidedCases = 0;
-  let undecidedComparisons = 0;
-  let falseAlarms = 0;
+  let cases = earlier?.cases ?? 0;
+  let nonTrivial = earlier?.nonTrivial ?? 0;
+  let undecidedCases = earlier?.undecided ?? 0;
+  let undecidedComparisons = earlier?.undecidedComparisons ?? 0;
+  let falseAlarms = earlier?.falseAlarms ?? 0;
   let shrinkSteps = 0;
   let failKind: 'fail' | 'error' | undefined;
   let failure: FailureSnapshot | undefined;
+  // the earlier run's worst case stands until a tighter one is seen (its witness is kept as is)
   let tight: { d: Decision; input: unknown; vacuous: boolean } | undefined;
+  const earlierWorst = earlier?.worstSlack;
+  if (earlierWorst) tight = { d: { holds: true, slack: earlierWorst.slack, ...(earlierWorst.ratio !== undefined ? { ratio: earlierWorst.ratio } : {}) }, input: EARLIER, vacuous: false };
   const hist = new SlackHistogram();
+  if (earlier?.slackHistogram) hist.addCounts(earlier.slackHistogram);
   let lastProgress = start;
+  // The failures fast-check accepted in this pass, in order (its path has one segment per entry),
+  // with their outcomes. In float64 the entries before the first confirmed one (or all of them)
+  // were accepted on float64 alone (screened: too large to re-check at once) and are settled
+  // after the pass (settleScreened).
+  let chain: { input: unknown; out: CaseOutcome }[] = [];
+  /** The search's candidate of this pass when it was screened: recorded once its fate is known. */
+  let unrecorded: { input: unknown; out: CaseOutcome } | undefined;
+  const confirmProfile = confirmMode ? profileFor(confirmMode) : undefined;
+  const screenFirst = (input: unknown) => mode === 'float64' && confirmProfile !== undefined && failure === undefined && !withinSizes(input, confirmProfile);
 
   const progress = () => {
     opts.onProgress?.({
@@ -195,10 +240,21 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     }
   };
 
+  const accept = (input: unknown, out: CaseOutcome, evaluatedIn: Mode, screened: boolean) => {
+    chain.push({ input, out });
+    if (screened) return;
+    failure = { claim: claim.id, input, outcome: out, evaluatedIn, shrinkStep: chain.length - 1 };
+    opts.onFailure?.(failure);
+  };
+
   const predicate = (input: unknown): boolean => {
     let out = evaluateCase(claim, F, input);
     let evaluatedIn: Mode = mode;
-    if (out.status === 'fail' && mode === 'float64') {
+    // A float64 candidate larger than the sizes its certified mode samples is taken on float64
+    // alone and shrunk first: its re-check (seconds to minutes at float64 sizes) waits for the
+    // smallest failure the shrinker finds (settleScreened), which every run re-checks.
+    const screened = out.status === 'fail' && screenFirst(input);
+    if (out.status === 'fail' && mode === 'float64' && !screened) {
       const c = confirm(claim, input, confirmMode);
       if (c.status === 'error') {
         // The certified re-check could not run (the claim threw there, or it has no exact or
@@ -218,7 +274,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
       out = c.outcome;
       evaluatedIn = c.mode;
     }
-    if (phase === 'search') record(input, out);
+    // a screened candidate is recorded once its re-check is known (settleScreened)
+    if (phase === 'search' && !screened) record(input, out);
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
@@ -229,26 +286,95 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
     if (phase === 'search') {
       failKind = out.status;
       phase = 'shrink';
+      if (screened) unrecorded = { input, out };
       // Shrinking gets its own budget, whatever was left of the search's.
-      stop.deadline = performance.now() + (opts.shrinkSeconds ?? DEFAULT_SHRINK_SECONDS) * 1000;
+      stop.deadline = performance.now() + shrinkSeconds * 1000;
     } else shrinkSteps++;
-    failure = { claim: claim.id, input, outcome: out, evaluatedIn, shrinkStep: shrinkSteps };
-    opts.onFailure?.(failure);
+    accept(input, out, evaluatedIn, screened);
     return false;
   };
 
-  const details = fc.check(fc.property(arb, predicate), {
-    seed,
-    numRuns: runs,
-    ...(opts.path ? { path: opts.path } : {}),
-    plugins: [stopPlugin(stop)],
-  });
+  /**
+   * After a pass whose failures were all screened (none re-checked yet): re-check the smallest,
+   * then, if that is not confirmed, the first (the search's candidate). The first confirmed one
+   * is the failure, at chain index `at`; none confirmed makes the candidate a false alarm (or an
+   * undecided case when its re-check cannot run), and the search goes on after it.
+   */
+  const settleScreened = (): { at: number } | undefined => {
+    const first = chain[0]!;
+    let firstCheck: ReturnType<typeof confirm> | undefined;
+    let at: number | undefined;
+    for (const j of chain.length > 1 ? [chain.length - 1, 0] : [0]) {
+      const c = confirm(claim, chain[j]!.input, confirmMode);
+      if (j === 0) firstCheck = c;
+      if (c.status === 'fail') {
+        at = j;
+        failure = { claim: claim.id, input: chain[j]!.input, outcome: c.outcome, evaluatedIn: c.mode, shrinkStep: j };
+        break;
+      }
+    }
+    // the candidate's statistics: its certified re-check where it was run, else its float64 outcome
+    unrecorded = undefined;
+    if (!firstCheck) record(first.input, first.out);
+    else if (firstCheck.status === 'error') record(first.input, unconfirmed(first.out));
+    else {
+      if (firstCheck.status !== 'fail') falseAlarms++;
+      record(first.input, firstCheck.outcome);
+    }
+    if (at === undefined) return undefined;
+    opts.onFailure?.(failure!);
+    return { at };
+  };
+
+  const searchDeadline = stop.deadline;
+  // A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
+  // found by a screened shrink (fast-check's runs continue from a one-segment path).
+  let passPath = earlier ? String(earlier.cases) : opts.path;
+  const end = (passPath && !passPath.includes(':') ? Number(passPath) : 0) + runs;
+  let details: fc.RunDetails<unknown>;
+  let path: string | undefined;
+  let shrunkToEnd = true;
+  for (;;) {
+    const startAt = passPath && !passPath.includes(':') ? Number(passPath) : 0;
+    details = fc.check(fc.property(arb, predicate), {
+      seed,
+      numRuns: passPath && !passPath.includes(':') ? end - startAt : runs,
+      ...(passPath ? { path: passPath } : {}),
+      plugins: [stopPlugin(stop)],
+    });
+    path = details.counterexamplePath ?? undefined;
+    if (!(failKind === 'fail' && failure === undefined && chain.length > 0)) {
+      // a screened candidate whose shrink reached a confirmed failure: its float64 statistics
+      if (unrecorded) record(unrecorded.input, unrecorded.out);
+      break;
+    }
+    const settled = settleScreened();
+    if (settled) {
+      // the path of chain entry `at`: fast-check's path to the last entry, less one segment per later entry
+      const segments = path!.split(':');
+      path = segments.slice(0, segments.length - (chain.length - 1 - settled.at)).join(':');
+      shrinkSteps = settled.at;
+      shrunkToEnd = settled.at === chain.length - 1;
+      break;
+    }
+    // a false alarm: search on from the next case, unless the run was a replay of one path, or ended
+    const next = Number(path!.split(':')[0]) + 1;
+    phase = 'search';
+    failKind = undefined;
+    chain = [];
+    shrinkSteps = 0;
+    stop.deadline = searchDeadline;
+    if ((opts.path && opts.path.includes(':')) || next >= end || (opts.input !== undefined) || stop.shouldStop?.() || (searchDeadline !== undefined && performance.now() >= searchDeadline)) {
+      path = undefined;
+      break;
+    }
+    passPath = String(next);
+  }
   progress();
-  const timeMs = performance.now() - start;
-  const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs } : { seconds: opts.seconds };
+  const timeMs = performance.now() - start + (earlier?.timeMs ?? 0);
+  const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs: runs + (earlier?.budget.runs ?? 0) } : { seconds: opts.seconds + (earlier?.budget.seconds ?? 0) };
   const runReplay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, dropped });
-  const path = details.counterexamplePath ?? undefined;
-  const shrunk = failure !== undefined && !details.interrupted;
+  const shrunk = failure !== undefined && !details.interrupted && shrunkToEnd;
 
   const result: EngineResult = {
     id: claim.id,
@@ -271,7 +397,8 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
   };
   const h = hist.result();
   if (h) result.slackHistogram = h;
-  if (tight) {
+  if (tight?.input === EARLIER) result.worstSlack = earlierWorst;
+  else if (tight) {
     const w = safeWitness(claim, tight.input, mode, mode, false, dropped, seed, undefined, false, runReplay);
     result.worstSlack = { slack: tight.d.slack, ...(tight.d.ratio !== undefined ? { ratio: tight.d.ratio } : {}), witness: w.witness };
     if (w.error) result.error = w.error;

@@ -27,7 +27,8 @@ interface RowsJobContext<R> {
   pool: () => WorkerPool;
   /** Aborted by the first Ctrl-C (or SIGTERM). */
   signal: AbortSignal;
-  /** Record a finished row: the file is rewritten at once. */
+  /** Record a finished row (it replaces the row of the same key done earlier in this run): the
+   *  file is rewritten at once. */
   onRow: (row: R) => void;
 }
 
@@ -90,7 +91,10 @@ export async function rowsJob<R, D>(opts: RowsJobOptions<R, D>): Promise<RowsJob
           pool: () => (pool && !pool.closed ? pool : (pool = new WorkerPool({ workers: opts.workers ?? 1, handler: HANDLER }))),
           signal: it.signal,
           onRow: (row) => {
-            rows.push(row);
+            const k = opts.key(row);
+            const at = k === undefined ? -1 : rows.findIndex((r) => opts.key(r) === k);
+            if (at >= 0) rows[at] = row;
+            else rows.push(row);
             writeJSONAtomic(opts.file, partialDoc());
             opts.printRow?.(row);
           },

@@ -88,7 +88,21 @@ export function pointOf<T>(F: Field<T>, loss: Loss<T>, V: Matrix<T>): JPoint<T> 
   const Gv = G(F, loss, V);
   const gJ = gradJ(F, loss, V, Gv);
   const Gsq = normSq(F, Gv);
-  return { V, J: J(F, loss, V), G: Gv, gradJ: gJ, Vsq: normSq(F, V), Gsq, Gnorm: F.sqrt(Gsq), gradJsq: normSq(F, gJ) };
+  // J(V) on first use only: the proof lines of Lemma 3.4 never read it, and with exp/log in the
+  // loss it costs as much as G (precise mode)
+  let j: T | undefined;
+  return {
+    V,
+    get J() {
+      return (j ??= J(F, loss, V));
+    },
+    G: Gv,
+    gradJ: gJ,
+    Vsq: normSq(F, V),
+    Gsq,
+    Gnorm: F.sqrt(Gsq),
+    gradJsq: normSq(F, gJ),
+  };
 }
 
 /** (8) at a point: eta = min{1 / (4 sqrt2 L (||V||^2 + ||G(V)||)), 1}. */
@@ -151,9 +165,13 @@ export function runLora<T>(
       const first = eta8FirstTerm(F, s);
       eta = first === undefined ? opts.etaScale : F.mul(opts.etaScale, first);
     }
+    // J(V_t) on first use only: GV.step reads none, GV and T10 only J(V_0)
+    let j: T | undefined;
     records.push({
       t,
-      J: loss.value(W),
+      get J() {
+        return (j ??= loss.value(W));
+      },
       Vsq: s.Vsq,
       Gnorm: s.Gnorm,
       gradJsq: F.add(normSq(F, gradB), normSq(F, gradA)),

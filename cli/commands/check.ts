@@ -81,7 +81,6 @@ function details(r: EngineResult, replayed: boolean): string[] {
   return lines;
 }
 
-
 function inputOrUsage(text: string, claims: readonly { claim: Claim }[]): JSONValue {
   if (claims.length !== 1) throw new UsageError('check: --input replays one input: name exactly one --claim');
   let json: JSONValue;
@@ -150,6 +149,9 @@ async function run({ flags }: Parsed): Promise<number> {
       else console.log(`  replay: ${r.replay}`);
       if (corpus?.error) console.log(`  NOT saved in the corpus: ${corpus.error}; the witness is above and in ${file}`);
     },
+    onShare: (given) => {
+      if (!flags.json) console.log(`\nThe time the claims above did not use, to those with the fewest non-trivial cases (each goes on with its cases): ${given.map((g) => `${g.id} ${g.seconds.toFixed(2)}s`).join(', ')}`);
+    },
     onFirstSignal: (s) => {
       signal = s;
       stopLine();
@@ -181,10 +183,10 @@ export const command: Command = {
       claim: { type: 'string[]', arg: 'ID', help: 'claim to check (repeatable; default: every claim)' },
       mode: { type: 'string', arg: 'MODE', choices: MODES, help: 'arithmetic (default: each claim\'s first mode; claims without it are skipped)' },
       runs: { type: 'int', arg: 'N', min: 1, help: 'cases per claim (default: per claim, see properties/ENGINE.md)' },
-      seconds: { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time budget per claim instead of --runs' },
+      seconds: { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time budget per claim instead of --runs (several claims share N x S: each runs S/2, the rest goes to those with the fewest non-trivial cases)' },
       seed: { type: 'int', arg: 'N', min: 0, max: SEED_MAX, help: 'fast-check seed, 0..2^32-1 (default: fresh, printed)' },
       path: { type: 'string', arg: 'P', help: 'replay a failure: the fast-check path printed with it (needs --seed, one --claim)' },
-      'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default 30)' },
+      'shrink-seconds': { type: 'number', arg: 'S', duration: true, gt: 0, help: 'time for shrinking a failure (default: --seconds, between 1 and 30; 30 without --seconds)' },
       json: { type: 'boolean', help: 'print one JSON document (CheckResultFile) on stdout' },
       results: { type: 'string', arg: 'DIR', help: 'results folder (default ./results or $LORACHECK_RESULTS)' },
       corpus: CORPUS_FLAG,

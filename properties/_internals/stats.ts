@@ -27,6 +27,17 @@ export class SlackHistogram {
     }
   }
 
+  /** Adds the counts of a histogram result() gave (an earlier run of the same claim). */
+  addCounts(h: Histogram): void {
+    const ratio = h.edges.length === LOG_RATIO_EDGES.length && h.edges.every((e, i) => e === LOG_RATIO_EDGES[i]);
+    const into = ratio ? this.ratio : this.slack;
+    if (!ratio && !(h.edges.length === SLACK_EDGES.length && h.edges.every((e, i) => e === SLACK_EDGES[i]))) throw new RangeError('SlackHistogram.addCounts: unknown bin edges');
+    h.counts.forEach((c, i) => (into[i]! += c));
+    const n = h.counts.reduce((a, b) => a + b, 0);
+    if (ratio) this.ratios += n;
+    else this.slacks += n;
+  }
+
   /** The histogram of whichever kind most cases had (ratios win ties), or undefined when empty. */
   result(): Histogram | undefined {
     if (this.ratios === 0 && this.slacks === 0) return undefined;

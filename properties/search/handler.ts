@@ -13,7 +13,7 @@ import type { Witness } from '../../theory/results.ts';
 import { checkClaim, type EngineResult } from '../engine.ts';
 import { confirm, confirmModeFor, failingFamilies } from '../_internals/evaluate.ts';
 import { makeWitness } from '../_internals/witness.ts';
-import type { Progress } from '../engine.ts';
+import type { EarlierRun, Progress } from '../engine.ts';
 import type { ReplaySpec } from '../_internals/witness.ts';
 import type { HandlerContext } from './worker-harness.ts';
 import { runLoop, type Batcher, type Counts, type LoopJob, type LoopResult } from './loop.ts';
@@ -46,6 +46,8 @@ export interface CheckJob extends Omit<ReplaySpec, 'command' | 'dropped'> {
   /** JSON-encoded input to check once (theory/codec.ts). */
   input?: JSONValue;
   shrinkSeconds?: number;
+  /** Go on from an earlier run of the claim (engine.ts continueFrom; plain JSON). */
+  continueFrom?: EarlierRun;
 }
 
 /** What a check job posts while it runs. */
@@ -63,6 +65,7 @@ function checkJob(job: CheckJob, ctx: HandlerContext): EngineResult {
     ...(job.path !== undefined ? { path: job.path } : {}),
     ...(job.input !== undefined ? { input: decode(job.input) } : {}),
     ...(job.shrinkSeconds !== undefined ? { shrinkSeconds: job.shrinkSeconds } : {}),
+    ...(job.continueFrom !== undefined ? { continueFrom: job.continueFrom } : {}),
     shouldStop: ctx.shouldStop,
     onProgress: (progress) => ctx.post({ type: 'check-progress', progress } satisfies CheckProgressMsg),
   });
