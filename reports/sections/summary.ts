@@ -84,7 +84,7 @@ function proofLines(m: Model): Html {
 }
 
 /** Fewer non-trivial sampled cases than this (all checks and searches together) make a verified
- *  claim's evidence thin (verify --quick gives a whole run claim a case or two): the card says how many. */
+ *  claim's evidence thin (a short --seconds or --runs budget may give a whole-run claim only a few cases): the card says how many. */
 const THIN_CASES = 10;
 
 /** Verified claims whose sampling ran fewer than THIN_CASES non-trivial cases and that no proof covers for every input. */
