@@ -57,7 +57,7 @@ import {
   etaAboveRuleError,
   fullLossAt,
   nonFinite,
-  readWeights,
+  readFinalWeights,
   recordsDistance,
   rowSq,
   sum64,
@@ -465,9 +465,7 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
     }
     if (!divergence && !interrupted) await readBack();
     if (cfg.keepFinal) {
-      const Wf = tf.tidy(() => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
-      finalW = await readWeights(Wf);
-      Wf.forEach((x) => x.dispose());
+      finalW = await readFinalWeights(tf, () => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
     }
   } finally {
     await ahead?.close();
