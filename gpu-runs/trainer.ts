@@ -328,6 +328,7 @@ async function runSteps(run: LoraRun, records: RecordStream<LoraPending>): Promi
       if (!(await records.readBack())) break;
     }
   }
+  // (after a stop asked before a step, the records still waiting are read back but not written: the run ended first)
   if (!records.divergence) await records.readBack();
   return cfg.keepFinal ? readFinalWeights(tf, () => loraWeights(tf, w.W0, run.B, run.A)) : undefined;
 }
