@@ -42,35 +42,40 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
-import { drawSketchData, SketchAhead, sketchAheadWorkers, type SketchData } from './sketch-draw.ts';
+import { drawSketchData, SketchAhead, sketchAheadWorkers, type SketchData, type SketchShape } from './sketch-draw.ts';
 import { customKernelsEnabled } from './webgpu-kernels.ts';
-import { constantRule, roundDownF32, ruleAlpha, stepSize, type RuleKind } from './rules.ts';
+import { constantRule, roundDownF32, ruleAlpha, stepSize, type Rule, type RuleKind } from './rules.ts';
 import { axpyWebgpu, planSizes, recordKernelApplies, recordPlan, rowSquaresApply, rowSquaresWebgpu, stepRecordWebgpu, updateWebgpu } from './step-webgpu.ts';
 import {
   DEFAULT_READ_AFTER_MS,
   DEFAULT_READ_EVERY,
   TrainError,
+  adapterSigmas,
   batchOrder,
   checkBatch,
   deviceEtaAboveRule,
   distanceRows,
-  etaAboveRuleError,
+  drawA,
+  drawB,
   fullLossAt,
-  nonFinite,
-  readWeights,
+  readFinalWeights,
   recordsDistance,
   rowSq,
   sum64,
+  theoryL,
+  theoryLText,
   traceHeader,
+  yieldToSignals,
   type Method,
   type Sketch,
   type TrainConfig,
   type TrainHooks,
   type TrainResult,
 } from './train-common.ts';
-import type { DivergenceRecord, StepRecord, SummaryRecord, TraceSink } from './trace.ts';
+import { RecordStream, type PendingRecord } from './train-records.ts';
+import type { StepRecord, TraceHeader, TraceSink } from './trace.ts';
 import { matMulT } from './workloads/matmul.ts';
-import type { Workload } from './workloads/types.ts';
+import type { LossGrad, LossTerms, Workload } from './workloads/types.ts';
 
 /** The step rules each method takes (see the table above). */
 export const METHOD_RULES: Readonly<Record<Method, readonly RuleKind[]>> = {
@@ -127,6 +132,10 @@ function sketchTensors(tf: Backend['tf'], d: SketchData): SketchPair {
 const HOST_ORDER = ['J', 'full', 'G', 'V', 'D', 'H', 'dist'] as const;
 const DEVICE_ORDER = ['J', 'full', 'V', 'G', 'D', 'eta', 'dist'] as const;
 
+/** The order of a record's segments as they sit in the packed vector (HOST_ORDER or DEVICE_ORDER). */
+type Segment = (typeof HOST_ORDER)[number] | (typeof DEVICE_ORDER)[number];
+type Sizes = Record<Segment, number>;
+
 /** The trained state of one matrix. */
 interface State {
   /** full, rac: W itself. */
@@ -138,28 +147,120 @@ interface State {
   sketch?: SketchPair;
 }
 
+/** A parameter of a state that a step moves: param <- param - eta dir. */
+interface Target {
+  of: State;
+  key: 'W' | 'B' | 'A';
+}
+
+/**
+ * asym, cola, rac or full for cfg.steps steps: one record per iterate W_0, ..., W_T, then the
+ * summary (LoRA: trainer.ts train, which hands the other methods here). The steps: the run's
+ * set-up (setUpMethod), its header (methodHeader), the start states (initStates), rac's sketches
+ * (planSketches, startSketchesAhead), the step loop (runMethodSteps), the summary.
+ */
 export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: TrainConfig, sink: TraceSink, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const tf = backend.tf;
-  const method = cfg.method as Exclude<Method, 'lora'>;
   checkBatch(w, cfg);
   checkMethod(cfg);
+  const run = await setUpMethod(backend.tf, w, rng, cfg);
+  const header = methodHeader(backend, run);
+  sink.write(header);
+  const states = initStates(run);
+  const sketches = planSketches(run, backend);
+  let ahead: SketchAhead | undefined;
+  const nextSketch = (k: number): Promise<SketchData> | SketchData => (ahead ? ahead.take() : drawSketchData(rng, sketches.shapes[k]!));
+  const records = methodRecords(run, sink, hooks);
+  let finalW: Float32Array[] | undefined;
+  try {
+    ahead = await startSketchesAhead(rng, sketches);
+    finalW = await runMethodSteps(run, states, records, nextSketch);
+  } finally {
+    await ahead?.close();
+    records.dispose();
+    disposeStates(run, states);
+  }
+  const summary = records.finish();
+  const sketchesAhead = ahead ? { workers: sketches.workers, fromWorkers: ahead.fromWorkers, drawn: ahead.drawn } : undefined;
+  return { header, summary, last: records.last, divergence: records.divergence, ...(finalW ? { finalW } : {}), ...(sketchesAhead ? { sketchesAhead } : {}) };
+}
+
+/** A run of one of the methods: what its set-up fixes. */
+interface MethodRun {
+  tf: Backend['tf'];
+  w: Workload;
+  rng: Rng;
+  cfg: TrainConfig;
+  method: Exclude<Method, 'lora'>;
+  r: number;
+  rule: Rule;
+  alpha: number | null;
+  Lloss: number;
+  /** The theory's constant (theoryL: 2L for two matrices, Lemma 3.6; at least 1). */
+  Ltheory: number;
+  side: Sketch;
+  /** cola: LoRA steps per chain link; rac: steps per sketch (undefined: asym, full). */
+  linkSteps?: number;
+  sigmas: number[];
+  /** ||W0||^2: the verifier bounds the rounding of the stored W_t with it (gpu-runs/verify-family.ts). */
+  W0sq: number;
+  /** The step of a constant rule (every rule of asym, rac, full; cola's const:<lr> and <c>/L). */
+  etaFixed?: number;
+  webgpu: boolean;
+  /** cola's rules that read the record, on webgpu: eta from the record kernel. */
+  deviceEta: boolean;
+  /** Records carry ||W_t - W*||^2 (recordsDistance). */
+  distance: boolean;
+  /** Mini-batch runs with fullJEvery > 1: J is the batch loss, the full-data loss sits in fullJ. */
+  sparseFull: boolean;
+  readEvery: number;
+  readAfterMs: number;
+}
+
+/**
+ * Everything a run fixes before its header: the rule (<c>/L with the loss's L, which must be
+ * known: TrainError otherwise), the theory's L, the chain links, ||W0||^2, and when records are
+ * read back. A constant step needs nothing of the record: the update is dispatched at once and,
+ * on webgpu, the records come back in batches (a read-back through Dawn costs milliseconds).
+ * cola's rules that read the record do the same on webgpu with eta from the record kernel
+ * (deviceEta). Elsewhere each record is read back before the update.
+ */
+async function setUpMethod(tf: Backend['tf'], w: Workload, rng: Rng, cfg: TrainConfig): Promise<MethodRun> {
+  const method = cfg.method as Exclude<Method, 'lora'>;
   if (w.Lestimated || w.Lloss === undefined) throw new TrainError(`method ${method} needs a workload whose L is known (${w.name} estimates it along the run)`);
-  const K = w.shapes.length;
-  const r = cfg.rank;
   const Lloss = w.Lloss;
   const rule = constantRule(cfg.rule, Lloss);
   const alpha = ruleAlpha(rule, cfg.alpha);
-  const Ltheory = Math.max((K > 1 ? 2 : 1) * Lloss, 1);
-  const side: Sketch = cfg.sketch ?? 'left';
-  const linkSteps = cfg.linkSteps ?? (method === 'cola' || method === 'rac' ? DEFAULT_LINK_STEPS[method] : undefined);
-  const sigmas = w.shapes.map((s) => cfg.sigma ?? 1 / Math.sqrt(s.n));
-  const INIT: Record<typeof method, string> = {
-    asym: `A ~ N(0, sigma^2) drawn once and frozen, B = ${cfg.init === 'paper' ? '0' : 'N(0, sigma^2)'}`,
-    cola: `each link: ${cfg.init === 'paper' ? 'B = 0' : 'B ~ N(0, sigma^2)'}, A ~ N(0, sigma^2); merged into W0 every ${linkSteps} steps`,
-    rac: `W = W0; a ${side} Gaussian sketch (entries N(0, 1)) every ${linkSteps} step(s)`,
-    full: 'W = W0 (the rank does not apply)',
+  const Ltheory = theoryL(w.shapes.length, Lloss);
+  const etaFixed = rule.kind === 'const' ? roundDownF32(stepSize(rule, alpha, { Vsq: 0, Gnorm: 0, J: 0, gradJsq: 0, L: Ltheory })) : undefined;
+  const webgpu = tf.getBackend() === 'webgpu';
+  const deviceEta = method === 'cola' && etaFixed === undefined && webgpu && customKernelsEnabled() && process.env.LORACHECK_COLA_HOST_ETA !== '1';
+  return {
+    tf,
+    w,
+    rng,
+    cfg,
+    method,
+    r: cfg.rank,
+    rule,
+    alpha,
+    Lloss,
+    Ltheory,
+    side: cfg.sketch ?? 'left',
+    linkSteps: cfg.linkSteps ?? (method === 'cola' || method === 'rac' ? DEFAULT_LINK_STEPS[method] : undefined),
+    sigmas: adapterSigmas(w, cfg),
+    W0sq: await W0normSq(tf, w),
+    etaFixed,
+    webgpu,
+    deviceEta,
+    distance: recordsDistance(w, cfg),
+    sparseFull: cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1,
+    readEvery: webgpu && (etaFixed !== undefined || deviceEta) ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1,
+    readAfterMs: cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS,
   };
-  // ||W0||^2: the verifier bounds the rounding of the stored W_t with it (gpu-runs/verify-family.ts)
+}
+
+/** sum_k ||W0_k||^2 in float64 over the matrices' float32 sums. */
+async function W0normSq(tf: Backend['tf'], w: Workload): Promise<number> {
   let W0sq = 0;
   for (const W0k of w.W0)
     if (W0k) {
@@ -167,331 +268,394 @@ export async function trainMethod(backend: Backend, w: Workload, rng: Rng, cfg: 
       W0sq += (await sq.data())[0]!;
       sq.dispose();
     }
-  const header = traceHeader(backend, w, cfg, {
+  return W0sq;
+}
+
+/** The header of a method's trace: the theory's L beside the loss's, the method's init, its chain links and ||W0||^2. */
+function methodHeader(backend: Backend, run: MethodRun): TraceHeader {
+  const { w, cfg, method, r, side, linkSteps, W0sq } = run;
+  const init: Record<typeof method, string> = {
+    asym: `A ~ N(0, sigma^2) drawn once and frozen, B = ${cfg.init === 'paper' ? '0' : 'N(0, sigma^2)'}`,
+    cola: `each link: ${cfg.init === 'paper' ? 'B = 0' : 'B ~ N(0, sigma^2)'}, A ~ N(0, sigma^2); merged into W0 every ${linkSteps} steps`,
+    rac: `W = W0; a ${side} Gaussian sketch (entries N(0, 1)) every ${linkSteps} step(s)`,
+    full: 'W = W0 (the rank does not apply)',
+  };
+  return traceHeader(backend, w, cfg, {
     r,
-    L: Ltheory,
-    Lloss,
-    Lmethod: `${w.Lmethod}; theory uses max(${K > 1 ? '2 L (Lemma 3.6)' : 'L'}, 1); rac and full use the loss's L (Lloss)`,
-    alpha,
-    init: INIT[method],
+    L: run.Ltheory,
+    Lloss: run.Lloss,
+    Lmethod: `${theoryLText(w)}; rac and full use the loss's L (Lloss)`,
+    alpha: run.alpha,
+    init: init[method],
     method,
     methodDetail: method === 'rac' ? { sketch: side, linkSteps: linkSteps!, W0sq } : method === 'cola' ? { linkSteps: linkSteps! } : method === 'full' ? { W0sq } : {},
     rankBound: w.rankBound?.(r),
   });
-  sink.write(header);
+}
 
-  const zerosLike = (k: number): Tensor2D => tf.zeros([w.shapes[k]!.m, w.shapes[k]!.n]);
-  const startW = (k: number): Tensor2D => (w.W0[k] ? (tf.clone(w.W0[k]!) as Tensor2D) : zerosLike(k));
-  const newB = (k: number): Tensor2D => {
-    const s = w.shapes[k]!;
-    return cfg.init === 'paper' ? tf.zeros([s.m, r]) : tf.tensor2d(rng.gaussian(s.m * r, sigmas[k]!), [s.m, r]);
-  };
-  const newA = (k: number): Tensor2D => tf.tensor2d(rng.gaussian(r * w.shapes[k]!.n, sigmas[k]!), [r, w.shapes[k]!.n]);
-  const states: State[] = w.shapes.map((_, k) => {
+/**
+ * The states at t = 0: full and rac start at W = W0; asym draws B, A once over the frozen W0;
+ * cola draws the first link's B, A over W0' = W0 (matrix by matrix, B before A).
+ */
+function initStates(run: MethodRun): State[] {
+  const { tf, w, method } = run;
+  const startW = (k: number): Tensor2D => (w.W0[k] ? (tf.clone(w.W0[k]!) as Tensor2D) : tf.zeros([w.shapes[k]!.m, w.shapes[k]!.n]));
+  return w.shapes.map((_, k) => {
     if (method === 'full' || method === 'rac') return { W: startW(k) };
-    if (method === 'asym') return { base: w.W0[k] ?? null, B: newB(k), A: newA(k) };
-    return { base: startW(k), B: newB(k), A: newA(k) };
+    if (method === 'asym') return { base: w.W0[k] ?? null, B: newB(run, k), A: newA(run, k) };
+    return { base: startW(k), B: newB(run, k), A: newA(run, k) };
   });
-  const weightsOf = (st: State): Tensor2D => {
-    if (st.W) return st.W;
-    const BA = tf.matMul(st.B!, st.A!) as Tensor2D;
-    return st.base ? (tf.add(st.base, BA) as Tensor2D) : BA;
-  };
+}
 
-  // rac: one sketch per matrix and chain link, from the run's stream. In a full-batch run nothing
-  // else draws from it once the loop starts, so the coming sketches can be drawn ahead on worker
-  // threads (sketch-draw.ts SketchAhead: the same numbers, in the same order).
-  const sketchShapes = w.shapes.map((s) => ({ side, m: s.m, n: s.n, r }));
-  const draws = method === 'rac' ? Math.ceil(cfg.steps / linkSteps!) * K : 0;
-  const aheadWorkers = draws > 0 && cfg.batch === undefined ? sketchAheadWorkers(sketchShapes[0]!, draws, tf.getBackend() === 'webgpu' || backend.name === 'gpu') : 0;
-  let ahead: SketchAhead | undefined;
-  const nextSketch = (k: number): Promise<SketchData> | SketchData => (ahead ? ahead.take() : drawSketchData(rng, sketchShapes[k]!));
+/** A fresh B_k of a link (drawB: 0 under the paper's init). */
+function newB(run: MethodRun, k: number): Tensor2D {
+  return drawB(run.tf, run.rng, run.w.shapes[k]!, run.r, run.sigmas[k]!, run.cfg.init);
+}
 
-  /** The start of a chain link: a fresh sketch (rac); merge and re-initialise (cola, after the first link). */
-  const startLink = async (t: number): Promise<void> => {
-    for (const [k, st] of states.entries()) {
-      if (method === 'rac') {
-        if (st.sketch) [st.sketch.S, st.sketch.Gp].forEach((x) => x.dispose());
-        st.sketch = sketchTensors(tf, await nextSketch(k));
-      } else if (method === 'cola' && t > 0) {
-        const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
-        [st.base!, st.B!, st.A!].forEach((x) => x.dispose());
-        st.base = merged;
-        st.B = newB(k);
-        st.A = newA(k);
-      }
-    }
-  };
+/** A fresh A_k of a link (drawA). */
+function newA(run: MethodRun, k: number): Tensor2D {
+  return drawA(run.tf, run.rng, run.w.shapes[k]!, run.r, run.sigmas[k]!);
+}
 
-  const nextBatch = batchOrder(tf, w, rng, cfg.batch);
-  const distance = recordsDistance(w, cfg);
-  const sparseFull = cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1;
-  // A constant step (every rule of asym, rac, full; cola's const:<lr> and <c>/L) needs nothing of
-  // the record: the update is dispatched at once and, on webgpu, the records come back in
-  // batches (a read-back through Dawn costs milliseconds). cola's rules that read the record do
-  // the same on webgpu with eta from the record kernel (deviceEta). Elsewhere each record is read
-  // back before the update, as before.
-  const etaFixed = rule.kind === 'const' ? roundDownF32(stepSize(rule, alpha, { Vsq: 0, Gnorm: 0, J: 0, gradJsq: 0, L: Ltheory })) : undefined;
-  const webgpu = tf.getBackend() === 'webgpu';
-  const deviceEta = method === 'cola' && etaFixed === undefined && webgpu && customKernelsEnabled() && process.env.LORACHECK_COLA_HOST_ETA !== '1';
-  const readEvery = webgpu && (etaFixed !== undefined || deviceEta) ? Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY) : 1;
-  const readAfterMs = cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS;
-  const fusedRows = (mats: Tensor2D[]): boolean => webgpu && rowSquaresApply(tf, mats);
-  const t0 = performance.now();
-  let lastRead = performance.now();
-  let last: StepRecord | undefined;
-  let divergence: DivergenceRecord | undefined;
-  let interrupted = false;
-  let finalW: Float32Array[] | undefined;
-  let etaAboveRule: string | undefined;
-  type Segment = (typeof HOST_ORDER)[number] | (typeof DEVICE_ORDER)[number];
-  type Sizes = Record<Segment, number>;
-  const pending: { t: number; packed: Tensor1D; extra?: Tensor1D; sizes: Sizes; Jscale: number; fullScale: number; etaOnDevice: boolean }[] = [];
+/** W of a state: W itself, or base + B A. */
+function weightsOf(tf: Backend['tf'], st: State): Tensor2D {
+  if (st.W) return st.W;
+  const BA = tf.matMul(st.B!, st.A!) as Tensor2D;
+  return st.base ? (tf.add(st.base, BA) as Tensor2D) : BA;
+}
 
-  /** Host float64 sums of the float32 partials, and eta (the device's, or the rule's here): one record. */
-  const unpack = (vals: Float32Array, at: number, p: (typeof pending)[number], time_ms: number): StepRecord => {
-    const { sizes } = p;
-    const sum = {} as Sizes;
-    let off = at;
-    for (const g of p.etaOnDevice ? DEVICE_ORDER : HOST_ORDER) {
-      sum[g] = sum64(vals, off, off + sizes[g]);
-      off += sizes[g];
-    }
-    const Jstep = p.Jscale * sum.J;
-    const Jfull = sizes.full ? p.fullScale * sum.full : Jstep;
-    const Vsq = sum.V;
-    const Gnorm = Math.sqrt(sum.G);
-    // rac and full: the direction's gradient is G itself (the table above), its partials not repeated
-    const gradJsq = method === 'rac' || method === 'full' ? sum.G : sum.D;
-    const eta = p.etaOnDevice ? sum.eta : (etaFixed ?? roundDownF32(stepSize(rule, alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: Ltheory })));
-    const rec: StepRecord = { type: 'step', t: p.t, J: sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
-    if (cfg.batch !== undefined) rec.batchJ = Jstep;
-    if (sparseFull && sizes.full) rec.fullJ = Jfull;
-    if (sizes.H) rec.HgradSq = sum.H;
-    if (method === 'rac' || method === 'full') rec.gamma = eta;
-    if (sizes.dist) rec.distSq = sum.dist;
-    return rec;
-  };
+/** Frees every state's tensors (cola's merged bases too; asym's base is the workload's W0). */
+function disposeStates(run: MethodRun, states: State[]): void {
+  for (const st of states) {
+    [st.W, st.B, st.A, st.sketch?.S, st.sketch?.Gp].forEach((x) => x?.dispose());
+    if (run.method === 'cola') st.base?.dispose();
+  }
+}
 
-  /** Reads the pending records back (one download) and writes them; false when the run ends here (diverged, or stopped after a record). */
-  const readBack = async (): Promise<boolean> => {
-    if (pending.length === 0) return true;
-    const parts = pending.flatMap((p) => (p.extra ? [p.packed, p.extra] : [p.packed]));
-    const all = parts.length === 1 ? parts[0]! : (tf.concat(parts) as Tensor1D);
-    const vals = (await all.data()) as Float32Array;
-    const time_ms = performance.now() - t0;
-    lastRead = performance.now();
-    if (all !== parts[0]) all.dispose();
-    const batch = pending.splice(0, pending.length);
-    batch.forEach((p) => {
-      p.packed.dispose();
-      p.extra?.dispose();
-    });
-    let off = 0;
-    for (const p of batch) {
-      const at = off;
-      off += p.packed.shape[0] + (p.extra?.shape[0] ?? 0);
-      if (divergence || interrupted) continue;
-      const rec = unpack(vals, at, p, time_ms);
-      const bad = nonFinite(rec);
-      if (bad) {
-        divergence = { type: 'divergence', t: p.t, reason: bad };
-        sink.write(divergence);
-        continue;
-      }
-      if (p.etaOnDevice) etaAboveRule ??= deviceEtaAboveRule(rule, alpha, rec, Ltheory);
-      sink.write(rec);
-      last = rec;
-      hooks.onRecord?.(rec);
-      // Stop (Ctrl-C) after recording W_t: the summary's steps = the last t; later work is dropped.
-      if (p.t < cfg.steps && hooks.shouldStop?.()) interrupted = true;
-    }
-    return divergence === undefined && !interrupted;
-  };
+/** rac's sketches: their shapes (one per matrix), how many the run draws, and on how many worker threads. */
+interface SketchPlan {
+  shapes: SketchShape[];
+  draws: number;
+  workers: number;
+}
 
-  /** param <- param - eta dir, simultaneously for every parameter (the directions were computed at W_t). */
-  const update = (targets: { of: State; key: 'W' | 'B' | 'A' }[], dirs: Tensor2D[], eta: number): void =>
-    dirs.forEach((dir, i) => {
-      const { of, key } = targets[i]!;
-      const old = of[key]!;
-      of[key] = tf.tidy(() => (webgpu && customKernelsEnabled() ? axpyWebgpu(tf, old, dir, eta) : (tf.sub(old, tf.mul(dir, eta)) as Tensor2D)));
-      old.dispose();
-      dir.dispose();
-    });
+/**
+ * rac: one sketch per matrix and chain link, from the run's stream. In a full-batch run nothing
+ * else draws from it once the loop starts, so the coming sketches can be drawn ahead on worker
+ * threads (sketch-draw.ts SketchAhead: the same numbers, in the same order).
+ */
+function planSketches(run: MethodRun, backend: Backend): SketchPlan {
+  const { tf, w, cfg, method, side, r, linkSteps } = run;
+  const shapes = w.shapes.map((s) => ({ side, m: s.m, n: s.n, r }));
+  const draws = method === 'rac' ? Math.ceil(cfg.steps / linkSteps!) * w.shapes.length : 0;
+  const workers = draws > 0 && cfg.batch === undefined ? sketchAheadWorkers(shapes[0]!, draws, tf.getBackend() === 'webgpu' || backend.name === 'gpu') : 0;
+  return { shapes, draws, workers };
+}
 
-  try {
-    if (aheadWorkers > 0) {
-      ahead = new SketchAhead(rng, sketchShapes, draws, aheadWorkers);
-      // the threads start in a fraction of a second; the main thread would spend about that long
-      // drawing the first sketches itself, so it waits (at most SKETCH_WAIT_MS, then draws any a
-      // worker has not sent)
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([ahead.whenReady, new Promise<void>((res) => (timer = setTimeout(res, SKETCH_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
-    for (let t = 0; t <= cfg.steps; t++) {
-      await new Promise<void>((res) => setImmediate(res));
-      if (hooks.shouldStop?.()) {
-        interrupted = true;
-        break;
-      }
-      if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) await startLink(t);
-      const batch = nextBatch();
-      const final = t === cfg.steps;
-      const sizes: Sizes = { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, eta: 0, dist: 0 };
-      let Jscale = 1;
-      let fullScale = 1;
-      // Each parameter and the direction it moves along (param <- param - eta dir): targets[i] moves along dirs[i].
-      const targets: { of: State; key: 'W' | 'B' | 'A' }[] = [];
-      const step = tf.tidy(() => {
-        const W = states.map(weightsOf);
-        const lg = w.lossGrad(W, batch);
-        const full = batch && fullLossAt(cfg, t) ? w.loss(W) : undefined;
-        Jscale = lg.Jscale;
-        fullScale = full?.Jscale ?? 1;
-        const dirs: Tensor2D[] = [];
-        const move = (of: State, key: 'W' | 'B' | 'A', dir: Tensor2D): void => {
-          targets.push({ of, key });
-          dirs.push(dir);
-        };
-        const V: Tensor2D[] = [];
-        const D: Tensor2D[] = [];
-        const H: Tensor2D[] = [];
-        states.forEach((st, k) => {
-          const G = lg.G[k]!;
-          const W0k = w.W0[k];
-          if (method === 'full' || method === 'rac') {
-            V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
-            let dir = G;
-            if (method === 'rac') {
-              // H G without forming H (m x m or n x n): left S (Gp (S^T G)), right ((G S^T) Gp) S
-              const { S, Gp } = st.sketch!;
-              dir =
-                side === 'left'
-                  ? matMulT(tf, S, matMulT(tf, Gp, matMulT(tf, S, G, true, false)))
-                  : matMulT(tf, matMulT(tf, matMulT(tf, G, S, false, true), Gp), S);
-              H.push(dir);
-            }
-            move(st, 'W', dir);
-          } else {
-            V.push(st.B!, st.A!);
-            const gB = matMulT(tf, G, st.A!, false, true);
-            move(st, 'B', gB);
-            D.push(gB);
-            if (method === 'cola') {
-              const gA = matMulT(tf, st.B!, G, true, false);
-              move(st, 'A', gA);
-              D.push(gA);
-            }
-          }
-        });
-        if (deviceEta) {
-          const plan = recordPlan(lg, full, V, D);
-          if (recordKernelApplies(tf, plan)) {
-            // cola on webgpu: the record with eta (the rule on this link's V, L = Ltheory), and
-            // step (3) with that eta, without waiting for the host
-            const { record, etaIndex } = stepRecordWebgpu(tf, plan, rule, alpha, Ltheory, lg.Jscale);
-            const extra = distance ? distanceRows(tf, W, w.optimum!) : undefined;
-            Object.assign(sizes, planSizes(plan), { eta: 1, dist: extra?.shape[0] ?? 0 });
-            const next = final ? [] : targets.map(({ of, key }, i) => updateWebgpu(tf, of[key]!, dirs[i]!, record, etaIndex));
-            return { packed: record, extra, dirs: [], next, etaOnDevice: true };
-          }
-        }
-        // per-row partials in the order J, full, G, V, D, H (unpack reads them so); on webgpu every
-        // matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), sizes split back below
-        const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
-        const rowCount = (ms: Tensor2D[]) => ms.reduce((n, x) => n + x.shape[0], 0);
-        // a workload kernel's [J terms | ||G||^2 rows] vector, taken whole (no slices) where nothing sits between them
-        const rt = lg.rowTerms;
-        const whole = !full && rt && rt.G.length === 1 && rt.J.copy === rt.G[0]!.copy && rt.J.from === 0 && rt.G[0]!.from === rt.J.length && rt.J.copy.shape[0] === rt.J.length + rt.G[0]!.length;
-        // (GrowSq is a getter that slices: not read when the whole vector is taken)
-        const Gm = whole || lg.GrowSq ? [] : lg.G;
-        const matrices = [...Gm, ...V, ...D, ...H];
-        const fusedAll = matrices.length > 0 && fusedRows(matrices);
-        const groups: [keyof Sizes, Tensor1D[]][] = [
-          ...(whole
-            ? ([['J', [rt.J.copy]]] as [keyof Sizes, Tensor1D[]][])
-            : ([
-                ['J', [lg.Jterms]],
-                ['full', full ? [full.Jterms] : []],
-              ] as [keyof Sizes, Tensor1D[]][])),
-          ['G', whole ? [] : (lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G)))],
-          ...(fusedAll
-            ? ([['V', [rowSquaresWebgpu(tf, matrices)]]] as [keyof Sizes, Tensor1D[]][])
-            : ([
-                ['V', rowsOf(V)],
-                ['D', rowsOf(D)],
-                ['H', rowsOf(H)],
-              ] as [keyof Sizes, Tensor1D[]][])),
-          ['dist', distance ? [distanceRows(tf, W, w.optimum!)] : []],
-        ];
-        const parts: Tensor1D[] = [];
-        for (const [g, vs] of groups)
-          for (const v of vs) {
-            sizes[g] += v.shape[0];
-            parts.push(v);
-          }
-        if (whole) {
-          sizes.J = rt.J.length;
-          sizes.G = rt.G[0]!.length;
-        }
-        if (fusedAll) {
-          sizes.G += rowCount(Gm);
-          sizes.V = rowCount(V);
-          sizes.D = rowCount(D);
-          sizes.H = rowCount(H);
-        }
-        return { packed: tf.concat(parts) as Tensor1D, extra: undefined, dirs: final ? [] : dirs, next: undefined, etaOnDevice: false };
-      });
-      batch?.dispose();
-      pending.push({ t, packed: step.packed, ...(step.extra ? { extra: step.extra } : {}), sizes, Jscale, fullScale, etaOnDevice: step.etaOnDevice });
-      // the device already took step (3) (deviceEta): the new (B, A) replace the old
-      step.next?.forEach((x, i) => {
-        const { of, key } = targets[i]!;
-        of[key]!.dispose();
-        of[key] = x;
-      });
-      if (etaFixed !== undefined) update(targets, step.dirs, etaFixed);
-      // eta is the host's rule on this record: read it back now (free on the CPU backends)
-      const waits = etaFixed === undefined && !step.etaOnDevice;
-      if (waits || final || pending.length >= readEvery || performance.now() - lastRead > readAfterMs) {
-        const going = await readBack();
-        if (waits) {
-          if (going && !final) update(targets, step.dirs, last!.eta);
-          else step.dirs.forEach((d) => d.dispose());
-        }
-        if (!going) break;
-      }
-    }
-    if (!divergence && !interrupted) await readBack();
-    if (cfg.keepFinal) {
-      const Wf = tf.tidy(() => states.map((st) => tf.clone(weightsOf(st)) as Tensor2D));
-      finalW = await readWeights(Wf);
-      Wf.forEach((x) => x.dispose());
-    }
-  } finally {
-    await ahead?.close();
-    pending.forEach((p) => {
-      p.packed.dispose();
-      p.extra?.dispose();
-    });
-    for (const st of states) {
-      [st.W, st.B, st.A, st.sketch?.S, st.sketch?.Gp].forEach((x) => x?.dispose());
-      if (method === 'cola') st.base?.dispose();
+/**
+ * The threads that draw the sketches ahead, where the plan has any. They start in a fraction of
+ * a second; the main thread would spend about that long drawing the first sketches itself, so it
+ * waits (at most SKETCH_WAIT_MS, then draws any a worker has not sent).
+ */
+async function startSketchesAhead(rng: Rng, plan: SketchPlan): Promise<SketchAhead | undefined> {
+  if (plan.workers === 0) return undefined;
+  const ahead = new SketchAhead(rng, plan.shapes, plan.draws, plan.workers);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ahead.whenReady, new Promise<void>((res) => (timer = setTimeout(res, SKETCH_WAIT_MS)))]);
+  clearTimeout(timer);
+  return ahead;
+}
+
+/** The start of a chain link: a fresh sketch (rac); merge W0' <- W0' + B A and re-initialise (cola, after the first link). */
+async function startLink(run: MethodRun, states: State[], t: number, nextSketch: (k: number) => Promise<SketchData> | SketchData): Promise<void> {
+  const { tf, method } = run;
+  for (const [k, st] of states.entries()) {
+    if (method === 'rac') {
+      if (st.sketch) [st.sketch.S, st.sketch.Gp].forEach((x) => x.dispose());
+      st.sketch = sketchTensors(tf, await nextSketch(k));
+    } else if (method === 'cola' && t > 0) {
+      const merged = tf.tidy(() => tf.add(st.base!, tf.matMul(st.B!, st.A!)) as Tensor2D);
+      [st.base!, st.B!, st.A!].forEach((x) => x.dispose());
+      st.base = merged;
+      st.B = newB(run, k);
+      st.A = newA(run, k);
     }
   }
+}
 
-  if (etaAboveRule) throw etaAboveRuleError(etaAboveRule);
+/** A step's record waiting on the device, with what unpack needs to read it. */
+interface MethodPending extends PendingRecord {
+  sizes: Sizes;
+  Jscale: number;
+  fullScale: number;
+}
 
-  const summary: SummaryRecord = {
-    type: 'summary',
-    steps: divergence ? divergence.t : (last?.t ?? 0),
-    finalJ: last ? last.J : null,
-    diverged: divergence !== undefined,
-    ...(interrupted ? { interrupted: true } : {}),
-    wall_ms: performance.now() - t0,
-  };
-  sink.write(summary);
-  const sketchesAhead = ahead ? { workers: aheadWorkers, fromWorkers: ahead.fromWorkers, drawn: ahead.drawn } : undefined;
-  return { header, summary, last, divergence, ...(finalW ? { finalW } : {}), ...(sketchesAhead ? { sketchesAhead } : {}) };
+/** The records of a run (train-records.ts); a device eta (cola on webgpu) is checked against the rule at L = Ltheory. */
+function methodRecords(run: MethodRun, sink: TraceSink, hooks: TrainHooks): RecordStream<MethodPending> {
+  return new RecordStream<MethodPending>({
+    tf: run.tf,
+    sink,
+    hooks,
+    steps: run.cfg.steps,
+    unpack: (vals, at, p, time_ms) => unpack(run, vals, at, p, time_ms),
+    etaAboveRule: (rec) => deviceEtaAboveRule(run.rule, run.alpha, rec, run.Ltheory),
+    readEvery: run.readEvery,
+    readAfterMs: run.readAfterMs,
+  });
+}
+
+/**
+ * One record: host float64 sums of the float32 partials, segment by segment (HOST_ORDER or
+ * DEVICE_ORDER), and eta: the device's, the constant step, or the rule's on this record
+ * ((8) on the link's V for cola, rounded down to float32).
+ */
+function unpack(run: MethodRun, vals: Float32Array, at: number, p: MethodPending, time_ms: number): StepRecord {
+  const { method, cfg } = run;
+  const { sizes } = p;
+  const sum = {} as Sizes;
+  let off = at;
+  for (const g of p.etaOnDevice ? DEVICE_ORDER : HOST_ORDER) {
+    sum[g] = sum64(vals, off, off + sizes[g]);
+    off += sizes[g];
+  }
+  const Jstep = p.Jscale * sum.J;
+  const Jfull = sizes.full ? p.fullScale * sum.full : Jstep;
+  const Vsq = sum.V;
+  const Gnorm = Math.sqrt(sum.G);
+  // rac and full: the direction's gradient is G itself (the table above), its partials not repeated
+  const gradJsq = method === 'rac' || method === 'full' ? sum.G : sum.D;
+  const eta = p.etaOnDevice ? sum.eta : (run.etaFixed ?? roundDownF32(stepSize(run.rule, run.alpha, { Vsq, Gnorm, J: Jstep, gradJsq, L: run.Ltheory })));
+  const rec: StepRecord = { type: 'step', t: p.t, J: run.sparseFull ? Jstep : Jfull, Vsq, Gnorm, gradJsq, eta, time_ms };
+  if (cfg.batch !== undefined) rec.batchJ = Jstep;
+  if (run.sparseFull && sizes.full) rec.fullJ = Jfull;
+  if (sizes.H) rec.HgradSq = sum.H;
+  if (method === 'rac' || method === 'full') rec.gamma = eta;
+  if (sizes.dist) rec.distSq = sum.dist;
+  return rec;
+}
+
+/**
+ * The step loop: for t = 0, ..., T a new chain link where one starts (startLink), the record of
+ * W_t (methodStep), and the update to W_{t+1} (none after the final record): at once with a
+ * constant step, on the device with cola's device eta, else after the record is read back. A
+ * stop asked before a step ends the run there (the records still waiting are dropped).
+ */
+async function runMethodSteps(
+  run: MethodRun,
+  states: State[],
+  records: RecordStream<MethodPending>,
+  nextSketch: (k: number) => Promise<SketchData> | SketchData,
+): Promise<Float32Array[] | undefined> {
+  const { tf, w, rng, cfg, linkSteps, etaFixed } = run;
+  const nextBatch = batchOrder(tf, w, rng, cfg.batch);
+  for (let t = 0; t <= cfg.steps; t++) {
+    await yieldToSignals();
+    if (records.stopAsked()) break;
+    if (linkSteps !== undefined && t % linkSteps === 0 && t < cfg.steps) await startLink(run, states, t, nextSketch);
+    const batch = nextBatch();
+    const final = t === cfg.steps;
+    const targets = targetsOf(run, states);
+    const step = tf.tidy(() => methodStep(run, states, targets, t, batch, final));
+    batch?.dispose();
+    records.push({ t, packed: step.packed, ...(step.extra ? { extra: step.extra } : {}), sizes: step.sizes, Jscale: step.Jscale, fullScale: step.fullScale, etaOnDevice: step.etaOnDevice });
+    // the device already took step (3) (deviceEta): the new (B, A) replace the old
+    step.next.forEach((x, i) => {
+      const { of, key } = targets[i]!;
+      of[key]!.dispose();
+      of[key] = x;
+    });
+    if (etaFixed !== undefined) update(run, targets, step.dirs, etaFixed);
+    // eta is the host's rule on this record: read it back now (free on the CPU backends)
+    const waits = etaFixed === undefined && !step.etaOnDevice;
+    if (waits || records.due(final)) {
+      const going = await records.readBack();
+      if (waits) {
+        if (going && !final) update(run, targets, step.dirs, records.last!.eta);
+        else step.dirs.forEach((d) => d.dispose());
+      }
+      if (!going) break;
+    }
+  }
+  if (!records.ended) await records.readBack();
+  return cfg.keepFinal ? readFinalWeights(tf, () => states.map((st) => tf.clone(weightsOf(tf, st)) as Tensor2D)) : undefined;
+}
+
+/** Each parameter a step moves, matrix by matrix: W (full, rac), B (asym), B then A (cola). */
+function targetsOf(run: MethodRun, states: State[]): Target[] {
+  const { method } = run;
+  return states.flatMap((st): Target[] => {
+    if (method === 'full' || method === 'rac') return [{ of: st, key: 'W' }];
+    if (method === 'cola') return [{ of: st, key: 'B' }, { of: st, key: 'A' }];
+    return [{ of: st, key: 'B' }];
+  });
+}
+
+/** One step's tensors (a type: tidy returns it): the record of W_t and what moves W_t. */
+type MethodStep = {
+  packed: Tensor1D;
+  extra?: Tensor1D;
+  sizes: Sizes;
+  Jscale: number;
+  fullScale: number;
+  /** The direction of each target, for the host's update (none after the final record or when the device stepped). */
+  dirs: Tensor2D[];
+  /** The targets' new values, where the device took step (3) itself (deviceEta). */
+  next: Tensor2D[];
+  etaOnDevice: boolean;
+};
+
+/**
+ * Step t inside a tidy: the loss and G at W_t (the batch gradient in mini-batch runs), each
+ * target's direction (directions), and the record: from the record kernel with eta where cola's
+ * device eta applies (deviceRecord), else packed per-row partials for the host (hostPartials).
+ */
+function methodStep(run: MethodRun, states: State[], targets: Target[], t: number, batch: Tensor1D | undefined, final: boolean): MethodStep {
+  const { tf, w, cfg } = run;
+  const W = states.map((st) => weightsOf(tf, st));
+  const lg = w.lossGrad(W, batch);
+  const full = batch && fullLossAt(cfg, t) ? w.loss(W) : undefined;
+  const scales = { Jscale: lg.Jscale, fullScale: full?.Jscale ?? 1 };
+  const { dirs, V, D, H } = directions(run, states, lg.G);
+  const onDevice = run.deviceEta ? deviceRecord(run, targets, dirs, lg, full, V, D, W, final) : undefined;
+  if (onDevice) return { ...onDevice, ...scales };
+  return { ...hostPartials(run, lg, full, V, D, H, W), ...scales, dirs: final ? [] : dirs, next: [], etaOnDevice: false };
+}
+
+/**
+ * Each target's direction at W_t (targetsOf's order), and the matrices its record sums (V, D
+ * and H of the table above): full G (fpftStep); rac H G without forming H (m x m or n x n),
+ * left S (Gp (S^T G)), right ((G S^T) Gp) S (racStep); asym G A^T (asymStep); cola LoRA's
+ * grad_B = G A^T, grad_A = B^T G of step (3) on the link's (B, A).
+ */
+function directions(run: MethodRun, states: State[], G: Tensor2D[]): { dirs: Tensor2D[]; V: Tensor2D[]; D: Tensor2D[]; H: Tensor2D[] } {
+  const { tf, w, method, side } = run;
+  const dirs: Tensor2D[] = [];
+  const V: Tensor2D[] = [];
+  const D: Tensor2D[] = [];
+  const H: Tensor2D[] = [];
+  states.forEach((st, k) => {
+    const Gk = G[k]!;
+    const W0k = w.W0[k];
+    if (method === 'full' || method === 'rac') {
+      V.push(W0k ? (tf.sub(st.W!, W0k) as Tensor2D) : st.W!);
+      let dir = Gk;
+      if (method === 'rac') {
+        const { S, Gp } = st.sketch!;
+        dir =
+          side === 'left'
+            ? matMulT(tf, S, matMulT(tf, Gp, matMulT(tf, S, Gk, true, false)))
+            : matMulT(tf, matMulT(tf, matMulT(tf, Gk, S, false, true), Gp), S);
+        H.push(dir);
+      }
+      dirs.push(dir);
+    } else {
+      V.push(st.B!, st.A!);
+      const gB = matMulT(tf, Gk, st.A!, false, true);
+      dirs.push(gB);
+      D.push(gB);
+      if (method === 'cola') {
+        const gA = matMulT(tf, st.B!, Gk, true, false);
+        dirs.push(gA);
+        D.push(gA);
+      }
+    }
+  });
+  return { dirs, V, D, H };
+}
+
+/**
+ * cola on webgpu: the record with eta (the rule on this link's V, L = Ltheory) from the record
+ * kernel, and step (3) with that eta, without waiting for the host (none after the final
+ * record); undefined where the kernel does not apply.
+ */
+function deviceRecord(
+  run: MethodRun,
+  targets: Target[],
+  dirs: Tensor2D[],
+  lg: LossGrad,
+  full: LossTerms | undefined,
+  V: Tensor2D[],
+  D: Tensor2D[],
+  W: Tensor2D[],
+  final: boolean,
+): Omit<MethodStep, 'Jscale' | 'fullScale'> | undefined {
+  const { tf, w } = run;
+  const plan = recordPlan(lg, full, V, D);
+  if (!recordKernelApplies(tf, plan)) return undefined;
+  const { record, etaIndex } = stepRecordWebgpu(tf, plan, run.rule, run.alpha, run.Ltheory, lg.Jscale);
+  const extra = run.distance ? distanceRows(tf, W, w.optimum!) : undefined;
+  const sizes: Sizes = { ...noSizes(), ...planSizes(plan), eta: 1, dist: extra?.shape[0] ?? 0 };
+  const next = final ? [] : targets.map(({ of, key }, i) => updateWebgpu(tf, of[key]!, dirs[i]!, record, etaIndex));
+  return { packed: record, extra, sizes, dirs: [], next, etaOnDevice: true };
+}
+
+/** Every segment empty. */
+function noSizes(): Sizes {
+  return { J: 0, full: 0, V: 0, G: 0, D: 0, H: 0, eta: 0, dist: 0 };
+}
+
+/**
+ * The record's per-row partials for the host, in HOST_ORDER (J, full, G, V, D, H, dist): on
+ * webgpu every matrix's rows in one dispatch (step-webgpu.ts rowSquaresWebgpu), the sizes split
+ * back per segment; a workload kernel's [J terms | ||G||^2 rows] vector is taken whole (no
+ * slices) where nothing sits between them.
+ */
+function hostPartials(run: MethodRun, lg: LossGrad, full: LossTerms | undefined, V: Tensor2D[], D: Tensor2D[], H: Tensor2D[], W: Tensor2D[]): { packed: Tensor1D; sizes: Sizes } {
+  const { tf, w } = run;
+  const sizes = noSizes();
+  const fusedRows = (mats: Tensor2D[]): boolean => run.webgpu && rowSquaresApply(tf, mats);
+  const rowsOf = (ms: Tensor2D[]): Tensor1D[] => (ms.length === 0 ? [] : fusedRows(ms) ? [rowSquaresWebgpu(tf, ms)] : ms.map((x) => rowSq(tf, x)));
+  const rowCount = (ms: Tensor2D[]) => ms.reduce((n, x) => n + x.shape[0], 0);
+  const rt = lg.rowTerms;
+  const whole = !full && rt && rt.G.length === 1 && rt.J.copy === rt.G[0]!.copy && rt.J.from === 0 && rt.G[0]!.from === rt.J.length && rt.J.copy.shape[0] === rt.J.length + rt.G[0]!.length;
+  // (GrowSq is a getter that slices: not read when the whole vector is taken)
+  const Gm = whole || lg.GrowSq ? [] : lg.G;
+  const matrices = [...Gm, ...V, ...D, ...H];
+  const fusedAll = matrices.length > 0 && fusedRows(matrices);
+  const groups: [keyof Sizes, Tensor1D[]][] = [
+    ...(whole
+      ? ([['J', [rt.J.copy]]] as [keyof Sizes, Tensor1D[]][])
+      : ([
+          ['J', [lg.Jterms]],
+          ['full', full ? [full.Jterms] : []],
+        ] as [keyof Sizes, Tensor1D[]][])),
+    ['G', whole ? [] : (lg.GrowSq ?? (fusedAll ? [] : rowsOf(lg.G)))],
+    ...(fusedAll
+      ? ([['V', [rowSquaresWebgpu(tf, matrices)]]] as [keyof Sizes, Tensor1D[]][])
+      : ([
+          ['V', rowsOf(V)],
+          ['D', rowsOf(D)],
+          ['H', rowsOf(H)],
+        ] as [keyof Sizes, Tensor1D[]][])),
+    ['dist', run.distance ? [distanceRows(tf, W, w.optimum!)] : []],
+  ];
+  const parts: Tensor1D[] = [];
+  for (const [g, vs] of groups)
+    for (const v of vs) {
+      sizes[g] += v.shape[0];
+      parts.push(v);
+    }
+  if (whole) {
+    sizes.J = rt.J.length;
+    sizes.G = rt.G[0]!.length;
+  }
+  if (fusedAll) {
+    sizes.G += rowCount(Gm);
+    sizes.V = rowCount(V);
+    sizes.D = rowCount(D);
+    sizes.H = rowCount(H);
+  }
+  return { packed: tf.concat(parts) as Tensor1D, sizes };
+}
+
+/** param <- param - eta dir, simultaneously for every target (the directions were computed at W_t). */
+function update(run: MethodRun, targets: Target[], dirs: Tensor2D[], eta: number): void {
+  const { tf } = run;
+  dirs.forEach((dir, i) => {
+    const { of, key } = targets[i]!;
+    const old = of[key]!;
+    of[key] = tf.tidy(() => (run.webgpu && customKernelsEnabled() ? axpyWebgpu(tf, old, dir, eta) : (tf.sub(old, tf.mul(dir, eta)) as Tensor2D)));
+    old.dispose();
+    dir.dispose();
+  });
 }

@@ -1,14 +1,15 @@
 /**
  * What the LoRA trainer (trainer.ts) and the other methods' trainer (methods.ts) share: the
- * run's configuration, the trace header, the seeded mini-batch order, and the host float64 sums
- * of float32 per-row partials that every record is made of.
+ * run's configuration, the trace header with the theory's L, the adapters' init, the seeded
+ * mini-batch order, and the host float64 sums of float32 per-row partials that every record is
+ * made of (the records themselves: train-records.ts).
  */
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 import type { Rng } from './rng.ts';
 import { stepSize, type Rule } from './rules.ts';
 import { TRACE_FORMAT, TRACE_SCHEMA, type DivergenceRecord, type StepRecord, type SummaryRecord, type TraceHeader } from './trace.ts';
-import type { RankBound, RankBoundSkipped, Workload } from './workloads/types.ts';
+import type { MatrixShape, RankBound, RankBoundSkipped, Workload } from './workloads/types.ts';
 
 export type Init = 'paper' | 'random';
 export const INITS: readonly Init[] = ['paper', 'random'];
@@ -264,9 +265,44 @@ export function etaAboveRuleError(why: string): TrainError {
   return new TrainError(`internal: ${why} (ETA_MARGIN too small for this device)`);
 }
 
-/** The final weights as host arrays (keepFinal). */
-export async function readWeights(W: Tensor2D[]): Promise<Float32Array[]> {
+/** The final weights W_k as host arrays (keepFinal): made in a tidy, read back, freed. */
+export async function readFinalWeights(tf: Backend['tf'], make: () => Tensor2D[]): Promise<Float32Array[]> {
+  const W = tf.tidy(make);
   const out: Float32Array[] = [];
   for (const Wk of W) out.push((await Wk.data()) as Float32Array);
+  W.forEach((x) => x.dispose());
   return out;
+}
+
+/**
+ * The theory's constant from the loss's L: Lemma 3.6 doubles it for two matrices (Sec. 3.2, the
+ * stacked B = [B1; B2], A = [A1, A2]); Assumption 3.1 wants L >= 1.
+ */
+export function theoryL(K: number, Lloss: number): number {
+  return Math.max((K > 1 ? 2 : 1) * Lloss, 1);
+}
+
+/** How the header states the theory's L (theoryL) after the workload's own method. */
+export function theoryLText(w: Workload): string {
+  return `${w.Lmethod}; theory uses max(${w.shapes.length > 1 ? '2 L (Lemma 3.6)' : 'L'}, 1)`;
+}
+
+/** The std of each matrix's Gaussian adapter entries: --sigma, else 1/sqrt(n). */
+export function adapterSigmas(w: Workload, cfg: TrainConfig): number[] {
+  return w.shapes.map((s) => cfg.sigma ?? 1 / Math.sqrt(s.n));
+}
+
+/** A fresh B_k (m x r): the paper's init B = 0 (Sec. 4), or N(0, sigma^2) entries (random). */
+export function drawB(tf: Backend['tf'], rng: Rng, s: MatrixShape, r: number, sigma: number, init: Init): Tensor2D {
+  return init === 'paper' ? tf.zeros([s.m, r]) : tf.tensor2d(rng.gaussian(s.m * r, sigma), [s.m, r]);
+}
+
+/** A fresh A_k (r x n) with N(0, sigma^2) entries (both inits). */
+export function drawA(tf: Backend['tf'], rng: Rng, s: MatrixShape, r: number, sigma: number): Tensor2D {
+  return tf.tensor2d(rng.gaussian(r * s.n, sigma), [r, s.n]);
+}
+
+/** Lets signal handlers (Ctrl-C) run between steps. */
+export function yieldToSignals(): Promise<void> {
+  return new Promise<void>((res) => setImmediate(res));
 }
