@@ -23,7 +23,7 @@ import { train, type Init, type Method, type Sketch, type TrainConfig, type Trai
 import { WorkloadError, checkWorkloadOptions, createWorkload, DEFAULT_RANK, needsFashionMNIST, type WorkloadName, type WorkloadOptions } from './workloads/index.ts';
 import type { Workload } from './workloads/types.ts';
 import { oneLine } from '../runtime/escape.ts';
-import { SIGNAL_EXIT, onInterrupt, type StopSignal } from '../runtime/interrupt.ts';
+import { SIGNAL_EXIT, endBySignal, onInterrupt, type StopSignal } from '../runtime/interrupt.ts';
 
 /** A request that cannot run: a flag, a flag combination, the data or the backend. `flag` names the flag where one is to blame. */
 export class TrainInputError extends Error {
@@ -145,8 +145,8 @@ export interface TrainFileHooks {
   onSignal?(signal: StopSignal): void;
   /** Default GRACE_MS. */
   graceMs?: number;
-  /** How the process ends when the grace runs out (tests replace it). */
-  exit?(code: number): void;
+  /** How the process ends when the grace runs out (tests replace it); default: endBySignal. */
+  exit?(code: number, signal: StopSignal): void;
 }
 
 export interface TrainFileResult {
@@ -189,7 +189,8 @@ export async function trainToFile(
 ): Promise<TrainFileResult> {
   const sink = new Watched(new TraceFileWriter(out));
   const t0 = performance.now();
-  const exit = hooks.exit ?? ((code: number) => process.exit(code));
+  // the step in flight is still on the device: end as the signal would (runtime/interrupt.ts endBySignal)
+  const exit = hooks.exit ?? ((_code: number, signal: StopSignal) => endBySignal(signal));
   let timer: NodeJS.Timeout | undefined;
   // The step in flight took too long: the summary from what was written, the file renamed, exit.
   const dropStep = (signal: StopSignal) => {
@@ -205,7 +206,7 @@ export async function trainToFile(
     };
     sink.write(summary);
     sink.close();
-    exit(SIGNAL_EXIT[signal]);
+    exit(SIGNAL_EXIT[signal], signal);
   };
   const it = onInterrupt({
     onFirst: (s) => {
@@ -215,6 +216,7 @@ export async function trainToFile(
     },
     // Second signal: quit now. The partial file keeps what was written; `out` is untouched.
     onSecond: () => sink.file.flush(),
+    bySignal: true,
   });
   try {
     const result = await trainer(backend, w, rng, cfg, sink, { onRecord: hooks.onRecord, shouldStop: () => it.signal.aborted });

@@ -39,6 +39,17 @@ describe('runtime/atomic', () => {
   });
 });
 
+describe('runtime/interrupt endBySignal', () => {
+  it('ends the process as the signal would: the parent sees SIGINT, no exit handler runs (process.exit ran native teardown while Dawn had work in flight: SIGSEGV)', () => {
+    // the child listens for SIGINT (as loracheck's handler does) and would print on a normal exit
+    const code = "process.on('SIGINT', () => {}); process.on('exit', () => console.log('exit handlers ran')); import('./runtime/interrupt.ts').then((m) => { console.log('raising'); m.endBySignal('SIGINT'); })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout.trim()).toBe('raising');
+    expect(r.signal).toBe('SIGINT');
+    expect(r.status).toBeNull();
+  });
+});
+
 describe('runtime/escape', () => {
   it('makes terminal control sequences visible', () => {
     const evil = 'w\x1b]0;PWNED\x07\x1b[2J\u009b';
