@@ -30,6 +30,13 @@ describe('bench runner', () => {
     await expect(command.run({ flags: { suite: ['nope'], quick: true }, positionals: [] })).rejects.toThrow(/--suite/);
   });
 
+  // webgpu-profile: a skip line in about a second where no hardware adapter exists; on a GPU host it would time for minutes
+  it.skipIf(existsSync('/usr/local/nvidia'))('runs a suite named twice once', async () => {
+    const out = join(tmp, 'twice.json');
+    await command.run({ flags: { suite: ['webgpu-profile', 'webgpu-profile'], quick: true, out }, positionals: [] });
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { suites: { name: string }[] }).suites.map((s) => s.name)).toEqual(['webgpu-profile']);
+  });
+
   it('rejects an --out that cannot be written before any suite runs (one line naming --out)', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');

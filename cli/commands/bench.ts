@@ -35,7 +35,7 @@ export const command: Command = {
     ],
   },
   async run({ flags }) {
-    const names: string[] = flags.suite.length > 0 ? flags.suite : Object.keys(SUITES);
+    const names: string[] = flags.suite.length > 0 ? [...new Set<string>(flags.suite)] : Object.keys(SUITES); // a suite named twice runs once
     for (const n of names)
       if (!SUITES[n]) throw new UsageError(`bench: flag --suite must be one of ${Object.keys(SUITES).join(', ')}; got "${n}"`);
     const out = flags.out !== undefined ? asUsage(() => checkWritableFile(resolve(flags.out), '--out'), 'bench: ') : join(resultsDir(), 'bench.json');

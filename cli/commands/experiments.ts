@@ -83,7 +83,8 @@ export const command: Command = {
         );
         stoppedBy = it.received;
         return staged.commit(d);
-      }, { onFirst }).finally(() => bar?.done()),
+      // on a device a second Ctrl-C ends the process as the signal does (Dawn's teardown crashed under process.exit with work in flight)
+      }, { onFirst, bySignal: backend.name === 'webgpu' || backend.name === 'gpu' }).finally(() => bar?.done()),
     );
     const doc = done.doc;
     for (const s of doc.statements) console.log(`${s.outcome.padEnd(17)} ${s.id} (${s.provenance}): ${s.finding}`);
