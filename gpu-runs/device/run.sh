@@ -144,10 +144,11 @@ fi
 if hardware; then note "webgpu: hardware adapter"; else note "webgpu: NO hardware adapter (see backends.json, backends.log)"; fi
 
 # the tables that compare with PyTorch, title line included, as one file and on stdout (a device
-# tool shows the end of stdout first): the numbers a GPU session is for
+# tool shows the end of stdout first): the numbers a GPU session is for. The ratio column may end
+# the header line (webgpu-direct's does: its table was missing from HEADLINE.txt before)
 headline() {
   for f in bench.txt direct.txt softmax.txt; do
-    [ -s "$OUT/$f" ] && awk -v f="$f" 'prev != "" && /x PyTorch eager  / { p = 1; print "== " f ": " prev } p && (/^$/ || /^  note:/) { p = 0 } p { print } { prev = $0 }' "$OUT/$f"
+    [ -s "$OUT/$f" ] && awk -v f="$f" 'prev != "" && /x PyTorch eager( |$)/ && !/^  note:/ { p = 1; print "== " f ": " prev } p && (/^$/ || /^  note:/) { p = 0 } p { print } { prev = $0 }' "$OUT/$f"
   done
   # RAC-LoRA at scale: the trace's rate and where its sketches came from, and the host side alone
   for f in "$OUT"/train-*-rac.txt; do [ -s "$f" ] && { echo "== $(basename "$f")"; grep -E '^(done|sketches):' "$f"; }; done
