@@ -27,8 +27,8 @@ const CHROMIUM = process.env.LORACHECK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOT = join(ROOT, 'out', 'browser-test', 'report.png');
-/** A4 is 210 mm wide: 794 CSS px at 96 px per inch, the page's content width when printed without margins (Chromium's print to PDF). */
-const A4 = 794;
+/** A4 is 210 mm wide: 794 CSS px at 96 px per inch; less the report's 1 cm margins (style.ts @page), 718 px of content. */
+const A4 = 718;
 
 let browser: Browser | undefined;
 const tmp = mkdtempSync(join(tmpdir(), 'loracheck-browser-'));

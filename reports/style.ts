@@ -129,6 +129,8 @@ article.trace-group{margin:1.5rem 0 2.5rem}
 svg.bar .bar-bg{fill:#eef1f4}svg.bar .bar-fill{fill:#4a8bc9}svg.bar .bar-bad{fill:#d9534f}svg.bar .bar-mark{stroke:#1f2328;stroke-width:1.5}
 footer{color:var(--muted);font-size:.82rem;border-top:1px solid var(--line);margin-top:3rem;padding-top:.8rem;padding-bottom:2rem}
 /* on paper nothing can be unfolded: closed <details> print open (no script can open them; ::details-content does) */
+/* 1 cm margins on paper, whatever the print dialog's default: A4's 794 px less 2 x 38 = 718 px of content */
+@page{margin:1cm}
 @media print{.top{background:none}main,.top .inner,footer{padding-left:0;padding-right:0}article.claim{break-inside:avoid}details{display:block}details::details-content{content-visibility:visible;display:block}.table-wrap,.input-block,pre{overflow:visible}
 /* a scroll box is cut at the page edge: on paper the tables reflow to the page width instead */
 table.data{font-size:.7rem;min-width:0}table.data tr{break-inside:avoid}table.data th,table.data td{padding:.2rem .25rem}table.data .badge{font-size:.62rem;padding:0 .3em;white-space:normal}table.data code.id{font-size:.8em}table.ablation .small{white-space:normal}table.data td,table.data th{white-space:normal;min-width:0!important}table.data thead th{font-size:.64rem}table.data code,table.data td.wrap,table.matrix td,.witness code{overflow-wrap:anywhere;white-space:normal}table.ablation tbody th,table.trace-claims tbody th{position:static;white-space:normal;overflow-wrap:anywhere}
