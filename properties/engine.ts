@@ -330,7 +330,7 @@ class CheckRun {
   /** fast-check's predicate: evaluates one case (or shrink step), re-checks a float64 candidate
    *  in its certified mode, records a search case, and says false only for a failure to shrink. */
   readonly predicate = (input: unknown): boolean => {
-    const { claim, F, mode, confirmMode } = this.s;
+    const { claim, F, mode } = this.s;
     let out = evaluateCase(claim, F, input);
     let evaluatedIn: Mode = mode;
     // A float64 candidate larger than the sizes its certified mode samples is taken on float64
@@ -338,22 +338,8 @@ class CheckRun {
     // smallest failure the shrinker finds (settleScreened), which every run re-checks.
     const screened = out.status === 'fail' && this.screenFirst(input);
     if (out.status === 'fail' && mode === 'float64' && !screened) {
-      const c = confirm(claim, input, confirmMode);
-      if (c.status === 'error') {
-        // The certified re-check could not run (the claim threw there, or it has no exact or
-        // precise mode): the candidate is neither confirmed nor refuted, so the case is undecided.
-        if (this.phase === 'search') this.record(input, unconfirmed(out));
-        return true;
-      }
-      if (c.status !== 'fail') {
-        // Not confirmed (the re-check holds, or is undecided: then the case is undecided too): a
-        // float64 false alarm. Its statistics come from the certified re-check.
-        if (this.phase === 'search') {
-          this.falseAlarms++;
-          this.record(input, c.outcome);
-        }
-        return true;
-      }
+      const c = this.recheck(input, out);
+      if (!c) return true;
       out = c.outcome;
       evaluatedIn = c.mode;
     }
@@ -362,16 +348,42 @@ class CheckRun {
     this.throttledProgress();
     if (out.status !== 'fail' && out.status !== 'error') return true;
     if (this.phase === 'shrink' && out.status !== this.failKind) return true; // shrink towards the same kind of failure
-    if (this.phase === 'search') {
-      this.failKind = out.status;
-      this.phase = 'shrink';
-      if (screened) this.unrecorded = { input, out };
-      // Shrinking gets its own budget, whatever was left of the search's.
-      this.s.stop.deadline = performance.now() + this.s.shrinkSeconds * 1000;
-    } else this.shrinkSteps++;
+    if (this.phase === 'search') this.startShrinking(input, out, out.status, screened);
+    else this.shrinkSteps++;
     this.accept(input, out, evaluatedIn, screened);
     return false;
   };
+
+  /** Re-checks a float64 candidate in its certified mode, at once: the confirmed outcome, or
+   *  undefined when it is not confirmed (the case passes; a search case is recorded here). */
+  private recheck(input: unknown, out: CaseOutcome): { outcome: CaseOutcome; mode: Mode } | undefined {
+    const c = confirm(this.s.claim, input, this.s.confirmMode);
+    if (c.status === 'error') {
+      // The certified re-check could not run (the claim threw there, or it has no exact or
+      // precise mode): the candidate is neither confirmed nor refuted, so the case is undecided.
+      if (this.phase === 'search') this.record(input, unconfirmed(out));
+      return undefined;
+    }
+    if (c.status !== 'fail') {
+      // Not confirmed (the re-check holds, or is undecided: then the case is undecided too): a
+      // float64 false alarm. Its statistics come from the certified re-check.
+      if (this.phase === 'search') {
+        this.falseAlarms++;
+        this.record(input, c.outcome);
+      }
+      return undefined;
+    }
+    return { outcome: c.outcome, mode: c.mode };
+  }
+
+  /** The search's first failure: shrinking starts, towards failures of the same kind. */
+  private startShrinking(input: unknown, out: CaseOutcome, kind: 'fail' | 'error', screened: boolean): void {
+    this.failKind = kind;
+    this.phase = 'shrink';
+    if (screened) this.unrecorded = { input, out };
+    // Shrinking gets its own budget, whatever was left of the search's.
+    this.s.stop.deadline = performance.now() + this.s.shrinkSeconds * 1000;
+  }
 
   /** The pass ended on float64 failures none of which was re-checked yet (all screened). */
   onlyScreened(): boolean {
