@@ -448,8 +448,9 @@ function startOf(passPath: string | undefined): number {
 }
 
 /**
- * Runs fast-check passes until one ends without screened failures, or settles on a confirmed
- * one. A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
+ * Runs fast-check passes until one ends without screened failures, settles on a confirmed one,
+ * or ends on a false alarm with no case left to go on to (a replayed path, an input, the budget
+ * spent, a stop). A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
  * found by a screened shrink (fast-check's runs continue from a one-segment path).
  */
 function runPasses(s: RunSetup, run: CheckRun): PassesOutcome {
