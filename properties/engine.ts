@@ -158,6 +158,38 @@ const PROGRESS_EVERY_MS = 250;
 const EARLIER = Symbol('earlier run');
 
 export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult {
+  const s = setUp(claim, opts);
+  const run = new CheckRun(s);
+  const passes = runPasses(s, run);
+  run.progress();
+  return assembleResult(s, run, passes);
+}
+
+/** One run's fixed set-up: the options checked and their defaults filled in, once, before any
+ *  case runs (the seed, arbitrary and budgets every later step reads). */
+interface RunSetup {
+  claim: Claim;
+  opts: CheckOptions;
+  mode: Mode;
+  F: ReturnType<typeof fieldFor>;
+  seed: number;
+  dropped: string[];
+  arb: fc.Arbitrary<unknown>;
+  /** Cases of the whole run (one for an input; unbounded under a time budget). */
+  runs: number;
+  /** Mode float64 candidates are re-checked in (the mode itself in exact and precise). */
+  confirmMode: Mode | undefined;
+  maxUndecidedShare: number;
+  shrinkSeconds: number;
+  start: number;
+  /** The stop plugin's condition: its deadline is the search's, then the shrink's own. */
+  stop: StopCondition;
+  earlier: EarlierRun | undefined;
+}
+
+/** Checks the options and fills in the defaults (in this order: the seed is drawn before the
+ *  arbitrary is built, and the clock starts after both). */
+function setUp(claim: Claim, opts: CheckOptions): RunSetup {
   const mode = opts.mode ?? defaultMode(claim);
   if (!claim.modes.includes(mode))
     throw new RangeError(`checkClaim: claim ${claim.id} cannot run in mode ${mode} (it supports ${claim.modes.join(', ')})`);
@@ -178,121 +210,185 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
 
   const earlier = opts.continueFrom;
   if (earlier && (opts.path !== undefined || opts.input !== undefined)) throw new RangeError('checkClaim: option continueFrom goes on from a run, not from a path or an input');
-  let phase: 'search' | 'shrink' = 'search';
-  let cases = earlier?.cases ?? 0;
-  let nonTrivial = earlier?.nonTrivial ?? 0;
-  let undecidedCases = earlier?.undecided ?? 0;
-  let undecidedComparisons = earlier?.undecidedComparisons ?? 0;
-  let falseAlarms = earlier?.falseAlarms ?? 0;
-  let shrinkSteps = 0;
-  let failKind: 'fail' | 'error' | undefined;
-  let failure: FailureSnapshot | undefined;
-  // the earlier run's worst case stands until a tighter one is seen (its witness is kept as is)
-  let tight: { d: Decision; input: unknown; vacuous: boolean } | undefined;
-  const earlierWorst = earlier?.worstSlack;
-  if (earlierWorst) tight = { d: { holds: true, slack: earlierWorst.slack, ...(earlierWorst.ratio !== undefined ? { ratio: earlierWorst.ratio } : {}) }, input: EARLIER, vacuous: false };
-  const hist = new SlackHistogram();
-  if (earlier?.slackHistogram) hist.addCounts(earlier.slackHistogram);
-  let lastProgress = start;
-  // The failures fast-check accepted in this pass, in order (its path has one segment per entry),
-  // with their outcomes. In float64 the entries before the first confirmed one (or all of them)
-  // were accepted on float64 alone (screened: too large to re-check at once) and are settled
-  // after the pass (settleScreened).
-  let chain: { input: unknown; out: CaseOutcome }[] = [];
-  /** The search's candidate of this pass when it was screened: recorded once its fate is known. */
-  let unrecorded: { input: unknown; out: CaseOutcome } | undefined;
-  const confirmProfile = confirmMode ? profileFor(confirmMode) : undefined;
-  const screenFirst = (input: unknown) => mode === 'float64' && confirmProfile !== undefined && failure === undefined && !withinSizes(input, confirmProfile);
+  return { claim, opts, mode, F, seed, dropped, arb, runs, confirmMode, maxUndecidedShare, shrinkSeconds, start, stop, earlier };
+}
 
-  const progress = () => {
+/** One failure fast-check accepted, with its outcome (float64 alone when it was screened). */
+interface ChainEntry {
+  input: unknown;
+  out: CaseOutcome;
+}
+
+/**
+ * The mutable state of one run (counts, worst case, histogram, the failure and its shrink chain)
+ * and the steps that change it. fast-check calls `predicate` on every case and shrink step, so
+ * the counts live here rather than in locals of checkClaim; a continued run (continueFrom)
+ * starts from the earlier run's counts.
+ */
+class CheckRun {
+  phase: 'search' | 'shrink' = 'search';
+  cases: number;
+  nonTrivial: number;
+  undecidedCases: number;
+  undecidedComparisons: number;
+  falseAlarms: number;
+  shrinkSteps = 0;
+  failKind: 'fail' | 'error' | undefined;
+  failure: FailureSnapshot | undefined;
+  /** The worst case so far; the earlier run's worst case stands until a tighter one is seen
+   *  (its witness is kept as is). */
+  tight: { d: Decision; input: unknown; vacuous: boolean } | undefined;
+  readonly hist: SlackHistogram;
+  private lastProgress: number;
+  /** The failures fast-check accepted in this pass, in order (its path has one segment per
+   *  entry), with their outcomes. In float64 the entries before the first confirmed one (or all
+   *  of them) were accepted on float64 alone (screened: too large to re-check at once) and are
+   *  settled after the pass (settleScreened). */
+  chain: ChainEntry[] = [];
+  /** The search's candidate of this pass when it was screened: recorded once its fate is known. */
+  unrecorded: ChainEntry | undefined;
+  private readonly confirmProfile: Profile | undefined;
+  private readonly s: RunSetup;
+
+  constructor(s: RunSetup) {
+    this.s = s;
+    const earlier = s.earlier;
+    this.cases = earlier?.cases ?? 0;
+    this.nonTrivial = earlier?.nonTrivial ?? 0;
+    this.undecidedCases = earlier?.undecided ?? 0;
+    this.undecidedComparisons = earlier?.undecidedComparisons ?? 0;
+    this.falseAlarms = earlier?.falseAlarms ?? 0;
+    const earlierWorst = earlier?.worstSlack;
+    if (earlierWorst) this.tight = { d: { holds: true, slack: earlierWorst.slack, ...(earlierWorst.ratio !== undefined ? { ratio: earlierWorst.ratio } : {}) }, input: EARLIER, vacuous: false };
+    this.hist = new SlackHistogram();
+    if (earlier?.slackHistogram) this.hist.addCounts(earlier.slackHistogram);
+    this.lastProgress = s.start;
+    this.confirmProfile = s.confirmMode ? profileFor(s.confirmMode) : undefined;
+  }
+
+  /** A float64 candidate too large for its certified mode's sizes, while no failure is known yet:
+   *  it is shrunk on float64 alone first (see predicate). */
+  private screenFirst(input: unknown): boolean {
+    return this.s.mode === 'float64' && this.confirmProfile !== undefined && this.failure === undefined && !withinSizes(input, this.confirmProfile);
+  }
+
+  progress(): void {
+    const { claim, mode, opts, start } = this.s;
     opts.onProgress?.({
       claim: claim.id,
       mode,
-      phase,
-      cases,
-      nonTrivial,
-      undecided: undecidedCases,
-      falseAlarms,
-      shrinkSteps,
+      phase: this.phase,
+      cases: this.cases,
+      nonTrivial: this.nonTrivial,
+      undecided: this.undecidedCases,
+      falseAlarms: this.falseAlarms,
+      shrinkSteps: this.shrinkSteps,
       elapsedMs: performance.now() - start,
-      ...(tight?.d.ratio !== undefined ? { worstRatio: tight.d.ratio } : {}),
+      ...(this.tight?.d.ratio !== undefined ? { worstRatio: this.tight.d.ratio } : {}),
     });
-  };
+  }
 
-  const record = (input: unknown, out: CaseOutcome) => {
-    cases++;
+  /** Reports progress at most every PROGRESS_EVERY_MS. */
+  private throttledProgress(): void {
+    const now = performance.now();
+    if (now - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = now;
+      this.progress();
+    }
+  }
+
+  /** Counts one search case (shrink steps are not cases) and keeps the tightest slack seen. */
+  record(input: unknown, out: CaseOutcome): void {
+    this.cases++;
     let nt = false;
     try {
-      nt = claim.nonTrivial(input);
+      nt = this.s.claim.nonTrivial(input);
     } catch {
       nt = false;
     }
-    if (nt) nonTrivial++;
+    if (nt) this.nonTrivial++;
     if (out.status === 'undecided') {
-      undecidedCases++;
+      this.undecidedCases++;
     }
-    undecidedComparisons += out.decisions.filter((d) => d.holds === 'undecided').length;
+    this.undecidedComparisons += out.decisions.filter((d) => d.holds === 'undecided').length;
     if (out.tightest !== undefined) {
       const d = out.decisions[out.tightest]!;
       const vacuous = out.tightestVacuous ?? false;
-      if (!vacuous) hist.add(d); // a relation that holds because a side is +infinity has no slack to speak of
-      if (!tight || tighter(d, tight.d, vacuous, tight.vacuous)) tight = { d, input, vacuous };
+      if (!vacuous) this.hist.add(d); // a relation that holds because a side is +infinity has no slack to speak of
+      if (!this.tight || tighter(d, this.tight.d, vacuous, this.tight.vacuous)) this.tight = { d, input, vacuous };
     }
-  };
+  }
 
-  const accept = (input: unknown, out: CaseOutcome, evaluatedIn: Mode, screened: boolean) => {
-    chain.push({ input, out });
+  /** Adds a failure fast-check will shrink to the chain; a certified one becomes the failure. */
+  private accept(input: unknown, out: CaseOutcome, evaluatedIn: Mode, screened: boolean): void {
+    this.chain.push({ input, out });
     if (screened) return;
-    failure = { claim: claim.id, input, outcome: out, evaluatedIn, shrinkStep: chain.length - 1 };
-    opts.onFailure?.(failure);
-  };
+    this.failure = { claim: this.s.claim.id, input, outcome: out, evaluatedIn, shrinkStep: this.chain.length - 1 };
+    this.s.opts.onFailure?.(this.failure);
+  }
 
-  const predicate = (input: unknown): boolean => {
+  /** fast-check's predicate: evaluates one case (or shrink step), re-checks a float64 candidate
+   *  in its certified mode, records a search case, and says false only for a failure to shrink. */
+  readonly predicate = (input: unknown): boolean => {
+    const { claim, F, mode } = this.s;
     let out = evaluateCase(claim, F, input);
     let evaluatedIn: Mode = mode;
     // A float64 candidate larger than the sizes its certified mode samples is taken on float64
     // alone and shrunk first: its re-check (seconds to minutes at float64 sizes) waits for the
     // smallest failure the shrinker finds (settleScreened), which every run re-checks.
-    const screened = out.status === 'fail' && screenFirst(input);
+    const screened = out.status === 'fail' && this.screenFirst(input);
     if (out.status === 'fail' && mode === 'float64' && !screened) {
-      const c = confirm(claim, input, confirmMode);
-      if (c.status === 'error') {
-        // The certified re-check could not run (the claim threw there, or it has no exact or
-        // precise mode): the candidate is neither confirmed nor refuted, so the case is undecided.
-        if (phase === 'search') record(input, unconfirmed(out));
-        return true;
-      }
-      if (c.status !== 'fail') {
-        // Not confirmed (the re-check holds, or is undecided: then the case is undecided too): a
-        // float64 false alarm. Its statistics come from the certified re-check.
-        if (phase === 'search') {
-          falseAlarms++;
-          record(input, c.outcome);
-        }
-        return true;
-      }
+      const c = this.recheck(input, out);
+      if (!c) return true;
       out = c.outcome;
       evaluatedIn = c.mode;
     }
     // a screened candidate is recorded once its re-check is known (settleScreened)
-    if (phase === 'search' && !screened) record(input, out);
-    const now = performance.now();
-    if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
-      progress();
-    }
+    if (this.phase === 'search' && !screened) this.record(input, out);
+    this.throttledProgress();
     if (out.status !== 'fail' && out.status !== 'error') return true;
-    if (phase === 'shrink' && out.status !== failKind) return true; // shrink towards the same kind of failure
-    if (phase === 'search') {
-      failKind = out.status;
-      phase = 'shrink';
-      if (screened) unrecorded = { input, out };
-      // Shrinking gets its own budget, whatever was left of the search's.
-      stop.deadline = performance.now() + shrinkSeconds * 1000;
-    } else shrinkSteps++;
-    accept(input, out, evaluatedIn, screened);
+    if (this.phase === 'shrink' && out.status !== this.failKind) return true; // shrink towards the same kind of failure
+    if (this.phase === 'search') this.startShrinking(input, out, out.status, screened);
+    else this.shrinkSteps++;
+    this.accept(input, out, evaluatedIn, screened);
     return false;
   };
+
+  /** Re-checks a float64 candidate in its certified mode, at once: the confirmed outcome, or
+   *  undefined when it is not confirmed (the case passes; a search case is recorded here). */
+  private recheck(input: unknown, out: CaseOutcome): { outcome: CaseOutcome; mode: Mode } | undefined {
+    const c = confirm(this.s.claim, input, this.s.confirmMode);
+    if (c.status === 'error') {
+      // The certified re-check could not run (the claim threw there, or it has no exact or
+      // precise mode): the candidate is neither confirmed nor refuted, so the case is undecided.
+      if (this.phase === 'search') this.record(input, unconfirmed(out));
+      return undefined;
+    }
+    if (c.status !== 'fail') {
+      // Not confirmed (the re-check holds, or is undecided: then the case is undecided too): a
+      // float64 false alarm. Its statistics come from the certified re-check.
+      if (this.phase === 'search') {
+        this.falseAlarms++;
+        this.record(input, c.outcome);
+      }
+      return undefined;
+    }
+    return { outcome: c.outcome, mode: c.mode };
+  }
+
+  /** The search's first failure: shrinking starts, towards failures of the same kind. */
+  private startShrinking(input: unknown, out: CaseOutcome, kind: 'fail' | 'error', screened: boolean): void {
+    this.failKind = kind;
+    this.phase = 'shrink';
+    if (screened) this.unrecorded = { input, out };
+    // Shrinking gets its own budget, whatever was left of the search's.
+    this.s.stop.deadline = performance.now() + this.s.shrinkSeconds * 1000;
+  }
+
+  /** The pass ended on float64 failures none of which was re-checked yet (all screened). */
+  onlyScreened(): boolean {
+    return this.failKind === 'fail' && this.failure === undefined && this.chain.length > 0;
+  }
 
   /**
    * After a pass whose failures were all screened (none re-checked yet): re-check the smallest,
@@ -300,7 +396,9 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
    * is the failure, at chain index `at`; none confirmed makes the candidate a false alarm (or an
    * undecided case when its re-check cannot run), and the search goes on after it.
    */
-  const settleScreened = (): { at: number } | undefined => {
+  settleScreened(): { at: number } | undefined {
+    const { claim, confirmMode } = this.s;
+    const chain = this.chain;
     const first = chain[0]!;
     let firstCheck: ReturnType<typeof confirm> | undefined;
     let at: number | undefined;
@@ -309,124 +407,170 @@ export function checkClaim(claim: Claim, opts: CheckOptions = {}): EngineResult 
       if (j === 0) firstCheck = c;
       if (c.status === 'fail') {
         at = j;
-        failure = { claim: claim.id, input: chain[j]!.input, outcome: c.outcome, evaluatedIn: c.mode, shrinkStep: j };
+        this.failure = { claim: claim.id, input: chain[j]!.input, outcome: c.outcome, evaluatedIn: c.mode, shrinkStep: j };
         break;
       }
     }
     // the candidate's statistics: its certified re-check where it was run, else its float64 outcome
-    unrecorded = undefined;
-    if (!firstCheck) record(first.input, first.out);
-    else if (firstCheck.status === 'error') record(first.input, unconfirmed(first.out));
+    this.unrecorded = undefined;
+    if (!firstCheck) this.record(first.input, first.out);
+    else if (firstCheck.status === 'error') this.record(first.input, unconfirmed(first.out));
     else {
-      if (firstCheck.status !== 'fail') falseAlarms++;
-      record(first.input, firstCheck.outcome);
+      if (firstCheck.status !== 'fail') this.falseAlarms++;
+      this.record(first.input, firstCheck.outcome);
     }
     if (at === undefined) return undefined;
-    opts.onFailure?.(failure!);
+    this.s.opts.onFailure?.(this.failure!);
     return { at };
-  };
+  }
 
+  /** After a false alarm: the next pass searches again, with the search's own deadline. */
+  restartSearch(searchDeadline: number | undefined): void {
+    this.phase = 'search';
+    this.failKind = undefined;
+    this.chain = [];
+    this.shrinkSteps = 0;
+    this.s.stop.deadline = searchDeadline;
+  }
+}
+
+/** What the passes leave for the result: fast-check's last run, the failure's path, and whether
+ *  the failure is the end of its shrink chain. */
+interface PassesOutcome {
+  details: fc.RunDetails<unknown>;
+  path: string | undefined;
+  shrunkToEnd: boolean;
+}
+
+/** The case a pass starts at: its fast-check path when that is one case index (no shrink segments), else 0. */
+function startOf(passPath: string | undefined): number {
+  return passPath && !passPath.includes(':') ? Number(passPath) : 0;
+}
+
+/**
+ * Runs fast-check passes until one ends without screened failures, settles on a confirmed one,
+ * or ends on a false alarm with no case left to go on to (a replayed path, an input, the budget
+ * spent, a stop). A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
+ * found by a screened shrink (fast-check's runs continue from a one-segment path).
+ */
+function runPasses(s: RunSetup, run: CheckRun): PassesOutcome {
+  const { opts, runs, seed, arb, stop, earlier } = s;
   const searchDeadline = stop.deadline;
-  // A pass starts at a fast-check path: the user's, or the case after a float64 false alarm
-  // found by a screened shrink (fast-check's runs continue from a one-segment path).
   let passPath = earlier ? String(earlier.cases) : opts.path;
-  const end = (passPath && !passPath.includes(':') ? Number(passPath) : 0) + runs;
+  const end = startOf(passPath) + runs;
   let details: fc.RunDetails<unknown>;
   let path: string | undefined;
   let shrunkToEnd = true;
   for (;;) {
-    const startAt = passPath && !passPath.includes(':') ? Number(passPath) : 0;
-    details = fc.check(fc.property(arb, predicate), {
+    const startAt = startOf(passPath);
+    details = fc.check(fc.property(arb, run.predicate), {
       seed,
       numRuns: passPath && !passPath.includes(':') ? end - startAt : runs,
       ...(passPath ? { path: passPath } : {}),
       plugins: [stopPlugin(stop)],
     });
     path = details.counterexamplePath ?? undefined;
-    if (!(failKind === 'fail' && failure === undefined && chain.length > 0)) {
+    if (!run.onlyScreened()) {
       // a screened candidate whose shrink reached a confirmed failure: its float64 statistics
-      if (unrecorded) record(unrecorded.input, unrecorded.out);
+      if (run.unrecorded) run.record(run.unrecorded.input, run.unrecorded.out);
       break;
     }
-    const settled = settleScreened();
+    const settled = run.settleScreened();
     if (settled) {
       // the path of chain entry `at`: fast-check's path to the last entry, less one segment per later entry
       const segments = path!.split(':');
-      path = segments.slice(0, segments.length - (chain.length - 1 - settled.at)).join(':');
-      shrinkSteps = settled.at;
-      shrunkToEnd = settled.at === chain.length - 1;
+      path = segments.slice(0, segments.length - (run.chain.length - 1 - settled.at)).join(':');
+      run.shrinkSteps = settled.at;
+      shrunkToEnd = settled.at === run.chain.length - 1;
       break;
     }
     // a false alarm: search on from the next case, unless the run was a replay of one path, or ended
     const next = Number(path!.split(':')[0]) + 1;
-    phase = 'search';
-    failKind = undefined;
-    chain = [];
-    shrinkSteps = 0;
-    stop.deadline = searchDeadline;
+    run.restartSearch(searchDeadline);
     if ((opts.path && opts.path.includes(':')) || next >= end || (opts.input !== undefined) || stop.shouldStop?.() || (searchDeadline !== undefined && performance.now() >= searchDeadline)) {
       path = undefined;
       break;
     }
     passPath = String(next);
   }
-  progress();
+  return { details, path, shrunkToEnd };
+}
+
+/** The result of the run: its counts and budget (added to an earlier run's), the worst case's
+ *  witness, and the verdict with its witness. */
+function assembleResult(s: RunSetup, run: CheckRun, passes: PassesOutcome): EngineResult {
+  const { claim, opts, mode, seed, runs, dropped, confirmMode, earlier, start } = s;
+  const { details } = passes;
   const timeMs = performance.now() - start + (earlier?.timeMs ?? 0);
   const budget = opts.runs !== undefined || opts.seconds === undefined ? { runs: runs + (earlier?.budget.runs ?? 0) } : { seconds: opts.seconds + (earlier?.budget.seconds ?? 0) };
-  const runReplay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, dropped });
-  const shrunk = failure !== undefined && !details.interrupted && shrunkToEnd;
+  const runReplay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: run.cases, dropped });
 
   const result: EngineResult = {
     id: claim.id,
     mode,
     verdict: 'verified',
-    cases,
-    nonTrivial,
-    undecided: undecidedCases,
+    cases: run.cases,
+    nonTrivial: run.nonTrivial,
+    undecided: run.undecidedCases,
     seed,
     budget,
     timeMs,
     replay: runReplay,
     dropped,
-    falseAlarms,
-    undecidedComparisons,
-    errors: failKind === 'error' ? 1 : 0,
-    shrinkSteps,
+    falseAlarms: run.falseAlarms,
+    undecidedComparisons: run.undecidedComparisons,
+    errors: run.failKind === 'error' ? 1 : 0,
+    shrinkSteps: run.shrinkSteps,
     interrupted: details.interrupted,
     ...(confirmMode ? { confirmMode } : {}),
   };
-  const h = hist.result();
+  const h = run.hist.result();
   if (h) result.slackHistogram = h;
-  if (tight?.input === EARLIER) result.worstSlack = earlierWorst;
+  addWorstSlack(s, run, result, runReplay);
+  result.verdict = addVerdict(s, run, passes, result);
+  if (claim.statistical) {
+    const { delta, deltaText, method } = claim.statistical;
+    result.statistical = { delta, deltaText, confidence: 1 - delta, familywiseDelta: Math.min(1, run.cases * delta), method };
+  }
+  return result;
+}
+
+/** The tightest case's slack and witness (an earlier run's worst case keeps its own witness). */
+function addWorstSlack(s: RunSetup, run: CheckRun, result: EngineResult, runReplay: string): void {
+  const { claim, mode, dropped, seed } = s;
+  const tight = run.tight;
+  if (tight?.input === EARLIER) result.worstSlack = s.earlier?.worstSlack;
   else if (tight) {
     const w = safeWitness(claim, tight.input, mode, mode, false, dropped, seed, undefined, false, runReplay);
     result.worstSlack = { slack: tight.d.slack, ...(tight.d.ratio !== undefined ? { ratio: tight.d.ratio } : {}), witness: w.witness };
     if (w.error) result.error = w.error;
   }
+}
 
-  let verdict: Verdict;
+/** The verdict (see the top of this file), with the counterexample's or the error's witness. */
+function addVerdict(s: RunSetup, run: CheckRun, passes: PassesOutcome, result: EngineResult): Verdict {
+  const { claim, opts, mode, seed, dropped, maxUndecidedShare } = s;
+  const { failure, failKind, cases } = run;
+  const { path } = passes;
   if (failure && failKind === 'fail') {
-    verdict = 'counterexample';
+    const shrunk = !passes.details.interrupted && passes.shrunkToEnd;
     const replay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, path, dropped });
     const w = safeWitness(claim, failure.input, mode, failure.evaluatedIn, true, dropped, seed, path, shrunk, replay);
     if (w.witness) result.counterexample = w.witness;
     if (w.error) result.error = w.error;
     result.failing = failingFamilies(failure.outcome);
     result.counterexampleInput = failure.input;
-  } else if (failure && failKind === 'error') {
-    verdict = 'error';
+    return 'counterexample';
+  }
+  if (failure && failKind === 'error') {
     const replay = replayCommand({ command: opts.command, claim: claim.id, mode, seed, runs: cases, path, dropped });
     result.error = `claim ${claim.id} threw on an input: ${failure.outcome.error ?? 'unknown error'}`;
     const sizes = describeSizes(failure.input);
     result.errorWitness = { input: encode(failure.input), error: failure.outcome.error ?? '', replay, ...(sizes ? { sizes } : {}) };
-  } else if (cases === 0 || undecidedCases > maxUndecidedShare * cases) verdict = 'undecided';
-  else verdict = claim.statistical ? 'statistical' : 'verified';
-  result.verdict = verdict;
-  if (claim.statistical) {
-    const { delta, deltaText, method } = claim.statistical;
-    result.statistical = { delta, deltaText, confidence: 1 - delta, familywiseDelta: Math.min(1, cases * delta), method };
+    return 'error';
   }
-  return result;
+  if (cases === 0 || run.undecidedCases > maxUndecidedShare * cases) return 'undecided';
+  return claim.statistical ? 'statistical' : 'verified';
 }
 
 /** A float64 outcome whose failing comparisons could not be re-checked: those are undecided
