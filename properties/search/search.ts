@@ -83,6 +83,38 @@ function budgetOf(opts: SearchOptions): { runs: number } | { seconds: number } {
 /** Sampling and the ascent until `opts`' budget is spent; `asked` is the budget the result and
  *  its replay commands report (the whole search's, when the solver took its share first). */
 async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { seconds: number }): Promise<SearchOutcome> {
+  const p = planSearch(opts, asked);
+  const run = new SampleRun(p, openPool(p));
+  await run.collect();
+  return run.outcome();
+}
+
+/** One sampling search's fixed plan: the options' defaults filled in once, before any worker
+ *  starts (the budget, its deadline, the shrinking and watchdog times, and what every job shares). */
+interface SearchPlan {
+  opts: SearchOptions;
+  asked: { runs: number } | { seconds: number };
+  claim: Claim;
+  mode: Mode;
+  dropped: HypothesisName[];
+  shard: Shard;
+  /** Worker threads (one slice of the seed space each). */
+  W: number;
+  budget: { runs?: number; seconds?: number };
+  start: number;
+  deadline: number | undefined;
+  shrinkSeconds: number;
+  simplifySeconds: number;
+  stallMs: number;
+  graceMs: number;
+  batchRuns: number;
+  ascent: { every: number; restarts: number; evals: number } | undefined;
+  /** The command that reruns the whole search (each job's witnesses name it). */
+  replayAll: string;
+}
+
+/** Fills in the defaults; the clock starts here, so a time budget counts the pool's start-up. */
+function planSearch(opts: SearchOptions, asked: { runs: number } | { seconds: number }): SearchPlan {
   const { claim } = opts;
   const mode = opts.mode ?? defaultMode(claim);
   const dropped = opts.dropped ?? [];
@@ -100,86 +132,140 @@ async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { sec
   const simplifySeconds = opts.simplifySeconds ?? (budget.seconds !== undefined ? clamp(budget.seconds, 2, 10) : 10);
   const stallMs = (opts.stallSeconds ?? 20) * 1000;
   const graceMs = (opts.graceSeconds ?? 3) * 1000;
-  const ownPool = !opts.pool;
-  const pool = opts.pool ?? new WorkerPool({ workers: W, handler: HANDLER });
-  if (pool.size !== W) throw new RangeError(`search: pool has ${pool.size} workers, expected ${W}`);
-  const st: WorkerState[] = Array.from({ length: W }, () => ({
-    base: ZERO,
-    last: ZERO,
-    batch: 0,
-    seed: 0,
-    lastActivity: Date.now(),
-    seeds: [],
-    stalled: [],
-    replacing: false,
-    done: false,
-  }));
-  let found: Found | undefined;
-  let foundOrdinal = NO_BOUND;
-  const bound = newBound();
-  let timeToFirstMs: number | undefined;
-  let candidate: { input: unknown; seed: number } | undefined;
-  let interrupted = false;
-  let interruptedAt: number | undefined;
-  let error: string | undefined;
-  const stopping = () => interrupted;
-  /** Keeps the failure of the lowest batch ordinal (loop.ts). */
-  const take = (f: Found, ordinal: number) => {
-    if (ordinal >= foundOrdinal) return;
-    found = f;
-    foundOrdinal = ordinal;
-    timeToFirstMs ??= Date.now() - start;
-  };
-
-  const total = (): Counts => st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
-  const worstRatio = (): number | undefined => {
-    const r = st.map((w) => w.worstRatio).filter((x): x is number => x !== undefined);
-    return r.length ? Math.max(...r) : undefined;
-  };
-  const report = () => {
-    const t = total();
-    const elapsedMs = Date.now() - start;
-    opts.onProgress?.({
-      ...t,
-      elapsedMs,
-      casesPerSecond: t.cases / Math.max(1e-3, elapsedMs / 1000),
-      failures: found ? 1 : 0,
-      shrinking: st.some((w) => w.shrinkingSince !== undefined && !w.done),
-      ...(worstRatio() !== undefined ? { worstRatio: worstRatio()! } : {}),
-    });
-  };
-  const onAbort = () => {
-    if (interrupted) return;
-    interrupted = true;
-    interruptedAt = Date.now();
-    pool.stopAll();
-  };
-  if (opts.signal?.aborted) onAbort();
-  opts.signal?.addEventListener('abort', onAbort);
-
   const batchRuns = opts.batchRuns ?? defaultBatchRuns(claim, mode);
   // a statistical claim's case is a Monte-Carlo experiment: no float64 ascent over it
   const ascent = opts.ascent === false || claim.statistical ? undefined : (opts.ascent ?? (isInequality(claim) ? DEFAULT_ASCENT : undefined));
   const replayAll = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget: asked });
-  const jobFor = (w: number, firstBatch: number): SearchJob => ({
-    kind: 'search',
-    claim: claim.id,
-    mode,
-    dropped,
-    shrinkSeconds,
-    simplifySeconds,
-    seed: opts.seed,
-    shard,
-    batchRuns,
-    firstBatch,
-    bound,
-    replay: replayAll,
-    ...(ascent ? { ascentEvery: ascent.every, ascent: { restarts: ascent.restarts, evals: ascent.evals } } : {}),
-    ...(budget.runs !== undefined ? { runs: budget.runs } : {}),
-    ...(deadline !== undefined ? { deadline } : {}),
-  });
-  const onMessage = (w: number, m: unknown) => {
-    const s = st[w]!;
+  return { opts, asked, claim, mode, dropped, shard, W, budget, start, deadline, shrinkSeconds, simplifySeconds, stallMs, graceMs, batchRuns, ascent, replayAll };
+}
+
+/** The caller's pool (ablate reuses one across searches), or one of our own, closed at the end. */
+function openPool(p: SearchPlan): { pool: WorkerPool; own: boolean } {
+  const pool = p.opts.pool ?? new WorkerPool({ workers: p.W, handler: HANDLER });
+  if (pool.size !== p.W) throw new RangeError(`search: pool has ${pool.size} workers, expected ${p.W}`);
+  return { pool, own: !p.opts.pool };
+}
+
+/**
+ * The mutable state of one sampling search (per-worker counts, the failure of the lowest batch,
+ * a shrinking candidate, the stop) and the steps that change it: the workers' messages and
+ * results arrive in any order, so everything lives here rather than in locals.
+ */
+class SampleRun {
+  readonly st: WorkerState[];
+  found: Found | undefined;
+  foundOrdinal = NO_BOUND;
+  /** The lowest failing batch ordinal, shared with the workers (they poll it: loop.ts). */
+  readonly bound = newBound();
+  timeToFirstMs: number | undefined;
+  candidate: { input: unknown; seed: number } | undefined;
+  interrupted = false;
+  interruptedAt: number | undefined;
+  error: string | undefined;
+  private readonly pool: WorkerPool;
+  private readonly ownPool: boolean;
+
+  constructor(
+    private readonly p: SearchPlan,
+    opened: { pool: WorkerPool; own: boolean },
+  ) {
+    this.pool = opened.pool;
+    this.ownPool = opened.own;
+    this.st = Array.from({ length: p.W }, () => ({
+      base: ZERO,
+      last: ZERO,
+      batch: 0,
+      seed: 0,
+      lastActivity: Date.now(),
+      seeds: [],
+      stalled: [],
+      replacing: false,
+      done: false,
+    }));
+  }
+
+  /** Keeps the failure of the lowest batch ordinal (loop.ts). */
+  take(f: Found, ordinal: number): void {
+    if (ordinal >= this.foundOrdinal) return;
+    this.found = f;
+    this.foundOrdinal = ordinal;
+    this.timeToFirstMs ??= Date.now() - this.p.start;
+  }
+
+  total(): Counts {
+    return this.st.reduce((a, w) => plus(a, plus(w.base, w.last)), ZERO);
+  }
+
+  worstRatio(): number | undefined {
+    const r = this.st.map((w) => w.worstRatio).filter((x): x is number => x !== undefined);
+    return r.length ? Math.max(...r) : undefined;
+  }
+
+  report(): void {
+    const t = this.total();
+    const elapsedMs = Date.now() - this.p.start;
+    this.p.opts.onProgress?.({
+      ...t,
+      elapsedMs,
+      casesPerSecond: t.cases / Math.max(1e-3, elapsedMs / 1000),
+      failures: this.found ? 1 : 0,
+      shrinking: this.st.some((w) => w.shrinkingSince !== undefined && !w.done),
+      ...(this.worstRatio() !== undefined ? { worstRatio: this.worstRatio()! } : {}),
+    });
+  }
+
+  /** Ctrl-C (the signal): every worker is told to stop and keeps what it has. */
+  readonly onAbort = (): void => {
+    if (this.interrupted) return;
+    this.interrupted = true;
+    this.interruptedAt = Date.now();
+    this.pool.stopAll();
+  };
+
+  /** Runs every worker to its end, with the watchdog and the progress ticks alongside; the
+   *  pool is closed (when it is ours) whatever happens. */
+  async collect(): Promise<void> {
+    const { opts } = this.p;
+    if (opts.signal?.aborted) this.onAbort();
+    opts.signal?.addEventListener('abort', this.onAbort);
+    const watchdog = setInterval(() => this.watch(), 100);
+    const ticker = opts.onProgress ? setInterval(() => this.report(), 500) : undefined;
+    try {
+      await Promise.all(this.st.map((_, w) => this.supervise(w)));
+    } finally {
+      clearInterval(watchdog);
+      if (ticker) clearInterval(ticker);
+      opts.signal?.removeEventListener('abort', this.onAbort);
+      if (this.ownPool) await this.pool.close();
+    }
+  }
+
+  /** Worker w's job from batch `firstBatch` on (after a replaced thread: the batch after the stalled one). */
+  private jobFor(w: number, firstBatch: number): SearchJob {
+    const p = this.p;
+    return {
+      kind: 'search',
+      claim: p.claim.id,
+      mode: p.mode,
+      dropped: p.dropped,
+      shrinkSeconds: p.shrinkSeconds,
+      simplifySeconds: p.simplifySeconds,
+      seed: p.opts.seed,
+      shard: p.shard,
+      batchRuns: p.batchRuns,
+      firstBatch,
+      bound: this.bound,
+      replay: p.replayAll,
+      ...(p.ascent ? { ascentEvery: p.ascent.every, ascent: { restarts: p.ascent.restarts, evals: p.ascent.evals } } : {}),
+      ...(p.budget.runs !== undefined ? { runs: p.budget.runs } : {}),
+      ...(p.deadline !== undefined ? { deadline: p.deadline } : {}),
+    };
+  }
+
+  /** A worker's message while its job runs: progress counts, the start of shrinking (with the
+   *  candidate kept for a stopped search), or a found failure. */
+  private onMessage(w: number, m: unknown): void {
+    const s = this.st[w]!;
     const msg = m as LoopProgress | LoopCandidate | LoopFound<Found>;
     s.lastActivity = Date.now();
     if (msg.type === 'progress') {
@@ -189,32 +275,33 @@ async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { sec
       s.seed = msg.seed;
     } else if (msg.type === 'candidate') {
       s.shrinkingSince ??= Date.now();
-      if (!found) candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
-    } else if (msg.type === 'found') take(msg.witness, msg.ordinal);
-  };
+      if (!this.found) this.candidate = { input: (msg.candidate as { input: unknown }).input, seed: msg.seed };
+    } else if (msg.type === 'found') this.take(msg.witness, msg.ordinal);
+  }
 
-  // One supervisor per worker: runs its job; when the thread was replaced because a case
-  // never ended, the batch's seed is recorded and the worker resumes with its next batch.
-  const supervise = async (w: number): Promise<void> => {
-    const s = st[w]!;
+  /** One supervisor per worker: runs its job; when the thread was replaced because a case
+   *  never ended, the batch's seed is recorded and the worker resumes with its next batch. */
+  private async supervise(w: number): Promise<void> {
+    const s = this.st[w]!;
+    const { deadline } = this.p;
     let firstBatch = 0;
     // stopped before its first batch (Ctrl-C during the SMT engine's turn): no job at all, for a
     // job posted after pool.stopAll would not hear the stop
-    while (!stopping()) {
+    while (!this.interrupted) {
       s.lastActivity = Date.now();
       s.shrinkingSince = undefined;
-      const job = pool.submit<LoopResult<Found>>(w, jobFor(w, firstBatch), (m) => onMessage(w, m));
+      const job = this.pool.submit<LoopResult<Found>>(w, this.jobFor(w, firstBatch), (m) => this.onMessage(w, m));
       try {
         const r = await job.result;
         s.base = plus(s.base, countsOf(r));
         s.last = ZERO;
         s.seeds.push(...r.seeds);
-        if (r.found && r.foundOrdinal !== undefined) take(r.found, r.foundOrdinal);
-        if (r.error && !error) error = r.error;
+        if (r.found && r.foundOrdinal !== undefined) this.take(r.found, r.foundOrdinal);
+        if (r.error && !this.error) this.error = r.error;
         break;
       } catch (e) {
         if (!s.replacing) {
-          if (!error) error = e instanceof Error ? e.message : String(e);
+          if (!this.error) this.error = e instanceof Error ? e.message : String(e);
           break;
         }
         s.replacing = false;
@@ -224,69 +311,68 @@ async function sampleSearch(opts: SearchOptions, asked: { runs: number } | { sec
         s.seeds.push(...(s.seeds.includes(s.seed) ? [] : [s.seed]));
         firstBatch = s.batch + 1;
         const over = deadline !== undefined && Date.now() >= deadline;
-        if (stopping() || over || pool.closed) break;
+        if (this.interrupted || over || this.pool.closed) break;
       }
     }
     s.done = true;
-  };
+  }
 
-  // The watchdog: progress ticks, and threads that stopped answering are replaced.
-  const watchdog = setInterval(() => {
+  /** The watchdog's tick: threads that stopped answering (a stall outside shrinking, or still
+   *  running after a stop, the deadline or a lower failure) are replaced. */
+  private watch(): void {
+    const { W, start, deadline, shrinkSeconds, simplifySeconds, stallMs, graceMs } = this.p;
     const now = Date.now();
-    st.forEach((s, w) => {
+    this.st.forEach((s, w) => {
       if (s.done || s.replacing) return;
       const shrinkEnd = s.shrinkingSince !== undefined ? s.shrinkingSince + (shrinkSeconds + simplifySeconds) * 1000 + graceMs : 0;
       const stalled = now - s.lastActivity > stallMs && now > shrinkEnd;
-      const lateAfterStop = interruptedAt !== undefined && now > interruptedAt + graceMs;
+      const lateAfterStop = this.interruptedAt !== undefined && now > this.interruptedAt + graceMs;
       const lateAfterDeadline = deadline !== undefined && now > Math.max(deadline + graceMs, shrinkEnd);
       // a worker on a batch above the lowest failure should have stopped (it polls the shared bound)
-      const above = s.batch * W + w > Atomics.load(bound, 0);
-      const lateAfterFound = above && timeToFirstMs !== undefined && now > start + timeToFirstMs + graceMs;
+      const above = s.batch * W + w > Atomics.load(this.bound, 0);
+      const lateAfterFound = above && this.timeToFirstMs !== undefined && now > start + this.timeToFirstMs + graceMs;
       if (stalled || lateAfterStop || lateAfterDeadline || lateAfterFound) {
         s.replacing = true;
-        void pool.replace(w, `worker ${w}: no answer for ${((now - s.lastActivity) / 1000).toFixed(0)} s (seed ${s.seed})`);
+        void this.pool.replace(w, `worker ${w}: no answer for ${((now - s.lastActivity) / 1000).toFixed(0)} s (seed ${s.seed})`);
       }
     });
-  }, 100);
-  const ticker = opts.onProgress ? setInterval(report, 500) : undefined;
-  try {
-    await Promise.all(st.map((_, w) => supervise(w)));
-  } finally {
-    clearInterval(watchdog);
-    if (ticker) clearInterval(ticker);
-    opts.signal?.removeEventListener('abort', onAbort);
-    if (ownPool) await pool.close();
   }
 
-  if (!found && candidate) {
-    // not fully shrunk and without a fast-check path: the replay reruns the whole search
-    const replay = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget: asked });
-    found = fromCandidate(claim, mode, dropped, candidate, replay);
+  /** The search's result: a stopped search without a finished failure falls back on its shrinking
+   *  candidate; the counts add up over the workers; a last progress report goes out first. */
+  outcome(): SearchOutcome {
+    const { claim, mode, dropped, shard, W, asked, opts, start } = this.p;
+    if (!this.found && this.candidate) {
+      // not fully shrunk and without a fast-check path: the replay reruns the whole search
+      const replay = searchCommand({ claim: claim.id, mode, dropped, seed: opts.seed, shard, workers: W, budget: asked });
+      this.found = fromCandidate(claim, mode, dropped, this.candidate, replay);
+    }
+    const { found, foundOrdinal, timeToFirstMs, interrupted, error, st } = this;
+    const t = this.total();
+    const timeMs = Date.now() - start;
+    this.report();
+    const stalled = st.flatMap((s) => s.stalled);
+    return {
+      ...t,
+      claim: claim.id,
+      mode,
+      dropped,
+      seed: opts.seed,
+      shard,
+      workers: W,
+      budget: asked,
+      timeMs,
+      casesPerSecond: t.cases / Math.max(1e-3, timeMs / 1000),
+      ...(found ? { found } : {}),
+      ...(found && foundOrdinal !== NO_BOUND ? { foundBatch: foundOrdinal } : {}),
+      ...(timeToFirstMs !== undefined ? { timeToFirstMs } : {}),
+      interrupted,
+      ...(error ? { error } : {}),
+      seeds: st.map((s) => s.seeds),
+      ...(stalled.length ? { stalledSeeds: stalled } : {}),
+      ...(this.worstRatio() !== undefined ? { worstRatio: this.worstRatio()! } : {}),
+    };
   }
-  const t = total();
-  const timeMs = Date.now() - start;
-  report();
-  const stalled = st.flatMap((s) => s.stalled);
-  return {
-    ...t,
-    claim: claim.id,
-    mode,
-    dropped,
-    seed: opts.seed,
-    shard,
-    workers: W,
-    budget: asked,
-    timeMs,
-    casesPerSecond: t.cases / Math.max(1e-3, timeMs / 1000),
-    ...(found ? { found } : {}),
-    ...(found && foundOrdinal !== NO_BOUND ? { foundBatch: foundOrdinal } : {}),
-    ...(timeToFirstMs !== undefined ? { timeToFirstMs } : {}),
-    interrupted,
-    ...(error ? { error } : {}),
-    seeds: st.map((s) => s.seeds),
-    ...(stalled.length ? { stalledSeeds: stalled } : {}),
-    ...(worstRatio() !== undefined ? { worstRatio: worstRatio()! } : {}),
-  };
 }
 
 /** A stopped search's best failure: confirmed (the engine confirms every shrink step) but not
