@@ -11,7 +11,7 @@ import type { DirectBatch, DirectStep } from '../gpu-runs/direct-dawn.ts';
 import { Rng } from '../gpu-runs/rng.ts';
 import { parseRule, stepSize } from '../gpu-runs/rules.ts';
 import { MemorySink, type StepRecord } from '../gpu-runs/trace.ts';
-import { sum64 } from '../gpu-runs/train-common.ts';
+import { sumPartials } from '../gpu-runs/train-common.ts';
 import { train } from '../gpu-runs/trainer.ts';
 import type { Workload } from '../gpu-runs/workloads/types.ts';
 import { runPeer, torchCuda, type PeerTiming, type TimingPlan } from './webgpu.ts';
@@ -21,18 +21,7 @@ const RECORD_FIELDS = ['J', 'Vsq', 'Gnorm', 'gradJsq', 'eta'] as const;
 /** One record of a direct step as the trainer writes it: the partials summed in float64 (step.layout), the device's eta;
  *  a mini-batch step's J is the full-data loss and batchJ the batch's (every step evaluates the full loss here). */
 function unpack(step: DirectStep, vals: Float32Array, t: number, time_ms: number): StepRecord {
-  const lay = step.layout;
-  let off = 0;
-  const take = (len: number): number => {
-    const v = sum64(vals, off, off + len);
-    off += len;
-    return v;
-  };
-  const Jstep = lay.Jscale * take(lay.J);
-  const full = lay.full ? lay.fullScale! * take(lay.full) : undefined;
-  const Vsq = take(lay.V);
-  const Gnorm = Math.sqrt(take(lay.G));
-  const gradJsq = take(lay.D);
+  const { Jstep, Jfull: full, Vsq, Gnorm, gradJsq } = sumPartials(vals, 0, step.layout);
   return { type: 'step', t, J: full ?? Jstep, Vsq, Gnorm, gradJsq, eta: vals[step.etaIndex]!, time_ms, ...(full !== undefined ? { batchJ: Jstep } : {}) };
 }
 

@@ -101,6 +101,38 @@ export function sum64(a: Float32Array, from: number, to: number): number {
   return s;
 }
 
+/** Where a LoRA step's packed record holds its float32 partials (the trainer's tfjs and direct paths). */
+interface PartialsLayout {
+  J: number;
+  Jscale: number;
+  /** The full-data loss terms after J (mini-batch runs, steps that evaluate it) and their scale. */
+  full?: number;
+  fullScale?: number;
+  V: number;
+  G: number;
+  D: number;
+}
+
+/**
+ * The record's scalars from its partials at `at`, summed in float64: J of the step's data (Jstep),
+ * the full-data loss where the record has its terms, ||V||^2, ||G||, ||grad J||^2, and where the
+ * partials end (eta, the secant ratio or the distance rows follow).
+ */
+export function sumPartials(vals: Float32Array, at: number, lay: PartialsLayout): { Jstep: number; Jfull?: number; Vsq: number; Gnorm: number; gradJsq: number; end: number } {
+  let off = at;
+  const take = (n: number): number => {
+    const v = sum64(vals, off, off + n);
+    off += n;
+    return v;
+  };
+  const Jstep = lay.Jscale * take(lay.J);
+  const Jfull = lay.full ? lay.fullScale! * take(lay.full) : undefined;
+  const Vsq = take(lay.V);
+  const Gnorm = Math.sqrt(take(lay.G));
+  const gradJsq = take(lay.D);
+  return { Jstep, ...(Jfull !== undefined ? { Jfull } : {}), Vsq, Gnorm, gradJsq, end: off };
+}
+
 /** How often (steps) the trainers read their per-step records back on webgpu, at most (trainer.ts, methods.ts). */
 export const DEFAULT_READ_EVERY = 32;
 /** ... and at least this often (ms of host time), so that slow backends still report progress. */

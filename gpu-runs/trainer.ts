@@ -40,6 +40,7 @@ import {
   recordsDistance,
   rowSq,
   sum64,
+  sumPartials,
   theoryL,
   theoryLText,
   traceHeader,
@@ -265,17 +266,10 @@ function loraRecords(run: LoraRun, sink: TraceSink, hooks: TrainHooks): RecordSt
  */
 function unpack(run: LoraRun, vals: Float32Array, at: number, t: number, lay: Layout, time_ms: number): StepRecord {
   const { cfg, w } = run;
-  let off = at;
-  const take = (n: number): number => {
-    const v = sum64(vals, off, off + n);
-    off += n;
-    return v;
-  };
-  const Jstep = lay.Jscale * take(lay.J);
-  const Jfull = lay.full ? lay.fullScale! * take(lay.full) : Jstep;
-  const Vsq = take(lay.V);
-  const Gnorm = Math.sqrt(take(lay.G));
-  const gradJsq = take(lay.D);
+  const sums = sumPartials(vals, at, lay);
+  const { Jstep, Vsq, Gnorm, gradJsq } = sums;
+  const Jfull = sums.Jfull ?? Jstep;
+  let off = sums.end;
   let eta: number;
   if (lay.etaOnDevice) eta = vals[off++]!;
   else {
@@ -291,7 +285,7 @@ function unpack(run: LoraRun, vals: Float32Array, at: number, t: number, lay: La
   if (cfg.batch !== undefined) rec.batchJ = Jstep;
   if (run.sparseFull && lay.full) rec.fullJ = Jfull;
   if (w.Lestimated) rec.L = run.Ltheory(run.Lcur);
-  if (lay.dist) rec.distSq = take(lay.dist);
+  if (lay.dist) rec.distSq = sum64(vals, off, off + lay.dist);
   return rec;
 }
 
