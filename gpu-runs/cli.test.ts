@@ -222,4 +222,22 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(w.stdout).not.toMatch(/L34\s+verified/);
     expect(w.stdout).toMatch(/no violations, some claims undecided/);
   });
+
+  it.skipIf(!hasTorch)('a PyTorch LoRA loop on the quadratic (torch_quadratic_trace.py, the at-scale example) writes a trace whose five claims verify', async () => {
+    const trace = join(dir, 'torch-quadratic.jsonl');
+    const script = join(ROOT, 'gpu-runs', 'examples', 'torch_quadratic_trace.py');
+    const py = spawnSync('/usr/bin/python3', [script, trace, '--size', '96', '--rank', '3', '--steps', '120', '--device', 'cpu'], { encoding: 'utf8', timeout: 60_000 });
+    expect(py.status, py.stderr).toBe(0);
+    expect(py.stdout).toMatch(/^120 steps of 96 x 96, r = 3 on cpu/);
+    const header = JSON.parse(readFileSync(trace, 'utf8').split('\n')[0]!);
+    expect(header).toMatchObject({ workload: 'torch-quadratic', m: 96, r: 3, L: 4, dtype: 'float32', scalarDtype: 'float64' });
+    expect(header.rankBound).toBeGreaterThan(0);
+    const v = await inproc(['verify-trace', trace]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    for (const id of ['L34', 'GV', 'T10', 'T35', 'LORA.rank']) expect(v.stdout).toMatch(new RegExp(`${id.replace('.', '\\.')}\\s+verified: `));
+    // a bad flag is one line and exit status 1 from argparse/sys.exit, never a traceback
+    const bad = spawnSync('/usr/bin/python3', [script, trace, '--rank', '0'], { encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).not.toMatch(/Traceback/);
+  });
 });

@@ -28,6 +28,9 @@
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
 #                                    at 4096, a cola and a rac trace and 8192 x 8192 r = 64, each verified, and the
 #                                    rac-sketch bench (about 4-5 min)
+#   LORACHECK_DEVICE_ONLY=torch      after the set-up, PyTorch's own LoRA loop writing traces (torch_quadratic_trace.py)
+#                                    at SIZE x SIZE r = 16 and 2 SIZE r = 64, STEPS steps, each verified by verify-trace
+#                                    (LORACHECK_DEVICE_PYTHON: the python3 with torch; default python3)
 #   LORACHECK_DEVICE_ONLY=verify     after the set-up, the main job as a user runs it: loracheck verify --quick,
 #                                    which adds its at-scale runs where it finds the GPU (report.html, verify/);
 #                                    LORACHECK_DEVICE_VERIFY_ARGS adds flags (rehearsal: "--at-scale on --scale-size 64")
@@ -194,6 +197,30 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = verify ]; then
 fi
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
+# traces written by PyTorch itself (gpu-runs/examples/torch_quadratic_trace.py, CUDA where python3 has it),
+# at SIZE (r = 16) and 2 SIZE (r = 64), each verified by loracheck
+if [ "${LORACHECK_DEVICE_ONLY:-}" = torch ]; then
+  PY="${LORACHECK_DEVICE_PYTHON:-python3}"
+  for spec in "$SIZE 16 $STEPS" "$((2 * SIZE)) 64 $STEPS"; do
+    set -- $spec
+    name="torch-$1-r$2"
+    left=$((DEADLINE - SECONDS))
+    [ "$left" -ge 15 ] || { note "$name: skipped (no time left)"; continue; }
+    t0=$SECONDS
+    if timeout --kill-after=5 "$((left < 120 ? left : 120))" "$PY" "$ROOT/gpu-runs/examples/torch_quadratic_trace.py" "$OUT/$name.jsonl" --size "$1" --rank "$2" --steps "$3" > "$OUT/$name.txt" 2> "$OUT/$name.log"; then
+      note "$name: ok, $((SECONDS - t0)) s"
+      stage "verify-$name" 60 "$OUT/verify-$name.txt" verify-trace "$OUT/$name.jsonl" --results "$OUT/results-$name"
+    else
+      note "$name: failed (exit $?), $((SECONDS - t0)) s"
+    fi
+  done
+  for f in "$OUT"/torch-*.txt "$OUT"/verify-torch-*.txt; do [ -s "$f" ] && { echo "== $(basename "$f")"; cat "$f"; }; done > "$OUT/HEADLINE.txt"
+  xz -f "$OUT"/*.jsonl 2> /dev/null
+  cat "$OUT/HEADLINE.txt"
+  note "done; results in $OUT"
+  tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
+  exit 0
+fi
 # the softmax step's own suite (bench/webgpu-softmax.ts)
 softmax_suite() { stage softmax 150 "$OUT/softmax.txt" bench --suite webgpu-softmax --out "$OUT/softmax.json"; }
 if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
