@@ -103,7 +103,9 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
     [64, 77, 256, 5],
   ])("the quadratic's adapter step without G at %i x %i, r = %i (%i reduction rounds): loss and ||G||^2 rows, G A^T and B^T G match float64", async (m, n, r, rounds) => {
     const { tf } = await chooseBackend('webgpu');
-    expect(rowStepProgram(m, n, r).getUserCode().match(/if \(t == 0\)/g)).toHaveLength(rounds);
+    // rounds per row, times the rows a workgroup takes (rowStepRows)
+    expect(rowStepProgram(m, n, r, 1).getUserCode().match(/if \(t == 0\)/g)).toHaveLength(rounds);
+    expect(rowStepProgram(m, n, r, 2).getUserCode().match(/if \(t == 0\)/g)).toHaveLength(2 * rounds);
     const rng = new Rng(7);
     const B = mat(tf, rng, m, r);
     const A = mat(tf, rng, r, n);
@@ -158,6 +160,49 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
     [B.t, A.t, C.t, out.rows, out.gB, out.gA].forEach((t) => t.dispose());
   });
 
+  // The tuning knobs (rows a workgroup of the row kernel, columns a thread of the column partials)
+  // regroup the same arithmetic: every row's and column's sums must come out bit for bit the same.
+  // 150 x 38: the knobs fall back to what divides m and n (150: 2 rows; 38: 2 columns); r = 70: rounds.
+  it.each([
+    [64, 96, 16, [[2, 2], [4, 1], [8, 4]]],
+    [64, 32, 70, [[2, 2]]],
+    [150, 38, 3, [[2, 2], [8, 4]]],
+  ] as [number, number, number, [number, number][]][])('the row kernel over more rows a workgroup and the column partials over more columns a thread equal the one-row, one-column kernels bit for bit at %i x %i, r = %i', async (m, n, r, configs) => {
+    const { tf } = await chooseBackend('webgpu');
+    const rng = new Rng(11);
+    const B = mat(tf, rng, m, r);
+    const A = mat(tf, rng, r, n);
+    const C = mat(tf, rng, m, n);
+    const h = tf.tensor1d(Float32Array.from({ length: m }, (_, i) => (1 + (i % 8)) / 8));
+    const k = tf.tensor1d(Float32Array.from({ length: n }, (_, j) => (1 + ((3 * j) % 8)) / 8));
+    const env = process.env;
+    const run = async (rows: number, cols: number): Promise<{ keys: string[]; values: Float32Array[] }> => {
+      env.LORACHECK_ROWSTEP_ROWS = String(rows);
+      env.LORACHECK_COLPART_COLS = String(cols);
+      try {
+        const keys = [rowStepProgram(m, n, r).shaderKey, colPartialsProgram(m, n, r).shaderKey];
+        const out = tf.tidy(() => quadraticAdapterStepWebgpu(tf, B.t, A.t, C.t, h, k));
+        const values = [(await out.rows.data()) as Float32Array, (await out.gB.data()) as Float32Array, (await out.gA.data()) as Float32Array];
+        [out.rows, out.gB, out.gA].forEach((t) => t.dispose());
+        return { keys, values };
+      } finally {
+        delete env.LORACHECK_ROWSTEP_ROWS;
+        delete env.LORACHECK_COLPART_COLS;
+      }
+    };
+    const one = await run(1, 1);
+    expect(one.keys.some((key) => key.includes('_x'))).toBe(false);
+    let regrouped = 0;
+    for (const [rows, cols] of configs) {
+      const got = await run(rows, cols);
+      regrouped += got.keys.filter((key) => key.includes('_x')).length;
+      got.values.forEach((v, w) => expect(Buffer.from(v.buffer).equals(Buffer.from(one.values[w]!.buffer)), `output ${w} with ${rows} x ${cols}`).toBe(true));
+    }
+    // the regrouped programs did run (m and n here are even: a knob above 1 never falls back to 1)
+    expect(regrouped).toBe(configs.flat().filter((x) => x > 1).length);
+    [B.t, A.t, C.t, h, k].forEach((t) => t.dispose());
+  });
+
   it('matMulT: thin products with a long shared dimension take split-K / small output and match float64', async () => {
     const { tf } = await chooseBackend('webgpu');
     const rng = new Rng(6);
@@ -201,7 +246,7 @@ describe('the adapter kernels up to r = 62: the WGSL measured on the H200 (READM
     for (let r = 1; r <= 62; r++)
       for (const n of [64, 2047, 2048, 4096])
         for (const m of [64, 4096])
-          for (const p of [rowStepProgram(m, n, r), colPartialsProgram(m, n, r), sumChunksProgram(r * n, Math.ceil(m / chunkRows(r)), [r, n])]) {
+          for (const p of [rowStepProgram(m, n, r, 1), colPartialsProgram(m, n, r, 1), sumChunksProgram(r * n, Math.ceil(m / chunkRows(r)), [r, n])]) {
             h.update(JSON.stringify([p.getUserCode(), p.workgroupSize, p.dispatch, p.variableNames, p.uniforms ?? '', p.outputShape]));
             programs++;
           }

@@ -28,6 +28,9 @@
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
 #                                    at 4096, a cola and a rac trace and 8192 x 8192 r = 64, each verified, and the
 #                                    rac-sketch bench (about 4-5 min)
+#   LORACHECK_DEVICE_ONLY=tune       after the set-up, train's step rate on the direct path for each setting of the
+#                                    quadratic kernels' knobs (LORACHECK_DEVICE_TUNE_CONFIGS "ROWSxCOLS ...",
+#                                    _SIZES "MxR ...", _STEPS), one line each in HEADLINE.txt
 #   LORACHECK_DEVICE_ONLY=torch      after the set-up, PyTorch's own LoRA loop writing traces (torch_quadratic_trace.py)
 #                                    at SIZE x SIZE r = 16 and 2 SIZE r = 64, STEPS steps, each verified by verify-trace
 #                                    (LORACHECK_DEVICE_PYTHON: the python3 with torch; default python3)
@@ -197,6 +200,23 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = verify ]; then
 fi
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
+# the quadratic kernels' tuning knobs (workloads/quadratic-webgpu.ts: rows a workgroup of the row
+# kernel, columns a thread of the column partials), each setting timed by train on the direct path
+# (its step loop's wall rate over LORACHECK_DEVICE_TUNE_STEPS steps) at each size MxR
+if [ "${LORACHECK_DEVICE_ONLY:-}" = tune ]; then
+  TSTEPS="${LORACHECK_DEVICE_TUNE_STEPS:-1000}"
+  for size in ${LORACHECK_DEVICE_TUNE_SIZES:-8192x32 4096x16 8192x64}; do
+    for cfg in ${LORACHECK_DEVICE_TUNE_CONFIGS:-1x1 2x1 4x1 8x1 1x2 1x4 2x2 4x2 4x4}; do
+      rows=${cfg%x*}; cols=${cfg#*x}; m=${size%x*}; r=${size#*x}
+      LORACHECK_ROWSTEP_ROWS=$rows LORACHECK_COLPART_COLS=$cols stage "tune-$size-$cfg" 40 "$OUT/tune-$size-$cfg.txt" train --backend webgpu --workload quadratic --size "${m}x$m" --rank "$r" --steps "$TSTEPS" --seed 1 --out "$OUT/tune.jsonl" --quiet
+      echo "$size rows $rows cols $cols: $(grep -h '^done:' "$OUT/tune-$size-$cfg.txt")" | tee -a "$OUT/HEADLINE.txt"
+    done
+  done
+  rm -f "$OUT/tune.jsonl"
+  note "done; results in $OUT"
+  tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
+  exit 0
+fi
 # traces written by PyTorch itself (gpu-runs/examples/torch_quadratic_trace.py, CUDA where python3 has it),
 # at SIZE (r = 16) and 2 SIZE (r = 64), each verified by loracheck
 if [ "${LORACHECK_DEVICE_ONLY:-}" = torch ]; then

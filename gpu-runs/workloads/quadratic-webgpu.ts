@@ -86,8 +86,9 @@ const treeOf = (WGS: number, count: number): string => `
  *  (WG_FLOATS / threads: 64 at 64 threads). Up to r = 62 that is one round, the loss and ||G||^2
  *  sums with all r columns; above, the first round takes them with the first 62 columns and each
  *  further round the next 64 (the same tree for every sum, so the rounds change no result). */
-export function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
+export function rowStepProgram(m: number, n: number, r: number, rows = rowStepRows(m, r)): WebGPUProgram {
   const WGS = rowStepThreads(n, r);
+  if (rows > 1) return rowStepRowsProgram(m, n, r, WGS, rows);
   const K = WG_FLOATS / WGS;
   const q1 = Math.min(r, K - 2);
   const V = q1 + 2;
@@ -153,14 +154,112 @@ export function rowStepProgram(m: number, n: number, r: number): WebGPUProgram {
   };
 }
 
+/** A power of two from the environment variable `name` (a tuning knob of the bench), else `fallback`. */
+function knob(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v >= 1 && v <= 16 && (v & (v - 1)) === 0 ? v : fallback;
+}
+
+/** Rows of C a workgroup of LoracheckQuadraticRowStep takes (a power of two dividing m): each
+ *  thread then reads its r entries of A's column once for all of them (the kernel was bound by
+ *  those reads at 8192 x 8192, r = 32: about 6.5 TB/s from L2 on an H200). Each row's sums are
+ *  those of the one-row kernel, bit for bit (same columns a thread, same order, same tree).
+ *  `LORACHECK_ROWSTEP_ROWS` overrides the default (bench tuning). */
+export function rowStepRows(m: number, r: number): number {
+  let R = knob('LORACHECK_ROWSTEP_ROWS', ROWSTEP_ROWS_DEFAULT(r));
+  while (R > 1 && m % R !== 0) R >>= 1;
+  return R;
+}
+/** Measured on an H200 (2026-11-27, train's step rate on the direct path, 1000 steps; rows x
+ *  columns of the two knobs): 8192 x 8192, r = 32: 1x1 407, 2x1 477, 2x2 484, 4x1 329, 8x1 169
+ *  steps/s; 4096 x 4096, r = 16: 1x1 1584, 2x1 1904, 2x2 2085, 4x2 2017; 8192 x 8192, r = 64:
+ *  1x1 197, 2x1 130, 1x2 185 (more registers than the GPU keeps). So two rows up to r = 32. */
+const ROWSTEP_ROWS_DEFAULT = (r: number): number => (r <= 32 ? 2 : 1);
+
+/** The row kernel over `R` rows a workgroup (rowStepRows): A's column entries loaded once per
+ *  column, the R rows' loops and reductions unrolled one after another. */
+function rowStepRowsProgram(m: number, n: number, r: number, WGS: number, R: number): WebGPUProgram {
+  const K = WG_FLOATS / WGS;
+  const q1 = Math.min(r, K - 2);
+  const V = q1 + 2;
+  const rowLoop = (p: number) => `
+          {
+            var w = 0.0;
+            for (var q = 0; q < ${r}; q = q + 1) { w = w + b[${p * r} + q] * aj[q]; }
+            let H = hi${p} * kj;
+            let g = H * (w - C[(i0 + ${p}) * n + j]);
+            let g2 = g * g;
+            sJ${p} = sJ${p} + g2 / H;
+            sG${p} = sG${p} + g2;
+            for (var q = 0; q < ${r}; q = q + 1) { acc[${p * r} + q] = acc[${p * r} + q] + g * aj[q]; }
+          }`;
+  const reduce = (p: number) => {
+    const rounds: string[] = [];
+    for (let qa = q1; qa < r; qa += K) {
+      const qb = Math.min(r, qa + K);
+      rounds.push(`
+        workgroupBarrier();
+        for (var q = ${qa}; q < ${qb}; q = q + 1) { red[(q - ${qa}) * ${WGS} + t] = acc[${p * r} + q]; }
+        workgroupBarrier();${treeOf(WGS, qb - qa)}
+        if (t == 0) {
+          for (var q = ${qa}; q < ${qb}; q = q + 1) { result[2 * m + (i0 + ${p}) * ${r} + q] = red[(q - ${qa}) * ${WGS}]; }
+        }`);
+    }
+    return `${p > 0 ? `
+        workgroupBarrier();` : ''}
+        red[t] = sJ${p};
+        red[${WGS} + t] = sG${p};
+        for (var q = 0; q < ${q1}; q = q + 1) { red[(2 + q) * ${WGS} + t] = acc[${p * r} + q]; }
+        workgroupBarrier();${treeOf(WGS, V)}
+        if (t == 0) {
+          result[i0 + ${p}] = 0.5 * red[0];
+          result[m + i0 + ${p}] = red[${WGS}];
+          for (var q = 0; q < ${q1}; q = q + 1) { result[2 * m + (i0 + ${p}) * ${r} + q] = red[(2 + q) * ${WGS}]; }
+        }${rounds.join('')}`;
+  };
+  const rows = [...Array(R).keys()];
+  return {
+    variableNames: ['B', 'A', 'C', 'hv', 'kv'],
+    outputShape: [2 * m + m * r],
+    shaderKey: `loracheck_quadratic_rowstep_${r}_${WGS}_x${R}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [m / R, 1, 1],
+    workgroupSize: [WGS, 1, 1],
+    uniforms: 'm : i32, n : i32,',
+    getUserCode: () => `
+      var<workgroup> red : array<f32, ${V * WGS}>;
+      fn main(index : i32) {
+        let i0 = i32(workgroupId.x) * ${R};
+        let t = i32(localId.x);
+        let n = uniforms.n;
+        let m = uniforms.m;
+        var b : array<f32, ${R * r}>;
+        var acc : array<f32, ${R * r}>;
+        var aj : array<f32, ${r}>;
+        for (var q = 0; q < ${R * r}; q = q + 1) {
+          b[q] = B[i0 * ${r} + q];
+          acc[q] = 0.0;
+        }${rows.map((p) => `
+        var sJ${p} = 0.0;
+        var sG${p} = 0.0;
+        let hi${p} = 4.0 * hv[i0 + ${p}];`).join('')}
+        for (var j = t; j < n; j = j + ${WGS}) {
+          for (var q = 0; q < ${r}; q = q + 1) { aj[q] = A[q * n + j]; }
+          let kj = kv[j];${rows.map(rowLoop).join('')}
+        }${rows.map(reduce).join('')}
+      }`,
+  };
+}
+
 /** Rows per chunk of the B^T G partials: at least 64, and 4 r (the partials then take at most a quarter of C's size). */
 export const chunkRows = (r: number): number => Math.max(64, 4 * r);
 
 /** Partial sums of B^T G over chunks of rows, G recomputed from C: result[s, q, j] = sum_{i in chunk s} B_iq G_ij.
  *  One thread per (chunk, column): A's column in registers, B's rows read by all threads alike. */
-export function colPartialsProgram(m: number, n: number, r: number): WebGPUProgram {
+export function colPartialsProgram(m: number, n: number, r: number, cols = colPartialsCols(n, r)): WebGPUProgram {
   const R = chunkRows(r);
   const S = Math.ceil(m / R);
+  if (cols > 1) return colPartialsColsProgram(m, n, r, R, S, cols);
   return {
     variableNames: ['B', 'A', 'C', 'hv', 'kv'],
     outputShape: [S * r * n],
@@ -190,6 +289,61 @@ export function colPartialsProgram(m: number, n: number, r: number): WebGPUProgr
           for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + B[i * ${r} + q] * g; }
         }
         for (var q = 0; q < ${r}; q = q + 1) { result[(s * ${r} + q) * n + j] = acc[q]; }
+      }`,
+  };
+}
+
+/** Columns a thread of LoracheckQuadraticColPartials takes (a power of two dividing n): the row's
+ *  r entries of B are then read once for all of them. Each column's sums are those of the
+ *  one-column kernel, bit for bit. `LORACHECK_COLPART_COLS` overrides the default (bench tuning). */
+export function colPartialsCols(n: number, r: number): number {
+  let c = knob('LORACHECK_COLPART_COLS', COLPART_COLS_DEFAULT(r));
+  while (c > 1 && n % c !== 0) c >>= 1;
+  return c;
+}
+/** Two columns up to r = 32 (measured beside ROWSTEP_ROWS_DEFAULT). */
+const COLPART_COLS_DEFAULT = (r: number): number => (r <= 32 ? 2 : 1);
+
+/** The B^T G partials with `CJ` columns a thread, n / CJ apart (so that a warp's loads stay
+ *  consecutive): B's row in registers once per row for all of them. */
+function colPartialsColsProgram(m: number, n: number, r: number, R: number, S: number, CJ: number): WebGPUProgram {
+  const N = n / CJ;
+  const cs = [...Array(CJ).keys()];
+  return {
+    variableNames: ['B', 'A', 'C', 'hv', 'kv'],
+    outputShape: [S * r * n],
+    shaderKey: `loracheck_quadratic_colpartials_${r}_${R}_x${CJ}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil((S * N) / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    uniforms: 'm : i32, n : i32, S : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        let n = uniforms.n;
+        if (index >= uniforms.S * ${N}) { return; }
+        let s = index / ${N};
+        let jt = index - s * ${N};
+        var a : array<f32, ${CJ * r}>;
+        var acc : array<f32, ${CJ * r}>;
+        var b : array<f32, ${r}>;${cs.map((c) => `
+        let j${c} = jt + ${c * N};
+        let kj${c} = 4.0 * kv[j${c}];
+        for (var q = 0; q < ${r}; q = q + 1) {
+          a[${c * r} + q] = A[q * n + j${c}];
+          acc[${c * r} + q] = 0.0;
+        }`).join('')}
+        let end = min(uniforms.m, (s + 1) * ${R});
+        for (var i = s * ${R}; i < end; i = i + 1) {
+          for (var q = 0; q < ${r}; q = q + 1) { b[q] = B[i * ${r} + q]; }
+          let hi = hv[i];${cs.map((c) => `
+          {
+            var w = 0.0;
+            for (var q = 0; q < ${r}; q = q + 1) { w = w + b[q] * a[${c * r} + q]; }
+            let g = (kj${c} * hi) * (w - C[i * n + j${c}]);
+            for (var q = 0; q < ${r}; q = q + 1) { acc[${c * r} + q] = acc[${c * r} + q] + b[q] * g; }
+          }`).join('')}
+        }${cs.map((c) => `
+        for (var q = 0; q < ${r}; q = q + 1) { result[(s * ${r} + q) * n + j${c}] = acc[${c * r} + q]; }`).join('')}
       }`,
   };
 }
