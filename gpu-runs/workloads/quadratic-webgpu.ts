@@ -165,7 +165,7 @@ function knob(name: string, fallback: number): number {
  *  those reads at 8192 x 8192, r = 32: about 6.5 TB/s from L2 on an H200). Each row's sums are
  *  those of the one-row kernel, bit for bit (same columns a thread, same order, same tree).
  *  `LORACHECK_ROWSTEP_ROWS` overrides the default (bench tuning). */
-export function rowStepRows(m: number, r: number): number {
+function rowStepRows(m: number, r: number): number {
   let R = knob('LORACHECK_ROWSTEP_ROWS', ROWSTEP_ROWS_DEFAULT(r));
   while (R > 1 && m % R !== 0) R >>= 1;
   return R;
@@ -296,7 +296,7 @@ export function colPartialsProgram(m: number, n: number, r: number, cols = colPa
 /** Columns a thread of LoracheckQuadraticColPartials takes (a power of two dividing n): the row's
  *  r entries of B are then read once for all of them. Each column's sums are those of the
  *  one-column kernel, bit for bit. `LORACHECK_COLPART_COLS` overrides the default (bench tuning). */
-export function colPartialsCols(n: number, r: number): number {
+function colPartialsCols(n: number, r: number): number {
   let c = knob('LORACHECK_COLPART_COLS', COLPART_COLS_DEFAULT(r));
   while (c > 1 && n % c !== 0) c >>= 1;
   return c;
