@@ -223,6 +223,15 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(w.stdout).toMatch(/no violations, some claims undecided/);
   });
 
+  it('train --decrease where the direct quadratic step does not run (wasm): the trace has no dJ, and train says why in one line', () => {
+    const trace = join(dir, 'no-decrease.jsonl');
+    const r = cli(['train', '--workload', 'quadratic', '--size', '32x32', '--rank', '2', '--steps', '3', '--seed', '1', '--backend', 'wasm', '--decrease', '--out', trace, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^--decrease: not recorded: it needs the quadratic's direct webgpu step .*this run: backend wasm, the tfjs path\)$/m);
+    const text = readFileSync(trace, 'utf8');
+    expect(text).not.toMatch(/"dJ"|"decrease"/);
+  });
+
   it.skipIf(!hasTorch)('a PyTorch LoRA loop on the quadratic (torch_quadratic_trace.py, the at-scale example) writes a trace whose five claims verify', async () => {
     const trace = join(dir, 'torch-quadratic.jsonl');
     const script = join(ROOT, 'gpu-runs', 'examples', 'torch_quadratic_trace.py');

@@ -228,6 +228,8 @@ interface DirectLayout {
   D: number;
   /** Rows of ||W_t - W*||^2 after the record (0: none). */
   dist: number;
+  /** After those: the rows of dJ = J(V_{t+1}) - J(V_t), then the rows of its error bound (m each; 0: none). */
+  dec?: number;
 }
 
 /** What every direct step is given besides its workload's data. */

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from './backend.ts';
-import { directUnsupported } from './direct-webgpu.ts';
+import { webgpuDevice } from './direct-dawn.ts';
+import { directUnsupported, makeDirect } from './direct-webgpu.ts';
 import { Rng } from './rng.ts';
 import { parseRule } from './rules.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
@@ -175,5 +176,58 @@ describe.skipIf(!HAS_SWIFTSHADER)('the trainer\'s direct webgpu step on SwiftSha
     expect(directUnsupported(device, 64, 64, STEP_MAX_RANK)).toBeUndefined();
     expect(directUnsupported(device, 64, 64, STEP_MAX_RANK + 1)).toBe(`r = ${STEP_MAX_RANK + 1} > ${STEP_MAX_RANK}`);
     expect(directUnsupported(device, 24, 64, 4)).toMatch(/^m = 24: grad_B's offset/);
+  });
+});
+
+describe.skipIf(!HAS_SWIFTSHADER)('the direct step with --decrease (dJ from both iterates)', () => {
+  // dJ must be J(V_{t+1}) - J(V_t) of the stored float32 iterates within its bound dJerr: checked
+  // against float64 from the factors (products of float32 values are exact in float64; the float64
+  // sums' own error, about 1e-14 here, is far below dJerr), and dJerr must be far below J's own
+  // resolution (16 u of J): what L34 gains from it.
+  it('each step: |dJ - (J(V_{t+1}) - J(V_t))| <= dJerr, with dJerr below 1e-3 |dJ| and below 16 u J', async () => {
+    const { tf } = await chooseBackend('webgpu');
+    const device = webgpuDevice(tf)!;
+    const [m, n, r] = [64, 96, 5];
+    const rng = new Rng(5);
+    const f32 = (k: number, s: number) => Float32Array.from(rng.gaussian(k, s));
+    const C = f32(m * n, 1);
+    const h = Float32Array.from({ length: m }, (_, i) => (1 + (i % 8)) / 8);
+    const k = Float32Array.from({ length: n }, (_, j) => (1 + ((3 * j) % 8)) / 8);
+    const d = await makeDirect(device, { m, n, r, C, h, k, B0: f32(m * r, 0.3), A0: f32(r * n, 0.3), rule: parseRule('theory'), alpha: null, L: 4, maxBatch: 1, distance: false, decrease: true });
+    const J = (B: Float32Array, A: Float32Array): number => {
+      let s = 0;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let w = 0;
+          for (let q = 0; q < r; q++) w += B[i * r + q]! * A[q * n + j]!;
+          const e = w - C[i * n + j]!;
+          s += 0.5 * 4 * h[i]! * k[j]! * e * e;
+        }
+      return s;
+    };
+    try {
+      expect(d.layout.dec).toBe(2 * m);
+      const at = d.etaIndex + 1;
+      let before = await d.weights();
+      for (let t = 0; t < 6; t++) {
+        const [rec] = await d.read(d.submit(1, true));
+        const after = await d.weights();
+        let dJ = 0;
+        let err = 0;
+        for (let i = 0; i < m; i++) {
+          dJ += rec![at + i]!;
+          err += rec![at + m + i]!;
+        }
+        const J0 = J(before.B, before.A);
+        const ref = J(after.B, after.A) - J0;
+        expect(ref, `t = ${t}: a descent step`).toBeLessThan(0);
+        expect(Math.abs(dJ - ref), `t = ${t}: dJ ${dJ}, exact ${ref}, bound ${err}`).toBeLessThanOrEqual(err);
+        expect(err).toBeLessThan(1e-3 * Math.abs(ref));
+        expect(err).toBeLessThan(16 * 2 ** -24 * J0);
+        before = after;
+      }
+    } finally {
+      d.destroy();
+    }
   });
 });

@@ -22,6 +22,8 @@
  *   record       the record and eta, into the step's slot (LoracheckStepRecord)
  *   distance     rows of ||BA - C||^2 (small runs: train-common.ts recordsDistance)
  *   update x 2   B, A <- B, A - eta grad  (3), ping-pong buffers (LoracheckStepUpdate)
+ *   decrease     rows of dJ = J(V_{t+1}) - J(V_t) and of its rounding bound, from both parities'
+ *                iterates (train --decrease: decreaseProgram)
  */
 import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type DirectStepInputs, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
 import { recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
@@ -75,6 +77,96 @@ function distanceProgram(m: number, n: number, r: number): WebGPUProgram {
   };
 }
 
+const DEC_WG = 64;
+/** Unit roundoff of float32, and gamma_k = k u / (1 - k u) (Higham's bound on k roundings). */
+const U32 = 2 ** -24;
+const gamma = (k: number): number => (k * U32) / (1 - k * U32);
+
+/**
+ * Row i of dJ = J(V_{t+1}) - J(V_t) and of a bound on its rounding error, from both iterates
+ * (B0, A0 = V_t; B1, A1 = V_{t+1}, the stored float32 values), one workgroup per row: with
+ * e = W - C, J(V_{t+1}) - J(V_t) = sum_ij 1/2 H_ij d_ij s_ij, d = W_{t+1} - W_t computed from the
+ * factors' differences (sum_q (B1 - B0)_iq A1_qj + B0_iq (A1 - A0)_qj, whose terms are as small
+ * as the step), s = e_t + e_{t+1}. Each entry's bound (float32 arithmetic, standard bounds
+ * gamma_k of k roundings): |d^ - d| <= gamma_{2r+4} Dabs (Dabs: the sum of |terms| of d),
+ * |s^ - s| <= gamma_{r+3} (Wabs + 2 |C_ij|) + u |s^| (Wabs: the |terms| of both products BA),
+ * the product's two roundings, and the float32 sum of the row's terms (ceil(n / 64) + 6 additions
+ * a term passes through), all as multiples of |term|: (ceil(n/64) + 10) u |term|. Summed over
+ * the row, the bound is what J's own resolution cannot give: it scales with the step, not with J.
+ * result = [dJ rows (m) | bound rows (m)]; the host sums both in float64 (trainer.ts unpack).
+ */
+function decreaseProgram(m: number, n: number, r: number): WebGPUProgram {
+  const f = (x: number) => x.toExponential(9);
+  const G1 = f(gamma(2 * r + 4));
+  const G2 = f(gamma(r + 3));
+  const KU = f((Math.ceil(n / DEC_WG) + 10) * U32);
+  return {
+    variableNames: ['B0', 'A0', 'B1', 'A1', 'C', 'hv', 'kv'],
+    outputShape: [2 * m],
+    shaderKey: `loracheck_direct_decrease_${m}_${n}_${r}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [m, 1, 1],
+    workgroupSize: [DEC_WG, 1, 1],
+    getUserCode: () => `
+      var<workgroup> red : array<f32, ${2 * DEC_WG}>;
+      fn main(index : i32) {
+        let i = i32(workgroupId.x);
+        let t = i32(localId.x);
+        var b0 : array<f32, ${r}>;
+        var b1 : array<f32, ${r}>;
+        var db : array<f32, ${r}>;
+        for (var q = 0; q < ${r}; q = q + 1) {
+          b0[q] = B0[i * ${r} + q];
+          b1[q] = B1[i * ${r} + q];
+          db[q] = b1[q] - b0[q];
+        }
+        let hi = 4.0 * hv[i];
+        var sum = 0.0;
+        var err = 0.0;
+        for (var j = t; j < ${n}; j = j + ${DEC_WG}) {
+          var w0 = 0.0;
+          var w1 = 0.0;
+          var wa = 0.0;
+          var d = 0.0;
+          var da = 0.0;
+          for (var q = 0; q < ${r}; q = q + 1) {
+            let x0 = A0[q * ${n} + j];
+            let x1 = A1[q * ${n} + j];
+            let p0 = b0[q] * x0;
+            let p1 = b1[q] * x1;
+            w0 = w0 + p0;
+            w1 = w1 + p1;
+            wa = wa + abs(p0) + abs(p1);
+            let u1 = db[q] * x1;
+            let u2 = b0[q] * (x1 - x0);
+            d = d + (u1 + u2);
+            da = da + abs(u1) + abs(u2);
+          }
+          let c = C[i * ${n} + j];
+          let s = (w0 - c) + (w1 - c);
+          let H = hi * kv[j];
+          let term = 0.5 * H * d * s;
+          sum = sum + term;
+          err = err + 0.5 * H * (${G1} * da * abs(s) + (abs(d) + ${G1} * da) * (${G2} * (wa + 2.0 * abs(c)) + ${f(U32)} * abs(s))) + ${KU} * abs(term);
+        }
+        red[t] = sum;
+        red[${DEC_WG} + t] = err;
+        workgroupBarrier();
+        for (var k = ${DEC_WG / 2}; k > 0; k = k >> 1) {
+          if (t < k) {
+            red[t] = red[t] + red[t + k];
+            red[${DEC_WG} + t] = red[${DEC_WG} + t] + red[${DEC_WG} + t + k];
+          }
+          workgroupBarrier();
+        }
+        if (t == 0) {
+          result[i] = red[0];
+          result[${m} + i] = red[${DEC_WG}];
+        }
+      }`,
+  };
+}
+
 interface DirectInputs extends DirectStepInputs {
   m: number;
   n: number;
@@ -85,6 +177,8 @@ interface DirectInputs extends DirectStepInputs {
   k: Float32Array;
   /** Also the rows of ||W_t - C||^2 after each record. */
   distance: boolean;
+  /** Also the rows of dJ = J(V_{t+1}) - J(V_t) and of its error bound after each step (decreaseProgram). */
+  decrease?: boolean;
 }
 
 export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<DirectStep> {
@@ -110,17 +204,21 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
 
   let kRow!: Kernel, kCol!: Kernel, kSum!: Kernel, kSq!: Kernel, kRec!: Kernel, kUpB!: Kernel, kUpA!: Kernel;
   let kDist: Kernel | undefined;
+  let kDec: Kernel | undefined;
   // a slot: [record (total + 1) | pad | distance rows (m)], both parts at aligned offsets
   const recBytes = Math.ceil(((total + 1) * 4) / align) * align;
-  const slotBytes = recBytes + (x.distance ? Math.ceil((m * 4) / align) * align : 0);
+  const distBytes = x.distance ? Math.ceil((m * 4) / align) * align : 0;
+  const decBytes = x.decrease ? Math.ceil((2 * m * 4) / align) * align : 0;
+  const slotBytes = recBytes + distBytes + decBytes;
   const slots = 2 * maxBatch;
   let Cb!: GPUBuffer, hb!: GPUBuffer, kb!: GPUBuffer, Bb!: GPUBuffer[], Ab!: GPUBuffer[], rowOut!: GPUBuffer, parts!: GPUBuffer, gA!: GPUBuffer, sq!: GPUBuffer, records!: GPUBuffer;
   const buffer = (bytes: number) => kit.buffer(bytes);
   const upload = (data: Float32Array) => kit.upload(data);
   const slot = (s: number): Range => ({ buffer: records, offset: s * slotBytes, size: (total + 1) * 4 });
   const distSlot = (s: number): Range => ({ buffer: records, offset: s * slotBytes + recBytes, size: m * 4 });
+  const decSlot = (s: number): Range => ({ buffer: records, offset: s * slotBytes + recBytes + distBytes, size: 2 * m * 4 });
   // bind groups: by parity p (B_p, A_p are the iterates read) and record slot s
-  type Groups = { row: any; col: any; sum: any; sq: any; rec: any[]; dist: any[]; upB: any[]; upA: any[] };
+  type Groups = { row: any; col: any; sum: any; sq: any; rec: any[]; dist: any[]; dec: any[]; upB: any[]; upA: any[] };
   const groups: Groups[] = [];
   const bind = kit.bind.bind(kit);
   let gB!: Range;
@@ -135,6 +233,7 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
       kUpB = kit.kernel(updateProgram([m, r]), [{ type: 'int32', data: [total] }]);
       kUpA = kit.kernel(updateProgram([r, n]), [{ type: 'int32', data: [total] }]);
       if (x.distance) kDist = kit.kernel(distanceProgram(m, n, r), []);
+      if (x.decrease) kDec = kit.kernel(decreaseProgram(m, n, r), []);
     });
     await check(device, `buffers at ${m} x ${n}, r = ${r}`, () => {
       Cb = upload(x.C);
@@ -159,6 +258,8 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
           sq: bind(kSq, { buffer: sq }, [{ buffer: Bb[p] }, { buffer: Ab[p] }, gB, { buffer: gA }]),
           rec: Array.from({ length: slots }, (_, s) => bind(kRec, slot(s), [{ buffer: rowOut }, { buffer: sq }])),
           dist: kDist ? Array.from({ length: slots }, (_, s) => bind(kDist!, distSlot(s), [{ buffer: Bb[p] }, { buffer: Ab[p] }, { buffer: Cb }])) : [],
+          // V_t from parity p, V_{t+1} from the buffers the update just wrote
+          dec: kDec ? Array.from({ length: slots }, (_, s) => bind(kDec!, decSlot(s), [{ buffer: Bb[p] }, { buffer: Ab[p] }, { buffer: Bb[1 - p] }, { buffer: Ab[1 - p] }, { buffer: Cb }, { buffer: hb }, { buffer: kb }])) : [],
           upB: Array.from({ length: slots }, (_, s) => bind(kUpB, { buffer: Bb[1 - p] }, [{ buffer: Bb[p] }, gB, slot(s)])),
           upA: Array.from({ length: slots }, (_, s) => bind(kUpA, { buffer: Ab[1 - p] }, [{ buffer: Ab[p] }, { buffer: gA }, slot(s)])),
         });
@@ -182,14 +283,16 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
     if (update) {
       run(pass, kUpB, G.upB[at]);
       run(pass, kUpA, G.upA[at]);
+      if (kDec) run(pass, kDec, G.dec[at]);
       parity = 1 - parity;
     }
   });
-  const recordLength = total + 1 + (x.distance ? m : 0);
+  const dec = x.decrease ? 2 * m : 0;
+  const recordLength = total + 1 + (x.distance ? m : 0) + dec;
   return {
     recordLength,
     etaIndex: total,
-    layout: { J: m, Jscale: 1, V: m + r, G: m, D: m + r, dist: x.distance ? m : 0 },
+    layout: { J: m, Jscale: 1, V: m + r, G: m, D: m + r, dist: x.distance ? m : 0, dec },
     counts: kit.counts,
     submit: (count: number, updateLast = true) => batches.submit(count, updateLast),
     async read(b) {
@@ -197,6 +300,8 @@ export async function makeDirect(device: GPUDevice, x: DirectInputs): Promise<Di
         const out = new Float32Array(recordLength);
         out.set(vals!.subarray(0, total + 1));
         if (x.distance) out.set(vals!.subarray(recBytes / 4, recBytes / 4 + m), total + 1);
+        // (the final record's, which takes no step, are stale: unpack ignores them)
+        if (dec) out.set(vals!.subarray((recBytes + distBytes) / 4, (recBytes + distBytes) / 4 + dec), total + 1 + (x.distance ? m : 0));
         return out;
       });
     },

@@ -182,6 +182,7 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   rankBoundDistSq: { kind: 'nonneg' },
   rankBoundMethod: { kind: 'string' },
   distance: { kind: 'string' },
+  decrease: { kind: 'string' },
   W0sq: { kind: 'nonneg' },
 };
 
@@ -197,6 +198,8 @@ const STEP_FIELDS: Record<string, FieldRule> = {
   L: { kind: 'positive' },
   fullJ: { kind: 'finite' },
   distSq: { kind: 'nonneg' },
+  dJ: { kind: 'finite' },
+  dJerr: { kind: 'nonneg' },
   HgradSq: { kind: 'nonneg' },
   gamma: { kind: 'nonneg' },
 };

@@ -96,6 +96,10 @@ export interface StepRecord {
   fullJ?: number;
   /** ||W_t - W*||^2, W* the minimiser of the loss (the FPFT optimum), where it is known. */
   distSq?: number;
+  /** J(V_{t+1}) - J(V_t) computed directly (header `decrease`), and a bound on its rounding error:
+   *  L34 then compares dJ with -(eta_t/4) ||grad J||^2 at this resolution instead of J's. */
+  dJ?: number;
+  dJerr?: number;
   /** rac traces: ||H_t grad f(W_t)||^2 (right sketch: ||grad f(W_t) H_t||^2), the projected
    *  gradient of RAC-LoRA's step W_{t+1} = W_t - gamma_t H_t grad f(W_t). */
   HgradSq?: number;

@@ -60,6 +60,10 @@ export interface TrainConfig {
   /** Record ||W_t - W*||^2 where the workload knows W* (default: when W has at most
    *  DISTANCE_MAX_ENTRIES entries in all). */
   distance?: boolean;
+  /** Record dJ = J(V_{t+1}) - J(V_t) with its error bound dJerr, computed from both iterates'
+   *  factors (the quadratic on the webgpu direct path only: direct-webgpu.ts decreaseProgram),
+   *  so that L34 resolves where the resolution of J itself cannot (default false). */
+  decrease?: boolean;
   /** false: never the direct webgpu step (direct-webgpu.ts), whatever LORACHECK_WEBGPU_DIRECT says (the bench's reference). */
   direct?: boolean;
   /** Return the final weights W (for a test-set evaluation). */

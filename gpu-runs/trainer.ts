@@ -230,6 +230,8 @@ function loraHeader(backend: Backend, run: LoraRun): TraceHeader {
     rankBound: w.rankBound?.(r),
   });
   if (run.direct) header.kernels = 'direct';
+  if (cfg.decrease && run.direct === 'quadratic')
+    header.decrease = 'dJ = J(V_{t+1}) - J(V_t) from both iterates\' factors in float32, rows summed in float64, with its rounding bound dJerr (direct-webgpu.ts decreaseProgram)';
   return header;
 }
 
@@ -286,6 +288,17 @@ function unpack(run: LoraRun, vals: Float32Array, at: number, t: number, lay: La
   if (run.sparseFull && lay.full) rec.fullJ = Jfull;
   if (w.Lestimated) rec.L = run.Ltheory(run.Lcur);
   if (lay.dist) rec.distSq = sum64(vals, off, off + lay.dist);
+  // dJ of the step from V_t (none after the final record, which takes no step)
+  if (lay.dec && t < cfg.steps) {
+    const at2 = off + lay.dist;
+    const half = lay.dec / 2;
+    const dJ = sum64(vals, at2, at2 + half);
+    // the bound's own float32 sums and the float64 sum of the rows: a relative 1e-4 more, and 1e-12 of the terms
+    let abs = 0;
+    for (let i = at2; i < at2 + half; i++) abs += Math.abs(vals[i]!);
+    const dJerr = sum64(vals, at2 + half, at2 + lay.dec) * (1 + 1e-4) + 1e-12 * abs;
+    if (Number.isFinite(dJ) && Number.isFinite(dJerr)) Object.assign(rec, { dJ, dJerr });
+  }
   return rec;
 }
 
@@ -471,7 +484,7 @@ async function openDirect(run: LoraRun, maxBatch: number): Promise<DirectStep> {
   if (run.direct === 'quadratic') {
     const qi = w.quadraticInputs!;
     const [C, h, k] = (await Promise.all([qi.C.data(), qi.h.data(), qi.k.data()])) as Float32Array[];
-    return makeDirect(device, { ...common, m, n, C: C!, h: h!, k: k!, distance: run.distance });
+    return makeDirect(device, { ...common, m, n, C: C!, h: h!, k: k!, distance: run.distance, decrease: cfg.decrease === true });
   }
   const si = w.softmaxInputs!;
   const [X, Y, W0] = (await Promise.all([si.X.data(), si.Y.data(), w.W0[0]!.data()])) as Float32Array[];
@@ -549,6 +562,8 @@ type Layout = {
   secant: boolean;
   /** Rows of ||W_t - W*||^2 at the end (read back with the record). */
   dist: number;
+  /** Then the rows of dJ = J(V_{t+1}) - J(V_t) and of its error bound (2m; the direct quadratic step with cfg.decrease). */
+  dec?: number;
 };
 
 /** sum_k ||M_k||^2 as a device scalar. */

@@ -89,6 +89,30 @@ describe('verifyTrace', () => {
     expect(sums.precision).toMatchObject({ dtype: 'float32', scalarDtype: 'float64', relative: 2 ** -20, u: 2 ** -24 });
   });
 
+  it('a recorded dJ (header decrease) decides L34 at its own bound where J cannot; a dJ that breaks (9) is a violation; a dJ that disagrees with J is named', () => {
+    // float32 reductions: J ~ 3 resolves to 2^-14 * 6 ~ 4e-4, and the promised decreases fall below it after t ~ 7
+    const steps = goodSteps(50);
+    expect(claim(verifyTrace(traceOf(f32, steps)), 'L34').status).toBe('undecided');
+    // the same run with each step's decrease recorded (it is -eta ||grad J||^2 here) at a bound of 1e-9
+    const withDJ = steps.map((s, t) => (t < 50 ? { ...s, dJ: steps[t + 1]!.J - s.J, dJerr: 1e-9 } : s));
+    const h = { ...f32, decrease: 'dJ = J(V_{t+1}) - J(V_t) (synthetic)' };
+    const l34 = claim(verifyTrace(traceOf(h, withDJ)), 'L34');
+    expect(l34).toMatchObject({ status: 'verified', resolved: 50, unresolved: 0, violations: 0 });
+    expect(l34.reason).toMatch(/50 of 50 steps decided from the recorded dJ/);
+    expect(l34.reason).not.toMatch(/disagree/);
+    // a bound as coarse as J's leaves the late steps unresolved again: the bound is what decides
+    const coarse = steps.map((s, t) => (t < 50 ? { ...s, dJ: steps[t + 1]!.J - s.J, dJerr: 1e-3 } : s));
+    expect(claim(verifyTrace(traceOf(h, coarse)), 'L34').status).toBe('undecided');
+    // dJ above -(eta/4) ||grad J||^2 at t = 30 by 1e-6 (below J's resolution, 3.6e-4; above the
+    // comparison's noise, about 2e-8 with the stored iterate's rounding): a violation at t = 30
+    const bad = withDJ.map((s, t) => (t === 30 ? { ...s, dJ: -(s.eta * s.gradJsq) / 4 + 1e-6 } : s));
+    const b = claim(verifyTrace(traceOf(h, bad)), 'L34');
+    expect(b).toMatchObject({ status: 'violated', violations: 1, firstViolation: 30 });
+    // a dJ that J_{t+1} - J_t contradicts beyond J's resolution: named in the reason
+    const off = withDJ.map((s, t) => (t === 30 ? { ...s, dJ: 0.01 } : s));
+    expect(claim(verifyTrace(traceOf(h, off)), 'L34').reason).toMatch(/disagree beyond both resolutions at 1 steps \(first t = 30\)/);
+  });
+
   it('resolution also counts the rounding of the float32 iterate: a step smaller than its ulps is unresolved', () => {
     // Tiny steps on a large V: (eta/4) ||grad J||^2 ~ 1e-12 against J ~ 1e-9 is resolved by the scalars,
     // but V_{t+1} moves by eta ||grad J|| ~ 1e-6, below 2u ||V|| ~ 1.2e-4 for ||V||^2 = 1e6.

@@ -93,6 +93,10 @@ export class TraceVerifier implements TraceVisitor {
   private fullBatch = false;
   private prev: StepRecord | undefined;
   private records = 0;
+  /** L34 steps decided from the recorded dJ (header `decrease`), and those where dJ and J_{t+1} - J_t disagree beyond both resolutions. */
+  private fromDJ = 0;
+  private dJOff = 0;
+  private firstDJOff?: number;
   private J0 = NaN;
   private Vsq0 = NaN;
   private minG = Infinity;
@@ -187,10 +191,23 @@ export class TraceVerifier implements TraceVisitor {
     const Lstar = this.h.Lstar;
     const t = p.t;
     // L34: the noise of J_t and J_{t+1}, plus the rounding of V_{t+1} on storage (first order).
-    const d = descentStep(F, { J_t: p.J, J_next: s.J, eta: p.eta, gradJsq: p.gradJsq });
     const promised = (p.eta * p.gradJsq) / 4;
-    const jNoise = rho * (Math.abs(p.J) + Math.abs(s.J) + promised) + 2 * u * Math.sqrt(s.Vsq) * Math.sqrt(Math.max(p.gradJsq, s.gradJsq));
-    this.tallies.L34.judge(t, [{ slack: slackOf(d), noise: jNoise, margin: promised, label: d.label ?? '' }]);
+    const stored = 2 * u * Math.sqrt(s.Vsq) * Math.sqrt(Math.max(p.gradJsq, s.gradJsq));
+    const jNoise = rho * (Math.abs(p.J) + Math.abs(s.J) + promised) + stored;
+    if (p.dJ !== undefined && p.dJerr !== undefined) {
+      // the recorded decrease J(V_{t+1}) - J(V_t), computed directly with its own rounding bound
+      // (header `decrease`): the comparison at that resolution instead of J's
+      const d = descentStep(F, { J_t: 0, J_next: p.dJ, eta: p.eta, gradJsq: p.gradJsq });
+      this.tallies.L34.judge(t, [{ slack: slackOf(d), noise: p.dJerr + rho * promised + stored, margin: promised, label: d.label ?? '' }]);
+      this.fromDJ++;
+      if (Math.abs(s.J - p.J - p.dJ) > p.dJerr + rho * (Math.abs(p.J) + Math.abs(s.J))) {
+        this.dJOff++;
+        this.firstDJOff ??= t;
+      }
+    } else {
+      const d = descentStep(F, { J_t: p.J, J_next: s.J, eta: p.eta, gradJsq: p.gradJsq });
+      this.tallies.L34.judge(t, [{ slack: slackOf(d), noise: jNoise, margin: promised, label: d.label ?? '' }]);
+    }
     // GV: the growth ||V_{t+1}||^2 - ||V_t||^2 is a difference: its noise is that of both terms.
     const g = gvStep(F, { Vsq_t: p.Vsq, Vsq_next: s.Vsq, eta: p.eta, gradJsq: p.gradJsq, L: p.L ?? this.h.L });
     const gSlack = slackOf(g);
@@ -246,6 +263,12 @@ export class TraceVerifier implements TraceVisitor {
       });
     else claims = TRACE_CLAIMS.map((id) => this.verdict(id, this.tallies[id]));
     if (truncatedNote) for (const c of claims) c.reason = c.reason ? `${truncatedNote}; ${c.reason}` : truncatedNote;
+    const l34 = claims.find((c) => c.id === 'L34');
+    if (l34 && this.fromDJ > 0) {
+      const off = this.dJOff ? `; dJ and J_{t+1} - J_t disagree beyond both resolutions at ${this.dJOff} steps (first t = ${this.firstDJOff}): the trace is not self-consistent there` : '';
+      const note = `${this.fromDJ} of ${this.tallies.L34.checked} steps decided from the recorded dJ = J(V_{t+1}) - J(V_t) at its own rounding bound (header decrease), not from J's resolution${off}`;
+      l34.reason = l34.reason ? `${l34.reason}; ${note}` : note;
+    }
     return [...claims, ...this.family.claims(truncatedNote)];
   }
 

@@ -60,6 +60,7 @@ export const command: Command = {
       'fmnist-dir': { type: 'string', help: 'Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist or $LORACHECK_FMNIST_DIR)', arg: 'DIR' },
       name: { type: 'string', help: 'free-text run name stored in the trace header', arg: 'TEXT' },
       quiet: { type: 'boolean', help: 'no progress line on stderr' },
+      decrease: { type: 'boolean', help: 'quadratic, lora, on webgpu (the direct step): also record dJ = J(V_{t+1}) - J(V_t) from both iterates with its rounding bound, so that L34 resolves where J itself is too coarse (LLM-layer sizes)' },
       ...LOSS_FLAGS,
     },
     details: [
@@ -97,7 +98,7 @@ export const command: Command = {
       let run;
       try {
         console.log(`workload: ${oneLine(w.description)}`);
-        run = await trainToFile(backend, w, rng, { ...plan.cfg, seed }, out, {
+        run = await trainToFile(backend, w, rng, { ...plan.cfg, seed, ...(flags.decrease ? { decrease: true } : {}) }, out, {
           onRecord: (r) => bar?.update(r),
           onSignal: (sig) => process.stderr.write(`\nloracheck: ${sig}: stopping after this step and writing the summary (again to quit now; ${oneLine(out)} is replaced only by a finished trace)\n`),
         });
@@ -110,6 +111,8 @@ export const command: Command = {
         w.dispose();
       }
       console.log(trainSummaryLines(run, out).join('\n'));
+      if (flags.decrease && run.result.header.decrease === undefined)
+        console.log(`--decrease: not recorded: it needs the quadratic's direct webgpu step (workload quadratic, method lora, full batch, --backend webgpu; this run: ${run.result.header.kernels === 'direct' ? 'the softmax direct step' : `backend ${run.result.header.backend}${run.result.header.kernels ? '' : ', the tfjs path'}`})`);
       return run.signal ? SIGNAL_EXIT[run.signal] : 0;
     });
   },

@@ -41,6 +41,8 @@ describe('loracheck verify (the main job)', () => {
       ['4096x4096', '16', 'asym', '300'],
     ]);
     for (const s of big) expect(s.argv.slice(0, 3)).toEqual(['train', '--workload', 'quadratic']);
+    // LoRA's runs record dJ, so that L34 resolves at these sizes (the other methods' traces have no L34)
+    expect(big.map((s) => s.argv.includes('--decrease'))).toEqual([true, true, true, false, false, false, false]);
     // every at-scale trace is verified with the others, before the report
     const verify = stages.find((s) => s.argv[0] === 'verify-trace')!;
     for (const s of big) expect(verify.argv).toContain(arg(s, '--out'));

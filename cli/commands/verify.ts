@@ -52,7 +52,8 @@ function atScaleStages(N: number, steps: (n: number) => string, seed: string[], 
     files.push(file);
     stages.push({
       title: `At scale: quadratic ${x.size} x ${x.size}, r = ${x.r}, ${flag.slice(2)} ${value}`,
-      argv: ['train', '--workload', 'quadratic', '--size', mn, '--rank', String(x.r), ...x.extra, '--steps', steps(x.n), ...seed, '--out', file, '--quiet'],
+      // LoRA's runs record dJ (the direct step on webgpu): L34 then resolves at these sizes, where J's own resolution cannot
+      argv: ['train', '--workload', 'quadratic', '--size', mn, '--rank', String(x.r), ...x.extra, ...(flag === '--rule' ? ['--decrease'] : []), '--steps', steps(x.n), ...seed, '--out', file, '--quiet'],
       okCodes: [0, 1],
     });
   }
