@@ -244,6 +244,9 @@ describe('loracheck train / verify-trace exit codes', () => {
     const v = await inproc(['verify-trace', trace]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     for (const id of ['L34', 'GV', 'T10', 'T35', 'LORA.rank']) expect(v.stdout).toMatch(new RegExp(`${id.replace('.', '\\.')}\\s+verified: `));
+    // its dJ (float64 from both iterates) decided every L34 step
+    expect(v.stdout).toMatch(/L34 .* 120 of 120 steps decided from the recorded dJ/);
+    expect(readFileSync(trace, 'utf8')).toMatch(/"decrease": "dJ = /);
     // a bad flag is one line and exit status 1 from argparse/sys.exit, never a traceback
     const bad = spawnSync('/usr/bin/python3', [script, trace, '--rank', '0'], { encoding: 'utf8', timeout: 60_000 });
     expect(bad.status).not.toBe(0);

@@ -14,6 +14,7 @@ p.add_argument('--rank', type=int, default=16, help='adapter rank r (default 16)
 p.add_argument('--steps', type=int, default=300, help='steps T (records t = 0..T; default 300)')
 p.add_argument('--seed', type=int, default=0, help="seed of PyTorch's generator (default 0)")
 p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', help='cuda (default where there is one) or cpu')
+p.add_argument('--no-decrease', action='store_true', help='do not record dJ = J(V_{t+1}) - J(V_t) (computed in float64 from both iterates, with its error bound dJerr)')
 a = p.parse_args()
 if a.size < 2 or a.rank < 1 or 2 * a.rank > a.size or a.steps < 1:
     sys.exit(f'torch_quadratic_trace.py: need --size >= 2, 1 <= --rank <= size/2, --steps >= 1 (got {a.size}, {a.rank}, {a.steps})')
@@ -58,15 +59,35 @@ write(dict(type='header', format='loracheck-trace', schema=1, workload='torch-qu
            rankBound=rank_bound, rankBoundDistSq=distSq,
            rankBoundMethod=f'Eckart-Young: ||W - C||^2 >= sum_{{i>{r}}} sigma_i(C)^2 (float64 singular values of the {k} x {k} form, '
                            f'less the float32 rounding of C, ||E||_F = {E:.3g}), and L(W) >= (min H / 2 = {hmin / 2}) times that',
+           **({} if a.no_decrease else {'decrease': 'dJ = J(V_{t+1}) - J(V_t) in float64 from both float32 iterates (d = (B1 - B0) A1 + B0 (A1 - A0)), dJerr from the standard float64 bounds'}),
            dtype='float32', scalarDtype='float64', backend=f'pytorch-{dev.type}',
            backendDetail=f'PyTorch {torch.__version__} on ' + (torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'the CPU'),
            description=f'quadratic 1/2 ||W - C||_H^2 written by PyTorch, W {m} x {n}, H in [{hmin}, {Lloss}], C of rank {k}',
            created=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())))
 
+U64 = 2.0 ** -53
+gamma = lambda k: k * U64 / (1 - k * U64)
+H64, C64d = H.double(), C.double()
+
+def decrease(B0, A0, B1, A1):
+    # J(V_{t+1}) - J(V_t) = sum 1/2 H d (e_t + e_{t+1}), d = W_{t+1} - W_t from the factors' differences
+    # (exact in float64: differences of float32 values), every product and sum in float64; the bound
+    # takes gamma_k of k roundings on the sums of |terms| (any summation order), then the final sum.
+    b0, a0, b1, a1 = (x.double() for x in (B0, A0, B1, A1))
+    dB, dA = b1 - b0, a1 - a0
+    d = dB @ a1 + b0 @ dA
+    Dabs = dB.abs() @ a1.abs() + b0.abs() @ dA.abs()
+    s_ = (b0 @ a0 - C64d) + (b1 @ a1 - C64d)
+    Wabs = b0.abs() @ a0.abs() + b1.abs() @ a1.abs() + 2 * C64d.abs()
+    term = 0.5 * H64 * d * s_
+    g1, g2 = gamma(2 * r + 2), gamma(r + 2)
+    bound = 0.5 * H64 * (g1 * Dabs * s_.abs() + (d.abs() + g1 * Dabs) * (g2 * Wabs + U64 * s_.abs())) + 3 * U64 * term.abs()
+    return term.sum().item(), (bound.sum() + gamma(m * n + 2) * term.abs().sum()).item() * (1 + 1e-9)
+
 def sync():
     if dev.type == 'cuda': torch.cuda.synchronize()
 
-sync(); t0 = time.perf_counter(); last = t0
+sync(); t0 = time.perf_counter()
 for t in range(T + 1):
     E_ = B @ A - C
     HE = H * E_
@@ -76,12 +97,16 @@ for t in range(T + 1):
                      HE.double().square().sum(), gB.double().square().sum() + gA.double().square().sum()]).tolist()
     J, Vsq, Gnorm, gJsq = s[0], s[1], math.sqrt(s[2]), s[3]
     eta = min(1 / (4 * math.sqrt(2) * L * (Vsq + Gnorm)), 1)  # (8)
-    now = time.perf_counter()
-    write(dict(type='step', t=t, J=J, Vsq=Vsq, Gnorm=Gnorm, gradJsq=gJsq, eta=eta, time_ms=(now - last) * 1000))
-    last = now
+    rec = dict(type='step', t=t, J=J, Vsq=Vsq, Gnorm=Gnorm, gradJsq=gJsq, eta=eta)
     if not math.isfinite(J): break
     if t < T:
-        B, A = B - eta * gB, A - eta * gA
+        B1, A1 = B - eta * gB, A - eta * gA
+        if not a.no_decrease:
+            dJ, dJerr = decrease(B, A, B1, A1)
+            if math.isfinite(dJ) and math.isfinite(dJerr): rec.update(dJ=dJ, dJerr=dJerr)
+        B, A = B1, A1
+    rec['time_ms'] = (time.perf_counter() - t0) * 1000
+    write(rec)
 sync(); wall = time.perf_counter() - t0
 write(dict(type='summary', steps=t, finalJ=J, diverged=not math.isfinite(J), wall_ms=wall * 1000))
 out.close()
