@@ -26,8 +26,10 @@
 #   LORACHECK_DEVICE_ONLY=softmax    after the set-up, run only the softmax-regression stage (softmax.txt, softmax.json)
 #   LORACHECK_DEVICE_ONLY=settle     after the set-up, the timing stages only: bench webgpu, webgpu-direct and
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
-#                                    at 4096, a cola and a rac trace and 8192 x 8192 r = 64, each verified, and the
+#                                    at 4096 (with dJ), a cola and a rac trace and 8192 x 8192 r = 64 (with dJ), each verified, and the
 #                                    rac-sketch bench (about 4-5 min)
+#   LORACHECK_DEVICE_ONLY=next       after the set-up, torch, verify and settle in turn (folders torch/, verify/, settle/
+#                                    under $OUT), within the one deadline: what the next GPU session runs
 #   LORACHECK_DEVICE_ONLY=tune       after the set-up, train's step rate on the direct path for each setting of the
 #                                    quadratic kernels' knobs (LORACHECK_DEVICE_TUNE_CONFIGS "ROWSxCOLS ...",
 #                                    _SIZES "MxR ...", _STEPS), one line each in HEADLINE.txt
@@ -200,6 +202,29 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = verify ]; then
 fi
 SIZE="${LORACHECK_DEVICE_SIZE:-4096}"
 STEPS="${LORACHECK_DEVICE_STEPS:-300}"
+# the next GPU session's one call: PyTorch's traces with dJ, the main job (its at-scale LoRA traces
+# with dJ), then the timing stages, each in its own folder under $OUT with its own share of the
+# deadline; HEADLINE.txt gathers their headlines and every L34 verdict
+if [ "${LORACHECK_DEVICE_ONLY:-}" = next ]; then
+  for mode in torch verify settle; do
+    left=$((DEADLINE - SECONDS))
+    if [ "$left" -lt 60 ]; then note "$mode: skipped (no time left)"; continue; fi
+    case $mode in torch) lim=100 ;; verify) lim=200 ;; *) lim=$left ;; esac
+    [ "$lim" -le "$left" ] || lim=$left
+    mkdir -p "$OUT/$mode"
+    t0=$SECONDS
+    LORACHECK_DEVICE_ONLY=$mode LORACHECK_DEVICE_DEADLINE=$lim OUT="$OUT/$mode" bash "$0" > "$OUT/$mode.out" 2>&1
+    note "$mode: exit $?, $((SECONDS - t0)) s (its stages: $mode/SUMMARY.txt)"
+  done
+  {
+    for mode in torch verify settle; do [ -s "$OUT/$mode/HEADLINE.txt" ] && { echo "=== $mode"; cat "$OUT/$mode/HEADLINE.txt"; }; done
+    echo "=== every L34 verdict"; grep -h -E "^/.*jsonl:|^  L34 " "$OUT"/torch/verify-*.txt "$OUT"/verify/verify.txt "$OUT"/settle/verify-*.txt 2> /dev/null | cut -c1-260
+  } > "$OUT/HEADLINE.txt"
+  cat "$OUT/HEADLINE.txt"
+  note "done; results in $OUT"
+  tar -C "$OUT" --exclude all.tar.xz -cJf "$OUT/all.tar.xz" . 2> /dev/null || true
+  exit 0
+fi
 # the quadratic kernels' tuning knobs (workloads/quadratic-webgpu.ts: rows a workgroup of the row
 # kernel, columns a thread of the column partials), each setting timed by train on the direct path
 # (its step loop's wall rate over LORACHECK_DEVICE_TUNE_STEPS steps) at each size MxR
@@ -247,7 +272,7 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
   stage bench 200 "$OUT/bench.txt" bench --suite webgpu --out "$OUT/bench.json"
   stage direct 120 "$OUT/direct.txt" bench --suite webgpu-direct --out "$OUT/direct.json"
   softmax_suite
-  stage "train-$SIZE-2000" 60 "$OUT/train-$SIZE-2000.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-2000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-2000.jsonl" &&
+  stage "train-$SIZE-2000" 60 "$OUT/train-$SIZE-2000.txt" train --backend webgpu --workload quadratic --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-2000}" --seed 1 --decrease --quiet --out "$OUT/quadratic-$SIZE-2000.jsonl" &&
     stage "verify-$SIZE-2000" 40 "$OUT/verify-$SIZE-2000.txt" verify-trace "$OUT/quadratic-$SIZE-2000.jsonl" --results "$OUT/results-2000"
   stage "train-$SIZE-cola" 60 "$OUT/train-$SIZE-cola.txt" train --backend webgpu --workload quadratic --method cola --size "${SIZE}x$SIZE" --rank 16 --steps "${LORACHECK_DEVICE_LONG_STEPS:-1000}" --seed 1 --quiet --out "$OUT/quadratic-$SIZE-cola.jsonl" &&
     stage "verify-$SIZE-cola" 40 "$OUT/verify-$SIZE-cola.txt" verify-trace "$OUT/quadratic-$SIZE-cola.jsonl" --results "$OUT/results-cola"
@@ -257,7 +282,7 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = settle ]; then
     stage "verify-$SIZE-rac" 40 "$OUT/verify-$SIZE-rac.txt" verify-trace "$OUT/quadratic-$SIZE-rac.jsonl" --results "$OUT/results-rac"
   stage rac-sketch 60 "$OUT/rac-sketch.txt" bench --suite rac-sketch --out "$OUT/rac-sketch.json"
   # r = 64 at 8192 now takes the direct path (the row kernel reduces in rounds): was 107 steps/s through tfjs
-  [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ] && stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 300 --seed 2 --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
+  [ "${LORACHECK_DEVICE_BIG:-1}" = 1 ] && stage train-8192-r64 90 "$OUT/train-8192-r64.txt" train --backend webgpu --workload quadratic --size 8192x8192 --rank 64 --steps 300 --seed 2 --decrease --quiet --out "$OUT/quadratic-8192-r64.jsonl" &&
     stage verify-8192-r64 30 "$OUT/verify-8192-r64.txt" verify-trace "$OUT/quadratic-8192-r64.jsonl" --results "$OUT/results-8192"
   xz -f "$OUT"/*.jsonl 2> /dev/null
   finish
