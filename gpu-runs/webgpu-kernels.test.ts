@@ -163,11 +163,12 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
   // The tuning knobs (rows a workgroup of the row kernel, columns a thread of the column partials)
   // regroup the same arithmetic: every row's and column's sums must come out bit for bit the same.
   // 150 x 38: the knobs fall back to what divides m and n (150: 2 rows; 38: 2 columns); r = 70: rounds.
+  // A third number: rows a workgroup with A's tiles in workgroup memory (LORACHECK_ROWSTEP_SHARED).
   it.each([
-    [64, 96, 16, [[2, 2], [4, 1], [8, 4]]],
-    [64, 32, 70, [[2, 2]]],
-    [150, 38, 3, [[2, 2], [8, 4]]],
-  ] as [number, number, number, [number, number][]][])('the row kernel over more rows a workgroup and the column partials over more columns a thread equal the one-row, one-column kernels bit for bit at %i x %i, r = %i', async (m, n, r, configs) => {
+    [64, 96, 16, [[2, 2, 0], [8, 4, 0], [1, 1, 4]]],
+    [64, 32, 70, [[2, 2, 0]]],
+    [150, 38, 3, [[2, 2, 0], [8, 4, 0], [1, 1, 2]]],
+  ] as [number, number, number, [number, number, number][]][])('the row kernel over more rows a workgroup (registers or workgroup memory) and the column partials over more columns a thread equal the one-row, one-column kernels bit for bit at %i x %i, r = %i', async (m, n, r, configs) => {
     const { tf } = await chooseBackend('webgpu');
     const rng = new Rng(11);
     const B = mat(tf, rng, m, r);
@@ -176,9 +177,10 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
     const h = tf.tensor1d(Float32Array.from({ length: m }, (_, i) => (1 + (i % 8)) / 8));
     const k = tf.tensor1d(Float32Array.from({ length: n }, (_, j) => (1 + ((3 * j) % 8)) / 8));
     const env = process.env;
-    const run = async (rows: number, cols: number): Promise<{ keys: string[]; values: Float32Array[] }> => {
+    const run = async (rows: number, cols: number, shared = 0): Promise<{ keys: string[]; values: Float32Array[] }> => {
       env.LORACHECK_ROWSTEP_ROWS = String(rows);
       env.LORACHECK_COLPART_COLS = String(cols);
+      env.LORACHECK_ROWSTEP_SHARED = String(shared);
       try {
         const keys = [rowStepProgram(m, n, r).shaderKey, colPartialsProgram(m, n, r).shaderKey];
         const out = tf.tidy(() => quadraticAdapterStepWebgpu(tf, B.t, A.t, C.t, h, k));
@@ -188,18 +190,19 @@ describe.skipIf(!HAS_SWIFTSHADER)('webgpu kernels against float64', () => {
       } finally {
         delete env.LORACHECK_ROWSTEP_ROWS;
         delete env.LORACHECK_COLPART_COLS;
+        delete env.LORACHECK_ROWSTEP_SHARED;
       }
     };
     const one = await run(1, 1);
-    expect(one.keys.some((key) => key.includes('_x'))).toBe(false);
+    expect(one.keys.some((key) => /_x|_s\d/.test(key))).toBe(false);
     let regrouped = 0;
-    for (const [rows, cols] of configs) {
-      const got = await run(rows, cols);
-      regrouped += got.keys.filter((key) => key.includes('_x')).length;
+    for (const [rows, cols, shared] of configs) {
+      const got = await run(rows, cols, shared);
+      regrouped += got.keys.filter((key) => /_x|_s\d/.test(key)).length;
       got.values.forEach((v, w) => expect(Buffer.from(v.buffer).equals(Buffer.from(one.values[w]!.buffer)), `output ${w} with ${rows} x ${cols}`).toBe(true));
     }
     // the regrouped programs did run (m and n here are even: a knob above 1 never falls back to 1)
-    expect(regrouped).toBe(configs.flat().filter((x) => x > 1).length);
+    expect(regrouped).toBe(configs.map(([rows, cols, shared]) => Number(rows > 1 || shared > 0) + Number(cols > 1)).reduce((a, b) => a + b, 0));
     [B.t, A.t, C.t, h, k].forEach((t) => t.dispose());
   });
 

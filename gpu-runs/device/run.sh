@@ -28,10 +28,10 @@
 #                                    webgpu-softmax (every row on one timing plan), then a 2000-step LoRA trace
 #                                    at 4096 (with dJ), a cola and a rac trace and 8192 x 8192 r = 64 (with dJ), each verified, and the
 #                                    rac-sketch bench (about 4-5 min)
-#   LORACHECK_DEVICE_ONLY=next       after the set-up, torch, verify and settle in turn (folders torch/, verify/, settle/
+#   LORACHECK_DEVICE_ONLY=next       after the set-up, torch, verify, tune and settle in turn (folders torch/, verify/, tune/, settle/
 #                                    under $OUT), within the one deadline: what the next GPU session runs
 #   LORACHECK_DEVICE_ONLY=tune       after the set-up, train's step rate on the direct path for each setting of the
-#                                    quadratic kernels' knobs (LORACHECK_DEVICE_TUNE_CONFIGS "ROWSxCOLS ...",
+#                                    quadratic kernels' knobs (LORACHECK_DEVICE_TUNE_CONFIGS "ROWSxCOLS[xSHARED] ...",
 #                                    _SIZES "MxR ...", _STEPS), one line each in HEADLINE.txt
 #   LORACHECK_DEVICE_ONLY=torch      after the set-up, PyTorch's own LoRA loop writing traces (torch_quadratic_trace.py)
 #                                    at SIZE x SIZE r = 16 and 2 SIZE r = 64, STEPS steps, each verified by verify-trace
@@ -206,18 +206,20 @@ STEPS="${LORACHECK_DEVICE_STEPS:-300}"
 # with dJ), then the timing stages, each in its own folder under $OUT with its own share of the
 # deadline; HEADLINE.txt gathers their headlines and every L34 verdict
 if [ "${LORACHECK_DEVICE_ONLY:-}" = next ]; then
-  for mode in torch verify settle; do
+  for mode in torch verify tune settle; do
     left=$((DEADLINE - SECONDS))
     if [ "$left" -lt 60 ]; then note "$mode: skipped (no time left)"; continue; fi
-    case $mode in torch) lim=100 ;; verify) lim=200 ;; *) lim=$left ;; esac
+    case $mode in torch) lim=100 ;; verify) lim=200 ;; tune) lim=110 ;; *) lim=$left ;; esac
     [ "$lim" -le "$left" ] || lim=$left
     mkdir -p "$OUT/$mode"
     t0=$SECONDS
-    LORACHECK_DEVICE_ONLY=$mode LORACHECK_DEVICE_DEADLINE=$lim OUT="$OUT/$mode" bash "$0" > "$OUT/$mode.out" 2>&1
+    # tune: the register and workgroup-memory variants of the row kernel at the sizes below PyTorch
+    LORACHECK_DEVICE_TUNE_SIZES="${LORACHECK_DEVICE_TUNE_SIZES:-8192x32 8192x64 4096x16}" LORACHECK_DEVICE_TUNE_CONFIGS="${LORACHECK_DEVICE_TUNE_CONFIGS:-1x1 2x2 1x2x2 1x2x4 1x1x4}" \
+      LORACHECK_DEVICE_ONLY=$mode LORACHECK_DEVICE_DEADLINE=$lim OUT="$OUT/$mode" bash "$0" > "$OUT/$mode.out" 2>&1
     note "$mode: exit $?, $((SECONDS - t0)) s (its stages: $mode/SUMMARY.txt)"
   done
   {
-    for mode in torch verify settle; do [ -s "$OUT/$mode/HEADLINE.txt" ] && { echo "=== $mode"; cat "$OUT/$mode/HEADLINE.txt"; }; done
+    for mode in torch verify tune settle; do [ -s "$OUT/$mode/HEADLINE.txt" ] && { echo "=== $mode"; cat "$OUT/$mode/HEADLINE.txt"; }; done
     echo "=== every L34 verdict"; grep -h -E "^/.*jsonl:|^  L34 " "$OUT"/torch/verify-*.txt "$OUT"/verify/verify.txt "$OUT"/settle/verify-*.txt 2> /dev/null | cut -c1-260
   } > "$OUT/HEADLINE.txt"
   cat "$OUT/HEADLINE.txt"
@@ -232,9 +234,12 @@ if [ "${LORACHECK_DEVICE_ONLY:-}" = tune ]; then
   TSTEPS="${LORACHECK_DEVICE_TUNE_STEPS:-1000}"
   for size in ${LORACHECK_DEVICE_TUNE_SIZES:-8192x32 4096x16 8192x64}; do
     for cfg in ${LORACHECK_DEVICE_TUNE_CONFIGS:-1x1 2x1 4x1 8x1 1x2 1x4 2x2 4x2 4x4}; do
-      rows=${cfg%x*}; cols=${cfg#*x}; m=${size%x*}; r=${size#*x}
-      LORACHECK_ROWSTEP_ROWS=$rows LORACHECK_COLPART_COLS=$cols stage "tune-$size-$cfg" 40 "$OUT/tune-$size-$cfg.txt" train --backend webgpu --workload quadratic --size "${m}x$m" --rank "$r" --steps "$TSTEPS" --seed 1 --out "$OUT/tune.jsonl" --quiet
-      echo "$size rows $rows cols $cols: $(grep -h '^done:' "$OUT/tune-$size-$cfg.txt")" | tee -a "$OUT/HEADLINE.txt"
+      # ROWSxCOLS, or ROWSxCOLSxSHARED (rows a workgroup with A's tiles in workgroup memory)
+      rows=${cfg%%x*}; rest=${cfg#*x}; cols=${rest%%x*}; shared=0
+      [ "$rest" != "$cols" ] && shared=${rest#*x}
+      m=${size%x*}; r=${size#*x}
+      LORACHECK_ROWSTEP_ROWS=$rows LORACHECK_COLPART_COLS=$cols LORACHECK_ROWSTEP_SHARED=$shared stage "tune-$size-$cfg" 40 "$OUT/tune-$size-$cfg.txt" train --backend webgpu --workload quadratic --size "${m}x$m" --rank "$r" --steps "$TSTEPS" --seed 1 --out "$OUT/tune.jsonl" --quiet
+      echo "$size rows $rows cols $cols shared $shared: $(grep -h '^done:' "$OUT/tune-$size-$cfg.txt" | sed 's/; last J.*//')" | tee -a "$OUT/HEADLINE.txt"
     done
   done
   rm -f "$OUT/tune.jsonl"

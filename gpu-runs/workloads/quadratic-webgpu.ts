@@ -88,6 +88,8 @@ const treeOf = (WGS: number, count: number): string => `
  *  further round the next 64 (the same tree for every sum, so the rounds change no result). */
 export function rowStepProgram(m: number, n: number, r: number, rows = rowStepRows(m, r)): WebGPUProgram {
   const WGS = rowStepThreads(n, r);
+  const shared = rowStepShared(m, r, WGS);
+  if (shared > 0) return rowStepSharedProgram(m, n, r, WGS, shared);
   if (rows > 1) return rowStepRowsProgram(m, n, r, WGS, rows);
   const K = WG_FLOATS / WGS;
   const q1 = Math.min(r, K - 2);
@@ -247,6 +249,111 @@ function rowStepRowsProgram(m: number, n: number, r: number, WGS: number, R: num
           for (var q = 0; q < ${r}; q = q + 1) { aj[q] = A[q * n + j]; }
           let kj = kv[j];${rows.map(rowLoop).join('')}
         }${rows.map(reduce).join('')}
+      }`,
+  };
+}
+
+/** Rows a workgroup of the row kernel takes with A's column tiles in workgroup memory
+ *  (`LORACHECK_ROWSTEP_SHARED`, a bench knob; 0: off, the default until a GPU has timed it):
+ *  each tile of A (r x T columns, T the threads of a row) is read from memory once for all the
+ *  workgroup's rows instead of once per row. Applies where R T <= 256 threads, r T <= 4096 floats
+ *  and R divides m; each row's sums stay the one-row kernel's, bit for bit (same columns a
+ *  thread, same order, same trees). */
+function rowStepShared(m: number, r: number, T: number): number {
+  let R = knob('LORACHECK_ROWSTEP_SHARED', 0);
+  if (R === 0 || r * T > WG_FLOATS) return 0;
+  while (R > 1 && (m % R !== 0 || R * T > 256)) R >>= 1;
+  return R;
+}
+
+/** The row kernel with `R` rows a workgroup of R x T threads, A read in tiles of T columns
+ *  through workgroup memory (rowStepShared); the rows' reductions one after another in the same
+ *  memory afterwards. */
+function rowStepSharedProgram(m: number, n: number, r: number, T: number, R: number): WebGPUProgram {
+  const K = WG_FLOATS / T;
+  const q1 = Math.min(r, K - 2);
+  const V = q1 + 2;
+  const tree = (pp: number, count: number) => `
+        for (var s = ${T / 2}; s > 0; s = s >> 1) {
+          if (p == ${pp} && t < s) {
+            for (var v = 0; v < ${count}; v = v + 1) { sh[v * ${T} + t] = sh[v * ${T} + t] + sh[v * ${T} + t + s]; }
+          }
+          workgroupBarrier();
+        }`;
+  const reduce = (pp: number) => {
+    const rounds: string[] = [];
+    for (let qa = q1; qa < r; qa += K) {
+      const qb = Math.min(r, qa + K);
+      rounds.push(`
+        if (p == ${pp}) {
+          for (var q = ${qa}; q < ${qb}; q = q + 1) { sh[(q - ${qa}) * ${T} + t] = acc[q]; }
+        }
+        workgroupBarrier();${tree(pp, qb - qa)}
+        if (p == ${pp} && t == 0) {
+          for (var q = ${qa}; q < ${qb}; q = q + 1) { result[2 * m + i * ${r} + q] = sh[(q - ${qa}) * ${T}]; }
+        }
+        workgroupBarrier();`);
+    }
+    return `
+        if (p == ${pp}) {
+          sh[t] = sJ;
+          sh[${T} + t] = sG;
+          for (var q = 0; q < ${q1}; q = q + 1) { sh[(2 + q) * ${T} + t] = acc[q]; }
+        }
+        workgroupBarrier();${tree(pp, V)}
+        if (p == ${pp} && t == 0) {
+          result[i] = 0.5 * sh[0];
+          result[m + i] = sh[${T}];
+          for (var q = 0; q < ${q1}; q = q + 1) { result[2 * m + i * ${r} + q] = sh[(2 + q) * ${T}]; }
+        }
+        workgroupBarrier();${rounds.join('')}`;
+  };
+  return {
+    variableNames: ['B', 'A', 'C', 'hv', 'kv'],
+    outputShape: [2 * m + m * r],
+    shaderKey: `loracheck_quadratic_rowstep_${r}_${T}_s${R}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [m / R, 1, 1],
+    workgroupSize: [R * T, 1, 1],
+    uniforms: 'm : i32, n : i32,',
+    getUserCode: () => `
+      var<workgroup> sh : array<f32, ${WG_FLOATS}>;
+      fn main(index : i32) {
+        let lid = i32(localId.x);
+        let p = lid / ${T};
+        let t = lid - p * ${T};
+        let i = i32(workgroupId.x) * ${R} + p;
+        let n = uniforms.n;
+        let m = uniforms.m;
+        var b : array<f32, ${r}>;
+        var acc : array<f32, ${r}>;
+        for (var q = 0; q < ${r}; q = q + 1) {
+          b[q] = B[i * ${r} + q];
+          acc[q] = 0.0;
+        }
+        var sJ = 0.0;
+        var sG = 0.0;
+        let hi = 4.0 * hv[i];
+        for (var j0 = 0; j0 < n; j0 = j0 + ${T}) {
+          for (var e = lid; e < ${r * T}; e = e + ${R * T}) {
+            let q = e / ${T};
+            let jj = j0 + e - q * ${T};
+            if (jj < n) { sh[e] = A[q * n + jj]; }
+          }
+          workgroupBarrier();
+          let j = j0 + t;
+          if (j < n) {
+            var w = 0.0;
+            for (var q = 0; q < ${r}; q = q + 1) { w = w + b[q] * sh[q * ${T} + t]; }
+            let H = hi * kv[j];
+            let g = H * (w - C[i * n + j]);
+            let g2 = g * g;
+            sJ = sJ + g2 / H;
+            sG = sG + g2;
+            for (var q = 0; q < ${r}; q = q + 1) { acc[q] = acc[q] + g * sh[q * ${T} + t]; }
+          }
+          workgroupBarrier();
+        }${[...Array(R).keys()].map(reduce).join('')}
       }`,
   };
 }
