@@ -372,6 +372,8 @@ export interface GpuRow {
   oursPlain?: StepTiming;
   /** The quadratic with G stored (LORACHECK_QUADRATIC_STORE_G=1: the kernels before the row/column passes). */
   oursStoreG?: StepTiming;
+  /** The quadratic recording dJ = J(V_{t+1}) - J(V_t) too (train --decrease: one more kernel a step). */
+  oursDecrease?: StepTiming;
   eager?: PeerTiming;
   compiled?: PeerTiming;
   peerSkipped?: string;
@@ -487,6 +489,11 @@ export async function runWebgpuBench(opts: { quick: boolean; log: (s: string) =>
     }
     log(`${s.name}: webgpu ${ours.stepsPerSec.toFixed(1)} steps/s (${ours.msPerStep.toFixed(3)} ms/step, read-back every ${ours.readEvery})`);
     const row: GpuRow = { name: s.name, minBytes, ours };
+    if (s.kind === 'quadratic') {
+      // what train --decrease costs (L34 from dJ at these sizes): the same run with its kernel
+      row.oursDecrease = await timeWorkload(backend, make, s.r, s.plan, s.readEvery, { decrease: true });
+      log(`  with dJ (--decrease): ${row.oursDecrease.stepsPerSec.toFixed(1)} steps/s`);
+    }
     if (rows.length === 0) {
       row.oursEveryStep = await timeWorkload(backend, make, s.r, s.plan, 1);
       log(`  read-back every step: ${row.oursEveryStep.stepsPerSec.toFixed(1)} steps/s`);
@@ -594,6 +601,7 @@ export function webgpuTables(r: WebgpuBenchResult): BenchTable[] {
   for (const x of g.rows) {
     rows.push(row(x, x.name, `loracheck webgpu, read-back every ${x.ours.readEvery}`, x.ours));
     if (x.oursEveryStep) rows.push(row(x, '', 'loracheck webgpu, read-back every step', x.oursEveryStep));
+    if (x.oursDecrease) rows.push(row(x, '', `loracheck webgpu with dJ (train --decrease), read-back every ${x.oursDecrease.readEvery}`, x.oursDecrease));
     if (x.oursStoreG) rows.push(row(x, '', `loracheck webgpu, G stored (earlier kernels), read-back every ${x.oursStoreG.readEvery}`, x.oursStoreG));
     if (x.oursPlain) rows.push(row(x, '', `loracheck webgpu, tfjs ops only (no custom kernels), read-back every ${x.oursPlain.readEvery}`, x.oursPlain));
     if (x.eager) rows.push(row(x, '', `PyTorch ${x.eager.torch} eager (${x.eager.device})`, x.eager));
