@@ -293,10 +293,12 @@ function unpack(run: LoraRun, vals: Float32Array, at: number, t: number, lay: La
     const at2 = off + lay.dist;
     const half = lay.dec / 2;
     const dJ = sum64(vals, at2, at2 + half);
-    // the bound's own float32 sums and the float64 sum of the rows: a relative 1e-4 more, and 1e-12 of the terms
+    // the bound's own float32 sums (a relative 1e-4 more), the float64 sum of the m rows (gamma_m of
+    // float64 on their |values|), and 1e-25 for float32 products a GPU may flush to zero (WGSL
+    // allows it; below 2^-126 each, m n (4 r + 10) of them at most: under 1e-25 up to 2^40 of them)
     let abs = 0;
     for (let i = at2; i < at2 + half; i++) abs += Math.abs(vals[i]!);
-    const dJerr = sum64(vals, at2 + half, at2 + lay.dec) * (1 + 1e-4) + 1e-12 * abs;
+    const dJerr = sum64(vals, at2 + half, at2 + lay.dec) * (1 + 1e-4) + (half + 2) * 2 ** -52 * abs + 1e-25;
     if (Number.isFinite(dJ) && Number.isFinite(dJerr)) Object.assign(rec, { dJ, dJerr });
   }
   return rec;
