@@ -14,6 +14,9 @@
  * it compares. A comparison is violated when its slack is below minus the noise; a step is
  * *resolved* when the margin the claim promises exceeds the noise (L34: (eta_t/4)
  * ||grad J||^2, the promised decrease; the others: the slack itself), or when it is violated.
+ * Where a record carries dJ = J(V_{t+1}) - J(V_t) with its bound dJerr (header `decrease`: train
+ * --decrease, computed from both iterates' factors), L34 compares dJ at dJerr instead of J_{t+1}
+ * - J_t at J's resolution, and the reason says on how many steps.
  * Passing an unresolved step says nothing (a J that did not move passes too), so a claim is
  * `verified` only when no step is violated, at least one step is resolved and at most 10 % of
  * its steps are unresolved (the rule `check` applies to undecided comparisons); otherwise
