@@ -22,6 +22,10 @@
  *        Fashion-MNIST (60000 rows); 16 u leaves a factor 11. (A constant step of 0.5 that
  *        overfits penguins reached 78 u at J = 0.015: cancellation in logsumexp(Z) - Z_y.
  *        The claims do not apply to such a rule, so this costs no verdict.)
+ *      scalars evaluated in a wider dtype as well (`termDtype` = `scalarDtype`, e.g. a float32
+ *        model whose loss and norms are computed in float64 at the stored iterate): 1024 u of
+ *        that dtype, as for its own reductions (2^-43 for float64). Only `u` stays the tensor
+ *        dtype's: the stored iterate's rounding does not go away.
  *
  * `--tol REL` replaces `relative`; `u` always follows the dtype.
  */
@@ -65,7 +69,7 @@ export const WIDER_SUM_ULPS = 16;
 export type PrecisionOrUnknown = { ok: TracePrecision } | { unknown: string };
 
 /** The precision a trace's verdicts assume; `override` is --tol. */
-export function tracePrecision(h: Pick<TraceHeader, 'dtype'> & { scalarDtype?: unknown }, override?: number): PrecisionOrUnknown {
+export function tracePrecision(h: Pick<TraceHeader, 'dtype'> & { scalarDtype?: unknown; termDtype?: unknown }, override?: number): PrecisionOrUnknown {
   const dtype = canonicalDtype(h.dtype);
   if (!dtype) return { unknown: `dtype "${h.dtype}" has no known precision (one of ${Object.keys(UNIT_ROUNDOFF).join(', ')})` };
   const rawScalar = typeof h.scalarDtype === 'string' ? h.scalarDtype : h.dtype;
@@ -75,6 +79,13 @@ export function tracePrecision(h: Pick<TraceHeader, 'dtype'> & { scalarDtype?: u
   const uScalar = UNIT_ROUNDOFF[scalarDtype]!;
   const wider = uScalar < u;
   if (override !== undefined) return { ok: { dtype, scalarDtype, u, relative: override, basis: `--tol ${override}` } };
+  const rawTerm = typeof h.termDtype === 'string' ? h.termDtype : undefined;
+  const termDtype = rawTerm === undefined ? undefined : canonicalDtype(rawTerm);
+  if (rawTerm !== undefined && !termDtype) return { unknown: `termDtype "${rawTerm}" has no known precision (one of ${Object.keys(UNIT_ROUNDOFF).join(', ')})` };
+  if (wider && termDtype === scalarDtype) {
+    const basis = `${dtype} iterate, scalars evaluated and summed in ${scalarDtype} (termDtype): ${SAME_DTYPE_ULPS / 2} ulps of ${scalarDtype}`;
+    return { ok: { dtype, scalarDtype, u, relative: SAME_DTYPE_ULPS * uScalar, basis } };
+  }
   if (wider) {
     const basis = `${dtype} tensors, scalars summed in ${scalarDtype}: ${WIDER_SUM_ULPS} u of ${dtype} (each summed term is still a ${dtype} evaluation)`;
     return { ok: { dtype, scalarDtype, u, relative: WIDER_SUM_ULPS * u, basis } };

@@ -172,6 +172,7 @@ const HEADER_FIELDS: Record<string, FieldRule> = {
   backendSkipped: { kind: 'stringArray' },
   dtype: { kind: 'string', required: true },
   scalarDtype: { kind: 'string' },
+  termDtype: { kind: 'string' },
   versions: { kind: 'stringRecord' },
   created: { kind: 'string' },
   method: { kind: 'string' },

@@ -67,6 +67,9 @@ export interface TraceHeader {
   /** dtype the recorded scalars (J and the norms) were accumulated in, when wider than `dtype`
    *  (loracheck's trainer: "float64", sums of float32 partials). Absent: the same as `dtype`. */
   scalarDtype?: string;
+  /** dtype each summed term of those scalars was evaluated in, when it is `scalarDtype` too (a
+   *  float32 model's loss and norms computed in float64 at the stored iterate). Absent: `dtype`. */
+  termDtype?: string;
   versions?: Record<string, string>;
   created?: string;
   [extra: string]: unknown;

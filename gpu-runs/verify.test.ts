@@ -87,6 +87,15 @@ describe('verifyTrace', () => {
     const sums = verifyTrace(traceOf({ ...f32, scalarDtype: 'float64' }, steps));
     expect(claim(sums, 'L34')).toMatchObject({ status: 'verified', unresolved: 0 });
     expect(sums.precision).toMatchObject({ dtype: 'float32', scalarDtype: 'float64', relative: 2 ** -20, u: 2 ** -24 });
+    // ... and as evaluated in float64 as well (termDtype: the loss and norms computed in float64 at
+    // the stored float32 iterate): 512 ulps of float64; u stays float32's (the iterate's rounding)
+    const f64terms = verifyTrace(traceOf({ ...f32, scalarDtype: 'float64', termDtype: 'float64' }, steps));
+    expect(claim(f64terms, 'L34')).toMatchObject({ status: 'verified', unresolved: 0 });
+    expect(f64terms.precision).toMatchObject({ dtype: 'float32', scalarDtype: 'float64', relative: 2 ** -43, u: 2 ** -24 });
+    expect(f64terms.precision!.basis).toMatch(/evaluated and summed in float64 \(termDtype\)/);
+    // termDtype without a wider scalarDtype changes nothing (the sums were float32); an unknown one is undecided
+    expect(verifyTrace(traceOf({ ...f32, termDtype: 'float64' }, steps)).precision).toMatchObject({ relative: 2 ** -14 });
+    expect(claim(verifyTrace(traceOf({ ...f32, scalarDtype: 'float64', termDtype: 'float128' }, steps)), 'L34').status).toBe('undecided');
   });
 
   it('a recorded dJ (header decrease) decides L34 at its own bound where J cannot; a dJ that breaks (9) is a violation; a dJ that disagrees with J is named', () => {
