@@ -205,7 +205,7 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(entry.claims.every((c) => c.reason?.startsWith('truncated trace'))).toBe(true);
   });
 
-  it.skipIf(!hasTorch)('a trace written by a PyTorch LoRA loop (README snippet) verifies in float64; in float32 L34 is unresolved', async () => {
+  it.skipIf(!hasTorch)('a trace written by a PyTorch LoRA loop (README snippet) verifies in float64; in float32 L34 is unresolved; float32 with float64 evaluation resolves it', async () => {
     const run = (dtype: string) => {
       const trace = join(dir, `torch-${dtype}.jsonl`);
       const py = spawnSync('/usr/bin/python3', [join(ROOT, 'gpu-runs', 'examples', 'torch_trace.py'), trace, dtype], { encoding: 'utf8', timeout: 60_000 });
@@ -221,6 +221,15 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(w.stdout).toMatch(/L34\s+undecided: 200 steps checked, \d+ resolved, \d+ unresolved, 0 violation\(s\)/);
     expect(w.stdout).not.toMatch(/L34\s+verified/);
     expect(w.stdout).toMatch(/no violations, some claims undecided/);
+    // A float32 model whose loss and norms are evaluated in float64 (header termDtype): L34 resolves again
+    const x = await run('float32+f64');
+    expect(x.code, x.stdout + x.stderr).toBe(0);
+    expect(x.stdout).toMatch(/evaluated and summed in float64 \(termDtype\)/);
+    expect(x.stdout).toMatch(/L34\s+verified: 200 steps checked, 200 resolved/);
+    // the README shows this file as it is
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const file = readFileSync(join(ROOT, 'gpu-runs', 'examples', 'torch_trace.py'), 'utf8');
+    expect(readme).toContain(file.slice(file.indexOf('import json, math, sys, torch')));
   });
 
   it('train --decrease where the direct quadratic step does not run (wasm): the trace has no dJ, and train says why in one line', () => {
