@@ -232,13 +232,26 @@ describe('loracheck train / verify-trace exit codes', () => {
     expect(readme).toContain(file.slice(file.indexOf('import json, math, sys, torch')));
   });
 
-  it('train --decrease where the direct quadratic step does not run (wasm): the trace has no dJ, and train says why in one line', () => {
-    const trace = join(dir, 'no-decrease.jsonl');
-    const r = cli(['train', '--workload', 'quadratic', '--size', '32x32', '--rank', '2', '--steps', '3', '--seed', '1', '--backend', 'wasm', '--decrease', '--out', trace, '--quiet']);
+  it('train --decrease on wasm (the host takes the step): at 1536 x 1536 L34 is undecided from J and verified from dJ; elsewhere one line says why there is none', async () => {
+    const trace = join(dir, 'decrease-wasm.jsonl');
+    const r = cli(['train', '--workload', 'quadratic', '--size', '1536x1536', '--rank', '2', '--steps', '10', '--seed', '1', '--backend', 'wasm', '--decrease', '--out', trace, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^--decrease: not recorded: it needs the quadratic's direct webgpu step .*this run: backend wasm, the tfjs path\)$/m);
-    const text = readFileSync(trace, 'utf8');
-    expect(text).not.toMatch(/"dJ"|"decrease"/);
+    expect(r.stdout).not.toMatch(/not recorded/);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]!.decrease).toMatch(/tfjs ops in float32/);
+    const steps = lines.filter((l) => l.type === 'step');
+    expect(steps.map((s) => typeof s.dJ)).toEqual([...Array(10).fill('number'), 'undefined']); // none after the final record
+    const v = await inproc(['verify-trace', trace]);
+    expect(v.stdout).toMatch(/L34\s+verified: 10 steps checked, 10 resolved, .* 10 of 10 steps decided from the recorded dJ/);
+    // the same records without dJ: J's own resolution cannot decide a step at this size
+    const bare = join(dir, 'decrease-wasm-bare.jsonl');
+    writeFileSync(bare, lines.map(({ dJ, dJerr, decrease, ...rest }) => JSON.stringify(rest)).join('\n') + '\n');
+    expect((await inproc(['verify-trace', bare])).stdout).toMatch(/L34\s+undecided: 10 steps checked, 0 resolved/);
+    // not the quadratic: no dJ, and one line says why
+    const p = cli(['train', '--workload', 'penguins-logreg', '--steps', '3', '--seed', '1', '--backend', 'wasm', '--decrease', '--out', join(dir, 'no-decrease.jsonl'), '--quiet']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/^--decrease: not recorded: dJ is computed for the quadratic workload, method lora, full batch .*this run: workload penguins-logreg, method lora, batch full, backend wasm$/m);
+    expect(readFileSync(join(dir, 'no-decrease.jsonl'), 'utf8')).not.toMatch(/"dJ"|"decrease"/);
   });
 
   it.skipIf(!hasTorch)('a PyTorch LoRA loop on the quadratic (torch_quadratic_trace.py, the at-scale example) writes a trace whose five claims verify', async () => {

@@ -48,7 +48,7 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
  * backend train's `auto` picks is a GPU (onGpu), `on` on whatever it picks, `off` never. `why`
  * is the line verify prints.
  */
-export async function atScaleChoice(mode: 'auto' | 'on' | 'off'): Promise<{ run: boolean; why: string; backend?: string }> {
+export async function atScaleChoice(mode: 'auto' | 'on' | 'off'): Promise<{ run: boolean; why: string }> {
   if (mode === 'off') return { run: false, why: 'skipped (--at-scale off)' };
   let b: Backend;
   try {
@@ -58,8 +58,8 @@ export async function atScaleChoice(mode: 'auto' | 'on' | 'off'): Promise<{ run:
     return { run: false, why: `skipped: no backend (${e.message})` };
   }
   const where = oneLine(b.adapter ? `${b.name} on ${b.adapter.label}` : b.detail);
-  if (onGpu(b)) return { run: true, why: `on the GPU: ${where}`, backend: b.name };
-  if (mode === 'on') return { run: true, why: `on ${where}, not a GPU (--at-scale on): slow, about a second a step at 4096 x 4096 under wasm on a 2-core machine`, backend: b.name };
+  if (onGpu(b)) return { run: true, why: `on the GPU: ${where}` };
+  if (mode === 'on') return { run: true, why: `on ${where}, not a GPU (--at-scale on): slow, about a second a step at 4096 x 4096 under wasm on a 2-core machine` };
   return { run: false, why: `skipped: train's auto picks ${where}, not a GPU (--at-scale on runs them there anyway, slowly)` };
 }
 

@@ -34,6 +34,10 @@ interface RecordStreamOptions<P extends PendingRecord> {
   /** Read back once this many records wait, or once this long (ms) has passed since the last read. */
   readEvery: number;
   readAfterMs: number;
+  /** Hold each record taken until release() (train --decrease on the host-eta path: the record of
+   *  V_t gets dJ after the update to V_{t+1}); a record still held is written before the next one,
+   *  a divergence record or the summary. */
+  hold?: boolean;
 }
 
 export class RecordStream<P extends PendingRecord> {
@@ -41,6 +45,7 @@ export class RecordStream<P extends PendingRecord> {
   divergence?: DivergenceRecord;
   interrupted = false;
   private etaAbove?: string;
+  private held?: StepRecord;
   private readonly pending: P[] = [];
   private readonly t0 = performance.now();
   private lastRead = performance.now();
@@ -110,7 +115,8 @@ export class RecordStream<P extends PendingRecord> {
    * device's eta is checked, the record written and shown, and a stop polled (not after t = T).
    */
   take(rec: StepRecord, etaOnDevice: boolean): void {
-    const { sink, hooks } = this.o;
+    const { sink } = this.o;
+    this.release();
     const bad = nonFinite(rec);
     if (bad) {
       this.divergence = { type: 'divergence', t: rec.t, reason: bad };
@@ -118,8 +124,23 @@ export class RecordStream<P extends PendingRecord> {
       return;
     }
     if (etaOnDevice) this.etaAbove ??= this.o.etaAboveRule(rec);
-    sink.write(rec);
     this.last = rec;
+    if (this.o.hold) this.held = rec;
+    else this.emit(rec);
+  }
+
+  /** Writes the record held (hold), with `extra` fields added; nothing when none is held. */
+  release(extra: Partial<StepRecord> = {}): void {
+    const rec = this.held;
+    if (!rec) return;
+    this.held = undefined;
+    Object.assign(rec, extra);
+    this.emit(rec);
+  }
+
+  private emit(rec: StepRecord): void {
+    const { sink, hooks } = this.o;
+    sink.write(rec);
     hooks.onRecord?.(rec);
     if (rec.t < this.o.steps && hooks.shouldStop?.()) this.interrupted = true;
   }
@@ -134,6 +155,7 @@ export class RecordStream<P extends PendingRecord> {
    * are the updates that led to recorded iterates (records t = 0..T: T steps).
    */
   finish(extra: Partial<SummaryRecord> = {}): SummaryRecord {
+    this.release();
     if (this.etaAbove) throw etaAboveRuleError(this.etaAbove);
     const { divergence, last } = this;
     const summary: SummaryRecord = {

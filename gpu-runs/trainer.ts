@@ -16,6 +16,7 @@
  */
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
+import { decreaseTf } from './decrease-tf.ts';
 import { DIRECT_MAX_BATCH, directEnabled, webgpuDevice, type DirectStep, type GPUDevice } from './direct-dawn.ts';
 import { makeSoftmaxDirect, softmaxDirectUnsupported } from './direct-softmax.ts';
 import { directUnsupported, makeDirect } from './direct-webgpu.ts';
@@ -134,6 +135,9 @@ interface LoraRun {
   A: Tensor2D[];
   /** Records carry ||W_t - W*||^2 (recordsDistance). */
   distance: boolean;
+  /** train --decrease where the host takes step (3) (wasm, cpu, tfjs-node): each record of V_t
+   *  is held until the update, then gets dJ from decrease-tf.ts (the direct step has its own kernel). */
+  decreaseHost: boolean;
   /** Mini-batch runs with fullJEvery > 1: J is the batch loss, the full-data loss sits in fullJ. */
   sparseFull: boolean;
   /** Read the records back every readEvery steps, or once readAfterMs have passed (webgpu). */
@@ -177,6 +181,7 @@ async function setUpLora(tf: Backend['tf'], w: Workload, rng: Rng, cfg: TrainCon
     B,
     A,
     distance: recordsDistance(w, cfg),
+    decreaseHost: cfg.decrease === true && !direct && device === undefined && K === 1 && cfg.batch === undefined && w.quadraticHC !== undefined,
     sparseFull: cfg.batch !== undefined && (cfg.fullJEvery ?? 1) > 1,
     readEvery: Math.max(1, cfg.readEvery ?? DEFAULT_READ_EVERY),
     readAfterMs: cfg.readAfterMs ?? DEFAULT_READ_AFTER_MS,
@@ -232,6 +237,8 @@ function loraHeader(backend: Backend, run: LoraRun): TraceHeader {
   if (run.direct) header.kernels = 'direct';
   if (cfg.decrease && run.direct === 'quadratic')
     header.decrease = 'dJ = J(V_{t+1}) - J(V_t) from both iterates\' factors in float32, rows summed in float64, with its rounding bound dJerr (direct-webgpu.ts decreaseProgram)';
+  else if (run.decreaseHost)
+    header.decrease = 'dJ = J(V_{t+1}) - J(V_t) from both iterates\' factors with tfjs ops in float32, rows summed in float64, with its rounding bound dJerr (decrease-tf.ts)';
   return header;
 }
 
@@ -258,6 +265,7 @@ function loraRecords(run: LoraRun, sink: TraceSink, hooks: TrainHooks): RecordSt
     etaAboveRule: (rec) => deviceEtaAboveRule(run.rule, run.alpha, rec, run.Ltheory(run.Lcur)),
     readEvery: run.readEvery,
     readAfterMs: run.readAfterMs,
+    hold: run.decreaseHost,
   });
 }
 
@@ -330,7 +338,11 @@ async function runSteps(run: LoraRun, records: RecordStream<LoraPending>): Promi
       // eta is the rule's on this record: read it back now (free on the CPU backends)
       const going = await records.readBack();
       const g = step.grads;
-      if (going && g) hostUpdate(run, g, records.last!.eta);
+      if (going && g) {
+        if (run.decreaseHost) await decreaseUpdate(run, g, records.last!.eta, records);
+        else hostUpdate(run, g, records.last!.eta);
+      }
+      records.release(); // (a record held for dJ that got none: the final one, or a stop)
       if (g) [...g.gB, ...g.gA].forEach((x) => x.dispose());
       if (!going) break;
     } else if (records.due(final)) {
@@ -451,6 +463,17 @@ function hostUpdate(run: LoraRun, g: { gB: Tensor2D[]; gA: Tensor2D[] }, eta: nu
   const nextB = run.B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
   const nextA = run.A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
   setAdapters(run, nextB, nextA);
+}
+
+/** hostUpdate with dJ = J(V_{t+1}) - J(V_t) computed before V_t is freed, and given to the record of V_t (held). */
+async function decreaseUpdate(run: LoraRun, g: { gB: Tensor2D[]; gA: Tensor2D[] }, eta: number, records: RecordStream<LoraPending>): Promise<void> {
+  const { tf } = run;
+  const nextB = run.B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
+  const nextA = run.A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
+  const { H, C } = run.w.quadraticHC!;
+  const d = await decreaseTf(tf, run.B[0]!, run.A[0]!, nextB[0]!, nextA[0]!, H, C);
+  setAdapters(run, nextB, nextA);
+  records.release(Number.isFinite(d.dJ) && Number.isFinite(d.dJerr) ? d : {});
 }
 
 /** V_{t+1} replaces V_t (whose tensors are freed). */

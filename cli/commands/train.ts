@@ -111,8 +111,10 @@ export const command: Command = {
         w.dispose();
       }
       console.log(trainSummaryLines(run, out).join('\n'));
-      if (flags.decrease && run.result.header.decrease === undefined)
-        console.log(`--decrease: not recorded: it needs the quadratic's direct webgpu step (workload quadratic, method lora, full batch, --backend webgpu; this run: ${run.result.header.kernels === 'direct' ? 'the softmax direct step' : `backend ${run.result.header.backend}${run.result.header.kernels ? '' : ', the tfjs path'}`})`);
+      if (flags.decrease && run.result.header.decrease === undefined) {
+        const h = run.result.header;
+        console.log(`--decrease: not recorded: dJ is computed for the quadratic workload, method lora, full batch (on webgpu by its direct step); this run: workload ${h.workload}, method ${h.method ?? 'lora'}, batch ${h.batch}, backend ${h.backend}${h.backend === 'webgpu' && h.kernels !== 'direct' ? ' (the tfjs path)' : ''}`);
+      }
       return run.signal ? SIGNAL_EXIT[run.signal] : 0;
     });
   },

@@ -35,7 +35,7 @@ const SCALE_SIZE = 4096;
  * 1/2 <W - C, H o (W - C)> at N x N, r = 16, under (8) and adapt; at 2N x 2N, r = 64, under (8);
  * and full fine-tuning, RAC-LoRA, Chain of LoRA and asymmetric LoRA at N x N, r = 16.
  */
-function atScaleStages(N: number, decrease: boolean, steps: (n: number) => string, seed: string[], traces: string): { stages: Stage[]; files: string[] } {
+function atScaleStages(N: number, steps: (n: number) => string, seed: string[], traces: string): { stages: Stage[]; files: string[] } {
   // extra: ['--rule', rule] (LoRA) or ['--method', method]; the trace file and the title name its value
   const runs: { size: number; r: number; extra: [string, string]; n: number }[] = [
     { size: N, r: 16, extra: ['--rule', 'theory'], n: 2000 },
@@ -52,15 +52,15 @@ function atScaleStages(N: number, decrease: boolean, steps: (n: number) => strin
     files.push(file);
     stages.push({
       title: `At scale: quadratic ${x.size} x ${x.size}, r = ${x.r}, ${flag.slice(2)} ${value}`,
-      // on webgpu LoRA's runs record dJ (the direct step): L34 then resolves at these sizes, where J's own resolution cannot
-      argv: ['train', '--workload', 'quadratic', '--size', mn, '--rank', String(x.r), ...x.extra, ...(decrease && flag === '--rule' ? ['--decrease'] : []), '--steps', steps(x.n), ...seed, '--out', file, '--quiet'],
+      // LoRA's runs record dJ: L34 then resolves at these sizes, where J's own resolution cannot
+      argv: ['train', '--workload', 'quadratic', '--size', mn, '--rank', String(x.r), ...x.extra, ...(flag === '--rule' ? ['--decrease'] : []), '--steps', steps(x.n), ...seed, '--out', file, '--quiet'],
       okCodes: [0, 1],
     });
   }
   return { stages, files };
 }
 
-export function plan(opts: { quick: boolean; budget: number; results: string; out: string; seed: number; workers?: number; fmnist: boolean; atScale?: { size: number; decrease?: boolean } }): Stage[] {
+export function plan(opts: { quick: boolean; budget: number; results: string; out: string; seed: number; workers?: number; fmnist: boolean; atScale?: { size: number } }): Stage[] {
   const b = opts.quick ? 0.08 : opts.budget;
   const secs = (x: number) => String(Math.max(0.05, Math.round(x * b * 100) / 100));
   const res = ['--results', opts.results];
@@ -104,7 +104,7 @@ export function plan(opts: { quick: boolean; budget: number; results: string; ou
     stages.push({ title: "The papers' experiments (short)", argv: ['experiments', '--preset', opts.quick ? 'tiny' : 'quick', ...seed, ...res, '--quiet'], okCodes: [0] });
   }
   if (opts.atScale) {
-    const big = atScaleStages(opts.atScale.size, opts.atScale.decrease === true, steps, seed, traces);
+    const big = atScaleStages(opts.atScale.size, steps, seed, traces);
     stages.push(...big.stages);
     traceFiles.push(...big.files);
   }
@@ -146,7 +146,7 @@ export const command: Command = {
     if (size % 32 !== 0) throw new UsageError(`verify: flag --scale-size must be a multiple of 32, got ${size}`);
     const fmnist = withFmnist(flags['no-fmnist']);
     const scale = await atScaleChoice(flags['at-scale']);
-    const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist, ...(scale.run ? { atScale: { size, decrease: scale.backend === 'webgpu' } } : {}) });
+    const stages = plan({ quick: flags.quick, budget: flags.budget, results, out, seed, workers: flags.workers, fmnist, ...(scale.run ? { atScale: { size } } : {}) });
     const t0 = Date.now();
     console.error(`loracheck verify: seed ${seed}, budget ${flags.quick ? 'quick' : flags.budget}, ${stages.length} stages, results in ${oneLine(results)}`);
     console.error(`  at-scale runs (quadratic ${size} x ${size} and ${2 * size} x ${2 * size}, the RAC-LoRA family at ${size} x ${size}): ${scale.why}`);

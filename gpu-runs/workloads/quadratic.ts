@@ -164,6 +164,7 @@ export function quadraticWorkload(tf: TF, name: string, m: number, n: number, r:
     W0: [null],
     supportsBatch: false,
     optimum: [C],
+    quadraticHC: { H, C },
     rankBound: (r: number) => {
       if (m * n > RANK_BOUND_MAX_ENTRIES) return { notComputed: `W has ${m * n} entries, more than the ${RANK_BOUND_MAX_ENTRIES} the bound is computed for` };
       const Hmin = H_SCALE * Math.min(...h) * Math.min(...kcol);

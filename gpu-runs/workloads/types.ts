@@ -80,6 +80,9 @@ export interface Workload {
   /** The quadratic's C = W* and levels h, k (H_ij = 4 h_i k_j), where the webgpu kernels hold them:
    *  the trainer's direct step (direct-webgpu.ts) uploads them once. */
   readonly quadraticInputs?: { C: Tensor2D; h: Tensor1D; k: Tensor1D };
+  /** The quadratic's H and C as matrices (every backend): train --decrease off the direct step
+   *  computes dJ from them (decrease-tf.ts). */
+  readonly quadraticHC?: { H: Tensor2D; C: Tensor2D };
   /** Softmax regression's data X (N x n) and one-hot labels Y (N x classes), where the webgpu kernels
    *  apply: the trainer's direct step (direct-softmax.ts) uploads them once (W0 is W0[0]). */
   readonly softmaxInputs?: { X: Tensor2D; Y: Tensor2D };
