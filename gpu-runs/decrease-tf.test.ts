@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseBackend } from './backend.ts';
 import { decreaseTf } from './decrease-tf.ts';
 import { Rng } from './rng.ts';
+import { quadraticJ64 } from './test-quadratic.ts';
 
 describe('decreaseTf (train --decrease where the host takes the step)', () => {
   it.each([
@@ -36,17 +37,7 @@ describe('decreaseTf (train --decrease where the host takes the step)', () => {
     const eta = 1e-3 / Math.sqrt([...gB, ...gA].reduce((a, x) => a + x * x, 0));
     const B1 = B0.map((x, i) => Math.fround(x - eta * gB[i]!));
     const A1 = A0.map((x, i) => Math.fround(x - eta * gA[i]!));
-    const J = (B: Float32Array, A: Float32Array): number => {
-      let s = 0;
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j < n; j++) {
-          let w = 0;
-          for (let q = 0; q < r; q++) w += B[i * r + q]! * A[q * n + j]!;
-          const e = w - C[i * n + j]!;
-          s += 0.5 * h[i * n + j]! * e * e;
-        }
-      return s;
-    };
+    const J = (B: Float32Array, A: Float32Array): number => quadraticJ64(B, A, C, (i, j) => h[i * n + j]!, m, n, r);
     const t = (x: Float32Array, a: number, b: number) => tf.tensor2d(x, [a, b]);
     const ts = [t(B0, m, r), t(A0, r, n), t(B1, m, r), t(A1, r, n), t(h, m, n), t(C, m, n)] as const;
     const { dJ, dJerr } = await decreaseTf(tf, ...ts);

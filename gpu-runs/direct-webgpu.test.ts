@@ -15,6 +15,7 @@ import { webgpuDevice } from './direct-dawn.ts';
 import { directUnsupported, makeDirect } from './direct-webgpu.ts';
 import { Rng } from './rng.ts';
 import { parseRule } from './rules.ts';
+import { quadraticJ64 } from './test-quadratic.ts';
 import { parseTrace, type Trace } from './trace-reader.ts';
 import { MemorySink } from './trace.ts';
 import { train, type TrainConfig, type TrainHooks } from './trainer.ts';
@@ -194,17 +195,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('the direct step with --decrease (dJ from both
     const h = Float32Array.from({ length: m }, (_, i) => (1 + (i % 8)) / 8);
     const k = Float32Array.from({ length: n }, (_, j) => (1 + ((3 * j) % 8)) / 8);
     const d = await makeDirect(device, { m, n, r, C, h, k, B0: f32(m * r, 0.3), A0: f32(r * n, 0.3), rule: parseRule('theory'), alpha: null, L: 4, maxBatch: 1, distance: false, decrease: true });
-    const J = (B: Float32Array, A: Float32Array): number => {
-      let s = 0;
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j < n; j++) {
-          let w = 0;
-          for (let q = 0; q < r; q++) w += B[i * r + q]! * A[q * n + j]!;
-          const e = w - C[i * n + j]!;
-          s += 0.5 * 4 * h[i]! * k[j]! * e * e;
-        }
-      return s;
-    };
+    const J = (B: Float32Array, A: Float32Array): number => quadraticJ64(B, A, C, (i, j) => 4 * h[i]! * k[j]!, m, n, r);
     try {
       expect(d.layout.dec).toBe(2 * m);
       const at = d.etaIndex + 1;
