@@ -13,18 +13,18 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
 
 const U = 2 ** -24;
-const gamma = (k: number): number => (k * U) / (1 - k * U);
+/** gamma_k = k u / (1 - k u) of float32: the bound on k roundings. */
+export const gamma32 = (k: number): number => (k * U) / (1 - k * U);
 
 export async function decreaseTf(tf: Backend['tf'], B0: Tensor2D, A0: Tensor2D, B1: Tensor2D, A1: Tensor2D, H: Tensor2D, C: Tensor2D): Promise<{ dJ: number; dJerr: number }> {
   const [m, n] = C.shape;
   const r = B0.shape[1];
-  const G1 = gamma(2 * r + 4);
-  const G2 = gamma(r + 3);
+  const G1 = gamma32(2 * r + 4);
+  const G2 = gamma32(r + 3);
   const KU = (n + 4) * U;
   const rows = Math.max(1, Math.floor(2 ** 20 / n));
-  let dJ = 0;
-  let err = 0;
-  let abs = 0;
+  const terms = new Float32Array(m);
+  const bounds = new Float32Array(m);
   for (let i0 = 0; i0 < m; i0 += rows) {
     const R = Math.min(rows, m - i0);
     const out = tf.tidy(() => {
@@ -46,14 +46,28 @@ export async function decreaseTf(tf: Backend['tf'], B0: Tensor2D, A0: Tensor2D, 
     });
     const v = (await out.data()) as Float32Array;
     out.dispose();
-    for (let i = 0; i < R; i++) {
-      dJ += v[i]!;
-      abs += Math.abs(v[i]!);
-      err += v[R + i]!;
-    }
+    terms.set(v.subarray(0, R), i0);
+    bounds.set(v.subarray(R, 2 * R), i0);
   }
-  // the bound's own float32 row sums (gamma_n, twice over), the float64 sum of the m rows, and
-  // 1e-25 for float32 subnormals flushed to zero (as the direct step's bound)
-  const dJerr = err * (1 + 2 * gamma(n + 4)) + (m + 2) * 2 ** -52 * abs + 1e-25;
-  return { dJ, dJerr };
+  // the bound's own float32 row sums: gamma_n, twice over
+  return decreaseFromRows(terms, bounds, 2 * gamma32(n + 4));
+}
+
+/**
+ * dJ and dJerr from the rows of dJ's terms and of their bounds (float32), both summed in float64
+ * (here and for the direct step's kernel): the bound's own float32 sums cost `boundSumRel` of it
+ * more, the float64 sum of the m rows gamma_m of float64 on their |values|, and 1e-25 covers float32
+ * products a GPU may flush to zero (WGSL allows it; below 2^-126 each, m n (4 r + 10) of them at
+ * most: under 1e-25 up to 2^40 of them).
+ */
+export function decreaseFromRows(terms: Float32Array, bounds: Float32Array, boundSumRel: number): { dJ: number; dJerr: number } {
+  let dJ = 0;
+  let abs = 0;
+  let err = 0;
+  for (let i = 0; i < terms.length; i++) {
+    dJ += terms[i]!;
+    abs += Math.abs(terms[i]!);
+    err += bounds[i]!;
+  }
+  return { dJ, dJerr: err * (1 + boundSumRel) + (terms.length + 2) * 2 ** -52 * abs + 1e-25 };
 }

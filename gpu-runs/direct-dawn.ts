@@ -12,6 +12,7 @@
  */
 import type { TF } from './backend.ts';
 import type { Rule } from './rules.ts';
+import type { PartialsLayout } from './train-common.ts';
 import type { WebGPUProgram } from './webgpu-kernels.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -217,15 +218,7 @@ export interface DirectBatch {
 }
 
 /** Where the trainer finds each quantity in a direct step's record (trainer.ts unpack). */
-interface DirectLayout {
-  J: number;
-  Jscale: number;
-  /** The full-data loss terms after J (mini-batch runs, steps that evaluate it) and their scale. */
-  full?: number;
-  fullScale?: number;
-  V: number;
-  G: number;
-  D: number;
+interface DirectLayout extends PartialsLayout {
   /** Rows of ||W_t - W*||^2 after the record (0: none). */
   dist: number;
   /** After those: the rows of dJ = J(V_{t+1}) - J(V_t), then the rows of its error bound (m each; 0: none). */

@@ -25,6 +25,7 @@
  *   decrease     rows of dJ = J(V_{t+1}) - J(V_t) and of its rounding bound, from both parities'
  *                iterates (train --decrease: decreaseProgram)
  */
+import { gamma32 } from './decrease-tf.ts';
 import { check, DawnKit, directBatches, DIRECT_MAX_BATCH, offsetAlignment, type DirectStep, type DirectStepInputs, type GPUBuffer, type GPUDevice, type Kernel, type Range } from './direct-dawn.ts';
 import { recordProgram, recordUniforms, rowsProgram, updateProgram, type CopyPlan } from './step-webgpu.ts';
 import { customKernelsEnabled, type WebGPUProgram } from './webgpu-kernels.ts';
@@ -78,9 +79,8 @@ function distanceProgram(m: number, n: number, r: number): WebGPUProgram {
 }
 
 const DEC_WG = 64;
-/** Unit roundoff of float32, and gamma_k = k u / (1 - k u) (Higham's bound on k roundings). */
+/** Unit roundoff of float32 (gamma_k of k roundings: decrease-tf.ts gamma32). */
 const U32 = 2 ** -24;
-const gamma = (k: number): number => (k * U32) / (1 - k * U32);
 
 /**
  * Row i of dJ = J(V_{t+1}) - J(V_t) and of a bound on its rounding error, from both iterates
@@ -97,8 +97,8 @@ const gamma = (k: number): number => (k * U32) / (1 - k * U32);
  */
 function decreaseProgram(m: number, n: number, r: number): WebGPUProgram {
   const f = (x: number) => x.toExponential(9);
-  const G1 = f(gamma(2 * r + 4));
-  const G2 = f(gamma(r + 3));
+  const G1 = f(gamma32(2 * r + 4));
+  const G2 = f(gamma32(r + 3));
   const KU = f((Math.ceil(n / DEC_WG) + 10) * U32);
   return {
     variableNames: ['B0', 'A0', 'B1', 'A1', 'C', 'hv', 'kv'],

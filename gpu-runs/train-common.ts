@@ -106,7 +106,7 @@ export function sum64(a: Float32Array, from: number, to: number): number {
 }
 
 /** Where a LoRA step's packed record holds its float32 partials (the trainer's tfjs and direct paths). */
-interface PartialsLayout {
+export interface PartialsLayout {
   J: number;
   Jscale: number;
   /** The full-data loss terms after J (mini-batch runs, steps that evaluate it) and their scale. */

@@ -16,7 +16,7 @@
  */
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Backend } from './backend.ts';
-import { decreaseTf } from './decrease-tf.ts';
+import { decreaseFromRows, decreaseTf, gamma32 } from './decrease-tf.ts';
 import { DIRECT_MAX_BATCH, directEnabled, webgpuDevice, type DirectStep, type GPUDevice } from './direct-dawn.ts';
 import { makeSoftmaxDirect, softmaxDirectUnsupported } from './direct-softmax.ts';
 import { directUnsupported, makeDirect } from './direct-webgpu.ts';
@@ -300,13 +300,8 @@ function unpack(run: LoraRun, vals: Float32Array, at: number, t: number, lay: La
   if (lay.dec && t < cfg.steps) {
     const at2 = off + lay.dist;
     const half = lay.dec / 2;
-    const dJ = sum64(vals, at2, at2 + half);
-    // the bound's own float32 sums (a relative 1e-4 more), the float64 sum of the m rows (gamma_m of
-    // float64 on their |values|), and 1e-25 for float32 products a GPU may flush to zero (WGSL
-    // allows it; below 2^-126 each, m n (4 r + 10) of them at most: under 1e-25 up to 2^40 of them)
-    let abs = 0;
-    for (let i = at2; i < at2 + half; i++) abs += Math.abs(vals[i]!);
-    const dJerr = sum64(vals, at2 + half, at2 + lay.dec) * (1 + 1e-4) + (half + 2) * 2 ** -52 * abs + 1e-25;
+    // the kernel's float32 row sums of the bound: fewer than n + 6 additions a term, twice over
+    const { dJ, dJerr } = decreaseFromRows(vals.subarray(at2, at2 + half), vals.subarray(at2 + half, at2 + lay.dec), 2 * gamma32(w.shapes[0]!.n + 6));
     if (Number.isFinite(dJ) && Number.isFinite(dJerr)) Object.assign(rec, { dJ, dJerr });
   }
   return rec;
@@ -338,10 +333,7 @@ async function runSteps(run: LoraRun, records: RecordStream<LoraPending>): Promi
       // eta is the rule's on this record: read it back now (free on the CPU backends)
       const going = await records.readBack();
       const g = step.grads;
-      if (going && g) {
-        if (run.decreaseHost) await decreaseUpdate(run, g, records.last!.eta, records);
-        else hostUpdate(run, g, records.last!.eta);
-      }
+      if (going && g) await hostUpdate(run, g, records.last!.eta, records);
       records.release(); // (a record held for dJ that got none: the final one, or a stop)
       if (g) [...g.gB, ...g.gA].forEach((x) => x.dispose());
       if (!going) break;
@@ -457,23 +449,21 @@ function hostRecord(run: LoraRun, g: LoraGrads, plan: RecordPlan, layout: Layout
   };
 }
 
-/** Step (3) with the host's eta: B <- B - eta grad_B, A <- A - eta grad_A, simultaneously. */
-function hostUpdate(run: LoraRun, g: { gB: Tensor2D[]; gA: Tensor2D[] }, eta: number): void {
+/**
+ * Step (3) with the host's eta: B <- B - eta grad_B, A <- A - eta grad_A, simultaneously; with
+ * decreaseHost, dJ = J(V_{t+1}) - J(V_t) is computed before V_t is freed and given to the record
+ * of V_t (held by the stream until then).
+ */
+async function hostUpdate(run: LoraRun, g: { gB: Tensor2D[]; gA: Tensor2D[] }, eta: number, records: RecordStream<LoraPending>): Promise<void> {
   const { tf } = run;
   const nextB = run.B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
   const nextA = run.A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
+  if (run.decreaseHost) {
+    const { H, C } = run.w.quadraticHC!;
+    const d = await decreaseTf(tf, run.B[0]!, run.A[0]!, nextB[0]!, nextA[0]!, H, C);
+    records.release(Number.isFinite(d.dJ) && Number.isFinite(d.dJerr) ? d : {});
+  }
   setAdapters(run, nextB, nextA);
-}
-
-/** hostUpdate with dJ = J(V_{t+1}) - J(V_t) computed before V_t is freed, and given to the record of V_t (held). */
-async function decreaseUpdate(run: LoraRun, g: { gB: Tensor2D[]; gA: Tensor2D[] }, eta: number, records: RecordStream<LoraPending>): Promise<void> {
-  const { tf } = run;
-  const nextB = run.B.map((Bk, k) => tf.tidy(() => tf.sub(Bk, tf.mul(g.gB[k]!, eta)) as Tensor2D));
-  const nextA = run.A.map((Ak, k) => tf.tidy(() => tf.sub(Ak, tf.mul(g.gA[k]!, eta)) as Tensor2D));
-  const { H, C } = run.w.quadraticHC!;
-  const d = await decreaseTf(tf, run.B[0]!, run.A[0]!, nextB[0]!, nextA[0]!, H, C);
-  setAdapters(run, nextB, nextA);
-  records.release(Number.isFinite(d.dJ) && Number.isFinite(d.dJerr) ? d : {});
 }
 
 /** V_{t+1} replaces V_t (whose tensors are freed). */

@@ -196,7 +196,6 @@ export class TraceVerifier implements TraceVisitor {
     // L34: the noise of J_t and J_{t+1}, plus the rounding of V_{t+1} on storage (first order).
     const promised = (p.eta * p.gradJsq) / 4;
     const stored = 2 * u * Math.sqrt(s.Vsq) * Math.sqrt(Math.max(p.gradJsq, s.gradJsq));
-    const jNoise = rho * (Math.abs(p.J) + Math.abs(s.J) + promised) + stored;
     if (p.dJ !== undefined && p.dJerr !== undefined) {
       // the recorded decrease J(V_{t+1}) - J(V_t), computed directly with its own rounding bound
       // (header `decrease`): the comparison at that resolution instead of J's
@@ -209,6 +208,7 @@ export class TraceVerifier implements TraceVisitor {
       }
     } else {
       const d = descentStep(F, { J_t: p.J, J_next: s.J, eta: p.eta, gradJsq: p.gradJsq });
+      const jNoise = rho * (Math.abs(p.J) + Math.abs(s.J) + promised) + stored;
       this.tallies.L34.judge(t, [{ slack: slackOf(d), noise: jNoise, margin: promised, label: d.label ?? '' }]);
     }
     // GV: the growth ||V_{t+1}||^2 - ||V_t||^2 is a difference: its noise is that of both terms.
